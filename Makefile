@@ -1,0 +1,52 @@
+# Kaizen Studio: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+OUT ?= out
+
+# Debian packages the tests drive for real: the media server, a reference encoder for the
+# benchmarks, the browser for the classroom page, fonts and the libraries Qt needs offscreen.
+DEBIAN_PACKAGES := python3-venv nginx libnginx-mod-rtmp ffmpeg chromium fonts-dejavu-core \
+	libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 xvfb
+
+.PHONY: demo test lint typecheck pytest system-deps benchmarks clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/studio demo --output $(OUT)
+
+# Installs the Debian packages the tests need when run as root; otherwise only says which
+# are missing (the tests that need them say so too).
+system-deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "Not root: please install these Debian packages:$$missing"; \
+	fi
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+pytest: $(BIN)/.installed
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+test: system-deps $(BIN)/.installed lint typecheck pytest
+
+benchmarks: $(BIN)/.installed
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) $(OUT) .mypy_cache .ruff_cache .pytest_cache

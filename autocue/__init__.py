@@ -1,0 +1,1 @@
+"""The autocue: script parsing, scrolling, rendering, prompter window and remote control."""

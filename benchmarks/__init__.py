@@ -1,0 +1,1 @@
+"""Speed and quality benchmarks; ``python -m benchmarks`` runs them and writes RESULTS.md."""

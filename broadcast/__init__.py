@@ -1,0 +1,1 @@
+"""Outputs of the programme: recorder, RTMP streamer, media server, player, virtual camera."""

@@ -1,0 +1,1 @@
+"""Subcommands of ``studio``: one module each, found by :func:`studio.cli.build_parser`."""
