@@ -1,0 +1,37 @@
+"""Checks at the keyer's boundary: what a frame and a colour must be."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+BGRImage = npt.NDArray[np.uint8]
+"""A BGR uint8 image of shape (height, width, 3)."""
+Matte = npt.NDArray[np.uint8]
+"""A uint8 alpha matte of shape (height, width): 0 background, 255 subject."""
+
+
+def check_frame(frame: object, *, name: str = "frame") -> BGRImage:
+    """Return ``frame`` if it is a BGR uint8 image, else raise naming what it is."""
+    if not isinstance(frame, np.ndarray):
+        raise TypeError(f"expected the {name} as a numpy array, got {type(frame).__name__}")
+    if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] != 3:
+        raise ValueError(
+            f"expected the {name} as a BGR uint8 image (height, width, 3), "
+            f"got {frame.dtype} {'x'.join(map(str, frame.shape))}"
+        )
+    if frame.shape[0] < 8 or frame.shape[1] < 8:
+        raise ValueError(f"the {name} is too small to key: {frame.shape[1]}x{frame.shape[0]}")
+    return frame
+
+
+def check_colour(colour: object) -> tuple[int, int, int]:
+    """Return a (B, G, R) tuple of ints 0-255, or raise naming the bad value."""
+    if (
+        not isinstance(colour, tuple | list)
+        or len(colour) != 3
+        or not all(isinstance(c, int | np.integer) and 0 <= c <= 255 for c in colour)
+    ):
+        raise ValueError(f"expected a colour as three integers 0-255 (B, G, R), got {colour!r}")
+    b, g, r = (int(c) for c in colour)
+    return b, g, r

@@ -1,0 +1,336 @@
+"""The keyer: calibration, settings and reusable buffers around the pure kernels.
+
+Settings and calibration are converted into maps once, when they change; a frame then
+costs a fixed sequence of OpenCV calls writing into buffers kept from the previous frame
+of the same size. The work is cut into horizontal stripes run on a small thread pool
+(OpenCV releases the GIL); only the coarse core and the optional edge clean-up look at
+the whole frame at once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from keying import composite as comp
+from keying import matte as km
+from keying.calibrate import MAX_DENOISE, Calibration, Sample, Screen, calibrate
+from keying.errors import NotCalibratedError
+from keying.frames import BGRImage, Matte, check_frame
+from keying.settings import KeyerSettings
+from keying.shapes import Mattes
+
+RAMP_MARGIN = 0.02
+"""Added to the measured screen spread so the last speck of noise keys out too."""
+MIN_OPAQUE_BAND = 0.10
+"""The ramp's top end stays at least this far below 1 to absorb noise on the subject."""
+LOWEST_CLIP_WHITE = 0.55
+"""However screen-like the subject's clothes, half-transparent edges stay soft."""
+REFERENCE_HEIGHT = 1080
+"""Pixel settings are given at 1080p and scaled to the frame's height."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeyResult:
+    """The output of :meth:`Keyer.process`; arrays are the keyer's buffers, reused on the
+    next call (copy them to keep them).
+
+    alpha : uint8 (h, w), 0 background, 255 subject
+    composite : BGR uint8 (h, w, 3)
+    foreground : BGR uint8 (h, w, 3), the despilled subject premultiplied by alpha
+    """
+
+    alpha: Matte
+    composite: BGRImage
+    foreground: BGRImage
+
+
+class _Frame:
+    """Maps and buffers for one frame size, and the stripes the work is cut into."""
+
+    def __init__(self, calibration: Calibration, mattes: Mattes, w: int, h: int, n: int):
+        self.size = (w, h)
+        self.screen, self.strength = calibration.full_maps((w, h))
+        self.offset = self.span = self.strength  # set by Keyer._ramp_maps
+        self.garbage, self.holdout = mattes.masks((w, h))
+        self.planes = [np.empty((h, w), np.uint8) for _ in range(3)]
+        (self.difference, self.alpha, self.core, self.inverse, self.weight, self.spill) = (
+            np.empty((h, w), np.uint8) for _ in range(6)
+        )
+        (self.alpha3, self.inverse3, self.foreground, self.scratch, self.composite) = (
+            np.empty((h, w, 3), np.uint8) for _ in range(5)
+        )
+        bounds = np.linspace(0, h, n + 1).round().astype(int)
+        self.stripes = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
+        # each stripe denoises its rows plus a halo of neighbours into a buffer of its own
+        self.halo = {
+            r.start: np.empty((r.stop - r.start + 2 * MAX_DENOISE, w), np.uint8)
+            for r in self.stripes
+        }
+
+
+class Keyer:
+    """A chroma keyer for one camera.
+
+    Parameters
+    ----------
+    settings : the adjustments (defaults key a typical screen with no tuning)
+    mattes : garbage and holdout shapes
+    threads : stripes worked on at once; default: the machine's cores (at most 8)
+
+    Use :meth:`calibrate` once on a camera frame, then :meth:`process` every frame.
+    :meth:`close` (or a ``with`` block) stops the worker threads.
+    """
+
+    def __init__(
+        self,
+        settings: KeyerSettings | None = None,
+        *,
+        mattes: Mattes | None = None,
+        threads: int | None = None,
+    ) -> None:
+        if threads is not None and not 1 <= threads <= 64:
+            raise ValueError(f"threads must be 1 to 64, got {threads}")
+        self._threads = threads or min(8, os.cpu_count() or 1)
+        self._pool: ThreadPoolExecutor | None = None
+        self._settings = settings or KeyerSettings()
+        self._mattes = mattes or Mattes()
+        self._calibration: Calibration | None = None
+        self._frame: _Frame | None = None
+        self._background: BGRImage | None = None
+        self._fitted: BGRImage | None = None
+        self.clip_black = self.clip_white = 0.0
+        self._derive()
+
+    # -- configuration -------------------------------------------------------------
+    @property
+    def settings(self) -> KeyerSettings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: KeyerSettings) -> None:
+        if not isinstance(settings, KeyerSettings):
+            raise TypeError(f"expected KeyerSettings, got {type(settings).__name__}")
+        self._settings = settings
+        self._derive()
+
+    @property
+    def mattes(self) -> Mattes:
+        return self._mattes
+
+    @mattes.setter
+    def mattes(self, mattes: Mattes) -> None:
+        if not isinstance(mattes, Mattes):
+            raise TypeError(f"expected Mattes, got {type(mattes).__name__}")
+        self._mattes = mattes
+        self._frame = None
+
+    @property
+    def calibration(self) -> Calibration | None:
+        return self._calibration
+
+    @calibration.setter
+    def calibration(self, calibration: Calibration) -> None:
+        if not isinstance(calibration, Calibration):
+            raise TypeError(f"expected a Calibration, got {type(calibration).__name__}")
+        self._calibration = calibration
+        self._frame = None
+        self._derive()
+
+    @property
+    def calibrated(self) -> bool:
+        return self._calibration is not None
+
+    @property
+    def threads(self) -> int:
+        return self._threads
+
+    def calibrate(
+        self,
+        frame: BGRImage,
+        *,
+        screen: Screen = "auto",
+        sample: Sample | None = None,
+        plate: BGRImage | None = None,
+    ) -> Calibration:
+        """Measure the screen in ``frame`` (see :func:`keying.calibrate`) and use it."""
+        calibration = calibrate(frame, screen=screen, sample=sample, plate=plate)
+        self.calibration = calibration
+        return calibration
+
+    def set_background(self, background: BGRImage | None) -> None:
+        """A still background used when :meth:`process` is given none; fitted once."""
+        self._background = None if background is None else check_frame(background)
+        self._fitted = None
+
+    def close(self) -> None:
+        """Stop the worker threads (safe to call twice; the keyer restarts them if used)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def __enter__(self) -> Keyer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _derive(self) -> None:
+        """Convert settings and calibration into ramp ends and tables, once."""
+        s = self._settings
+        inside = np.arange(256, dtype=np.float64) / 255.0
+        weight = s.spill * (1.0 - inside * (1.0 - s.spill_inside))
+        self._spill_lut = np.round(weight * 255.0).astype(np.uint8)
+        typical = np.array([[self._typical_strength()]], np.uint8)
+        self.clip_black, self.clip_white = (float(v[0, 0]) for v in self._ramp_ends(typical))
+        if self._frame is not None:
+            self._ramp_maps(self._frame)
+
+    def _typical_strength(self) -> int:
+        cal = self._calibration
+        if cal is None:
+            return 100
+        b, g, r = cal.key_colour
+        key = (b, g, r)
+        lead = key[cal.primary] - max(v for i, v in enumerate(key) if i != cal.primary)
+        return int(np.clip(lead, 1, 255))
+
+    def _ramp_ends(
+        self, strength: Matte
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """clip black and clip white for each screen strength (see ``km.ramp_maps``)."""
+        s, cal = self._settings, self._calibration
+        spread = cal.spread[s.denoise] if cal else 5.0
+        relative = (spread + 1.0) / np.maximum(strength.astype(np.float32), 1.0)
+        black = np.minimum(0.6, relative + RAMP_MARGIN + s.background_cleanup)
+        white = 1.0 - np.maximum(MIN_OPAQUE_BAND, black)
+        if cal is not None and s.core_distance > 0:  # seen inside the subject: solid
+            white = np.minimum(white, max(LOWEST_CLIP_WHITE, cal.subject_floor - 0.03))
+        white = np.maximum(white - s.subject_solidity, black + 0.05)
+        return black.astype(np.float32), np.minimum(white, 1.0).astype(np.float32)
+
+    def _ramp_maps(self, st: _Frame) -> None:
+        black, white = self._ramp_ends(st.strength)
+        st.offset, st.span = km.ramp_maps(st.strength, clip_black=black, clip_white=white)
+
+    def _scaled(self, pixels: int, height: int) -> int:
+        return round(pixels * height / REFERENCE_HEIGHT)
+
+    def _buffers(self, frame: BGRImage) -> _Frame:
+        check_frame(frame)
+        if self._calibration is None:
+            raise NotCalibratedError(
+                "the keyer has not seen the screen yet: calibrate it on a camera frame "
+                "(Auto key) first"
+            )
+        h, w = frame.shape[:2]
+        if self._frame is None or self._frame.size != (w, h):
+            self._frame = _Frame(self._calibration, self._mattes, w, h, self._threads)
+            self._ramp_maps(self._frame)
+            self._fitted = None
+        return self._frame
+
+    def _each_stripe(self, st: _Frame, work: Callable[[slice], None]) -> None:
+        if len(st.stripes) == 1:
+            work(st.stripes[0])
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="keyer")
+        for _ in self._pool.map(work, st.stripes):
+            pass
+
+    # -- per frame -----------------------------------------------------------------
+    def matte(self, frame: BGRImage) -> Matte:
+        """The alpha matte of ``frame``: uint8 (h, w), 255 subject (a reused buffer)."""
+        return self._matte(frame, self._buffers(frame))
+
+    def _matte(self, frame: BGRImage, st: _Frame) -> Matte:
+        s, h = self._settings, frame.shape[0]
+        primary = self._calibration.primary  # type: ignore[union-attr]
+        radius = min(s.denoise, MAX_DENOISE)
+
+        def difference(rows: slice) -> None:
+            km.colour_difference(
+                frame[rows],
+                primary=primary,
+                out=st.difference[rows],
+                planes=[p[rows] for p in st.planes],
+            )
+
+        def alpha(rows: slice) -> None:
+            lo, hi = max(0, rows.start - radius), min(h, rows.stop + radius)
+            smoothed = km.denoise(
+                st.difference[lo:hi], radius=radius, out=st.halo[rows.start][: hi - lo]
+            )
+            inner = smoothed[rows.start - lo : rows.start - lo + rows.stop - rows.start]
+            km.ramp(inner, st.offset[rows], st.span[rows], out=st.alpha[rows])
+
+        self._each_stripe(st, difference)
+        self._each_stripe(st, alpha)
+        km.core_matte(st.alpha, radius=self._scaled(s.core_distance, h), out=st.core)
+        cv2.max(st.alpha, st.core, dst=st.alpha)
+        if s.shrink:
+            km.shrink_grow(st.alpha, pixels=self._scaled(s.shrink, h), out=st.alpha)
+        if s.despeckle:
+            km.despeckle(st.alpha, pixels=max(1, self._scaled(s.despeckle, h)), out=st.alpha)
+        if s.softness:
+            km.soften(st.alpha, pixels=max(1, self._scaled(s.softness, h)), out=st.alpha)
+        if st.garbage is not None:
+            cv2.min(st.alpha, st.garbage, dst=st.alpha)
+        if st.holdout is not None:
+            cv2.max(st.alpha, st.holdout, dst=st.alpha)
+        return st.alpha
+
+    def process(self, frame: BGRImage, background: BGRImage | None = None) -> KeyResult:
+        """Key ``frame`` and composite it over ``background`` (any size: cover-fitted;
+        None: the one given to :meth:`set_background`)."""
+        st = self._buffers(frame)
+        plate = self._fit_background(background, st.size)
+        self._matte(frame, st)
+        primary = self._calibration.primary  # type: ignore[union-attr]
+        spill_lut = self._spill_lut
+
+        def composite(rows: slice) -> None:
+            alpha3, inverse3, fg = st.alpha3[rows], st.inverse3[rows], st.foreground[rows]
+            cv2.cvtColor(st.alpha[rows], cv2.COLOR_GRAY2BGR, dst=alpha3)
+            cv2.bitwise_not(st.alpha[rows], dst=st.inverse[rows])
+            cv2.cvtColor(st.inverse[rows], cv2.COLOR_GRAY2BGR, dst=inverse3)
+            comp.remove_screen(
+                frame[rows], st.screen[rows], alpha3, inverse3, out=fg, scratch=st.scratch[rows]
+            )
+            cv2.LUT(st.core[rows], spill_lut, dst=st.weight[rows])
+            comp.suppress_spill(
+                fg,
+                st.weight[rows],
+                primary=primary,
+                planes=[p[rows] for p in st.planes],
+                spill=st.spill[rows],
+            )
+            comp.add_background(fg, plate[rows], inverse3, out=st.composite[rows])
+
+        self._each_stripe(st, composite)
+        if self._settings.light_wrap > 0:
+            comp.light_wrap(
+                st.composite,
+                plate,
+                st.alpha,
+                strength=self._settings.light_wrap,
+                radius=self._scaled(40, frame.shape[0]),
+            )
+        return KeyResult(alpha=st.alpha, composite=st.composite, foreground=st.foreground)
+
+    def _fit_background(self, background: BGRImage | None, size: tuple[int, int]) -> BGRImage:
+        if background is not None:
+            return comp.cover_fit(background, size)
+        if self._background is None:
+            raise ValueError("no background: pass one to process() or call set_background()")
+        if self._fitted is None or self._fitted.shape[1::-1] != size:
+            self._fitted = comp.cover_fit(self._background, size)
+        return self._fitted

@@ -1,0 +1,153 @@
+"""Matte kernels: pure functions on uint8 arrays, handed to OpenCV (no Python pixel loops).
+
+The matte is a colour-difference key (Vlahos): a pixel's screen strength, the primary
+channel's lead over the larger of the other two, divided by the strength of the screen
+*at that point* as lit (the screen map). A dark bottle-green jumper leads by little, so it
+scores low even though its hue matches a bright screen; a shadowed part of the screen is
+compared with the shadowed screen, not the bright one. The ratio goes through a ramp whose
+ends come from the measured screen (its noise), then a solid core keeps pixels far from
+any clear screen opaque.
+
+Every kernel takes an optional ``out`` buffer so the hot loop allocates nothing.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from keying.frames import BGRImage, Matte
+from keying.screen import others
+
+
+def colour_difference(
+    frame: BGRImage,
+    *,
+    primary: int,
+    out: Matte | None = None,
+    planes: list[Matte] | None = None,
+) -> Matte:
+    """The primary channel's lead over the larger other channel, saturated to 0..255.
+
+    Parameters
+    ----------
+    frame : BGR uint8 (h, w, 3)
+    primary : 0, 1 or 2, the screen's channel (1 for green, 0 for blue)
+    out : optional uint8 (h, w) buffer for the result
+    planes : optional list of three uint8 (h, w) scratch buffers (overwritten)
+    """
+    h, w = frame.shape[:2]
+    if planes is None:
+        planes = [np.empty((h, w), np.uint8) for _ in range(3)]
+    cv2.split(frame, planes)
+    a, b = others(primary)
+    cv2.max(planes[a], planes[b], dst=planes[a])
+    result = out if out is not None else np.empty((h, w), np.uint8)
+    cv2.subtract(planes[primary], planes[a], dst=result)
+    return result
+
+
+def denoise(difference: Matte, *, radius: int, out: Matte | None = None) -> Matte:
+    """Average over a (2r+1)² box: calms sensor noise and 4:2:0 chroma steps (0: copy)."""
+    if radius <= 0:
+        if out is None:
+            return difference.copy()
+        np.copyto(out, difference)
+        return out
+    size = 2 * radius + 1
+    return cv2.blur(difference, (size, size), dst=out)
+
+
+def screen_ratio(difference: Matte, strength: Matte, *, out: Matte | None = None) -> Matte:
+    """How much like the local screen each pixel is: difference / strength, as 0..255."""
+    return cv2.divide(difference, strength, dst=out, scale=255.0)
+
+
+def ramp_maps(
+    strength: Matte,
+    *,
+    clip_black: float | npt.NDArray[np.float32],
+    clip_white: float | npt.NDArray[np.float32],
+) -> tuple[Matte, Matte]:
+    """Per-pixel (offset, span) maps that turn a colour difference into alpha.
+
+    alpha = clamp(((1 - ratio) - clip_black) / (clip_white - clip_black)) with
+    ratio = difference / strength: everything as strong as the local screen less
+    ``clip_black`` is fully background, everything weaker than ``1 - clip_white`` fully
+    subject. Written as ``255 - 255 (difference - offset) / span`` so that a frame costs
+    a subtraction and a division (see :func:`ramp`). The ends may be numbers or maps of
+    the strength's shape.
+    """
+    black, white = np.asarray(clip_black), np.asarray(clip_white)
+    if not (np.all(black >= 0.0) and np.all(black < white) and np.all(white <= 1.0)):
+        raise ValueError("clip_black must be below clip_white within 0..1 everywhere")
+    s = strength.astype(np.float32)
+    offset = np.clip((1.0 - clip_white) * s + 0.5, 0, 255).astype(np.uint8)
+    span = np.clip((clip_white - clip_black) * s + 0.5, 1, 255).astype(np.uint8)
+    return offset, span
+
+
+def ramp(difference: Matte, offset: Matte, span: Matte, *, out: Matte | None = None) -> Matte:
+    """Alpha from a colour difference through the maps of :func:`ramp_maps`."""
+    result = cv2.subtract(difference, offset, dst=out)
+    cv2.divide(result, span, dst=result, scale=255.0)
+    return cv2.bitwise_not(result, dst=result)
+
+
+CORE_SCALE = 4
+"""The core is found on a grid this many times coarser than the frame: it is a coarse,
+spatial thing, and the erosion costs 16 times less there."""
+
+
+def core_matte(alpha: Matte, *, radius: int, out: Matte | None = None) -> Matte:
+    """255 where no clear screen (alpha below half) lies within ``radius`` pixels, with a
+    soft edge about ``radius`` wide, else 0. ``radius`` 0 gives all zeros."""
+    h, w = alpha.shape
+    if out is None:
+        out = np.empty_like(alpha)
+    if radius <= 0:
+        out[...] = 0
+        return out
+    small = cv2.resize(
+        alpha, (max(1, w // CORE_SCALE), max(1, h // CORE_SCALE)), interpolation=cv2.INTER_NEAREST
+    )
+    cv2.threshold(small, 127, 255, cv2.THRESH_BINARY, dst=small)
+    r = max(1, round(radius / CORE_SCALE))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * r + 1, 2 * r + 1))
+    cv2.erode(small, kernel, dst=small, borderType=cv2.BORDER_REPLICATE)
+    soft = max(1, r // 2) * 2 + 1
+    cv2.blur(small, (soft, soft), dst=small)
+    return cv2.resize(small, (w, h), dst=out, interpolation=cv2.INTER_LINEAR)
+
+
+def shrink_grow(alpha: Matte, *, pixels: int, out: Matte | None = None) -> Matte:
+    """Erode (positive ``pixels``) or dilate (negative) the matte, a min/max filter."""
+    if pixels == 0:
+        return alpha if out is None else _copy(alpha, out)
+    size = 2 * abs(pixels) + 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    op = cv2.erode if pixels > 0 else cv2.dilate
+    return op(alpha, kernel, dst=out)
+
+
+def soften(alpha: Matte, *, pixels: int, out: Matte | None = None) -> Matte:
+    """Gaussian blur of the matte with sigma ``pixels / 2`` (0: unchanged)."""
+    if pixels <= 0:
+        return alpha if out is None else _copy(alpha, out)
+    return cv2.GaussianBlur(alpha, (0, 0), pixels / 2.0, dst=out)
+
+
+def despeckle(alpha: Matte, *, pixels: int, out: Matte | None = None) -> Matte:
+    """Remove solid specks in the background and holes in the subject smaller than
+    ``pixels`` across (a morphological open then close)."""
+    if pixels <= 0:
+        return alpha if out is None else _copy(alpha, out)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (pixels + 1, pixels + 1))
+    opened = cv2.morphologyEx(alpha, cv2.MORPH_OPEN, kernel)
+    return cv2.morphologyEx(opened, cv2.MORPH_CLOSE, kernel, dst=out)
+
+
+def _copy(src: Matte, out: Matte) -> Matte:
+    np.copyto(out, src)
+    return out

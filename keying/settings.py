@@ -1,0 +1,189 @@
+"""The keyer's settings, declared once as data with defaults and ranges.
+
+The GUI builds its sliders from :data:`KEYER_SETTINGS`; show files name the same keys.
+Every setting is an adjustment on top of what calibration measured, so the defaults key
+a typical school screen with no tuning at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One adjustable setting: its key, what people see, its default and its range."""
+
+    name: str
+    label: str
+    help: str
+    default: float
+    minimum: float
+    maximum: float
+    step: float
+    integer: bool = False
+
+    def check(self, value: object) -> float | int:
+        """Return ``value`` as this setting's type, or raise naming the setting and range."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"keyer setting {self.name!r} must be a number, got {value!r}")
+        if self.integer and float(value) != int(value):
+            raise TypeError(f"keyer setting {self.name!r} must be a whole number, got {value!r}")
+        if not self.minimum <= value <= self.maximum:
+            raise ValueError(
+                f"keyer setting {self.name!r} must be between {self.minimum:g} and "
+                f"{self.maximum:g}, got {value!r}"
+            )
+        return int(value) if self.integer else float(value)
+
+
+KEYER_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "background_cleanup",
+        "Clean background",
+        "Make more of the green screen fully see-through. Raise it if specks of the screen "
+        "still show; too much eats into hair.",
+        0.0,
+        0.0,
+        0.5,
+        0.01,
+    ),
+    Setting(
+        "subject_solidity",
+        "Solid presenter",
+        "Make more of the presenter fully solid. Raise it if the background shows through "
+        "clothes; too much gives a hard edge.",
+        0.0,
+        0.0,
+        0.5,
+        0.01,
+    ),
+    Setting(
+        "core_distance",
+        "Solid core distance",
+        "Pixels further than this from any clear screen are always solid (stops green or "
+        "dark clothes going see-through). Measured at 1080p; 0 turns it off.",
+        16,
+        0,
+        60,
+        1,
+        integer=True,
+    ),
+    Setting(
+        "shrink",
+        "Shrink edge",
+        "Pull the edge of the presenter in (positive) to lose a green outline, or push "
+        "it out (negative). In pixels at 1080p.",
+        0,
+        -10,
+        10,
+        1,
+        integer=True,
+    ),
+    Setting(
+        "softness",
+        "Soft edge",
+        "Blur the edge of the presenter by this many pixels at 1080p.",
+        0,
+        0,
+        10,
+        1,
+        integer=True,
+    ),
+    Setting(
+        "despeckle",
+        "Remove specks",
+        "Remove see-through or solid specks smaller than this many pixels at 1080p.",
+        0,
+        0,
+        10,
+        1,
+        integer=True,
+    ),
+    Setting(
+        "denoise",
+        "Smooth camera noise",
+        "Average the key over a small patch to stop the edge from fizzing on a noisy "
+        "camera. 0 is off.",
+        1,
+        0,
+        3,
+        1,
+        integer=True,
+    ),
+    Setting(
+        "spill",
+        "Remove green glow",
+        "How much green light reflected from the screen is taken off the presenter's edges.",
+        1.0,
+        0.0,
+        1.0,
+        0.05,
+    ),
+    Setting(
+        "spill_inside",
+        "Remove green inside",
+        "How much green is taken off the middle of the presenter. Keep it low if someone "
+        "wears green.",
+        0.25,
+        0.0,
+        1.0,
+        0.05,
+    ),
+    Setting(
+        "light_wrap",
+        "Light wrap",
+        "Let a little of the new background's light wrap round the presenter's edge.",
+        0.0,
+        0.0,
+        1.0,
+        0.05,
+    ),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in KEYER_SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyerSettings:
+    """The values of :data:`KEYER_SETTINGS`; checked on creation."""
+
+    background_cleanup: float = 0.0
+    subject_solidity: float = 0.0
+    core_distance: int = 16
+    shrink: int = 0
+    softness: int = 0
+    despeckle: int = 0
+    denoise: int = 1
+    spill: float = 1.0
+    spill_inside: float = 0.25
+    light_wrap: float = 0.0
+
+    def __post_init__(self) -> None:
+        for setting in KEYER_SETTINGS:
+            object.__setattr__(self, setting.name, setting.check(getattr(self, setting.name)))
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, object]) -> KeyerSettings:
+        """Settings from a mapping such as a show file's table; unknown keys are refused."""
+        unknown = sorted(set(values) - set(SETTINGS_BY_NAME))
+        if unknown:
+            known = ", ".join(SETTINGS_BY_NAME)
+            raise ValueError(f"unknown keyer setting {unknown[0]!r}; known settings: {known}")
+        return cls(**{name: values[name] for name in values})  # type: ignore[arg-type]
+
+    def replace(self, **changes: float) -> KeyerSettings:
+        """A copy with some settings changed (checked like any other)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {s.name: getattr(self, s.name) for s in KEYER_SETTINGS}
+
+
+# The declaration and the dataclass must agree: checked once at import.
+assert [f.name for f in dataclasses.fields(KeyerSettings)] == [s.name for s in KEYER_SETTINGS]
+assert all(getattr(KeyerSettings(), s.name) == s.default for s in KEYER_SETTINGS), (
+    "KeyerSettings defaults differ from KEYER_SETTINGS"
+)

@@ -1,0 +1,131 @@
+"""The keyer on made-up frames with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from keying import Keyer, KeyerSettings, Mattes, NotCalibratedError, rectangle, straight_foreground
+from tests.keying_frames import GREEN, JUMPER, SKIN, add_noise, inner, person_frame
+
+
+def keyed(frame: np.ndarray, **settings: float) -> tuple[Keyer, np.ndarray]:
+    keyer = Keyer(KeyerSettings(**settings), threads=1)  # type: ignore[arg-type]
+    keyer.calibrate(frame)
+    return keyer, keyer.matte(frame).astype(np.float64) / 255.0
+
+
+def test_screen_keys_to_zero_and_subject_to_one() -> None:
+    frame, subject = person_frame()
+    _, alpha = keyed(frame)
+    background = inner(~subject)
+    assert alpha[background].max() == 0.0
+    assert alpha[inner(subject)].min() == 1.0
+
+
+def test_uneven_light_still_keys_clean() -> None:
+    # the left edge of the cloth gets half the light of the right edge
+    frame, subject = person_frame(uneven=0.5)
+    _, alpha = keyed(frame)
+    assert alpha[inner(~subject)].max() <= 1 / 255
+    assert alpha[inner(subject)].min() == 1.0
+
+
+def test_dark_green_jumper_is_not_keyed_out() -> None:
+    frame, subject = person_frame(clothes=JUMPER)
+    _, alpha = keyed(frame)
+    assert alpha[inner(subject)].mean() > 0.99
+    assert (alpha[inner(subject)] < 0.5).mean() == 0.0
+
+
+GREY = (150, 150, 150)
+
+
+def test_half_mix_recovers_its_colour() -> None:
+    h, w = 120, 160
+    screen = np.array(GREEN, np.float32)
+    frame = np.ones((h, w, 1), np.float32) * screen
+    band = slice(40, 80)
+    frame[:, band] = 0.5 * np.array(GREY, np.float32) + 0.5 * screen
+    frame_u8 = add_noise(frame, 1.0)
+    # a wide half-transparent region is not solid, so no solid core here
+    keyer, alpha = keyed(frame_u8, core_distance=0)
+    mixed = alpha[10:-10, 45:75]
+    assert abs(mixed.mean() - 0.5) < 0.08
+    result = keyer.process(frame_u8, np.zeros((h, w, 3), np.uint8))
+    colour = straight_foreground(result.foreground, result.alpha)[10:-10, 45:75]
+    assert np.abs(colour.reshape(-1, 3).mean(0) - GREY).max() < 8
+    # on black, the composite is the subject's share only: no green left behind
+    comp = result.composite[10:-10, 45:75].reshape(-1, 3).astype(float).mean(0)
+    assert comp[1] <= max(comp[0], comp[2]) + 3
+
+
+def test_spill_goes_and_luminance_stays() -> None:
+    frame, subject = person_frame(clothes=(200, 200, 200), noise=0.0)
+    spilled = frame.astype(np.int16)
+    spilled[subject, 1] += 30  # green light bounced onto a white shirt
+    spilled_u8 = np.clip(spilled, 0, 255).astype(np.uint8)
+    keyer = Keyer(KeyerSettings(spill_inside=1.0), threads=1)
+    keyer.calibrate(spilled_u8)
+    result = keyer.process(spilled_u8, np.zeros_like(frame))
+    shirt = result.composite[inner(subject)].astype(float)
+    assert np.abs(shirt[:, 1] - shirt[:, 2]).max() <= 2
+    luma_before = spilled_u8[inner(subject)].astype(float) @ [0.114, 0.587, 0.299]
+    luma_after = shirt @ [0.114, 0.587, 0.299]
+    assert np.abs(luma_after - luma_before).max() <= 2
+
+
+def test_garbage_and_holdout_mattes() -> None:
+    frame, _subject = person_frame()
+    frame[:40, :20] = SKIN  # a light stand in the corner, outside the garbage matte
+    frame[200:, 150:170] = GREEN  # a green prop on the desk, inside the holdout
+    keyer = Keyer(threads=1)
+    keyer.calibrate(frame)
+    keyer.mattes = Mattes.of(
+        garbage=[rectangle(0.1, 0.0, 0.9, 1.0)], holdout=[rectangle(0.45, 0.8, 0.55, 1.0)]
+    )
+    alpha = keyer.matte(frame)
+    assert alpha[5:35, 2:15].max() == 0
+    assert alpha[205:235, 152:168].min() == 255
+
+
+def test_stripes_on_threads_give_the_same_answer() -> None:
+    frame, _ = person_frame(h=243, w=320, uneven=0.3)
+    background = np.full((100, 50, 3), (20, 90, 200), np.uint8)
+    out = []
+    for threads in (1, 3):
+        with Keyer(KeyerSettings(denoise=2), threads=threads) as keyer:
+            keyer.calibrate(frame)
+            result = keyer.process(frame, background)
+            out.append((result.alpha.copy(), result.composite.copy()))
+    assert np.array_equal(out[0][0], out[1][0])
+    assert np.array_equal(out[0][1], out[1][1])
+
+
+def test_cleanup_settings_change_the_matte() -> None:
+    frame, _subject = person_frame()
+    _, plain = keyed(frame)
+    _, shrunk = keyed(frame, shrink=10)
+    _, soft = keyed(frame, softness=10)
+    assert shrunk.sum() < plain.sum()
+    assert ((soft > 0) & (soft < 1)).sum() > ((plain > 0) & (plain < 1)).sum()
+
+
+def test_keying_before_calibration_says_what_to_do() -> None:
+    frame, _ = person_frame()
+    with pytest.raises(NotCalibratedError, match="calibrate"):
+        Keyer().process(frame, frame)
+
+
+@pytest.mark.parametrize(
+    ("bad", "words"),
+    [
+        (np.zeros((240, 320, 3), np.float64), "float64"),
+        (np.zeros((240, 320, 4), np.uint8), "240x320x4"),
+        (np.zeros((240, 320), np.uint8), "240x320"),
+        ("frame.png", "str"),
+    ],
+)
+def test_bad_frames_are_named(bad: object, words: str) -> None:
+    with pytest.raises((ValueError, TypeError), match=words):
+        Keyer().calibrate(bad)  # type: ignore[arg-type]
