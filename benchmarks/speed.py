@@ -1,0 +1,329 @@
+"""Speed and memory of the keyer, against FFmpeg and against the floor.
+
+For 1280x720, 1920x1080 and 3840x2160, with one thread and with the default threads:
+ms per frame and fps for calibration, matte, spill, composite and the whole loop; FFmpeg's
+``chromakey`` + ``despill`` + ``overlay`` on the same frames when ``ffmpeg`` is on the
+PATH; and the floor, a plain blend of the same frames with a known alpha. Memory: peak RSS
+of the loop and the bytes allocated per frame once warm (tracemalloc sees numpy's).
+
+Run: ``python -m benchmarks.speed [--quick]``. Figures depend on the machine and on what
+else it is doing, so every comparison is between peers measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from keying import Keyer, calibrate
+from keying import composite as comp
+from keying.frames import BGRImage
+
+SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "2160p": (3840, 2160)}
+TARGETS = (
+    ("1080p", 1, 60.0),
+    ("1080p", 0, 120.0),
+    ("2160p", 0, 30.0),
+)
+"""(size, threads (0: default), fps the whole loop must reach)."""
+FFMPEG_FACTOR = 5.0
+
+
+def studio_frames(size: tuple[int, int], count: int = 4) -> tuple[list[BGRImage], BGRImage]:
+    """Camera frames of a presenter-sized subject on an unevenly lit, noisy green cloth,
+    and a new background."""
+    w, h = size
+    rng = np.random.default_rng(7)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    light = (0.7 + 0.3 * np.cos((xx - w / 2) / w * 2.5))[..., None]
+    screen = np.array([60, 180, 50], np.float32) * light
+    frames = []
+    for i in range(count):
+        cx = w * (0.45 + 0.03 * i)
+        body = ((xx - cx) / (w * 0.16)) ** 2 + ((yy - h * 0.8) / (h * 0.45)) ** 2 < 1
+        head = ((xx - cx) / (w * 0.06)) ** 2 + ((yy - h * 0.3) / (h * 0.12)) ** 2 < 1
+        frame = screen.copy()
+        frame[body] = (40, 70, 30)
+        frame[head] = (120, 150, 200)
+        noisy = frame + rng.normal(0, 3, frame.shape).astype(np.float32)
+        frames.append(np.clip(noisy, 0, 255).astype(np.uint8))
+    background = np.zeros((h, w, 3), np.uint8)
+    background[...] = (np.linspace(60, 200, w)[None, :, None]).astype(np.uint8)
+    return frames, background
+
+
+def timed(work: Callable[[], object], *, seconds: float, least: int = 5) -> float:
+    """Median milliseconds per call of ``work`` over about ``seconds`` (after a warm-up)."""
+    work()
+    times: list[float] = []
+    deadline = time.perf_counter() + seconds
+    while len(times) < least or time.perf_counter() < deadline:
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000.0)
+    return float(np.median(times))
+
+
+@dataclass
+class Row:
+    size: str
+    threads: str
+    stage: str
+    ms: float
+
+    @property
+    def fps(self) -> float:
+        return 1000.0 / self.ms if self.ms > 0 else float("inf")
+
+
+def keyer_rows(
+    name: str, frames: list[BGRImage], background: BGRImage, threads: int, seconds: float
+) -> list[Row]:
+    """Stage and whole-loop timings of the keyer on ``frames``."""
+    cv2.setNumThreads(threads if threads else -1)
+    label = "1" if threads == 1 else f"default ({cv2.getNumThreads()})"
+    keyer = Keyer(threads=threads or None)
+    keyer.calibrate(frames[0])
+    keyer.set_background(background)
+    counter = iter(range(1 << 62))
+
+    def frame() -> BGRImage:
+        return frames[next(counter) % len(frames)]
+
+    result = keyer.process(frames[0])
+    st = keyer._frame
+    assert st is not None
+    rows = [
+        Row(name, label, "calibration", timed(lambda: calibrate(frame()), seconds=seconds / 4)),
+        Row(name, label, "matte", timed(lambda: keyer.matte(frame()), seconds=seconds / 4)),
+        Row(
+            name,
+            label,
+            "spill",
+            timed(
+                lambda: comp.suppress_spill(
+                    st.foreground, st.weight, primary=1, planes=st.planes, spill=st.spill
+                ),
+                seconds=seconds / 4,
+            ),
+        ),
+        Row(
+            name,
+            label,
+            "composite",
+            timed(
+                lambda: comp.add_background(
+                    comp.remove_screen(
+                        frame(),
+                        st.screen,
+                        st.alpha3,
+                        st.inverse3,
+                        out=st.foreground,
+                        scratch=st.scratch,
+                    ),
+                    background,
+                    st.inverse3,
+                    out=st.composite,
+                ),
+                seconds=seconds / 4,
+            ),
+        ),
+        Row(name, label, "whole loop", timed(lambda: keyer.process(frame()), seconds=seconds)),
+    ]
+    del result
+    keyer.close()
+    return rows
+
+
+def floor_row(
+    name: str, frames: list[BGRImage], background: BGRImage, threads: int, seconds: float
+) -> Row:
+    """A plain blend with a known alpha: the least any keyer must do per frame."""
+    cv2.setNumThreads(threads if threads else -1)
+    label = "1" if threads == 1 else f"default ({cv2.getNumThreads()})"
+    alpha = np.full(frames[0].shape, 128, np.uint8)
+    inverse = cv2.bitwise_not(alpha)
+    a, b = np.empty_like(alpha), np.empty_like(alpha)
+    counter = iter(range(1 << 62))
+
+    def blend() -> None:
+        cv2.multiply(frames[next(counter) % len(frames)], alpha, dst=a, scale=1 / 255)
+        cv2.multiply(background, inverse, dst=b, scale=1 / 255)
+        cv2.add(a, b, dst=a)
+
+    return Row(name, label, "floor: plain blend", timed(blend, seconds=seconds / 2))
+
+
+def ffmpeg_row(
+    name: str, frames: list[BGRImage], background: BGRImage, threads: int, key: tuple[int, int, int]
+) -> Row | None:
+    """FFmpeg chromakey + despill + overlay on the same raw BGR frames, or None."""
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        return None
+    h, w = frames[0].shape[:2]
+    loops = max(1, 120 // len(frames) if w <= 1920 else 40 // len(frames))
+    folder = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        raw = Path(tmp) / "frames.raw"
+        raw.write_bytes(b"".join(f.tobytes() for f in frames))
+        bg = Path(tmp) / "background.png"
+        cv2.imwrite(str(bg), background)
+        b, g, r = key
+        graph = (
+            f"[0:v]chromakey=0x{r:02X}{g:02X}{b:02X}:0.12:0.08,despill=green[fg];"
+            "[1:v][fg]overlay=shortest=1[out]"
+        )
+        thread_args = ["-threads", "1", "-filter_threads", "1"] if threads == 1 else []
+        command = [
+            ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-benchmark",
+            *thread_args,
+            "-stream_loop",
+            str(loops - 1),
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "bgr24",
+            "-s",
+            f"{w}x{h}",
+            "-r",
+            "30",
+            "-i",
+            str(raw),
+            "-loop",
+            "1",
+            "-i",
+            str(bg),
+            "-filter_complex",
+            graph,
+            "-map",
+            "[out]",
+            "-f",
+            "null",
+            "-",
+        ]
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {done.stderr.strip().splitlines()[-1]}")
+    count = loops * len(frames)
+    label = "1" if threads == 1 else f"default ({os.cpu_count()})"
+    return Row(name, label, "FFmpeg chromakey+despill+overlay", wall * 1000.0 / count)
+
+
+def memory(frames: list[BGRImage], background: BGRImage, count: int = 60) -> tuple[float, float]:
+    """(peak RSS in MiB after the loop, bytes allocated per frame once warm)."""
+    keyer = Keyer()
+    keyer.calibrate(frames[0])
+    keyer.set_background(background)
+    for frame in frames:
+        keyer.process(frame)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for i in range(count):
+        keyer.process(frames[i % len(frames)])
+    growth = (tracemalloc.get_traced_memory()[0] - before) / count
+    tracemalloc.stop()
+    keyer.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return peak, growth
+
+
+def run(*, quick: bool = False) -> str:
+    """Measure, print and return the markdown section for RESULTS.md."""
+    seconds = 0.6 if quick else 2.0
+    sizes = {"720p": SIZES["720p"]} if quick else SIZES
+    rows: list[Row] = []
+    for name, size in sizes.items():
+        frames, background = studio_frames(size)
+        key = calibrate(frames[0]).key_colour
+        for threads in (1, 0):
+            rows += keyer_rows(name, frames, background, threads, seconds)
+            rows.append(floor_row(name, frames, background, threads, seconds))
+            ff = ffmpeg_row(name, frames, background, threads, key)
+            if ff is not None:
+                rows.append(ff)
+            for row in rows[-7:]:
+                print(
+                    f"{row.size:6s} threads {row.threads:12s} {row.stage:34s} "
+                    f"{row.ms:8.2f} ms {row.fps:8.1f} fps",
+                    flush=True,
+                )
+    frames, background = studio_frames(SIZES["1080p"] if not quick else SIZES["720p"])
+    peak, growth = memory(frames, background)
+    print(f"memory: peak RSS {peak:.0f} MiB; {growth:.0f} bytes allocated per frame when warm")
+    return report(rows, peak, growth, quick=quick)
+
+
+def report(rows: list[Row], peak: float, growth: float, *, quick: bool) -> str:
+    lines = [
+        "## Keyer speed",
+        "",
+        "Median ms per frame (fps) on this machine, same frames for every row "
+        "(the demo presenter on a green cloth).",
+        "",
+        "| size | threads | stage | ms | fps |",
+        "|---|---|---|---:|---:|",
+    ]
+    lines += [f"| {r.size} | {r.threads} | {r.stage} | {r.ms:.2f} | {r.fps:.0f} |" for r in rows]
+    lines += [
+        "",
+        f"Memory: peak RSS {peak:.0f} MiB; {growth:.0f} bytes allocated per frame "
+        "once warm (buffers are reused).",
+        "",
+        "### Targets",
+        "",
+    ]
+    whole = {(r.size, r.threads.split()[0]): r for r in rows if r.stage == "whole loop"}
+    ffmpeg = {(r.size, r.threads.split()[0]): r for r in rows if r.stage.startswith("FFmpeg")}
+    for size, threads, fps in TARGETS:
+        key = (size, "1" if threads == 1 else "default")
+        if key in whole:
+            got = whole[key].fps
+            verdict = "PASS" if got >= fps else "FAIL"
+            lines.append(
+                f"- {verdict}: whole loop {size}, threads {key[1]}: {got:.0f} fps "
+                f"(target {fps:.0f})"
+            )
+    for key, row in sorted(ffmpeg.items()):
+        if key in whole:
+            factor = row.ms / whole[key].ms
+            verdict = "PASS" if factor >= FFMPEG_FACTOR else "FAIL"
+            lines.append(
+                f"- {verdict}: {key[0]}, threads {key[1]}: {factor:.1f}x FFmpeg's "
+                f"speed (target {FFMPEG_FACTOR:.0f}x)"
+            )
+    lines.append(
+        f"- {'PASS' if growth < 1024 else 'FAIL'}: no allocation growth per frame "
+        f"({growth:.0f} bytes/frame)"
+    )
+    if quick:
+        lines.append("- (quick run: 720p only)")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="720p only, short timings")
+    args = parser.parse_args()
+    print(run(quick=args.quick))
+
+
+if __name__ == "__main__":
+    main()
