@@ -34,6 +34,7 @@ MIN_OPAQUE_BAND = 0.10
 LOWEST_CLIP_WHITE = 0.55
 """However screen-like the subject's clothes, half-transparent edges stay soft."""
 REFERENCE_HEIGHT = 1080
+
 """Pixel settings are given at 1080p and scaled to the frame's height."""
 
 
@@ -61,17 +62,18 @@ class _Frame:
         self.offset = self.span = self.strength  # set by Keyer._ramp_maps
         self.garbage, self.holdout = mattes.masks((w, h))
         self.planes = [np.empty((h, w), np.uint8) for _ in range(3)]
-        (self.difference, self.alpha, self.core, self.inverse, self.weight, self.spill) = (
-            np.empty((h, w), np.uint8) for _ in range(6)
+        (self.alpha, self.core, self.inverse, self.weight, self.spill) = (
+            np.empty((h, w), np.uint8) for _ in range(5)
         )
         (self.alpha3, self.inverse3, self.foreground, self.scratch, self.composite) = (
             np.empty((h, w, 3), np.uint8) for _ in range(5)
         )
         bounds = np.linspace(0, h, n + 1).round().astype(int)
         self.stripes = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
-        # each stripe denoises its rows plus a halo of neighbours into a buffer of its own
+        # each stripe works out its rows plus a halo of neighbours in buffers of its own
+        # (difference, smoothed and three channel planes), so stripes never share rows
         self.halo = {
-            r.start: np.empty((r.stop - r.start + 2 * MAX_DENOISE, w), np.uint8)
+            r.start: [np.empty((r.stop - r.start + 2 * MAX_DENOISE, w), np.uint8) for _ in range(5)]
             for r in self.stripes
         }
 
@@ -238,8 +240,9 @@ class Keyer:
         return self._frame
 
     def _each_stripe(self, st: _Frame, work: Callable[[slice], None]) -> None:
-        if len(st.stripes) == 1:
-            work(st.stripes[0])
+        if self._threads == 1:
+            for rows in st.stripes:
+                work(rows)
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="keyer")
@@ -256,23 +259,14 @@ class Keyer:
         primary = self._calibration.primary  # type: ignore[union-attr]
         radius = min(s.denoise, MAX_DENOISE)
 
-        def difference(rows: slice) -> None:
-            km.colour_difference(
-                frame[rows],
-                primary=primary,
-                out=st.difference[rows],
-                planes=[p[rows] for p in st.planes],
-            )
-
         def alpha(rows: slice) -> None:
             lo, hi = max(0, rows.start - radius), min(h, rows.stop + radius)
-            smoothed = km.denoise(
-                st.difference[lo:hi], radius=radius, out=st.halo[rows.start][: hi - lo]
-            )
+            difference, smoothed, *planes = (b[: hi - lo] for b in st.halo[rows.start])
+            km.colour_difference(frame[lo:hi], primary=primary, out=difference, planes=planes)
+            km.denoise(difference, radius=radius, out=smoothed)
             inner = smoothed[rows.start - lo : rows.start - lo + rows.stop - rows.start]
             km.ramp(inner, st.offset[rows], st.span[rows], out=st.alpha[rows])
 
-        self._each_stripe(st, difference)
         self._each_stripe(st, alpha)
         km.core_matte(st.alpha, radius=self._scaled(s.core_distance, h), out=st.core)
         cv2.max(st.alpha, st.core, dst=st.alpha)
