@@ -59,7 +59,7 @@ class TextStyle:
 def text_size(text: str, style: TextStyle) -> tuple[int, int]:
     """(width, height) in pixels of one line of ``text`` drawn in ``style``."""
     font = load_font(style.size, bold=style.bold)
-    left, top, right, bottom = font.getbbox(text or " ", stroke_width=style.outline)
+    left, _top, right, _bottom = font.getbbox(text or " ", stroke_width=style.outline)
     ascent, descent = _metrics(font)
     return int(right - min(left, 0)) + 2 * style.outline, ascent + descent + 2 * style.outline
 
