@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-import numpy.typing as npt
 
 from keying import composite as comp
 from keying import matte as km
+from keying import ramp as kr
 from keying.calibrate import MAX_DENOISE, Calibration, Sample, Screen, calibrate
 from keying.errors import NotCalibratedError
 from keying.frames import BGRImage, Matte, check_frame
+from keying.ramp import LEAD_SCALE, RampEnds
 from keying.settings import KeyerSettings
 from keying.shapes import Mattes
 
@@ -59,7 +60,16 @@ class _Frame:
     def __init__(self, calibration: Calibration, mattes: Mattes, w: int, h: int, n: int):
         self.size = (w, h)
         self.screen, self.strength = calibration.full_maps((w, h))
-        self.offset = self.span = self.strength  # set by Keyer._ramp_maps
+        cw, ch = -(-w // LEAD_SCALE), -(-h // LEAD_SCALE)
+        self.strength_small = cv2.resize(
+            self.strength, (cw, ch), interpolation=cv2.INTER_AREA
+        ).astype(np.float32)
+        self.black_small = self.white_small = self.strength_small  # set by Keyer._place_ends
+        self.half_small = np.empty((ch, cw), np.uint8)
+        self.offset_small = self.span_small = self.half_small  # set by Keyer._ramp_maps
+        # the coarse grid samples the middle pixel of each LEAD_SCALE block
+        self.sample_rows = np.minimum(np.arange(ch) * LEAD_SCALE + LEAD_SCALE // 2, h - 1)
+        self.sample_cols = np.minimum(np.arange(cw) * LEAD_SCALE + LEAD_SCALE // 2, w - 1)
         self.garbage, self.holdout = mattes.masks((w, h))
         self.planes = [np.empty((h, w), np.uint8) for _ in range(3)]
         (self.alpha, self.core, self.inverse, self.weight, self.spill) = (
@@ -70,12 +80,29 @@ class _Frame:
         )
         bounds = np.linspace(0, h, n + 1).round().astype(int)
         self.stripes = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
-        # each stripe works out its rows plus a halo of neighbours in buffers of its own
-        # (difference, smoothed and three channel planes), so stripes never share rows
-        self.halo = {
-            r.start: [np.empty((r.stop - r.start + 2 * MAX_DENOISE, w), np.uint8) for _ in range(5)]
-            for r in self.stripes
-        }
+        self.work = {r.start: _StripeWork(r, w, h, cw, ch, self.sample_rows) for r in self.stripes}
+
+
+class _StripeWork:
+    """Buffers of one stripe, so stripes never share rows: its rows plus a halo of
+    neighbours (half difference, smoothed, three channel planes), the coarse rows it
+    samples, and its window of the upsampled ramp maps."""
+
+    def __init__(
+        self, rows: slice, w: int, h: int, cw: int, ch: int, sample_rows: np.ndarray
+    ) -> None:
+        tall = rows.stop - rows.start + 2 * MAX_DENOISE
+        self.halo = [np.empty((tall, w), np.uint8) for _ in range(5)]
+        inside = np.flatnonzero((sample_rows >= rows.start) & (sample_rows < rows.stop))
+        self.coarse = slice(int(inside[0]), int(inside[-1]) + 1) if inside.size else slice(0, 0)
+        # an exact LEAD_SCALE-times upsampling of coarse rows c0..c1 covers this stripe
+        # with at least one coarse row to spare, so it equals the whole frame's
+        self.c0 = max(0, rows.start // LEAD_SCALE - 1)
+        self.c1 = min(ch, (rows.stop - 1) // LEAD_SCALE + 2)
+        window = ((self.c1 - self.c0) * LEAD_SCALE, cw * LEAD_SCALE)
+        self.offset, self.span = np.empty(window, np.uint8), np.empty(window, np.uint8)
+        top = rows.start - self.c0 * LEAD_SCALE
+        self.inner = (slice(top, top + rows.stop - rows.start), slice(0, w))
 
 
 class Keyer:
@@ -186,41 +213,44 @@ class Keyer:
 
     def _derive(self) -> None:
         """Convert settings and calibration into ramp ends and tables, once."""
-        s = self._settings
+        s, cal = self._settings, self._calibration
         inside = np.arange(256, dtype=np.float64) / 255.0
         weight = s.spill * (1.0 - inside * (1.0 - s.spill_inside))
         self._spill_lut = np.round(weight * 255.0).astype(np.uint8)
-        typical = np.array([[self._typical_strength()]], np.uint8)
-        self.clip_black, self.clip_white = (float(v[0, 0]) for v in self._ramp_ends(typical))
+        white_cap = 1.0
+        if cal is not None and s.core_distance > 0:  # seen inside the subject: solid
+            white_cap = max(LOWEST_CLIP_WHITE, cal.subject_floor - 0.03)
+        self._ends = RampEnds(
+            spread=cal.spread[s.denoise] if cal else 5.0,
+            margin=RAMP_MARGIN,
+            cleanup=s.background_cleanup,
+            solidity=s.subject_solidity,
+            min_band=MIN_OPAQUE_BAND,
+            white_cap=white_cap,
+        )
+        typical = np.array([[self._typical_strength()]], np.float32)
+        self.clip_black, self.clip_white = (float(v[0, 0]) for v in self._ends.ends(typical))
         if self._frame is not None:
-            self._ramp_maps(self._frame)
+            self._place_ends(self._frame)
 
     def _typical_strength(self) -> int:
         cal = self._calibration
         if cal is None:
             return 100
-        b, g, r = cal.key_colour
-        key = (b, g, r)
+        key = cal.key_colour
         lead = key[cal.primary] - max(v for i, v in enumerate(key) if i != cal.primary)
         return int(np.clip(lead, 1, 255))
 
-    def _ramp_ends(
-        self, strength: Matte
-    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-        """clip black and clip white for each screen strength (see ``km.ramp_maps``)."""
-        s, cal = self._settings, self._calibration
-        spread = cal.spread[s.denoise] if cal else 5.0
-        relative = (spread + 1.0) / np.maximum(strength.astype(np.float32), 1.0)
-        black = np.minimum(0.6, relative + RAMP_MARGIN + s.background_cleanup)
-        white = 1.0 - np.maximum(MIN_OPAQUE_BAND, black)
-        if cal is not None and s.core_distance > 0:  # seen inside the subject: solid
-            white = np.minimum(white, max(LOWEST_CLIP_WHITE, cal.subject_floor - 0.03))
-        white = np.maximum(white - s.subject_solidity, black + 0.05)
-        return black.astype(np.float32), np.minimum(white, 1.0).astype(np.float32)
+    def _place_ends(self, st: _Frame) -> None:
+        st.black_small, st.white_small = self._ends.ends(st.strength_small)
 
     def _ramp_maps(self, st: _Frame) -> None:
-        black, white = self._ramp_ends(st.strength)
-        st.offset, st.span = km.ramp_maps(st.strength, clip_black=black, clip_white=white)
+        """This frame's ramp on the coarse grid: the subject's lead, then the ends."""
+        half = st.half_small.astype(np.float32)
+        lead = kr.foreground_lead(half, st.strength_small, white=st.white_small)
+        st.offset_small, st.span_small = kr.ramp_maps(
+            st.strength_small, lead, black=st.black_small, white=st.white_small
+        )
 
     def _scaled(self, pixels: int, height: int) -> int:
         return round(pixels * height / REFERENCE_HEIGHT)
@@ -235,7 +265,7 @@ class Keyer:
         h, w = frame.shape[:2]
         if self._frame is None or self._frame.size != (w, h):
             self._frame = _Frame(self._calibration, self._mattes, w, h, self._threads)
-            self._ramp_maps(self._frame)
+            self._place_ends(self._frame)
             self._fitted = None
         return self._frame
 
@@ -259,14 +289,29 @@ class Keyer:
         primary = self._calibration.primary  # type: ignore[union-attr]
         radius = min(s.denoise, MAX_DENOISE)
 
-        def alpha(rows: slice) -> None:
+        def difference(rows: slice) -> None:
             lo, hi = max(0, rows.start - radius), min(h, rows.stop + radius)
-            difference, smoothed, *planes = (b[: hi - lo] for b in st.halo[rows.start])
-            km.colour_difference(frame[lo:hi], primary=primary, out=difference, planes=planes)
-            km.denoise(difference, radius=radius, out=smoothed)
-            inner = smoothed[rows.start - lo : rows.start - lo + rows.stop - rows.start]
-            km.ramp(inner, st.offset[rows], st.span[rows], out=st.alpha[rows])
+            work = st.work[rows.start]
+            half, smoothed, *planes = (b[: hi - lo] for b in work.halo)
+            kr.half_difference(frame[lo:hi], primary=primary, out=half, planes=planes)
+            km.denoise(half, radius=radius, out=smoothed)
+            sampled = st.sample_rows[work.coarse] - lo
+            st.half_small[work.coarse] = smoothed[sampled][:, st.sample_cols]
 
+        def alpha(rows: slice) -> None:
+            work = st.work[rows.start]
+            size = work.offset.shape[1::-1]
+            for coarse, full in ((st.offset_small, work.offset), (st.span_small, work.span)):
+                cv2.resize(
+                    coarse[work.c0 : work.c1], size, dst=full, interpolation=cv2.INTER_LINEAR
+                )
+            lo = max(0, rows.start - radius)
+            top = rows.start - lo
+            smoothed = work.halo[1][top : top + rows.stop - rows.start]
+            kr.ramp(smoothed, work.offset[work.inner], work.span[work.inner], out=st.alpha[rows])
+
+        self._each_stripe(st, difference)
+        self._ramp_maps(st)
         self._each_stripe(st, alpha)
         km.core_matte(st.alpha, radius=self._scaled(s.core_distance, h), out=st.core)
         cv2.max(st.alpha, st.core, dst=st.alpha)

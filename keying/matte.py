@@ -1,12 +1,12 @@
 """Matte kernels: pure functions on uint8 arrays, handed to OpenCV (no Python pixel loops).
 
 The matte is a colour-difference key (Vlahos): a pixel's screen strength, the primary
-channel's lead over the larger of the other two, divided by the strength of the screen
+channel's lead over the larger of the other two, compared with the strength of the screen
 *at that point* as lit (the screen map). A dark bottle-green jumper leads by little, so it
 scores low even though its hue matches a bright screen; a shadowed part of the screen is
-compared with the shadowed screen, not the bright one. The ratio goes through a ramp whose
-ends come from the measured screen (its noise), then a solid core keeps pixels far from
-any clear screen opaque.
+compared with the shadowed screen, not the bright one. The ramp (:mod:`keying.ramp`) has
+ends from the measured screen noise and allows for the subject's own lead; then a solid
+core keeps pixels far from any clear screen opaque.
 
 Every kernel takes an optional ``out`` buffer so the hot loop allocates nothing.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import numpy.typing as npt
 
 from keying.frames import BGRImage, Matte
 from keying.screen import others
@@ -62,37 +61,6 @@ def denoise(difference: Matte, *, radius: int, out: Matte | None = None) -> Matt
 def screen_ratio(difference: Matte, strength: Matte, *, out: Matte | None = None) -> Matte:
     """How much like the local screen each pixel is: difference / strength, as 0..255."""
     return cv2.divide(difference, strength, dst=out, scale=255.0)
-
-
-def ramp_maps(
-    strength: Matte,
-    *,
-    clip_black: float | npt.NDArray[np.float32],
-    clip_white: float | npt.NDArray[np.float32],
-) -> tuple[Matte, Matte]:
-    """Per-pixel (offset, span) maps that turn a colour difference into alpha.
-
-    alpha = clamp(((1 - ratio) - clip_black) / (clip_white - clip_black)) with
-    ratio = difference / strength: everything as strong as the local screen less
-    ``clip_black`` is fully background, everything weaker than ``1 - clip_white`` fully
-    subject. Written as ``255 - 255 (difference - offset) / span`` so that a frame costs
-    a subtraction and a division (see :func:`ramp`). The ends may be numbers or maps of
-    the strength's shape.
-    """
-    black, white = np.asarray(clip_black), np.asarray(clip_white)
-    if not (np.all(black >= 0.0) and np.all(black < white) and np.all(white <= 1.0)):
-        raise ValueError("clip_black must be below clip_white within 0..1 everywhere")
-    s = strength.astype(np.float32)
-    offset = np.clip((1.0 - clip_white) * s + 0.5, 0, 255).astype(np.uint8)
-    span = np.clip((clip_white - clip_black) * s + 0.5, 1, 255).astype(np.uint8)
-    return offset, span
-
-
-def ramp(difference: Matte, offset: Matte, span: Matte, *, out: Matte | None = None) -> Matte:
-    """Alpha from a colour difference through the maps of :func:`ramp_maps`."""
-    result = cv2.subtract(difference, offset, dst=out)
-    cv2.divide(result, span, dst=result, scale=255.0)
-    return cv2.bitwise_not(result, dst=result)
 
 
 CORE_SCALE = 4

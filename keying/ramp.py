@@ -1,0 +1,118 @@
+"""The ramp from colour difference to alpha, shifted by the local foreground's own lead.
+
+The plain colour-difference key assumes the subject itself does not lean towards the
+screen colour (its lead ``d_F`` is 0). Skin leads green by about -50, so a half-and-half
+edge pixel reads as two-thirds opaque and keeps a green fringe. With ``d_F`` measured from
+the solid subject nearby, ``alpha = (d_S - d) / (d_S - d_F)`` is exact for a linear mix of
+the subject and the screen: skin edges, dark hair and a green jumper (``d_F > 0``) alike.
+
+All of this works on a grid :data:`LEAD_SCALE` times coarser than the frame; the frame
+itself costs one subtraction and one division per pixel, in uint8, on the *half
+difference* ``d' = (d + 255) / 2``, which keeps the sign of the lead in eight bits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from keying.frames import BGRImage, Matte
+from keying.screen import others
+
+FloatMap = npt.NDArray[np.float32]
+
+LEAD_SCALE = 8
+"""How many times coarser than the frame the subject's lead and the ramp are worked out."""
+LEAD_REACH = 2.5
+"""How far (in coarse pixels) the solid subject's lead is carried outwards."""
+
+
+def half_difference(
+    frame: BGRImage,
+    *,
+    primary: int,
+    out: Matte | None = None,
+    planes: list[Matte] | None = None,
+) -> Matte:
+    """``(d + 255) / 2`` in uint8 where d = primary - max(other two), -255..255."""
+    h, w = frame.shape[:2]
+    if planes is None:
+        planes = [np.empty((h, w), np.uint8) for _ in range(3)]
+    cv2.split(frame, planes)
+    a, b = others(primary)
+    cv2.max(planes[a], planes[b], dst=planes[a])
+    cv2.bitwise_not(planes[a], dst=planes[a])
+    return cv2.addWeighted(planes[primary], 0.5, planes[a], 0.5, 0.0, dst=out)
+
+
+@dataclass(frozen=True, slots=True)
+class RampEnds:
+    """Where the ramp starts and stops, before it is placed on the screen map.
+
+    spread : the screen's measured noise in levels (see ``Calibration.spread``)
+    margin : extra share of the screen strength keyed out beyond the noise
+    cleanup, solidity : the user's "Clean background" and "Solid presenter"
+    min_band : the top of the ramp stays at least this far below full strength
+    white_cap : the highest clip white allowed (what calibration saw inside the subject)
+    """
+
+    spread: float
+    margin: float
+    cleanup: float
+    solidity: float
+    min_band: float
+    white_cap: float
+
+    def ends(self, strength: FloatMap) -> tuple[FloatMap, FloatMap]:
+        """(clip black, clip white) as shares of the screen strength, per pixel."""
+        black = np.minimum(
+            0.6, (self.spread + 1.0) / np.maximum(strength, 1.0) + self.margin + self.cleanup
+        )
+        white = np.minimum(1.0 - np.maximum(self.min_band, black), self.white_cap)
+        white = np.maximum(white - self.solidity, black + 0.05)
+        return black.astype(np.float32), np.minimum(white, 1.0).astype(np.float32)
+
+
+def foreground_lead(half_small: FloatMap, strength_small: FloatMap, *, white: FloatMap) -> FloatMap:
+    """The lead of the solid subject near each coarse pixel (0 where there is none).
+
+    Solid means at or below the ramp's top (``d <= (1 - white) d_S``); its lead is spread
+    outwards over :data:`LEAD_REACH` coarse pixels by normalised convolution and fades to
+    0 (the plain key) further out. Capped below the screen's own strength.
+    """
+    lead = half_small * 2.0 - 255.0
+    solid = (lead <= (1.0 - white) * strength_small).astype(np.uint8)
+    solid = cv2.erode(solid, np.ones((3, 3), np.uint8)).astype(np.float32)
+    den = cv2.GaussianBlur(solid, (0, 0), LEAD_REACH)
+    num = cv2.GaussianBlur(lead * solid, (0, 0), LEAD_REACH)
+    near = np.clip(den / 0.15, 0.0, 1.0)
+    local = np.where(den > 1e-3, num / np.maximum(den, 1e-3), 0.0) * near
+    capped: FloatMap = np.minimum(local, 0.8 * strength_small).astype(np.float32)
+    return capped
+
+
+def ramp_maps(
+    strength_small: FloatMap, lead_small: FloatMap, *, black: FloatMap, white: FloatMap
+) -> tuple[Matte, Matte]:
+    """Coarse (offset, span) in half-difference units for :func:`ramp`.
+
+    alpha = clamp(((d_S - d) / (d_S - d_F) - (1 - white)) / (white - black)) written as
+    ``255 - 255 (d' - offset) / span`` with d' the half difference.
+    """
+    base = np.maximum(strength_small - lead_small, 1.0)
+    offset = lead_small + (1.0 - white) * base
+    span = (white - black) * base
+    return (
+        np.clip((offset + 255.0) / 2.0 + 0.5, 0, 255).astype(np.uint8),
+        np.clip(span / 2.0 + 0.5, 1, 255).astype(np.uint8),
+    )
+
+
+def ramp(half: Matte, offset: Matte, span: Matte, *, out: Matte | None = None) -> Matte:
+    """Alpha (uint8, 255 subject) from the half difference and full-size ramp maps."""
+    result = cv2.subtract(half, offset, dst=out)
+    cv2.divide(result, span, dst=result, scale=255.0)
+    return cv2.bitwise_not(result, dst=result)
