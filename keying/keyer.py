@@ -307,8 +307,14 @@ class Keyer:
                 )
             lo = max(0, rows.start - radius)
             top = rows.start - lo
-            smoothed = work.halo[1][top : top + rows.stop - rows.start]
-            kr.ramp(smoothed, work.offset[work.inner], work.span[work.inner], out=st.alpha[rows])
+            raw, smoothed, gate = (b[top : top + rows.stop - rows.start] for b in work.halo[:3])
+            offset, span = work.offset[work.inner], work.span[work.inner]
+            kr.ramp(raw, offset, span, out=st.alpha[rows])
+            if radius:  # the smoothed key decides where the clear screen is; the raw key
+                # keeps hair and soft edges sharp everywhere else
+                kr.ramp(smoothed, offset, span, out=gate)
+                cv2.threshold(gate, 0, 255, cv2.THRESH_BINARY, dst=gate)
+                cv2.min(st.alpha[rows], gate, dst=st.alpha[rows])
 
         self._each_stripe(st, difference)
         self._ramp_maps(st)
