@@ -14,7 +14,7 @@ import numpy as np
 
 from keying.errors import NoScreenFoundError
 from keying.frames import BGRImage, Matte, check_colour, check_frame
-from keying.matte import colour_difference, denoise, screen_ratio
+from keying.matte import colour_difference, denoise
 from keying.screen import (
     CHANNEL_NAMES,
     FloatImage,
@@ -35,8 +35,6 @@ MIN_REGION_SHARE = 0.02
 MIN_LEAD = 20.0
 """A saturated backing's primary channel leads the others by at least this (0-255)."""
 MAX_DENOISE = 3
-SUBJECT_DEPTH = 24
-"""At 1080p, how far inside the subject its floor is measured (edges are mixed)."""
 
 Screen = str | tuple[int, int, int]
 Sample = tuple[int, int] | tuple[int, int, int, int]
@@ -60,9 +58,6 @@ class Calibration:
         one, so the ramp is wider where the screen is dim)
     screen_small : the screen's colour as lit everywhere, on a small grid (float32 BGR)
     frame_size : (width, height) of the frame calibrated on
-    subject_floor : how screen-like the most screen-like 2% of the subject's inside is,
-        as an opacity 0..1 (1.0 when no subject was in view): a green jumper or green
-        light on a white shirt lowers it, and the keyer makes that much solid
     """
 
     key_colour: tuple[int, int, int]
@@ -73,7 +68,6 @@ class Calibration:
     spread: tuple[float, ...]
     screen_small: FloatImage = field(repr=False)
     frame_size: tuple[int, int]
-    subject_floor: float = 1.0
     from_plate: bool = False
 
     @property
@@ -168,7 +162,7 @@ def calibrate(
         if plate is None
         else _match_colour(working_copy(frame, width=WORK_WIDTH), key_colour)[1]
     )
-    noise, spread, subject_floor = _measure(frame, screen_small, primary, seen)
+    noise, spread = _measure(frame, screen_small, primary, seen)
     return Calibration(
         key_colour=key_colour,
         primary=primary,
@@ -178,7 +172,6 @@ def calibrate(
         spread=spread,
         screen_small=screen_small,
         frame_size=(frame.shape[1], frame.shape[0]),
-        subject_floor=subject_floor,
         from_plate=plate is not None,
     )
 
@@ -276,33 +269,26 @@ def _sampled_colour(frame: BGRImage, sample: Sample) -> tuple[int, int, int]:
 
 def _measure(
     frame: BGRImage, screen_small: FloatImage, primary: int, mask: Mask
-) -> tuple[float, tuple[float, ...], float]:
-    """Relative noise of the key strength on the screen, the ramp's measured end per
-    denoise radius, and the subject's floor (see :class:`Calibration`)."""
+) -> tuple[float, tuple[float, ...]]:
+    """Relative noise of the key strength on the screen, and the ramp's measured end per
+    denoise radius (see :class:`Calibration`)."""
     h, w = frame.shape[:2]
     _, strength = full_resolution(screen_small, primary, (w, h))
     screen_core = cv2.erode(mask.astype(np.uint8), np.ones((5, 5), np.uint8))
     if screen_core.sum() < 50:
         screen_core = mask.astype(np.uint8)
-    reach = 2 * max(1, round(SUBJECT_DEPTH * mask.shape[0] / 1080)) + 1
-    subject_core = cv2.erode(
-        (~mask).astype(np.uint8), np.ones((reach, reach), np.uint8), borderType=cv2.BORDER_REPLICATE
-    )
     difference = colour_difference(frame, primary=primary)
     spread = []
-    noise, floor = 0.0, 1.0
+    noise = 0.0
     for radius in range(MAX_DENOISE + 1):
         smoothed = denoise(difference, radius=radius)
         shortfall = _sample(strength.astype(np.float32) - smoothed, screen_core)
         if radius == 0:
             noise = float(shortfall.std() / max(1.0, float(np.median(strength))))
-        if radius == 1 and subject_core.sum() >= 0.005 * subject_core.size:
-            opacity = 1.0 - screen_ratio(smoothed, strength) / 255.0
-            floor = float(np.percentile(_sample(opacity, subject_core), 2))
         # integer levels make far tails lumpy: at least four standard deviations
         tail = float(shortfall.mean() + 4.0 * shortfall.std())
         spread.append(max(float(np.percentile(shortfall, 99.9)), tail))
-    return noise, tuple(spread), floor
+    return noise, tuple(spread)
 
 
 def _sample(values: np.ndarray, small_mask: np.ndarray, limit: int = 200_000) -> np.ndarray:

@@ -32,8 +32,6 @@ RAMP_MARGIN = 0.02
 """Added to the measured screen spread so the last speck of noise keys out too."""
 MIN_OPAQUE_BAND = 0.10
 """The ramp's top end stays at least this far below 1 to absorb noise on the subject."""
-LOWEST_CLIP_WHITE = 0.55
-"""However screen-like the subject's clothes, half-transparent edges stay soft."""
 REFERENCE_HEIGHT = 1080
 
 """Pixel settings are given at 1080p and scaled to the frame's height."""
@@ -217,16 +215,12 @@ class Keyer:
         inside = np.arange(256, dtype=np.float64) / 255.0
         weight = s.spill * (1.0 - inside * (1.0 - s.spill_inside))
         self._spill_lut = np.round(weight * 255.0).astype(np.uint8)
-        white_cap = 1.0
-        if cal is not None and s.core_distance > 0:  # seen inside the subject: solid
-            white_cap = max(LOWEST_CLIP_WHITE, cal.subject_floor - 0.03)
         self._ends = RampEnds(
             spread=cal.spread[s.denoise] if cal else 5.0,
             margin=RAMP_MARGIN,
             cleanup=s.background_cleanup,
             solidity=s.subject_solidity,
             min_band=MIN_OPAQUE_BAND,
-            white_cap=white_cap,
         )
         typical = np.array([[self._typical_strength()]], np.float32)
         self.clip_black, self.clip_white = (float(v[0, 0]) for v in self._ends.ends(typical))
@@ -247,7 +241,9 @@ class Keyer:
     def _ramp_maps(self, st: _Frame) -> None:
         """This frame's ramp on the coarse grid: the subject's lead, then the ends."""
         half = st.half_small.astype(np.float32)
-        lead = kr.foreground_lead(half, st.strength_small, white=st.white_small)
+        core = self._scaled(self._settings.core_distance, st.size[1])
+        reach = max(2, round(core / LEAD_SCALE)) if core else 0  # next to an edge: mixed
+        lead = kr.foreground_lead(half, st.strength_small, black=st.black_small, reach=reach)
         st.offset_small, st.span_small = kr.ramp_maps(
             st.strength_small, lead, black=st.black_small, white=st.white_small
         )

@@ -56,7 +56,6 @@ class RampEnds:
     margin : extra share of the screen strength keyed out beyond the noise
     cleanup, solidity : the user's "Clean background" and "Solid presenter"
     min_band : the top of the ramp stays at least this far below full strength
-    white_cap : the highest clip white allowed (what calibration saw inside the subject)
     """
 
     spread: float
@@ -64,31 +63,40 @@ class RampEnds:
     cleanup: float
     solidity: float
     min_band: float
-    white_cap: float
 
     def ends(self, strength: FloatMap) -> tuple[FloatMap, FloatMap]:
         """(clip black, clip white) as shares of the screen strength, per pixel."""
         black = np.minimum(
             0.6, (self.spread + 1.0) / np.maximum(strength, 1.0) + self.margin + self.cleanup
         )
-        white = np.minimum(1.0 - np.maximum(self.min_band, black), self.white_cap)
+        white = 1.0 - np.maximum(self.min_band, black)
         white = np.maximum(white - self.solidity, black + 0.05)
         return black.astype(np.float32), np.minimum(white, 1.0).astype(np.float32)
 
 
-def foreground_lead(half_small: FloatMap, strength_small: FloatMap, *, white: FloatMap) -> FloatMap:
+def foreground_lead(
+    half_small: FloatMap, strength_small: FloatMap, *, black: FloatMap, reach: int
+) -> FloatMap:
     """The lead of the solid subject near each coarse pixel (0 where there is none).
 
-    Solid means at or below the ramp's top (``d <= (1 - white) d_S``); its lead is spread
-    outwards over :data:`LEAD_REACH` coarse pixels by normalised convolution and fades to
-    0 (the plain key) further out. Capped below the screen's own strength.
+    Solid means further than ``reach`` coarse pixels from any clear screen (a pixel within
+    twice the ramp's black end of the local screen strength), the same rule as the solid
+    core: so a green jumper's own lead is measured too. Its lead is spread outwards over
+    :data:`LEAD_REACH` coarse pixels by normalised convolution and fades to 0 (the plain
+    key) further out. Capped below the screen's own strength. ``reach`` 0 (no solid core)
+    measures nothing: all zeros.
     """
+    if reach <= 0:
+        return np.zeros_like(strength_small)
     lead = half_small * 2.0 - 255.0
-    solid = (lead <= (1.0 - white) * strength_small).astype(np.uint8)
-    solid = cv2.erode(solid, np.ones((3, 3), np.uint8)).astype(np.float32)
+    clear = lead >= (1.0 - 2.0 * black) * strength_small
+    size = 2 * reach + 1
+    solid = cv2.erode(
+        (~clear).astype(np.uint8), np.ones((size, size), np.uint8), borderType=cv2.BORDER_REPLICATE
+    ).astype(np.float32)
     den = cv2.GaussianBlur(solid, (0, 0), LEAD_REACH)
     num = cv2.GaussianBlur(lead * solid, (0, 0), LEAD_REACH)
-    near = np.clip(den / 0.15, 0.0, 1.0)
+    near = np.clip(den / 0.02, 0.0, 1.0)
     local = np.where(den > 1e-3, num / np.maximum(den, 1e-3), 0.0) * near
     capped: FloatMap = np.minimum(local, 0.8 * strength_small).astype(np.float32)
     return capped

@@ -129,3 +129,15 @@ def test_keying_before_calibration_says_what_to_do() -> None:
 def test_bad_frames_are_named(bad: object, words: str) -> None:
     with pytest.raises((ValueError, TypeError), match=words):
         Keyer().calibrate(bad)  # type: ignore[arg-type]
+
+
+def test_skin_edge_beside_solid_skin_keys_at_its_true_alpha() -> None:
+    # skin leads green by -50: a plain colour-difference key reads a half mix as about
+    # two-thirds opaque; measured against the solid skin beside it, it is a half again
+    h, w = 120, 240
+    screen = np.array(GREEN, np.float32)
+    frame = np.ones((h, w, 1), np.float32) * screen
+    frame[:, :100] = SKIN
+    frame[:, 100:108] = 0.5 * np.array(SKIN, np.float32) + 0.5 * screen
+    _, alpha = keyed(add_noise(frame, 1.0))
+    assert abs(alpha[20:-20, 101:107].mean() - 0.5) < 0.08
