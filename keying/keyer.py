@@ -33,6 +33,9 @@ RAMP_MARGIN = 0.02
 MIN_OPAQUE_BAND = 0.10
 """The ramp's top end stays at least this far below 1 to absorb noise on the subject."""
 REFERENCE_HEIGHT = 1080
+HALO = max(MAX_DENOISE, LEAD_SCALE // 2)
+"""Rows each stripe reads beyond its own: for the denoise and the block peaks."""
+PEAK_KERNEL = np.ones((LEAD_SCALE + 1, LEAD_SCALE + 1), np.uint8)
 
 """Pixel settings are given at 1080p and scaled to the frame's height."""
 
@@ -64,7 +67,9 @@ class _Frame:
         ).astype(np.float32)
         self.black_small = self.white_small = self.strength_small  # set by Keyer._place_ends
         self.half_small = np.empty((ch, cw), np.uint8)
-        self.offset_small = self.span_small = self.half_small  # set by Keyer._ramp_maps
+        self.peak_small = np.empty((ch, cw), np.uint8)
+        # set by Keyer._ramp_maps:
+        self.offset_small = self.span_small = self.core_small = self.half_small
         # the coarse grid samples the middle pixel of each LEAD_SCALE block
         self.sample_rows = np.minimum(np.arange(ch) * LEAD_SCALE + LEAD_SCALE // 2, h - 1)
         self.sample_cols = np.minimum(np.arange(cw) * LEAD_SCALE + LEAD_SCALE // 2, w - 1)
@@ -84,12 +89,12 @@ class _Frame:
 class _StripeWork:
     """Buffers of one stripe, so stripes never share rows: its rows plus a halo of
     neighbours (half difference, smoothed, three channel planes), the coarse rows it
-    samples, and its window of the upsampled ramp maps."""
+    samples, and its window of the upsampled ramp and core maps."""
 
     def __init__(
         self, rows: slice, w: int, h: int, cw: int, ch: int, sample_rows: np.ndarray
     ) -> None:
-        tall = rows.stop - rows.start + 2 * MAX_DENOISE
+        tall = rows.stop - rows.start + 2 * HALO
         self.halo = [np.empty((tall, w), np.uint8) for _ in range(5)]
         inside = np.flatnonzero((sample_rows >= rows.start) & (sample_rows < rows.stop))
         self.coarse = slice(int(inside[0]), int(inside[-1]) + 1) if inside.size else slice(0, 0)
@@ -98,7 +103,7 @@ class _StripeWork:
         self.c0 = max(0, rows.start // LEAD_SCALE - 1)
         self.c1 = min(ch, (rows.stop - 1) // LEAD_SCALE + 2)
         window = ((self.c1 - self.c0) * LEAD_SCALE, cw * LEAD_SCALE)
-        self.offset, self.span = np.empty(window, np.uint8), np.empty(window, np.uint8)
+        self.offset, self.span, self.core = (np.empty(window, np.uint8) for _ in range(3))
         top = rows.start - self.c0 * LEAD_SCALE
         self.inner = (slice(top, top + rows.stop - rows.start), slice(0, w))
 
@@ -239,14 +244,15 @@ class Keyer:
         st.black_small, st.white_small = self._ends.ends(st.strength_small)
 
     def _ramp_maps(self, st: _Frame) -> None:
-        """This frame's ramp on the coarse grid: the subject's lead, then the ends."""
-        half = st.half_small.astype(np.float32)
+        """This frame's ramp and solid core on the coarse grid (see :mod:`keying.ramp`)."""
         core = self._scaled(self._settings.core_distance, st.size[1])
         reach = max(2, round(core / LEAD_SCALE)) if core else 0  # next to an edge: mixed
-        lead = kr.foreground_lead(half, st.strength_small, black=st.black_small, reach=reach)
+        solid = kr.solid_core(st.peak_small, st.strength_small, black=st.black_small, reach=reach)
+        lead = kr.foreground_lead(st.half_small, solid)
         st.offset_small, st.span_small = kr.ramp_maps(
             st.strength_small, lead, black=st.black_small, white=st.white_small
         )
+        st.core_small = cv2.blur(solid, (3, 3))
 
     def _scaled(self, pixels: int, height: int) -> int:
         return round(pixels * height / REFERENCE_HEIGHT)
@@ -286,37 +292,44 @@ class Keyer:
         radius = min(s.denoise, MAX_DENOISE)
 
         def difference(rows: slice) -> None:
-            lo, hi = max(0, rows.start - radius), min(h, rows.stop + radius)
+            lo, hi = max(0, rows.start - HALO), min(h, rows.stop + HALO)
             work = st.work[rows.start]
-            half, smoothed, *planes = (b[: hi - lo] for b in work.halo)
-            kr.half_difference(frame[lo:hi], primary=primary, out=half, planes=planes)
+            half, smoothed, peak, *planes = (b[: hi - lo] for b in work.halo)
+            kr.half_difference(frame[lo:hi], primary=primary, out=half, planes=[peak, *planes])
             km.denoise(half, radius=radius, out=smoothed)
             sampled = st.sample_rows[work.coarse] - lo
             st.half_small[work.coarse] = smoothed[sampled][:, st.sample_cols]
+            # the most screen-like pixel of each block: thin gaps of screen are not missed
+            cv2.dilate(smoothed, PEAK_KERNEL, dst=peak)
+            st.peak_small[work.coarse] = peak[sampled][:, st.sample_cols]
 
         def alpha(rows: slice) -> None:
             work = st.work[rows.start]
             size = work.offset.shape[1::-1]
-            for coarse, full in ((st.offset_small, work.offset), (st.span_small, work.span)):
+            for coarse, full in (
+                (st.offset_small, work.offset),
+                (st.span_small, work.span),
+                (st.core_small, work.core),
+            ):
                 cv2.resize(
                     coarse[work.c0 : work.c1], size, dst=full, interpolation=cv2.INTER_LINEAR
                 )
-            lo = max(0, rows.start - radius)
-            top = rows.start - lo
+            top = rows.start - max(0, rows.start - HALO)
             raw, smoothed, gate = (b[top : top + rows.stop - rows.start] for b in work.halo[:3])
             offset, span = work.offset[work.inner], work.span[work.inner]
-            kr.ramp(raw, offset, span, out=st.alpha[rows])
-            if radius:  # the smoothed key decides where the clear screen is; the raw key
-                # keeps hair and soft edges sharp everywhere else
-                kr.ramp(smoothed, offset, span, out=gate)
-                cv2.threshold(gate, 0, 255, cv2.THRESH_BINARY, dst=gate)
-                cv2.min(st.alpha[rows], gate, dst=st.alpha[rows])
+            out = st.alpha[rows]
+            kr.ramp(raw, offset, span, out=out)
+            if radius:  # the smoothed key decides where the clear screen is (its ramp is
+                # 0 from offset + span up); the raw key keeps hair and edges sharp elsewhere
+                cv2.add(offset, span, dst=gate)
+                cv2.compare(smoothed, gate, cv2.CMP_LT, dst=gate)
+                cv2.min(out, gate, dst=out)
+            np.copyto(st.core[rows], work.core[work.inner])
+            cv2.max(out, st.core[rows], dst=out)
 
         self._each_stripe(st, difference)
         self._ramp_maps(st)
         self._each_stripe(st, alpha)
-        km.core_matte(st.alpha, radius=self._scaled(s.core_distance, h), out=st.core)
-        cv2.max(st.alpha, st.core, dst=st.alpha)
         if s.shrink:
             km.shrink_grow(st.alpha, pixels=self._scaled(s.shrink, h), out=st.alpha)
         if s.despeckle:

@@ -63,32 +63,6 @@ def screen_ratio(difference: Matte, strength: Matte, *, out: Matte | None = None
     return cv2.divide(difference, strength, dst=out, scale=255.0)
 
 
-CORE_SCALE = 4
-"""The core is found on a grid this many times coarser than the frame: it is a coarse,
-spatial thing, and the erosion costs 16 times less there."""
-
-
-def core_matte(alpha: Matte, *, radius: int, out: Matte | None = None) -> Matte:
-    """255 where no clear screen (alpha below half) lies within ``radius`` pixels, with a
-    soft edge about ``radius`` wide, else 0. ``radius`` 0 gives all zeros."""
-    h, w = alpha.shape
-    if out is None:
-        out = np.empty_like(alpha)
-    if radius <= 0:
-        out[...] = 0
-        return out
-    small = cv2.resize(
-        alpha, (max(1, w // CORE_SCALE), max(1, h // CORE_SCALE)), interpolation=cv2.INTER_NEAREST
-    )
-    cv2.threshold(small, 127, 255, cv2.THRESH_BINARY, dst=small)
-    r = max(1, round(radius / CORE_SCALE))
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * r + 1, 2 * r + 1))
-    cv2.erode(small, kernel, dst=small, borderType=cv2.BORDER_REPLICATE)
-    soft = max(1, r // 2) * 2 + 1
-    cv2.blur(small, (soft, soft), dst=small)
-    return cv2.resize(small, (w, h), dst=out, interpolation=cv2.INTER_LINEAR)
-
-
 def shrink_grow(alpha: Matte, *, pixels: int, out: Matte | None = None) -> Matte:
     """Erode (positive ``pixels``) or dilate (negative) the matte, a min/max filter."""
     if pixels == 0:

@@ -74,32 +74,41 @@ class RampEnds:
         return black.astype(np.float32), np.minimum(white, 1.0).astype(np.float32)
 
 
-def foreground_lead(
-    half_small: FloatMap, strength_small: FloatMap, *, black: FloatMap, reach: int
-) -> FloatMap:
-    """The lead of the solid subject near each coarse pixel (0 where there is none).
+def solid_core(
+    peak_small: Matte, strength_small: FloatMap, *, black: FloatMap, reach: int
+) -> Matte:
+    """255 on coarse pixels further than ``reach`` from any clear screen, else 0.
 
-    Solid means further than ``reach`` coarse pixels from any clear screen (a pixel within
-    twice the ramp's black end of the local screen strength), the same rule as the solid
-    core: so a green jumper's own lead is measured too. Its lead is spread outwards over
-    :data:`LEAD_REACH` coarse pixels by normalised convolution and fades to 0 (the plain
-    key) further out. Capped below the screen's own strength. ``reach`` 0 (no solid core)
-    measures nothing: all zeros.
+    ``peak_small`` is the most screen-like half difference in each block; a block is clear
+    screen when that comes within twice the ramp's black end of the local screen strength.
+    ``reach`` 0 (no solid core) gives all zeros.
     """
     if reach <= 0:
-        return np.zeros_like(strength_small)
-    lead = half_small * 2.0 - 255.0
-    clear = lead >= (1.0 - 2.0 * black) * strength_small
+        return np.zeros(peak_small.shape, np.uint8)
+    peak = peak_small.astype(np.float32) * 2.0 - 255.0
+    clear = peak >= (1.0 - 2.0 * black) * strength_small
     size = 2 * reach + 1
-    solid = cv2.erode(
-        (~clear).astype(np.uint8), np.ones((size, size), np.uint8), borderType=cv2.BORDER_REPLICATE
-    ).astype(np.float32)
-    den = cv2.GaussianBlur(solid, (0, 0), LEAD_REACH)
-    num = cv2.GaussianBlur(lead * solid, (0, 0), LEAD_REACH)
+    return cv2.erode(
+        np.where(clear, 0, 255).astype(np.uint8),
+        np.ones((size, size), np.uint8),
+        borderType=cv2.BORDER_REPLICATE,
+    )
+
+
+def foreground_lead(half_small: Matte, solid: Matte) -> FloatMap:
+    """The lead of the solid subject near each coarse pixel (0 where there is none).
+
+    The lead of the pixels of ``solid`` (a green jumper's too) is spread outwards over
+    :data:`LEAD_REACH` coarse pixels by normalised convolution and fades to 0 (the plain
+    key) further out.
+    """
+    lead = half_small.astype(np.float32) * 2.0 - 255.0
+    weight = solid.astype(np.float32) / 255.0
+    den = cv2.GaussianBlur(weight, (0, 0), LEAD_REACH)
+    num = cv2.GaussianBlur(lead * weight, (0, 0), LEAD_REACH)
     near = np.clip(den / 0.02, 0.0, 1.0)
-    local = np.where(den > 1e-3, num / np.maximum(den, 1e-3), 0.0) * near
-    capped: FloatMap = np.minimum(local, 0.8 * strength_small).astype(np.float32)
-    return capped
+    local: FloatMap = (num / np.maximum(den, 1e-3) * near).astype(np.float32)
+    return local
 
 
 def ramp_maps(
@@ -110,6 +119,7 @@ def ramp_maps(
     alpha = clamp(((d_S - d) / (d_S - d_F) - (1 - white)) / (white - black)) written as
     ``255 - 255 (d' - offset) / span`` with d' the half difference.
     """
+    lead_small = np.minimum(lead_small, 0.8 * strength_small)  # below the screen's own
     base = np.maximum(strength_small - lead_small, 1.0)
     offset = lead_small + (1.0 - white) * base
     span = (white - black) * base
