@@ -141,3 +141,27 @@ def test_skin_edge_beside_solid_skin_keys_at_its_true_alpha() -> None:
     frame[:, 100:108] = 0.5 * np.array(SKIN, np.float32) + 0.5 * screen
     _, alpha = keyed(add_noise(frame, 1.0))
     assert abs(alpha[20:-20, 101:107].mean() - 0.5) < 0.08
+
+
+def test_a_thin_gap_of_screen_between_arm_and_body_stays_clear() -> None:
+    h, w = 480, 640
+    frame = np.ones((h, w, 1), np.float32) * np.array(GREEN, np.float32)
+    frame[100:, 200:300] = SKIN  # body
+    frame[100:, 303:340] = SKIN  # arm, with a 3-pixel gap of screen
+    _, alpha = keyed(add_noise(frame, 1.0))
+    assert alpha[150:450, 301].max() < 0.5
+
+
+def test_light_wrap_brightens_the_edge_only() -> None:
+    frame, subject = person_frame()
+    white = np.full_like(frame, 255)
+    plain = Keyer(threads=1)
+    wrapped = Keyer(KeyerSettings(light_wrap=1.0), threads=1)
+    out = []
+    for keyer in (plain, wrapped):
+        keyer.calibrate(frame)
+        out.append(keyer.process(frame, white).composite.astype(int))
+    edge = subject & ~inner(subject, 3)
+    assert out[1][edge].mean() > out[0][edge].mean() + 5
+    deep = inner(subject, 30)
+    assert np.abs(out[1][deep] - out[0][deep]).max() <= 1
