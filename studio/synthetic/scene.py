@@ -1,0 +1,173 @@
+"""Render a scene: the camera frame and its ground truth.
+
+Image formation, per pixel::
+
+    image = alpha * (foreground + spill) + (1 - alpha) * screen
+
+then sensor noise, then (optionally) 4:2:0 chroma subsampling and JPEG, as a webcam
+delivers. The shadow is part of ``screen``: it is background (alpha 0).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from studio.synthetic import backing
+from studio.synthetic.layers import Colours, Layers, Plane, Shapes
+from studio.synthetic.person import draw_person, pose_at
+from studio.synthetic.spec import SceneSpec
+
+MIN_SIZE = 32
+MAX_SIZE = 8192
+GREEN_CLOTHING_COVER = 0.99
+"""A pixel counts as green clothing when the jumper gives at least this share of it."""
+
+
+@dataclass(frozen=True, slots=True)
+class SceneFrame:
+    """One rendered frame and its ground truth.
+
+    image : uint8 (h, w, 3) BGR, the frame as the camera delivers it
+    alpha : float32 (h, w), 1 = subject, 0 = backing (its shadow included)
+    foreground : float32 (h, w, 3) BGR 0..255, the subject's own (un-spilled) colour,
+        straight (not premultiplied); 0 where alpha is 0
+    screen : float32 (h, w, 3) BGR, the backing as lit, with the subject's shadow
+    spill : float32 (h, w, 3) BGR, screen light reflected on the subject (added to it)
+    green_clothing : bool (h, w), pixels fully covered by green clothes (all False when
+        the presenter wears no green)
+    """
+
+    spec: SceneSpec
+    t: float
+    image: npt.NDArray[np.uint8]
+    alpha: Plane
+    foreground: Colours
+    screen: Colours
+    spill: Colours
+    green_clothing: npt.NDArray[np.bool_]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height)."""
+        return self.image.shape[1], self.image.shape[0]
+
+    def composite_on(self, background: npt.NDArray[np.generic]) -> Colours:
+        """The ground-truth composite ``alpha * foreground + (1 - alpha) * background``.
+
+        ``background`` is a BGR image (uint8 or float, 0..255) of the frame's size; the
+        result is float32 (h, w, 3), 0..255, unrounded.
+        """
+        if not isinstance(background, np.ndarray) or background.shape != self.image.shape:
+            got = getattr(background, "shape", type(background).__name__)
+            raise ValueError(f"expected a BGR background of shape {self.image.shape}, got {got}")
+        a = self.alpha[..., None]
+        return (a * self.foreground + (1.0 - a) * background.astype(np.float32)).astype(np.float32)
+
+
+def _check_size(size: object) -> tuple[int, int]:
+    if (
+        not isinstance(size, tuple | list)
+        or len(size) != 2
+        or not all(isinstance(v, int) and MIN_SIZE <= v <= MAX_SIZE for v in size)
+    ):
+        raise ValueError(
+            f"size must be (width, height), integers {MIN_SIZE} to {MAX_SIZE}, got {size!r}"
+        )
+    return int(size[0]), int(size[1])
+
+
+def _spill(spec: SceneSpec, alpha: Plane, lit: Colours, h: int) -> Colours:
+    """Screen light bounced onto the subject: strong at its edges, a little everywhere."""
+    if spec.spill <= 0.0 or not spec.person:
+        return np.zeros_like(lit)
+    near = cv2.GaussianBlur(1.0 - alpha, (0, 0), 0.012 * h, borderType=cv2.BORDER_REPLICATE)
+    amount = spec.spill * (0.04 + 0.6 * near) * (alpha > 0)
+    return (lit * amount[..., None]).astype(np.float32)
+
+
+def _sensor(clean: Colours, spec: SceneSpec, t: float) -> npt.NDArray[np.uint8]:
+    """Noise (shot noise grows with brightness), rounding, then the webcam's chroma and JPEG."""
+    image = clean
+    if spec.noise > 0:
+        rng = np.random.default_rng((spec.seed, 1, round(t * 1000)))
+        sigma = np.float32(spec.noise) * np.sqrt(0.25 + 0.75 * clean / np.float32(128.0))
+        image = clean + sigma * rng.standard_normal(clean.shape, dtype=np.float32)
+    out = np.clip(image + 0.5, 0, 255).astype(np.uint8)
+    if spec.chroma_420:
+        ycc = cv2.cvtColor(out, cv2.COLOR_BGR2YCrCb)
+        h, w = out.shape[:2]
+        for c in (1, 2):
+            half = cv2.resize(
+                ycc[..., c], ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA
+            )
+            ycc[..., c] = cv2.resize(half, (w, h), interpolation=cv2.INTER_LINEAR)
+        out = cv2.cvtColor(ycc, cv2.COLOR_YCrCb2BGR)
+    if spec.jpeg_quality is not None:
+        ok, data = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, spec.jpeg_quality])
+        if not ok:
+            raise RuntimeError("OpenCV could not encode the frame as JPEG")
+        out = cv2.imdecode(data, cv2.IMREAD_COLOR)
+    return out
+
+
+def render_scene(
+    spec: SceneSpec, *, t: float = 0.0, size: tuple[int, int] = (1280, 720)
+) -> SceneFrame:
+    """Render ``spec`` at time ``t`` seconds as a camera frame with its ground truth.
+
+    Parameters
+    ----------
+    spec : the scene; its seed fixes every random detail, so equal arguments give
+        equal frames
+    t : time in seconds (the presenter talks, waves and sways with it; the sensor noise
+        changes with it)
+    size : (width, height) in pixels
+
+    Returns
+    -------
+    SceneFrame
+
+    Raises
+    ------
+    TypeError, ValueError : naming a bad ``spec``, ``t`` or ``size``
+    """
+    if not isinstance(spec, SceneSpec):
+        raise TypeError(f"expected a SceneSpec, got {type(spec).__name__}")
+    if not isinstance(t, int | float) or not math.isfinite(t):
+        raise ValueError(f"t must be a finite number of seconds, got {t!r}")
+    w, h = _check_size(size)
+    cloth_rng, person_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(2)
+    )
+    light = backing.light_map(w, h, spec.uneven)
+    creases = backing.crease_map(w, h, spec.creases, cloth_rng)
+    colour = np.asarray(spec.screen_colour, np.float32)
+    lit = backing.backing(colour, light, creases, backing.weave(w, h, cloth_rng))
+    if spec.person:
+        layers = draw_person(spec, pose_at(spec, t, w, h), Shapes(w, h), light, person_rng)
+    else:
+        layers = Layers(w, h)
+    alpha = np.clip(layers.alpha, 0.0, 1.0)
+    screen = lit
+    if spec.shadow > 0 and spec.person:
+        screen = lit * (1.0 - spec.shadow * backing.shadow_map(alpha, h=h))[..., None]
+    foreground = layers.straight()
+    spill = _spill(spec, alpha, lit, h)
+    a = alpha[..., None]
+    clean = np.clip(a * (foreground + spill) + (1.0 - a) * screen, 0.0, 255.0)
+    green = (layers.material >= GREEN_CLOTHING_COVER) & spec.green_clothing
+    return SceneFrame(
+        spec=spec,
+        t=float(t),
+        image=_sensor(clean.astype(np.float32), spec, t),
+        alpha=alpha,
+        foreground=foreground,
+        screen=screen.astype(np.float32),
+        spill=spill,
+        green_clothing=green,
+    )
