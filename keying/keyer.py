@@ -319,11 +319,14 @@ class Keyer:
             offset, span = work.offset[work.inner], work.span[work.inner]
             out = st.alpha[rows]
             kr.ramp(raw, offset, span, out=out)
-            if radius:  # the smoothed key decides where the clear screen is (its ramp is
-                # 0 from offset + span up); the raw key keeps hair and edges sharp elsewhere
+            if radius:  # the smoothed key decides where the clear screen is (its ramp is 0
+                # from offset + span up) and where the solid subject is (255 up to offset);
+                # the raw key keeps hair and soft edges sharp in between
                 cv2.add(offset, span, dst=gate)
                 cv2.compare(smoothed, gate, cv2.CMP_LT, dst=gate)
                 cv2.min(out, gate, dst=out)
+                cv2.compare(smoothed, offset, cv2.CMP_LE, dst=gate)
+                cv2.max(out, gate, dst=out)
             np.copyto(st.core[rows], work.core[work.inner])
             cv2.max(out, st.core[rows], dst=out)
 
