@@ -50,21 +50,31 @@ def _at(cx: float, h: int, x: float, y: float) -> Point:
     return (cx + x * h, y * h)
 
 
-def _textures(
-    spec: SceneSpec, w: int, h: int, light: Plane, rng: np.random.Generator
-) -> tuple[Colours, Colours, Colours]:
-    """Jumper, skin and hair colour images: knit texture, folds, the room's light."""
+@dataclass(frozen=True, slots=True)
+class Textures:
+    """The presenter's colour images (float32 BGR (h, w, 3)), as the room lights them."""
+
+    jumper: Colours
+    skin: Colours
+    hair: Colours
+
+
+def textures(
+    jumper_colour: tuple[int, int, int], light: Plane, rng: np.random.Generator
+) -> Textures:
+    """Jumper (knit and folds), skin and hair (streaks) colour images for ``light``'s size."""
+    h, w = light.shape
     lit = (0.55 + 0.45 * light)[..., None]  # the presenter stands nearer the lamps
     knit = rng.standard_normal((h, w)).astype(np.float32)
     knit = 1.0 + 0.05 * cv2.GaussianBlur(knit, (0, 0), 0.7)
     folds = rng.standard_normal((max(2, h // 40), max(2, w // 40))).astype(np.float32)
     knit += 0.06 * cv2.resize(folds, (w, h), interpolation=cv2.INTER_CUBIC)
-    jumper = np.asarray(spec.jumper_colour, np.float32) * (knit[..., None] * lit)
+    jumper = np.asarray(jumper_colour, np.float32) * (knit[..., None] * lit)
     streaks = rng.standard_normal((max(2, h // 30), w)).astype(np.float32)
     streaks = 1.0 + 0.15 * cv2.resize(streaks, (w, h), interpolation=cv2.INTER_LINEAR)
     hair = np.asarray(HAIR, np.float32) * (streaks[..., None] * lit)
     skin = np.asarray(SKIN, np.float32) * lit
-    return jumper, skin, hair
+    return Textures(jumper=jumper, skin=skin, hair=hair)
 
 
 def _strands(pose: Pose, h: int, rng: np.random.Generator) -> list[npt.NDArray[np.float64]]:
@@ -126,12 +136,16 @@ def _blurred_forearm(
 
 
 def draw_person(
-    spec: SceneSpec, pose: Pose, shapes: Shapes, light: Plane, rng: np.random.Generator
+    spec: SceneSpec,
+    pose: Pose,
+    shapes: Shapes,
+    light: Plane,
+    looks: Textures,
+    rng: np.random.Generator,
 ) -> Layers:
     """The presenter's layers, front over back, with the jumper as the tracked material."""
     w, h = shapes.w, shapes.h
-    textures, hairs = np.random.default_rng(rng.integers(2**32)), rng.integers(2**32)
-    jumper, skin, hair = _textures(spec, w, h, light, textures)
+    jumper, skin, hair = looks.jumper, looks.skin, looks.hair
     layers = Layers(w, h)
     cx, hy = pose.cx, 0.30 * h + pose.bob
 
@@ -183,7 +197,7 @@ def draw_person(
     face = shapes.ellipse((cx, hy + 0.03 * h), (0.066 * h, 0.088 * h))
     layers.over(np.clip(cap - face, 0.0, 1.0), hair)
     if spec.hair_strands:
-        strands = _strands(pose, h, np.random.default_rng(hairs))
+        strands = _strands(pose, h, rng)
         groups = [strands[i::3] for i in range(3)]
         for opacity, group in zip((0.35, 0.6, 0.85), groups, strict=True):
             layers.over(shapes.strands(group) * np.float32(opacity), hair * np.float32(1.25))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -19,11 +20,13 @@ import numpy.typing as npt
 
 from studio.synthetic import backing
 from studio.synthetic.layers import Colours, Layers, Plane, Shapes
-from studio.synthetic.person import draw_person, pose_at
-from studio.synthetic.spec import SceneSpec
+from studio.synthetic.person import Textures, draw_person, pose_at, textures
+from studio.synthetic.spec import Colour, SceneSpec
 
 MIN_SIZE = 32
 MAX_SIZE = 8192
+STILL_CACHE = 4
+"""Scenes whose time-independent parts are kept (a few frames' worth of memory each)."""
 GREEN_CLOTHING_COVER = 0.99
 """A pixel counts as green clothing when the jumper gives at least this share of it."""
 
@@ -67,6 +70,35 @@ class SceneFrame:
             raise ValueError(f"expected a BGR background of shape {self.image.shape}, got {got}")
         a = self.alpha[..., None]
         return (a * self.foreground + (1.0 - a) * background.astype(np.float32)).astype(np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class _Still:
+    """What does not change with time: the room's light, the lit backing, the textures."""
+
+    light: Plane
+    lit: Colours
+    looks: Textures
+
+
+@lru_cache(maxsize=STILL_CACHE)
+def _still(
+    seed: int, screen: Colour, uneven: float, creases: float, jumper: Colour, w: int, h: int
+) -> _Still:
+    """The time-independent parts of a scene, computed once per scene and size (a video
+    source renders many frames of one scene); the arrays are read-only."""
+    cloth_rng, texture_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)
+    )
+    light = backing.light_map(w, h, uneven)
+    folds = backing.crease_map(w, h, creases, cloth_rng)
+    lit = backing.backing(
+        np.asarray(screen, np.float32), light, folds, backing.weave(w, h, cloth_rng)
+    )
+    still = _Still(light=light, lit=lit, looks=textures(jumper, light, texture_rng))
+    for array in (light, lit, still.looks.jumper, still.looks.skin, still.looks.hair):
+        array.flags.writeable = False
+    return still
 
 
 def _check_size(size: object) -> tuple[int, int]:
@@ -141,19 +173,18 @@ def render_scene(
     if not isinstance(t, int | float) or not math.isfinite(t):
         raise ValueError(f"t must be a finite number of seconds, got {t!r}")
     w, h = _check_size(size)
-    cloth_rng, person_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(2)
+    still = _still(
+        spec.seed, spec.screen_colour, spec.uneven, spec.creases, spec.jumper_colour, w, h
     )
-    light = backing.light_map(w, h, spec.uneven)
-    creases = backing.crease_map(w, h, spec.creases, cloth_rng)
-    colour = np.asarray(spec.screen_colour, np.float32)
-    lit = backing.backing(colour, light, creases, backing.weave(w, h, cloth_rng))
+    light, lit = still.light, still.lit
     if spec.person:
-        layers = draw_person(spec, pose_at(spec, t, w, h), Shapes(w, h), light, person_rng)
+        hairs = np.random.default_rng(np.random.SeedSequence(spec.seed).spawn(3)[2])
+        pose = pose_at(spec, t, w, h)
+        layers = draw_person(spec, pose, Shapes(w, h), light, still.looks, hairs)
     else:
         layers = Layers(w, h)
     alpha = np.clip(layers.alpha, 0.0, 1.0)
-    screen = lit
+    screen: Colours = lit
     if spec.shadow > 0 and spec.person:
         screen = lit * (1.0 - spec.shadow * backing.shadow_map(alpha, h=h))[..., None]
     foreground = layers.straight()
