@@ -64,7 +64,7 @@ def test_noise_and_webcam_change_the_image_but_not_the_truth() -> None:
 
 def test_same_seed_same_frame_and_seed_changes_details() -> None:
     a = render(EVERYTHING, t=0.3)
-    scene._still.cache_clear()  # computed afresh, not taken from the cache
+    scene._cached_still.cache_clear()  # computed afresh, not taken from the cache
     b = render(EVERYTHING, t=0.3)
     np.testing.assert_array_equal(a.image, b.image)
     np.testing.assert_array_equal(a.alpha, b.alpha)

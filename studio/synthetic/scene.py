@@ -25,8 +25,10 @@ from studio.synthetic.spec import Colour, SceneSpec
 
 MIN_SIZE = 32
 MAX_SIZE = 8192
-STILL_CACHE = 4
-"""Scenes whose time-independent parts are kept (a few frames' worth of memory each)."""
+STILL_CACHE = 3
+"""Scenes whose time-independent parts are kept (about 13 frames' worth of memory each)."""
+CACHE_PIXELS = 1920 * 1080
+"""Larger frames are not kept: at 4K one scene's parts would take 0.4 GB."""
 GREEN_CLOTHING_COVER = 0.99
 """A pixel counts as green clothing when the jumper gives at least this share of it."""
 
@@ -81,12 +83,20 @@ class _Still:
     looks: Textures
 
 
-@lru_cache(maxsize=STILL_CACHE)
 def _still(
     seed: int, screen: Colour, uneven: float, creases: float, jumper: Colour, w: int, h: int
 ) -> _Still:
-    """The time-independent parts of a scene, computed once per scene and size (a video
-    source renders many frames of one scene); the arrays are read-only."""
+    """The time-independent parts of a scene; kept for a few scenes up to 1080p (a video
+    source renders many frames of one scene), computed afresh for larger frames."""
+    if w * h <= CACHE_PIXELS:
+        return _cached_still(seed, screen, uneven, creases, jumper, w, h)
+    return _compute_still(seed, screen, uneven, creases, jumper, w, h)
+
+
+def _compute_still(
+    seed: int, screen: Colour, uneven: float, creases: float, jumper: Colour, w: int, h: int
+) -> _Still:
+    """The time-independent parts of a scene; the arrays are read-only."""
     cloth_rng, texture_rng = (
         np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2)
     )
@@ -99,6 +109,9 @@ def _still(
     for array in (light, lit, still.looks.jumper, still.looks.skin, still.looks.hair):
         array.flags.writeable = False
     return still
+
+
+_cached_still = lru_cache(maxsize=STILL_CACHE)(_compute_still)
 
 
 def _check_size(size: object) -> tuple[int, int]:
