@@ -7,6 +7,8 @@ import numpy as np
 
 from studio.synthetic.layers import Colours, Plane
 
+WORK_ROWS = 720
+"""The cloth's folds are worked out at most this many rows high."""
 CREASES = 8
 """Sharp folds in the cloth, each a highlight beside a shadow."""
 
@@ -23,20 +25,25 @@ def light_map(w: int, h: int, uneven: float) -> Plane:
 
 
 def crease_map(w: int, h: int, creases: float, rng: np.random.Generator) -> Plane:
-    """Relative brightness of a creased cloth (1: smooth), ``creases`` 0..1."""
+    """Relative brightness of a creased cloth (1: smooth), ``creases`` 0..1.
+
+    Worked out at most ``WORK_ROWS`` high and enlarged: folds are broad, smooth shapes.
+    """
     if creases <= 0.0:
         return np.ones((h, w), np.float32)
+    scale = min(1.0, WORK_ROWS / h)
+    cw, ch = max(2, round(w * scale)), max(2, round(h * scale))
     # soft wrinkles: a smooth random field
     coarse = rng.standard_normal((max(2, h // 60), max(2, w // 60))).astype(np.float32)
-    field = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
+    field = cv2.resize(coarse, (cw, ch), interpolation=cv2.INTER_CUBIC)
     field *= np.float32(creases * 0.05)
     # sharp folds: along a short random segment, a highlight on one side, a shadow on the other
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    yy, xx = np.mgrid[0:ch, 0:cw].astype(np.float32)
     for _ in range(CREASES):
-        x0, y0 = rng.uniform(0, w), rng.uniform(0, h)
+        x0, y0 = rng.uniform(0, w) * scale, rng.uniform(0, h) * scale
         angle = rng.uniform(0, np.pi)
-        length = rng.uniform(0.15, 0.45) * h
-        width = rng.uniform(0.004, 0.012) * h
+        length = rng.uniform(0.15, 0.45) * ch
+        width = rng.uniform(0.004, 0.012) * ch
         depth = creases * rng.uniform(0.08, 0.2)
         dx, dy = np.float32(np.cos(angle)), np.float32(np.sin(angle))
         along = (xx - x0) * dx + (yy - y0) * dy
@@ -46,6 +53,8 @@ def crease_map(w: int, h: int, creases: float, rng: np.random.Generator) -> Plan
             -(((across - width) / width) ** 2)
         )
         field += np.float32(depth) * taper * fold
+    if (cw, ch) != (w, h):
+        field = cv2.resize(field, (w, h), interpolation=cv2.INTER_LINEAR)
     return np.asarray(1.0 + field, np.float32)
 
 

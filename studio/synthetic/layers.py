@@ -38,6 +38,19 @@ def bounds(coverage: Plane) -> Region | None:
     return None if w == 0 or h == 0 else (slice(y, y + h), slice(x, x + w))
 
 
+def soft(plane: Plane, sigma: float, *, border: int = cv2.BORDER_DEFAULT) -> Plane:
+    """A Gaussian blur of ``sigma`` pixels; wide ones are done on a smaller copy."""
+    factor = int(sigma // 4)
+    if factor < 2:
+        return cv2.GaussianBlur(plane, (0, 0), sigma, borderType=border)
+    h, w = plane.shape
+    small = cv2.resize(
+        plane, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA
+    )
+    small = cv2.GaussianBlur(small, (0, 0), sigma / factor, borderType=border)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
 class Shapes:
     """A uint8 drawing canvas whose drawings are read back as coverage.
 

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from studio.synthetic.layers import Colours, Layers, Plane, Point, Region, Shapes
+from studio.synthetic.layers import Colours, Layers, Plane, Point, Region, Shapes, soft
 from studio.synthetic.spec import HAIR, SCARF, SCARF_OPACITY, SKIN, SceneSpec
 
 BLUR_STEP = 1.5
@@ -182,7 +182,7 @@ def draw_person(
     layers.over(collar, np.asarray((215, 220, 225), np.float32) * light[..., None])
     # head, face and hair
     head = shapes.ellipse((cx, hy), (0.072 * h, 0.095 * h))
-    shade = 1.0 - 0.25 * (1.0 - cv2.GaussianBlur(head, (0, 0), 0.02 * h))
+    shade = 1.0 - 0.25 * (1.0 - soft(head, 0.02 * h))
     layers.over(head, skin * shade[..., None])
     dark = np.asarray((40, 35, 45), np.float32)
     for side in (-1, 1):

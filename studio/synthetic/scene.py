@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from studio.synthetic import backing
-from studio.synthetic.layers import Colours, Layers, Plane, Shapes
+from studio.synthetic.layers import Colours, Layers, Plane, Shapes, soft
 from studio.synthetic.person import Textures, draw_person, pose_at, textures
 from studio.synthetic.spec import Colour, SceneSpec
 
@@ -130,7 +130,7 @@ def _spill(spec: SceneSpec, alpha: Plane, lit: Colours, h: int) -> Colours:
     """Screen light bounced onto the subject: strong at its edges, a little everywhere."""
     if spec.spill <= 0.0 or not spec.person:
         return np.zeros_like(lit)
-    near = cv2.GaussianBlur(1.0 - alpha, (0, 0), 0.012 * h, borderType=cv2.BORDER_REPLICATE)
+    near = soft(1.0 - alpha, 0.012 * h, border=cv2.BORDER_REPLICATE)
     amount = spec.spill * (0.04 + 0.6 * near) * (alpha > 0)
     return (lit * amount[..., None]).astype(np.float32)
 
