@@ -194,8 +194,8 @@ def _find_backing(small: FloatImage, screen: str) -> tuple[int, Mask]:
             "pick its colour with the eyedropper"
         )
     candidates = saturated & (strongest == primary)
-    mask = _largest_regions(_cluster(small, primary, candidates))
-    if mask.mean() < MIN_SCREEN_SHARE:
+    mask = _cluster(small, primary, candidates)
+    if _largest_regions(mask).mean() < MIN_SCREEN_SHARE:
         raise NoScreenFoundError(
             f"no {wanted} screen found in this frame: the {CHANNEL_NAMES[primary]} areas "
             "are too patchy to be a screen; pick its colour with the eyedropper"
@@ -204,8 +204,9 @@ def _find_backing(small: FloatImage, screen: str) -> tuple[int, Mask]:
 
 
 def _largest_regions(mask: Mask) -> Mask:
-    """Keep the connected parts of ``mask`` large enough to be part of a screen (a cloth
-    is one or a few big regions; green books and posters are small)."""
+    """The connected parts of ``mask`` large enough to make a screen: a cloth is one or a
+    few big regions, a room's green books and posters are small. (Only to decide whether
+    there is a screen at all: the small gaps of screen between arm and body are screen.)"""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
     areas = stats[1:, cv2.CC_STAT_AREA]
     keep = np.zeros(count, dtype=bool)
@@ -247,7 +248,7 @@ def _match_colour(small: FloatImage, key: tuple[int, int, int]) -> tuple[int, Ma
             f"the colour #{r:02X}{g:02X}{b:02X} matches almost nothing in this frame; "
             "click on the screen itself"
         )
-    return primary, _largest_regions(_cluster(small, primary, near))
+    return primary, _cluster(small, primary, near)
 
 
 def _sampled_colour(frame: BGRImage, sample: Sample) -> tuple[int, int, int]:

@@ -26,8 +26,9 @@ FloatMap = npt.NDArray[np.float32]
 
 LEAD_SCALE = 8
 """How many times coarser than the frame the subject's lead and the ramp are worked out."""
-LEAD_REACH = 2.5
+LEAD_REACH = 3
 """How far (in coarse pixels) the solid subject's lead is carried outwards."""
+NO_LEAD = -1000.0
 
 
 def half_difference(
@@ -98,16 +99,17 @@ def solid_core(
 def foreground_lead(half_small: Matte, solid: Matte) -> FloatMap:
     """The lead of the solid subject near each coarse pixel (0 where there is none).
 
-    The lead of the pixels of ``solid`` (a green jumper's too) is spread outwards over
-    :data:`LEAD_REACH` coarse pixels by normalised convolution and fades to 0 (the plain
-    key) further out.
+    The *largest* lead among the ``solid`` pixels (a green jumper's too) within
+    :data:`LEAD_REACH` coarse pixels: a solid white collar beside a maroon jumper must not
+    read as a maroon-and-green mix, so where solid colours differ the key leans towards
+    the plain colour difference, which never makes a solid colour see-through. Softened
+    over a coarse pixel, and 0 (the plain key) where no solid subject is near.
     """
     lead = half_small.astype(np.float32) * 2.0 - 255.0
-    weight = solid.astype(np.float32) / 255.0
-    den = cv2.GaussianBlur(weight, (0, 0), LEAD_REACH)
-    num = cv2.GaussianBlur(lead * weight, (0, 0), LEAD_REACH)
-    near = np.clip(den / 0.02, 0.0, 1.0)
-    local: FloatMap = (num / np.maximum(den, 1e-3) * near).astype(np.float32)
+    masked = np.where(solid > 0, lead, NO_LEAD).astype(np.float32)
+    size = 2 * LEAD_REACH + 1
+    nearest = cv2.dilate(masked, np.ones((size, size), np.uint8))
+    local: FloatMap = cv2.blur(np.where(nearest > NO_LEAD, nearest, 0.0).astype(np.float32), (3, 3))
     return local
 
 
