@@ -116,7 +116,12 @@ def keyer_rows(
             "spill",
             timed(
                 lambda: comp.suppress_spill(
-                    st.foreground, st.weight, primary=1, planes=st.planes, spill=st.spill
+                    st.foreground,
+                    strength=1.0,
+                    primary=1,
+                    planes=st.planes,
+                    spill=st.spill,
+                    floor=st.floor,
                 ),
                 seconds=seconds / 4,
             ),

@@ -57,25 +57,30 @@ def remove_screen(
 
 def suppress_spill(
     image: BGRImage,
-    weight: Matte,
     *,
+    strength: float,
     primary: int,
     planes: list[Matte],
     spill: Matte,
+    floor: Matte | None = None,
 ) -> BGRImage:
     """Take the screen colour's glow off ``image`` in place, keeping its luminance.
 
     Spill is the primary channel's lead over the larger other channel (zero for skin,
-    white and any colour not leaning towards the screen); ``weight`` (0..255 per pixel)
-    says how much of it goes. The colour taken off is given back as grey, so the
-    subject's brightness stays. ``planes`` (three) and ``spill`` are uint8 (h, w) scratch
-    buffers.
+    white and any colour not leaning towards the screen); ``strength`` (0..1) says how
+    much of it goes. The colour taken off is given back as grey, so the
+    subject's brightness stays. ``floor`` (uint8 per pixel, optional) is how far the
+    subject's own colour leans towards the screen's there (a green jumper): only the lean
+    beyond it is spill. ``planes`` (three) and ``spill`` are uint8 (h, w) scratch buffers.
     """
     cv2.split(image, planes)
     oa, ob = others(primary)
     cv2.max(planes[oa], planes[ob], dst=spill)
     cv2.subtract(planes[primary], spill, dst=spill)
-    cv2.multiply(spill, weight, dst=spill, scale=1.0 / 255.0)
+    if floor is not None:
+        cv2.subtract(spill, floor, dst=spill)
+    if strength < 1.0:
+        cv2.multiply(spill, strength, dst=spill)
     cv2.subtract(planes[primary], spill, dst=planes[primary])
     cv2.multiply(spill, LUMA[primary], dst=spill)  # the grey that gives the luminance back
     for plane in planes:

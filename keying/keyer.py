@@ -69,13 +69,13 @@ class _Frame:
         self.half_small = np.empty((ch, cw), np.uint8)
         self.peak_small = np.empty((ch, cw), np.uint8)
         # set by Keyer._ramp_maps:
-        self.offset_small = self.span_small = self.core_small = self.half_small
+        self.offset_small = self.span_small = self.core_small = self.floor_small = self.half_small
         # the coarse grid samples the middle pixel of each LEAD_SCALE block
         self.sample_rows = np.minimum(np.arange(ch) * LEAD_SCALE + LEAD_SCALE // 2, h - 1)
         self.sample_cols = np.minimum(np.arange(cw) * LEAD_SCALE + LEAD_SCALE // 2, w - 1)
         self.garbage, self.holdout = mattes.masks((w, h))
         self.planes = [np.empty((h, w), np.uint8) for _ in range(3)]
-        (self.alpha, self.core, self.inverse, self.weight, self.spill) = (
+        (self.alpha, self.core, self.floor, self.inverse, self.spill) = (
             np.empty((h, w), np.uint8) for _ in range(5)
         )
         (self.alpha3, self.inverse3, self.foreground, self.scratch, self.composite) = (
@@ -103,7 +103,9 @@ class _StripeWork:
         self.c0 = max(0, rows.start // LEAD_SCALE - 1)
         self.c1 = min(ch, (rows.stop - 1) // LEAD_SCALE + 2)
         window = ((self.c1 - self.c0) * LEAD_SCALE, cw * LEAD_SCALE)
-        self.offset, self.span, self.core = (np.empty(window, np.uint8) for _ in range(3))
+        self.offset, self.span, self.core, self.floor = (
+            np.empty(window, np.uint8) for _ in range(4)
+        )
         top = rows.start - self.c0 * LEAD_SCALE
         self.inner = (slice(top, top + rows.stop - rows.start), slice(0, w))
 
@@ -217,9 +219,6 @@ class Keyer:
     def _derive(self) -> None:
         """Convert settings and calibration into ramp ends and tables, once."""
         s, cal = self._settings, self._calibration
-        inside = np.arange(256, dtype=np.float64) / 255.0
-        weight = s.spill * (1.0 - inside * (1.0 - s.spill_inside))
-        self._spill_lut = np.round(weight * 255.0).astype(np.uint8)
         self._ends = RampEnds(
             spread=cal.spread[s.denoise] if cal else 5.0,
             margin=RAMP_MARGIN,
@@ -253,6 +252,8 @@ class Keyer:
             st.strength_small, lead, black=st.black_small, white=st.white_small
         )
         st.core_small = cv2.blur(solid, (3, 3))
+        # the solid subject's own lean towards the screen colour is its colour, not spill
+        st.floor_small = np.clip(lead, 0, 255).astype(np.uint8)
 
     def _scaled(self, pixels: int, height: int) -> int:
         return round(pixels * height / REFERENCE_HEIGHT)
@@ -310,6 +311,7 @@ class Keyer:
                 (st.offset_small, work.offset),
                 (st.span_small, work.span),
                 (st.core_small, work.core),
+                (st.floor_small, work.floor),
             ):
                 cv2.resize(
                     coarse[work.c0 : work.c1], size, dst=full, interpolation=cv2.INTER_LINEAR
@@ -328,6 +330,7 @@ class Keyer:
                 cv2.compare(smoothed, offset, cv2.CMP_LE, dst=gate)
                 cv2.max(out, gate, dst=out)
             np.copyto(st.core[rows], work.core[work.inner])
+            np.copyto(st.floor[rows], work.floor[work.inner])
             cv2.max(out, st.core[rows], dst=out)
 
         self._each_stripe(st, difference)
@@ -352,7 +355,7 @@ class Keyer:
         plate = self._fit_background(background, st.size)
         self._matte(frame, st)
         primary = self._calibration.primary  # type: ignore[union-attr]
-        spill_lut = self._spill_lut
+        spill = self._settings.spill
 
         def composite(rows: slice) -> None:
             alpha3, inverse3, fg = st.alpha3[rows], st.inverse3[rows], st.foreground[rows]
@@ -362,13 +365,13 @@ class Keyer:
             comp.remove_screen(
                 frame[rows], st.screen[rows], alpha3, inverse3, out=fg, scratch=st.scratch[rows]
             )
-            cv2.LUT(st.core[rows], spill_lut, dst=st.weight[rows])
             comp.suppress_spill(
                 fg,
-                st.weight[rows],
+                strength=spill,
                 primary=primary,
                 planes=[p[rows] for p in st.planes],
                 spill=st.spill[rows],
+                floor=st.floor[rows],
             )
             comp.add_background(fg, plate[rows], inverse3, out=st.composite[rows])
 

@@ -116,18 +116,9 @@ KEYER_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "spill",
         "Remove green glow",
-        "How much green light reflected from the screen is taken off the presenter's edges.",
+        "How much green light reflected from the screen is taken off the presenter. Green "
+        "clothes keep their own colour.",
         1.0,
-        0.0,
-        1.0,
-        0.05,
-    ),
-    Setting(
-        "spill_inside",
-        "Remove green inside",
-        "How much green is taken off the middle of the presenter. Keep it low if someone "
-        "wears green.",
-        0.25,
         0.0,
         1.0,
         0.05,
@@ -158,7 +149,6 @@ class KeyerSettings:
     despeckle: int = 0
     denoise: int = 1
     spill: float = 1.0
-    spill_inside: float = 0.25
     light_wrap: float = 0.0
 
     def __post_init__(self) -> None:
