@@ -110,22 +110,37 @@ class ErrorByRegion:
     partial : truth between 0 and 1 (edges, hair, blur, the scarf)
     partial_bias : mean of (estimate - truth) over the partial pixels: positive when
         semi-transparent parts come out too opaque, negative when too see-through
+    psnr_background, psnr_solid, psnr_partial : composite PSNR (dB) over each region
+        (inf when exact or when the region is empty); on the solid subject it measures
+        colour fidelity (spill suppression that changes true colours shows here)
     """
 
     background: float
     solid: float
     partial: float
     partial_bias: float
+    psnr_background: float = math.inf
+    psnr_solid: float = math.inf
+    psnr_partial: float = math.inf
 
 
-def error_by_region(estimate: Array, truth: Array) -> ErrorByRegion:
-    """Split the alpha SAD by the true alpha's region."""
+def error_by_region(
+    estimate: Array,
+    truth: Array,
+    composite: Array | None = None,
+    truth_composite: Array | None = None,
+) -> ErrorByRegion:
+    """Split the alpha SAD (and, given the composites, the composite PSNR) by the true
+    alpha's region."""
     e, t = _pair(estimate, truth)
     diff = e - t
     regions = (t <= 0.0, t >= 1.0, (t > 0.0) & (t < 1.0))
     back, solid, partial = (float(np.abs(diff[r]).sum() / 1000.0) for r in regions)
     bias = float(diff[regions[2]].mean()) if regions[2].any() else 0.0
-    return ErrorByRegion(back, solid, partial, bias)
+    psnrs = [math.inf] * 3
+    if composite is not None and truth_composite is not None:
+        psnrs = [psnr(composite[r], truth_composite[r]) if r.any() else math.inf for r in regions]
+    return ErrorByRegion(back, solid, partial, bias, *psnrs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,5 +170,5 @@ def score(
         gradient=gradient_error(alpha, truth_alpha),
         psnr=psnr(composite, truth_composite),
         clothing=clothing_loss(alpha, clothing),
-        regions=error_by_region(alpha, truth_alpha),
+        regions=error_by_region(alpha, truth_alpha, composite, truth_composite),
     )

@@ -128,16 +128,17 @@ def table(rows: Sequence[Row]) -> str:
 def where_ours_errs(rows: Sequence[Row]) -> str:
     """A markdown table splitting our keyer's SAD by the true alpha's region."""
     lines = [
-        "| scene | SAD on background (k) | SAD on solid subject (k) | SAD on partial (k) "
-        "| partial bias |",
-        "|" + " --- |" * 5,
+        "| scene | alpha SAD (k): background / solid / partial | partial bias "
+        "| composite PSNR (dB): background / solid / partial |",
+        "|" + " --- |" * 4,
     ]
     for row in rows:
         if row.keyer == "ours" and row.scores is not None:
             r = row.scores.regions
             lines.append(
-                f"| {row.scene} | {r.background:.2f} | {r.solid:.2f} | {r.partial:.2f} "
-                f"| {r.partial_bias:+.3f} |"
+                f"| {row.scene} | {r.background:.2f} / {r.solid:.2f} / {r.partial:.2f} "
+                f"| {r.partial_bias:+.3f} "
+                f"| {r.psnr_background:.1f} / {r.psnr_solid:.1f} / {r.psnr_partial:.1f} |"
             )
     return "\n".join(lines)
 

@@ -75,6 +75,12 @@ def test_error_by_region_splits_the_sad() -> None:
     )
     assert regions.partial_bias == pytest.approx(0.25)
     assert metrics.sad(estimate, truth) == pytest.approx(0.0065)
+    truth_composite = np.full((10, 10, 3), 100.0)
+    composite = truth_composite.copy()
+    composite[5:] += 1.0  # only the solid subject's colour is off, by one level
+    regions = metrics.error_by_region(estimate, truth, composite, truth_composite)
+    assert regions.psnr_solid == pytest.approx(20 * math.log10(255))
+    assert regions.psnr_background == regions.psnr_partial == math.inf
 
 
 def test_shapes_must_match() -> None:
