@@ -90,7 +90,7 @@ def _cells(scores: metrics.Scores | None) -> list[str]:
     return [
         f"{scores.sad:.2f}",
         f"{1000 * scores.mse:.2f}",
-        f"{scores.gradient:.2f}",
+        f"{scores.gradient:.3f}",
         f"{scores.psnr:.2f}",
         keyed,
         loss,
@@ -116,7 +116,7 @@ def table(rows: Sequence[Row]) -> str:
         cells = [
             f"{np.mean([s.sad for s in scored]):.2f}",
             f"{1000 * np.mean([s.mse for s in scored]):.2f}",
-            f"{np.mean([s.gradient for s in scored]):.2f}",
+            f"{np.mean([s.gradient for s in scored]):.3f}",
             f"{np.mean([s.psnr for s in scored]):.2f}",
             f"{100 * np.mean([g.share_keyed for g in green]):.2f} %" if green else "-",
             f"{np.mean([g.mean_loss for g in green]):.3f}" if green else "-",
