@@ -213,8 +213,10 @@ def run(*, quick: bool = False, size: tuple[int, int] | None = None) -> str:
         f"keyed by our keyer (auto-calibrated, default settings), FFmpeg `chromakey` + "
         f"`despill` + `overlay` tuned per scene on the truth (its best case: true key "
         f"colour, similarity and blend by lowest SAD, despill by highest PSNR), and the "
-        f"tutorial HSV `inRange` keyer. SAD and gradient error in thousands, over the whole "
-        f'frame; "green keyed": share of green-clothing pixels with alpha below 0.5. '
+        f"tutorial HSV `inRange` keyer. Alpha 0..1 over the whole frame (no trimap); SAD "
+        f"and gradient error in thousands (gradient: Gaussian-derivative filters, sigma 1.4, "
+        f"scaled so that a ramp's gradient is its slope); MSE in thousandths; "
+        f'"green keyed": share of green-clothing pixels with alpha below 0.5. '
         f"Run took {time.perf_counter() - started:.0f} s.\n\n{about}\n\n{table(rows)}\n\n"
         "Where our keyer's alpha error lies (partial bias: mean estimate minus truth over "
         f"the semi-transparent pixels; positive is too opaque):\n\n{where_ours_errs(rows)}\n\n"
