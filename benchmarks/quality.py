@@ -7,24 +7,32 @@ of green clothing keyed out (alpha below 0.5). Then the issue's targets, PASS or
 better than tuned FFmpeg on every scene in SAD and PSNR, mean SAD at most half of
 FFmpeg's, green clothing wrongly keyed under 2 %.
 
-Run: ``python -m benchmarks.quality [--size 1280x720] [--quick]``.
+Run: ``python -m benchmarks.quality [--size 1280x720] [--quick] [--dump FOLDER]``;
+``--dump`` writes each scene's camera frame, true and estimated alphas, alpha errors and
+composites as PNGs, to see what the numbers mean.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import re
 import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+import cv2
 import numpy as np
+import numpy.typing as npt
 
 from benchmarks import baselines, metrics
 from benchmarks.scenes import SCENES, Scene, new_background
 from keying import NoScreenFoundError
-from studio.synthetic import render_scene
+from studio.errors import MissingFileError, StudioError
+from studio.files import atomic_output
+from studio.synthetic import SceneFrame, render_scene
 
 KEYERS = ("ours", "ffmpeg (tuned)", "hsv tutorial")
 FULL_SIZE = (1280, 720)
@@ -43,8 +51,11 @@ class Row:
     note: str
 
 
-def evaluate(scene: Scene, size: tuple[int, int], *, ffmpeg: bool = True) -> list[Row]:
-    """Render ``scene`` and key it with every keyer; one row per keyer."""
+def evaluate(
+    scene: Scene, size: tuple[int, int], *, ffmpeg: bool = True, dump: Path | None = None
+) -> list[Row]:
+    """Render ``scene`` and key it with every keyer; one row per keyer. With ``dump``, a
+    folder, also write the pictures to look at (see :func:`dump_pictures`)."""
     frame = render_scene(scene.spec, t=scene.t, size=size)
     background = new_background(size)
     truth = frame.composite_on(background)
@@ -78,7 +89,38 @@ def evaluate(scene: Scene, size: tuple[int, int], *, ffmpeg: bool = True) -> lis
             clothing=frame.green_clothing,
         )
         rows.append(Row(scene.name, name, scores, answer.note))
+    if dump is not None:
+        keyed = {k: v for k, v in answers.items() if isinstance(v, baselines.Keyed)}
+        dump_pictures(dump, scene.name, frame, truth, keyed)
     return rows
+
+
+def dump_pictures(
+    folder: Path,
+    name: str,
+    frame: SceneFrame,
+    truth: npt.NDArray[np.float32],
+    answers: dict[str, baselines.Keyed],
+) -> None:
+    """Write PNGs of one scene into ``folder``: the camera frame, the true alpha and
+    composite, and for each keyer its alpha, composite and signed alpha error (mid grey:
+    exact; lighter: too opaque; darker: too see-through)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    pictures = {
+        "camera": frame.image,
+        "alpha-truth": frame.alpha * 255,
+        "composite-truth": truth,
+    }
+    for keyer, answer in answers.items():
+        tag = keyer.split()[0]
+        pictures[f"alpha-{tag}"] = answer.alpha * 255
+        pictures[f"error-{tag}"] = 128 + (answer.alpha - frame.alpha) * 127
+        pictures[f"composite-{tag}"] = answer.composite
+    for what, picture in pictures.items():
+        with atomic_output(folder / f"{slug}_{what}.png") as path:
+            image = np.clip(np.asarray(picture, np.float32) + 0.5, 0, 255).astype(np.uint8)
+            if not cv2.imwrite(str(path), image):
+                raise OSError(f"could not write {path}")
 
 
 def _cells(scores: metrics.Scores | None) -> list[str]:
@@ -187,15 +229,23 @@ def targets(rows: Sequence[Row]) -> list[tuple[str, str, str]]:
     return out
 
 
-def run(*, quick: bool = False, size: tuple[int, int] | None = None) -> str:
-    """Run every scene, print the figures as they come, and return a markdown section."""
+def run(
+    *, quick: bool = False, size: tuple[int, int] | None = None, dump: Path | None = None
+) -> str:
+    """Run every scene, print the figures as they come, and return a markdown section.
+
+    ``size`` overrides the frame size (``quick``: 640x360); ``dump``, an existing folder,
+    receives pictures of every scene and keyer.
+    """
+    if dump is not None and not dump.is_dir():
+        raise MissingFileError(f"{dump}: the folder does not exist; create it first")
     size = size or (QUICK_SIZE if quick else FULL_SIZE)
     has_ffmpeg = shutil.which("ffmpeg") is not None
     started = time.perf_counter()
     rows: list[Row] = []
     for scene in SCENES:
         t0 = time.perf_counter()
-        new = evaluate(scene, size, ffmpeg=has_ffmpeg)
+        new = evaluate(scene, size, ffmpeg=has_ffmpeg, dump=dump)
         rows += new
         seconds = time.perf_counter() - t0
         print(f"{scene.name} ({seconds:.1f} s)", flush=True)
@@ -240,8 +290,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Key quality against ground truth.")
     parser.add_argument("--size", type=_size, help="frame size, e.g. 640x360 (default 1280x720)")
     parser.add_argument("--quick", action="store_true", help=f"at {QUICK_SIZE[0]}x{QUICK_SIZE[1]}")
+    parser.add_argument("--dump", type=Path, help="an existing folder for pictures to look at")
     args = parser.parse_args()
-    run(quick=args.quick, size=args.size)
+    try:
+        run(quick=args.quick, size=args.size, dump=args.dump)
+    except StudioError as error:
+        parser.exit(2, f"error: {error}\n")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 
 from benchmarks import baselines, metrics, quality
 from benchmarks.scenes import SCENES, new_background
+from studio.errors import MissingFileError
 from studio.synthetic import SceneFrame, SceneSpec, render_scene
 
 SIZE = (160, 96)
@@ -112,11 +114,22 @@ def test_targets_report_failures_and_passes() -> None:
 
 
 @needs_ffmpeg
-def test_quality_run_end_to_end_on_one_tiny_scene(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_quality_run_end_to_end_on_one_tiny_scene(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(quality, "SCENES", SCENES[-1:])  # the scene with everything
-    section = quality.run(size=(128, 72))
+    section = quality.run(size=(128, 72), dump=tmp_path)
     assert section.startswith("## Quality")
     assert "| classroom, green jumper | ours |" in section
     assert "| classroom, green jumper | ffmpeg (tuned) |" in section
     assert "| classroom, green jumper | hsv tutorial |" in section
     assert section.count("PASS") + section.count("FAIL") >= 4
+    error = cv2.imread(str(tmp_path / "classroom-green-jumper_error-ours.png"))
+    assert error is not None and error.shape == (72, 128, 3)
+    assert len(list(tmp_path.glob("*.png"))) == 12  # camera, 2 truths, 3 per keyer
+    assert not list(tmp_path.glob(".*"))  # no partial files left behind
+
+
+def test_quality_dump_folder_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(MissingFileError, match="does not exist"):
+        quality.run(size=(64, 36), dump=tmp_path / "missing")
