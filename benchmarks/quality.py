@@ -39,6 +39,7 @@ FULL_SIZE = (1280, 720)
 QUICK_SIZE = (640, 360)
 SAD_RATIO = 0.5
 GREEN_KEYED_LIMIT = 0.02
+MIN_SIDE, MAX_SIDE = 32, 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +284,10 @@ def _size(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(
             f"expected WIDTHxHEIGHT such as 1280x720, got {text!r}"
         ) from None
+    if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE):
+        raise argparse.ArgumentTypeError(
+            f"each side must be {MIN_SIDE} to {MAX_SIDE} pixels, got {text!r}"
+        )
     return w, h
 
 
