@@ -20,6 +20,8 @@ from studio.synthetic.spec import HAIR, SCARF, SCARF_OPACITY, SKIN, SceneSpec
 BLUR_STEP = 1.5
 """Degrees between the sub-frames averaged for a motion-blurred forearm."""
 STRANDS = 260
+BLINK_EVERY = 3.2
+"""Seconds between a talking presenter's blinks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,7 @@ class Pose:
     bob: float  # head offset downwards, pixels
     mouth: float  # 0 closed .. 1 wide open
     forearm: float  # degrees from the +x axis (image y grows downwards, so -90 is up)
+    eyes: float = 1.0  # 1 open .. 0 shut
 
 
 def pose_at(spec: SceneSpec, t: float, w: int, h: int) -> Pose:
@@ -43,7 +46,9 @@ def pose_at(spec: SceneSpec, t: float, w: int, h: int) -> Pose:
     else:
         mouth = 0.1
     forearm = -75.0 + (22.0 * math.sin(2 * math.pi * 1.4 * t) if spec.waving else 0.0)
-    return Pose(cx=cx, bob=bob, mouth=mouth, forearm=forearm)
+    # a talking presenter blinks for 0.15 s every 3.2 s
+    eyes = 0.15 if spec.talking and (t % BLINK_EVERY) > BLINK_EVERY - 0.15 else 1.0
+    return Pose(cx=cx, bob=bob, mouth=mouth, forearm=forearm, eyes=eyes)
 
 
 def _at(cx: float, h: int, x: float, y: float) -> Point:
@@ -187,7 +192,10 @@ def draw_person(
     dark = np.asarray((40, 35, 45), np.float32)
     for side in (-1, 1):
         layers.over(
-            shapes.ellipse(at(side * 0.028, 0.295 + pose.bob / h), (0.012 * h, 0.007 * h)), dark
+            shapes.ellipse(
+                at(side * 0.028, 0.295 + pose.bob / h), (0.012 * h, 0.007 * h * pose.eyes)
+            ),
+            dark,
         )
     mouth = shapes.ellipse(
         at(0.0, 0.35 + pose.bob / h), (0.022 * h, (0.003 + 0.016 * pose.mouth) * h)
