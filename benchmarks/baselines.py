@@ -209,10 +209,11 @@ def hsv_tutorial(frame: Image, background: Image, *, screen: str) -> Keyed:
     return Keyed(subject.astype(np.float32), composite, f"H/S/V bounds {low} to {high}")
 
 
-def ours(frame: Image, background: Image) -> Keyed:
-    """Our keyer as a pupil gets it: auto-calibrated on the frame, default settings."""
+def ours(frame: Image, background: Image, *, plate: Image | None = None) -> Keyed:
+    """Our keyer as a pupil gets it: auto-calibrated on the frame, default settings;
+    given ``plate`` (a frame of the empty screen), calibrated with it as a teacher may."""
     with Keyer() as keyer:
-        calibration = keyer.calibrate(frame)
+        calibration = keyer.calibrate(frame, plate=plate)
         result = keyer.process(frame, background)
         alpha = result.alpha.astype(np.float32) * np.float32(1 / 255)
         return Keyed(alpha, result.composite.copy(), calibration.describe())

@@ -20,7 +20,7 @@ import re
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
@@ -34,7 +34,11 @@ from studio.errors import MissingFileError, StudioError
 from studio.files import atomic_output
 from studio.synthetic import SceneFrame, render_scene
 
-KEYERS = ("ours", "ffmpeg (tuned)", "hsv tutorial")
+KEYERS = ("ours", "ours + plate", "ffmpeg (tuned)", "hsv tutorial")
+""""ours + plate" is our keyer given a clean plate (the empty screen, the presenter's
+shadow gone with them): for information, not judged by the targets."""
+PLATE_TIME = 1.0
+"""The clean plate is shot this many seconds later (its own sensor noise)."""
 FULL_SIZE = (1280, 720)
 QUICK_SIZE = (640, 360)
 SAD_RATIO = 0.5
@@ -67,6 +71,12 @@ def evaluate(
         answers["ours"] = baselines.ours(frame.image, background)
     except NoScreenFoundError as error:
         answers["ours"] = f"refused: {error}"
+    empty = replace(scene.spec, person=False)
+    plate = render_scene(empty, t=scene.t + PLATE_TIME, size=size).image
+    try:
+        answers["ours + plate"] = baselines.ours(frame.image, background, plate=plate)
+    except NoScreenFoundError as error:
+        answers["ours + plate"] = f"refused: {error}"
     if ffmpeg:
         answers["ffmpeg (tuned)"] = baselines.tuned_ffmpeg(
             frame.image,
@@ -96,6 +106,10 @@ def evaluate(
     return rows
 
 
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
 def dump_pictures(
     folder: Path,
     name: str,
@@ -106,14 +120,14 @@ def dump_pictures(
     """Write PNGs of one scene into ``folder``: the camera frame, the true alpha and
     composite, and for each keyer its alpha, composite and signed alpha error (mid grey:
     exact; lighter: too opaque; darker: too see-through)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    slug = _slug(name)
     pictures = {
         "camera": frame.image,
         "alpha-truth": frame.alpha * 255,
         "composite-truth": truth,
     }
     for keyer, answer in answers.items():
-        tag = keyer.split()[0]
+        tag = _slug(keyer)
         pictures[f"alpha-{tag}"] = answer.alpha * 255
         pictures[f"error-{tag}"] = 128 + (answer.alpha - frame.alpha) * 127
         pictures[f"composite-{tag}"] = answer.composite

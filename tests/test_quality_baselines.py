@@ -121,12 +121,14 @@ def test_quality_run_end_to_end_on_one_tiny_scene(
     section = quality.run(size=(128, 72), dump=tmp_path)
     assert section.startswith("## Quality")
     assert "| classroom, green jumper | ours |" in section
+    assert "| classroom, green jumper | ours + plate |" in section
     assert "| classroom, green jumper | ffmpeg (tuned) |" in section
     assert "| classroom, green jumper | hsv tutorial |" in section
     assert section.count("PASS") + section.count("FAIL") >= 4
     error = cv2.imread(str(tmp_path / "classroom-green-jumper_error-ours.png"))
     assert error is not None and error.shape == (72, 128, 3)
-    assert len(list(tmp_path.glob("*.png"))) == 12  # camera, 2 truths, 3 per keyer
+    assert (tmp_path / "classroom-green-jumper_alpha-ours-plate.png").is_file()
+    assert len(list(tmp_path.glob("*.png"))) == 15  # camera, 2 truths, 3 per keyer
     assert not list(tmp_path.glob(".*"))  # no partial files left behind
 
 
