@@ -39,17 +39,18 @@ def remove_screen(
     frame: BGRImage,
     screen: BGRImage,
     alpha3: BGRImage,
-    inverse3: BGRImage,
+    share3: BGRImage,
     *,
     out: BGRImage,
     scratch: BGRImage,
 ) -> BGRImage:
-    """The subject's colour premultiplied by alpha: ``min(I - (1 - a) S, a)``.
+    """The subject's colour premultiplied by alpha: ``min(I - (1 - a) g S, a)``.
 
-    ``alpha3`` and ``inverse3`` are the matte and ``255 - matte`` as three channels. The
+    ``alpha3`` is the matte as three channels; ``share3`` is how much of the screen map
+    shows, ``(255 - matte)`` times the screen's light now ``g``, as three channels. The
     bound by alpha follows from ``F <= 1``: it zeroes the screen's noise where a = 0.
     """
-    cv2.multiply(screen, inverse3, dst=scratch, scale=1.0 / 255.0)
+    cv2.multiply(screen, share3, dst=scratch, scale=1.0 / 255.0)
     cv2.subtract(frame, scratch, dst=out)
     cv2.min(out, alpha3, dst=out)
     return out

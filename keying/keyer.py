@@ -21,6 +21,7 @@ import numpy as np
 from keying import composite as comp
 from keying import matte as km
 from keying import ramp as kr
+from keying import tracking as kt
 from keying.calibrate import MAX_DENOISE, Calibration, Sample, Screen, calibrate
 from keying.errors import NotCalibratedError
 from keying.frames import BGRImage, Matte, check_frame
@@ -62,25 +63,37 @@ class _Frame:
         self.size = (w, h)
         self.screen, self.strength = calibration.full_maps((w, h))
         cw, ch = -(-w // LEAD_SCALE), -(-h // LEAD_SCALE)
-        self.strength_small = cv2.resize(
+        # the calibrated screen on the coarse grid, and its light now (see keying.tracking)
+        self.static_small = cv2.resize(self.screen, (cw, ch), interpolation=cv2.INTER_AREA)
+        self.static_small = self.static_small.astype(np.float32)
+        self.static_strength = cv2.resize(
             self.strength, (cw, ch), interpolation=cv2.INTER_AREA
         ).astype(np.float32)
+        self.gain_small = np.ones((ch, cw), np.float32)
+        self.sample_small = np.empty((ch, cw, 3), np.float32)
+        self.strength_small = self.static_strength
         self.black_small = self.white_small = self.strength_small  # set by Keyer._place_ends
         self.half_small = np.empty((ch, cw), np.uint8)
         self.peak_small = np.empty((ch, cw), np.uint8)
         # set by Keyer._ramp_maps:
         self.offset_small = self.span_small = self.core_small = self.floor_small = self.half_small
+        self.gain_code_small = self.half_small
         # the coarse grid samples the middle pixel of each LEAD_SCALE block
         self.sample_rows = np.minimum(np.arange(ch) * LEAD_SCALE + LEAD_SCALE // 2, h - 1)
         self.sample_cols = np.minimum(np.arange(cw) * LEAD_SCALE + LEAD_SCALE // 2, w - 1)
         self.garbage, self.holdout = mattes.masks((w, h))
         self.planes = [np.empty((h, w), np.uint8) for _ in range(3)]
-        (self.alpha, self.core, self.floor, self.inverse, self.spill) = (
-            np.empty((h, w), np.uint8) for _ in range(5)
+        (self.alpha, self.core, self.floor, self.gain, self.inverse, self.share, self.spill) = (
+            np.empty((h, w), np.uint8) for _ in range(7)
         )
-        (self.alpha3, self.inverse3, self.foreground, self.scratch, self.composite) = (
-            np.empty((h, w, 3), np.uint8) for _ in range(5)
-        )
+        (
+            self.alpha3,
+            self.inverse3,
+            self.share3,
+            self.foreground,
+            self.scratch,
+            self.composite,
+        ) = (np.empty((h, w, 3), np.uint8) for _ in range(6))
         bounds = np.linspace(0, h, n + 1).round().astype(int)
         self.stripes = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
         self.work = {r.start: _StripeWork(r, w, h, cw, ch, self.sample_rows) for r in self.stripes}
@@ -103,8 +116,8 @@ class _StripeWork:
         self.c0 = max(0, rows.start // LEAD_SCALE - 1)
         self.c1 = min(ch, (rows.stop - 1) // LEAD_SCALE + 2)
         window = ((self.c1 - self.c0) * LEAD_SCALE, cw * LEAD_SCALE)
-        self.offset, self.span, self.core, self.floor = (
-            np.empty(window, np.uint8) for _ in range(4)
+        self.offset, self.span, self.core, self.floor, self.gain = (
+            np.empty(window, np.uint8) for _ in range(5)
         )
         top = rows.start - self.c0 * LEAD_SCALE
         self.inner = (slice(top, top + rows.stop - rows.start), slice(0, w))
@@ -243,7 +256,17 @@ class Keyer:
         st.black_small, st.white_small = self._ends.ends(st.strength_small)
 
     def _ramp_maps(self, st: _Frame) -> None:
-        """This frame's ramp and solid core on the coarse grid (see :mod:`keying.ramp`)."""
+        """This frame's screen light, ramp and solid core on the coarse grid (see
+        :mod:`keying.tracking` and :mod:`keying.ramp`)."""
+        st.gain_small = kt.screen_gain(
+            st.sample_small,
+            st.static_small,
+            st.gain_small,
+            primary=self._calibration.primary,  # type: ignore[union-attr]
+        )
+        st.strength_small = st.static_strength * st.gain_small
+        self._place_ends(st)
+        st.gain_code_small = np.clip(st.gain_small * kt.GAIN_CODE + 0.5, 0, 255).astype(np.uint8)
         core = self._scaled(self._settings.core_distance, st.size[1])
         reach = max(2, round(core / LEAD_SCALE)) if core else 0  # next to an edge: mixed
         solid = kr.solid_core(st.peak_small, st.strength_small, black=st.black_small, reach=reach)
@@ -299,6 +322,14 @@ class Keyer:
             kr.half_difference(frame[lo:hi], primary=primary, out=half, planes=[peak, *planes])
             km.denoise(half, radius=radius, out=smoothed)
             sampled = st.sample_rows[work.coarse] - lo
+            # the colour of each block (four pixels about its middle) for the screen light
+            near_rows = st.sample_rows[work.coarse]
+            rows2 = np.minimum(near_rows + 1, h - 1)
+            cols, cols2 = st.sample_cols, np.minimum(st.sample_cols + 1, frame.shape[1] - 1)
+            block = frame[near_rows][:, cols].astype(np.float32) + frame[rows2][:, cols]
+            block += frame[near_rows][:, cols2]
+            block += frame[rows2][:, cols2]
+            st.sample_small[work.coarse] = block * 0.25
             st.half_small[work.coarse] = smoothed[sampled][:, st.sample_cols]
             # the most screen-like pixel of each block: thin gaps of screen are not missed
             cv2.dilate(smoothed, PEAK_KERNEL, dst=peak)
@@ -312,6 +343,7 @@ class Keyer:
                 (st.span_small, work.span),
                 (st.core_small, work.core),
                 (st.floor_small, work.floor),
+                (st.gain_code_small, work.gain),
             ):
                 cv2.resize(
                     coarse[work.c0 : work.c1], size, dst=full, interpolation=cv2.INTER_LINEAR
@@ -331,6 +363,7 @@ class Keyer:
                 cv2.max(out, gate, dst=out)
             np.copyto(st.core[rows], work.core[work.inner])
             np.copyto(st.floor[rows], work.floor[work.inner])
+            np.copyto(st.gain[rows], work.gain[work.inner])
             cv2.max(out, st.core[rows], dst=out)
 
         self._each_stripe(st, difference)
@@ -362,8 +395,13 @@ class Keyer:
             cv2.cvtColor(st.alpha[rows], cv2.COLOR_GRAY2BGR, dst=alpha3)
             cv2.bitwise_not(st.alpha[rows], dst=st.inverse[rows])
             cv2.cvtColor(st.inverse[rows], cv2.COLOR_GRAY2BGR, dst=inverse3)
+            # the screen to take away: its calibrated colour, at this frame's light
+            cv2.multiply(
+                st.inverse[rows], st.gain[rows], dst=st.share[rows], scale=1.0 / kt.GAIN_CODE
+            )
+            share3 = cv2.cvtColor(st.share[rows], cv2.COLOR_GRAY2BGR, dst=st.share3[rows])
             comp.remove_screen(
-                frame[rows], st.screen[rows], alpha3, inverse3, out=fg, scratch=st.scratch[rows]
+                frame[rows], st.screen[rows], alpha3, share3, out=fg, scratch=st.scratch[rows]
             )
             comp.suppress_spill(
                 fg,
