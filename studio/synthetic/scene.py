@@ -29,6 +29,9 @@ STILL_CACHE = 3
 """Scenes whose time-independent parts are kept (about 13 frames' worth of memory each)."""
 CACHE_PIXELS = 1920 * 1080
 """Larger frames are not kept: at 4K one scene's parts would take 0.4 GB."""
+SPILL_GAIN = 2.0
+"""Spill light relative to the screen's own light where the subject meets it, before
+the subject's reflectance (its colour / 255) and the spec's ``spill``."""
 GREEN_CLOTHING_COVER = 0.99
 """A pixel counts as green clothing when the jumper gives at least this share of it."""
 
@@ -126,13 +129,16 @@ def _check_size(size: object) -> tuple[int, int]:
     return int(size[0]), int(size[1])
 
 
-def _spill(spec: SceneSpec, alpha: Plane, lit: Colours, h: int) -> Colours:
-    """Screen light bounced onto the subject: strong at its edges, a little everywhere."""
+def _spill(spec: SceneSpec, alpha: Plane, lit: Colours, foreground: Colours, h: int) -> Colours:
+    """Screen light bounced onto the subject, strong at its edges and a little everywhere,
+    and reflected as the subject reflects any light: in proportion to its own colour
+    (a dark jumper shows less spill than pale skin or a white collar)."""
     if spec.spill <= 0.0 or not spec.person:
         return np.zeros_like(lit)
     near = soft(1.0 - alpha, 0.012 * h, border=cv2.BORDER_REPLICATE)
-    amount = spec.spill * (0.04 + 0.6 * near) * (alpha > 0)
-    return (lit * amount[..., None]).astype(np.float32)
+    amount = spec.spill * SPILL_GAIN * (0.04 + 0.6 * near) * (alpha > 0)
+    reflectance = foreground * np.float32(1 / 255)
+    return (lit * reflectance * amount[..., None]).astype(np.float32)
 
 
 def _sensor(clean: Colours, spec: SceneSpec, t: float) -> npt.NDArray[np.uint8]:
@@ -201,7 +207,7 @@ def render_scene(
     if spec.shadow > 0 and spec.person:
         screen = lit * (1.0 - spec.shadow * backing.shadow_map(alpha, h=h))[..., None]
     foreground = layers.straight()
-    spill = _spill(spec, alpha, lit, h)
+    spill = _spill(spec, alpha, lit, foreground, h)
     a = alpha[..., None]
     clean = np.clip(a * (foreground + spill) + (1.0 - a) * screen, 0.0, 255.0)
     green = (layers.material >= GREEN_CLOTHING_COVER) & spec.green_clothing
