@@ -1,0 +1,86 @@
+"""``studio key``: key a recorded take into a new video."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from studio.offline import key_take
+
+HELP = """Key a take filmed in front of the green screen, for re-keying after filming.
+
+The new video has the same frame rate and timestamps and the take's sound. The background
+is a picture, a video (looped) or a colour. Nothing is written if anything is wrong."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "key",
+        help="key a recorded take",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("input", metavar="INPUT.mp4", help="the take to key")
+    parser.add_argument(
+        "--background",
+        required=True,
+        metavar="IMAGE|VIDEO|#colour",
+        help="what goes behind the presenter",
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="OUT.mp4", help="the keyed video to write"
+    )
+    parser.add_argument(
+        "--plate", metavar="PLATE", help="a picture of the empty screen from the same camera"
+    )
+    parser.add_argument(
+        "--screen",
+        default="auto",
+        metavar="auto|green|blue|#RRGGBB",
+        help="the screen's colour (default: found by itself)",
+    )
+    parser.add_argument(
+        "--fit", choices=["cover"], help="crop a background of another shape to fit"
+    )
+    parser.set_defaults(func=run)
+
+
+class ProgressBar:
+    """A one-line text progress bar on stderr."""
+
+    def __init__(self, label: str, width: int = 30) -> None:
+        self.label, self.width, self.started = label, width, time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        if total > 0:
+            share = min(1.0, done / total)
+            filled = round(share * self.width)
+            bar = "#" * filled + "." * (self.width - filled)
+            text = f"\r{self.label} [{bar}] {share:4.0%} {done}/{total} frames"
+        else:
+            text = f"\r{self.label} {done} frames"
+        print(text, end="", file=sys.stderr, flush=True)
+
+    def finish(self) -> None:
+        print(f"  ({time.monotonic() - self.started:.1f} s)", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    bar = ProgressBar(f"Keying {args.input}")
+    report = key_take(
+        args.input,
+        args.output,
+        background=args.background,
+        screen=args.screen,
+        plate=args.plate,
+        fit=args.fit == "cover",
+        progress=bar,
+    )
+    bar.finish()
+    print(
+        f"wrote {args.output}: {report.frames} frames, {report.seconds:.1f} s, sound "
+        f"{report.audio}; {report.screen}",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,115 @@
+"""``studio matte``: key one picture."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from studio.errors import InputError
+from studio.files import check_output_path
+from studio.imageio import is_colour, read_colour, read_image, write_matte16, write_png
+from studio.offline import fit_background, key_still
+
+HELP = """Key a picture taken in front of the green screen.
+
+Writes any of: the picture keyed over a new background (-o with --background); the
+presenter alone with a transparent background (-o OUT.png without --background); the
+matte as a 16-bit grey PNG (--matte); the presenter's own colour with the green taken out,
+straight, not premultiplied (--foreground). Nothing is written if anything is wrong."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "matte",
+        help="key a picture",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("input", metavar="INPUT", help="the picture to key (PNG, JPEG, ...)")
+    parser.add_argument(
+        "--background",
+        metavar="BG",
+        help="a picture or a colour (#RRGGBB, black, ...) to put behind",
+    )
+    parser.add_argument("-o", "--output", metavar="OUT", help="the keyed picture to write")
+    parser.add_argument("--matte", metavar="ALPHA.png", help="write the matte (16-bit grey)")
+    parser.add_argument(
+        "--foreground",
+        metavar="FG.png",
+        help="write the presenter's colour without the green (straight)",
+    )
+    parser.add_argument(
+        "--plate", metavar="PLATE", help="a picture of the empty screen from the same camera"
+    )
+    parser.add_argument(
+        "--screen",
+        default="auto",
+        metavar="auto|green|blue|#RRGGBB",
+        help="the screen's colour (default: found by itself)",
+    )
+    parser.add_argument(
+        "--fit", choices=["cover"], help="crop a background of another shape to fit"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    outputs = [p for p in (args.output, args.matte, args.foreground) if p]
+    if not outputs:
+        raise InputError("nothing to write: give -o OUT, --matte ALPHA.png or --foreground FG.png")
+    source = Path(args.input)
+    for out in outputs:
+        path = check_output_path(out)
+        if path.resolve() == source.resolve():
+            raise InputError(f"{path}: is the input picture itself; write to another file")
+        if path.suffix.lower() != ".png" and out != args.output:
+            raise InputError(f"{path}: mattes and foregrounds are written as PNG; end with .png")
+    image = read_image(source)
+    plate = read_image(args.plate) if args.plate else None
+    h, w = image.shape[:2]
+    background = None
+    if args.background:
+        if is_colour(args.background):
+            background = np.empty_like(image)
+            background[...] = read_colour(args.background)
+        else:
+            picture = read_image(args.background, strict=False)
+            background = fit_background(
+                picture, (w, h), fit=args.fit == "cover", name=args.background
+            )
+    if args.output and background is None and Path(args.output).suffix.lower() != ".png":
+        raise InputError(
+            f"{args.output}: without --background the presenter is written with "
+            "a transparent background, which needs PNG; end the name with .png"
+        )
+    result = key_still(
+        image, name=str(source), background=background, plate=plate, screen=args.screen
+    )
+    if args.output:
+        if result.composite is not None:
+            _write_picture(Path(args.output), result.composite)
+        else:
+            write_png(args.output, np.dstack([result.foreground, result.alpha]))
+    if args.matte:
+        write_matte16(args.matte, result.alpha)
+    if args.foreground:
+        write_png(args.foreground, result.foreground)
+    print(f"keyed {source}: " + ", ".join(outputs), file=sys.stderr)
+    return 0
+
+
+def _write_picture(path: Path, image: np.ndarray) -> None:
+    if path.suffix.lower() == ".png":
+        write_png(path, image)
+        return
+    from studio.files import atomic_output
+
+    ok, encoded = cv2.imencode(path.suffix.lower() or ".png", image)
+    if not ok:
+        raise InputError(f"{path}: cannot write a picture of this kind; use .png or .jpg")
+    with atomic_output(path) as temporary:
+        temporary.write_bytes(encoded.tobytes())

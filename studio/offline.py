@@ -1,0 +1,318 @@
+"""Keying pictures and recorded takes after filming (``studio matte``, ``studio key``).
+
+A still is keyed in one go; a take is decoded with PyAV, calibrated on its first frame,
+keyed frame by frame over a colour, a picture or a looping video, and encoded to H.264
+with the same frame rate and timestamps, the sound carried over. Output is written under
+a temporary name and renamed at the end, so a failed or interrupted run leaves nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+
+from keying import Keyer, NoScreenFoundError, cover_fit
+from keying.frames import BGRImage
+from studio.errors import InputError, MissingFileError
+from studio.files import atomic_output, check_output_path
+from studio.imageio import is_colour, read_colour, read_image
+
+Progress = Callable[[int, int], None]
+"""Called with (frames done, frames expected; 0 when not known)."""
+
+MP4_AUDIO = {"aac", "mp3", "opus", "ac3", "alac", "flac"}
+"""Audio codecs an MP4 holds as they are; others are turned into AAC."""
+
+
+def parse_screen(text: str) -> str | tuple[int, int, int]:
+    """``auto``, ``green``, ``blue`` or a colour (``#RRGGBB``) for the keyer."""
+    value = text.strip().lower()
+    if value in ("auto", "green", "blue"):
+        return value
+    return read_colour(text)
+
+
+def calibrated_keyer(
+    frame: BGRImage, *, screen: str = "auto", plate: BGRImage | None = None, name: str
+) -> Keyer:
+    """A keyer calibrated on ``frame``; keyer errors become errors naming ``name``."""
+    keyer = Keyer()
+    try:
+        keyer.calibrate(frame, screen=parse_screen(screen), plate=plate)
+    except NoScreenFoundError as error:
+        raise InputError(f"{name}: {error}") from error
+    except ValueError as error:
+        raise InputError(f"{name}: {error}") from error
+    return keyer
+
+
+def fit_background(
+    background: BGRImage, size: tuple[int, int], *, fit: bool, name: str
+) -> BGRImage:
+    """``background`` scaled to ``size``; one of another shape only with ``fit`` (cropped)."""
+    bh, bw = background.shape[:2]
+    w, h = size
+    if abs(bw / bh - w / h) > 0.01 * (w / h) and not fit:
+        raise InputError(
+            f"{name}: the background is {bw}x{bh} but the picture is {w}x{h}, another "
+            "shape; use a background of the same shape, or add --fit cover to crop it"
+        )
+    return cover_fit(background, size)
+
+
+@dataclass(frozen=True)
+class StillResult:
+    alpha: np.ndarray
+    """uint8 (h, w) matte, 255 subject"""
+    foreground: BGRImage
+    """the despilled subject colour, straight (not premultiplied)"""
+    composite: BGRImage | None
+    """over the background, when one was given"""
+
+
+def key_still(
+    image: BGRImage,
+    *,
+    name: str,
+    background: BGRImage | None = None,
+    plate: BGRImage | None = None,
+    screen: str = "auto",
+) -> StillResult:
+    """Key one picture (see :class:`StillResult`)."""
+    from keying import straight_foreground
+
+    keyer = calibrated_keyer(image, screen=screen, plate=plate, name=name)
+    with keyer:
+        result = keyer.process(image, background if background is not None else image)
+        return StillResult(
+            alpha=result.alpha.copy(),
+            foreground=straight_foreground(result.foreground, result.alpha),
+            composite=result.composite.copy() if background is not None else None,
+        )
+
+
+# -- takes --------------------------------------------------------------------------
+class Backdrop:
+    """What goes behind the presenter in a take: a colour, a picture or a video."""
+
+    def __init__(self, spec: str, size: tuple[int, int], *, fit: bool) -> None:
+        self._video: _LoopingVideo | None = None
+        w, h = size
+        if is_colour(spec):
+            self._still: BGRImage | None = np.empty((h, w, 3), np.uint8)
+            self._still[...] = read_colour(spec)
+        elif Path(spec).suffix.lower() in {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v"}:
+            self._still = None
+            self._video = _LoopingVideo(Path(spec), size, fit=fit)
+        else:
+            self._still = fit_background(read_image(spec, strict=False), size, fit=fit, name=spec)
+
+    def at(self, seconds: float) -> BGRImage:
+        if self._video is not None:
+            return self._video.at(seconds)
+        assert self._still is not None
+        return self._still
+
+    def close(self) -> None:
+        if self._video is not None:
+            self._video.close()
+
+
+class _LoopingVideo:
+    """A background video, looped, giving the frame showing at any time of the take."""
+
+    def __init__(self, path: Path, size: tuple[int, int], *, fit: bool) -> None:
+        self._path, self._size, self._fit = path, size, fit
+        self._container = open_video(path)
+        self._frames = self._decode()
+        self._offset = 0.0
+        first = next(self._frames, None)
+        if first is None:
+            raise InputError(f"{path}: the background video has no pictures in it")
+        self._current, self._next = first, next(self._frames, None)
+
+    def _decode(self) -> Iterator[tuple[float, BGRImage]]:
+        stream = self._container.streams.video[0]
+        for frame in self._container.decode(stream):
+            if frame.pts is None:
+                continue
+            picture = frame.to_ndarray(format="bgr24")
+            fitted = fit_background(picture, self._size, fit=self._fit, name=str(self._path))
+            yield float(frame.pts * frame.time_base), fitted
+
+    def at(self, seconds: float) -> BGRImage:
+        while True:
+            if self._next is None:  # the end: loop from the start
+                self._offset += self._current[0] + 1e-3
+                self._container.close()
+                self._container = open_video(self._path)
+                self._frames = self._decode()
+                self._next = next(self._frames, None)
+                if self._next is None:
+                    return self._current[1]
+                self._next = (self._next[0] + self._offset, self._next[1])
+            if self._next[0] > seconds:
+                return self._current[1]
+            self._current = self._next
+            upcoming = next(self._frames, None)
+            self._next = None if upcoming is None else (upcoming[0] + self._offset, upcoming[1])
+
+    def close(self) -> None:
+        self._container.close()
+
+
+def open_video(path: Path) -> av.container.InputContainer:
+    """Open ``path`` for reading, checking it has a video stream."""
+    if not path.exists():
+        raise MissingFileError(f"{path}: no such file; check the name and the folder")
+    if path.is_file() and path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty")
+    try:
+        container = av.open(str(path))
+    except av.FFmpegError as error:
+        raise InputError(f"{path}: is not a video file, or it is damaged") from error
+    if not container.streams.video:
+        container.close()
+        raise InputError(f"{path}: has no pictures in it (no video stream)")
+    return container
+
+
+@dataclass(frozen=True)
+class TakeReport:
+    frames: int
+    seconds: float
+    audio: str
+    """'copied', 'converted to AAC' or 'none'"""
+    screen: str
+
+
+def key_take(
+    source: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    background: str,
+    screen: str = "auto",
+    plate: str | None = None,
+    fit: bool = False,
+    progress: Progress | None = None,
+) -> TakeReport:
+    """Key a recorded take into a new MP4 (see the module's docstring)."""
+    src, out = Path(source), check_output_path(output)
+    if src.resolve() == out.resolve():
+        raise InputError(f"{out}: is the take itself; write to another file")
+    if out.suffix.lower() not in (".mp4", ".m4v", ".mov"):
+        raise InputError(f"{out}: the keyed take is written as MP4; end the name with .mp4")
+    container = open_video(src)
+    try:
+        with atomic_output(out) as temporary:
+            return _key_into(
+                container,
+                src,
+                temporary,
+                background=background,
+                screen=screen,
+                plate=plate,
+                fit=fit,
+                progress=progress,
+            )
+    except av.FFmpegError as error:
+        raise InputError(f"{src}: could not be decoded to the end ({error})") from error
+    finally:
+        container.close()
+
+
+def _key_into(
+    container: av.container.InputContainer,
+    src: Path,
+    temporary: Path,
+    *,
+    background: str,
+    screen: str,
+    plate: str | None,
+    fit: bool,
+    progress: Progress | None,
+) -> TakeReport:
+    video = container.streams.video[0]
+    audio = container.streams.audio[0] if container.streams.audio else None
+    rate = video.average_rate or video.guessed_rate or Fraction(25)
+    total = int(video.frames or 0)
+    if not total and video.duration and video.time_base:
+        total = round(float(video.duration * video.time_base) * float(rate))
+    width, height = video.codec_context.width // 2 * 2, video.codec_context.height // 2 * 2
+    plate_image = None if plate is None else read_image(plate)
+    backdrop: Backdrop | None = None
+    keyer: Keyer | None = None
+    done, seconds, calibration = 0, 0.0, ""
+    with av.open(str(temporary), "w", format="mp4") as output:
+        encoder = output.add_stream("libx264", rate=rate)
+        encoder.width, encoder.height, encoder.pix_fmt = width, height, "yuv420p"
+        encoder.time_base = video.time_base
+        encoder.options = {"crf": "18", "preset": "veryfast"}
+        sound, audio_mode = _audio_stream(output, audio)
+        streams = [video] if audio is None else [video, audio]
+        for packet in container.demux(*streams):
+            if packet.stream is audio:
+                _carry_audio(packet, sound, audio_mode, output)
+                continue
+            for frame in packet.decode():
+                if frame.pts is None:
+                    continue
+                picture = frame.to_ndarray(format="bgr24")[:height, :width]
+                if keyer is None:
+                    keyer = calibrated_keyer(
+                        picture, screen=screen, plate=plate_image, name=str(src)
+                    )
+                    calibration = keyer.calibration.describe() if keyer.calibration else ""
+                    backdrop = Backdrop(background, (width, height), fit=fit)
+                assert backdrop is not None
+                seconds = float(frame.pts * frame.time_base)
+                keyed = keyer.process(picture, backdrop.at(seconds)).composite
+                out_frame = av.VideoFrame.from_ndarray(keyed, format="bgr24")
+                out_frame.pts, out_frame.time_base = frame.pts, frame.time_base
+                output.mux(encoder.encode(out_frame))
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+        if done == 0:
+            raise InputError(f"{src}: has no pictures that could be decoded")
+        output.mux(encoder.encode(None))
+        if sound is not None and audio_mode == "converted to AAC":
+            output.mux(sound.encode(None))
+    if keyer is not None:
+        keyer.close()
+    if backdrop is not None:
+        backdrop.close()
+    return TakeReport(frames=done, seconds=seconds, audio=audio_mode, screen=calibration)
+
+
+def _audio_stream(
+    output: av.container.OutputContainer, audio: av.audio.stream.AudioStream | None
+) -> tuple[Any, str]:
+    if audio is None:
+        return None, "none"
+    if audio.codec_context.name in MP4_AUDIO:
+        return output.add_stream_from_template(audio), "copied"
+    layout = audio.codec_context.layout.name if audio.codec_context.layout else "stereo"
+    stream = output.add_stream("aac", rate=audio.codec_context.sample_rate or 48000)
+    stream.layout = layout
+    return stream, "converted to AAC"
+
+
+def _carry_audio(
+    packet: av.Packet, sound: Any, mode: str, output: av.container.OutputContainer
+) -> None:
+    if sound is None or packet.dts is None:
+        return
+    if mode == "copied":
+        packet.stream = sound
+        output.mux(packet)
+        return
+    for frame in packet.decode():
+        output.mux(sound.encode(frame))
