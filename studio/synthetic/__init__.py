@@ -13,6 +13,12 @@ Typical use::
     frame.alpha          # ground-truth matte
     frame.composite_on(background)
 
+A video source renders ``render_scene(spec, t=pts, size=size)`` per frame (talking,
+waving and swaying follow ``t``; sensor noise changes with it). The parts that do not
+move are kept per scene and size (up to 1080p), so later frames cost less: on the 2-core
+build machine about 70 ms at 640x360 and 170 ms at 1280x720 for a talking, waving
+presenter with hair strands. Render in a worker, or render a loop ahead of time.
+
 Public API
 ----------
 SceneSpec : what the scene contains
