@@ -10,6 +10,9 @@ from pathlib import Path
 
 from studio.errors import InputError, MissingFileError
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)  # read once, at import, while nothing else runs
+
 
 def check_output_path(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` as a Path after checking that its folder exists and is writable.
@@ -48,6 +51,8 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        # mkstemp makes the file private; give it the mode any new file of the user's gets
+        os.chmod(tmp, out.stat().st_mode & 0o777 if out.exists() else 0o666 & ~_UMASK)
         os.replace(tmp, out)
     finally:
         with contextlib.suppress(FileNotFoundError):

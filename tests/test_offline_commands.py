@@ -195,3 +195,10 @@ def test_key_refuses_a_missing_output_folder_and_overwriting_the_take(
     assert studio("key", source, "--background", "nonsense.png", "-o", tmp_path / "o.mp4") == 2
     assert "no such file" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["take.mp4"]
+
+
+def test_written_files_get_the_users_ordinary_permissions(tmp_path: Path) -> None:
+    picture = tmp_path / "pupil.png"
+    green_picture(picture)
+    assert studio("matte", picture, "--matte", tmp_path / "alpha.png") == 0
+    assert (tmp_path / "alpha.png").stat().st_mode & 0o777 == picture.stat().st_mode & 0o777
