@@ -322,14 +322,14 @@ class Keyer:
             kr.half_difference(frame[lo:hi], primary=primary, out=half, planes=[peak, *planes])
             km.denoise(half, radius=radius, out=smoothed)
             sampled = st.sample_rows[work.coarse] - lo
-            # the colour of each block (four pixels about its middle) for the screen light
-            near_rows = st.sample_rows[work.coarse]
-            rows2 = np.minimum(near_rows + 1, h - 1)
-            cols, cols2 = st.sample_cols, np.minimum(st.sample_cols + 1, frame.shape[1] - 1)
-            block = frame[near_rows][:, cols].astype(np.float32) + frame[rows2][:, cols]
-            block += frame[near_rows][:, cols2]
-            block += frame[rows2][:, cols2]
-            st.sample_small[work.coarse] = block * 0.25
+            # the colour about the middle of each block (the four middle pixels, as a
+            # bilinear shrink by exactly LEAD_SCALE samples them), for the screen's light
+            c0, c1 = work.coarse.start, work.coarse.stop
+            if c1 > c0:
+                blocks = frame[c0 * LEAD_SCALE : min(h, c1 * LEAD_SCALE)]
+                st.sample_small[c0:c1] = cv2.resize(
+                    blocks, (st.sample_small.shape[1], c1 - c0), interpolation=cv2.INTER_LINEAR
+                )
             st.half_small[work.coarse] = smoothed[sampled][:, st.sample_cols]
             # the most screen-like pixel of each block: thin gaps of screen are not missed
             cv2.dilate(smoothed, PEAK_KERNEL, dst=peak)
@@ -343,11 +343,17 @@ class Keyer:
                 (st.span_small, work.span),
                 (st.core_small, work.core),
                 (st.floor_small, work.floor),
-                (st.gain_code_small, work.gain),
             ):
                 cv2.resize(
                     coarse[work.c0 : work.c1], size, dst=full, interpolation=cv2.INTER_LINEAR
                 )
+            # the light changes slowly and only matters where the matte is partial
+            cv2.resize(
+                st.gain_code_small[work.c0 : work.c1],
+                size,
+                dst=work.gain,
+                interpolation=cv2.INTER_NEAREST,
+            )
             top = rows.start - max(0, rows.start - HALO)
             raw, smoothed, gate = (b[top : top + rows.stop - rows.start] for b in work.halo[:3])
             offset, span = work.offset[work.inner], work.span[work.inner]
