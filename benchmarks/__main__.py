@@ -17,7 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-BENCHMARKS = ("speed", "quality", "pipeline", "latency", "autocue_render")
+BENCHMARKS = ("speed", "quality")
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
