@@ -105,8 +105,13 @@ def foreground_lead(half_small: Matte, solid: Matte) -> FloatMap:
     the plain colour difference, which never makes a solid colour see-through. Softened
     over a coarse pixel, and 0 (the plain key) where no solid subject is near.
     """
-    lead = half_small.astype(np.float32) * 2.0 - 255.0
-    masked = np.where(solid > 0, lead, NO_LEAD).astype(np.float32)
+    return largest_nearby(half_small.astype(np.float32) * 2.0 - 255.0, solid)
+
+
+def largest_nearby(values: FloatMap, solid: Matte) -> FloatMap:
+    """The largest of ``values`` on ``solid`` coarse pixels within :data:`LEAD_REACH`,
+    softened over a coarse pixel; 0 where no solid pixel is that near."""
+    masked = np.where(solid > 0, values, NO_LEAD).astype(np.float32)
     size = 2 * LEAD_REACH + 1
     nearest = cv2.dilate(masked, np.ones((size, size), np.uint8))
     local: FloatMap = cv2.blur(np.where(nearest > NO_LEAD, nearest, 0.0).astype(np.float32), (3, 3))

@@ -63,14 +63,14 @@ def test_half_mix_recovers_its_colour() -> None:
 
 def test_spill_kernel_takes_the_glow_and_keeps_luminance() -> None:
     rng = np.random.default_rng(2)
-    image = rng.integers(0, 200, (50, 60, 3)).astype(np.uint8)
+    image = rng.integers(0, 150, (50, 60, 3)).astype(np.uint8)  # room for the grey added back
     image[..., 1] = np.maximum(image[..., 0], image[..., 2]) + 40  # a green glow on all
     before = image.astype(float) @ [0.114, 0.587, 0.299]
     planes = [np.empty((50, 60), np.uint8) for _ in range(3)]
     suppress_spill(
         image, strength=1.0, primary=1, planes=planes, spill=np.empty((50, 60), np.uint8)
     )
-    assert (image[..., 1].astype(int) - np.maximum(image[..., 0], image[..., 2])).max() <= 1
+    assert (image[..., 1].astype(int) - (image[..., 0].astype(int) + image[..., 2]) // 2).max() <= 1
     assert np.abs(image.astype(float) @ [0.114, 0.587, 0.299] - before).max() <= 1.5
 
 
