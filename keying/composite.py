@@ -68,11 +68,12 @@ def suppress_spill(
     """Take the screen colour's glow off ``image`` in place, keeping its luminance.
 
     Spill is how far the primary channel stands above the mean of the other two (FFmpeg's
-    despill with mix 0.5; on skin, green light shows although red stays above green), less
-    ``floor``; ``strength`` (0..1) says how much of it goes. The colour taken off is given back as grey, so the
-    subject's brightness stays (where no channel saturates). ``floor`` (uint8 per pixel,
-    optional) is how far the subject's own colour leans that way there (a green jumper, a
-    yellow shirt): only the lean beyond it is spill. ``planes`` (three) and ``spill`` are uint8 (h, w) scratch buffers.
+    despill with mix 0.5; on skin, green light shows although red stays above green),
+    less ``floor``; ``strength`` (0..1) says how much of it goes. The colour taken off is
+    given back as grey, so the subject's brightness stays (where no channel saturates).
+    ``floor`` (uint8 per pixel, optional) is how far the subject's own colour leans that
+    way there (a green jumper, a yellow shirt): only the lean beyond it is spill.
+    ``planes`` (three) and ``spill`` are uint8 (h, w) scratch buffers.
     """
     cv2.split(image, planes)
     oa, ob = others(primary)

@@ -323,7 +323,9 @@ class Keyer:
             lo, hi = max(0, rows.start - HALO), min(h, rows.stop + HALO)
             work = st.work[rows.start]
             half, smoothed, peak, *planes = (b[: hi - lo] for b in work.halo)
-            kr.half_difference(frame[lo:hi], primary=primary, out=half, planes=[peak, *planes])
+            km.colour_difference(
+                frame[lo:hi], primary=primary, signed=True, out=half, planes=[peak, *planes]
+            )
             km.denoise(half, radius=radius, out=smoothed)
             sampled = st.sample_rows[work.coarse] - lo
             # the colour about the middle of each block (the four middle pixels, as a

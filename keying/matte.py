@@ -24,10 +24,15 @@ def colour_difference(
     frame: BGRImage,
     *,
     primary: int,
+    signed: bool = False,
     out: Matte | None = None,
     planes: list[Matte] | None = None,
 ) -> Matte:
-    """The primary channel's lead over the larger other channel, saturated to 0..255.
+    """The primary channel's lead d over the larger other channel, as uint8.
+
+    Unsigned (the default): d saturated to 0..255. ``signed``: the *half difference*
+    ``(d + 255) / 2``, which keeps how far a subject leans away from the screen colour
+    (skin: about -50) in eight bits (see :mod:`keying.ramp`).
 
     Parameters
     ----------
@@ -42,6 +47,9 @@ def colour_difference(
     cv2.split(frame, planes)
     a, b = others(primary)
     cv2.max(planes[a], planes[b], dst=planes[a])
+    if signed:
+        cv2.bitwise_not(planes[a], dst=planes[a])
+        return cv2.addWeighted(planes[primary], 0.5, planes[a], 0.5, 0.0, dst=out)
     result = out if out is not None else np.empty((h, w), np.uint8)
     cv2.subtract(planes[primary], planes[a], dst=result)
     return result

@@ -19,8 +19,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from keying.frames import BGRImage, Matte
-from keying.screen import others
+from keying.frames import Matte
 
 FloatMap = npt.NDArray[np.float32]
 
@@ -29,24 +28,6 @@ LEAD_SCALE = 8
 LEAD_REACH = 3
 """How far (in coarse pixels) the solid subject's lead is carried outwards."""
 NO_LEAD = -1000.0
-
-
-def half_difference(
-    frame: BGRImage,
-    *,
-    primary: int,
-    out: Matte | None = None,
-    planes: list[Matte] | None = None,
-) -> Matte:
-    """``(d + 255) / 2`` in uint8 where d = primary - max(other two), -255..255."""
-    h, w = frame.shape[:2]
-    if planes is None:
-        planes = [np.empty((h, w), np.uint8) for _ in range(3)]
-    cv2.split(frame, planes)
-    a, b = others(primary)
-    cv2.max(planes[a], planes[b], dst=planes[a])
-    cv2.bitwise_not(planes[a], dst=planes[a])
-    return cv2.addWeighted(planes[primary], 0.5, planes[a], 0.5, 0.0, dst=out)
 
 
 @dataclass(frozen=True, slots=True)
