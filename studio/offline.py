@@ -8,6 +8,7 @@ a temporary name and renamed at the end, so a failed or interrupted run leaves n
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,22 @@ Progress = Callable[[int, int], None]
 
 MP4_AUDIO = {"aac", "mp3", "opus", "ac3", "alac", "flac"}
 """Audio codecs an MP4 holds as they are; others are turned into AAC."""
+
+
+def add_keying_options(parser: argparse.ArgumentParser) -> None:
+    """The options every offline keying command shares: --plate, --screen, --fit."""
+    parser.add_argument(
+        "--plate", metavar="PLATE", help="a picture of the empty screen from the same camera"
+    )
+    parser.add_argument(
+        "--screen",
+        default="auto",
+        metavar="auto|green|blue|#RRGGBB",
+        help="the screen's colour (default: found by itself)",
+    )
+    parser.add_argument(
+        "--fit", choices=["cover"], help="crop a background of another shape to fit"
+    )
 
 
 def parse_screen(text: str) -> str | tuple[int, int, int]:

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from studio.offline import key_take
+from studio.offline import add_keying_options, key_take
 
 HELP = """Key a take filmed in front of the green screen, for re-keying after filming.
 
@@ -31,18 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "-o", "--output", required=True, metavar="OUT.mp4", help="the keyed video to write"
     )
-    parser.add_argument(
-        "--plate", metavar="PLATE", help="a picture of the empty screen from the same camera"
-    )
-    parser.add_argument(
-        "--screen",
-        default="auto",
-        metavar="auto|green|blue|#RRGGBB",
-        help="the screen's colour (default: found by itself)",
-    )
-    parser.add_argument(
-        "--fit", choices=["cover"], help="crop a background of another shape to fit"
-    )
+    add_keying_options(parser)
     parser.set_defaults(func=run)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from studio.errors import InputError
 from studio.files import check_output_path
 from studio.imageio import is_colour, read_colour, read_image, write_matte16, write_png
-from studio.offline import fit_background, key_still
+from studio.offline import add_keying_options, fit_background, key_still
 
 HELP = """Key a picture taken in front of the green screen.
 
@@ -42,18 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="FG.png",
         help="write the presenter's colour without the green (straight)",
     )
-    parser.add_argument(
-        "--plate", metavar="PLATE", help="a picture of the empty screen from the same camera"
-    )
-    parser.add_argument(
-        "--screen",
-        default="auto",
-        metavar="auto|green|blue|#RRGGBB",
-        help="the screen's colour (default: found by itself)",
-    )
-    parser.add_argument(
-        "--fit", choices=["cover"], help="crop a background of another shape to fit"
-    )
+    add_keying_options(parser)
     parser.set_defaults(func=run)
 
 
