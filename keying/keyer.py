@@ -9,7 +9,6 @@ the whole frame at once.
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,14 +27,13 @@ from keying.frames import BGRImage, Matte, check_frame
 from keying.ramp import LEAD_SCALE, RampEnds
 from keying.settings import KeyerSettings
 from keying.shapes import Mattes
+from keying.workspace import HALO, FrameWork
 
 RAMP_MARGIN = 0.02
 """Added to the measured screen spread so the last speck of noise keys out too."""
 MIN_OPAQUE_BAND = 0.10
 """The ramp's top end stays at least this far below 1 to absorb noise on the subject."""
 REFERENCE_HEIGHT = 1080
-HALO = max(MAX_DENOISE, LEAD_SCALE // 2)
-"""Rows each stripe reads beyond its own: for the denoise and the block peaks."""
 PEAK_KERNEL = np.ones((LEAD_SCALE + 1, LEAD_SCALE + 1), np.uint8)
 
 """Pixel settings are given at 1080p and scaled to the frame's height."""
@@ -54,73 +52,6 @@ class KeyResult:
     alpha: Matte
     composite: BGRImage
     foreground: BGRImage
-
-
-class _Frame:
-    """Maps and buffers for one frame size, and the stripes the work is cut into."""
-
-    def __init__(self, calibration: Calibration, mattes: Mattes, w: int, h: int, n: int):
-        self.size = (w, h)
-        self.screen, self.strength = calibration.full_maps((w, h))
-        cw, ch = -(-w // LEAD_SCALE), -(-h // LEAD_SCALE)
-        # the calibrated screen on the coarse grid, and its light now (see keying.tracking)
-        self.static_small = cv2.resize(self.screen, (cw, ch), interpolation=cv2.INTER_AREA)
-        self.static_small = self.static_small.astype(np.float32)
-        self.static_strength = cv2.resize(
-            self.strength, (cw, ch), interpolation=cv2.INTER_AREA
-        ).astype(np.float32)
-        self.gain_small = np.ones((ch, cw), np.float32)
-        self.sample_small = np.empty((ch, cw, 3), np.float32)
-        self.strength_small = self.static_strength
-        self.black_small = self.white_small = self.strength_small  # set by Keyer._place_ends
-        self.half_small = np.empty((ch, cw), np.uint8)
-        self.peak_small = np.empty((ch, cw), np.uint8)
-        # set by Keyer._ramp_maps:
-        self.offset_small = self.span_small = self.core_small = self.floor_small = self.half_small
-        self.gain_code_small = self.half_small
-        # the coarse grid samples the middle pixel of each LEAD_SCALE block
-        self.sample_rows = np.minimum(np.arange(ch) * LEAD_SCALE + LEAD_SCALE // 2, h - 1)
-        self.sample_cols = np.minimum(np.arange(cw) * LEAD_SCALE + LEAD_SCALE // 2, w - 1)
-        self.garbage, self.holdout = mattes.masks((w, h))
-        self.planes = [np.empty((h, w), np.uint8) for _ in range(3)]
-        (self.alpha, self.core, self.floor, self.gain, self.inverse, self.share, self.spill) = (
-            np.empty((h, w), np.uint8) for _ in range(7)
-        )
-        (
-            self.alpha3,
-            self.inverse3,
-            self.share3,
-            self.foreground,
-            self.scratch,
-            self.composite,
-        ) = (np.empty((h, w, 3), np.uint8) for _ in range(6))
-        bounds = np.linspace(0, h, n + 1).round().astype(int)
-        self.stripes = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
-        self.work = {r.start: _StripeWork(r, w, h, cw, ch, self.sample_rows) for r in self.stripes}
-
-
-class _StripeWork:
-    """Buffers of one stripe, so stripes never share rows: its rows plus a halo of
-    neighbours (half difference, smoothed, three channel planes), the coarse rows it
-    samples, and its window of the upsampled ramp and core maps."""
-
-    def __init__(
-        self, rows: slice, w: int, h: int, cw: int, ch: int, sample_rows: np.ndarray
-    ) -> None:
-        tall = rows.stop - rows.start + 2 * HALO
-        self.halo = [np.empty((tall, w), np.uint8) for _ in range(5)]
-        inside = np.flatnonzero((sample_rows >= rows.start) & (sample_rows < rows.stop))
-        self.coarse = slice(int(inside[0]), int(inside[-1]) + 1) if inside.size else slice(0, 0)
-        # an exact LEAD_SCALE-times upsampling of coarse rows c0..c1 covers this stripe
-        # with at least one coarse row to spare, so it equals the whole frame's
-        self.c0 = max(0, rows.start // LEAD_SCALE - 1)
-        self.c1 = min(ch, (rows.stop - 1) // LEAD_SCALE + 2)
-        window = ((self.c1 - self.c0) * LEAD_SCALE, cw * LEAD_SCALE)
-        self.offset, self.span, self.core, self.floor, self.gain = (
-            np.empty(window, np.uint8) for _ in range(5)
-        )
-        top = rows.start - self.c0 * LEAD_SCALE
-        self.inner = (slice(top, top + rows.stop - rows.start), slice(0, w))
 
 
 class Keyer:
@@ -150,7 +81,7 @@ class Keyer:
         self._settings = settings or KeyerSettings()
         self._mattes = mattes or Mattes()
         self._calibration: Calibration | None = None
-        self._frame: _Frame | None = None
+        self._frame: FrameWork | None = None
         self._background: BGRImage | None = None
         self._fitted: BGRImage | None = None
         self.clip_black = self.clip_white = 0.0
@@ -252,10 +183,10 @@ class Keyer:
         lead = key[cal.primary] - max(v for i, v in enumerate(key) if i != cal.primary)
         return int(np.clip(lead, 1, 255))
 
-    def _place_ends(self, st: _Frame) -> None:
+    def _place_ends(self, st: FrameWork) -> None:
         st.black_small, st.white_small = self._ends.ends(st.strength_small)
 
-    def _ramp_maps(self, st: _Frame) -> None:
+    def _ramp_maps(self, st: FrameWork) -> None:
         """This frame's screen light, ramp and solid core on the coarse grid (see
         :mod:`keying.tracking` and :mod:`keying.ramp`)."""
         st.gain_small = kt.screen_gain(
@@ -285,7 +216,7 @@ class Keyer:
     def _scaled(self, pixels: int, height: int) -> int:
         return round(pixels * height / REFERENCE_HEIGHT)
 
-    def _buffers(self, frame: BGRImage) -> _Frame:
+    def _buffers(self, frame: BGRImage) -> FrameWork:
         check_frame(frame)
         if self._calibration is None:
             raise NotCalibratedError(
@@ -294,12 +225,12 @@ class Keyer:
             )
         h, w = frame.shape[:2]
         if self._frame is None or self._frame.size != (w, h):
-            self._frame = _Frame(self._calibration, self._mattes, w, h, self._threads)
+            self._frame = FrameWork(self._calibration, self._mattes, w, h, self._threads)
             self._place_ends(self._frame)
             self._fitted = None
         return self._frame
 
-    def _each_stripe(self, st: _Frame, work: Callable[[slice], None]) -> None:
+    def _each_stripe(self, st: FrameWork, work: Callable[[slice], None]) -> None:
         if self._threads == 1:
             for rows in st.stripes:
                 work(rows)
@@ -314,7 +245,7 @@ class Keyer:
         """The alpha matte of ``frame``: uint8 (h, w), 255 subject (a reused buffer)."""
         return self._matte(frame, self._buffers(frame))
 
-    def _matte(self, frame: BGRImage, st: _Frame) -> Matte:
+    def _matte(self, frame: BGRImage, st: FrameWork) -> Matte:
         s, h = self._settings, frame.shape[0]
         primary = self._calibration.primary  # type: ignore[union-attr]
         radius = min(s.denoise, MAX_DENOISE)

@@ -1,0 +1,89 @@
+"""The keyer's workspace for one frame size: maps, reusable buffers, and the stripes.
+
+Everything a frame of a given size needs is allocated once here; :class:`keying.Keyer`
+then writes into these buffers frame after frame. The frame is cut into horizontal
+stripes worked on at once; each stripe also owns a few buffers of its own (its rows plus a
+halo of neighbours, and its window of the upsampled coarse maps), so stripes never write
+to the same rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import cv2
+import numpy as np
+
+from keying.calibrate import MAX_DENOISE, Calibration
+from keying.ramp import LEAD_SCALE
+from keying.shapes import Mattes
+
+HALO = max(MAX_DENOISE, LEAD_SCALE // 2)
+"""Rows each stripe reads beyond its own: for the denoise and the block peaks."""
+
+
+class FrameWork:
+    """Maps and buffers for one frame size, and the stripes the work is cut into."""
+
+    def __init__(self, calibration: Calibration, mattes: Mattes, w: int, h: int, n: int):
+        self.size = (w, h)
+        self.screen, self.strength = calibration.full_maps((w, h))
+        cw, ch = -(-w // LEAD_SCALE), -(-h // LEAD_SCALE)
+        # the calibrated screen on the coarse grid, and its light now (see keying.tracking)
+        self.static_small = cv2.resize(self.screen, (cw, ch), interpolation=cv2.INTER_AREA)
+        self.static_small = self.static_small.astype(np.float32)
+        self.static_strength = cv2.resize(
+            self.strength, (cw, ch), interpolation=cv2.INTER_AREA
+        ).astype(np.float32)
+        self.gain_small = np.ones((ch, cw), np.float32)
+        self.sample_small = np.empty((ch, cw, 3), np.float32)
+        self.strength_small = self.static_strength
+        self.black_small = self.white_small = self.strength_small  # set by Keyer._place_ends
+        self.half_small = np.empty((ch, cw), np.uint8)
+        self.peak_small = np.empty((ch, cw), np.uint8)
+        # set by Keyer._ramp_maps:
+        self.offset_small = self.span_small = self.core_small = self.floor_small = self.half_small
+        self.gain_code_small = self.half_small
+        # the coarse grid samples the middle pixel of each LEAD_SCALE block
+        self.sample_rows = np.minimum(np.arange(ch) * LEAD_SCALE + LEAD_SCALE // 2, h - 1)
+        self.sample_cols = np.minimum(np.arange(cw) * LEAD_SCALE + LEAD_SCALE // 2, w - 1)
+        self.garbage, self.holdout = mattes.masks((w, h))
+        self.planes = [np.empty((h, w), np.uint8) for _ in range(3)]
+        (self.alpha, self.core, self.floor, self.gain, self.inverse, self.share, self.spill) = (
+            np.empty((h, w), np.uint8) for _ in range(7)
+        )
+        (
+            self.alpha3,
+            self.inverse3,
+            self.share3,
+            self.foreground,
+            self.scratch,
+            self.composite,
+        ) = (np.empty((h, w, 3), np.uint8) for _ in range(6))
+        bounds = np.linspace(0, h, n + 1).round().astype(int)
+        self.stripes = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
+        self.work = {r.start: StripeWork(r, w, h, cw, ch, self.sample_rows) for r in self.stripes}
+
+
+class StripeWork:
+    """Buffers of one stripe, so stripes never share rows: its rows plus a halo of
+    neighbours (half difference, smoothed, three channel planes), the coarse rows it
+    samples, and its window of the upsampled ramp and core maps."""
+
+    def __init__(
+        self, rows: slice, w: int, h: int, cw: int, ch: int, sample_rows: np.ndarray
+    ) -> None:
+        tall = rows.stop - rows.start + 2 * HALO
+        self.halo = [np.empty((tall, w), np.uint8) for _ in range(5)]
+        inside = np.flatnonzero((sample_rows >= rows.start) & (sample_rows < rows.stop))
+        self.coarse = slice(int(inside[0]), int(inside[-1]) + 1) if inside.size else slice(0, 0)
+        # an exact LEAD_SCALE-times upsampling of coarse rows c0..c1 covers this stripe
+        # with at least one coarse row to spare, so it equals the whole frame's
+        self.c0 = max(0, rows.start // LEAD_SCALE - 1)
+        self.c1 = min(ch, (rows.stop - 1) // LEAD_SCALE + 2)
+        window = ((self.c1 - self.c0) * LEAD_SCALE, cw * LEAD_SCALE)
+        self.offset, self.span, self.core, self.floor, self.gain = (
+            np.empty(window, np.uint8) for _ in range(5)
+        )
+        top = rows.start - self.c0 * LEAD_SCALE
+        self.inner = (slice(top, top + rows.stop - rows.start), slice(0, w))
