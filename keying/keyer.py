@@ -3,8 +3,12 @@
 Settings and calibration are converted into maps once, when they change; a frame then
 costs a fixed sequence of OpenCV calls writing into buffers kept from the previous frame
 of the same size. The work is cut into horizontal stripes run on a small thread pool
-(OpenCV releases the GIL); only the coarse core and the optional edge clean-up look at
-the whole frame at once.
+(OpenCV releases the GIL); between the stripe passes, the screen's light, the subject's
+lead, the ramp and the solid core are worked out on a coarse grid (:mod:`keying.ramp`,
+:mod:`keying.tracking`). Only the optional edge clean-up looks at the whole full-size
+frame at once.
+
+A keyer serves one caller at a time (one camera's frames, in order).
 """
 
 from __future__ import annotations
@@ -34,9 +38,9 @@ RAMP_MARGIN = 0.02
 MIN_OPAQUE_BAND = 0.10
 """The ramp's top end stays at least this far below 1 to absorb noise on the subject."""
 REFERENCE_HEIGHT = 1080
-PEAK_KERNEL = np.ones((LEAD_SCALE + 1, LEAD_SCALE + 1), np.uint8)
-
 """Pixel settings are given at 1080p and scaled to the frame's height."""
+PEAK_KERNEL = np.ones((LEAD_SCALE + 1, LEAD_SCALE + 1), np.uint8)
+"""Finds the most screen-like pixel of each coarse block (see ``Keyer._matte``)."""
 
 
 @dataclass(frozen=True, slots=True)
