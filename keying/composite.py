@@ -22,7 +22,7 @@ LUMA = (0.114, 0.587, 0.299)
 def cover_fit(image: BGRImage, size: tuple[int, int]) -> BGRImage:
     """Scale ``image`` to cover ``size`` (width, height) and crop the middle: no bars,
     no stretching. Returns ``image`` itself when it already has that size."""
-    check_frame(image, name="background")
+    check_frame(image, name="background", smallest=1)
     width, height = size
     ih, iw = image.shape[:2]
     if (iw, ih) == (width, height):

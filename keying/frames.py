@@ -11,8 +11,9 @@ Matte = npt.NDArray[np.uint8]
 """A uint8 alpha matte of shape (height, width): 0 background, 255 subject."""
 
 
-def check_frame(frame: object, *, name: str = "frame") -> BGRImage:
-    """Return ``frame`` if it is a BGR uint8 image, else raise naming what it is."""
+def check_frame(frame: object, *, name: str = "frame", smallest: int = 8) -> BGRImage:
+    """Return ``frame`` if it is a BGR uint8 image at least ``smallest`` pixels each way,
+    else raise naming what it is."""
     if not isinstance(frame, np.ndarray):
         raise TypeError(f"expected the {name} as a numpy array, got {type(frame).__name__}")
     if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] != 3:
@@ -20,8 +21,8 @@ def check_frame(frame: object, *, name: str = "frame") -> BGRImage:
             f"expected the {name} as a BGR uint8 image (height, width, 3), "
             f"got {frame.dtype} {'x'.join(map(str, frame.shape))}"
         )
-    if frame.shape[0] < 8 or frame.shape[1] < 8:
-        raise ValueError(f"the {name} is too small to key: {frame.shape[1]}x{frame.shape[0]}")
+    if frame.shape[0] < smallest or frame.shape[1] < smallest:
+        raise ValueError(f"the {name} is too small: {frame.shape[1]}x{frame.shape[0]}")
     return frame
 
 

@@ -149,7 +149,9 @@ class Keyer:
 
     def set_background(self, background: BGRImage | None) -> None:
         """A still background used when :meth:`process` is given none; fitted once."""
-        self._background = None if background is None else check_frame(background)
+        self._background = (
+            None if background is None else check_frame(background, name="background", smallest=1)
+        )
         self._fitted = None
 
     def close(self) -> None:

@@ -69,7 +69,9 @@ def _raster(polygons: tuple[Polygon, ...], size: tuple[int, int]) -> Matte | Non
         return None
     width, height = size
     mask = np.zeros((height, width), np.uint8)
-    scale = np.array([width - 1, height - 1], dtype=np.float64)
-    contours = [np.round(np.array(p) * scale).astype(np.int32) for p in polygons]
-    cv2.fillPoly(mask, contours, 255, lineType=cv2.LINE_AA)
+    # 0 and 1 are the frame's outer edges (half a pixel beyond the first and last pixel
+    # centres), in 1/16 pixel steps, so a shape over the whole frame covers every pixel
+    scale = np.array([width, height], dtype=np.float64)
+    contours = [np.round((np.array(p) * scale - 0.5) * 16).astype(np.int32) for p in polygons]
+    cv2.fillPoly(mask, contours, 255, lineType=cv2.LINE_AA, shift=4)
     return mask
