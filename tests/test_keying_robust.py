@@ -39,7 +39,7 @@ def test_settings_are_checked_with_their_names() -> None:
     with pytest.raises(ValueError, match="'spill' must be between 0 and 1"):
         KeyerSettings(spill=2.0)
     with pytest.raises(TypeError, match="'shrink' must be a whole number"):
-        KeyerSettings(shrink=1.5)
+        KeyerSettings(shrink=1.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="unknown keyer setting 'similarity'"):
         KeyerSettings.from_mapping({"similarity": 0.4})
     with pytest.raises(ValueError, match="threads must be 1 to 64"):
