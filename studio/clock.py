@@ -1,0 +1,56 @@
+"""The engine's one clock, and pacing at a frame rate.
+
+Every frame and audio block is stamped with :meth:`Clock.now`: seconds on the monotonic
+clock since the show started. Audio and video are lined up by these stamps, never by
+counting frames.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+
+class Clock:
+    """Seconds since the show started, on the system's monotonic clock."""
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+
+    def now(self) -> float:
+        return time.monotonic() - self._start
+
+    def sleep_until(self, moment: float) -> None:
+        """Sleep until ``moment`` (seconds on this clock); return at once if it has passed."""
+        delay = moment - self.now()
+        if delay > 0:
+            time.sleep(delay)
+
+
+@dataclass
+class Pacer:
+    """Ticks at ``fps`` frames per second on ``clock``; a late tick is counted, not caught
+    up (the next tick is the next one due, so a slow frame never causes a burst)."""
+
+    clock: Clock
+    fps: float
+    ticks: int = 0
+    late: int = 0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.fps <= 240:
+            raise ValueError(f"frame rate must be 1 to 240 frames per second, got {self.fps}")
+        self._next = self.clock.now()
+
+    def wait(self) -> float:
+        """Sleep until the next tick and return its time on the clock."""
+        period = 1.0 / self.fps
+        now = self.clock.now()
+        if now > self._next + period:  # more than a whole frame late: skip ahead
+            self.late += 1
+            self._next = now
+        self.clock.sleep_until(self._next)
+        tick = self._next
+        self._next += period
+        self.ticks += 1
+        return tick
