@@ -1,0 +1,230 @@
+"""The programme: the compositor at the show's frame rate, and the outputs it feeds.
+
+Each tick of the show's clock, the compositor takes the newest frame of the source (the
+camera), keys it over the background and hands the programme frame to every output. Each
+output has its own worker thread and bounded queue: "latest" keeps only the newest frame
+(previews, the virtual camera), "buffered" keeps a few seconds (encoders). A full queue
+drops and counts; the compositor never waits for an output. The engine never imports Qt.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from keying import Keyer, NoScreenFoundError, cover_fit
+from studio.clock import Clock, Pacer
+from studio.media import Image, VideoFrame, VideoOutput, VideoSource
+
+Mode = Literal["latest", "buffered"]
+
+
+@dataclass
+class OutputLink:
+    """One output, its queue and its worker."""
+
+    output: VideoOutput
+    mode: Mode
+    capacity: int
+    sent: int = 0
+    dropped: int = 0
+    failed: str = ""
+    frames: queue.Queue[VideoFrame | None] = field(init=False)
+    thread: threading.Thread | None = None
+
+    def __post_init__(self) -> None:
+        self.frames = queue.Queue(maxsize=1 if self.mode == "latest" else self.capacity)
+
+    def offer(self, frame: VideoFrame) -> None:
+        """Hand ``frame`` over without waiting: drop the oldest (latest) or this one."""
+        if self.mode == "latest":
+            try:
+                self.frames.get_nowait()
+                self.dropped += 1
+            except queue.Empty:
+                pass
+        try:
+            self.frames.put_nowait(frame)
+        except queue.Full:
+            self.dropped += 1
+
+    def run(self) -> None:
+        while True:
+            frame = self.frames.get()
+            if frame is None:
+                return
+            if self.failed:
+                continue
+            try:
+                self.output.send(frame)
+                self.sent += 1
+            except (OSError, ValueError, RuntimeError) as error:
+                self.failed = f"{type(self.output).__name__} stopped: {error}"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeStats:
+    """The show's health as numbers (shown in the status strip)."""
+
+    frames: int
+    late: int
+    repeated: int
+    waiting: int
+    key_ms: float
+    cpu: float
+    outputs: dict[str, tuple[int, int]]
+    message: str
+
+
+class Programme:
+    """Keys ``source`` over ``background`` at ``fps`` and feeds the outputs.
+
+    ``keyer`` None passes the source through unkeyed. The keyer calibrates itself on the
+    first frame; if no screen is found the programme shows the camera as it is and says
+    why in :meth:`stats` (the show never stops for it).
+    """
+
+    def __init__(
+        self,
+        source: VideoSource,
+        *,
+        fps: float = 25.0,
+        keyer: Keyer | None = None,
+        background: Image | None = None,
+        size: tuple[int, int] | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        if fps not in (25, 30, 50, 60) and not 1 <= fps <= 60:
+            raise ValueError(f"the show's frame rate must be 1 to 60, got {fps}")
+        self.source, self.fps, self.keyer = source, fps, keyer
+        self.background, self.size = background, size
+        self.clock = clock or Clock()
+        self.links: list[OutputLink] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._frames = self._repeated = self._waiting = 0
+        self._key_ms = 0.0
+        self._message = "not started"
+        self._last_index = -1
+        self._pacer: Pacer | None = None
+        self._cpu = (0.0, 0.0, 0.0)
+        self.on_frame: Callable[[VideoFrame], None] | None = None
+
+    def add_output(
+        self, output: VideoOutput, *, mode: Mode = "buffered", seconds: float = 3.0
+    ) -> OutputLink:
+        """Feed ``output`` from now on (its own worker and bounded queue)."""
+        link = OutputLink(output, mode, max(2, round(seconds * self.fps)))
+        self.links.append(link)
+        if self._thread is not None:
+            self._start_link(link)
+        return link
+
+    def _start_link(self, link: OutputLink) -> None:
+        link.output.start()
+        link.thread = threading.Thread(
+            target=link.run, daemon=True, name=f"output {type(link.output).__name__}"
+        )
+        link.thread.start()
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self.source.start()
+        for link in self.links:
+            self._start_link(link)
+        self._stop.clear()
+        self._message = "on"
+        self._cpu = (time.monotonic(), time.process_time(), 0.0)
+        self._thread = threading.Thread(target=self._run, name="programme", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._pacer = Pacer(self.clock, self.fps)
+        last: Image | None = None
+        while not self._stop.is_set():
+            tick = self._pacer.wait()
+            frame = self.source.read()
+            if frame is None:
+                self._waiting += 1
+                continue
+            if frame.index == self._last_index and last is not None:
+                self._repeated += 1  # the camera is slower than the show: show it again
+            else:
+                self._last_index = frame.index
+                started = time.perf_counter()
+                last = self._compose(frame.image)
+                self._key_ms = (time.perf_counter() - started) * 1000.0
+            programme = VideoFrame(last, tick, self._frames)
+            self._frames += 1
+            for link in self.links:
+                link.offer(programme)
+            if self.on_frame is not None:
+                self.on_frame(programme)
+
+    def _compose(self, image: Image) -> Image:
+        if self.size is not None and image.shape[1::-1] != self.size:
+            image = cover_fit(image, self.size)
+        if self.keyer is None or self.background is None:
+            return image.copy()
+        if not self.keyer.calibrated:
+            try:
+                self.keyer.calibrate(image)
+            except NoScreenFoundError as error:
+                self._message = f"showing the camera unkeyed: {error}"
+                return image.copy()
+            self._message = "on: " + (
+                self.keyer.calibration.describe() if self.keyer.calibration else ""
+            )
+        composite: Image = self.keyer.process(image, self.background).composite.copy()
+        return composite
+
+    def stats(self) -> ProgrammeStats:
+        now, cpu_now = time.monotonic(), time.process_time()
+        began, cpu_began, _ = self._cpu
+        cpu = (cpu_now - cpu_began) / max(now - began, 1e-6) if began else 0.0
+        outputs = {type(link.output).__name__: (link.sent, link.dropped) for link in self.links}
+        failed = [link.failed for link in self.links if link.failed]
+        return ProgrammeStats(
+            frames=self._frames,
+            late=self._pacer.late if self._pacer else 0,
+            repeated=self._repeated,
+            waiting=self._waiting,
+            key_ms=self._key_ms,
+            cpu=cpu,
+            outputs=outputs,
+            message="; ".join([self._message, *failed]),
+        )
+
+    def stop(self) -> None:
+        """Stop the compositor, let the outputs finish what they hold, stop the source."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5.0)
+            self._thread = None
+        for link in self.links:
+            if link.thread is not None:
+                link.frames.put(None)
+                link.thread.join(timeout=30.0)
+                link.thread = None
+                link.output.stop()
+        self.source.stop()
+
+    def close(self) -> None:
+        self.stop()
+        self.source.close()
+        if self.keyer is not None:
+            self.keyer.close()
+
+
+def solid_background(size: tuple[int, int], colour: tuple[int, int, int]) -> Image:
+    """A plain background of ``colour`` (B, G, R)."""
+    background = np.empty((size[1], size[0], 3), np.uint8)
+    background[...] = colour
+    return background

@@ -1,0 +1,114 @@
+"""The programme: ordering, no waiting for slow outputs, keying, failing outputs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import numpy as np
+
+from keying import Keyer
+from studio.clock import Pacer
+from studio.media import Image, VideoFrame
+from studio.pipeline import Programme, solid_background
+from studio.sources import DemoPresenterSource, ThreadedSource
+
+
+class Numbered(ThreadedSource):
+    """Frames whose grey level is their number (mod 256), at ``fps``."""
+
+    name = "the numbered source"
+
+    def __init__(self, fps: float) -> None:
+        super().__init__()
+        self.fps = fps
+
+    def produce(self) -> Iterator[Image]:
+        pacer = Pacer(self.clock, self.fps)
+        count = 0
+        while not self.stopping:
+            pacer.wait()
+            yield np.full((24, 32, 3), count % 256, np.uint8)
+            count += 1
+
+
+class Collector:
+    def __init__(self, delay: float = 0.0, fail_after: int | None = None) -> None:
+        self.frames: list[VideoFrame] = []
+        self.delay, self.fail_after = delay, fail_after
+        self.started = self.stopped = 0
+
+    def start(self) -> None:
+        self.started += 1
+
+    def send(self, frame: VideoFrame) -> None:
+        if self.fail_after is not None and len(self.frames) >= self.fail_after:
+            raise OSError("the disk is full")
+        time.sleep(self.delay)
+        self.frames.append(frame)
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+
+def run_for(programme: Programme, seconds: float) -> None:
+    programme.start()
+    time.sleep(seconds)
+    programme.stop()
+
+
+def test_every_programme_frame_reaches_a_buffered_output_in_order() -> None:
+    collector = Collector()
+    programme = Programme(Numbered(fps=50), fps=25)
+    link = programme.add_output(collector, mode="buffered")
+    run_for(programme, 1.0)
+    stats = programme.stats()
+    assert [f.index for f in collector.frames] == list(range(len(collector.frames)))
+    assert len(collector.frames) == stats.frames and link.dropped == 0
+    assert 15 <= stats.frames <= 27  # about 25 (a loaded machine skips late ticks)
+    numbers = [int(f.image[0, 0, 0]) for f in collector.frames]
+    assert numbers == sorted(numbers)  # the camera's frames never go backwards
+    times = np.diff([f.pts for f in collector.frames])
+    assert abs(float(np.median(times)) - 0.04) < 0.005  # stamped on the show's clock
+    assert collector.started == 1 and collector.stopped == 1
+
+
+def test_a_slow_output_does_not_hold_up_the_show() -> None:
+    slow, fast = Collector(delay=0.2), Collector()
+    programme = Programme(Numbered(fps=25), fps=25)
+    slow_link = programme.add_output(slow, mode="latest")
+    programme.add_output(fast, mode="buffered")
+    run_for(programme, 1.0)
+    stats = programme.stats()
+    assert stats.frames >= 15 and len(fast.frames) == stats.frames
+    assert len(slow.frames) <= 7  # it takes 0.2 s a frame ...
+    assert slow_link.dropped >= stats.frames - len(slow.frames) - 2  # ... the rest is dropped
+    assert stats.late <= 3
+
+
+def test_a_failing_output_is_reported_and_the_show_goes_on() -> None:
+    broken, fine = Collector(fail_after=3), Collector()
+    programme = Programme(Numbered(fps=25), fps=25)
+    programme.add_output(broken)
+    programme.add_output(fine)
+    run_for(programme, 0.6)
+    assert len(broken.frames) == 3 and len(fine.frames) == programme.stats().frames
+    assert "the disk is full" in programme.stats().message
+
+
+def test_the_programme_is_the_presenter_keyed_over_the_background() -> None:
+    collector = Collector()
+    blue = solid_background((320, 180), (200, 90, 30))
+    programme = Programme(
+        DemoPresenterSource(size=(320, 180), fps=25),
+        fps=25,
+        keyer=Keyer(threads=1),
+        background=blue,
+    )
+    programme.add_output(collector)
+    run_for(programme, 0.8)
+    programme.close()
+    assert len(collector.frames) >= 5
+    corner = collector.frames[-1].image[2:12, 2:12].reshape(-1, 3).mean(0)
+    assert np.abs(corner - (200, 90, 30)).max() < 6
+    assert "green screen" in programme.stats().message
