@@ -1,0 +1,18 @@
+"""How an output is doing, as numbers and in words a child understands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class OutputStats:
+    frames_sent: int
+    frames_dropped: int
+    frames_late: int
+    bitrate_kbps: float
+    reconnects: int
+    state: str
+    """'idle', 'recording', 'streaming', 'reconnecting', 'stopped' or 'failed'"""
+    message: str
+    last_error: str = ""
