@@ -156,13 +156,13 @@ def calibrate(
     lit = screen_small[..., primary][mask]
     p5, p50, p95 = np.percentile(lit, [5, 50, 95])
     unevenness = float(min(1.0, (p95 - p5) / max(p50, 1.0)))
-    # noise and the subject are measured on the frame itself, where it shows the screen
-    seen = (
-        mask
-        if plate is None
-        else _match_colour(working_copy(frame, width=WORK_WIDTH), key_colour)[1]
-    )
-    noise, spread = _measure(frame, screen_small, primary, seen)
+    # the camera's noise is measured on the empty screen when there is a picture of it
+    # (the frame may hold the presenter's shadow, which the plate does not), else on the
+    # screen the frame shows
+    if plate is None:
+        noise, spread = _measure(frame, screen_small, primary, mask)
+    else:
+        noise, spread = _measure(plate, screen_small, primary, mask)
     return Calibration(
         key_colour=key_colour,
         primary=primary,

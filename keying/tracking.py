@@ -21,7 +21,7 @@ FloatImage = npt.NDArray[np.float32]
 
 GAIN_RANGE = (0.3, 1.6)
 """A shadow takes at most 70% of the light; exposure may rise by 60%."""
-HUE_TOLERANCE = 0.1
+HUE_TOLERANCE = 0.05
 """How far the other channels' shares of the primary may move and still be the screen."""
 GAIN_CODE = 128.0
 """Gains travel to the full-size passes as uint8: code = gain x GAIN_CODE."""
