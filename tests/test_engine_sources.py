@@ -142,3 +142,23 @@ def test_cameras_are_listed_by_name(tmp_path: Path) -> None:
 def test_devices_command_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["devices"]) == 0
     assert capsys.readouterr().out.strip()
+
+
+def test_demo_presenter_plays_its_loop_at_full_rate() -> None:
+    source = DemoPresenterSource(size=(64, 36), fps=50, loop_seconds=0.2)  # 10 frames
+    pictures: list[Image] = []
+    with source:
+        wait_for(lambda: source.ready)
+        started = source.stats().frames
+        time.sleep(0.5)
+        played = source.stats().frames - started
+        last = -1
+        while len(pictures) < 12:
+            frame = source.read()
+            if frame is not None and frame.index != last:
+                last = frame.index
+                pictures.append(frame.image)
+            time.sleep(0.002)
+    assert played >= 20  # 50 fps once drawn: memory, not drawing, sets the pace
+    looped = [any(np.array_equal(p, q) for q in pictures[:i]) for i, p in enumerate(pictures)]
+    assert any(looped)  # the loop comes round again
