@@ -1,0 +1,155 @@
+"""What goes on top of the programme: lower thirds, a ticker, the clock, a LIVE badge.
+
+Each overlay draws itself onto a BGR frame in place at time ``t`` (seconds on the show's
+clock), sized from the frame's height so it reads from the back of a classroom at any
+resolution. Text is rendered once into tiles (``studio.draw``) and only blended per frame.
+"""
+
+from __future__ import annotations
+
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from studio.draw import BGRA, TextStyle, blend_bgra, render_text
+from studio.errors import InputError, MissingFileError
+from studio.media import Image
+
+Colour = tuple[int, int, int]
+
+
+class Overlay(Protocol):
+    def draw(self, image: Image, t: float) -> None: ...
+
+
+def _band(width: int, height: int, colour: Colour, opacity: float) -> BGRA:
+    tile = np.empty((height, width, 4), np.uint8)
+    tile[..., :3] = colour
+    tile[..., 3] = round(255 * opacity)
+    return tile
+
+
+@dataclass
+class LowerThird:
+    """A name and a role in a band at the lower left, sliding in when shown."""
+
+    name: str
+    role: str = ""
+    accent: Colour = (40, 40, 200)
+    shown_at: float = 0.0
+    _tiles: dict[int, tuple[BGRA, BGRA, BGRA]] = field(default_factory=dict, repr=False)
+
+    def _render(self, height: int) -> tuple[BGRA, BGRA, BGRA]:
+        if height not in self._tiles:
+            name = render_text(self.name, TextStyle(size=max(8, height // 16), bold=True))
+            role = render_text(
+                self.role or " ", TextStyle(size=max(6, height // 26), colour=(230, 230, 230))
+            )
+            width = max(name.shape[1], role.shape[1]) + height // 20
+            band = _band(width, name.shape[0] + role.shape[0] + height // 40, (30, 30, 30), 0.8)
+            self._tiles[height] = (band, name, role)
+        return self._tiles[height]
+
+    def draw(self, image: Image, t: float) -> None:
+        h = image.shape[0]
+        band, name, role = self._render(h)
+        slide = min(1.0, max(0.0, (t - self.shown_at) / 0.5))
+        if slide <= 0:
+            return
+        x = round(h * 0.05 - (1 - slide) * (band.shape[1] + h * 0.05))
+        y = round(h * 0.72)
+        bar = _band(max(2, h // 90), band.shape[0], self.accent, 1.0)
+        blend_bgra(image, band, x, y)
+        blend_bgra(image, bar, x, y)
+        blend_bgra(image, name, x + h // 40, y)
+        blend_bgra(image, role, x + h // 40, y + name.shape[0])
+
+
+@dataclass
+class Ticker:
+    """Headlines scrolling right to left along the bottom of the picture."""
+
+    items: list[str]
+    speed: float = 0.12
+    """screen heights per second"""
+    _tiles: dict[int, BGRA] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.items = [item.strip() for item in self.items if item.strip()]
+        if not self.items:
+            raise InputError("the ticker has no headlines: give it at least one line of text")
+
+    def _strip(self, height: int) -> BGRA:
+        if height not in self._tiles:
+            text = "   •   ".join(self.items) + "   •   "
+            self._tiles[height] = render_text(text, TextStyle(size=max(8, height // 24)))
+        return self._tiles[height]
+
+    def draw(self, image: Image, t: float) -> None:
+        h, w = image.shape[:2]
+        strip = self._strip(h)
+        top = h - strip.shape[0] - h // 60
+        blend_bgra(image, _band(w, strip.shape[0] + h // 60, (60, 20, 10), 0.85), 0, top)
+        offset = round(t * self.speed * h) % strip.shape[1]
+        for x in range(w - offset, -strip.shape[1], -strip.shape[1]):
+            blend_bgra(image, strip, x, top + h // 120)
+        for x in range(w - offset + strip.shape[1], w, strip.shape[1]):
+            blend_bgra(image, strip, x, top + h // 120)
+
+
+@dataclass
+class LiveBadge:
+    """A red LIVE badge at the top left."""
+
+    _tiles: dict[int, BGRA] = field(default_factory=dict, repr=False)
+
+    def draw(self, image: Image, t: float) -> None:
+        h = image.shape[0]
+        if h not in self._tiles:
+            text = render_text("LIVE", TextStyle(size=max(8, h // 22), bold=True))
+            pad = h // 80
+            badge = _band(text.shape[1] + 2 * pad, text.shape[0] + pad, (30, 30, 220), 1.0)
+            blend_bgra(badge[..., :3], text, pad, pad // 2)
+            self._tiles[h] = np.ascontiguousarray(badge)
+        blend_bgra(image, self._tiles[h], h // 30, h // 30)
+
+
+@dataclass
+class ClockOverlay:
+    """The time of day (hh:mm) at the top right."""
+
+    _tile: tuple[str, int, BGRA] | None = None
+
+    def draw(self, image: Image, t: float) -> None:
+        h, w = image.shape[:2]
+        now = time.strftime("%H:%M")
+        if self._tile is None or self._tile[:2] != (now, h):
+            tile = render_text(now, TextStyle(size=max(8, h // 22), bold=True, outline=2))
+            self._tile = (now, h, tile)
+        tile = self._tile[2]
+        blend_bgra(image, tile, w - tile.shape[1] - h // 30, h // 30)
+
+
+def ticker_items(path: str | Path) -> list[str]:
+    """Headlines from a text file (one a line) or an RSS or Atom feed file (the titles)."""
+    file = Path(path)
+    if not file.is_file():
+        raise MissingFileError(f"{file}: no such file for the ticker")
+    raw = file.read_bytes()
+    if file.suffix.lower() in (".xml", ".rss", ".atom") or raw.lstrip().startswith(b"<"):
+        try:
+            root = ET.fromstring(raw)
+        except ET.ParseError as error:
+            raise InputError(f"{file}: is not a readable RSS or Atom feed ({error})") from error
+        titles = [e.text or "" for e in root.iter() if e.tag.split("}")[-1] == "title"]
+        items = titles[1:] if len(titles) > 1 else titles  # the first is the feed's own
+    else:
+        items = raw.decode("utf-8-sig", errors="replace").splitlines()
+    items = [item.strip() for item in items if item.strip()]
+    if not items:
+        raise InputError(f"{file}: has no headlines for the ticker")
+    return items

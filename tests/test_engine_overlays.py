@@ -1,0 +1,75 @@
+"""Overlays: readable text where it belongs, a ticker that moves, feeds read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from studio.errors import InputError
+from studio.overlays import ClockOverlay, LiveBadge, LowerThird, Ticker, ticker_items
+
+
+def blank(h: int = 360, w: int = 640) -> np.ndarray:
+    return np.full((h, w, 3), 120, np.uint8)
+
+
+def test_lower_third_shows_an_accented_name_in_the_lower_left() -> None:
+    frame = blank()
+    LowerThird("Zoë Ångström", "Year 5 reporter").draw(frame, t=1.0)
+    band = frame[250:330, 10:300]
+    assert (band.max(axis=2) > 220).sum() > 200  # white letters
+    assert len(np.unique(band)) > 20  # anti-aliased edges, not a two-colour stencil
+    assert np.all(frame[:200] == 120)  # nothing above it
+
+
+def test_lower_third_slides_in() -> None:
+    early, later = blank(), blank()
+    third = LowerThird("Sam", shown_at=1.0)
+    third.draw(early, t=0.9)
+    third.draw(later, t=1.6)
+    assert np.all(early == 120) and not np.all(later == 120)
+
+
+def test_ticker_scrolls_right_to_left() -> None:
+    ticker = Ticker(["School fair on Friday", "Year 6 won the quiz"])
+    a, b = blank(), blank()
+    ticker.draw(a, t=0.0)
+    ticker.draw(b, t=0.5)
+    strip_a, strip_b = a[320:, :].astype(int), b[320:, :].astype(int)
+    shift = round(0.5 * ticker.speed * 360)
+    assert not np.array_equal(strip_a, strip_b)
+    assert np.abs(strip_a[:, shift + 50 : 550] - strip_b[:, 50 : 550 - shift]).mean() < 2
+
+
+def test_badge_and_clock_draw_in_the_top_corners() -> None:
+    frame = blank()
+    LiveBadge().draw(frame, 0.0)
+    ClockOverlay().draw(frame, 0.0)
+    assert frame[15:25, 15:25, 2].mean() > 180  # red badge top left
+    assert not np.all(frame[10:40, 540:630] == 120)  # the time top right
+
+
+def test_ticker_reads_text_rss_and_atom(tmp_path: Path) -> None:
+    text = tmp_path / "news.txt"
+    text.write_text("\ufeffFirst headline\n\nSecond headline\n", encoding="utf-8")
+    rss = tmp_path / "blog.rss"
+    rss.write_text(
+        "<rss><channel><title>Class 4 blog</title><item><title>Our trip</title>"
+        "</item><item><title>Spelling bee</title></item></channel></rss>"
+    )
+    atom = tmp_path / "blog.atom"
+    atom.write_text(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>Y6</title>'
+        "<entry><title>Robots!</title></entry></feed>"
+    )
+    assert ticker_items(text) == ["First headline", "Second headline"]
+    assert ticker_items(rss) == ["Our trip", "Spelling bee"]
+    assert ticker_items(atom) == ["Robots!"]
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<rss><channel>")
+    with pytest.raises(InputError, match="not a readable RSS or Atom feed"):
+        ticker_items(broken)
+    with pytest.raises(InputError, match="no headlines"):
+        Ticker(["  "])
