@@ -21,6 +21,7 @@ import numpy as np
 from keying import Keyer, NoScreenFoundError, cover_fit
 from studio.clock import Clock, Pacer
 from studio.media import Image, VideoFrame, VideoOutput, VideoSource
+from studio.overlays import Overlay
 
 Mode = Literal["latest", "buffered"]
 
@@ -98,12 +99,15 @@ class Programme:
         keyer: Keyer | None = None,
         background: Image | None = None,
         size: tuple[int, int] | None = None,
+        overlays: list[Overlay] | None = None,
         clock: Clock | None = None,
     ) -> None:
         if fps not in (25, 30, 50, 60) and not 1 <= fps <= 60:
             raise ValueError(f"the show's frame rate must be 1 to 60, got {fps}")
         self.source, self.fps, self.keyer = source, fps, keyer
         self.background, self.size = background, size
+        self.overlays: list[Overlay] = list(overlays or [])
+        """Drawn on every programme frame in order; the list may be changed while live."""
         self.clock = clock or Clock()
         self.links: list[OutputLink] = []
         self._stop = threading.Event()
@@ -161,7 +165,12 @@ class Programme:
                 started = time.perf_counter()
                 last = self._compose(frame.image)
                 self._key_ms = (time.perf_counter() - started) * 1000.0
-            programme = VideoFrame(last, tick, self._frames)
+            picture = last
+            if self.overlays:
+                picture = last.copy()
+                for overlay in list(self.overlays):
+                    overlay.draw(picture, tick)
+            programme = VideoFrame(picture, tick, self._frames)
             self._frames += 1
             for link in self.links:
                 link.offer(programme)

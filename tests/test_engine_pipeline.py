@@ -112,3 +112,4 @@ def test_the_programme_is_the_presenter_keyed_over_the_background() -> None:
     corner = collector.frames[-1].image[2:12, 2:12].reshape(-1, 3).mean(0)
     assert np.abs(corner - (200, 90, 30)).max() < 6
     assert "green screen" in programme.stats().message
+    assert not np.array_equal(collector.frames[-1].image[160:], blue[160:])  # the ticker
