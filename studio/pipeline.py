@@ -20,7 +20,7 @@ import numpy as np
 
 from keying import Keyer, NoScreenFoundError, cover_fit
 from studio.clock import Clock, Pacer
-from studio.media import Image, VideoFrame, VideoOutput, VideoSource
+from studio.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
 from studio.overlays import Overlay
 
 Mode = Literal["latest", "buffered"]
@@ -129,6 +129,14 @@ class Programme:
         if self._thread is not None:
             self._start_link(link)
         return link
+
+    def send_audio(self, block: AudioBlock) -> None:
+        """Hand a block of the show's sound to every output that takes sound (it must not
+        block: recorders and streamers queue it)."""
+        for link in self.links:
+            take = getattr(link.output, "send_audio", None)
+            if take is not None and not link.failed:
+                take(block)
 
     def _start_link(self, link: OutputLink) -> None:
         link.output.start()

@@ -55,6 +55,17 @@ class DemoPresenterSource(ThreadedSource):
         self._drawn: list[Image] = []
 
     @property
+    def drawn(self) -> int:
+        """How many frames of the loop are drawn so far."""
+        return len(self._drawn)
+
+    def first_picture(self) -> Image:
+        """The loop's first picture (draws it if the source has not started)."""
+        if not self._drawn:
+            self._drawn.append(render_scene(self.spec, t=0.0, size=self.size).image)
+        return self._drawn[0]
+
+    @property
     def ready(self) -> bool:
         """Whether the whole loop is drawn (from then on it plays at the full rate)."""
         return len(self._drawn) >= self.loop_frames
