@@ -21,6 +21,7 @@ import numpy as np
 
 from keying import Keyer, NoScreenFoundError, cover_fit
 from keying.frames import BGRImage
+from studio.backgrounds import BUILT_IN
 from studio.errors import InputError, MissingFileError
 from studio.files import atomic_output, check_output_path
 from studio.imageio import is_colour, read_colour, read_image
@@ -117,19 +118,27 @@ def key_still(
 
 # -- takes --------------------------------------------------------------------------
 class Backdrop:
-    """What goes behind the presenter in a take: a colour, a picture or a video."""
+    """What goes behind the presenter: a built-in background, a colour, a picture or a
+    video (looped, by time)."""
 
     def __init__(self, spec: str, size: tuple[int, int], *, fit: bool) -> None:
         self._video: _LoopingVideo | None = None
+        self._still: BGRImage | None = None
         w, h = size
-        if is_colour(spec):
-            self._still: BGRImage | None = np.empty((h, w, 3), np.uint8)
+        if spec.lower() in BUILT_IN and not Path(spec).exists():
+            self._still = BUILT_IN[spec.lower()](size)
+        elif is_colour(spec):
+            self._still = np.empty((h, w, 3), np.uint8)
             self._still[...] = read_colour(spec)
         elif Path(spec).suffix.lower() in {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v"}:
-            self._still = None
             self._video = _LoopingVideo(Path(spec), size, fit=fit)
         else:
             self._still = fit_background(read_image(spec, strict=False), size, fit=fit, name=spec)
+
+    @property
+    def still(self) -> bool:
+        """Whether the backdrop never changes (a colour or a picture)."""
+        return self._video is None
 
     def at(self, seconds: float) -> BGRImage:
         if self._video is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import cv2
 import numpy as np
 
 from studio.draw import BGRA, TextStyle, blend_bgra, render_text
@@ -132,6 +133,43 @@ class ClockOverlay:
             self._tile = (now, h, tile)
         tile = self._tile[2]
         blend_bgra(image, tile, w - tile.shape[1] - h // 30, h // 30)
+
+
+@dataclass
+class Logo:
+    """The school's logo at the top right, its transparency kept, a ninth of the height."""
+
+    path: str | Path
+    _tiles: dict[int, BGRA] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        file = Path(self.path)
+        picture = (
+            cv2.imdecode(np.fromfile(file, np.uint8), cv2.IMREAD_UNCHANGED)
+            if file.is_file()
+            else None
+        )
+        if picture is None:
+            raise InputError(f"{file}: the logo is missing or is not a picture")
+        if picture.dtype != np.uint8:
+            picture = (picture >> 8).astype(np.uint8)
+        if picture.ndim == 2:
+            picture = cv2.cvtColor(picture, cv2.COLOR_GRAY2BGRA)
+        elif picture.shape[2] == 3:
+            picture = cv2.cvtColor(picture, cv2.COLOR_BGR2BGRA)
+        self._picture = picture
+
+    def draw(self, image: Image, t: float) -> None:
+        h, w = image.shape[:2]
+        if h not in self._tiles:
+            ph, pw = self._picture.shape[:2]
+            height = max(4, h // 9)
+            width = max(4, round(pw * height / ph))
+            self._tiles[h] = cv2.resize(
+                self._picture, (width, height), interpolation=cv2.INTER_AREA
+            )
+        tile = self._tiles[h]
+        blend_bgra(image, tile, w - tile.shape[1] - h // 30, h // 8)
 
 
 def ticker_items(path: str | Path) -> list[str]:

@@ -16,12 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+import cv2
 import numpy as np
 
 from keying import Keyer, NoScreenFoundError, cover_fit
+from keying.composite import add_background
 from studio.clock import Clock, Pacer
 from studio.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
 from studio.overlays import Overlay
+from studio.scenes import Look
 
 Mode = Literal["latest", "buffered"]
 
@@ -108,6 +111,9 @@ class Programme:
         self.background, self.size = background, size
         self.overlays: list[Overlay] = list(overlays or [])
         """Drawn on every programme frame in order; the list may be changed while live."""
+        self.look: Look | None = None
+        self._pending: tuple[Look, str, float] | None = None
+        self._fade: tuple[Image, float, float] | None = None
         self.clock = clock or Clock()
         self.links: list[OutputLink] = []
         self._stop = threading.Event()
@@ -129,6 +135,27 @@ class Programme:
         if self._thread is not None:
             self._start_link(link)
         return link
+
+    def show_look(self, look: Look, *, transition: str = "cut", seconds: float = 0.5) -> None:
+        """Switch to ``look`` (a scene) at the next frame, with a ``cut`` or a ``fade``."""
+        if transition not in ("cut", "fade"):
+            raise ValueError(f"transition must be 'cut' or 'fade', got {transition!r}")
+        if not 0.0 < seconds <= 5.0:
+            raise ValueError(f"a fade lasts 0 to 5 seconds, got {seconds}")
+        self._pending = (look, transition, seconds)
+
+    def _take_pending(self, tick: float, last: Image | None) -> bool:
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return False
+        look, transition, seconds = pending
+        if transition == "fade" and last is not None:
+            self._fade = (last.copy(), tick, seconds)
+        self.look = look
+        self.overlays = list(look.overlays)
+        if self.keyer is not None:
+            self.keyer.settings = look.keyer
+        return True
 
     def send_audio(self, block: AudioBlock) -> None:
         """Hand a block of the show's sound to every output that takes sound (it must not
@@ -160,24 +187,33 @@ class Programme:
     def _run(self) -> None:
         self._pacer = Pacer(self.clock, self.fps)
         last: Image | None = None
+        shown: Image | None = None
         while not self._stop.is_set():
             tick = self._pacer.wait()
+            changed = self._take_pending(tick, shown)
             frame = self.source.read()
             if frame is None:
                 self._waiting += 1
                 continue
-            if frame.index == self._last_index and last is not None:
+            if (
+                frame.index == self._last_index
+                and last is not None
+                and not changed
+                and (self.look is None or self.look.backdrop.still)
+            ):
                 self._repeated += 1  # the camera is slower than the show: show it again
             else:
                 self._last_index = frame.index
                 started = time.perf_counter()
-                last = self._compose(frame.image)
+                last = self._compose(frame.image, tick)
                 self._key_ms = (time.perf_counter() - started) * 1000.0
             picture = last
-            if self.overlays:
+            if self.overlays or self._fade is not None:
                 picture = last.copy()
                 for overlay in list(self.overlays):
                     overlay.draw(picture, tick)
+                picture = self._faded(picture, tick)
+            shown = picture
             programme = VideoFrame(picture, tick, self._frames)
             self._frames += 1
             for link in self.links:
@@ -185,10 +221,27 @@ class Programme:
             if self.on_frame is not None:
                 self.on_frame(programme)
 
-    def _compose(self, image: Image) -> Image:
+    def _faded(self, picture: Image, tick: float) -> Image:
+        if self._fade is None:
+            return picture
+        before, start, seconds = self._fade
+        share = (tick - start) / seconds
+        if share >= 1.0 or before.shape != picture.shape:
+            self._fade = None
+            return picture
+        blended: Image = cv2.addWeighted(before, 1.0 - share, picture, share, 0.0)
+        return blended
+
+    def _backdrop(self, tick: float) -> Image | None:
+        if self.look is not None:
+            return self.look.backdrop.at(tick)
+        return self.background
+
+    def _compose(self, image: Image, tick: float = 0.0) -> Image:
         if self.size is not None and image.shape[1::-1] != self.size:
             image = cover_fit(image, self.size)
-        if self.keyer is None or self.background is None:
+        background = self._backdrop(tick)
+        if self.keyer is None or background is None:
             return image.copy()
         if not self.keyer.calibrated:
             try:
@@ -199,8 +252,18 @@ class Programme:
             self._message = "on: " + (
                 self.keyer.calibration.describe() if self.keyer.calibration else ""
             )
-        composite: Image = self.keyer.process(image, self.background).composite.copy()
-        return composite
+        result = self.keyer.process(image, background)
+        placement = self.look.placement if self.look is not None else None
+        if placement is None or (placement.x == 0.5 and placement.scale == 1.0):
+            composite: Image = result.composite.copy()
+            return composite
+        return placed(
+            result.foreground,
+            result.alpha,
+            cover_fit(background, image.shape[1::-1]),
+            x=placement.x,
+            scale=placement.scale,
+        )
 
     def stats(self) -> ProgrammeStats:
         now, cpu_now = time.monotonic(), time.process_time()
@@ -238,6 +301,23 @@ class Programme:
         self.source.close()
         if self.keyer is not None:
             self.keyer.close()
+
+
+def placed(
+    foreground: Image, alpha: np.ndarray, background: Image, *, x: float, scale: float
+) -> Image:
+    """The keyed presenter (premultiplied ``foreground`` and its ``alpha``) moved so their
+    centre is at ``x`` across (0..1) and sized by ``scale`` about their feet, over
+    ``background``."""
+    h, w = alpha.shape
+    shift = (x - 0.5) * w
+    move = np.array(
+        [[scale, 0, (1 - scale) * w / 2 + shift], [0, scale, (1 - scale) * h]], np.float32
+    )
+    matte = cv2.warpAffine(alpha, move, (w, h), flags=cv2.INTER_LINEAR)
+    subject = cv2.warpAffine(foreground, move, (w, h), flags=cv2.INTER_LINEAR)
+    rest = cv2.cvtColor(cv2.bitwise_not(matte), cv2.COLOR_GRAY2BGR)
+    return add_background(subject, background, rest, out=np.empty_like(subject))
 
 
 def solid_background(size: tuple[int, int], colour: tuple[int, int, int]) -> Image:
