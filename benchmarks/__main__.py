@@ -17,7 +17,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-BENCHMARKS = ("speed", "quality")
+BENCHMARKS = ("speed", "quality", "pipeline")
 RESULTS = Path(__file__).with_name("RESULTS.md")
 
 

@@ -1,0 +1,176 @@
+"""The live pipeline under load: a file source through key, composite, overlays and H.264.
+
+A loop of the demo presenter is encoded to a file first, then played by VideoFileSource
+(decoding included), keyed into the newsroom with a lower third, ticker, badge and clock,
+with speech-like sound, into the Recorder, for ``--minutes`` (a short run by default; the
+issue's target run is 10 minutes). Prints dropped and late frames, CPU use, the sound's
+drift from the pictures at the end, and memory at the start and the end.
+
+Run: ``python -m benchmarks.pipeline [--minutes M] [--size 1920x1080] [--fps 30]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import av
+
+from broadcast.recorder import Recorder
+from keying import Keyer
+from studio.backgrounds import newsroom
+from studio.clock import Clock
+from studio.overlays import ClockOverlay, LiveBadge, LowerThird, Overlay, Ticker
+from studio.pipeline import Programme
+from studio.sources.audio import ToneSource
+from studio.sources.demo import DEMO_PRESENTER
+from studio.sources.video_file import VideoFileSource
+from studio.synthetic import render_scene
+
+
+def rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024.0
+    return 0.0
+
+
+def presenter_clip(path: Path, size: tuple[int, int], fps: int, seconds: float = 2.0) -> None:
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = *size, "yuv420p"
+        stream.options = {"crf": "18", "preset": "veryfast"}
+        for i in range(round(seconds * fps)):
+            image = render_scene(DEMO_PRESENTER, t=i / fps, size=size).image
+            frame = av.VideoFrame.from_ndarray(image, format="bgr24")
+            frame.pts = i
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+
+
+def measure(size: tuple[int, int], fps: int, seconds: float) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        clip, out = Path(folder) / "presenter.mp4", Path(folder) / "show.mp4"
+        presenter_clip(clip, size, fps)
+        clock = Clock()
+        overlays: list[Overlay] = [
+            LowerThird("Zoë Ångström", "Year 5"),
+            Ticker(["Sports day on Friday", "Quiz winners"]),
+            LiveBadge(),
+            ClockOverlay(),
+        ]
+        programme = Programme(
+            VideoFileSource(clip, clock=clock),
+            fps=fps,
+            keyer=Keyer(),
+            background=newsroom(size),
+            overlays=overlays,
+            clock=clock,
+        )
+        recorder = Recorder(out, width=size[0], height=size[1], fps=fps)
+        programme.add_output(recorder)
+        sound = ToneSource(programme.send_audio, clock=clock)
+        rss_start = rss_mib()
+        programme.start()
+        sound.start()
+        time.sleep(min(5.0, seconds / 4))
+        rss_warm = rss_mib()
+        time.sleep(max(0.0, seconds - min(5.0, seconds / 4)))
+        sound.stop()
+        stats = programme.stats()
+        programme.close()
+        rss_end = rss_mib()
+        rec = recorder.stats()
+        with av.open(str(out)) as container:
+            video = container.streams.video[0]
+            frames = sum(1 for _ in container.decode(video))
+            video_end = frames / fps
+        with av.open(str(out)) as container:
+            sound_end = sum(f.samples for f in container.decode(audio=0)) / 48000
+    return {
+        "seconds": seconds,
+        "frames": stats.frames,
+        "late": stats.late,
+        "repeated": stats.repeated,
+        "recorder_dropped": rec.frames_dropped,
+        "decoded": frames,
+        "cpu": stats.cpu,
+        "key_ms": stats.key_ms,
+        "drift_ms": (sound_end - video_end) * 1000.0,
+        "rss_start": rss_start,
+        "rss_warm": rss_warm,
+        "rss_end": rss_end,
+    }
+
+
+def run(
+    *,
+    quick: bool = False,
+    minutes: float | None = None,
+    size: tuple[int, int] = (1920, 1080),
+    fps: int = 30,
+) -> str:
+    """Measure, print and return the markdown section for RESULTS.md."""
+    seconds = (minutes * 60.0) if minutes else (10.0 if quick else 60.0)
+    rows = []
+    for run_size in [(1280, 720)] if quick else [(1280, 720), size]:
+        figures = measure(run_size, fps, seconds)
+        rows.append((run_size, figures))
+        print(
+            f"{run_size[0]}x{run_size[1]}@{fps} for {seconds:.0f} s: "
+            + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()),
+            flush=True,
+        )
+    lines = [
+        "## Live pipeline",
+        "",
+        f"A file source (the demo presenter, decoded) keyed into the newsroom with four "
+        f"overlays and sound, recorded to H.264 + AAC, {seconds:.0f} s per size.",
+        "",
+        "| size | frames | late ticks | dropped by recorder | CPU (cores) | key ms | "
+        "sound vs pictures at end (ms) | RSS start / warm / end (MiB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for (w, h), f in rows:
+        lines.append(
+            f"| {w}x{h}@{fps} | {f['frames']:.0f} | {f['late']:.0f} | "
+            f"{f['recorder_dropped']:.0f} | {f['cpu']:.2f} | {f['key_ms']:.1f} | "
+            f"{f['drift_ms']:+.0f} | {f['rss_start']:.0f} / {f['rss_warm']:.0f} / "
+            f"{f['rss_end']:.0f} |"
+        )
+    lines += [
+        "",
+        "Targets (the issue's run is 10 minutes: `python -m benchmarks.pipeline --minutes 10`):",
+        "",
+    ]
+    for (w, h), f in rows:
+        dropped = f["recorder_dropped"] + (f["frames"] - f["decoded"])
+        if (w, h) == (1920, 1080):
+            lines.append(
+                f"- {'PASS' if dropped == 0 else 'FAIL'}: 1080p{fps}, no dropped "
+                f"frames ({dropped:.0f} dropped, {f['late']:.0f} late ticks)"
+            )
+        if (w, h) == (1280, 720):
+            lines.append(
+                f"- {'PASS' if f['cpu'] < 1.0 else 'FAIL'}: 720p{fps} under half "
+                f"the machine ({f['cpu']:.2f} of 2 cores)"
+            )
+        lines.append(
+            f"- {'PASS' if abs(f['drift_ms']) < 1000 / fps else 'FAIL'}: {w}x{h} "
+            f"sound within a frame of the pictures ({f['drift_ms']:+.0f} ms)"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, help="length of each run (default 1)")
+    parser.add_argument("--quick", action="store_true", help="720p only, 10 s")
+    args = parser.parse_args()
+    print(run(quick=args.quick, minutes=args.minutes))
+
+
+if __name__ == "__main__":
+    main()
