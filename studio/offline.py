@@ -271,6 +271,8 @@ def _key_into(
     total = int(video.frames or 0)
     if not total and video.duration and video.time_base:
         total = round(float(video.duration * video.time_base) * float(rate))
+    if not total and container.duration:  # MKV and WebM give only the file's duration
+        total = round(container.duration / av.time_base * float(rate))
     width, height = video.codec_context.width // 2 * 2, video.codec_context.height // 2 * 2
     plate_image = None if plate is None else read_image(plate)
     backdrop: Backdrop | None = None
@@ -325,10 +327,22 @@ def _audio_stream(
         return None, "none"
     if audio.codec_context.name in MP4_AUDIO:
         return output.add_stream_from_template(audio), "copied"
-    layout = audio.codec_context.layout.name if audio.codec_context.layout else "stereo"
     stream = output.add_stream("aac", rate=audio.codec_context.sample_rate or 48000)
-    stream.layout = layout
+    stream.layout = _aac_layout(audio.codec_context.layout)
     return stream, "converted to AAC"
+
+
+DEFAULT_LAYOUTS = {1: "mono", 2: "stereo", 3: "2.1", 4: "quad", 5: "5.0", 6: "5.1", 8: "7.1"}
+"""The layout AAC is given for a channel count when the take names none (PCM in MKV)."""
+
+
+def _aac_layout(layout: av.AudioLayout | None) -> str:
+    """A layout the AAC encoder accepts: the take's own if its channels are named."""
+    if layout is None:
+        return "stereo"
+    if all(channel.name != "NONE" for channel in layout.channels) and layout.nb_channels <= 8:
+        return str(layout.name)
+    return DEFAULT_LAYOUTS.get(layout.nb_channels, "stereo")
 
 
 def _carry_audio(

@@ -40,6 +40,7 @@ class ProgressBar:
 
     def __init__(self, label: str, width: int = 30) -> None:
         self.label, self.width, self.started = label, width, time.monotonic()
+        self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
         if total > 0:
@@ -50,23 +51,28 @@ class ProgressBar:
         else:
             text = f"\r{self.label} {done} frames"
         print(text, end="", file=sys.stderr, flush=True)
+        self.shown = True
 
     def finish(self) -> None:
-        print(f"  ({time.monotonic() - self.started:.1f} s)", file=sys.stderr)
+        """End the bar's line (after the last frame, or before an error message)."""
+        if self.shown:
+            print(f"  ({time.monotonic() - self.started:.1f} s)", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
     bar = ProgressBar(f"Keying {args.input}")
-    report = key_take(
-        args.input,
-        args.output,
-        background=args.background,
-        screen=args.screen,
-        plate=args.plate,
-        fit=args.fit == "cover",
-        progress=bar,
-    )
-    bar.finish()
+    try:
+        report = key_take(
+            args.input,
+            args.output,
+            background=args.background,
+            screen=args.screen,
+            plate=args.plate,
+            fit=args.fit == "cover",
+            progress=bar,
+        )
+    finally:
+        bar.finish()
     print(
         f"wrote {args.output}: {report.frames} frames, {report.seconds:.1f} s, sound "
         f"{report.audio}; {report.screen}",
