@@ -30,7 +30,8 @@ import numpy as np
 from keying import Keyer, calibrate
 from keying import composite as comp
 from keying.frames import BGRImage
-from studio.synthetic import SceneSpec, render_scene
+from studio.sources.demo import DEMO_PRESENTER
+from studio.synthetic import render_scene
 
 SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "2160p": (3840, 2160)}
 TARGETS = (
@@ -42,26 +43,11 @@ TARGETS = (
 FFMPEG_FACTOR = 5.0
 
 
-BENCH_SCENE = SceneSpec(
-    seed=3,
-    uneven=0.5,
-    creases=0.4,
-    shadow=0.4,
-    spill=0.5,
-    noise=3.0,
-    hair_strands=True,
-    talking=True,
-    waving=True,
-    sway=0.05,
-)
-"""A typical school take: the demo presenter talking and waving on a creased cloth."""
-
-
 def studio_frames(size: tuple[int, int], count: int = 4) -> tuple[list[BGRImage], BGRImage]:
     """Camera frames of the presenter at a few moments, and a new background."""
     drawn = (min(size[0], 1920), min(size[1], 1080))  # 4K: drawn at 1080p and scaled up
     frames = [
-        cv2.resize(render_scene(BENCH_SCENE, t=0.4 * i, size=drawn).image, size)
+        cv2.resize(render_scene(DEMO_PRESENTER, t=0.4 * i, size=drawn).image, size)
         for i in range(count)
     ]
     w, h = size
