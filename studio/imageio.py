@@ -87,6 +87,8 @@ def _as_bgr8(image: np.ndarray, file: Path, *, strict: bool) -> BGR:
         return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
     if image.shape[2] == 4:
         return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    if image.shape[2] == 3:  # a deep colour picture, now 8-bit
+        return np.ascontiguousarray(image)
     raise InputError(f"{file}: {problem}")
 
 
@@ -113,10 +115,22 @@ def is_colour(text: str) -> bool:
 
 
 def write_png(path: str | os.PathLike[str], image: np.ndarray) -> Path:
-    """Write ``image`` (uint8 or uint16; grey, BGR or BGRA) as a PNG, atomically."""
+    """Write ``image`` (uint8 or uint16; grey, BGR or BGRA) as a PNG, atomically.
+
+    Raises
+    ------
+    ValueError : ``image`` is empty or not one of those kinds (a programming error)
+    InputError : the name does not end in .png; MissingFileError : no such folder
+    """
     out = Path(path)
     if out.suffix.lower() != ".png":
         raise InputError(f"{out}: pictures are written as PNG; end the name with .png")
+    channels = 1 if image.ndim == 2 else image.shape[2] if image.ndim == 3 else 0
+    if image.dtype not in (np.uint8, np.uint16) or channels not in (1, 3, 4) or not image.size:
+        raise ValueError(
+            f"{out}: expected a non-empty uint8 or uint16 grey, BGR or BGRA picture, "
+            f"got {image.dtype} {'x'.join(map(str, image.shape))}"
+        )
     ok, encoded = cv2.imencode(".png", image)
     if not ok:
         raise InputError(f"{out}: the picture could not be encoded as PNG")
