@@ -54,16 +54,31 @@ def parse_screen(text: str) -> str | tuple[int, int, int]:
     value = text.strip().lower()
     if value in ("auto", "green", "blue"):
         return value
-    return read_colour(text)
+    try:
+        return read_colour(text)
+    except InputError as error:
+        raise InputError(f"--screen {text!r}: use auto, green, blue or #RRGGBB") from error
 
 
 def calibrated_keyer(
-    frame: BGRImage, *, screen: str = "auto", plate: BGRImage | None = None, name: str
+    frame: BGRImage,
+    *,
+    screen: str = "auto",
+    plate: BGRImage | None = None,
+    name: str,
+    plate_name: str = "the empty-screen picture",
 ) -> Keyer:
     """A keyer calibrated on ``frame``; keyer errors become errors naming ``name``."""
+    colour = parse_screen(screen)
+    if plate is not None and plate.shape != frame.shape:
+        ph, pw, fh, fw = *plate.shape[:2], *frame.shape[:2]
+        raise InputError(
+            f"{plate_name}: the empty-screen picture is {pw}x{ph} but {name} is {fw}x{fh}; "
+            "take it with the same camera at the same size"
+        )
     keyer = Keyer()
     try:
-        keyer.calibrate(frame, screen=parse_screen(screen), plate=plate)
+        keyer.calibrate(frame, screen=colour, plate=plate)
     except NoScreenFoundError as error:
         raise InputError(f"{name}: {error}") from error
     except ValueError as error:
@@ -101,12 +116,13 @@ def key_still(
     name: str,
     background: BGRImage | None = None,
     plate: BGRImage | None = None,
+    plate_name: str = "the empty-screen picture",
     screen: str = "auto",
 ) -> StillResult:
     """Key one picture (see :class:`StillResult`)."""
     from keying import straight_foreground
 
-    keyer = calibrated_keyer(image, screen=screen, plate=plate, name=name)
+    keyer = calibrated_keyer(image, screen=screen, plate=plate, name=name, plate_name=plate_name)
     with keyer:
         result = keyer.process(image, background if background is not None else image)
         return StillResult(
@@ -127,7 +143,7 @@ class Backdrop:
         w, h = size
         if spec.lower() in BUILT_IN and not Path(spec).exists():
             self._still = BUILT_IN[spec.lower()](size)
-        elif is_colour(spec):
+        elif is_colour(spec) or (spec.startswith("#") and not Path(spec).exists()):
             self._still = np.empty((h, w, 3), np.uint8)
             self._still[...] = read_colour(spec)
         elif Path(spec).suffix.lower() in {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v"}:
@@ -231,6 +247,7 @@ def key_take(
 ) -> TakeReport:
     """Key a recorded take into a new MP4 (see the module's docstring)."""
     src, out = Path(source), check_output_path(output)
+    parse_screen(screen)  # a wrong --screen is named before any work
     if src.resolve() == out.resolve():
         raise InputError(f"{out}: is the take itself; write to another file")
     if out.suffix.lower() not in (".mp4", ".m4v", ".mov"):
@@ -273,49 +290,55 @@ def _key_into(
         total = round(float(video.duration * video.time_base) * float(rate))
     if not total and container.duration:  # MKV and WebM give only the file's duration
         total = round(container.duration / av.time_base * float(rate))
-    width, height = video.codec_context.width // 2 * 2, video.codec_context.height // 2 * 2
+    full = (video.codec_context.width, video.codec_context.height)
+    width, height = full[0] // 2 * 2, full[1] // 2 * 2  # H.264 in 4:2:0 needs even sizes
     plate_image = None if plate is None else read_image(plate)
-    backdrop: Backdrop | None = None
+    if plate_image is not None and plate_image.shape[1::-1] == full:
+        plate_image = plate_image[:height, :width]
+    backdrop = Backdrop(background, (width, height), fit=fit)  # checked before any work
     keyer: Keyer | None = None
     done, seconds, calibration = 0, 0.0, ""
-    with av.open(str(temporary), "w", format="mp4") as output:
-        encoder = output.add_stream("libx264", rate=rate)
-        encoder.width, encoder.height, encoder.pix_fmt = width, height, "yuv420p"
-        encoder.time_base = video.time_base
-        encoder.options = {"crf": "18", "preset": "veryfast"}
-        sound, audio_mode = _audio_stream(output, audio)
-        streams = [video] if audio is None else [video, audio]
-        for packet in container.demux(*streams):
-            if packet.stream is audio:
-                _carry_audio(packet, sound, audio_mode, output)
-                continue
-            for frame in packet.decode():
-                if frame.pts is None:
+    try:
+        with av.open(str(temporary), "w", format="mp4") as output:
+            encoder = output.add_stream("libx264", rate=rate)
+            encoder.width, encoder.height, encoder.pix_fmt = width, height, "yuv420p"
+            encoder.time_base = video.time_base
+            encoder.options = {"crf": "18", "preset": "veryfast"}
+            sound, audio_mode = _audio_stream(output, audio)
+            streams = [video] if audio is None else [video, audio]
+            for packet in container.demux(*streams):
+                if packet.stream is audio:
+                    _carry_audio(packet, sound, audio_mode, output)
                     continue
-                picture = frame.to_ndarray(format="bgr24")[:height, :width]
-                if keyer is None:
-                    keyer = calibrated_keyer(
-                        picture, screen=screen, plate=plate_image, name=str(src)
-                    )
-                    calibration = keyer.calibration.describe() if keyer.calibration else ""
-                    backdrop = Backdrop(background, (width, height), fit=fit)
-                assert backdrop is not None
-                seconds = float(frame.pts * frame.time_base)
-                keyed = keyer.process(picture, backdrop.at(seconds)).composite
-                out_frame = av.VideoFrame.from_ndarray(keyed, format="bgr24")
-                out_frame.pts, out_frame.time_base = frame.pts, frame.time_base
-                output.mux(encoder.encode(out_frame))
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-        if done == 0:
-            raise InputError(f"{src}: has no pictures that could be decoded")
-        output.mux(encoder.encode(None))
-        if sound is not None and audio_mode == "converted to AAC":
-            output.mux(sound.encode(None))
-    if keyer is not None:
-        keyer.close()
-    if backdrop is not None:
+                for frame in packet.decode():
+                    if frame.pts is None:
+                        continue
+                    picture = frame.to_ndarray(format="bgr24")[:height, :width]
+                    if keyer is None:
+                        keyer = calibrated_keyer(
+                            picture,
+                            screen=screen,
+                            plate=plate_image,
+                            name=str(src),
+                            plate_name=str(plate),
+                        )
+                        calibration = keyer.calibration.describe() if keyer.calibration else ""
+                    seconds = float(frame.pts * frame.time_base)
+                    keyed = keyer.process(picture, backdrop.at(seconds)).composite
+                    out_frame = av.VideoFrame.from_ndarray(keyed, format="bgr24")
+                    out_frame.pts, out_frame.time_base = frame.pts, frame.time_base
+                    output.mux(encoder.encode(out_frame))
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+            if done == 0:
+                raise InputError(f"{src}: has no pictures that could be decoded")
+            output.mux(encoder.encode(None))
+            if sound is not None and audio_mode == "converted to AAC":
+                output.mux(sound.encode(None))
+    finally:
+        if keyer is not None:
+            keyer.close()
         backdrop.close()
     return TakeReport(frames=done, seconds=seconds, audio=audio_mode, screen=calibration)
 

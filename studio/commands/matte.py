@@ -22,6 +22,10 @@ matte as a 16-bit grey PNG (--matte); the presenter's own colour with the green 
 straight, not premultiplied (--foreground). Nothing is written if anything is wrong."""
 
 
+PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
+"""What -o may end with (with --background; a transparent presenter is PNG only)."""
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "matte",
@@ -51,17 +55,28 @@ def run(args: argparse.Namespace) -> int:
     if not outputs:
         raise InputError("nothing to write: give -o OUT, --matte ALPHA.png or --foreground FG.png")
     source = Path(args.input)
+    written: set[Path] = set()
     for out in outputs:
         path = check_output_path(out)
         if path.resolve() == source.resolve():
             raise InputError(f"{path}: is the input picture itself; write to another file")
+        if path.resolve() in written:
+            raise InputError(f"{path}: is named for two outputs; give each its own name")
+        written.add(path.resolve())
         if path.suffix.lower() != ".png" and out != args.output:
             raise InputError(f"{path}: mattes and foregrounds are written as PNG; end with .png")
+    if args.output and Path(args.output).suffix.lower() not in PICTURE_TYPES:
+        raise InputError(
+            f"{args.output}: cannot write a picture of this kind; end the name with "
+            + ", ".join(PICTURE_TYPES)
+        )
     image = read_image(source)
     plate = read_image(args.plate) if args.plate else None
     h, w = image.shape[:2]
     background = None
     if args.background:
+        if args.background.startswith("#") and not Path(args.background).exists():
+            read_colour(args.background)  # names the mistake in a colour
         if is_colour(args.background):
             background = np.empty_like(image)
             background[...] = read_colour(args.background)
@@ -76,7 +91,12 @@ def run(args: argparse.Namespace) -> int:
             "a transparent background, which needs PNG; end the name with .png"
         )
     result = key_still(
-        image, name=str(source), background=background, plate=plate, screen=args.screen
+        image,
+        name=str(source),
+        background=background,
+        plate=plate,
+        plate_name=str(args.plate),
+        screen=args.screen,
     )
     if args.output:
         if result.composite is not None:
