@@ -57,10 +57,14 @@ class Look:
     mirror: Mirror = Mirror.NONE
 
     RANGES: tuple[tuple[str, float, float], ...] = field(
-        default=(("text_size", 16, 400), ("line_width", 0.3, 1.0), ("margin", 0, 800),
-                 ("reading_line", 0.1, 0.9)),
+        default=(
+            ("text_size", 16, 400),
+            ("line_width", 0.3, 1.0),
+            ("margin", 0, 800),
+            ("reading_line", 0.1, 0.9),
+        ),
         repr=False,
-    )  # fmt: skip
+    )
 
     def __post_init__(self) -> None:
         for name, low, high in self.RANGES:
@@ -139,20 +143,30 @@ def layout_script(script: Script, *, width: int, look: Look) -> Layout:
             top += gap
         if block.kind is BlockKind.SPEAKER:
             colour = script.speaker_colour(block.speaker)
-            add(block.speaker, TextStyle(size=max(16, size * 2 // 3), colour=colour, bold=True),
-                words=False)  # fmt: skip
+            add(
+                block.speaker,
+                TextStyle(size=max(16, size * 2 // 3), colour=colour, bold=True),
+                words=False,
+            )
             add(block.text, TextStyle(size=size, colour=colour), words=True)
         elif block.kind is BlockKind.DIRECTION:
-            add(f"[{block.text}]", TextStyle(size=max(16, size // 2), colour=dim_colour),
-                words=False)  # fmt: skip
+            add(
+                f"[{block.text}]",
+                TextStyle(size=max(16, size // 2), colour=dim_colour),
+                words=False,
+            )
         elif block.kind is BlockKind.HEADING:
             markers.append(len(lines))
             add(block.text, TextStyle(size=size, colour=text_colour, bold=True), words=True)
         elif block.kind is BlockKind.MARKER:
             markers.append(len(lines))
             label = f"— {block.text} —" if block.text else "— — —"
-            add(label, TextStyle(size=max(16, size // 2), colour=dim_colour), words=False,
-                centre=True)  # fmt: skip
+            add(
+                label,
+                TextStyle(size=max(16, size // 2), colour=dim_colour),
+                words=False,
+                centre=True,
+            )
         else:
             add(block.text, TextStyle(size=size, colour=text_colour), words=True)
     strip = np.empty((max(top, 1), width, 3), np.uint8)
@@ -189,8 +203,11 @@ class PrompterRenderer:
     def set_look(self, look: Look) -> None:
         """Change the look; the strip is redrawn only if the text itself looks different."""
         relayout = (look.text_size, look.line_width, look.margin, look.theme) != (
-            self._look.text_size, self._look.line_width, self._look.margin, self._look.theme
-        )  # fmt: skip
+            self._look.text_size,
+            self._look.line_width,
+            self._look.margin,
+            self._look.theme,
+        )
         self._look = look
         if relayout:
             self._layout = layout_script(self.script, width=self.width, look=look)
@@ -208,7 +225,7 @@ class PrompterRenderer:
         strip = self._layout.strip
         background = self._look.theme.colours[2]
         reading = self.reading_y()
-        start = int(round(self._layout.line_top(position))) - reading
+        start = round(self._layout.line_top(position)) - reading
         src0, src1 = max(start, 0), min(start + self.height, strip.shape[0])
         dst0 = src0 - start
         if src1 > src0:
@@ -234,8 +251,9 @@ class PrompterRenderer:
         cv2.fillConvexPoly(frame, arrow, READING_LINE_COLOUR, lineType=cv2.LINE_AA)
 
     def _draw_countdown(self, frame: Image, count: int) -> None:
-        style = TextStyle(size=min(self.height // 2, 400), colour=(0, 235, 255), bold=True,
-                          outline=4)  # fmt: skip
+        style = TextStyle(
+            size=min(self.height // 2, 400), colour=(0, 235, 255), bold=True, outline=4
+        )
         tile = render_text(str(count), style)
         th, tw = tile.shape[:2]
         blend_bgra(frame, tile, (self.width - tw) // 2, (self.height - th) // 2)
