@@ -157,6 +157,7 @@ class Backdrop:
         return self._video is None
 
     def at(self, seconds: float) -> BGRImage:
+        """The picture showing ``seconds`` after the take's first frame."""
         if self._video is not None:
             return self._video.at(seconds)
         assert self._still is not None
@@ -168,43 +169,58 @@ class Backdrop:
 
 
 class _LoopingVideo:
-    """A background video, looped, giving the frame showing at any time of the take."""
+    """A background video, looped, giving the frame showing at any time of the take.
+
+    Times count from the take's first frame and the video's first frame; one pass of the
+    video lasts from its first frame to the end of its last (one frame length after it).
+    """
 
     def __init__(self, path: Path, size: tuple[int, int], *, fit: bool) -> None:
         self._path, self._size, self._fit = path, size, fit
         self._container = open_video(path)
+        stream = self._container.streams.video[0]
+        self._frame_length = 1 / float(stream.average_rate or stream.guessed_rate or 25)
         self._frames = self._decode()
-        self._offset = 0.0
+        self._pass_start = 0.0  # the take's time at which this pass of the video began
         first = next(self._frames, None)
         if first is None:
             raise InputError(f"{path}: the background video has no pictures in it")
-        self._current, self._next = first, next(self._frames, None)
+        self._current = first
+        self._next = self._upcoming()
+        self._single = self._next is None  # one picture: shown for the whole take
 
     def _decode(self) -> Iterator[tuple[float, BGRImage]]:
         stream = self._container.streams.video[0]
+        first: float | None = None
         for frame in self._container.decode(stream):
             if frame.pts is None:
                 continue
             picture = frame.to_ndarray(format="bgr24")
             fitted = fit_background(picture, self._size, fit=self._fit, name=str(self._path))
-            yield float(frame.pts * frame.time_base), fitted
+            seconds = float(frame.pts * frame.time_base)
+            first = seconds if first is None else first
+            yield seconds - first, fitted
+
+    def _upcoming(self) -> tuple[float, BGRImage] | None:
+        item = next(self._frames, None)
+        return None if item is None else (item[0] + self._pass_start, item[1])
 
     def at(self, seconds: float) -> BGRImage:
-        while True:
-            if self._next is None:  # the end: loop from the start
-                self._offset += self._current[0] + 1e-3
+        """The background picture showing ``seconds`` after the take's first frame."""
+        while not self._single:
+            if self._next is None:  # past the last frame: the next pass begins
+                self._pass_start = self._current[0] + self._frame_length
                 self._container.close()
                 self._container = open_video(self._path)
                 self._frames = self._decode()
-                self._next = next(self._frames, None)
+                self._next = self._upcoming()
                 if self._next is None:
-                    return self._current[1]
-                self._next = (self._next[0] + self._offset, self._next[1])
-            if self._next[0] > seconds:
-                return self._current[1]
+                    break
+            if self._next[0] > seconds + 1e-6:  # a frame due now is shown now
+                break
             self._current = self._next
-            upcoming = next(self._frames, None)
-            self._next = None if upcoming is None else (upcoming[0] + self._offset, upcoming[1])
+            self._next = self._upcoming()
+        return self._current[1]
 
     def close(self) -> None:
         self._container.close()
@@ -298,6 +314,7 @@ def _key_into(
     backdrop = Backdrop(background, (width, height), fit=fit)  # checked before any work
     keyer: Keyer | None = None
     done, seconds, calibration = 0, 0.0, ""
+    first: float | None = None  # the take's first frame time
     try:
         with av.open(str(temporary), "w", format="mp4") as output:
             encoder = output.add_stream("libx264", rate=rate)
@@ -324,7 +341,8 @@ def _key_into(
                         )
                         calibration = keyer.calibration.describe() if keyer.calibration else ""
                     seconds = float(frame.pts * frame.time_base)
-                    keyed = keyer.process(picture, backdrop.at(seconds)).composite
+                    first = seconds if first is None else first
+                    keyed = keyer.process(picture, backdrop.at(seconds - first)).composite
                     out_frame = av.VideoFrame.from_ndarray(keyed, format="bgr24")
                     out_frame.pts, out_frame.time_base = frame.pts, frame.time_base
                     output.mux(encoder.encode(out_frame))

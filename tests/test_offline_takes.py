@@ -190,3 +190,30 @@ def test_odd_sized_takes_are_cropped_to_even_sizes_for_h264(tmp_path: Path) -> N
     assert studio("key", source, "--background", "black", "-o", out) == 0
     with av.open(str(out)) as container:
         assert (container.streams.video[0].width, container.streams.video[0].height) == (160, 90)
+
+
+def test_a_background_video_is_paced_by_time_and_looped(tmp_path: Path) -> None:
+    # background: red for 0.4 s, then blue for 0.4 s, at 5 fps; the take runs 2 s at 15 fps
+    source, backdrop, out = tmp_path / "take.mp4", tmp_path / "flag.mp4", tmp_path / "o.mp4"
+    times = take(source, frames=30, sound=False)
+    colours = [(0, 0, 255), (0, 0, 255), (255, 0, 0), (255, 0, 0)]
+    with av.open(str(backdrop), "w") as container:
+        video = container.add_stream("libx264", rate=5)
+        video.width, video.height, video.pix_fmt = *SIZE, "yuv420p"
+        for i, colour in enumerate(colours):
+            picture = np.empty((SIZE[1], SIZE[0], 3), np.uint8)
+            picture[...] = colour
+            frame = av.VideoFrame.from_ndarray(picture, format="bgr24")
+            frame.pts = i
+            container.mux(video.encode(frame))
+        container.mux(video.encode(None))
+    assert studio("key", source, "--background", backdrop, "-o", out) == 0
+    with av.open(str(out)) as container:
+        corners = [
+            f.to_ndarray(format="bgr24")[2:30, 2:30].reshape(-1, 3).mean(0)
+            for f in container.decode(video=0)
+        ]
+    for t, corner in zip(times, corners, strict=True):
+        # the background frame showing at time t: 0.8 s long, so it plays 2.5 times
+        expected = colours[int(round(t % 0.8 * 5, 6))]
+        assert np.abs(corner - expected).max() < 30, (t, corner, expected)
