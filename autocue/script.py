@@ -26,7 +26,7 @@ SPEAKER_PALETTE: tuple[tuple[int, int, int], ...] = (
     (160, 255, 255),  # pale yellow
 )
 
-_SPEAKER = re.compile(r"^\s*([A-Z][A-Za-z0-9 .'\-]{0,30}?)\s*:\s+(\S.*)$")
+_SPEAKER = re.compile(r"^\s*([^\W\d_][\w .'\-]{0,30}?)\s*:\s+(\S.*)$")
 _DIRECTION = re.compile(r"^\s*\[(.+)\]\s*$")
 _HEADING = re.compile(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$")
 _MARKER = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|@cue\b\s*(.*))\s*$", re.IGNORECASE)
