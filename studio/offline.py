@@ -249,6 +249,13 @@ class TakeReport:
     audio: str
     """'copied', 'converted to AAC' or 'none'"""
     screen: str
+    expected: int = 0
+    """frames the file's header promised (0 when it does not say)"""
+
+    @property
+    def cut_short(self) -> bool:
+        """Whether the take ended well before its header said (a recording cut short)."""
+        return self.expected > 0 and self.frames < self.expected - 1
 
 
 def key_take(
@@ -358,7 +365,9 @@ def _key_into(
         if keyer is not None:
             keyer.close()
         backdrop.close()
-    return TakeReport(frames=done, seconds=seconds, audio=audio_mode, screen=calibration)
+    return TakeReport(
+        frames=done, seconds=seconds, audio=audio_mode, screen=calibration, expected=total
+    )
 
 
 def _audio_stream(

@@ -217,3 +217,18 @@ def test_a_background_video_is_paced_by_time_and_looped(tmp_path: Path) -> None:
         # the background frame showing at time t: 0.8 s long, so it plays 2.5 times
         expected = colours[int(round(t % 0.8 * 5, 6))]
         assert np.abs(corner - expected).max() < 30, (t, corner, expected)
+
+
+def test_a_take_cut_short_is_keyed_as_far_as_it_goes_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    whole, cut, out = tmp_path / "whole.mkv", tmp_path / "cut.mkv", tmp_path / "keyed.mp4"
+    pcm_take(whole)
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) * 2 // 3])  # the recorder stopped mid-way
+    assert studio("key", cut, "--background", "black", "-o", out) == 0
+    note = capsys.readouterr().err.strip().splitlines()[-1]
+    assert note.startswith(f"note: {cut} ends early") and "of the 15 frames" in note
+    with av.open(str(out)) as container:
+        kept = sum(1 for _ in container.decode(video=0))
+    assert 0 < kept < 15

@@ -78,4 +78,10 @@ def run(args: argparse.Namespace) -> int:
         f"{report.audio}; {report.screen}",
         file=sys.stderr,
     )
+    if report.cut_short:
+        print(
+            f"note: {args.input} ends early: {report.frames} of the {report.expected} frames "
+            "it should have were there; the recording was probably cut short",
+            file=sys.stderr,
+        )
     return 0
