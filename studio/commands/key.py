@@ -6,12 +6,19 @@ import argparse
 import sys
 import time
 
+from studio.backgrounds import BUILT_IN
 from studio.offline import add_keying_options, key_take
 
-HELP = """Key a take filmed in front of the green screen, for re-keying after filming.
+NAMES = ", ".join(sorted(BUILT_IN))
 
-The new video has the same frame rate and timestamps and the take's sound. The background
-is a picture, a video (looped) or a colour. Nothing is written if anything is wrong."""
+HELP = f"""Key a take filmed in front of the green screen, for re-keying after filming.
+
+The new video (H.264 in MP4) has the same frame rate, timestamps and sound as the take
+(sound MP4 cannot hold is turned into AAC). The screen is measured on the first frame, or
+on --plate. The background is a picture, a video (looped, in time with the take), a colour
+(#RRGGBB, black, ...) or a built-in one ({NAMES}). One of another
+size is scaled; one of another shape is refused unless --fit cover crops it. A progress
+bar shows on stderr; nothing is written if anything is wrong or the run is stopped."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

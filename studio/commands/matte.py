@@ -16,10 +16,13 @@ from studio.offline import add_keying_options, fit_background, key_still
 
 HELP = """Key a picture taken in front of the green screen.
 
-Writes any of: the picture keyed over a new background (-o with --background); the
-presenter alone with a transparent background (-o OUT.png without --background); the
-matte as a 16-bit grey PNG (--matte); the presenter's own colour with the green taken out,
-straight, not premultiplied (--foreground). Nothing is written if anything is wrong."""
+Writes any of: the picture keyed over a new background (-o OUT.png or .jpg with
+--background); the presenter alone on a transparent background, straight colour with the
+matte as its alpha channel (-o OUT.png without --background); the matte as a 16-bit grey
+PNG (--matte); the presenter's own colour with the green taken out, straight, not
+premultiplied, without alpha (--foreground). A background of another size is scaled; one
+of another shape is refused unless --fit cover crops it. Nothing is written if anything
+is wrong."""
 
 
 PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
