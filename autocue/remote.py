@@ -133,7 +133,7 @@ class RemoteServer:
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, name="autocue-remote", daemon=True
+            target=server.serve_forever, args=(0.05,), name="autocue-remote", daemon=True
         )
         self._thread.start()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pytest
@@ -24,17 +25,10 @@ SCRIPT = parse_script(
 LOOK = Look(text_size=32, margin=10)
 
 
-def renderer(**changes: object) -> PrompterRenderer:
+def renderer(**changes: Any) -> PrompterRenderer:
     return PrompterRenderer(
         SCRIPT, width=320, height=240, look=dataclasses.replace(LOOK, **changes)
     )
-
-
-def colours_of_line(r: PrompterRenderer, text: str) -> set[tuple[int, int, int]]:
-    """The distinct bright, fully drawn colours in the strip rows of one laid-out line."""
-    line = next(line for line in r.layout.lines if line.text == text)
-    rows = r.layout.strip[line.top : line.top + line.height].reshape(-1, 3)
-    return {tuple(int(v) for v in px) for px in rows if px.max() == 255 or px.min() > 230}
 
 
 def test_each_speaker_in_their_own_colour_and_directions_dimmed() -> None:
