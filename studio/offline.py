@@ -215,7 +215,7 @@ def _key_into(
         with av.open(str(temporary), "w", format="mp4") as output:
             encoder = output.add_stream("libx264", rate=rate)
             encoder.width, encoder.height, encoder.pix_fmt = width, height, "yuv420p"
-            encoder.time_base = video.time_base
+            encoder.time_base = encoder.codec_context.time_base = video.time_base
             encoder.options = {"crf": "18", "preset": "veryfast"}
             sound, audio_mode = _audio_stream(output, audio)
             streams = [video] if audio is None else [video, audio]

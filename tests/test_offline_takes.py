@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -232,3 +233,23 @@ def test_a_take_cut_short_is_keyed_as_far_as_it_goes_with_a_note(
     with av.open(str(out)) as container:
         kept = sum(1 for _ in container.decode(video=0))
     assert 0 < kept < 15
+
+
+def test_an_uneven_frame_rate_keeps_every_timestamp(tmp_path: Path) -> None:
+    # a webcam that slowed down now and then: frames at irregular milliseconds
+    source, out = tmp_path / "webcam.mkv", tmp_path / "keyed.mp4"
+    stamps = [0, 33, 67, 140, 173, 300, 333, 367, 500, 533]
+    with av.open(str(source), "w") as container:
+        video = container.add_stream("libx264", rate=30)
+        video.width, video.height, video.pix_fmt = *SIZE, "yuv420p"
+        video.codec_context.time_base = Fraction(1, 1000)
+        for ms in stamps:
+            image = render_scene(SceneSpec(seed=1), t=ms / 1000, size=SIZE).image
+            frame = av.VideoFrame.from_ndarray(image, format="bgr24")
+            frame.pts, frame.time_base = ms, Fraction(1, 1000)
+            container.mux(video.encode(frame))
+        container.mux(video.encode(None))
+    assert studio("key", source, "--background", "beach", "-o", out) == 0
+    with av.open(str(out)) as container:
+        times = [float(f.pts * f.time_base) for f in container.decode(video=0)]
+    assert times == pytest.approx([ms / 1000 for ms in stamps], abs=1e-4)
