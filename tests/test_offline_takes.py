@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from studio.cli import main
+from studio.commands.key import ProgressBar
 from studio.offline import key_take
 from studio.synthetic import SceneSpec, render_scene
 from tests.media_files import FPS, SIZE, take
@@ -253,3 +254,15 @@ def test_an_uneven_frame_rate_keeps_every_timestamp(tmp_path: Path) -> None:
     with av.open(str(out)) as container:
         times = [float(f.pts * f.time_base) for f in container.decode(video=0)]
     assert times == pytest.approx([ms / 1000 for ms in stamps], abs=1e-4)
+
+
+def test_the_progress_bar_redraws_sparingly_and_ends_where_the_work_got_to(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bar = ProgressBar("Keying take.mp4", interval=60.0)
+    for done in range(1, 1001):
+        bar(done, 2000)
+    bar.finish()
+    drawn = capsys.readouterr().err.split("\r")[1:]
+    assert len(drawn) == 2  # the first frame, then the state at the end
+    assert "50% 1000/2000 frames" in drawn[-1] and drawn[-1].endswith(" s)\n")

@@ -43,13 +43,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 class ProgressBar:
-    """A one-line text progress bar on stderr."""
+    """A one-line text progress bar on stderr, redrawn at most every ``interval`` seconds
+    (and always at the end), so a log file of a long take stays small."""
 
-    def __init__(self, label: str, width: int = 30) -> None:
+    def __init__(self, label: str, width: int = 30, interval: float = 0.2) -> None:
         self.label, self.width, self.started = label, width, time.monotonic()
+        self.interval, self.drawn = interval, -interval
         self.shown = False
+        self.last = (0, 0)
 
     def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic() - self.started
+        self.last = (done, total)
+        if now - self.drawn < self.interval and done != total:
+            return
+        self.drawn = now
         if total > 0:
             share = min(1.0, done / total)
             filled = round(share * self.width)
@@ -63,6 +71,8 @@ class ProgressBar:
     def finish(self) -> None:
         """End the bar's line (after the last frame, or before an error message)."""
         if self.shown:
+            self.drawn = -self.interval
+            self(*self.last)  # where it really got to
             print(f"  ({time.monotonic() - self.started:.1f} s)", file=sys.stderr)
 
 
