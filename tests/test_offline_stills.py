@@ -131,3 +131,13 @@ def test_installed_command_refuses_an_rgba_picture(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1 and str(picture) in result.stderr
     assert "transparent" in result.stderr and "Traceback" not in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["cut-out.png"]
+
+
+def test_a_built_in_background_by_name(tmp_path: Path) -> None:
+    from studio.backgrounds import BUILT_IN
+
+    picture, out = tmp_path / "pupil.png", tmp_path / "out.png"
+    green_picture(picture)
+    assert studio("matte", picture, "--background", "beach", "-o", out) == 0
+    beach = BUILT_IN["beach"](SIZE)
+    assert np.abs(read_back(out)[5, 5].astype(int) - beach[5, 5]).max() <= 2

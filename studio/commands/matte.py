@@ -9,10 +9,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from studio.backdrop import Backdrop
 from studio.errors import InputError
 from studio.files import check_output_path
-from studio.imageio import is_colour, read_colour, read_image, write_matte16, write_png
-from studio.offline import add_keying_options, fit_background, key_still
+from studio.imageio import read_image, write_matte16, write_png
+from studio.offline import add_keying_options, key_still
 
 HELP = """Key a picture taken in front of the green screen.
 
@@ -40,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--background",
         metavar="BG",
-        help="a picture or a colour (#RRGGBB, black, ...) to put behind",
+        help="a picture, a colour (#RRGGBB, black, ...) or a built-in background "
+        "(beach, newsroom, 'outer space') to put behind",
     )
     parser.add_argument("-o", "--output", metavar="OUT", help="the keyed picture to write")
     parser.add_argument("--matte", metavar="ALPHA.png", help="write the matte (16-bit grey)")
@@ -77,17 +79,12 @@ def run(args: argparse.Namespace) -> int:
     plate = read_image(args.plate) if args.plate else None
     h, w = image.shape[:2]
     background = None
-    if args.background:
-        if args.background.startswith("#") and not Path(args.background).exists():
-            read_colour(args.background)  # names the mistake in a colour
-        if is_colour(args.background):
-            background = np.empty_like(image)
-            background[...] = read_colour(args.background)
-        else:
-            picture = read_image(args.background, strict=False)
-            background = fit_background(
-                picture, (w, h), fit=args.fit == "cover", name=args.background
-            )
+    if args.background:  # the same kinds as studio key: built-in, colour, picture, video
+        backdrop = Backdrop(args.background, (w, h), fit=args.fit == "cover")
+        try:
+            background = backdrop.at(0.0).copy()
+        finally:
+            backdrop.close()
     if args.output and background is None and Path(args.output).suffix.lower() != ".png":
         raise InputError(
             f"{args.output}: without --background the presenter is written with "
