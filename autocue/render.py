@@ -8,6 +8,7 @@ beam-splitter glass, so a 1920x1080 frame costs a few milliseconds.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 
 import cv2
@@ -91,8 +92,9 @@ class Layout:
 
     lines: tuple[LaidLine, ...]
     markers: tuple[int, ...]  # line indices
-    strip: Image  # BGR uint8, the whole script drawn
-    width: int
+    strip: Image  # BGR uint8, the whole script drawn: only the text column, to save memory
+    width: int  # of the frame
+    left: int  # frame column of the strip's first column
 
     @property
     def words_per_line(self) -> float:
@@ -169,11 +171,11 @@ def layout_script(script: Script, *, width: int, look: Look) -> Layout:
             )
         else:
             add(block.text, TextStyle(size=size, colour=text_colour), words=True)
-    strip = np.empty((max(top, 1), width, 3), np.uint8)
+    strip = np.empty((max(top, 1), usable, 3), np.uint8)
     strip[...] = background
     for line in lines:
-        blend_bgra(strip, render_text(line.text, line.style), line.x, line.top)
-    return Layout(tuple(lines), tuple(markers), strip, width)
+        blend_bgra(strip, render_text(line.text, line.style), line.x - left, line.top)
+    return Layout(tuple(lines), tuple(markers), strip, width, left)
 
 
 class PrompterRenderer:
@@ -189,6 +191,7 @@ class PrompterRenderer:
         self._layout = layout_script(script, width=width, look=self._look)
         self._frame = np.zeros((height, width, 3), np.uint8)
         self._out = np.zeros_like(self._frame)
+        self._blank: Image | None = None
 
     @property
     def look(self) -> Look:
@@ -212,6 +215,13 @@ class PrompterRenderer:
         if relayout:
             self._layout = layout_script(self.script, width=self.width, look=look)
 
+    def _blank_frame(self) -> Image:
+        colour = self._look.theme.colours[2]
+        if self._blank is None or tuple(self._blank[0, 0]) != colour:
+            self._blank = np.empty((self.height, self.width, 3), np.uint8)
+            self._blank[...] = colour
+        return self._blank
+
     def reading_y(self) -> int:
         """The frame row of the reading line."""
         return int(self.height * self._look.reading_line)
@@ -223,17 +233,19 @@ class PrompterRenderer:
         """
         frame = self._frame
         strip = self._layout.strip
-        background = self._look.theme.colours[2]
+        blank = self._blank_frame()
         reading = self.reading_y()
         start = round(self._layout.line_top(position)) - reading
         src0, src1 = max(start, 0), min(start + self.height, strip.shape[0])
-        dst0 = src0 - start
-        if src1 > src0:
-            frame[:dst0] = background
-            frame[dst0 : dst0 + src1 - src0] = strip[src0:src1]
-            frame[dst0 + src1 - src0 :] = background
-        else:
-            frame[...] = background
+        dst0, dst1 = src0 - start, max(src1 - start, src0 - start)
+        left = self._layout.left
+        right = left + strip.shape[1]
+        # Copies from a ready-made blank frame: broadcasting a colour is far slower.
+        frame[:, :left] = blank[:, :left]
+        frame[:, right:] = blank[:, right:]
+        frame[:dst0, left:right] = blank[:dst0, left:right]
+        frame[dst0:dst1, left:right] = strip[src0:src1]
+        frame[dst1:, left:right] = blank[dst1:, left:right]
         self._draw_reading_line(frame, reading)
         if countdown:
             self._draw_countdown(frame, countdown)
@@ -251,12 +263,15 @@ class PrompterRenderer:
         cv2.fillConvexPoly(frame, arrow, READING_LINE_COLOUR, lineType=cv2.LINE_AA)
 
     def _draw_countdown(self, frame: Image, count: int) -> None:
-        style = TextStyle(
-            size=min(self.height // 2, 400), colour=(0, 235, 255), bold=True, outline=4
-        )
-        tile = render_text(str(count), style)
+        tile = _countdown_tile(count, min(self.height // 2, 400))
         th, tw = tile.shape[:2]
         blend_bgra(frame, tile, (self.width - tw) // 2, (self.height - th) // 2)
+
+
+@functools.lru_cache(maxsize=16)
+def _countdown_tile(count: int, size: int) -> np.ndarray:
+    style = TextStyle(size=size, colour=(0, 235, 255), bold=True, outline=4)
+    return render_text(str(count), style)
 
 
 def confidence_renderer(script: Script, *, width: int = 480, height: int = 270) -> PrompterRenderer:

@@ -81,9 +81,12 @@ def test_the_text_line_at_the_position_sits_on_the_reading_line() -> None:
     frame = r.render(float(index)).copy()
     line = r.layout.lines[index]
     y = r.reading_y()
-    expected = r.layout.strip[line.top + 4 : line.top + line.height, 20:]
+    left = r.layout.left
+    assert left >= 20  # the strip is the text column, right of the arrow
+    expected = r.layout.strip[line.top + 4 : line.top + line.height]
     assert expected.max() > 0  # the line has text in these rows
-    assert np.array_equal(frame[y + 4 : y + line.height, 20:], expected)
+    shown = frame[y + 4 : y + line.height, left : left + expected.shape[1]]
+    assert np.array_equal(shown, expected)
 
 
 @pytest.mark.parametrize(
