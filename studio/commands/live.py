@@ -1,0 +1,121 @@
+"""``studio live``: run a show headless from a camera or the demo presenter, recording it.
+
+The show file's first scene is shown; ``--scene NAME`` picks another. Stops after
+``--seconds`` or on Ctrl+C, finishing the recording properly either way. (Streaming to the
+school's media server and the virtual camera come with those outputs.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from broadcast.recorder import Recorder
+from keying import Keyer
+from studio.clock import Clock
+from studio.errors import InputError
+from studio.files import check_output_path
+from studio.media import VideoSource
+from studio.pipeline import Programme
+from studio.scenes import look_for
+from studio.show import Show, read_show
+from studio.sources import CameraSource, DemoPresenterSource
+from studio.sources.audio import ToneSource
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "live", help="run a show headless and record it", description=__doc__
+    )
+    parser.add_argument(
+        "--camera",
+        default="demo",
+        metavar="N|NAME|demo",
+        help="the camera (index or name) or 'demo' (default)",
+    )
+    parser.add_argument("--show", metavar="SHOW.toml", help="the show file (scenes)")
+    parser.add_argument("--scene", help="the scene to start with (default: the first)")
+    parser.add_argument("--record", metavar="FILE.mp4", help="record the programme")
+    parser.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl+C)")
+    parser.set_defaults(func=run)
+
+
+def default_show() -> Show:
+    from studio.show import Scene
+
+    return Show(
+        "Kaizen Studio",
+        25,
+        (1280, 720),
+        (Scene("Newsroom", "newsroom", live_badge=True, clock=True),),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    show = read_show(args.show) if args.show else default_show()
+    scene = show.scenes[0]
+    if args.scene:
+        names = {s.name.lower(): s for s in show.scenes}
+        if args.scene.lower() not in names:
+            raise InputError(
+                f"no scene called {args.scene!r}; the show has "
+                + ", ".join(s.name for s in show.scenes)
+            )
+        scene = names[args.scene.lower()]
+    if args.seconds is not None and not 1 <= args.seconds <= 24 * 3600:
+        raise InputError(f"--seconds {args.seconds}: choose 1 second to a day")
+    if args.record:
+        check_output_path(args.record)
+    clock = Clock()
+    source: VideoSource
+    if args.camera == "demo":
+        source = DemoPresenterSource(size=show.size, fps=show.fps, clock=clock)
+    else:
+        source = CameraSource(args.camera, clock=clock)
+    programme = Programme(source, fps=show.fps, keyer=Keyer(), size=show.size, clock=clock)
+    programme.show_look(look_for(scene, show.size, now=clock.now()))
+    recorder = None
+    if args.record:
+        recorder = Recorder(args.record, width=show.size[0], height=show.size[1], fps=show.fps)
+        programme.add_output(recorder)
+    sound = ToneSource(programme.send_audio, clock=clock)
+    finished = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        finished.set()
+
+    previous = signal.signal(signal.SIGINT, stop)
+    print(
+        f"live: {show.title}, scene '{scene.name}', {show.size[0]}x{show.size[1]} at "
+        f"{show.fps} fps; Ctrl+C to stop",
+        file=sys.stderr,
+    )
+    try:
+        programme.start()
+        sound.start()
+        while not finished.wait(5.0 if args.seconds is None else min(5.0, args.seconds)):
+            stats = programme.stats()
+            print(
+                f"live: {stats.frames} frames, {stats.late} late, keying "
+                f"{stats.key_ms:.1f} ms, CPU {stats.cpu:.0%}; {stats.message}",
+                file=sys.stderr,
+            )
+            if args.seconds is not None and clock.now() >= args.seconds:
+                break
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sound.stop()
+        programme.close()
+    stats = programme.stats()
+    print(f"live: ended after {stats.frames} frames; {stats.message}", file=sys.stderr)
+    if recorder is not None:
+        rec = recorder.stats()
+        print(
+            f"live: {rec.message} ({rec.frames_sent} frames, {rec.frames_dropped} dropped)",
+            file=sys.stderr,
+        )
+        return 0 if rec.state == "stopped" else 1
+    return 0
