@@ -2,7 +2,9 @@
 
 ``python -m benchmarks`` runs them all; ``--only speed quality`` some; ``--quick`` asks
 each for its short form. Each benchmark module has ``run(*, quick: bool) -> str`` that
-prints its figures as it goes and returns a markdown section.
+prints its figures as it goes and returns a markdown section. Each section is kept in
+benchmarks/results/NAME.md (with when and where it was measured), and RESULTS.md is put
+together from all of them, so running one benchmark again keeps the others' figures.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-BENCHMARKS = ("speed", "quality", "pipeline")
-RESULTS = Path(__file__).with_name("RESULTS.md")
+BENCHMARKS = ("speed", "quality", "pipeline", "autocue_render")
+HERE = Path(__file__).parent
+RESULTS = HERE / "RESULTS.md"
+SECTIONS = HERE / "results"
 
 
 def machine() -> str:
@@ -34,21 +38,30 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=BENCHMARKS, help="run only these")
     parser.add_argument("--quick", action="store_true", help="short forms of each")
     args = parser.parse_args()
-    names = args.only or BENCHMARKS
-    sections = []
-    for name in names:
+    SECTIONS.mkdir(exist_ok=True)
+    for name in args.only or BENCHMARKS:
         print(f"== {name}", flush=True)
         module = importlib.import_module(f"benchmarks.{name}")
         started = time.perf_counter()
-        sections.append(module.run(quick=args.quick))
+        section = module.run(quick=args.quick)
+        stamp = (
+            f"\n_Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+            f"{' (quick)' if args.quick else ''} in {time.perf_counter() - started:.0f} s "
+            f"on {machine()}._\n"
+        )
+        (SECTIONS / f"{name}.md").write_text(section + stamp, encoding="utf-8")
         print(f"== {name}: {time.perf_counter() - started:.0f} s", flush=True)
+    parts = [
+        (SECTIONS / f"{name}.md").read_text(encoding="utf-8")
+        for name in BENCHMARKS
+        if (SECTIONS / f"{name}.md").exists()
+    ]
     header = (
-        f"# Benchmark results\n\nWritten by `python -m benchmarks` "
-        f"({'quick, ' if args.quick else ''}{', '.join(names)}) on "
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: {machine()}.\n"
-        "The machine is shared: compare rows measured in the same run, not runs.\n"
+        "# Benchmark results\n\nWritten by `python -m benchmarks`; each section says "
+        "when and where it was measured. The machine is shared: compare rows measured "
+        "in the same run, not runs.\n"
     )
-    RESULTS.write_text(header + "\n" + "\n".join(sections), encoding="utf-8")
+    RESULTS.write_text(header + "\n" + "\n".join(parts), encoding="utf-8")
     print(f"wrote {RESULTS}")
 
 
