@@ -12,7 +12,9 @@ import pytest
 
 from autocue.prompter import Prompter
 from autocue.remote import RemoteServer
+from autocue.render import Look
 from autocue.script import parse_script
+from studio.errors import DeviceError
 
 SCRIPT = parse_script("# One\nSARAH: Hello everyone.\n---\nTOM: Good morning.\n")
 
@@ -88,3 +90,23 @@ def test_random_code_is_six_digits() -> None:
     assert len(server.code) == 6 and server.code.isdigit()
     with pytest.raises(ValueError, match="6 digits"):
         RemoteServer(code="12")
+
+
+def test_port_in_use_is_a_clear_error(remote: RemoteServer) -> None:
+    host, port = remote.address
+    with pytest.raises(DeviceError, match=f"cannot start the autocue remote on {host}:{port}"):
+        RemoteServer(host, port).start()
+
+
+def test_bigger_text_keeps_the_place_and_keeps_playing() -> None:
+    script = parse_script("\n\n".join(f"Line number {n} of the bulletin." for n in range(40)))
+    prompter = Prompter(script, width=320, height=240, look=Look(text_size=32))
+    prompter.apply("start", 0.0)
+    before = prompter.model.position(13.0) / prompter.model.total_lines
+    prompter.apply("bigger", 13.0)
+    assert prompter.renderer.look.text_size == 37
+    after = prompter.model.state(13.0)
+    assert after.playing and after.countdown == 0
+    assert after.position / prompter.model.total_lines == pytest.approx(before)
+    with pytest.raises(ValueError, match="unknown autocue command 'jump'"):
+        prompter.apply("jump", 13.0)
