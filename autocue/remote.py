@@ -34,18 +34,19 @@ _PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <title>Autocue remote</title><style>
 body{background:#000;color:#fff;font-family:sans-serif;margin:0;padding:12px}
 #line{font-size:2.2em;min-height:2.4em;border-bottom:4px solid #c00;margin-bottom:12px}
-button{font-size:2em;width:48%;height:3em;margin:1%;border-radius:16px;border:0}
+#pad{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+button{font-size:2em;height:3em;border-radius:16px;border:0}
 .go{background:#2a2}.stop{background:#c33;color:#fff}.b{background:#ffd400}
-#msg{font-size:1.4em;color:#f88}input{font-size:2em;width:6em}
+#msg{font-size:1.4em;color:#f88}label{font-size:2em}input{font-size:1em;width:6em}
 </style></head><body>
 <div id="line">…</div><div id="msg"></div>
-<label>Code <input id="code" inputmode="numeric" maxlength="6" value="__CODE__"></label><br>
-<button class="go" onclick="send('start')">Start</button>
+<label>Code <input id="code" inputmode="numeric" maxlength="6" value="__CODE__"></label>
+<div id="pad"><button class="go" onclick="send('start')">Start</button>
 <button class="stop" onclick="send('pause')">Pause</button>
 <button class="b" onclick="send('slower')">Slower</button>
 <button class="b" onclick="send('faster')">Faster</button>
 <button class="b" onclick="send('previous')">&#9664; Back</button>
-<button class="b" onclick="send('next')">Next &#9654;</button>
+<button class="b" onclick="send('next')">Next &#9654;</button></div>
 <script>
 function code(){return encodeURIComponent(document.getElementById('code').value)}
 function send(c){fetch('/control/'+c+'?code='+code(),{method:'POST'}).then(r=>{
