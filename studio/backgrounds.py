@@ -96,8 +96,114 @@ def outer_space(size: tuple[int, int]) -> Image:
     return image
 
 
+def playground(size: tuple[int, int]) -> Image:
+    """A school playground: sky, a fence, grass, a slide and a swing frame."""
+    w, h = size
+    image = np.clip(_vertical(size, (240, 200, 130), (250, 230, 200)), 0, 255).astype(np.uint8)
+    ground = int(h * 0.7)
+    image[ground:] = np.clip(_vertical((w, h - ground), (70, 170, 90), (40, 120, 60)), 0, 255)
+    thick = max(2, h // 120)
+    for x in range(0, w, max(8, w // 40)):  # fence posts along the back
+        cv2.line(image, (x, ground - h // 10), (x, ground), (170, 200, 220), thick, cv2.LINE_AA)
+    cv2.line(image, (0, ground - h // 14), (w, ground - h // 14), (170, 200, 220), thick)
+    # swing frame on the left: an A-frame, a bar and two swings
+    top, left, right = int(h * 0.35), int(w * 0.06), int(w * 0.3)
+    for x in (left, right):
+        cv2.line(image, (x, top), (x - w // 30, ground), (60, 60, 200), thick * 2, cv2.LINE_AA)
+        cv2.line(image, (x, top), (x + w // 30, ground), (60, 60, 200), thick * 2, cv2.LINE_AA)
+    cv2.line(image, (left, top), (right, top), (60, 60, 200), thick * 2, cv2.LINE_AA)
+    for x in (int(w * 0.13), int(w * 0.23)):
+        seat = int(h * 0.6)
+        cv2.line(image, (x - w // 60, top), (x - w // 60, seat), (40, 40, 40), 1, cv2.LINE_AA)
+        cv2.line(image, (x + w // 60, top), (x + w // 60, seat), (40, 40, 40), 1, cv2.LINE_AA)
+        cv2.rectangle(
+            image, (x - w // 45, seat), (x + w // 45, seat + thick * 2), (0, 160, 255), -1
+        )
+    # slide on the right: ladder, platform and chute
+    base = int(w * 0.72)
+    cv2.line(image, (base, ground), (base, int(h * 0.4)), (0, 200, 250), thick * 2, cv2.LINE_AA)
+    chute = np.array([[base, int(h * 0.4)], [int(w * 0.95), ground]], np.int32)
+    cv2.line(image, tuple(chute[0]), tuple(chute[1]), (30, 120, 240), thick * 4, cv2.LINE_AA)
+    return image
+
+
+def roller_coaster(size: tuple[int, int]) -> Image:
+    """A fairground roller coaster: sunset sky, a looping track on a lattice of supports."""
+    w, h = size
+    image = np.clip(_vertical(size, (200, 120, 90), (120, 170, 250)), 0, 255).astype(np.uint8)
+    xs = np.linspace(0, w, 200)
+    ys = h * (0.55 - 0.25 * np.sin(xs / w * 2 * np.pi * 1.5) * np.exp(-xs / w))
+    track = np.stack([xs, ys], 1).astype(np.int32)
+    thick = max(2, h // 100)
+    for x, y in track[::8]:  # supports down to the ground
+        cv2.line(image, (int(x), int(y)), (int(x), h), (90, 90, 110), max(1, thick // 2))
+    cv2.polylines(image, [track], False, (40, 40, 220), thick * 2, cv2.LINE_AA)
+    cv2.polylines(
+        image,
+        [np.add(track, (0, thick * 3)).astype(np.int32)],
+        False,
+        (40, 40, 220),
+        thick,
+        cv2.LINE_AA,
+    )
+    centre, radius = (int(w * 0.8), int(h * 0.42)), int(h * 0.18)  # the loop
+    cv2.circle(image, centre, radius, (40, 40, 220), thick * 2, cv2.LINE_AA)
+    x, y = track[40]
+    cv2.rectangle(
+        image, (int(x) - w // 40, int(y) - h // 25), (int(x) + w // 40, int(y)), (0, 210, 255), -1
+    )  # a car at the top of the first hill
+    cv2.rectangle(image, (0, int(h * 0.9)), (w, h), (60, 110, 60), -1)
+    return image
+
+
+def weather_map(size: tuple[int, int]) -> Image:
+    """A weather map: sea, a land mass, a sun, a cloud with rain and temperatures."""
+    w, h = size
+    image = np.clip(_vertical(size, (160, 100, 40), (120, 70, 20)), 0, 255).astype(np.uint8)
+    land = np.array(
+        [
+            [0.42, 0.08],
+            [0.6, 0.12],
+            [0.66, 0.3],
+            [0.62, 0.5],
+            [0.72, 0.7],
+            [0.64, 0.92],
+            [0.48, 0.9],
+            [0.4, 0.7],
+            [0.46, 0.5],
+            [0.38, 0.3],
+        ]
+    )
+    polygon = (land * np.array([w, h])).astype(np.int32)
+    cv2.fillPoly(image, [polygon], (90, 170, 110), cv2.LINE_AA)
+    cv2.polylines(image, [polygon], True, (230, 240, 240), max(1, h // 300), cv2.LINE_AA)
+    sun = (int(w * 0.5), int(h * 0.25))
+    cv2.circle(image, sun, h // 18, (40, 210, 255), -1, cv2.LINE_AA)
+    cloud = (int(w * 0.58), int(h * 0.62))
+    for dx, r in ((-1, 0.045), (0, 0.06), (1, 0.045)):
+        point = (cloud[0] + int(dx * h * 0.06), cloud[1])
+        cv2.circle(image, point, int(h * r), (235, 235, 235), -1, cv2.LINE_AA)
+    for dx in (-1, 0, 1):  # rain drops under the cloud
+        x0 = cloud[0] + int(dx * h * 0.05)
+        cv2.line(
+            image,
+            (x0, cloud[1] + h // 15),
+            (x0 - h // 60, cloud[1] + h // 9),
+            (230, 140, 40),
+            max(2, h // 200),
+            cv2.LINE_AA,
+        )
+    style = TextStyle(size=max(8, h // 16), bold=True)
+    for text, (fx, fy) in (("18°", (0.44, 0.38)), ("14°", (0.5, 0.78))):
+        blend_bgra(image, render_text(text, style), int(w * fx), int(h * fy))
+    return image
+
+
 BUILT_IN: dict[str, Callable[[tuple[int, int]], Image]] = {
     "newsroom": newsroom,
     "beach": beach,
     "outer space": outer_space,
+    "playground": playground,
+    "roller coaster": roller_coaster,
+    "weather map": weather_map,
 }
