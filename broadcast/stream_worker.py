@@ -1,0 +1,198 @@
+"""The streaming process: encode H.264 + AAC, mux FLV to RTMP, reconnect with growing delays.
+
+Runs in a child process started by :class:`broadcast.streamer.RtmpStreamer`. It reports
+its state through an event queue and its counts through shared values; it updates a
+heartbeat after every step so the show's process can tell a hung write from a quiet one.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import av
+import numpy as np
+
+COUNTERS = ("sent", "dropped", "late", "bytes", "reconnects", "heartbeat")
+FLV_TIME_BASE = Fraction(1, 1000)
+FIRST_DELAY = 2.0
+GROWTH = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class StreamSettings:
+    url: str
+    width: int
+    height: int
+    fps: float
+    sample_rate: int
+    channels: int
+    video_bitrate: int
+    max_delay: float
+
+
+def reconnect_delays(*, first: float = FIRST_DELAY, growth: float = GROWTH, cap: float) -> Any:
+    """Yield the waits between reconnect attempts: 2 s, then x1.5 each time, up to ``cap``."""
+    delay = first
+    while True:
+        yield min(delay, cap)
+        delay *= growth
+
+
+class _Connection:
+    """One RTMP connection: an FLV container with its two encoders."""
+
+    def __init__(self, settings: StreamSettings) -> None:
+        self.settings = settings
+        self.container = av.open(
+            settings.url,
+            "w",
+            format="flv",
+            timeout=4.0,
+        )
+        gop = str(max(1, round(settings.fps)))
+        video = self.container.add_stream("libx264", rate=round(settings.fps))
+        video.width, video.height, video.pix_fmt = settings.width, settings.height, "yuv420p"
+        video.bit_rate = settings.video_bitrate
+        video.time_base = FLV_TIME_BASE
+        video.options = {
+            "preset": "veryfast",
+            "tune": "zerolatency",
+            "bf": "0",
+            "g": gop,
+            "keyint_min": gop,
+            "sc_threshold": "0",
+        }
+        audio = self.container.add_stream("aac", rate=settings.sample_rate)
+        audio.layout = "stereo" if settings.channels == 2 else "mono"
+        audio.bit_rate = 128_000
+        self.video, self.audio = video, audio
+        self.origin: float | None = None
+        self.last_video = -1
+        self.next_audio = 0
+
+    def encode(self, kind: str, data: np.ndarray, pts: float) -> tuple[list[av.Packet], bool]:
+        """Packets for one item, and whether it was a video frame that got sent."""
+        if self.origin is None:
+            if kind != "v":
+                return [], False
+            self.origin = pts
+        if kind == "v":
+            stamp = round((pts - self.origin) * 1000)
+            if stamp <= self.last_video:
+                return [], False
+            self.last_video = stamp
+            frame = av.VideoFrame.from_ndarray(data, format="bgr24")
+            frame.pts, frame.time_base = stamp, FLV_TIME_BASE
+            return list(self.video.encode(frame)), True
+        rate = self.settings.sample_rate
+        start = round((pts - self.origin) * rate)
+        if start < 0 or start + data.shape[0] <= self.next_audio:
+            return [], False
+        samples = np.ascontiguousarray(data[:, : self.settings.channels].T, dtype=np.float32)
+        block = av.AudioFrame.from_ndarray(samples, format="fltp", layout=self.audio.layout.name)
+        block.sample_rate = rate
+        block.pts, block.time_base = max(start, self.next_audio), Fraction(1, rate)
+        self.next_audio = block.pts + data.shape[0]
+        return list(self.audio.encode(block)), False
+
+    def close(self) -> None:
+        try:
+            self.container.mux(self.video.encode(None))
+            self.container.mux(self.audio.encode(None))
+        finally:
+            self.container.close()
+
+
+def run_stream(
+    settings: StreamSettings,
+    frames: Any,
+    events: Any,
+    counters: dict[str, Any],
+) -> None:
+    """The child's main loop (see the module docstring)."""
+
+    def beat() -> None:
+        counters["heartbeat"].value = time.monotonic()
+
+    def add(name: str, amount: float = 1) -> None:
+        counters[name].value += amount
+
+    connection: _Connection | None = None
+    delays = reconnect_delays(cap=settings.max_delay)
+    retry_at = 0.0
+    attempt = 0
+    while True:
+        beat()
+        if connection is None and time.monotonic() >= retry_at:
+            try:
+                connection = _Connection(settings)
+                if attempt:
+                    add("reconnects")
+                events.put(("streaming", "We are live!", ""))
+                delays = reconnect_delays(cap=settings.max_delay)
+                attempt = 0
+            except (OSError, av.FFmpegError) as error:
+                attempt += 1
+                wait = next(delays)
+                retry_at = time.monotonic() + wait
+                events.put(
+                    (
+                        "reconnecting",
+                        f"The stream is reconnecting... (try {attempt}, next in {wait:.0f} s)",
+                        f"cannot reach {_safe(settings.url)}: {error}",
+                    )
+                )
+            beat()
+        try:
+            item = frames.get(timeout=0.25)
+        except queue.Empty:
+            continue
+        if item is None:
+            break
+        kind, data, pts = item
+        if connection is None:
+            add("dropped", kind == "v")
+            continue
+        try:
+            packets, sent = connection.encode(kind, data, pts)
+            for packet in packets:
+                connection.container.mux(packet)
+                add("bytes", packet.size)
+            add("sent", sent)
+        except (OSError, av.FFmpegError) as error:
+            add("dropped", kind == "v")
+            _abandon(connection)
+            connection = None
+            wait = next(delays)
+            retry_at = time.monotonic() + wait
+            attempt = 1
+            events.put(
+                (
+                    "reconnecting",
+                    f"The stream is reconnecting... (next try in {wait:.0f} s)",
+                    f"lost {_safe(settings.url)}: {error}",
+                )
+            )
+    if connection is not None:
+        try:
+            connection.close()
+        except (OSError, av.FFmpegError) as error:
+            events.put(("stopped", "The stream has ended.", f"closing: {error}"))
+    beat()
+
+
+def _abandon(connection: _Connection) -> None:
+    """Drop a broken connection without waiting on it (its socket is gone)."""
+    try:
+        connection.container.close()
+    except (OSError, av.FFmpegError):
+        return
+
+
+def _safe(url: str) -> str:
+    """The URL without its stream key, fit for a message on screen."""
+    return url.split("?", 1)[0]
