@@ -8,6 +8,8 @@ resolution. Text is rendered once into tiles (``studio.draw``) and only blended 
 from __future__ import annotations
 
 import time
+import urllib.error
+import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,22 +174,50 @@ class Logo:
         blend_bgra(image, tile, w - tile.shape[1] - h // 30, h // 8)
 
 
-def ticker_items(path: str | Path) -> list[str]:
-    """Headlines from a text file (one a line) or an RSS or Atom feed file (the titles)."""
-    file = Path(path)
-    if not file.is_file():
-        raise MissingFileError(f"{file}: no such file for the ticker")
-    raw = file.read_bytes()
-    if file.suffix.lower() in (".xml", ".rss", ".atom") or raw.lstrip().startswith(b"<"):
+FEED_LIMIT = 2_000_000  # bytes read from a feed address at most
+
+
+def is_feed_address(text: str) -> bool:
+    """Whether ``text`` is a web address (http or https) rather than a file name."""
+    return text.lower().startswith(("http://", "https://"))
+
+
+def _fetch(url: str, *, timeout: float) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            raw: bytes = response.read(FEED_LIMIT + 1)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        reason = getattr(error, "reason", error)
+        raise InputError(
+            f"{url}: could not read the feed ({reason}); check the address, or save the "
+            "feed to a file and use that"
+        ) from error
+    if len(raw) > FEED_LIMIT:
+        raise InputError(f"{url}: is larger than {FEED_LIMIT // 1_000_000} MB, not a feed")
+    return raw
+
+
+def ticker_items(path: str | Path, *, timeout: float = 5.0) -> list[str]:
+    """Headlines from a text file (one a line), or an RSS or Atom feed (the titles) in a
+    file or at an http(s) address (read once, waiting at most ``timeout`` seconds)."""
+    if isinstance(path, str) and is_feed_address(path):
+        name, raw, feed = path, _fetch(path, timeout=timeout), True
+    else:
+        file = Path(path)
+        if not file.is_file():
+            raise MissingFileError(f"{file}: no such file for the ticker")
+        name, raw = str(file), file.read_bytes()
+        feed = file.suffix.lower() in (".xml", ".rss", ".atom")
+    if feed or raw.lstrip().startswith(b"<"):
         try:
             root = ET.fromstring(raw)
         except ET.ParseError as error:
-            raise InputError(f"{file}: is not a readable RSS or Atom feed ({error})") from error
+            raise InputError(f"{name}: is not a readable RSS or Atom feed ({error})") from error
         titles = [e.text or "" for e in root.iter() if e.tag.split("}")[-1] == "title"]
         items = titles[1:] if len(titles) > 1 else titles  # the first is the feed's own
     else:
         items = raw.decode("utf-8-sig", errors="replace").splitlines()
     items = [item.strip() for item in items if item.strip()]
     if not items:
-        raise InputError(f"{file}: has no headlines for the ticker")
+        raise InputError(f"{name}: has no headlines for the ticker")
     return items

@@ -12,7 +12,7 @@
     keyer = { spill = 0.8 }        # names from keying.KEYER_SETTINGS
     presenter = { x = 0.5, scale = 1.0 }   # across 0..1 (centre), size 0.3..2
     lower_third = { name = "Zoë", role = "Year 5 reporter" }
-    ticker = "headlines.txt"       # a text, RSS or Atom file, or a list of headlines
+    ticker = "headlines.txt"       # a text, RSS or Atom file or URL, or a list of headlines
     live_badge = true
     clock = true
 
@@ -31,6 +31,7 @@ from keying import KeyerSettings
 from studio.backgrounds import BUILT_IN
 from studio.errors import InputError, MissingFileError
 from studio.imageio import read_colour
+from studio.overlays import is_feed_address
 
 TOP_KEYS = {"title", "fps", "size", "scene"}
 SCENE_KEYS = {
@@ -201,7 +202,8 @@ class ShowFile:
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
                 ticker = tuple(value)
             else:
-                ticker = str(self._file(self._typed(value, str, "ticker", index), "ticker", index))
+                text = self._typed(value, str, "ticker", index)
+                ticker = text if is_feed_address(text) else str(self._file(text, "ticker", index))
         logo = None
         if "logo" in raw:
             logo = str(self._file(self._typed(raw["logo"], str, "logo", index), "logo", index))
