@@ -125,16 +125,13 @@ def run_stream(
     delays = reconnect_delays(cap=settings.max_delay)
     retry_at = 0.0
     attempt = 0
+    live = False
     while True:
         beat()
         if connection is None and time.monotonic() >= retry_at:
             try:
                 connection = _Connection(settings)
-                if attempt:
-                    add("reconnects")
-                events.put(("streaming", "We are live!", ""))
-                delays = reconnect_delays(cap=settings.max_delay)
-                attempt = 0
+                live = False  # "live" only once the server has taken the first packet
             except (OSError, av.FFmpegError) as error:
                 attempt += 1
                 wait = next(delays)
@@ -163,17 +160,23 @@ def run_stream(
                 connection.container.mux(packet)
                 add("bytes", packet.size)
             add("sent", sent)
+            if packets and not live:
+                live = True
+                add("reconnects", bool(attempt))
+                delays = reconnect_delays(cap=settings.max_delay)
+                attempt = 0
+                events.put(("streaming", "We are live!", ""))
         except (OSError, av.FFmpegError) as error:
             add("dropped", kind == "v")
             _abandon(connection)
             connection = None
             wait = next(delays)
             retry_at = time.monotonic() + wait
-            attempt = 1
+            attempt += 1
             events.put(
                 (
                     "reconnecting",
-                    f"The stream is reconnecting... (next try in {wait:.0f} s)",
+                    f"The stream is reconnecting... (try {attempt}, next in {wait:.0f} s)",
                     f"lost {_safe(settings.url)}: {error}",
                 )
             )
