@@ -108,7 +108,9 @@ class StreamReader:
             if self.on_frame is not None:
                 image = frame.to_ndarray(format="bgr24")
                 self.on_frame(
-                    VideoFrame(image, time.monotonic(), self.stats.frames, {"stream_pts": stream_pts})
+                    VideoFrame(
+                        image, time.monotonic(), self.stats.frames, {"stream_pts": stream_pts}
+                    )
                 )
             return
         samples = frame.to_ndarray()

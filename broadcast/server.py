@@ -94,7 +94,9 @@ def free_port(host: str = "127.0.0.1") -> int:
 def check_installed() -> Path:
     """Path of nginx; raise MissingToolError naming the install command if it or the
     RTMP module is missing."""
-    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
     if nginx is None:
         raise MissingToolError(f"nginx is not installed: {INSTALL}")
     if not RTMP_MODULE.exists():
@@ -107,7 +109,7 @@ class _KeyCheck(BaseHTTPRequestHandler):
 
     key = ""
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         fields = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
         given = (fields.get("key") or [""])[0]
@@ -116,7 +118,7 @@ class _KeyCheck(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         return  # nginx keeps the log; nothing printed on the show's console
 
 
@@ -198,7 +200,15 @@ class MediaServer:
             ),
             "utf-8",
         )
-        command = [str(nginx), "-p", str(self.folder), "-c", str(config), "-e", str(self.folder / "error.log")]
+        command = [
+            str(nginx),
+            "-p",
+            str(self.folder),
+            "-c",
+            str(config),
+            "-e",
+            str(self.folder / "error.log"),
+        ]
         self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._wait_ready()
 

@@ -70,9 +70,7 @@ class RtmpStreamer:
         self.stall_seconds = stall_seconds
         self._ctx = mp.get_context("spawn")
         self._queue_size = max(4, round(buffer_seconds * fps * 2))
-        self._queue: mp.Queue[tuple[str, object, float] | None] = self._ctx.Queue(
-            self._queue_size
-        )
+        self._queue: mp.Queue[tuple[str, object, float] | None] = self._ctx.Queue(self._queue_size)
         self._events: mp.Queue[tuple[str, str, str]] = self._ctx.Queue()
         self._counters = {name: self._ctx.Value("d", 0.0) for name in COUNTERS}
         self._process: mp.process.BaseProcess | None = None
@@ -224,4 +222,3 @@ class RtmpStreamer:
                 self._message,
                 self._error,
             )
-

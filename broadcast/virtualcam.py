@@ -33,7 +33,9 @@ class VirtualCamera:
 
     def __init__(self, width: int, height: int, fps: float) -> None:
         if width < 16 or height < 16 or not 1 <= fps <= 120:
-            raise ValueError(f"virtual camera needs at least 16x16 at 1-120 fps, got {width}x{height} at {fps}")
+            raise ValueError(
+                f"virtual camera needs at least 16x16 at 1-120 fps, got {width}x{height} at {fps}"
+            )
         self.width, self.height, self.fps = width, height, fps
         self._camera: Any = None
         self._sent = self._dropped = 0
@@ -44,13 +46,17 @@ class VirtualCamera:
         try:
             import pyvirtualcam
         except ImportError as error:
-            raise DeviceError(f"no virtual camera: pyvirtualcam is missing ({error}); pip install pyvirtualcam") from error
+            raise DeviceError(
+                f"no virtual camera: pyvirtualcam is missing ({error}); pip install pyvirtualcam"
+            ) from error
         try:
             self._camera = pyvirtualcam.Camera(
                 self.width, self.height, self.fps, fmt=pyvirtualcam.PixelFormat.BGR
             )
         except (RuntimeError, OSError, ValueError) as error:
-            raise DeviceError(f"no virtual camera on this computer ({error}); {install_help()}") from error
+            raise DeviceError(
+                f"no virtual camera on this computer ({error}); {install_help()}"
+            ) from error
 
     def send(self, frame: VideoFrame) -> None:
         if self._camera is None or frame.size != (self.width, self.height):
@@ -70,7 +76,11 @@ class VirtualCamera:
     def stats(self) -> OutputStats:
         on = self._camera is not None
         return OutputStats(
-            self._sent, self._dropped, 0, 0.0, 0,
+            self._sent,
+            self._dropped,
+            0,
+            0.0,
+            0,
             "streaming" if on else "stopped",
             "The virtual camera is on." if on else "The virtual camera is off.",
         )
@@ -103,4 +113,6 @@ class SafeVirtualCamera:
     def stats(self) -> OutputStats:
         if not self.error:
             return self.camera.stats()
-        return OutputStats(0, 0, 0, 0.0, 0, "error", "The virtual camera is not available.", self.error)
+        return OutputStats(
+            0, 0, 0, 0.0, 0, "error", "The virtual camera is not available.", self.error
+        )

@@ -46,10 +46,12 @@ class PlayerWindow(QLabel):
         if frame is None:
             return
         h, w = frame.image.shape[:2]
-        image = QImage(frame.image.data, w, h, 3 * w, QImage.Format.Format_BGR888)
+        image = QImage(frame.image.tobytes(), w, h, 3 * w, QImage.Format.Format_BGR888)
         self.setPixmap(
             QPixmap.fromImage(image).scaled(
-                self.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
+                self.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.FastTransformation,
             )
         )
 

@@ -65,7 +65,10 @@ def test_a_wrong_or_missing_key_is_refused(server: MediaServer) -> None:
     statuses: list[OutputStats] = []
     streamer = RtmpStreamer(
         server.publish_url.replace("tulip42", "daisy"),
-        width=W, height=H, fps=FPS, on_status=statuses.append,
+        width=W,
+        height=H,
+        fps=FPS,
+        on_status=statuses.append,
     )
     reader = StreamReader(server.play_url, retry=0.2)
     streamer.start()
@@ -92,7 +95,9 @@ def test_a_server_restart_reconnects_and_the_recording_has_no_gap(
     recorder.start()
     stop = threading.Event()
     counted: list[int] = []
-    show = threading.Thread(target=lambda: counted.append(play_show([streamer, recorder], 30, stop)))
+    show = threading.Thread(
+        target=lambda: counted.append(play_show([streamer, recorder], 30, stop))
+    )
     show.start()
     time.sleep(2.0)
     server.kill()

@@ -30,7 +30,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--school", default="Our School", help="name on the off-air card")
     parser.add_argument(
-        "--folder", type=Path, default=Path("studio-server"), help="where the server keeps its files"
+        "--folder",
+        type=Path,
+        default=Path("studio-server"),
+        help="where the server keeps its files",
     )
     parser.set_defaults(func=run)
 
