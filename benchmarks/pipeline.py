@@ -88,8 +88,10 @@ def measure(size: tuple[int, int], fps: int, seconds: float) -> dict[str, float]
             times = [float(f.pts * f.time_base) for f in container.decode(video=0)]
             frames = len(times)
             video_end = times[-1] + 1.0 / fps if times else 0.0
-        with av.open(str(out)) as container:
-            sound_end = sum(f.samples for f in container.decode(audio=0)) / 48000
+        sound_end = 0.0
+        with av.open(str(out)) as container:  # where the sound ends, by its timestamps
+            for block in container.decode(audio=0):
+                sound_end = float(block.pts * block.time_base) + block.samples / 48000
     return {
         "seconds": seconds,
         "frames": stats.frames,
