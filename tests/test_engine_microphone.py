@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import av
 import pytest
 
+from studio.cli import main
 from studio.clock import Clock
 from studio.errors import DeviceError
 from studio.media import AudioBlock
@@ -29,3 +33,20 @@ def test_no_microphone_is_one_device_error_with_the_fix(device: int | str | None
     mic.stop()  # safe after a failed start, and twice
     mic.close()
     assert blocks == []
+
+
+@pytest.mark.skipif(_has_input(), reason="this machine has a microphone")
+def test_live_without_the_microphone_says_so_and_records_the_test_sound(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    show, out = tmp_path / "show.toml", tmp_path / "take.mp4"
+    show.write_text(
+        'fps = 25\nsize = "160x90"\n[[scene]]\nname = "News"\nbackground = "beach"\n',
+        encoding="utf-8",
+    )
+    args = ["live", "--show", str(show), "--microphone", "Blue Yeti", "--record", str(out)]
+    assert main([*args, "--seconds", "2"]) == 0
+    assert "could not open 'Blue Yeti'" in capsys.readouterr().err
+    with av.open(str(out)) as container:
+        sound = sum(frame.samples for frame in container.decode(audio=0))
+    assert sound > 48000 * 0.5

@@ -11,19 +11,23 @@ import argparse
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 from broadcast.recorder import Recorder
 from keying import Keyer
 from studio.clock import Clock
-from studio.errors import InputError
+from studio.errors import DeviceError, InputError
 from studio.files import check_output_path
-from studio.media import VideoSource
+from studio.media import AudioBlock, VideoSource
 from studio.pipeline import Programme
 from studio.scenes import look_for
 from studio.show import Show, read_show
 from studio.sources import CameraSource, DemoPresenterSource
 from studio.sources.audio import ToneSource
+from studio.sources.microphone import MicrophoneSource
+
+Sound = ToneSource | MicrophoneSource
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,7 +44,32 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--scene", help="the scene to start with (default: the first)")
     parser.add_argument("--record", metavar="FILE.mp4", help="record the programme")
     parser.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl+C)")
+    parser.add_argument(
+        "--microphone",
+        nargs="?",
+        const="default",
+        metavar="N|NAME",
+        help="sound from a microphone (default one, or index or name); without it, or if it "
+        "cannot be opened, a speech-like test sound",
+    )
     parser.set_defaults(func=run)
+
+
+def open_sound(choice: str | None, deliver: Callable[[AudioBlock], None], clock: Clock) -> Sound:
+    """The microphone asked for, started; the test sound when none was asked for or it
+    cannot be opened (said on stderr: the show goes on)."""
+    if choice is not None:
+        device = None if choice == "default" else int(choice) if choice.isdigit() else choice
+        mic = MicrophoneSource(deliver, clock=clock, device=device)
+        try:
+            mic.start()
+        except DeviceError as error:
+            print(f"live: {error}; using the test sound instead", file=sys.stderr)
+        else:
+            return mic
+    tone = ToneSource(deliver, clock=clock)
+    tone.start()
+    return tone
 
 
 def default_show() -> Show:
@@ -81,7 +110,6 @@ def run(args: argparse.Namespace) -> int:
     if args.record:
         recorder = Recorder(args.record, width=show.size[0], height=show.size[1], fps=show.fps)
         programme.add_output(recorder)
-    sound = ToneSource(programme.send_audio, clock=clock)
     finished = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -93,9 +121,10 @@ def run(args: argparse.Namespace) -> int:
         f"{show.fps} fps; Ctrl+C to stop",
         file=sys.stderr,
     )
+    sound: Sound | None = None
     try:
         programme.start()
-        sound.start()
+        sound = open_sound(args.microphone, programme.send_audio, clock)
         while not finished.wait(5.0 if args.seconds is None else min(5.0, args.seconds)):
             stats = programme.stats()
             print(
@@ -107,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
                 break
     finally:
         signal.signal(signal.SIGINT, previous)
-        sound.stop()
+        if sound is not None:
+            sound.stop()
         programme.close()
     stats = programme.stats()
     print(f"live: ended after {stats.frames} frames; {stats.message}", file=sys.stderr)
