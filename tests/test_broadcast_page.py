@@ -1,0 +1,166 @@
+"""The classroom page in headless Chromium, the virtual camera's error path, the commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from broadcast import MediaServer, RtmpStreamer, SafeVirtualCamera, VirtualCamera
+from broadcast.server import free_port
+from broadcast.virtualcam import install_help
+from studio.errors import DeviceError
+from studio.media import AudioBlock, VideoFrame
+
+OFF_AIR_CARD = (27, 42, 74)  # #1b2a4a
+SHOW_GREEN = np.array([0, 200, 0])  # BGR (0, 200, 0) is green in RGB too
+
+
+def screenshot(url: str, out: Path, profile: Path, budget_ms: int) -> tuple[int, int, int]:
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--window-size=640,360",
+            "--autoplay-policy=no-user-gesture-required",
+            "--run-all-compositor-stages-before-draw",
+            f"--virtual-time-budget={budget_ms}",
+            f"--screenshot={out}",
+            url,
+        ],
+        capture_output=True,
+        timeout=40,
+        check=True,
+    )
+    pixel = Image.open(out).convert("RGB").getpixel((320, 180))
+    assert isinstance(pixel, tuple)
+    return pixel[0], pixel[1], pixel[2]
+
+
+def test_the_page_shows_off_air_then_plays_the_show_by_itself(tmp_path: Path) -> None:
+    with MediaServer(
+        tmp_path / "server",
+        key="k1",
+        rtmp_port=free_port(),
+        http_port=free_port(),
+        school="Hillside Primary",
+    ) as server:
+        off = screenshot(server.page_url, tmp_path / "off.png", tmp_path / "p0", 2000)
+        assert off == OFF_AIR_CARD
+        streamer = RtmpStreamer(server.publish_url, width=320, height=240, fps=25)
+        streamer.start()
+        stop = threading.Event()
+
+        def feed() -> None:
+            start, i = time.monotonic(), 0
+            picture = np.zeros((240, 320, 3), np.uint8)
+            picture[:] = (0, 200, 0)
+            silence = np.zeros((1920, 2), np.float32)
+            while not stop.is_set():
+                pts = start + i / 25
+                streamer.send(VideoFrame(picture, pts, i))
+                streamer.send_audio(AudioBlock(silence, 48000, pts))
+                i += 1
+                time.sleep(max(0.0, start + i / 25 - time.monotonic()))
+
+        show = threading.Thread(target=feed)
+        show.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not (server.folder / "hls" / "show.m3u8").exists():
+                assert time.monotonic() < deadline, "no HLS playlist after 10 s"
+                time.sleep(0.1)
+            on = screenshot(server.page_url, tmp_path / "on.png", tmp_path / "p1", 20000)
+        finally:
+            stop.set()
+            show.join()
+            streamer.close()
+        assert np.abs(np.array(on) - SHOW_GREEN).max() < 40, f"page shows {on}, not the show"
+
+
+def test_no_virtual_camera_says_what_to_install_and_the_show_goes_on() -> None:
+    if Path("/dev/video0").exists():
+        pytest.skip("this machine has a video device; the error path needs none")
+    with pytest.raises(DeviceError, match="v4l2loopback-dkms"):
+        VirtualCamera(64, 48, 25).start()
+    camera = SafeVirtualCamera(64, 48, 25)
+    camera.start()
+    camera.send(VideoFrame(np.zeros((48, 64, 3), np.uint8), 0.0))  # never raises
+    stats = camera.stats()
+    assert stats.state == "error" and "modprobe v4l2loopback" in stats.last_error
+    camera.close()
+    assert "OBS" in install_help("win32") and "OBS" in install_help("darwin")
+
+
+def test_studio_serve_and_watch_headless(tmp_path: Path) -> None:
+    rtmp, http = free_port(), free_port()
+    serve = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "studio",
+            "serve",
+            "--key",
+            "k9",
+            "--rtmp-port",
+            str(rtmp),
+            "--http-port",
+            str(http),
+            "--folder",
+            str(tmp_path / "srv"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert serve.stdout is not None
+        assert "Media server running" in serve.stdout.readline()
+        url = f"rtmp://127.0.0.1:{rtmp}/live/show"
+        streamer = RtmpStreamer(f"{url}?key=k9", width=160, height=120, fps=25)
+        streamer.start()
+        watch = subprocess.Popen(
+            [sys.executable, "-m", "studio", "watch", url, "--headless", "--seconds", "3"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        start = time.monotonic()
+        for i in range(100):
+            pts = start + i / 25
+            streamer.send(VideoFrame(np.zeros((120, 160, 3), np.uint8), pts, i))
+            streamer.send_audio(AudioBlock(np.zeros((1920, 2), np.float32), 48000, pts))
+            time.sleep(max(0.0, start + (i + 1) / 25 - time.monotonic()))
+        out, _ = watch.communicate(timeout=20)
+        streamer.close()
+        report = json.loads(out)
+        assert watch.returncode == 0 and report["frames"] >= 25
+    finally:
+        serve.terminate()
+        serve.wait(timeout=10)
+    assert serve.returncode == 0
+
+
+def test_commands_refuse_bad_values_in_one_line() -> None:
+    for argv, words in (
+        (["serve", "--key", "a b"], "stream key"),
+        (["serve", "--key", "k", "--rtmp-port", "80"], "rtmp_port"),
+        (["watch", "http://example"], "rtmp://"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "studio", *argv], capture_output=True, text=True, timeout=30
+        )
+        assert result.returncode == 2 and words in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
