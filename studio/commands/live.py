@@ -11,6 +11,7 @@ import argparse
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from types import FrameType
 
@@ -101,7 +102,18 @@ def run(args: argparse.Namespace) -> int:
     clock = Clock()
     source: VideoSource
     if args.camera == "demo":
-        source = DemoPresenterSource(size=show.size, fps=show.fps, clock=clock)
+        presenter = DemoPresenterSource(size=show.size, fps=show.fps, clock=clock)
+        presenter.start()
+        while not presenter.ready:  # draw the presenter's loop before going live
+            print(
+                f"live: drawing the demo presenter {presenter.drawn}/{presenter.loop_frames}",
+                file=sys.stderr,
+            )
+            if presenter.stats().state == "failed":
+                presenter.close()
+                raise DeviceError(presenter.stats().message)
+            time.sleep(1.0)
+        source = presenter
     else:
         source = CameraSource(args.camera, clock=clock)
     programme = Programme(source, fps=show.fps, keyer=Keyer(), size=show.size, clock=clock)
@@ -124,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
     sound: Sound | None = None
     try:
         programme.start()
+        started = clock.now()  # --seconds counts from here, not from the presenter's drawing
         sound = open_sound(args.microphone, programme.send_audio, clock)
         while not finished.wait(5.0 if args.seconds is None else min(5.0, args.seconds)):
             stats = programme.stats()
@@ -132,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
                 f"{stats.key_ms:.1f} ms, CPU {stats.cpu:.0%}; {stats.message}",
                 file=sys.stderr,
             )
-            if args.seconds is not None and clock.now() >= args.seconds:
+            if args.seconds is not None and clock.now() - started >= args.seconds:
                 break
     finally:
         signal.signal(signal.SIGINT, previous)
