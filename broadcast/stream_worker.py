@@ -87,7 +87,7 @@ class _Connection:
             self.last_video = stamp
             frame = av.VideoFrame.from_ndarray(data, format="bgr24")
             frame.pts, frame.time_base = stamp, FLV_TIME_BASE
-            return list(self.video.encode(frame)), True
+            return self._silence_until(pts - 0.5) + list(self.video.encode(frame)), True
         rate = self.settings.sample_rate
         start = round((pts - self.origin) * rate)
         if start < 0 or start + data.shape[0] <= self.next_audio:
@@ -98,6 +98,19 @@ class _Connection:
         block.pts, block.time_base = max(start, self.next_audio), Fraction(1, rate)
         self.next_audio = block.pts + data.shape[0]
         return list(self.audio.encode(block)), False
+
+    def _silence_until(self, pts: float) -> list[av.Packet]:
+        """Silence up to ``pts`` when no sound has come: a show without a microphone
+        still needs its declared sound track, or players and HLS wait for it."""
+        assert self.origin is not None
+        missing = round((pts - self.origin) * self.settings.sample_rate) - self.next_audio
+        if missing < self.settings.sample_rate // 10:
+            return []
+        silence = np.zeros((missing, self.settings.channels), np.float32)
+        packets, _ = self.encode(
+            "a", silence, self.origin + self.next_audio / self.settings.sample_rate
+        )
+        return packets
 
     def close(self) -> None:
         try:
