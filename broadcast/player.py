@@ -21,8 +21,8 @@ LOW_DELAY = {
     "fflags": "nobuffer",
     "flags": "low_delay",
     "rtmp_live": "live",
-    "probesize": "32768",
-    "analyzeduration": "500000",
+    "probesize": "262144",
+    "analyzeduration": "1500000",
     "rw_timeout": "3000000",
 }
 

@@ -133,12 +133,12 @@ def test_studio_serve_and_watch_headless(tmp_path: Path) -> None:
         streamer = RtmpStreamer(f"{url}?key=k9", width=160, height=120, fps=25)
         streamer.start()
         watch = subprocess.Popen(
-            [sys.executable, "-m", "studio", "watch", url, "--headless", "--seconds", "3"],
+            [sys.executable, "-m", "studio", "watch", url, "--headless", "--seconds", "4"],
             stdout=subprocess.PIPE,
             text=True,
         )
         start = time.monotonic()
-        for i in range(100):
+        for i in range(125):
             pts = start + i / 25
             streamer.send(VideoFrame(np.zeros((120, 160, 3), np.uint8), pts, i))
             # no sound sent: the streamer fills its sound track with silence
