@@ -1,8 +1,10 @@
 """``studio live``: run a show headless from a camera or the demo presenter, recording it.
 
-The show file's first scene is shown; ``--scene NAME`` picks another. Stops after
-``--seconds`` or on Ctrl+C, finishing the recording properly either way. (Streaming to the
-school's media server and the virtual camera come with those outputs.)
+The show file's first scene is shown; ``--scene NAME`` picks another. The programme can be
+recorded (``--record``), streamed to the school's media server (``--stream``, see ``studio
+serve``) and shown as a camera in video calls (``--virtual-camera``; where there is none,
+the show goes on and says what to install). Stops after ``--seconds`` or on Ctrl+C,
+finishing the recording properly either way.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 from collections.abc import Callable
 from types import FrameType
 
-from broadcast.recorder import Recorder
+from broadcast import OutputStats, Recorder, RtmpStreamer, SafeVirtualCamera
 from keying import Keyer
 from studio.clock import Clock
 from studio.errors import DeviceError, InputError
@@ -44,6 +46,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--show", metavar="SHOW.toml", help="the show file (scenes)")
     parser.add_argument("--scene", help="the scene to start with (default: the first)")
     parser.add_argument("--record", metavar="FILE.mp4", help="record the programme")
+    parser.add_argument(
+        "--stream",
+        metavar="URL",
+        help="send the programme to a media server (rtmp://.../live/NAME?key=K)",
+    )
+    parser.add_argument(
+        "--virtual-camera",
+        action="store_true",
+        help="show the programme as a camera in video-call programs",
+    )
     parser.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl+C)")
     parser.add_argument(
         "--microphone",
@@ -84,6 +96,10 @@ def default_show() -> Show:
     )
 
 
+def report_stream(stats: OutputStats) -> None:
+    print(f"live: stream: {stats.message}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     show = read_show(args.show) if args.show else default_show()
     scene = show.scenes[0]
@@ -122,6 +138,22 @@ def run(args: argparse.Namespace) -> int:
     if args.record:
         recorder = Recorder(args.record, width=show.size[0], height=show.size[1], fps=show.fps)
         programme.add_output(recorder)
+    streamer = None
+    if args.stream:
+        if not args.stream.startswith(("rtmp://", "rtmps://")):
+            raise InputError(f"--stream {args.stream!r}: give the server's rtmp:// address")
+        streamer = RtmpStreamer(
+            args.stream,
+            width=show.size[0],
+            height=show.size[1],
+            fps=show.fps,
+            on_status=report_stream,
+        )
+        programme.add_output(streamer)
+    camera = None
+    if args.virtual_camera:
+        camera = SafeVirtualCamera(show.size[0], show.size[1], show.fps)
+        programme.add_output(camera, mode="latest")
     finished = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -154,6 +186,15 @@ def run(args: argparse.Namespace) -> int:
         programme.close()
     stats = programme.stats()
     print(f"live: ended after {stats.frames} frames; {stats.message}", file=sys.stderr)
+    if streamer is not None:
+        sent = streamer.stats()
+        print(
+            f"live: stream: {sent.frames_sent} frames sent, {sent.frames_dropped} dropped, "
+            f"{sent.reconnects} reconnects",
+            file=sys.stderr,
+        )
+    if camera is not None and camera.error:
+        print(f"live: virtual camera: {camera.error}", file=sys.stderr)
     if recorder is not None:
         rec = recorder.stats()
         print(
