@@ -9,13 +9,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import numpy as np
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QGuiApplication, QImage, QKeyEvent, QPainter, QPaintEvent, QScreen
 from PyQt6.QtWidgets import QWidget
 
-from autocue.prompter import Prompter
+from autocue.prompter import MIRROR_CYCLE, Prompter
 from autocue.remote import RemoteServer
+from autocue.render import Mirror
 from studio.errors import DeviceError
+from studio.media import Image
 
 KEY_COMMANDS: dict[int, str] = {
     Qt.Key.Key_Space.value: "toggle",
@@ -52,8 +55,26 @@ def pick_screen(index: int) -> QScreen:
     raise DeviceError(f"there is no screen {index}; the screens are {names or 'none'}")
 
 
+def flipped(frame: Image, mirror: Mirror | None) -> Image:
+    """``frame`` flipped for this window's ``mirror`` (None or NONE: as it is)."""
+    if mirror is None or mirror is Mirror.NONE:
+        return frame
+    flips = {
+        Mirror.HORIZONTAL: (slice(None), slice(None, None, -1)),
+        Mirror.VERTICAL: (slice(None, None, -1), slice(None)),
+        Mirror.BOTH: (slice(None, None, -1), slice(None, None, -1)),
+    }
+    return np.ascontiguousarray(frame[flips[mirror]])
+
+
 class PrompterWindow(QWidget):
-    """A window showing one prompter; each window has its own mirroring and look."""
+    """A window showing a prompter.
+
+    Several windows may show one prompter (one script, one scroll, driven from any of
+    them), each on its own screen: give each its own ``mirror`` and it flips its own copy
+    (the M key then cycles that window's mirroring only). Without ``mirror`` the window
+    shows the prompter's own mirroring. Only one window should be given the ``remote``.
+    """
 
     def __init__(
         self,
@@ -61,10 +82,12 @@ class PrompterWindow(QWidget):
         *,
         remote: RemoteServer | None = None,
         clock: Callable[[], float] | None = None,
+        mirror: Mirror | None = None,
     ):
         super().__init__()
         self.prompter = prompter
         self.remote = remote
+        self.mirror = mirror
         self._clock = clock or time.monotonic
         self.setWindowTitle("Autocue")
         self.setStyleSheet("background: black")
@@ -104,11 +127,15 @@ class PrompterWindow(QWidget):
         if command is None:
             super().keyPressEvent(event)
             return
+        if command == "mirror" and self.mirror is not None:
+            self.mirror = MIRROR_CYCLE[(MIRROR_CYCLE.index(self.mirror) + 1) % len(MIRROR_CYCLE)]
+            self.update()
+            return
         self.prompter.apply(command, self.now())
         self.update()
 
     def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802
-        frame = self.prompter.frame(self.now())
+        frame = flipped(self.prompter.frame(self.now()), self.mirror)
         height, width = frame.shape[:2]
         # The frame buffer outlives the paint (the renderer reuses it), so no copy is needed.
         image = QImage(  # type: ignore[call-overload]  # PyQt6 takes a buffer; stubs say bytes

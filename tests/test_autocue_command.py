@@ -104,3 +104,14 @@ def test_real_prompter_driven_from_the_remote(tmp_path: Path) -> None:
     finally:
         process.kill()
         process.wait(timeout=10)
+
+
+def test_screens_are_parsed_each_with_its_mirroring() -> None:
+    from studio.commands.autocue import parse_screens
+    from studio.errors import InputError
+
+    assert parse_screens(None, "none") == [(0, None)]
+    assert parse_screens(["1"], "horizontal") == [(1, None)]
+    assert parse_screens(["0", "1:horizontal"], "none") == [(0, "none"), (1, "horizontal")]
+    with pytest.raises(InputError, match="mirroring is one of"):
+        parse_screens(["1:sideways"], "none")

@@ -144,3 +144,25 @@ def test_remote_commands_applied_by_the_window_timer(app: QApplication) -> None:
 def test_missing_screen_lists_the_screens(app: QApplication) -> None:
     with pytest.raises(DeviceError, match=r"no screen 7; the screens are 0: "):
         pick_screen(7)
+
+
+def test_two_windows_scroll_together_each_mirrored_on_its_own(app: QApplication) -> None:
+    clock = FakeClock()
+    prompter = Prompter(SCRIPT, width=320, height=240, look=Look(text_size=32, margin=8))
+    plain = PrompterWindow(prompter, clock=clock, mirror=Mirror.NONE)
+    glass = PrompterWindow(prompter, clock=clock, mirror=Mirror.HORIZONTAL)
+    for win in (plain, glass):
+        win.show_on(pick_screen(0), full_screen=False)
+        win.resize(320, 240)
+        wait_exposed(win)
+    press(glass, Qt.Key.Key_PageDown)  # a clicker on one moves both: one script, one scroll
+    assert prompter.model.position(clock.now) > 0
+    a = plain.grab().toImage()
+    b = glass.grab().toImage()
+    for x, y in ((20, 30), (100, 120), (250, 200)):
+        assert a.pixelColor(x, y) == b.pixelColor(319 - x, y)  # left-right flipped copy
+    press(glass, Qt.Key.Key_M)  # M cycles only this window's mirroring
+    assert glass.mirror is Mirror.VERTICAL and plain.mirror is Mirror.NONE
+    assert prompter.renderer.look.mirror is Mirror.NONE
+    for win in (plain, glass):
+        win.close()

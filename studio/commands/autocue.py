@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 
 from studio.errors import InputError
@@ -48,7 +49,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="set the speed so the script takes this many minutes",
     )
     parser.add_argument(
-        "--screen", type=int, default=0, metavar="N", help="the screen to fill (0 is the first)"
+        "--screen",
+        action="append",
+        metavar="N[:MIRROR]",
+        help="a screen to fill (0 is the first), optionally with its own mirroring, such as "
+        "1:horizontal; repeat for several prompter screens scrolling together",
     )
     parser.add_argument("--size", type=int, default=96, metavar="PX", help="text size (16-400)")
     parser.add_argument("--theme", choices=sorted(THEMES), default="white")
@@ -90,19 +95,37 @@ def handler(args: argparse.Namespace) -> int:
     return _run_window(script, args, look)
 
 
+def parse_screens(values: list[str] | None, default: str) -> list[tuple[int, str | None]]:
+    """``--screen`` values as (screen index, its own mirroring or None)."""
+    screens: list[tuple[int, str | None]] = []
+    for value in values or ["0"]:
+        number, _, mirror = value.partition(":")
+        if not number.isdigit():
+            raise InputError(f"--screen {value!r}: give a screen number, such as 1 or 1:horizontal")
+        if mirror and mirror not in MIRRORS:
+            raise InputError(f"--screen {value!r}: mirroring is one of {', '.join(MIRRORS)}")
+        screens.append((int(number), mirror or None))
+    if len(screens) > 1:  # several windows: each flips its own copy
+        screens = [(number, mirror or default) for number, mirror in screens]
+    return screens
+
+
 def _run_window(script: object, args: argparse.Namespace, look: object) -> int:
     from PyQt6.QtWidgets import QApplication
 
     from autocue.prompter import Prompter
     from autocue.remote import RemoteServer
-    from autocue.render import Look
+    from autocue.render import Look, Mirror
     from autocue.script import Script
     from autocue.window import PrompterWindow, pick_screen
 
     assert isinstance(script, Script) and isinstance(look, Look)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    screen = pick_screen(args.screen)
-    size = screen.geometry()
+    wanted = parse_screens(args.screen, args.mirror)
+    screens = [(pick_screen(number), mirror) for number, mirror in wanted]
+    size = screens[0][0].geometry()
+    if wanted[0][1] is not None:  # windows mirror their own copies of an unmirrored prompter
+        look = dataclasses.replace(look, mirror=Mirror.NONE)
     prompter = Prompter(
         script, width=size.width(), height=size.height(), words_per_minute=args.speed, look=look
     )
@@ -111,11 +134,19 @@ def _run_window(script: object, args: argparse.Namespace, look: object) -> int:
         remote = RemoteServer(args.remote_address, args.remote_port)
         remote.start()
         print(f"remote: open {remote.url} on the tablet, code {remote.code}", flush=True)
-    window = PrompterWindow(prompter, remote=remote)
+    windows = [
+        PrompterWindow(
+            prompter,
+            remote=remote if i == 0 else None,
+            mirror=None if mirror is None else Mirror(mirror),
+        )
+        for i, (_, mirror) in enumerate(screens)
+    ]
     if args.fit is not None:
-        prompter.model.fit_to_time(window.now(), args.fit * 60)
+        prompter.model.fit_to_time(windows[0].now(), args.fit * 60)
     try:
-        window.show_on(screen, full_screen=not args.windowed)
+        for window, (screen, _) in zip(windows, screens, strict=True):
+            window.show_on(screen, full_screen=not args.windowed)
         app.exec()
     finally:
         if remote is not None:
