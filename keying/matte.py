@@ -66,11 +66,6 @@ def denoise(difference: Matte, *, radius: int, out: Matte | None = None) -> Matt
     return cv2.blur(difference, (size, size), dst=out)
 
 
-def screen_ratio(difference: Matte, strength: Matte, *, out: Matte | None = None) -> Matte:
-    """How much like the local screen each pixel is: difference / strength, as 0..255."""
-    return cv2.divide(difference, strength, dst=out, scale=255.0)
-
-
 def shrink_grow(alpha: Matte, *, pixels: int, out: Matte | None = None) -> Matte:
     """Erode (positive ``pixels``) or dilate (negative) the matte, a min/max filter."""
     if pixels == 0:

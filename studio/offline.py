@@ -21,21 +21,18 @@ import numpy as np
 
 from keying import Keyer, NoScreenFoundError
 from keying.frames import BGRImage
-from studio.backdrop import Backdrop, fit_background, open_video
+from studio.backdrop import Backdrop, open_video
 from studio.errors import InputError
 from studio.files import atomic_output, check_output_path
 from studio.imageio import read_colour, read_image
 
-__all__ = [  # Backdrop, fit_background and open_video stay importable from here
-    "Backdrop",
+__all__ = [
     "StillResult",
     "TakeReport",
     "add_keying_options",
     "calibrated_keyer",
-    "fit_background",
     "key_still",
     "key_take",
-    "open_video",
     "parse_screen",
 ]
 

@@ -105,7 +105,7 @@ class Programme:
         overlays: list[Overlay] | None = None,
         clock: Clock | None = None,
     ) -> None:
-        if fps not in (25, 30, 50, 60) and not 1 <= fps <= 60:
+        if not 1 <= fps <= 60:
             raise ValueError(f"the show's frame rate must be 1 to 60, got {fps}")
         self.source, self.fps, self.keyer = source, fps, keyer
         self.background, self.size = background, size

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from keying import KeyerSettings
-from studio.offline import Backdrop
+from studio.backdrop import Backdrop
 from studio.overlays import ClockOverlay, LiveBadge, Logo, LowerThird, Overlay, Ticker, ticker_items
 from studio.show import Placement, Scene
 

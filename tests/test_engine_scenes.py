@@ -9,8 +9,8 @@ import cv2
 import numpy as np
 
 from keying import Keyer
+from studio.backdrop import Backdrop
 from studio.media import VideoFrame
-from studio.offline import Backdrop
 from studio.overlays import Logo, LowerThird, Ticker
 from studio.pipeline import Programme, placed
 from studio.scenes import Look, look_for

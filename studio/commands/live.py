@@ -25,7 +25,7 @@ from studio.files import check_output_path
 from studio.media import AudioBlock, VideoSource
 from studio.pipeline import Programme
 from studio.scenes import look_for
-from studio.show import Show, read_show
+from studio.show import Scene, Show, read_show
 from studio.sources import CameraSource, DemoPresenterSource
 from studio.sources.audio import ToneSource
 from studio.sources.microphone import MicrophoneSource
@@ -86,8 +86,6 @@ def open_sound(choice: str | None, deliver: Callable[[AudioBlock], None], clock:
 
 
 def default_show() -> Show:
-    from studio.show import Scene
-
     return Show(
         "Kaizen Studio",
         25,

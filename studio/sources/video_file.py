@@ -6,9 +6,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from studio.backdrop import open_video
 from studio.clock import Clock
 from studio.media import Image
-from studio.offline import open_video
 from studio.sources.base import ThreadedSource
 
 
