@@ -136,6 +136,18 @@ class Programme:
             self._start_link(link)
         return link
 
+    def remove_output(self, link: OutputLink) -> None:
+        """Stop feeding ``link``'s output: it gets what it already holds, then stops (a
+        recording ends while the show goes on). Waits for that output only."""
+        if link not in self.links:
+            raise ValueError("that output is not on this programme")
+        self.links = [other for other in self.links if other is not link]
+        if link.thread is not None:
+            link.frames.put(None)
+            link.thread.join(timeout=30.0)
+            link.thread = None
+            link.output.stop()
+
     def show_look(self, look: Look, *, transition: str = "cut", seconds: float = 0.5) -> None:
         """Switch to ``look`` (a scene) at the next frame, with a ``cut`` or a ``fade``."""
         if transition not in ("cut", "fade"):
@@ -160,7 +172,7 @@ class Programme:
     def send_audio(self, block: AudioBlock) -> None:
         """Hand a block of the show's sound to every output that takes sound (it must not
         block: recorders and streamers queue it)."""
-        for link in self.links:
+        for link in list(self.links):
             take = getattr(link.output, "send_audio", None)
             if take is not None and not link.failed:
                 take(block)
@@ -216,7 +228,7 @@ class Programme:
             shown = picture
             programme = VideoFrame(picture, tick, self._frames)
             self._frames += 1
-            for link in self.links:
+            for link in list(self.links):
                 link.offer(programme)
             if self.on_frame is not None:
                 self.on_frame(programme)

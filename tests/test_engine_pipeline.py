@@ -113,3 +113,22 @@ def test_the_programme_is_the_presenter_keyed_over_the_background() -> None:
     assert np.abs(corner - (200, 90, 30)).max() < 6
     assert "green screen" in programme.stats().message
     assert not np.array_equal(collector.frames[-1].image[160:], blue[160:])  # the ticker
+
+
+def test_an_output_removed_mid_show_gets_its_frames_and_stops_while_the_show_goes_on() -> None:
+    programme = Programme(Numbered(50), fps=50)
+    stays, leaves = Collector(), Collector()
+    programme.add_output(stays)
+    programme.start()
+    time.sleep(0.3)
+    link = programme.add_output(leaves)
+    time.sleep(0.3)
+    programme.remove_output(link)
+    assert leaves.started == 1 and leaves.stopped == 1
+    held = len(leaves.frames)
+    time.sleep(0.3)
+    programme.stop()
+    assert held > 5 and len(leaves.frames) == held
+    assert len(stays.frames) > held + 5
+    indices = [frame.index for frame in leaves.frames]
+    assert indices == list(range(indices[0], indices[0] + held))
