@@ -250,3 +250,21 @@ class ShowFile:
 def read_show(path: str | Path) -> Show:
     """The show in ``path``, checked (see the module's docstring)."""
     return ShowFile(path).read()
+
+
+def starter_show() -> Show:
+    """The show the studio opens with until a teacher writes one: a newsroom, the weather
+    with the presenter to one side, a beach, outer space and a roller coaster."""
+    return Show(
+        "Kaizen Studio",
+        25,
+        (1280, 720),
+        (
+            Scene("Newsroom", "newsroom", live_badge=True, clock=True),
+            Scene("Weather", "weather map", presenter=Placement(x=0.72, scale=0.9)),
+            Scene("Beach", "beach"),
+            Scene("Outer space", "outer space"),
+            Scene("Roller coaster", "roller coaster"),
+            Scene("Playground", "playground"),
+        ),
+    )

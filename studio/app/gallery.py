@@ -1,0 +1,107 @@
+"""The background gallery: the built-in backgrounds and the school's own pictures and
+videos as thumbnails; click one to put it behind the presenter, drop files in to add them."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PyQt6.QtCore import QSize, Qt, pyqtSignal
+from PyQt6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
+from PyQt6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+
+from studio.app.video_view import to_qimage
+from studio.backdrop import VIDEO_SUFFIXES, Backdrop
+from studio.backgrounds import BUILT_IN
+from studio.errors import StudioError
+
+PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp"}
+THUMBNAIL = (192, 108)
+MOST_FILES = 60
+log = logging.getLogger(__name__)
+
+
+def usable(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in PICTURE_SUFFIXES | VIDEO_SUFFIXES
+
+
+class Gallery(QListWidget):
+    """Thumbnails; emits ``chosen`` with the background's spec (a built-in name or a path).
+    ``problem`` reports a file that could not be added."""
+
+    chosen = pyqtSignal(str)
+    problem = pyqtSignal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListWidget.ViewMode.IconMode)
+        self.setIconSize(QSize(*THUMBNAIL))
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setMovement(QListWidget.Movement.Static)
+        self.setWordWrap(True)
+        self.setAcceptDrops(True)
+        self.setToolTip("Click a background to put it behind the presenter; drop pictures here")
+        self.setAccessibleName("Backgrounds")
+        for name in BUILT_IN:
+            self._add(name, name.replace("_", " ").title())
+        self.itemActivated.connect(self._activated)
+        self.itemClicked.connect(self._activated)
+
+    def specs(self) -> list[str]:
+        items = (self.item(i) for i in range(self.count()))
+        return [str(item.data(Qt.ItemDataRole.UserRole)) for item in items if item is not None]
+
+    def add_folder(self, folder: str) -> None:
+        """Add the pictures and videos in ``folder`` (the first 60, by name)."""
+        if not folder:
+            return
+        path = Path(folder)
+        if not path.is_dir():
+            self.problem.emit(f"The backgrounds folder {folder} does not exist")
+            return
+        for file in sorted(p for p in path.iterdir() if usable(p))[:MOST_FILES]:
+            self.add_file(file)
+
+    def add_file(self, file: Path) -> bool:
+        if not usable(file):
+            self.problem.emit(
+                f"{file.name}: not a picture or video the studio can use (use PNG, JPEG or MP4)"
+            )
+            return False
+        if str(file) in self.specs():
+            return True
+        return self._add(str(file), file.stem)
+
+    def _add(self, spec: str, title: str) -> bool:
+        try:
+            thumbnail = Backdrop(spec, THUMBNAIL, fit=True).at(0.0)
+        except StudioError as error:
+            log.warning("gallery: %s", error)
+            self.problem.emit(str(error))
+            return False
+        item = QListWidgetItem(QIcon(QPixmap.fromImage(to_qimage(thumbnail))), title)
+        item.setData(Qt.ItemDataRole.UserRole, spec)
+        item.setToolTip(spec)
+        self.addItem(item)
+        return True
+
+    def _activated(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.chosen.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:  # noqa: N802
+        if event is not None and event.mimeData() is not None and event.mimeData().hasUrls():  # type: ignore[union-attr]
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragEnterEvent | None) -> None:  # type: ignore[override]  # noqa: N802
+        if event is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent | None) -> None:  # noqa: N802
+        data = event.mimeData() if event is not None else None
+        if event is None or data is None:
+            return
+        for url in data.urls():
+            if url.isLocalFile():
+                self.add_file(Path(url.toLocalFile()))
+        event.acceptProposedAction()

@@ -1,0 +1,405 @@
+"""The studio's main window: the programme preview, the camera view, the key panel, scenes,
+backgrounds, captions, the autocue, RECORD and GO LIVE, and the status strip.
+
+The window only polls :class:`studio.control.StudioControl` for pictures (25 times a
+second) and status (twice a second); everything slow runs on the control's worker, so the
+window never freezes. Every button goes through :meth:`StudioWindow.guard`: a problem is
+shown in the message bar and written to the log, never a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PyQt6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from keying import Keyer
+from studio.app.autocue_panel import AutocuePanel
+from studio.app.checklist_dialog import ChecklistDialog
+from studio.app.gallery import Gallery
+from studio.app.key_panel import KeyPanel
+from studio.app.on_air import OnAirPanel, StatusStrip
+from studio.app.scenes_panel import CaptionsPanel, ScenesPanel
+from studio.app.video_view import VideoView, to_qimage
+from studio.app_settings import AppSettings
+from studio.control import Job, StudioControl
+from studio.media import Image
+from studio.status_words import status_lines
+
+log = logging.getLogger(__name__)
+FRAME_MS = 40
+STATUS_MS = 500
+
+
+class StudioWindow(QMainWindow):
+    def __init__(
+        self,
+        control: StudioControl,
+        settings: AppSettings,
+        *,
+        save: Callable[[AppSettings], object] | None = None,
+    ) -> None:
+        super().__init__()
+        self.control, self.settings, self._save = control, settings, save
+        self.jobs: list[Job] = []
+        self.messages: list[str] = []
+        self._shown_index = -1
+        self._matte: Image | None = None
+        self._matte_on = threading.Event()
+        self._matte_thread: threading.Thread | None = None
+        self._closing = False
+        self.setWindowTitle(f"Kaizen Studio: {control.show.title}")
+        self._build()
+        self._connect()
+        self.frame_timer = QTimer(self)
+        self.frame_timer.timeout.connect(lambda: self.guard("preview", self._tick_frames))
+        self.frame_timer.start(FRAME_MS)
+        self.status_timer = QTimer(self)
+        self.status_timer.timeout.connect(lambda: self.guard("status", self._tick_status))
+        self.status_timer.start(STATUS_MS)
+        self.jobs.append(control.start())
+
+    # -- building ---------------------------------------------------------------------
+    def _build(self) -> None:
+        control, settings = self.control, self.settings
+        self.message = QLabel("Welcome! The show is getting ready...")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("padding: 6px; background: #eef3fb;")
+        self.programme_view = VideoView("Programme: what goes out")
+        self.programme_view.setToolTip("The programme: what is recorded and sent out")
+        self.camera_view = VideoView("Camera")
+        self.camera_view.setToolTip("The camera as it is, before the key")
+        self.camera_view.setMinimumSize(320, 180)
+        self.key_panel = KeyPanel()
+        self.key_panel.show_settings(control.keyer_settings)
+        self.scenes = ScenesPanel(control.show)
+        self.scenes.set_transition(settings.transition)
+        self.on_air = OnAirPanel(settings.stream_url)
+        self.gallery = Gallery()
+        self.gallery.add_folder(settings.backgrounds)
+        self.backgrounds_folder = QPushButton("Choose the school's backgrounds folder...")
+        self.captions = CaptionsPanel()
+        self.autocue = AutocuePanel(
+            remote_host=settings.remote_host, remote_port=settings.remote_port
+        )
+        self.autocue.speed.setValue(round(settings.words_per_minute))
+        if settings.script:
+            self.autocue.load(settings.script)
+        self.status_strip = StatusStrip()
+
+        backgrounds = QWidget()
+        column = QVBoxLayout(backgrounds)
+        column.addWidget(self.gallery)
+        column.addWidget(self.backgrounds_folder)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(backgrounds, "Backgrounds")
+        self.tabs.addTab(self.captions, "Captions")
+        self.tabs.addTab(self.autocue, "Autocue")
+
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.addWidget(self.programme_view, 3)
+        left_column.addWidget(self.scenes)
+        left_column.addWidget(self.on_air)
+        key_scroll = QScrollArea()
+        key_scroll.setWidget(self.key_panel)
+        key_scroll.setWidgetResizable(True)
+        right = QWidget()
+        right_column = QVBoxLayout(right)
+        right_column.addWidget(self.camera_view, 1)
+        right_column.addWidget(key_scroll, 2)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(left)
+        top.addWidget(right)
+        top.setStretchFactor(0, 3)
+        top.setStretchFactor(1, 2)
+        middle = QSplitter(Qt.Orientation.Vertical)
+        middle.addWidget(top)
+        middle.addWidget(self.tabs)
+        middle.setStretchFactor(0, 3)
+        middle.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.message)
+        layout.addWidget(middle, 1)
+        layout.addWidget(self.status_strip)
+        self.setCentralWidget(central)
+        self._menus()
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        assert bar is not None
+        show = bar.addMenu("&Show")
+        assert show is not None
+        for text, slot in (
+            ("Choose the recordings folder...", self._choose_recordings),
+            ("Before the show: checklist", self.open_checklist),
+            ("Try the camera again", lambda: self.run_job(self.control.retry_camera())),
+        ):
+            action = QAction(text, self)
+            action.triggered.connect(lambda _=False, s=slot, t=text: self.guard(t, s))
+            show.addAction(action)
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        show.addAction(quit_action)
+
+    def _connect(self) -> None:
+        control, key = self.control, self.key_panel
+        key.auto_key.clicked.connect(lambda: self.guard("Auto key", self.auto_key))
+        key.eyedropper.toggled.connect(
+            lambda on: self.camera_view.set_mode("eyedropper" if on else "none")
+        )
+        key.keep_in.toggled.connect(lambda on: self.camera_view.set_mode("box" if on else "none"))
+        key.plate.clicked.connect(lambda: self.guard("Empty screen", self.capture_plate))
+        key.matte_view.toggled.connect(lambda on: self.guard("Matte view", self.set_matte_view, on))
+        key.clear_box.clicked.connect(lambda: self.guard("Clear box", self.clear_box))
+        key.reset.clicked.connect(lambda: self.guard("Reset", self._reset_key))
+        key.setting_changed.connect(
+            lambda name, value: self.guard("Slider", self._set_setting, name, value)
+        )
+        self.camera_view.point_picked.connect(
+            lambda x, y: self.guard("Eyedropper", self._picked, x, y)
+        )
+        self.camera_view.box_drawn.connect(
+            lambda *box: self.guard("Keep-in box", self._boxed, *box)
+        )
+        self.scenes.scene_chosen.connect(lambda i: self.guard("Scene", self.show_scene, i))
+        self.scenes.fade.toggled.connect(
+            lambda _: self._remember(transition=self.scenes.transition)
+        )
+        self.gallery.chosen.connect(
+            lambda spec: self.guard("Background", self.set_background, spec)
+        )
+        self.gallery.problem.connect(self.say)
+        self.backgrounds_folder.clicked.connect(lambda: self.guard("Folder", self._choose_folder))
+        self.captions.lower_third_changed.connect(
+            lambda name, role: self.guard("Caption", control.set_lower_third, name, role)
+        )
+        self.captions.ticker_changed.connect(
+            lambda text: self.guard("Ticker", control.set_ticker, text)
+        )
+        self.autocue.problem.connect(self.say)
+        self.autocue.script_opened.connect(lambda path: self._remember(script=path))
+        self.autocue.speed.valueChanged.connect(
+            lambda value: self._remember(words_per_minute=float(value))
+        )
+        self.on_air.record.clicked.connect(lambda: self.guard("Record", self.toggle_recording))
+        self.on_air.live.clicked.connect(lambda: self.guard("Go live", self.toggle_live))
+        for keys, slot in (
+            ("Ctrl+R", self.toggle_recording),
+            ("Ctrl+L", self.toggle_live),
+            ("Ctrl+K", self.auto_key),
+            ("Ctrl+M", lambda: self.key_panel.matte_view.toggle()),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda s=slot, k=keys: self.guard(k, s))
+
+    # -- safety -------------------------------------------------------------------------
+    def guard(self, what: str, action: Callable[..., Any], *args: Any) -> None:
+        """Run a button's ``action``; any problem is shown and logged, never raised (a
+        pupil's click must not crash the show)."""
+        try:
+            action(*args)
+        except Exception as error:  # the GUI's boundary: show it, log it, keep the show on
+            log.exception("%s failed", what)
+            self.say(f"{what}: {error}")
+
+    def say(self, text: str) -> None:
+        """Show ``text`` in the message bar (and keep it for the log and tests)."""
+        self.messages.append(text)
+        log.info("message: %s", text)
+        self.message.setText(text)
+
+    def run_job(self, job: Job) -> None:
+        self.jobs.append(job)
+
+    # -- actions ----------------------------------------------------------------------------
+    def auto_key(self) -> None:
+        self.say("Looking for the green screen...")
+        self.run_job(self.control.auto_key())
+
+    def capture_plate(self) -> None:
+        self.say("Capturing the empty screen: make sure nobody is in the picture...")
+        self.run_job(self.control.capture_plate())
+
+    def _picked(self, x: float, y: float) -> None:
+        self.key_panel.eyedropper.setChecked(False)
+        self.run_job(self.control.eyedropper(x, y))
+
+    def _boxed(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.key_panel.keep_in.setChecked(False)
+        self.control.set_garbage((x0, y0, x1, y1))
+        self.say("Keep-in box set: outside it is always background")
+
+    def clear_box(self) -> None:
+        self.camera_view.box = None
+        self.control.set_garbage(None)
+        self.camera_view.update()
+
+    def _set_setting(self, name: str, value: float) -> None:
+        self.control.set_keyer_setting(name, value)
+        self._remember(keyer=dict(self.control.keyer.settings.as_dict()))
+
+    def _reset_key(self) -> None:
+        self.control.reset_keyer()
+        self._remember(keyer={})
+
+    def set_matte_view(self, on: bool) -> None:
+        if not on:
+            self._matte_on.clear()
+            self._matte = None
+            return
+        self._matte_on.set()
+        if self._matte_thread is None or not self._matte_thread.is_alive():
+            self._matte_thread = threading.Thread(
+                target=self._matte_loop, name="matte view", daemon=True
+            )
+            self._matte_thread.start()
+
+    def _matte_loop(self) -> None:
+        with Keyer(threads=1) as keyer:
+            while self._matte_on.is_set() and not self._closing:
+                try:
+                    self._matte = self.control.matte_picture(keyer)
+                except (ValueError, RuntimeError) as error:
+                    log.warning("matte view: %s", error)
+                time.sleep(0.1)
+
+    def show_scene(self, index: int) -> None:
+        self.control.show_scene(index, transition=self.scenes.transition)
+        self.scenes.mark(index)
+        QTimer.singleShot(200, self._fill_captions)
+
+    def _fill_captions(self) -> None:
+        self.captions.fill(*self.control.captions())
+
+    def set_background(self, spec: str) -> None:
+        self.run_job(self.control.set_background(spec, transition=self.scenes.transition))
+
+    def toggle_recording(self) -> None:
+        if self.control.recording:
+            self.run_job(self.control.stop_recording())
+        else:
+            path = self.control.start_recording()
+            self.say(f"Recording to {path}")
+
+    def toggle_live(self) -> None:
+        if self.control.live:
+            self.run_job(self.control.stop_live())
+        else:
+            url = self.on_air.stream_url.text().strip()
+            self.control.go_live(url)
+            self._remember(stream_url=url)
+            self.say("Going live to the classroom screens...")
+
+    def open_checklist(self) -> ChecklistDialog:
+        dialog = ChecklistDialog(self.control, self)
+        dialog.accepted.connect(lambda: self._remember(checklist_done=True))
+        dialog.show()
+        return dialog
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "The school's backgrounds")
+        if folder:
+            self.gallery.add_folder(folder)
+            self._remember(backgrounds=folder)
+
+    def _choose_recordings(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Where recordings go")
+        if folder:
+            self.control.recordings = Path(folder)
+            self._remember(recordings=folder)
+
+    def _remember(self, **changes: Any) -> None:
+        for name, value in changes.items():
+            setattr(self.settings, name, value)
+        if self._save is not None:
+            try:
+                self._save(self.settings)
+            except OSError as error:
+                log.warning("settings not saved: %s", error)
+
+    # -- keys -------------------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802
+        """Number keys 1-9 pick scenes (text boxes keep their own digits)."""
+        if event is not None and Qt.Key.Key_1.value <= event.key() <= Qt.Key.Key_9.value:
+            index = event.key() - Qt.Key.Key_1.value
+            if index < len(self.control.show.scenes):
+                self.guard("Scene", self.show_scene, index)
+                return
+        super().keyPressEvent(event)
+
+    # -- polling ------------------------------------------------------------------------------
+    def _tick_frames(self) -> None:
+        frame = self.control.programme_picture()
+        inset = self.autocue.confidence_picture()
+        self.programme_view.inset = None if inset is None else to_qimage(inset)
+        if frame is not None and frame.index != self._shown_index:
+            self._shown_index = frame.index
+            self.programme_view.set_picture(frame.image)
+        elif inset is not None:
+            self.programme_view.update()
+        if self._matte_on.is_set():
+            if self._matte is not None:
+                self.camera_view.set_picture(self._matte)
+        else:
+            camera = self.control.camera_picture()
+            if camera is not None:
+                self.camera_view.set_picture(camera.image)
+
+    def _tick_status(self) -> None:
+        for job in list(self.jobs):
+            outcome = job.outcome()
+            if outcome is None:
+                continue
+            self.jobs.remove(job)
+            ok, words = outcome
+            self.say(words)
+            if ok and job.what == "Starting the show":
+                self._fill_captions()
+                if not self.settings.checklist_done:
+                    self.open_checklist()
+        status = self.control.status()
+        self.status_strip.show_lines(status_lines(status), status.sound_db)
+        self.on_air.show_recording(
+            self.control.recording, status.recording_seconds, status.recording_file
+        )
+        if not self.control.recording and status.recording is not None:
+            self.on_air.record_state.setText(status_lines(status)[2].words)
+        self.on_air.show_live(self.control.live, status.streaming_seconds)
+        if not self.control.live and status.streaming is not None:
+            self.on_air.live_state.setText(status_lines(status)[3].words)
+
+    # -- closing ------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
+        self._closing = True
+        self._matte_on.clear()
+        self.frame_timer.stop()
+        self.status_timer.stop()
+        self.autocue.shut()
+        self._remember()
+        self.control.close()
+        super().closeEvent(event)
+
+
+def status_text(window: StudioWindow) -> str:
+    """The message bar and the status strip as plain text."""
+    return window.message.text() + "\n" + window.status_strip.text()

@@ -1,0 +1,541 @@
+"""The studio's controls, without Qt: what the window's buttons do to the running show.
+
+:class:`StudioControl` owns the camera (or the demo presenter), the keyer, the programme,
+the sound, the recording and the stream. The window calls its methods from the GUI thread
+and polls :meth:`StudioControl.programme_picture`, :meth:`StudioControl.camera_picture`
+and :meth:`StudioControl.status`; anything that may take a while (opening a camera,
+finishing a recording, calibrating) runs on the control's own worker, so the window never
+waits for it. Errors come back as :class:`Job` results for the window to show.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from broadcast import OutputStats, Recorder, RtmpStreamer
+from keying import Calibration, Keyer, KeyerSettings, Mattes, calibrate, rectangle
+from keying.frames import BGRImage
+from studio.backdrop import Backdrop
+from studio.clock import Clock
+from studio.errors import DeviceError, InputError, StudioError
+from studio.files import check_output_path
+from studio.media import AudioBlock, Image, VideoFrame, VideoSource
+from studio.overlays import LowerThird, Overlay, Ticker
+from studio.pipeline import OutputLink, Programme
+from studio.scenes import Look, look_for
+from studio.show import Show
+from studio.sources import CameraSource, DemoPresenterSource, SourceStats, list_cameras
+from studio.sources.audio import ToneSource
+from studio.sources.microphone import MicrophoneSource
+from studio.sources.mixer import SILENCE_DB, level_db
+
+EYEDROPPER_BOX = 0.02
+"""the eyedropper samples a square this share of the frame's width around the click"""
+
+
+class SharedKeyer(Keyer):
+    """A keyer the window changes while the compositor uses it: hold :attr:`lock` to
+    change it; :meth:`process` holds it for each frame."""
+
+    def __init__(self, settings: KeyerSettings | None = None) -> None:
+        self.lock = threading.RLock()
+        super().__init__(settings)
+
+    def process(self, frame: BGRImage, background: BGRImage | None = None) -> Any:
+        with self.lock:
+            return super().process(frame, background)
+
+
+class LatestPicture:
+    """An output that keeps only the newest programme frame (the preview reads it)."""
+
+    def __init__(self) -> None:
+        self.frame: VideoFrame | None = None
+
+    def start(self) -> None:
+        return None
+
+    def send(self, frame: VideoFrame) -> None:
+        self.frame = frame
+
+    def stop(self) -> None:
+        return None
+
+
+@dataclass
+class Job:
+    """Work started by a button: its description, and when done, its outcome in words."""
+
+    what: str
+    future: Future[str]
+
+    def outcome(self) -> tuple[bool, str] | None:
+        """None while running; (True, message) or (False, the problem) when done."""
+        if not self.future.done():
+            return None
+        error = self.future.exception()
+        if error is None:
+            return True, self.future.result()
+        return False, f"{self.what}: {error}"
+
+
+@dataclass(frozen=True)
+class Status:
+    """Everything the status strip shows, as numbers; :mod:`studio.status_words` words it."""
+
+    starting: str
+    """what is being got ready ('' once the show runs)"""
+    source: SourceStats | None
+    frames: int
+    fps: float
+    late: int
+    programme_message: str
+    key_message: str
+    recording: OutputStats | None
+    recording_file: str
+    recording_seconds: float
+    streaming: OutputStats | None
+    streaming_seconds: float
+    sound_db: float
+    sound_message: str
+    disk_free_bytes: int | None
+
+
+class StudioControl:
+    """The running show the window drives.
+
+    ``camera``: 'auto' (the first camera, else the demo presenter), 'demo', or a camera
+    index or name. ``recordings``: the folder recordings go to.
+    """
+
+    def __init__(
+        self,
+        show: Show,
+        *,
+        camera: str = "auto",
+        recordings: Path,
+        stream_url: str = "",
+        microphone: str | None = None,
+        keyer_settings: KeyerSettings | None = None,
+    ) -> None:
+        self.show = show
+        self.camera_choice, self.recordings, self.stream_url = camera, recordings, stream_url
+        self.microphone = microphone
+        self.clock = Clock()
+        self.keyer_settings = keyer_settings or KeyerSettings()
+        """the key's settings at the start (remembered from the last run)"""
+        self.keyer = SharedKeyer(self.keyer_settings)
+        self.size = show.size
+        self.source: VideoSource | None = None
+        self.programme: Programme | None = None
+        self.preview = LatestPicture()
+        self.scene_index = 0
+        self.sound: ToneSource | MicrophoneSource | None = None
+        self.sound_db = SILENCE_DB
+        self.sound_message = ""
+        self.starting = "getting the camera ready"
+        self.key_message = ""
+        self.plate: Image | None = None
+        self._recorder: tuple[Recorder, OutputLink, float] | None = None
+        self._last_recording: Recorder | None = None
+        self._streamer: tuple[RtmpStreamer, OutputLink, float] | None = None
+        self._last_stream: RtmpStreamer | None = None
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="studio control")
+        self._fps_window: tuple[float, int] = (time.monotonic(), 0)
+        self._fps = 0.0
+
+    # -- starting and stopping -------------------------------------------------------
+    def start(self) -> Job:
+        """Open the camera (or draw the demo presenter) and start the show, on the worker."""
+        return self._job("Starting the show", self._start)
+
+    def _start(self) -> str:
+        source = self._open_source()
+        programme = Programme(
+            source, fps=self.show.fps, keyer=self.keyer, size=self.size, clock=self.clock
+        )
+        first = look_for(self.show.scenes[0], self.size, now=self.clock.now())
+        if first.keyer == KeyerSettings():  # the scene sets nothing: keep what was remembered
+            first.keyer = self.keyer_settings
+        programme.show_look(first)
+        programme.add_output(self.preview, mode="latest")
+        programme.start()
+        self.source, self.programme = source, programme
+        self._start_sound()
+        self.starting = ""
+        return f"The show is on: {self.show.title}"
+
+    def _open_source(self) -> VideoSource:
+        choice = self.camera_choice
+        if choice == "auto":
+            if list_cameras():
+                try:
+                    return CameraSource(0, clock=self.clock)
+                except DeviceError as error:
+                    self.key_message = f"{error}; showing the demo presenter"
+            choice = "demo"
+        if choice != "demo":
+            which: int | str = int(choice) if choice.isdigit() else choice
+            return CameraSource(which, clock=self.clock)
+        presenter = DemoPresenterSource(size=self.size, fps=self.show.fps, clock=self.clock)
+        presenter.start()
+        while not presenter.ready:
+            self.starting = (
+                f"drawing the demo presenter ({presenter.drawn} of {presenter.loop_frames})"
+            )
+            if presenter.stats().state == "failed":
+                presenter.close()
+                raise DeviceError(presenter.stats().message)
+            time.sleep(0.2)
+        return presenter
+
+    def _start_sound(self) -> None:
+        def deliver(block: AudioBlock) -> None:
+            self.sound_db = level_db(block)
+            if self.programme is not None:
+                self.programme.send_audio(block)
+
+        if self.microphone is not None:
+            device = None if self.microphone == "default" else self.microphone
+            mic = MicrophoneSource(deliver, clock=self.clock, device=device)
+            try:
+                mic.start()
+            except DeviceError as error:
+                self.sound_message = f"{error}; playing the test sound instead"
+            else:
+                self.sound, self.sound_message = mic, "sound from the microphone"
+                return
+        self.sound = ToneSource(deliver, clock=self.clock)
+        self.sound.start()
+        self.sound_message = self.sound_message or "playing the test sound (no microphone chosen)"
+
+    def close(self) -> None:
+        """Stop everything, finishing a recording properly (waits for it)."""
+        self._worker.shutdown(wait=True)
+        if self.sound is not None:
+            self.sound.stop()
+        if self.programme is not None:
+            self.programme.close()
+        elif self.source is not None:
+            self.source.close()
+        self.keyer.close()
+
+    @property
+    def running(self) -> bool:
+        return self.programme is not None
+
+    def _job(self, what: str, work: Callable[[], str]) -> Job:
+        return Job(what, self._worker.submit(work))
+
+    def _need_programme(self) -> Programme:
+        if self.programme is None:
+            raise InputError("the show has not started yet; wait a moment")
+        return self.programme
+
+    # -- pictures for the window ---------------------------------------------------------
+    def programme_picture(self) -> VideoFrame | None:
+        return self.preview.frame
+
+    def camera_picture(self) -> VideoFrame | None:
+        return self.source.read() if self.source is not None else None
+
+    def matte_picture(self, keyer: Keyer) -> Image | None:
+        """The camera's alpha as a grey picture (white: presenter), keyed by ``keyer`` (a
+        keyer of the caller's, kept in step with the show's; the compositor's is busy)."""
+        frame = self.camera_picture()
+        if frame is None or not self.keyer.calibrated:
+            return None
+        with self.keyer.lock:
+            calibration, settings, mattes = (
+                self.keyer.calibration,
+                self.keyer.settings,
+                self.keyer.mattes,
+            )
+        image = frame.image
+        if image.shape[1::-1] != self.size:
+            from keying import cover_fit
+
+            image = cover_fit(image, self.size)
+        if calibration is not None and keyer.calibration is not calibration:
+            keyer.calibration = calibration
+        if keyer.settings is not settings:
+            keyer.settings = settings
+        if keyer.mattes is not mattes:
+            keyer.mattes = mattes
+        matte: Image = keyer.matte(image)
+        return matte
+
+    # -- the key ---------------------------------------------------------------------------
+    def _camera_image(self) -> Image:
+        frame = self.camera_picture()
+        if frame is None:
+            raise DeviceError("no picture from the camera yet")
+        image = frame.image
+        if image.shape[1::-1] != self.size:
+            from keying import cover_fit
+
+            image = cover_fit(image, self.size)
+        return image
+
+    def _use(self, calibration: Calibration) -> str:
+        with self.keyer.lock:
+            self.keyer.calibration = calibration
+        self.key_message = calibration.describe()
+        return "Keyed: " + self.key_message
+
+    def auto_key(self) -> Job:
+        """Find and measure the screen on the current camera picture."""
+        return self._job(
+            "Auto key", lambda: self._use(calibrate(self._camera_image(), plate=self.plate))
+        )
+
+    def eyedropper(self, x: float, y: float) -> Job:
+        """Key on the colour around the point (``x``, ``y``; 0..1 across and down)."""
+        if not (0 <= x <= 1 and 0 <= y <= 1):
+            raise InputError(f"the eyedropper point must be on the picture, got ({x}, {y})")
+
+        def work() -> str:
+            image = self._camera_image()
+            h, w = image.shape[:2]
+            side = max(3, round(EYEDROPPER_BOX * w))
+            left = min(max(0, round(x * w) - side // 2), w - side)
+            top = min(max(0, round(y * h) - side // 2), h - side)
+            return self._use(calibrate(image, sample=(left, top, side, side), plate=self.plate))
+
+        return self._job("Eyedropper", work)
+
+    def capture_plate(self) -> Job:
+        """Take the current camera picture as the empty screen (step out of the shot first)."""
+
+        def work() -> str:
+            plate = self._camera_image().copy()
+            calibration = calibrate(plate, plate=plate)
+            self.plate = plate
+            self._use(calibration)
+            return "Empty screen captured: " + self.key_message
+
+        return self._job("Capture empty screen", work)
+
+    def set_keyer_setting(self, name: str, value: float) -> None:
+        with self.keyer.lock:
+            self.keyer.settings = self.keyer.settings.replace(**{name: value})
+
+    def reset_keyer(self) -> None:
+        with self.keyer.lock:
+            self.keyer.settings = KeyerSettings()
+
+    def set_garbage(self, box: tuple[float, float, float, float] | None) -> None:
+        """Keep the presenter within ``box`` (x0, y0, x1, y1 in 0..1): outside is always
+        background. None removes it."""
+        mattes = Mattes() if box is None else Mattes(garbage=(rectangle(*box),))
+        with self.keyer.lock:
+            self.keyer.mattes = mattes
+
+    # -- scenes, backgrounds and captions ---------------------------------------------------
+    def show_scene(self, index: int, *, transition: str = "cut") -> None:
+        if not 0 <= index < len(self.show.scenes):
+            raise InputError(f"the show has scenes 1 to {len(self.show.scenes)}, not {index + 1}")
+        programme = self._need_programme()
+        programme.show_look(
+            look_for(self.show.scenes[index], self.size, now=self.clock.now()),
+            transition=transition,
+        )
+        self.scene_index = index
+
+    def set_background(self, spec: str, *, transition: str = "cut") -> Job:
+        """Put ``spec`` (a built-in name, a picture or video file, '#RRGGBB') behind the
+        presenter, keeping the scene's captions."""
+
+        def work() -> str:
+            programme = self._need_programme()
+            backdrop = Backdrop(spec, self.size, fit=True)
+            now = programme.look
+            look = Look(
+                backdrop,
+                list(programme.overlays),
+                now.placement if now else Look(backdrop).placement,
+                self.keyer.settings,
+                Path(spec).name,
+            )
+            programme.show_look(look, transition=transition)
+            return f"Background: {Path(spec).name}"
+
+        return self._job("Background", work)
+
+    def _replace_overlay(self, kind: type, overlay: Overlay | None) -> None:
+        programme = self._need_programme()
+        kept: list[Overlay] = [o for o in programme.overlays if not isinstance(o, kind)]
+        if overlay is not None:
+            kept.append(overlay)
+        programme.overlays = kept
+
+    def set_lower_third(self, name: str, role: str) -> None:
+        """Show a caption with ``name`` and ``role`` (an empty name takes it away)."""
+        name, role = name.strip(), role.strip()
+        caption = LowerThird(name, role, shown_at=self.clock.now()) if name else None
+        self._replace_overlay(LowerThird, caption)
+
+    def set_ticker(self, text: str) -> None:
+        """Scroll each non-empty line of ``text`` along the bottom (none: no ticker)."""
+        items = [line.strip() for line in text.splitlines() if line.strip()]
+        self._replace_overlay(Ticker, Ticker(items) if items else None)
+
+    def captions(self) -> tuple[tuple[str, str], list[str]]:
+        """The lower third's (name, role) and the ticker's headlines now on the programme."""
+        caption, headlines = ("", ""), []
+        for overlay in self.programme.overlays if self.programme else []:
+            if isinstance(overlay, LowerThird):
+                caption = (overlay.name, overlay.role)
+            elif isinstance(overlay, Ticker):
+                headlines = list(overlay.items)
+        return caption, headlines
+
+    # -- recording and streaming --------------------------------------------------------------
+    def recording_name(self) -> Path:
+        stamp = datetime.now().strftime("%Y-%m-%d %H.%M.%S")
+        safe = "".join(c for c in self.show.title if c.isalnum() or c in " -_").strip()
+        return self.recordings / f"{safe or 'Show'} {stamp}.mp4"
+
+    def start_recording(self) -> Path:
+        programme = self._need_programme()
+        if self._recorder is not None:
+            return self._recorder[0].path
+        self.recordings.mkdir(parents=True, exist_ok=True)
+        path = check_output_path(self.recording_name())
+        width, height = self.size
+        recorder = Recorder(path, width=width, height=height, fps=self.show.fps)
+        link = programme.add_output(recorder)
+        self._recorder = (recorder, link, self.clock.now())
+        self._last_recording = recorder
+        return path
+
+    def stop_recording(self) -> Job:
+        """Finish the recording on the worker (the show goes on); the job says where it is."""
+        held, self._recorder = self._recorder, None
+
+        def work() -> str:
+            if held is None:
+                return "Not recording"
+            recorder, link, _ = held
+            self._need_programme().remove_output(link)
+            stats = recorder.stats()
+            if stats.state == "failed":
+                raise StudioError(stats.message)
+            return f"Saved {recorder.path.name} ({stats.frames_sent} pictures)"
+
+        return self._job("Stop recording", work)
+
+    def go_live(self, url: str | None = None) -> None:
+        programme = self._need_programme()
+        if self._streamer is not None:
+            return
+        url = url or self.stream_url
+        if not url.startswith(("rtmp://", "rtmps://")):
+            raise InputError(
+                f"the stream address {url!r} must start with rtmp://; ask your teacher for "
+                "the school's address (studio serve prints it)"
+            )
+        width, height = self.size
+        streamer = RtmpStreamer(url, width=width, height=height, fps=self.show.fps)
+        link = programme.add_output(streamer)
+        self._streamer = (streamer, link, self.clock.now())
+        self._last_stream = streamer
+
+    def stop_live(self) -> Job:
+        held, self._streamer = self._streamer, None
+
+        def work() -> str:
+            if held is None:
+                return "Not live"
+            streamer, link, _ = held
+            self._need_programme().remove_output(link)
+            return f"Off air ({streamer.stats().frames_sent} pictures sent)"
+
+        return self._job("Stop the stream", work)
+
+    @property
+    def recording(self) -> bool:
+        return self._recorder is not None
+
+    @property
+    def live(self) -> bool:
+        return self._streamer is not None
+
+    # -- status ------------------------------------------------------------------------------
+    def status(self) -> Status:
+        programme = self.programme
+        stats = programme.stats() if programme else None
+        now = time.monotonic()
+        began, frames = self._fps_window
+        if stats is not None and now - began >= 1.0:
+            self._fps = (stats.frames - frames) / (now - began)
+            self._fps_window = (now, stats.frames)
+        source_stats = getattr(self.source, "stats", None)
+        recorder = self._recorder[0] if self._recorder else self._last_recording
+        streamer = self._streamer[0] if self._streamer else self._last_stream
+        try:
+            self.recordings.mkdir(parents=True, exist_ok=True)
+            disk: int | None = shutil.disk_usage(self.recordings).free
+        except OSError:
+            disk = None
+        clock_now = self.clock.now()
+        return Status(
+            starting=self.starting,
+            source=source_stats() if callable(source_stats) else None,
+            frames=stats.frames if stats else 0,
+            fps=self._fps,
+            late=stats.late if stats else 0,
+            programme_message=stats.message if stats else "",
+            key_message=self.key_message,
+            recording=recorder.stats() if recorder else None,
+            recording_file=recorder.path.name if recorder else "",
+            recording_seconds=clock_now - self._recorder[2] if self._recorder else 0.0,
+            streaming=streamer.stats() if streamer else None,
+            streaming_seconds=clock_now - self._streamer[2] if self._streamer else 0.0,
+            sound_db=self.sound_db,
+            sound_message=self.sound_message,
+            disk_free_bytes=disk,
+        )
+
+    def replace_source(self, source: VideoSource) -> None:
+        """Show ``source`` from now on (a camera plugged back in); the old one is closed."""
+        programme = self._need_programme()
+        source.start()
+        old, programme.source, self.source = programme.source, source, source
+        old.close()
+
+    def retry_camera(self) -> Job:
+        """Open the camera again (after it was unplugged) and switch to it."""
+
+        def work() -> str:
+            self.replace_source(self._open_source())
+            return "The camera is back"
+
+        return self._job("Try the camera again", work)
+
+
+def grey_to_bgr(matte: np.ndarray) -> Image:
+    """A one-channel picture as BGR (for showing the matte in a colour preview)."""
+    return np.repeat(matte[:, :, None], 3, axis=2)
+
+
+def settings_from(values: dict[str, float]) -> KeyerSettings:
+    """Remembered keyer settings; values that no longer fit their range are left out."""
+    good: dict[str, float] = {}
+    for name, value in values.items():
+        try:
+            KeyerSettings().replace(**{name: value})
+        except (TypeError, ValueError):
+            continue
+        good[name] = value
+    return KeyerSettings().replace(**good)
