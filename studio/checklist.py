@@ -9,6 +9,8 @@ from keying import Calibration
 from studio.sources import list_cameras
 from studio.sources.mixer import SILENCE_DB
 
+UNEVEN = 0.45
+"""brightness spread across the screen ((p95 - p5) / median) that needs better lighting"""
 DARK_SCREEN = 90
 """a screen whose brightest channel is below this (0..255) is too dark to key well"""
 
@@ -41,7 +43,7 @@ def camera_check(using_demo: bool) -> Check:
 def screen_tips(calibration: Calibration) -> list[str]:
     """What to change in the room, from what the auto key measured."""
     tips = []
-    if calibration.unevenness >= 0.25:
+    if calibration.unevenness >= UNEVEN:
         tips.append(
             "The light on the screen is uneven: light the cloth from both sides, smooth out "
             "creases, and stand a step or two in front of it so your shadow misses it."

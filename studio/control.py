@@ -99,6 +99,8 @@ class Status:
     frames: int
     fps: float
     late: int
+    late_recently: int
+    """pictures late in the last five seconds or so"""
     programme_message: str
     key_message: str
     recording: OutputStats | None
@@ -152,6 +154,7 @@ class StudioControl:
         self._last_stream: RtmpStreamer | None = None
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="studio control")
         self._fps_window: tuple[float, int] = (time.monotonic(), 0)
+        self._late_marks: list[tuple[float, int]] = []
         self._fps = 0.0
 
     # -- starting and stopping -------------------------------------------------------
@@ -480,6 +483,9 @@ class StudioControl:
         if stats is not None and now - began >= 1.0:
             self._fps = (stats.frames - frames) / (now - began)
             self._fps_window = (now, stats.frames)
+        late = stats.late if stats else 0
+        self._late_marks = [(t, n) for t, n in self._late_marks if now - t <= 5.0]
+        self._late_marks.append((now, late))
         source_stats = getattr(self.source, "stats", None)
         recorder = self._recorder[0] if self._recorder else self._last_recording
         streamer = self._streamer[0] if self._streamer else self._last_stream
@@ -494,7 +500,8 @@ class StudioControl:
             source=source_stats() if callable(source_stats) else None,
             frames=stats.frames if stats else 0,
             fps=self._fps,
-            late=stats.late if stats else 0,
+            late=late,
+            late_recently=late - self._late_marks[0][1],
             programme_message=stats.message if stats else "",
             key_message=self.key_message,
             recording=recorder.stats() if recorder else None,

@@ -40,20 +40,25 @@ def picture_line(status: Status) -> Line:
             True,
         )
     words = f"{status.fps:.0f} pictures a second"
-    if status.late:
-        return Line("Picture", f"{words}; the computer was too busy {status.late} times", True)
+    if status.late_recently > 2:
+        return Line(
+            "Picture",
+            f"{words}; the computer is too busy ({status.late_recently} pictures late in the "
+            "last few seconds): close other programs",
+            True,
+        )
     return Line("Picture", words)
 
 
 def key_line(status: Status) -> Line:
-    message = status.key_message or status.programme_message
     if "unkeyed" in status.programme_message:
         return Line(
             "Key",
             "No green screen found. Point the camera at the green screen and press Auto key.",
             True,
         )
-    uneven = "uneven" in message or "too dark" in message
+    message = status.key_message or status.programme_message.removeprefix("on: ")
+    uneven = "uneven:" in message or "too dark" in message
     tip = " Tip: light the green cloth evenly, with no shadows on it." if uneven else ""
     return Line("Key", (message or "waiting for the first picture") + tip, uneven)
 

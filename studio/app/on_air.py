@@ -48,6 +48,8 @@ class OnAirPanel(QWidget):
         grid.addWidget(self.live_state, 1, 1)
         grid.addWidget(QLabel("Stream address"), 2, 0)
         grid.addWidget(self.stream_url, 2, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
 
     def show_recording(self, on: bool, seconds: float, file: str) -> None:
         self.record.setText("■ STOP RECORDING" if on else "● RECORD")

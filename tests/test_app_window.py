@@ -1,0 +1,254 @@
+"""The studio window, driven like a pupil would (pytest-qt, Qt offscreen, the demo
+presenter): auto key, matte view, backgrounds, scenes, recording, the prompter, mistakes,
+and the camera unplugged mid-show."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PyQt6.QtCore import QPoint, Qt
+from PyQt6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from autocue.render import Look, Mirror, PrompterRenderer
+from studio.app.window import StudioWindow, status_text
+from studio.app_settings import AppSettings
+from studio.control import StudioControl
+from studio.errors import DeviceError
+from studio.media import Image
+from studio.show import Placement, Scene, Show
+from studio.sources import DemoPresenterSource, ThreadedSource
+
+SIZE = (480, 270)
+SHOW = Show(
+    "Test News",
+    25,
+    SIZE,
+    (
+        Scene("Newsroom", "newsroom", lower_third=("Zoë", "Year 5 reporter")),
+        Scene("Weather", "weather map", presenter=Placement(x=0.7, scale=0.9)),
+        Scene("Space", "outer space"),
+    ),
+)
+WAIT_MS = 60_000
+
+
+class Unplugged(ThreadedSource):
+    """A camera that sends a few pictures and then is unplugged (as CameraSource reports)."""
+
+    name = "camera 0"
+
+    def produce(self) -> Iterator[Image]:
+        for _ in range(5):
+            yield np.zeros((SIZE[1], SIZE[0], 3), np.uint8)
+            time.sleep(0.04)
+        raise DeviceError("camera 0 stopped sending pictures: is it unplugged?")
+
+
+@pytest.fixture(scope="module")
+def studio(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioWindow]:
+    folder = tmp_path_factory.mktemp("studio")
+    settings = AppSettings(
+        recordings=str(folder / "recordings"),
+        remote_host="127.0.0.1",
+        remote_port=0,
+        checklist_done=True,
+    )
+    saved: list[AppSettings] = []
+    control = StudioControl(SHOW, camera="demo", recordings=folder / "recordings")
+    window = StudioWindow(control, settings, save=lambda s: saved.append(s))
+    window.resize(1200, 800)
+    window.show()
+    window.saved = saved  # type: ignore[attr-defined]
+    bot = QtBot(qapp)  # type: ignore[no-untyped-call]
+    bot.waitUntil(
+        lambda: control.running and control.programme_picture() is not None, timeout=WAIT_MS
+    )
+    bot.waitUntil(lambda: window.programme_view.picture is not None, timeout=5000)
+    yield window
+    window.close()
+
+
+def programme(window: StudioWindow) -> Image:
+    frame = window.control.programme_picture()
+    assert frame is not None
+    return frame.image
+
+
+def test_the_show_starts_on_the_demo_presenter_and_keys_itself(
+    studio: StudioWindow, qtbot: QtBot
+) -> None:
+    qtbot.waitUntil(lambda: studio.control.keyer.calibrated, timeout=5000)
+    qtbot.waitUntil(lambda: "pictures a second" in studio.status_strip.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "green screen" in status_text(studio), timeout=5000)
+    assert isinstance(studio.control.source, DemoPresenterSource)
+
+
+def test_auto_key_calibrates_on_the_current_picture(studio: StudioWindow, qtbot: QtBot) -> None:
+    before = studio.control.keyer.calibration
+    qtbot.mouseClick(studio.key_panel.auto_key, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=10_000)
+    qtbot.waitUntil(lambda: studio.message.text().startswith("Keyed: green screen"), timeout=5000)
+
+
+def test_matte_view_shows_the_key_in_black_and_white(studio: StudioWindow, qtbot: QtBot) -> None:
+    qtbot.mouseClick(studio.key_panel.matte_view, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: studio.camera_view.picture is not None and studio.camera_view.picture.ndim == 2,
+        timeout=5000,
+    )
+    matte = studio.camera_view.picture
+    assert matte is not None
+    solid, clear = np.mean(matte == 255), np.mean(matte == 0)
+    assert solid > 0.05 and clear > 0.4 and solid + clear > 0.9  # presenter and screen
+    qtbot.mouseClick(studio.key_panel.matte_view, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: studio.camera_view.picture.ndim == 3, timeout=5000)  # type: ignore[union-attr]
+
+
+def test_clicking_a_background_puts_it_behind_the_presenter(
+    studio: StudioWindow, qtbot: QtBot
+) -> None:
+    corner = programme(studio)[:40, :40].reshape(-1, 3).mean(axis=0)
+    items = [studio.gallery.item(i) for i in range(studio.gallery.count())]
+    beach = next(i for i in items if i is not None and i.text() == "Beach")
+    rect = studio.gallery.visualItemRect(beach)
+    viewport = studio.gallery.viewport()
+    assert viewport is not None
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(
+        lambda: np.abs(programme(studio)[:40, :40].reshape(-1, 3).mean(axis=0) - corner).max() > 20,
+        timeout=10_000,
+    )
+    assert studio.control.programme is not None
+    assert studio.control.programme.look is not None
+    assert studio.control.programme.look.name == "beach"
+
+
+def test_number_keys_switch_scenes_with_the_chosen_transition(
+    studio: StudioWindow, qtbot: QtBot
+) -> None:
+    studio.scenes.fade.setChecked(True)
+    studio.activateWindow()
+    qtbot.keyClick(studio.scenes.buttons[0], Qt.Key.Key_2)
+    assert studio.control.scene_index == 1
+    assert studio.scenes.buttons[1].isChecked()
+    programme_ = studio.control.programme
+    assert programme_ is not None
+    qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Weather")
+    assert studio.saved[-1].transition == "fade"  # type: ignore[attr-defined]
+    qtbot.mouseClick(studio.scenes.buttons[0], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Newsroom")
+    qtbot.waitUntil(lambda: studio.captions.name.text() == "Zoë", timeout=3000)
+
+
+def test_caption_and_ticker_editors_change_the_programme(
+    studio: StudioWindow, qtbot: QtBot
+) -> None:
+    programme_ = studio.control.programme
+    assert programme_ is not None
+    studio.captions.name.setText("Amélie")
+    studio.captions.role.setText("Weather girl")
+    qtbot.mouseClick(studio.captions.show_caption, Qt.MouseButton.LeftButton)
+    studio.captions.ticker.setPlainText("Sports day is on Friday\nBring a water bottle")
+    qtbot.mouseClick(studio.captions.show_ticker, Qt.MouseButton.LeftButton)
+    assert studio.control.captions() == (
+        ("Amélie", "Weather girl"),
+        ["Sports day is on Friday", "Bring a water bottle"],
+    )
+    qtbot.mouseClick(studio.captions.hide_ticker, Qt.MouseButton.LeftButton)
+    assert studio.control.captions()[1] == []
+
+
+def test_sliders_change_the_key_and_are_remembered(studio: StudioWindow, qtbot: QtBot) -> None:
+    slider = studio.key_panel.sliders["spill"]
+    slider.slider.setValue(slider.slider.minimum())
+    assert studio.control.keyer.settings.spill == slider.setting.minimum
+    assert studio.saved[-1].keyer["spill"] == slider.setting.minimum  # type: ignore[attr-defined]
+    qtbot.mouseClick(studio.key_panel.reset, Qt.MouseButton.LeftButton)
+    assert studio.control.keyer.settings.spill == slider.setting.default
+    assert slider.value() == slider.setting.default
+
+
+def test_keep_in_box_drawn_on_the_camera_view(studio: StudioWindow, qtbot: QtBot) -> None:
+    qtbot.mouseClick(studio.key_panel.keep_in, Qt.MouseButton.LeftButton)
+    view = studio.camera_view
+    rect = view.picture_rect()
+    start = QPoint(round(rect.x() + rect.width() * 0.2), round(rect.y() + rect.height() * 0.1))
+    end = QPoint(round(rect.x() + rect.width() * 0.8), round(rect.y() + rect.height() * 0.95))
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(view, end)
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=end)
+    garbage = studio.control.keyer.mattes.garbage
+    assert len(garbage) == 1
+    (x0, y0), _, (x1, y1), _ = garbage[0]
+    assert abs(x0 - 0.2) < 0.02 and abs(x1 - 0.8) < 0.02
+    assert abs(y0 - 0.1) < 0.02 and abs(y1 - 0.95) < 0.02
+    qtbot.mouseClick(studio.key_panel.clear_box, Qt.MouseButton.LeftButton)
+    assert studio.control.keyer.mattes.garbage == ()
+
+
+def test_record_button_records_a_file_that_decodes(studio: StudioWindow, qtbot: QtBot) -> None:
+    qtbot.mouseClick(studio.on_air.record, Qt.MouseButton.LeftButton)
+    assert studio.control.recording
+    qtbot.waitUntil(lambda: "STOP" in studio.on_air.record.text(), timeout=3000)
+    qtbot.wait(2000)
+    qtbot.mouseClick(studio.on_air.record, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: studio.message.text().startswith("Saved "), timeout=30_000)
+    files = list(Path(studio.control.recordings).glob("Test News *.mp4"))
+    assert len(files) == 1
+    with av.open(str(files[0])) as container:
+        assert container.streams.audio, "the recording has the show's sound"
+        pictures = sum(1 for _ in container.decode(video=0))
+    assert 30 <= pictures <= 80
+    assert "RECORD" in studio.on_air.record.text() and "STOP" not in studio.on_air.record.text()
+
+
+def test_a_bad_stream_address_is_explained_and_the_show_goes_on(
+    studio: StudioWindow, qtbot: QtBot
+) -> None:
+    frames = studio.control.status().frames
+    studio.on_air.stream_url.setText("http://example.invalid/live")
+    qtbot.mouseClick(studio.on_air.live, Qt.MouseButton.LeftButton)
+    assert "must start with rtmp://" in studio.message.text()
+    assert not studio.control.live
+    qtbot.waitUntil(lambda: studio.control.status().frames > frames + 10, timeout=5000)
+
+
+def test_the_prompter_opens_mirrored_and_scrolls(
+    studio: StudioWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    script = tmp_path / "story.txt"
+    script.write_text("Once upon a time there was a green screen.\n\nThe end.\n", "utf-8")
+    panel = studio.autocue
+    assert panel.load(str(script))
+    panel.mirror.setChecked(True)
+    qtbot.mouseClick(panel.show_prompter, Qt.MouseButton.LeftButton)
+    assert panel.windows and panel.windows[0].isVisible()
+    prompter = panel.prompter
+    assert prompter is not None and panel.script is not None
+    height, width = prompter.frame(0.0).shape[:2]
+    plain = PrompterRenderer(panel.script, width=width, height=height, look=Look())
+    assert np.array_equal(prompter.frame(panel.windows[0].now()), plain.render(0.0)[:, ::-1])
+    assert prompter.renderer.look.mirror is Mirror.HORIZONTAL
+    assert panel.confidence_picture() is not None  # the words over the preview
+    qtbot.mouseClick(panel.start_pause, Qt.MouseButton.LeftButton)
+    assert prompter.model.state(panel.windows[0].now()).playing
+    panel.close_prompter()
+
+
+def test_an_unplugged_camera_is_reported_and_the_window_keeps_running(
+    studio: StudioWindow, qtbot: QtBot
+) -> None:
+    control = studio.control
+    control.replace_source(Unplugged(clock=control.clock))
+    qtbot.waitUntil(lambda: "Plug the camera back in" in studio.status_strip.text(), timeout=10_000)
+    frames = control.status().frames
+    qtbot.waitUntil(lambda: control.status().frames > frames + 10, timeout=5000)
+    presenter = DemoPresenterSource(size=SIZE, fps=25, clock=control.clock, loop_seconds=0.2)
+    control.replace_source(presenter)
+    qtbot.waitUntil(lambda: "Plug the camera" not in studio.status_strip.text(), timeout=10_000)
