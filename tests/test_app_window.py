@@ -16,6 +16,7 @@ from PyQt6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from autocue.render import Look, Mirror, PrompterRenderer
+from studio.app.screenshots import wait
 from studio.app.window import StudioWindow, status_text
 from studio.app_settings import AppSettings
 from studio.control import StudioControl
@@ -35,7 +36,6 @@ SHOW = Show(
         Scene("Space", "outer space"),
     ),
 )
-WAIT_MS = 60_000
 
 
 class Unplugged(ThreadedSource):
@@ -65,11 +65,8 @@ def studio(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iter
     window.resize(1200, 800)
     window.show()
     window.saved = saved  # type: ignore[attr-defined]
-    bot = QtBot(qapp)  # type: ignore[no-untyped-call]
-    bot.waitUntil(
-        lambda: control.running and control.programme_picture() is not None, timeout=WAIT_MS
-    )
-    bot.waitUntil(lambda: window.programme_view.picture is not None, timeout=5000)
+    wait(qapp, 60, lambda: control.running and window.programme_view.picture is not None)
+    assert window.programme_view.picture is not None, "the show did not start in a minute"
     yield window
     window.close()
 
