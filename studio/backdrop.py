@@ -1,12 +1,18 @@
 """What goes behind the presenter in a keyed take or a scene: a colour, a built-in
 background, a picture or a video looped by time; and opening a video file with errors that
 name it.
+
+A video backdrop is read two ways: offline (``studio key``) :meth:`Backdrop.at` decodes
+exactly the picture showing at a time of the take; live, :meth:`Backdrop.play` hands the
+decoding to a worker paced by the show's clock (:mod:`studio.playback`), its sound to the
+show's sound, and :meth:`Backdrop.at` gives the newest picture due, without waiting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import av
 import numpy as np
@@ -16,6 +22,11 @@ from keying.frames import BGRImage
 from studio.backgrounds import BUILT_IN
 from studio.errors import InputError, MissingFileError
 from studio.imageio import is_colour, read_colour, read_image
+from studio.media import AudioBlock
+
+if TYPE_CHECKING:
+    from studio.clock import Clock
+    from studio.playback import VideoPlayer
 
 VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v"}
 """Backgrounds with these endings are played as videos."""
@@ -42,6 +53,8 @@ class Backdrop:
     def __init__(self, spec: str, size: tuple[int, int], *, fit: bool) -> None:
         self._video: _LoopingVideo | None = None
         self._still: BGRImage | None = None
+        self._player: VideoPlayer | None = None
+        self.spec, self.size, self.fit = spec, size, fit
         w, h = size
         if spec.lower() in BUILT_IN and not Path(spec).exists():
             self._still = BUILT_IN[spec.lower()](size)
@@ -59,13 +72,47 @@ class Backdrop:
         return self._video is None
 
     def at(self, seconds: float) -> BGRImage:
-        """The picture showing ``seconds`` after the take's first frame."""
+        """The picture showing ``seconds`` after the take's first frame; while playing
+        live, the newest picture due on the show's clock (``seconds`` is not used)."""
+        if self._player is not None:
+            frame = self._player.newest()
+            if frame is not None:
+                return frame.image
         if self._video is not None:
-            return self._video.at(seconds)
+            return self._video.at(seconds if self._player is None else 0.0)
         assert self._still is not None
         return self._still
 
+    def play(self, clock: Clock, *, on_sound: Callable[[AudioBlock], None] | None = None) -> None:
+        """Play a video backdrop live from its start, now: decoded in a worker, paced by
+        ``clock``, looped; its sound (if any) to ``on_sound``. Nothing for a still one;
+        safe to call twice."""
+        if self._video is None or self._player is not None:
+            return
+        from studio.playback import VideoPlayer  # it needs open_video, below
+
+        size, fit, name = self.size, self.fit, self.spec
+        self._player = VideoPlayer(
+            self.spec,
+            clock=clock,
+            convert=lambda picture: fit_background(picture, size, fit=fit, name=name),
+            on_sound=on_sound,
+        )
+        self._player.start()
+
+    @property
+    def playing(self) -> str:
+        """How the live video is doing ('' when not playing live)."""
+        return "" if self._player is None else self._player.message
+
+    def stop(self) -> None:
+        """Stop playing live (safe to call twice; :meth:`play` starts again)."""
+        player, self._player = self._player, None
+        if player is not None:
+            player.stop()
+
     def close(self) -> None:
+        self.stop()
         if self._video is not None:
             self._video.close()
 

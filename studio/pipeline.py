@@ -4,7 +4,12 @@ Each tick of the show's clock, the compositor takes the newest frame of the sour
 camera), keys it over the background and hands the programme frame to every output. Each
 output has its own worker thread and bounded queue: "latest" keeps only the newest frame
 (previews, the virtual camera), "buffered" keeps a few seconds (encoders). A full queue
-drops and counts; the compositor never waits for an output. The engine never imports Qt.
+drops and counts; the compositor never waits for an output. An output may take the camera
+frames the programme used instead (``feed="camera"``: the clean green take, for re-keying
+later), stamped with the same ticks. Given the show's sound (:class:`studio.sound.ShowSound`)
+the programme starts and stops it with the show and mixes in the sound of a video backdrop
+(played in a worker, :meth:`studio.backdrop.Backdrop.play`) or a video file source. The
+engine never imports Qt.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -21,12 +27,18 @@ import numpy as np
 
 from keying import Keyer, NoScreenFoundError, cover_fit
 from keying.composite import add_background
+from studio.backdrop import Backdrop
 from studio.clock import Clock, Pacer
 from studio.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
 from studio.overlays import Overlay
 from studio.scenes import Look
+from studio.sound import ShowSound, SoundFeed
+from studio.sources.video_file import VideoFileSource
 
 Mode = Literal["latest", "buffered"]
+Feed = Literal["programme", "camera"]
+STAGES = ("key", "overlays", "fade", "outputs")
+"""The compositor's stages, timed each frame (:class:`ProgrammeStats`)."""
 
 
 @dataclass
@@ -36,6 +48,7 @@ class OutputLink:
     output: VideoOutput
     mode: Mode
     capacity: int
+    feed: Feed = "programme"
     sent: int = 0
     dropped: int = 0
     failed: str = ""
@@ -74,7 +87,12 @@ class OutputLink:
 
 @dataclass(frozen=True, slots=True)
 class ProgrammeStats:
-    """The show's health as numbers (shown in the status strip)."""
+    """The show's health as numbers (shown in the status strip).
+
+    The ``*_ms`` figures are the mean over the last second's frames of each stage of the
+    compositor: keying (and fitting the camera), drawing the overlays, the fade between
+    scenes, handing the frame to the outputs; ``frame_ms`` is all of a frame's work.
+    """
 
     frames: int
     late: int
@@ -84,6 +102,33 @@ class ProgrammeStats:
     cpu: float
     outputs: dict[str, tuple[int, int]]
     message: str
+    overlays_ms: float = 0.0
+    fade_ms: float = 0.0
+    outputs_ms: float = 0.0
+    frame_ms: float = 0.0
+
+    @property
+    def timings(self) -> str:
+        """The stage timings in words, such as 'key 12.1, overlays 1.0, ... ms'."""
+        return (
+            f"key {self.key_ms:.1f}, overlays {self.overlays_ms:.1f}, fade "
+            f"{self.fade_ms:.1f}, outputs {self.outputs_ms:.1f}; frame {self.frame_ms:.1f} ms"
+        )
+
+
+class Rolling:
+    """The mean of the last ``size`` values added (0.0 before any)."""
+
+    def __init__(self, size: int) -> None:
+        self._values: deque[float] = deque(maxlen=max(1, size))
+
+    def add(self, value: float) -> None:
+        self._values.append(value)
+
+    @property
+    def mean(self) -> float:
+        values = list(self._values)
+        return sum(values) / len(values) if values else 0.0
 
 
 class Programme:
@@ -104,6 +149,7 @@ class Programme:
         size: tuple[int, int] | None = None,
         overlays: list[Overlay] | None = None,
         clock: Clock | None = None,
+        sound: ShowSound | None = None,
     ) -> None:
         if not 1 <= fps <= 60:
             raise ValueError(f"the show's frame rate must be 1 to 60, got {fps}")
@@ -119,7 +165,12 @@ class Programme:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._frames = self._repeated = self._waiting = 0
-        self._key_ms = 0.0
+        self._timings = {stage: Rolling(round(fps)) for stage in (*STAGES, "frame")}
+        self.sound = sound
+        """The show's sound, started and stopped with the show (None: sound is sent to
+        :meth:`send_audio` from elsewhere, or there is none)."""
+        self._playing: Backdrop | None = None  # the backdrop playing live
+        self._feeds: list[SoundFeed] = []  # the video sounds this programme added
         self._message = "not started"
         self._last_index = -1
         self._pacer: Pacer | None = None
@@ -127,10 +178,19 @@ class Programme:
         self.on_frame: Callable[[VideoFrame], None] | None = None
 
     def add_output(
-        self, output: VideoOutput, *, mode: Mode = "buffered", seconds: float = 3.0
+        self,
+        output: VideoOutput,
+        *,
+        mode: Mode = "buffered",
+        seconds: float = 3.0,
+        feed: Feed = "programme",
     ) -> OutputLink:
-        """Feed ``output`` from now on (its own worker and bounded queue)."""
-        link = OutputLink(output, mode, max(2, round(seconds * self.fps)))
+        """Feed ``output`` from now on (its own worker and bounded queue) with the
+        programme, or with ``feed="camera"`` the camera frames it used (unkeyed, at the
+        camera's size, stamped with the programme's ticks: the clean take)."""
+        if feed not in ("programme", "camera"):
+            raise ValueError(f"an output is fed the 'programme' or the 'camera', got {feed!r}")
+        link = OutputLink(output, mode, max(2, round(seconds * self.fps)), feed)
         self.links.append(link)
         if self._thread is not None:
             self._start_link(link)
@@ -164,6 +224,7 @@ class Programme:
         if transition == "fade" and last is not None:
             self._fade = (last.copy(), tick, seconds)
         self.look = look
+        self._play(look.backdrop)
         self.overlays = list(look.overlays)
         if self.keyer is not None:
             self.keyer.settings = look.keyer
@@ -184,9 +245,41 @@ class Programme:
         )
         link.thread.start()
 
+    def _play(self, backdrop: Backdrop) -> None:
+        """Play ``backdrop`` live (a video: decoded in a worker, its sound mixed in),
+        stopping the one before."""
+        if backdrop is self._playing:
+            return
+        self._stop_playing()
+        if not backdrop.still:
+            feed = self._feed(f"the background {backdrop.spec}")
+            backdrop.play(self.clock, on_sound=None if feed is None else feed.push)
+            self._playing = backdrop
+
+    def _stop_playing(self) -> None:
+        playing, self._playing = self._playing, None
+        if playing is not None:
+            playing.stop()
+            name = f"the background {playing.spec}"
+            for feed in [f for f in self._feeds if f.name == name]:
+                self._feeds.remove(feed)
+                if self.sound is not None:
+                    self.sound.remove_feed(feed)
+
+    def _feed(self, name: str) -> SoundFeed | None:
+        if self.sound is None:
+            return None
+        feed = self.sound.feed(name)
+        self._feeds.append(feed)
+        return feed
+
     def start(self) -> None:
         if self._thread is not None:
             return
+        if isinstance(self.source, VideoFileSource) and self.source.on_sound is None:
+            feed = self._feed(self.source.name)
+            if feed is not None:
+                self.source.on_sound = feed.push
         self.source.start()
         for link in self.links:
             self._start_link(link)
@@ -195,13 +288,21 @@ class Programme:
         self._cpu = (time.monotonic(), time.process_time(), 0.0)
         self._thread = threading.Thread(target=self._run, name="programme", daemon=True)
         self._thread.start()
+        if self.sound is not None:
+            if self.sound.deliver is None:
+                self.sound.deliver = self.send_audio
+            self.sound.start()
 
     def _run(self) -> None:
         self._pacer = Pacer(self.clock, self.fps)
+        if self.look is not None:
+            self._play(self.look.backdrop)
         last: Image | None = None
         shown: Image | None = None
+        timed = self._timings
         while not self._stop.is_set():
             tick = self._pacer.wait()
+            began = time.perf_counter()
             changed = self._take_pending(tick, shown)
             frame = self.source.read()
             if frame is None:
@@ -218,20 +319,34 @@ class Programme:
                 self._last_index = frame.index
                 started = time.perf_counter()
                 last = self._compose(frame.image, tick)
-                self._key_ms = (time.perf_counter() - started) * 1000.0
+                timed["key"].add((time.perf_counter() - started) * 1000.0)
             picture = last
+            stage = time.perf_counter()
             if self.overlays or self._fade is not None:
                 picture = last.copy()
                 for overlay in list(self.overlays):
                     overlay.draw(picture, tick)
-                picture = self._faded(picture, tick)
+            faded = time.perf_counter()
+            timed["overlays"].add((faded - stage) * 1000.0)
+            picture = self._faded(picture, tick)
+            handed = time.perf_counter()
+            timed["fade"].add((handed - faded) * 1000.0)
             shown = picture
-            programme = VideoFrame(picture, tick, self._frames)
+            index = self._frames
+            programme = VideoFrame(picture, tick, index)
             self._frames += 1
+            camera: VideoFrame | None = None
             for link in list(self.links):
-                link.offer(programme)
+                if link.feed == "camera":
+                    camera = camera or VideoFrame(frame.image, tick, index)
+                    link.offer(camera)
+                else:
+                    link.offer(programme)
             if self.on_frame is not None:
                 self.on_frame(programme)
+            done = time.perf_counter()
+            timed["outputs"].add((done - handed) * 1000.0)
+            timed["frame"].add((done - began) * 1000.0)
 
     def _faded(self, picture: Image, tick: float) -> Image:
         if self._fade is None:
@@ -281,25 +396,40 @@ class Programme:
         now, cpu_now = time.monotonic(), time.process_time()
         began, cpu_began, _ = self._cpu
         cpu = (cpu_now - cpu_began) / max(now - began, 1e-6) if began else 0.0
-        outputs = {type(link.output).__name__: (link.sent, link.dropped) for link in self.links}
+        outputs = {
+            type(link.output).__name__ + (" (camera)" if link.feed == "camera" else ""): (
+                link.sent,
+                link.dropped,
+            )
+            for link in self.links
+        }
         failed = [link.failed for link in self.links if link.failed]
+        timed = {stage: rolling.mean for stage, rolling in self._timings.items()}
         return ProgrammeStats(
             frames=self._frames,
             late=self._pacer.late if self._pacer else 0,
             repeated=self._repeated,
             waiting=self._waiting,
-            key_ms=self._key_ms,
+            key_ms=timed["key"],
             cpu=cpu,
             outputs=outputs,
             message="; ".join([self._message, *failed]),
+            overlays_ms=timed["overlays"],
+            fade_ms=timed["fade"],
+            outputs_ms=timed["outputs"],
+            frame_ms=timed["frame"],
         )
 
     def stop(self) -> None:
-        """Stop the compositor, let the outputs finish what they hold, stop the source."""
+        """Stop the sound and the compositor, let the outputs finish what they hold, stop
+        the source and a video backdrop."""
+        if self.sound is not None:
+            self.sound.stop()
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5.0)
             self._thread = None
+        self._stop_playing()
         for link in self.links:
             if link.thread is not None:
                 link.frames.put(None)

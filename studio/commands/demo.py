@@ -26,7 +26,7 @@ from studio.errors import InputError
 from studio.imageio import write_matte16, write_png
 from studio.overlays import ClockOverlay, LiveBadge, LowerThird, Overlay, Ticker
 from studio.pipeline import Programme
-from studio.sources.audio import ToneSource
+from studio.sound import ShowSound
 from studio.sources.demo import DemoPresenterSource
 
 HEADLINES = [
@@ -83,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         LiveBadge(),
         ClockOverlay(),
     ]
+    sound = ShowSound(clock=clock)
     programme = Programme(
         presenter,
         fps=args.fps,
@@ -90,22 +91,22 @@ def run(args: argparse.Namespace) -> int:
         background=newsroom(size),
         overlays=overlays,
         clock=clock,
+        sound=sound,
     )
     recording = out / "demo-show.mp4"
     recorder = Recorder(recording, width=size[0], height=size[1], fps=args.fps)
     programme.add_output(recorder, mode="buffered")
-    sound = ToneSource(programme.send_audio, clock=clock)
     programme.start()
-    sound.start()
+    say(f"sound: {sound.status}")
     began = time.monotonic()
     while (elapsed := time.monotonic() - began) < args.seconds:
         time.sleep(min(1.0, args.seconds - elapsed))
         stats = programme.stats()
         say(
             f"live {min(elapsed + 1, args.seconds):.0f}/{args.seconds:.0f} s: "
-            f"{stats.frames} frames, keying {stats.key_ms:.1f} ms, CPU {stats.cpu:.0%}"
+            f"{stats.frames} frames, CPU {stats.cpu:.0%}, sound {sound.level_db:.0f} dBFS; "
+            f"{stats.timings}"
         )
-    sound.stop()
     programme.close()
     show, rec = programme.stats(), recorder.stats()
     say(show.message)

@@ -3,8 +3,10 @@
 The show file's first scene is shown; ``--scene NAME`` picks another. The programme can be
 recorded (``--record``), streamed to the school's media server (``--stream``, see ``studio
 serve``) and shown as a camera in video calls (``--virtual-camera``; where there is none,
-the show goes on and says what to install). Stops after ``--seconds`` or on Ctrl+C,
-finishing the recording properly either way.
+the show goes on and says what to install). ``--record-camera`` records the clean camera
+(the green take, unkeyed) beside it, with the same time stamps and the show's sound, for
+re-keying later with ``studio key``. Stops after ``--seconds`` or on Ctrl+C, finishing the
+recordings properly either way.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 
 from broadcast import OutputStats, Recorder, RtmpStreamer, SafeVirtualCamera
@@ -22,15 +24,11 @@ from keying import Keyer
 from studio.clock import Clock
 from studio.errors import DeviceError, InputError
 from studio.files import check_output_path
-from studio.media import AudioBlock, VideoSource
 from studio.pipeline import Programme
 from studio.scenes import look_for
 from studio.show import Scene, Show, read_show
+from studio.sound import ShowSound
 from studio.sources import CameraSource, DemoPresenterSource
-from studio.sources.audio import ToneSource
-from studio.sources.microphone import MicrophoneSource
-
-Sound = ToneSource | MicrophoneSource
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--show", metavar="SHOW.toml", help="the show file (scenes)")
     parser.add_argument("--scene", help="the scene to start with (default: the first)")
     parser.add_argument("--record", metavar="FILE.mp4", help="record the programme")
+    parser.add_argument(
+        "--record-camera",
+        metavar="FILE.mp4",
+        help="record the clean camera (unkeyed, with the sound) for re-keying with studio key",
+    )
     parser.add_argument(
         "--stream",
         metavar="URL",
@@ -66,23 +69,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "cannot be opened, a speech-like test sound",
     )
     parser.set_defaults(func=run)
-
-
-def open_sound(choice: str | None, deliver: Callable[[AudioBlock], None], clock: Clock) -> Sound:
-    """The microphone asked for, started; the test sound when none was asked for or it
-    cannot be opened (said on stderr: the show goes on)."""
-    if choice is not None:
-        device = None if choice == "default" else int(choice) if choice.isdigit() else choice
-        mic = MicrophoneSource(deliver, clock=clock, device=device)
-        try:
-            mic.start()
-        except DeviceError as error:
-            print(f"live: {error}; using the test sound instead", file=sys.stderr)
-        else:
-            return mic
-    tone = ToneSource(deliver, clock=clock)
-    tone.start()
-    return tone
 
 
 def default_show() -> Show:
@@ -111,10 +97,13 @@ def run(args: argparse.Namespace) -> int:
         scene = names[args.scene.lower()]
     if args.seconds is not None and not 1 <= args.seconds <= 24 * 3600:
         raise InputError(f"--seconds {args.seconds}: choose 1 second to a day")
-    if args.record:
-        check_output_path(args.record)
+    for path in (args.record, args.record_camera):
+        if path:
+            check_output_path(path)
+    if args.record and args.record_camera and Path(args.record) == Path(args.record_camera):
+        raise InputError(f"--record-camera {args.record_camera}: give it a name of its own")
     clock = Clock()
-    source: VideoSource
+    source: DemoPresenterSource | CameraSource
     if args.camera == "demo":
         presenter = DemoPresenterSource(size=show.size, fps=show.fps, clock=clock)
         presenter.start()
@@ -130,12 +119,19 @@ def run(args: argparse.Namespace) -> int:
         source = presenter
     else:
         source = CameraSource(args.camera, clock=clock)
-    programme = Programme(source, fps=show.fps, keyer=Keyer(), size=show.size, clock=clock)
+    sound = ShowSound(clock=clock, microphone=args.microphone)
+    programme = Programme(
+        source, fps=show.fps, keyer=Keyer(), size=show.size, clock=clock, sound=sound
+    )
     programme.show_look(look_for(scene, show.size, now=clock.now()))
-    recorder = None
+    recorder = camera_recorder = None
     if args.record:
         recorder = Recorder(args.record, width=show.size[0], height=show.size[1], fps=show.fps)
         programme.add_output(recorder)
+    if args.record_camera:
+        width, height = source.size
+        camera_recorder = Recorder(args.record_camera, width=width, height=height, fps=show.fps)
+        programme.add_output(camera_recorder, feed="camera")
     streamer = None
     if args.stream:
         if not args.stream.startswith(("rtmp://", "rtmps://")):
@@ -163,27 +159,28 @@ def run(args: argparse.Namespace) -> int:
         f"{show.fps} fps; Ctrl+C to stop",
         file=sys.stderr,
     )
-    sound: Sound | None = None
     try:
         programme.start()
         started = clock.now()  # --seconds counts from here, not from the presenter's drawing
-        sound = open_sound(args.microphone, programme.send_audio, clock)
+        print(f"live: sound: {sound.status}", file=sys.stderr)
         while not finished.wait(5.0 if args.seconds is None else min(5.0, args.seconds)):
             stats = programme.stats()
             print(
-                f"live: {stats.frames} frames, {stats.late} late, keying "
-                f"{stats.key_ms:.1f} ms, CPU {stats.cpu:.0%}; {stats.message}",
+                f"live: {stats.frames} frames, {stats.late} late, CPU {stats.cpu:.0%}, "
+                f"sound {sound.level_db:.0f} dBFS; {stats.timings}; {stats.message}",
                 file=sys.stderr,
             )
             if args.seconds is not None and clock.now() - started >= args.seconds:
                 break
     finally:
         signal.signal(signal.SIGINT, previous)
-        if sound is not None:
-            sound.stop()
         programme.close()
     stats = programme.stats()
-    print(f"live: ended after {stats.frames} frames; {stats.message}", file=sys.stderr)
+    print(
+        f"live: ended after {stats.frames} frames ({stats.late} late); {stats.timings}; "
+        f"{stats.message}",
+        file=sys.stderr,
+    )
     if streamer is not None:
         sent = streamer.stats()
         print(
@@ -193,11 +190,13 @@ def run(args: argparse.Namespace) -> int:
         )
     if camera is not None and camera.error:
         print(f"live: virtual camera: {camera.error}", file=sys.stderr)
-    if recorder is not None:
-        rec = recorder.stats()
-        print(
-            f"live: {rec.message} ({rec.frames_sent} frames, {rec.frames_dropped} dropped)",
-            file=sys.stderr,
-        )
-        return 0 if rec.state == "stopped" else 1
-    return 0
+    code = 0
+    for kept in (recorder, camera_recorder):
+        if kept is not None:
+            rec = kept.stats()
+            print(
+                f"live: {rec.message} ({rec.frames_sent} frames, {rec.frames_dropped} dropped)",
+                file=sys.stderr,
+            )
+            code = code if rec.state == "stopped" else 1
+    return code

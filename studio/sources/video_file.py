@@ -1,44 +1,68 @@
-"""A video file as a source: decoded in a worker, paced in real time, looped."""
+"""A video file as a source: decoded in a worker, paced by the show's clock, looped, with
+its sound (:class:`studio.playback.VideoPlayer`)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-from studio.backdrop import open_video
+import av
+
 from studio.clock import Clock
-from studio.media import Image
-from studio.sources.base import ThreadedSource
+from studio.media import AudioBlock, VideoFrame
+from studio.playback import VideoPlayer
+from studio.sources.base import SourceStats
 
 
-class VideoFileSource(ThreadedSource):
-    """Plays ``path`` at its own pace (by its timestamps) and, with ``loop``, again."""
+class VideoFileSource:
+    """Plays ``path`` at its own pace (by its timestamps) and, with ``loop``, again.
+
+    ``on_sound`` (settable until :meth:`start`; the programme sets it to a feed of the
+    show's sound) gets the file's sound, stamped on the same clock as the pictures.
+    """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, loop: bool = True, clock: Clock | None = None
+        self,
+        path: str | os.PathLike[str],
+        *,
+        loop: bool = True,
+        clock: Clock | None = None,
+        on_sound: Callable[[AudioBlock], None] | None = None,
     ) -> None:
-        super().__init__(clock=clock)
         self.path, self.loop = Path(path), loop
-        open_video(self.path).close()  # a missing or broken file is refused at once
+        self.clock = clock or Clock()
+        self.on_sound = on_sound
         self.name = f"the video {self.path.name}"
+        self._player = VideoPlayer(self.path, clock=self.clock, loop=loop)  # checks the file
 
-    def produce(self) -> Iterator[Image]:
-        began = self.clock.now()
-        offset = 0.0
-        while not self.stopping:
-            last = 0.0
-            with open_video(self.path) as container:
-                stream = container.streams.video[0]
-                for frame in container.decode(stream):
-                    if self.stopping:
-                        return
-                    if frame.pts is None:
-                        continue
-                    last = float(frame.pts * frame.time_base)
-                    self.clock.sleep_until(began + offset + last)
-                    yield frame.to_ndarray(format="bgr24")
-            if not self.loop:
-                return
-            rate = stream.average_rate
-            offset += last + (1.0 / float(rate) if rate else 0.04)
+    @property
+    def has_sound(self) -> bool:
+        """Whether the file has a sound track."""
+        with av.open(str(self.path)) as container:
+            return bool(container.streams.audio)
+
+    def start(self) -> None:
+        self._player.on_sound = self.on_sound
+        self._player.start()
+
+    def read(self) -> VideoFrame | None:
+        """The newest picture due on the show's clock, or None before the first."""
+        return self._player.newest()
+
+    def stop(self) -> None:
+        self._player.stop()
+
+    def close(self) -> None:
+        self.stop()
+
+    def stats(self) -> SourceStats:
+        player = self._player
+        return SourceStats(player.frames, player.dropped, player.state, player.message)
+
+    def __enter__(self) -> VideoFileSource:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

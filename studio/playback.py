@@ -1,0 +1,218 @@
+"""Playing a video file live: decoded in a worker, paced by the show's clock, looped.
+
+The worker decodes a few pictures ahead into a bounded queue, each with the time on the
+show's clock when it is due; :meth:`VideoPlayer.newest` gives the newest picture due by
+now (older due ones are dropped and counted: the newest wins). The file's sound, if a
+``on_sound`` callback is given, is decoded from a second reader of the file (so the way
+the file interleaves sound and pictures does not matter), resampled to the show's rate and
+channels, stamped by the samples counted on the same clock and handed over about half a
+second before it is due. Used by video backdrops and the video file source.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import av
+import numpy as np
+
+from studio.backdrop import open_video
+from studio.clock import Clock
+from studio.errors import StudioError
+from studio.media import AudioBlock, Image, VideoFrame
+
+SOUND_AHEAD = 0.5
+"""Seconds of sound handed over before it is due."""
+
+
+class VideoPlayer:
+    """Plays ``path`` on ``clock`` from :meth:`start`: pictures through :meth:`newest`,
+    sound to ``on_sound``.
+
+    Parameters
+    ----------
+    convert : applied to each decoded BGR picture in the worker (fitting it to the show).
+    loop : play again from the start at the end (else the last picture stays).
+    ahead : how many pictures are decoded ahead (the queue's bound).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Clock,
+        convert: Callable[[Image], Image] | None = None,
+        loop: bool = True,
+        on_sound: Callable[[AudioBlock], None] | None = None,
+        sample_rate: int = 48000,
+        channels: int = 2,
+        ahead: int = 4,
+    ) -> None:
+        if not 1 <= ahead <= 120:
+            raise ValueError(f"decode 1 to 120 pictures ahead, got {ahead}")
+        self.path, self.clock, self.convert, self.loop = Path(path), clock, convert, loop
+        self.on_sound, self.sample_rate, self.channels = on_sound, sample_rate, channels
+        self.ahead = ahead
+        open_video(self.path).close()  # a missing or broken file is refused at once
+        self._ready: deque[VideoFrame] = deque()
+        self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._latest: VideoFrame | None = None
+        self.frames = self.dropped = self.sound_blocks = 0
+        self._state, self._message = "idle", "not started"
+        self._ended = False  # the worker queued the last picture (not looping)
+
+    @property
+    def state(self) -> str:
+        """'idle', 'running', 'ended' (the last picture is due), 'stopped' or 'failed'."""
+        if self._ended and self._state == "running":
+            with self._cond:
+                if not self._ready or self._ready[-1].pts <= self.clock.now():
+                    self._state = "ended"
+                    self._message = f"{self.path.name} has ended"
+        return self._state
+
+    @property
+    def message(self) -> str:
+        """The state in words (why it failed, if it did)."""
+        self.state  # noqa: B018  # brings an end that is now due into the message
+        return self._message
+
+    def start(self) -> None:
+        """Play from the start, now (safe to call twice)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        with self._cond:
+            self._ready.clear()
+        self._ended = False
+        self._state, self._message = "running", f"playing {self.path.name}"
+        origin = self.clock.now()
+        self._thread = threading.Thread(
+            target=self._run, args=(origin,), name=f"video {self.path.name}", daemon=True
+        )
+        self._thread.start()
+
+    def newest(self) -> VideoFrame | None:
+        """The newest picture due by now (None before the first is decoded)."""
+        now = self.clock.now()
+        with self._cond:
+            taken = 0
+            while self._ready and self._ready[0].pts <= now:
+                self._latest = self._ready.popleft()
+                taken += 1
+            if taken:
+                self.dropped += taken - 1
+                self._cond.notify_all()
+            return self._latest
+
+    def stop(self) -> None:
+        """Stop the worker (safe to call twice); the last picture stays."""
+        self._stop.set()
+        with self._cond:
+            self._cond.notify_all()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=5.0)
+        if self.state == "running":
+            self._state, self._message = "stopped", f"{self.path.name} is stopped"
+
+    def close(self) -> None:
+        self.stop()
+
+    # -- the worker --------------------------------------------------------------------
+    def _run(self, origin: float) -> None:
+        try:
+            start = origin  # the show's time of this pass's first picture
+            while not self._stop.is_set():
+                length = self._play_once(start)
+                if not self.loop or length <= 0:
+                    break
+                start += length
+        except (StudioError, OSError, ValueError, av.FFmpegError) as error:
+            self._state, self._message = "failed", f"{self.path.name} stopped: {error}"
+            return
+        if not self._stop.is_set():
+            self._ended = True
+
+    def _play_once(self, start: float) -> float:
+        """Queue one pass of the pictures from ``start``; the pass's length in seconds."""
+        with open_video(self.path) as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            base = stream.time_base
+            zero = float(stream.start_time * base) if stream.start_time is not None else 0.0
+            rate = stream.average_rate or stream.guessed_rate
+            frame_length = 1.0 / float(rate) if rate else 0.04
+            length = float(stream.duration * base) if stream.duration and base else 0.0
+            sound = self._sound(zero, length) if self.on_sound is not None else None
+            sound_until = 0.0
+            last = -frame_length
+            for frame in container.decode(stream):
+                if self._stop.is_set():
+                    return 0.0
+                if frame.pts is None:
+                    continue
+                last = float(frame.pts * frame.time_base) - zero
+                while sound is not None and sound_until < last + SOUND_AHEAD:
+                    block = next(sound, None)
+                    if block is None:
+                        sound = None
+                        break
+                    sound_until = block.pts + block.duration
+                    self._hand_sound(block, start)
+                picture = frame.to_ndarray(format="bgr24")
+                if self.convert is not None:
+                    picture = self.convert(picture)
+                if not self._queue(VideoFrame(picture, start + last, self.frames)):
+                    return 0.0
+                self.frames += 1
+            end = max(length, last + frame_length)
+            for block in sound or ():
+                if block.pts >= end or self._stop.is_set():
+                    break
+                self._hand_sound(block, start)
+            return end
+
+    def _queue(self, frame: VideoFrame) -> bool:
+        with self._cond:
+            while len(self._ready) >= self.ahead and not self._stop.is_set():
+                self._cond.wait(0.1)
+            if self._stop.is_set():
+                return False
+            self._ready.append(frame)
+            return True
+
+    def _hand_sound(self, block: AudioBlock, start: float) -> None:
+        assert self.on_sound is not None
+        self.sound_blocks += 1
+        self.on_sound(AudioBlock(block.samples, block.sample_rate, start + block.pts))
+
+    def _sound(self, zero: float, length: float) -> Iterator[AudioBlock]:
+        """The file's sound at the show's rate and channels, stamped in seconds from the
+        pictures' start by the samples counted; cut at ``length`` (when known)."""
+        container = av.open(str(self.path))
+        try:
+            if not container.streams.audio:
+                return
+            stream = container.streams.audio[0]
+            layout = "stereo" if self.channels == 2 else "mono"
+            resampler = av.AudioResampler(format="flt", layout=layout, rate=self.sample_rate)
+            counted: int | None = None
+            for frame in container.decode(stream):
+                if counted is None:
+                    began = float(frame.pts * frame.time_base) - zero if frame.pts else 0.0
+                    counted = round(began * self.sample_rate)
+                for out in resampler.resample(frame):
+                    samples = out.to_ndarray().reshape(-1, self.channels).astype(np.float32)
+                    pts = counted / self.sample_rate
+                    if length and pts >= length:
+                        return
+                    counted += samples.shape[0]
+                    yield AudioBlock(samples, self.sample_rate, pts)
+        finally:
+            container.close()
