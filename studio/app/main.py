@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import signal
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -43,6 +44,7 @@ def open_show(settings: AppSettings, wanted: str | None) -> tuple[Show, str]:
     try:
         show = read_show(path)
     except StudioError as error:
+        settings.show_file = ""  # asked once; the teacher opens another with --show
         return starter_show(), f"{error}; using the starter show"
     settings.show_file = str(Path(path).resolve())
     return show, ""
@@ -50,6 +52,7 @@ def open_show(settings: AppSettings, wanted: str | None) -> tuple[Show, str]:
 
 def run_app(*, camera: str | None = None, show_file: str | None = None) -> int:
     """Open the studio window and run until it is closed."""
+    from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication
 
     from studio.app.window import StudioWindow
@@ -81,8 +84,16 @@ def run_app(*, camera: str | None = None, show_file: str | None = None) -> int:
     log.info("studio started: %s, camera %s", show.title, control.camera_choice)
     window.resize(1400, 900)
     window.show()
+    # Ctrl+C or a shutdown closes the window properly (a recording is finished, not lost);
+    # the timer lets Python see the signal while Qt's loop runs.
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: QTimer.singleShot(0, window.close))
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
     try:
         app.exec()
     finally:
         sys.excepthook = previous
+    log.info("studio closed")
     return 0
