@@ -6,10 +6,12 @@ import time
 from collections.abc import Iterator
 
 import numpy as np
+import pytest
 
 from keying import Keyer
 from studio.clock import Pacer
 from studio.media import Image, VideoFrame
+from studio.overlays import LiveBadge
 from studio.pipeline import Programme, solid_background
 from studio.sources import DemoPresenterSource, ThreadedSource
 
@@ -132,3 +134,31 @@ def test_an_output_removed_mid_show_gets_its_frames_and_stops_while_the_show_goe
     assert len(stays.frames) > held + 5
     indices = [frame.index for frame in leaves.frames]
     assert indices == list(range(indices[0], indices[0] + held))
+
+
+def test_a_camera_output_gets_the_unkeyed_frames_used_with_the_programme_ticks() -> None:
+    programme = Programme(
+        Numbered(fps=25), fps=25, keyer=None, size=(64, 48), overlays=[LiveBadge()]
+    )
+    shows, clean = Collector(), Collector()
+    programme.add_output(shows)
+    programme.add_output(clean, feed="camera")
+    run_for(programme, 0.6)
+    assert len(clean.frames) == len(shows.frames) >= 8
+    assert [f.pts for f in clean.frames] == [f.pts for f in shows.frames]
+    assert [f.index for f in clean.frames] == [f.index for f in shows.frames]
+    assert clean.frames[0].size == (32, 24) and shows.frames[0].size == (64, 48)
+    assert set(programme.stats().outputs) == {"Collector", "Collector (camera)"}
+    numbers = [int(f.image[12, 16, 0]) for f in clean.frames]
+    assert numbers == sorted(numbers)  # the camera's own pictures, no badge drawn on them
+
+
+def test_stage_timings_are_reported() -> None:
+    programme = Programme(Numbered(fps=25), fps=25, overlays=[LiveBadge()])
+    run_for(programme, 0.5)
+    stats = programme.stats()
+    assert stats.frame_ms > 0 and stats.overlays_ms > 0 and stats.key_ms > 0
+    assert stats.frame_ms >= stats.overlays_ms
+    assert stats.timings.startswith("key ") and stats.timings.endswith(" ms")
+    with pytest.raises(ValueError, match="'programme' or the 'camera'"):
+        programme.add_output(Collector(), feed="preview")  # type: ignore[arg-type]

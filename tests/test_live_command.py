@@ -47,3 +47,41 @@ def test_live_refuses_an_unknown_scene_and_a_missing_camera(
     assert "no scene called 'Gym'; the show has Hall, News" in capsys.readouterr().err
     assert main(["live", "--camera", "9", "--seconds", "1"]) == 2
     assert "camera 9 could not be opened" in capsys.readouterr().err
+
+
+def _frames_and_sound(path: Path) -> tuple[list[float], int]:
+    with av.open(str(path)) as container:
+        times = [float(f.pts * f.time_base) for f in container.decode(video=0)]
+    with av.open(str(path)) as container:
+        samples = sum(f.samples for f in container.decode(audio=0))
+    return times, samples
+
+
+def test_live_records_the_clean_camera_beside_the_programme_for_re_keying(
+    tmp_path: Path,
+) -> None:
+    show, out, clean = tmp_path / "show.toml", tmp_path / "show.mp4", tmp_path / "green.mp4"
+    show.write_text(SHOW, encoding="utf-8")
+    args = ["live", "--show", str(show), "--record", str(out), "--record-camera", str(clean)]
+    assert main([*args, "--seconds", "2"]) == 0
+    programme, programme_sound = _frames_and_sound(out)
+    camera, camera_sound = _frames_and_sound(clean)
+    assert len(programme) >= 35 and abs(len(camera) - len(programme)) <= 2
+    assert abs(camera[-1] - programme[-1]) < 0.1  # the same clock's stamps
+    assert camera_sound > 48000 * 1.5 and abs(camera_sound - programme_sound) < 4800
+    with av.open(str(clean)) as container:
+        first = next(container.decode(video=0)).to_ndarray(format="bgr24")
+    b, g, r = (float(c) for c in first[:20, :20].reshape(-1, 3).mean(0))
+    assert g > r + 40 and g > b + 40  # the green take, not the keyed programme
+    keyed = tmp_path / "keyed.mp4"
+    assert main(["key", str(clean), "--background", "beach", "-o", str(keyed)]) == 0
+    rekeyed, rekeyed_sound = _frames_and_sound(keyed)
+    assert len(rekeyed) == len(camera) and rekeyed_sound > 48000 * 1.5
+
+
+def test_live_refuses_one_file_for_both_recordings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(tmp_path / "take.mp4")
+    assert main(["live", "--record", out, "--record-camera", out, "--seconds", "1"]) == 2
+    assert "give it a name of its own" in capsys.readouterr().err
