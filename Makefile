@@ -9,7 +9,7 @@ OUT ?= out
 DEBIAN_PACKAGES := python3-venv nginx libnginx-mod-rtmp ffmpeg chromium fonts-dejavu-core \
 	libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 xvfb
 
-.PHONY: demo test lint typecheck pytest system-deps benchmarks clean
+.PHONY: demo test lint typecheck pytest system-deps benchmarks screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ pytest: $(BIN)/.installed
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
 test: system-deps $(BIN)/.installed lint typecheck pytest
+
+# Pictures of the studio window for the README (Qt offscreen, the demo presenter).
+screenshots: $(BIN)/.installed
+	$(BIN)/python -m studio.app.screenshots docs/screenshots
 
 benchmarks: $(BIN)/.installed
 	$(BIN)/python -m benchmarks
