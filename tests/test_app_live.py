@@ -1,0 +1,65 @@
+"""GO LIVE from the window through the real media server (nginx on loopback): the
+classroom player gets the show, the status strip says on air, then "reconnecting" when
+the server dies, and on air again when it is back; END LIVE stops it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from broadcast import MediaServer, StreamReader
+from broadcast.server import free_port
+from studio.app.screenshots import wait
+from studio.app.window import StudioWindow
+from studio.app_settings import AppSettings
+from studio.control import StudioControl
+from studio.show import Scene, Show
+
+SHOW = Show("Assembly", 25, (320, 180), (Scene("Hall", "playground", live_badge=True),))
+
+
+@pytest.fixture
+def window(qapp: QApplication, tmp_path: Path) -> Iterator[StudioWindow]:
+    settings = AppSettings(recordings=str(tmp_path), checklist_done=True, remote_host="127.0.0.1")
+    control = StudioControl(SHOW, camera="demo", recordings=tmp_path)
+    studio = StudioWindow(control, settings)
+    studio.show()
+    wait(qapp, 60, lambda: control.running)
+    assert control.running
+    yield studio
+    studio.close()
+
+
+def test_go_live_reaches_the_classroom_and_survives_a_server_restart(
+    window: StudioWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    rtmp, http = free_port(), free_port()
+    server = MediaServer(tmp_path / "server", key="tulip42", rtmp_port=rtmp, http_port=http)
+    server.start()
+    reader = StreamReader(server.play_url, retry=0.2)
+    reader.start()
+    try:
+        window.on_air.stream_url.setText(server.publish_url)
+        qtbot.mouseClick(window.on_air.live, Qt.MouseButton.LeftButton)
+        assert window.control.live
+        qtbot.waitUntil(lambda: "On air" in window.status_strip.text(), timeout=15_000)
+        assert "ON AIR" in window.on_air.live_state.text()
+        qtbot.waitUntil(lambda: reader.stats.frames > 25, timeout=15_000)
+        server.kill()
+        qtbot.waitUntil(lambda: "reconnecting" in window.status_strip.text(), timeout=15_000)
+        server = MediaServer(tmp_path / "server", key="tulip42", rtmp_port=rtmp, http_port=http)
+        server.start()
+        qtbot.waitUntil(lambda: "On air" in window.status_strip.text(), timeout=20_000)
+        streaming = window.control.status().streaming
+        assert streaming is not None and streaming.reconnects >= 1
+        qtbot.mouseClick(window.on_air.live, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.message.text().startswith("Off air"), timeout=20_000)
+        assert window.on_air.live.text() == "GO LIVE" and not window.control.live
+    finally:
+        reader.stop()
+        server.stop()
