@@ -68,9 +68,12 @@ def recording_line(status: Status) -> Line:
     if stats is None:
         return Line("Recording", "Not recording")
     if stats.state == "recording":
+        dropped = stats.frames_dropped
         return Line(
             "Recording",
-            f"Recording {clock_time(status.recording_seconds)} to {status.recording_file}",
+            f"Recording {clock_time(status.recording_seconds)} to {status.recording_file}"
+            + (f" ({dropped} pictures dropped: the computer is too busy)" if dropped else ""),
+            bool(dropped),
         )
     if stats.state == "failed":
         return Line("Recording", f"Recording stopped: {stats.message}", True)
@@ -85,7 +88,7 @@ def stream_line(status: Status) -> Line:
         return Line(
             "Live",
             f"On air {clock_time(status.streaming_seconds)}, {stats.bitrate_kbps:.0f} kb/s, "
-            f"{stats.reconnects} reconnects",
+            f"{stats.reconnects} reconnects, {stats.frames_dropped} pictures dropped",
         )
     if stats.state == "refused" or "refused" in stats.message:
         return Line("Live", f"The school's server said no: {stats.message}", True)

@@ -249,3 +249,86 @@ def test_an_unplugged_camera_is_reported_and_the_window_keeps_running(
     presenter = DemoPresenterSource(size=SIZE, fps=25, clock=control.clock, loop_seconds=0.2)
     control.replace_source(presenter)
     qtbot.waitUntil(lambda: "Plug the camera" not in studio.status_strip.text(), timeout=10_000)
+
+
+def test_the_eyedropper_keys_on_the_colour_clicked(studio: StudioWindow, qtbot: QtBot) -> None:
+    qtbot.mouseClick(studio.key_panel.eyedropper, Qt.MouseButton.LeftButton)
+    assert studio.camera_view.mode == "eyedropper"
+    rect = studio.camera_view.picture_rect()
+    corner = QPoint(round(rect.x() + rect.width() * 0.05), round(rect.y() + rect.height() * 0.1))
+    before = studio.control.keyer.calibration
+    qtbot.mouseClick(studio.camera_view, Qt.MouseButton.LeftButton, pos=corner)
+    qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=10_000)
+    calibration = studio.control.keyer.calibration
+    assert calibration is not None and calibration.screen_name == "green"
+    assert not studio.key_panel.eyedropper.isChecked() and studio.camera_view.mode == "none"
+
+
+def test_capture_empty_screen_keys_from_the_plate(studio: StudioWindow, qtbot: QtBot) -> None:
+    qtbot.mouseClick(studio.key_panel.plate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: studio.message.text().startswith("Empty screen captured"), timeout=10_000
+    )
+    calibration = studio.control.keyer.calibration
+    assert calibration is not None and calibration.from_plate
+    assert studio.control.plate is not None
+
+
+def test_the_tablet_remote_shows_its_address_and_code(studio: StudioWindow) -> None:
+    import urllib.request
+
+    panel = studio.autocue
+    panel.remote_box.setChecked(True)
+    try:
+        assert panel.remote is not None
+        host, port = panel.remote.address
+        assert panel.remote.code in panel.remote_label.text()
+        assert f":{port}/" in panel.remote_label.text()
+        with urllib.request.urlopen(f"http://{host}:{port}/", timeout=5) as reply:
+            assert reply.status == 200
+    finally:
+        panel.remote_box.setChecked(False)
+    assert panel.remote is None
+
+
+def test_the_school_folder_and_dropped_files_join_the_gallery(
+    studio: StudioWindow, tmp_path: Path
+) -> None:
+    import cv2
+    from PyQt6.QtCore import QMimeData, QPointF, QUrl
+    from PyQt6.QtGui import QDropEvent
+
+    folder = tmp_path / "school"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "hall.png"), np.full((90, 160, 3), (30, 120, 200), np.uint8))
+    (folder / "notes.txt").write_text("not a picture", "utf-8")
+    studio.gallery.add_folder(str(folder))
+    assert str(folder / "hall.png") in studio.gallery.specs()
+    assert str(folder / "notes.txt") not in studio.gallery.specs()
+    dropped = tmp_path / "castle.jpg"
+    cv2.imwrite(str(dropped), np.full((90, 160, 3), (200, 30, 30), np.uint8))
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(dropped)), QUrl.fromLocalFile(str(folder / "notes.txt"))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    studio.gallery.dropEvent(event)
+    assert str(dropped) in studio.gallery.specs()
+    assert "notes.txt: not a picture or video" in studio.message.text()
+
+
+def test_the_checklist_answers_camera_screen_and_microphone(studio: StudioWindow) -> None:
+    dialog = studio.open_checklist()
+    try:
+        answers = {question: (ok, answer) for question, ok, answer in dialog.checks()}
+        assert set(answers) == {"Camera found?", "Green screen found?", "Microphone level?"}
+        assert not answers["Camera found?"][0]  # the demo presenter is standing in
+        assert "demo presenter" in answers["Camera found?"][1]
+        assert answers["Green screen found?"][1].startswith("Yes: green screen")
+        assert "✔" in dialog.text.text() and "✘" in dialog.text.text()
+    finally:
+        dialog.close()
