@@ -44,6 +44,8 @@ class AppSettings:
 
     camera: str = "auto"
     """'auto' (the first camera, else the demo presenter), 'demo', or a camera index/name"""
+    microphone: str = ""
+    """'' for the test sound, 'default' or a device's index or name for a microphone"""
     show_file: str = ""
     """the last show file opened ('' for the built-in show)"""
     recordings: str = field(default_factory=default_recordings)

@@ -29,15 +29,13 @@ from studio.backdrop import Backdrop
 from studio.clock import Clock
 from studio.errors import DeviceError, InputError, StudioError
 from studio.files import check_output_path
-from studio.media import AudioBlock, Image, VideoFrame, VideoSource
+from studio.media import Image, VideoFrame, VideoSource
 from studio.overlays import LowerThird, Overlay, Ticker
 from studio.pipeline import OutputLink, Programme
 from studio.scenes import Look, look_for
 from studio.show import Show
+from studio.sound import ShowSound
 from studio.sources import CameraSource, DemoPresenterSource, SourceStats, list_cameras
-from studio.sources.audio import ToneSource
-from studio.sources.microphone import MicrophoneSource
-from studio.sources.mixer import SILENCE_DB, level_db
 
 EYEDROPPER_BOX = 0.02
 """the eyedropper samples a square this share of the frame's width around the click"""
@@ -142,9 +140,8 @@ class StudioControl:
         self.programme: Programme | None = None
         self.preview = LatestPicture()
         self.scene_index = 0
-        self.sound: ToneSource | MicrophoneSource | None = None
-        self.sound_db = SILENCE_DB
-        self.sound_message = ""
+        self.sound = ShowSound(clock=self.clock, microphone=microphone)
+        """the microphone (or the test sound) mixed with the sound of video backgrounds"""
         self.starting = "getting the camera ready"
         self.key_message = ""
         self.plate: Image | None = None
@@ -165,7 +162,12 @@ class StudioControl:
     def _start(self) -> str:
         source = self._open_source()
         programme = Programme(
-            source, fps=self.show.fps, keyer=self.keyer, size=self.size, clock=self.clock
+            source,
+            fps=self.show.fps,
+            keyer=self.keyer,
+            size=self.size,
+            clock=self.clock,
+            sound=self.sound,
         )
         first = look_for(self.show.scenes[0], self.size, now=self.clock.now())
         if first.keyer == KeyerSettings():  # the scene sets nothing: keep what was remembered
@@ -174,7 +176,6 @@ class StudioControl:
         programme.add_output(self.preview, mode="latest")
         programme.start()
         self.source, self.programme = source, programme
-        self._start_sound()
         self.starting = ""
         return f"The show is on: {self.show.title}"
 
@@ -202,31 +203,9 @@ class StudioControl:
             time.sleep(0.2)
         return presenter
 
-    def _start_sound(self) -> None:
-        def deliver(block: AudioBlock) -> None:
-            self.sound_db = level_db(block)
-            if self.programme is not None:
-                self.programme.send_audio(block)
-
-        if self.microphone is not None:
-            device = None if self.microphone == "default" else self.microphone
-            mic = MicrophoneSource(deliver, clock=self.clock, device=device)
-            try:
-                mic.start()
-            except DeviceError as error:
-                self.sound_message = f"{error}; playing the test sound instead"
-            else:
-                self.sound, self.sound_message = mic, "sound from the microphone"
-                return
-        self.sound = ToneSource(deliver, clock=self.clock)
-        self.sound.start()
-        self.sound_message = self.sound_message or "playing the test sound (no microphone chosen)"
-
     def close(self) -> None:
         """Stop everything, finishing a recording properly (waits for it)."""
         self._worker.shutdown(wait=True)
-        if self.sound is not None:
-            self.sound.stop()
         if self.programme is not None:
             self.programme.close()
         elif self.source is not None:
@@ -509,8 +488,8 @@ class StudioControl:
             recording_seconds=clock_now - self._recorder[2] if self._recorder else 0.0,
             streaming=streamer.stats() if streamer else None,
             streaming_seconds=clock_now - self._streamer[2] if self._streamer else 0.0,
-            sound_db=self.sound_db,
-            sound_message=self.sound_message,
+            sound_db=self.sound.level_db,
+            sound_message=self.sound.status,
             disk_free_bytes=disk,
         )
 

@@ -332,3 +332,17 @@ def test_the_checklist_answers_camera_screen_and_microphone(studio: StudioWindow
         assert "✔" in dialog.text.text() and "✘" in dialog.text.text()
     finally:
         dialog.close()
+
+
+def test_choosing_the_microphone_on_a_machine_without_one_keeps_the_test_sound(
+    studio: StudioWindow, qtbot: QtBot
+) -> None:
+    studio.microphone_action.setChecked(True)
+    sound = studio.control.sound
+    assert sound.playing == "test sound" and sound.microphone_problem
+    assert "the microphone is not used" in studio.message.text()
+    level = sound.blocks
+    qtbot.waitUntil(lambda: sound.blocks > level + 5, timeout=5000)  # the show still sounds
+    assert studio.saved[-1].microphone == "default"  # type: ignore[attr-defined]
+    studio.microphone_action.setChecked(False)
+    assert studio.saved[-1].microphone == ""  # type: ignore[attr-defined]

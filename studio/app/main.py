@@ -68,6 +68,7 @@ def run_app(*, camera: str | None = None, show_file: str | None = None) -> int:
         camera=camera or settings.camera,
         recordings=Path(settings.recordings),
         stream_url=settings.stream_url,
+        microphone=settings.microphone or None,
         keyer_settings=settings_from(settings.keyer),
     )
     window = StudioWindow(control, settings, save=lambda s: s.save(folder))

@@ -156,6 +156,14 @@ class StudioWindow(QMainWindow):
             action = QAction(text, self)
             action.triggered.connect(lambda _=False, s=slot, t=text: self.guard(t, s))
             show.addAction(action)
+        self.microphone_action = QAction("Use the microphone", self)
+        self.microphone_action.setCheckable(True)
+        self.microphone_action.setChecked(bool(self.settings.microphone))
+        self.microphone_action.setToolTip("Off: the test sound plays instead")
+        self.microphone_action.toggled.connect(
+            lambda on: self.guard("Microphone", self.use_microphone, on)
+        )
+        show.addAction(self.microphone_action)
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -282,6 +290,14 @@ class StudioWindow(QMainWindow):
                 except (ValueError, RuntimeError) as error:
                     log.warning("matte view: %s", error)
                 time.sleep(0.1)
+
+    def use_microphone(self, on: bool) -> None:
+        """Take the sound from the default microphone (or the one remembered), or play the
+        test sound; the status strip says which, and why a microphone could not be used."""
+        choice = (self.settings.microphone or "default") if on else None
+        self.control.sound.use_microphone(choice)
+        self._remember(microphone=choice or "")
+        self.say(f"Sound: {self.control.sound.status}")
 
     def show_scene(self, index: int) -> None:
         self.control.show_scene(index, transition=self.scenes.transition)
