@@ -346,3 +346,32 @@ def test_choosing_the_microphone_on_a_machine_without_one_keeps_the_test_sound(
     assert studio.saved[-1].microphone == "default"  # type: ignore[attr-defined]
     studio.microphone_action.setChecked(False)
     assert studio.saved[-1].microphone == ""  # type: ignore[attr-defined]
+
+
+def test_opening_a_show_file_replaces_the_scenes_and_a_mistake_is_refused(
+    studio: StudioWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('title = "Oops"\n\n[[scene]]\nname = "Hall"\nbackground = "#12345"\n', "utf-8")
+    old = studio.control
+    studio.guard("Open show", studio.open_show, str(bad))
+    assert "bad.toml, line 5" in studio.message.text() and studio.control is old
+    good = tmp_path / "assembly.toml"
+    good.write_text(
+        'title = "Assembly"\nsize = "480x270"\n\n[[scene]]\nname = "Hall"\n'
+        'background = "playground"\n\n[[scene]]\nname = "Stars"\nbackground = "outer space"\n',
+        "utf-8",
+    )
+    studio.open_show(str(good))
+    assert [b.text() for b in studio.scenes.buttons] == ["1 Hall", "2 Stars"]
+    assert studio.windowTitle() == "Kaizen Studio: Assembly"
+    qtbot.waitUntil(lambda: studio.control.running, timeout=60_000)
+    programme_ = studio.control.programme
+    assert programme_ is not None
+    qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Hall")
+    qtbot.keyClick(studio.scenes.buttons[0], Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Stars")
+    assert studio.saved[-1].show_file == str(good.resolve())  # type: ignore[attr-defined]
+    old_programme = old.programme
+    assert old_programme is not None
+    qtbot.waitUntil(lambda: old_programme._thread is None, timeout=10_000)  # closed aside

@@ -40,7 +40,9 @@ from studio.app.scenes_panel import CaptionsPanel, ScenesPanel
 from studio.app.video_view import VideoView, to_qimage
 from studio.app_settings import AppSettings
 from studio.control import Job, StudioControl
+from studio.errors import InputError
 from studio.media import Image
+from studio.show import read_show
 from studio.status_words import status_lines
 
 log = logging.getLogger(__name__)
@@ -149,6 +151,7 @@ class StudioWindow(QMainWindow):
         show = bar.addMenu("&Show")
         assert show is not None
         for text, slot in (
+            ("Open a show file...", self._choose_show),
             ("Choose the recordings folder...", self._choose_recordings),
             ("Before the show: checklist", self.open_checklist),
             ("Try the camera again", lambda: self.run_job(self.control.retry_camera())),
@@ -170,7 +173,7 @@ class StudioWindow(QMainWindow):
         show.addAction(quit_action)
 
     def _connect(self) -> None:
-        control, key = self.control, self.key_panel
+        key = self.key_panel
         key.auto_key.clicked.connect(lambda: self.guard("Auto key", self.auto_key))
         key.eyedropper.toggled.connect(
             lambda on: self.camera_view.set_mode("eyedropper" if on else "none")
@@ -199,10 +202,10 @@ class StudioWindow(QMainWindow):
         self.gallery.problem.connect(self.say)
         self.backgrounds_folder.clicked.connect(lambda: self.guard("Folder", self._choose_folder))
         self.captions.lower_third_changed.connect(
-            lambda name, role: self.guard("Caption", control.set_lower_third, name, role)
+            lambda name, role: self.guard("Caption", self.control.set_lower_third, name, role)
         )
         self.captions.ticker_changed.connect(
-            lambda text: self.guard("Ticker", control.set_ticker, text)
+            lambda text: self.guard("Ticker", self.control.set_ticker, text)
         )
         self.autocue.problem.connect(self.say)
         self.autocue.script_opened.connect(lambda path: self._remember(script=path))
@@ -331,6 +334,43 @@ class StudioWindow(QMainWindow):
         dialog.accepted.connect(lambda: self._remember(checklist_done=True))
         dialog.show()
         return dialog
+
+    def _choose_show(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open a show", "", "Show files (*.toml)")
+        if name:
+            self.open_show(name)
+
+    def open_show(self, path: str) -> None:
+        """Switch to the show file at ``path``: its scenes replace the buttons and the show
+        starts again on its first scene. A file with a mistake is refused in words and the
+        show goes on as it was."""
+        if self.control.recording or self.control.live:
+            raise InputError("stop recording and the stream before opening another show")
+        show = read_show(path)
+        old = self.control
+        self.control = StudioControl(
+            show,
+            camera=old.camera_choice,
+            recordings=old.recordings,
+            stream_url=old.stream_url,
+            microphone=old.microphone,
+            keyer_settings=old.keyer.settings,
+        )
+        threading.Thread(target=old.close, name="closing the last show", daemon=True).start()
+        scenes = ScenesPanel(show)
+        scenes.set_transition(self.scenes.transition)
+        layout = self.scenes.parentWidget().layout()  # type: ignore[union-attr]
+        assert layout is not None
+        layout.replaceWidget(self.scenes, scenes)
+        self.scenes.deleteLater()
+        self.scenes = scenes
+        scenes.scene_chosen.connect(lambda i: self.guard("Scene", self.show_scene, i))
+        scenes.fade.toggled.connect(lambda _: self._remember(transition=scenes.transition))
+        self.setWindowTitle(f"Kaizen Studio: {show.title}")
+        self._shown_index = -1
+        self._remember(show_file=str(Path(path).resolve()))
+        self.say(f"Opening {show.title}...")
+        self.run_job(self.control.start())
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "The school's backgrounds")
