@@ -147,6 +147,7 @@ class StudioControl:
         self.plate: Image | None = None
         self._recorder: tuple[Recorder, OutputLink, float] | None = None
         self._last_recording: Recorder | None = None
+        self._camera_recorder: tuple[Recorder, OutputLink] | None = None
         self._streamer: tuple[RtmpStreamer, OutputLink, float] | None = None
         self._last_stream: RtmpStreamer | None = None
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="studio control")
@@ -388,7 +389,9 @@ class StudioControl:
         safe = "".join(c for c in self.show.title if c.isalnum() or c in " -_").strip()
         return self.recordings / f"{safe or 'Show'} {stamp}.mp4"
 
-    def start_recording(self) -> Path:
+    def start_recording(self, *, camera_too: bool = False) -> Path:
+        """Record the programme (and with ``camera_too`` the clean camera beside it, named
+        '... camera.mp4', for re-keying later with ``studio key``)."""
         programme = self._need_programme()
         if self._recorder is not None:
             return self._recorder[0].path
@@ -396,24 +399,45 @@ class StudioControl:
         path = check_output_path(self.recording_name())
         width, height = self.size
         recorder = Recorder(path, width=width, height=height, fps=self.show.fps)
+        camera: tuple[Recorder, OutputLink] | None = None
+        if camera_too:
+            cw, ch = getattr(programme.source, "size", self.size)
+            clean = Recorder(
+                path.with_name(f"{path.stem} camera.mp4"),
+                width=cw - cw % 2,
+                height=ch - ch % 2,
+                fps=self.show.fps,
+            )
+            camera = (clean, programme.add_output(clean, feed="camera"))
         link = programme.add_output(recorder)
         self._recorder = (recorder, link, self.clock.now())
+        self._camera_recorder = camera
         self._last_recording = recorder
         return path
 
     def stop_recording(self) -> Job:
         """Finish the recording on the worker (the show goes on); the job says where it is."""
         held, self._recorder = self._recorder, None
+        camera, self._camera_recorder = self._camera_recorder, None
 
         def work() -> str:
             if held is None:
                 return "Not recording"
+            programme = self._need_programme()
             recorder, link, _ = held
-            self._need_programme().remove_output(link)
-            stats = recorder.stats()
-            if stats.state == "failed":
-                raise StudioError(stats.message)
-            return f"Saved {recorder.path.name} ({stats.frames_sent} pictures)"
+            programme.remove_output(link)
+            words = f"Saved {recorder.path.name} ({recorder.stats().frames_sent} pictures)"
+            if camera is not None:
+                programme.remove_output(camera[1])
+                words += f" and {camera[0].path.name}"
+            problems = [
+                r.stats().message
+                for r in (recorder, camera[0] if camera else None)
+                if r is not None and r.stats().state == "failed"
+            ]
+            if problems:
+                raise StudioError("; ".join(problems))
+            return words
 
         return self._job("Stop recording", work)
 

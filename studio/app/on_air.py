@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PyQt6.QtWidgets import (
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -37,6 +38,10 @@ class OnAirPanel(QWidget):
             button.setMinimumHeight(56)
         self.record_state = QLabel("Not recording")
         self.live_state = QLabel("Not live")
+        self.camera_too = QCheckBox("Also record the camera (for re-keying later)")
+        self.camera_too.setToolTip(
+            "Keeps the green-screen picture too, so the show can be keyed again afterwards"
+        )
         self.stream_url = QLineEdit(stream_url)
         self.stream_url.setToolTip(
             "The school's stream address (your teacher sets it; studio serve prints it)"
@@ -46,14 +51,16 @@ class OnAirPanel(QWidget):
         grid.addWidget(self.live, 0, 1)
         grid.addWidget(self.record_state, 1, 0)
         grid.addWidget(self.live_state, 1, 1)
-        grid.addWidget(QLabel("Stream address"), 2, 0)
-        grid.addWidget(self.stream_url, 2, 1)
+        grid.addWidget(self.camera_too, 2, 0)
+        grid.addWidget(QLabel("Stream address"), 3, 0)
+        grid.addWidget(self.stream_url, 3, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
     def show_recording(self, on: bool, seconds: float, file: str) -> None:
         self.record.setText("■ STOP RECORDING" if on else "● RECORD")
         self.record.setStyleSheet(ON_STYLE if on else OFF_STYLE)
+        self.camera_too.setEnabled(not on)
         if on:
             self.record_state.setText(f"Recording {clock_time(seconds)}: {file}")
 

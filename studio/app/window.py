@@ -317,7 +317,7 @@ class StudioWindow(QMainWindow):
         if self.control.recording:
             self.run_job(self.control.stop_recording())
         else:
-            path = self.control.start_recording()
+            path = self.control.start_recording(camera_too=self.on_air.camera_too.isChecked())
             self.say(f"Recording to {path}")
 
     def toggle_live(self) -> None:
