@@ -6,12 +6,17 @@ with speech-like sound, into the Recorder, for ``--minutes`` (a short run by def
 issue's target run is 10 minutes). Prints dropped and late frames, CPU use, the sound's
 drift from the pictures at the end, and memory at the start and the end.
 
-Run: ``python -m benchmarks.pipeline [--minutes M] [--size 1920x1080] [--fps 30]``.
+Run: ``python -m benchmarks.pipeline [--minutes M | --seconds S] [--size 1920x1080]
+[--fps 30] [--profile]``. With ``--size`` only that size runs (else 720p, then 1080p);
+``--profile`` runs the compositor's thread under cProfile and prints where its time goes.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
+import pstats
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +29,7 @@ from studio.backgrounds import newsroom
 from studio.clock import Clock
 from studio.overlays import ClockOverlay, LiveBadge, LowerThird, Overlay, Ticker
 from studio.pipeline import Programme
-from studio.sources.audio import ToneSource
+from studio.sound import ShowSound
 from studio.sources.demo import DEMO_PRESENTER
 from studio.sources.video_file import VideoFileSource
 from studio.synthetic import render_scene
@@ -50,7 +55,15 @@ def presenter_clip(path: Path, size: tuple[int, int], fps: int, seconds: float =
         container.mux(stream.encode(None))
 
 
-def measure(size: tuple[int, int], fps: int, seconds: float) -> dict[str, float]:
+def profiled(programme: Programme, profile: cProfile.Profile) -> None:
+    """Run the compositor's thread under ``profile``."""
+    run = programme._run
+    programme._run = lambda: profile.runcall(run)  # type: ignore[method-assign]
+
+
+def measure(
+    size: tuple[int, int], fps: int, seconds: float, *, profile: cProfile.Profile | None = None
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         clip, out = Path(folder) / "presenter.mp4", Path(folder) / "show.mp4"
         presenter_clip(clip, size, fps)
@@ -68,17 +81,17 @@ def measure(size: tuple[int, int], fps: int, seconds: float) -> dict[str, float]
             background=newsroom(size),
             overlays=overlays,
             clock=clock,
+            sound=ShowSound(clock=clock),
         )
+        if profile is not None:
+            profiled(programme, profile)
         recorder = Recorder(out, width=size[0], height=size[1], fps=fps)
         programme.add_output(recorder)
-        sound = ToneSource(programme.send_audio, clock=clock)
         rss_start = rss_mib()
         programme.start()
-        sound.start()
         time.sleep(min(5.0, seconds / 4))
         rss_warm = rss_mib()
         time.sleep(max(0.0, seconds - min(5.0, seconds / 4)))
-        sound.stop()
         stats = programme.stats()
         programme.close()
         rss_end = rss_mib()
@@ -101,6 +114,10 @@ def measure(size: tuple[int, int], fps: int, seconds: float) -> dict[str, float]
         "decoded": frames,
         "cpu": stats.cpu,
         "key_ms": stats.key_ms,
+        "overlays_ms": stats.overlays_ms,
+        "fade_ms": stats.fade_ms,
+        "outputs_ms": stats.outputs_ms,
+        "frame_ms": stats.frame_ms,
         "drift_ms": (sound_end - video_end) * 1000.0,
         "rss_start": rss_start,
         "rss_warm": rss_warm,
@@ -112,14 +129,22 @@ def run(
     *,
     quick: bool = False,
     minutes: float | None = None,
-    size: tuple[int, int] = (1920, 1080),
+    seconds: float | None = None,
+    size: tuple[int, int] | None = None,
     fps: int = 30,
+    profile: bool = False,
 ) -> str:
     """Measure, print and return the markdown section for RESULTS.md."""
-    seconds = (minutes * 60.0) if minutes else (10.0 if quick else 60.0)
+    seconds = seconds or ((minutes * 60.0) if minutes else (10.0 if quick else 60.0))
     rows = []
-    for run_size in [(1280, 720)] if quick else [(1280, 720), size]:
-        figures = measure(run_size, fps, seconds)
+    sizes = [size] if size else [(1280, 720)] if quick else [(1280, 720), (1920, 1080)]
+    for run_size in sizes:
+        profiler = cProfile.Profile() if profile else None
+        figures = measure(run_size, fps, seconds, profile=profiler)
+        if profiler is not None:
+            text = io.StringIO()
+            pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
+            print(text.getvalue(), flush=True)
         rows.append((run_size, figures))
         print(
             f"{run_size[0]}x{run_size[1]}@{fps} for {seconds:.0f} s: "
@@ -170,9 +195,28 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, help="length of each run (default 1)")
+    parser.add_argument("--seconds", type=float, help="length of each run in seconds")
     parser.add_argument("--quick", action="store_true", help="720p only, 10 s")
+    parser.add_argument("--size", help="only this size, WxH (default 1280x720 then 1920x1080)")
+    parser.add_argument("--fps", type=int, default=30, help="frames per second (30)")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the compositor's thread (cProfile)"
+    )
     args = parser.parse_args()
-    print(run(quick=args.quick, minutes=args.minutes))
+    size = None
+    if args.size:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+        size = (width, height)
+    print(
+        run(
+            quick=args.quick,
+            minutes=args.minutes,
+            seconds=args.seconds,
+            size=size,
+            fps=args.fps,
+            profile=args.profile,
+        )
+    )
 
 
 if __name__ == "__main__":

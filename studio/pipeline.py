@@ -170,6 +170,8 @@ class Programme:
         """The show's sound, started and stopped with the show (None: sound is sent to
         :meth:`send_audio` from elsewhere, or there is none)."""
         self._playing: Backdrop | None = None  # the backdrop playing live
+        self._last_tick = 0.0
+        self._sound_end: float | None = None  # stopping: no sound after this
         self._feeds: list[SoundFeed] = []  # the video sounds this programme added
         self._message = "not started"
         self._last_index = -1
@@ -232,7 +234,15 @@ class Programme:
 
     def send_audio(self, block: AudioBlock) -> None:
         """Hand a block of the show's sound to every output that takes sound (it must not
-        block: recorders and streamers queue it)."""
+        block: recorders and streamers queue it). Once the show is stopping, sound past
+        the end of its last frame is cut, so the recordings' sound ends with the pictures."""
+        end = self._sound_end
+        if end is not None:
+            keep = max(0, round((end - block.pts) * block.sample_rate))
+            if keep <= 0:
+                return
+            if keep < block.samples.shape[0]:
+                block = AudioBlock(block.samples[:keep], block.sample_rate, block.pts)
         for link in list(self.links):
             take = getattr(link.output, "send_audio", None)
             if take is not None and not link.failed:
@@ -276,6 +286,7 @@ class Programme:
     def start(self) -> None:
         if self._thread is not None:
             return
+        self._sound_end = None
         if isinstance(self.source, VideoFileSource) and self.source.on_sound is None:
             feed = self._feed(self.source.name)
             if feed is not None:
@@ -320,12 +331,10 @@ class Programme:
                 started = time.perf_counter()
                 last = self._compose(frame.image, tick)
                 timed["key"].add((time.perf_counter() - started) * 1000.0)
-            picture = last
             stage = time.perf_counter()
-            if self.overlays or self._fade is not None:
-                picture = last.copy()
-                for overlay in list(self.overlays):
-                    overlay.draw(picture, tick)
+            picture = last.copy()  # the one copy: outputs keep it; the keyer reuses ``last``
+            for overlay in list(self.overlays):
+                overlay.draw(picture, tick)
             faded = time.perf_counter()
             timed["overlays"].add((faded - stage) * 1000.0)
             picture = self._faded(picture, tick)
@@ -335,6 +344,7 @@ class Programme:
             index = self._frames
             programme = VideoFrame(picture, tick, index)
             self._frames += 1
+            self._last_tick = tick
             camera: VideoFrame | None = None
             for link in list(self.links):
                 if link.feed == "camera":
@@ -365,25 +375,26 @@ class Programme:
         return self.background
 
     def _compose(self, image: Image, tick: float = 0.0) -> Image:
+        """The camera keyed over the backdrop; not a copy (the keyer's own buffer, or the
+        camera's picture): valid until the next call, never to be drawn on."""
         if self.size is not None and image.shape[1::-1] != self.size:
             image = cover_fit(image, self.size)
         background = self._backdrop(tick)
         if self.keyer is None or background is None:
-            return image.copy()
+            return image
         if not self.keyer.calibrated:
             try:
                 self.keyer.calibrate(image)
             except NoScreenFoundError as error:
                 self._message = f"showing the camera unkeyed: {error}"
-                return image.copy()
+                return image
             self._message = "on: " + (
                 self.keyer.calibration.describe() if self.keyer.calibration else ""
             )
         result = self.keyer.process(image, background)
         placement = self.look.placement if self.look is not None else None
         if placement is None or (placement.x == 0.5 and placement.scale == 1.0):
-            composite: Image = result.composite.copy()
-            return composite
+            return result.composite
         return placed(
             result.foreground,
             result.alpha,
@@ -421,14 +432,17 @@ class Programme:
         )
 
     def stop(self) -> None:
-        """Stop the sound and the compositor, let the outputs finish what they hold, stop
-        the source and a video backdrop."""
-        if self.sound is not None:
-            self.sound.stop()
+        """Stop the compositor and the sound (cut at the end of the last frame), let the
+        outputs finish what they hold, stop the source and a video backdrop."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5.0)
             self._thread = None
+            self._sound_end = self._last_tick + 1.0 / self.fps
+            if self.sound is not None:  # let the sound reach the end of the last frame
+                self.clock.sleep_until(self._sound_end + 0.03)
+        if self.sound is not None:
+            self.sound.stop()
         self._stop_playing()
         for link in self.links:
             if link.thread is not None:

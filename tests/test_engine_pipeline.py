@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from keying import Keyer
-from studio.clock import Pacer
-from studio.media import Image, VideoFrame
+from studio.clock import Clock, Pacer
+from studio.media import AudioBlock, Image, VideoFrame
 from studio.overlays import LiveBadge
 from studio.pipeline import Programme, solid_background
+from studio.sound import ShowSound
 from studio.sources import DemoPresenterSource, ThreadedSource
 
 
@@ -162,3 +163,25 @@ def test_stage_timings_are_reported() -> None:
     assert stats.timings.startswith("key ") and stats.timings.endswith(" ms")
     with pytest.raises(ValueError, match="'programme' or the 'camera'"):
         programme.add_output(Collector(), feed="preview")  # type: ignore[arg-type]
+
+
+class Listener(Collector):
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: list[AudioBlock] = []
+
+    def send_audio(self, block: AudioBlock) -> None:
+        self.blocks.append(block)
+
+
+def test_the_show_sound_runs_with_the_show_and_ends_with_its_last_frame() -> None:
+    clock = Clock()
+    sound = ShowSound(clock=clock)
+    programme = Programme(Numbered(fps=25), fps=25, clock=clock, sound=sound)
+    listener = Listener()
+    programme.add_output(listener)
+    run_for(programme, 0.7)
+    assert sound.playing == "nothing" and sound.deliver == programme.send_audio
+    last = listener.frames[-1].pts + 1 / 25
+    end = listener.blocks[-1].pts + listener.blocks[-1].duration
+    assert len(listener.blocks) >= 25 and abs(end - last) < 0.002  # cut at the last frame
