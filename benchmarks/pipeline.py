@@ -55,6 +55,55 @@ def presenter_clip(path: Path, size: tuple[int, int], fps: int, seconds: float =
         container.mux(stream.encode(None))
 
 
+def costs(size: tuple[int, int], fps: int, frames: int = 30) -> dict[str, float]:
+    """CPU milliseconds per frame of each piece of the pipeline, one after another in this
+    thread (the encoder's own threads included): what a frame costs the machine."""
+    with tempfile.TemporaryDirectory() as folder:
+        clip = Path(folder) / "presenter.mp4"
+        presenter_clip(clip, size, fps, seconds=frames / fps)
+        spent: dict[str, float] = {"decode": 0.0, "key": 0.0, "overlays": 0.0, "encode": 0.0}
+        overlays: list[Overlay] = [
+            LowerThird("Zoë Ångström", "Year 5"),
+            Ticker(["Sports day on Friday", "Quiz winners"]),
+            LiveBadge(),
+            ClockOverlay(),
+        ]
+        background = newsroom(size)
+        with (
+            av.open(str(clip)) as source,
+            Keyer(threads=1) as keyer,
+            av.open(str(Path(folder) / "out.mp4"), "w") as target,
+        ):
+            stream = target.add_stream("libx264", rate=fps)
+            stream.width, stream.height, stream.pix_fmt = *size, "yuv420p"
+            stream.options = {"preset": "veryfast", "g": str(fps), "bf": "0"}
+            decoded = source.decode(video=0)
+            for i in range(frames):
+                began = time.process_time()
+                picture = next(decoded).to_ndarray(format="bgr24")
+                keyed = time.process_time()
+                if not keyer.calibrated:
+                    keyer.calibrate(picture)
+                    keyed = time.process_time()
+                result = keyer.process(picture, background).composite.copy()
+                drawn = time.process_time()
+                for overlay in overlays:
+                    overlay.draw(result, 1.0 + i / fps)
+                encoded = time.process_time()
+                out = av.VideoFrame.from_ndarray(result, format="bgr24")
+                out.pts = i
+                target.mux(stream.encode(out))
+                done = time.process_time()
+                for name, seconds in zip(
+                    spent,
+                    (keyed - began, drawn - keyed, encoded - drawn, done - encoded),
+                    strict=True,
+                ):
+                    spent[name] += seconds * 1000.0 / frames
+            target.mux(stream.encode(None))
+    return spent
+
+
 def profiled(programme: Programme, profile: cProfile.Profile) -> None:
     """Run the compositor's thread under ``profile``."""
     run = programme._run
@@ -202,11 +251,25 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="profile the compositor's thread (cProfile)"
     )
+    parser.add_argument(
+        "--costs", action="store_true", help="only the CPU cost of each piece, per frame"
+    )
     args = parser.parse_args()
     size = None
     if args.size:
         width, height = (int(v) for v in args.size.lower().split("x"))
         size = (width, height)
+    if args.costs:
+        for each in [size] if size else [(1280, 720), (1920, 1080)]:
+            spent = costs(each, args.fps)
+            total = sum(spent.values())
+            print(
+                f"{each[0]}x{each[1]}: CPU ms per frame: "
+                + ", ".join(f"{k} {v:.1f}" for k, v in spent.items())
+                + f"; total {total:.1f} (2 cores: at most {2000 / total:.0f} fps)",
+                flush=True,
+            )
+        return
     print(
         run(
             quick=args.quick,
