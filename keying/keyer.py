@@ -28,7 +28,7 @@ from keying import tracking as kt
 from keying.calibrate import MAX_DENOISE, Calibration, Sample, Screen, calibrate
 from keying.errors import NotCalibratedError
 from keying.frames import BGRImage, Matte, check_frame
-from keying.ramp import LEAD_SCALE, RampEnds
+from keying.ramp import LEAD_REACH, LEAD_SCALE, RampEnds
 from keying.settings import KeyerSettings
 from keying.shapes import Mattes
 from keying.workspace import HALO, FrameWork
@@ -207,6 +207,14 @@ class Keyer:
         core = self._scaled(self._settings.core_distance, st.size[1])
         reach = max(2, round(core / LEAD_SCALE)) if core else 0  # next to an edge: mixed
         solid = kr.solid_core(st.peak_small, st.strength_small, black=st.black_small, reach=reach)
+        solid = kr.drop_mixes(
+            solid,
+            st.sample_small,
+            st.static_small,
+            st.gain_small,
+            st.half_small,
+            reach=LEAD_REACH,
+        )
         lead = kr.foreground_lead(st.half_small, solid)
         st.offset_small, st.span_small = kr.ramp_maps(
             st.strength_small, lead, black=st.black_small, white=st.white_small

@@ -22,12 +22,19 @@ import numpy.typing as npt
 from keying.frames import Matte
 
 FloatMap = npt.NDArray[np.float32]
+FloatImage = npt.NDArray[np.float32]
 
 LEAD_SCALE = 8
 """How many times coarser than the frame the subject's lead and the ramp are worked out."""
 LEAD_REACH = 3
 """How far (in coarse pixels) the solid subject's lead is carried outwards."""
 NO_LEAD = -1000.0
+MIX_MOST = 0.8
+"""A colour less than this far from the screen to the solid subject's is a mix."""
+MIX_OFF_LINE = 0.15
+"""How far off the screen-to-subject line (a share of its length) a mix may lie."""
+INDEX_BASE = 65536.0
+NO_KEY = 1e12
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,25 +84,84 @@ def solid_core(
     )
 
 
+def drop_mixes(
+    solid: Matte,
+    colour: FloatImage,
+    screen: FloatImage,
+    gain: FloatMap,
+    half_small: Matte,
+    *,
+    reach: int,
+    most: float = MIX_MOST,
+    off_line: float = MIX_OFF_LINE,
+) -> Matte:
+    """``solid`` without the coarse pixels whose colour is a mix of the screen (``screen``
+    times ``gain``, its light now) and the most subject-like solid colour (the lowest
+    lead) within ``reach``: the middle of a motion-blurred arm is far from clear screen
+    but not solid.
+
+    A pixel is a mix when its colour lies within ``off_line`` (a share of the distance
+    between the two) of the line from the screen to that colour, at less than ``most``
+    of the way. A white collar beside a maroon jumper is off that line and stays solid.
+    """
+    chosen = np.flatnonzero(solid)
+    if reach <= 0 or chosen.size == 0:
+        return solid
+    lead = half_small.ravel()[chosen].astype(np.float64) * 2.0 - 255.0
+    key = np.full(solid.shape, NO_KEY, np.float64)
+    key.ravel()[chosen] = (lead + 512.0) * INDEX_BASE + chosen
+    size = 2 * reach + 1
+    best = cv2.erode(key, np.ones((size, size), np.uint8), borderType=cv2.BORDER_REPLICATE)
+    picked = (best.ravel()[chosen] % INDEX_BASE).astype(np.intp)
+    colours = colour.reshape(-1, 3)
+    lit = screen.reshape(-1, 3)[chosen] * gain.ravel()[chosen, None]
+    towards = colours[picked] - lit
+    shown = colours[chosen] - lit
+    length2 = np.maximum(np.einsum("ij,ij->i", towards, towards), 1.0)
+    along = np.einsum("ij,ij->i", shown, towards)
+    # the squared distance off the line is |shown|^2 - along^2 / length2
+    off2 = np.einsum("ij,ij->i", shown, shown) - along * along / length2
+    mixed = (along < most * length2) & (off2 < off_line**2 * length2)
+    out = solid.copy()
+    out.ravel()[chosen[mixed]] = 0
+    return out
+
+
 def foreground_lead(half_small: Matte, solid: Matte) -> FloatMap:
-    """The lead of the solid subject near each coarse pixel (0 where there is none).
+    """The lead of the solid subject near each coarse pixel.
 
     The *largest* lead among the ``solid`` pixels (a green jumper's too) within
     :data:`LEAD_REACH` coarse pixels: a solid white collar beside a maroon jumper must not
     read as a maroon-and-green mix, so where solid colours differ the key leans towards
-    the plain colour difference, which never makes a solid colour see-through. Softened
-    over a coarse pixel, and 0 (the plain key) where no solid subject is near.
+    the plain colour difference, which never makes a solid colour see-through. Further
+    out (a scarf's end, a blurred hand), the lead of the nearest solid pixel: a wide
+    semi-transparent region is most likely the colour of the subject it leaves. Softened
+    over a coarse pixel; 0 (the plain key) when nothing is solid.
     """
-    return largest_nearby(half_small.astype(np.float32) * 2.0 - 255.0, solid)
+    lead = half_small.astype(np.float32) * 2.0 - 255.0
+    return largest_nearby(lead, solid, far=True)
 
 
-def largest_nearby(values: FloatMap, solid: Matte) -> FloatMap:
+def largest_nearby(values: FloatMap, solid: Matte, *, far: bool = False) -> FloatMap:
     """The largest of ``values`` on ``solid`` coarse pixels within :data:`LEAD_REACH`,
-    softened over a coarse pixel; 0 where no solid pixel is that near."""
-    masked = np.where(solid > 0, values, NO_LEAD).astype(np.float32)
+    softened over a coarse pixel. Where no solid pixel is that near: 0, or with ``far``
+    the value of the nearest solid pixel (0 if there is none at all)."""
+    is_solid = solid > 0
+    masked = np.where(is_solid, values, NO_LEAD).astype(np.float32)
     size = 2 * LEAD_REACH + 1
     nearest = cv2.dilate(masked, np.ones((size, size), np.uint8))
-    local: FloatMap = cv2.blur(np.where(nearest > NO_LEAD, nearest, 0.0).astype(np.float32), (3, 3))
+    missing = nearest <= NO_LEAD
+    local: FloatMap = cv2.blur(np.where(missing, 0.0, nearest).astype(np.float32), (3, 3))
+    if far and is_solid.any() and missing.any():
+        _, labels = cv2.distanceTransformWithLabels(
+            cv2.bitwise_not(solid), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+        )
+        # labels number the solid pixels in raster order from 1: the nearest one's value
+        far_values = np.concatenate(([NO_LEAD], values[is_solid]))[labels].astype(np.float32)
+        # something clearly not the screen here (its own lead below 0) is its own colour
+        clearly = np.where(values <= 0, values, NO_LEAD).astype(np.float32)
+        cv2.max(far_values, cv2.dilate(clearly, np.ones((3, 3), np.uint8)), dst=far_values)
+        np.copyto(local, far_values, where=missing)
     return local
 
 

@@ -49,20 +49,23 @@ def screen_gain(
     lit = np.maximum(static[..., primary], 1.0)
     shown = np.maximum(sample[..., primary], 1.0)
     ratio = shown / lit
-    hue = np.abs(sample[..., [a, b]] / shown[..., None] - static[..., [a, b]] / lit[..., None])
-    lead = sample[..., primary] - np.maximum(sample[..., a], sample[..., b])
     low, high = GAIN_RANGE
-    screen = (hue.max(axis=2) <= HUE_TOLERANCE) & (ratio >= low) & (ratio <= high) & (lead >= 15)
+    screen = (ratio >= low) & (ratio <= high)
+    screen &= sample[..., primary] - np.maximum(sample[..., a], sample[..., b]) >= 15
+    for c in (a, b):  # the hue: the other channels' shares of the primary
+        screen &= np.abs(sample[..., c] / shown - static[..., c] / lit) <= HUE_TOLERANCE
     # (blocks that mix in the subject's colour fail the hue test; a dark mix passes it but
     # costs less than losing the darkest shadow right beside the subject)
-    screen = screen.astype(np.float32)
+    weight = screen.astype(np.float32)
+    weighted = ratio.astype(np.float32) * weight
     target = previous.copy()
     reached = np.zeros(previous.shape, dtype=bool)
     for sigma in (1.0, 3.0):
-        den = cv2.GaussianBlur(screen, (0, 0), sigma)
-        num = cv2.GaussianBlur(ratio.astype(np.float32) * screen, (0, 0), sigma)
-        fill = (den > 0.05) & ~reached
-        target[fill] = num[fill] / den[fill]
+        den = cv2.GaussianBlur(weight, (0, 0), sigma)
+        num = cv2.GaussianBlur(weighted, (0, 0), sigma)
+        fill = den > 0.05
+        fill &= ~reached
+        np.divide(num, den, out=target, where=fill)
         reached |= fill
     gain: FloatMap = np.clip(previous + rate * (target - previous), low, high).astype(np.float32)
     return gain
