@@ -91,9 +91,8 @@ class VideoPlayer:
             self._ready.clear()
         self._ended = False
         self._state, self._message = "running", f"playing {self.path.name}"
-        origin = self.clock.now()
         self._thread = threading.Thread(
-            target=self._run, args=(origin,), name=f"video {self.path.name}", daemon=True
+            target=self._run, name=f"video {self.path.name}", daemon=True
         )
         self._thread.start()
 
@@ -125,11 +124,11 @@ class VideoPlayer:
         self.stop()
 
     # -- the worker --------------------------------------------------------------------
-    def _run(self, origin: float) -> None:
+    def _run(self) -> None:
         try:
-            start = origin  # the show's time of this pass's first picture
+            start: float | None = None  # the show's time of this pass's first picture
             while not self._stop.is_set():
-                length = self._play_once(start)
+                start, length = self._play_once(start)
                 if not self.loop or length <= 0:
                     break
                 start += length
@@ -139,8 +138,9 @@ class VideoPlayer:
         if not self._stop.is_set():
             self._ended = True
 
-    def _play_once(self, start: float) -> float:
-        """Queue one pass of the pictures from ``start``; the pass's length in seconds."""
+    def _play_once(self, start: float | None) -> tuple[float, float]:
+        """Queue one pass of the pictures from ``start`` (None: the first picture is due
+        as soon as it is decoded); the pass's start and length in seconds."""
         with open_video(self.path) as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
@@ -154,10 +154,15 @@ class VideoPlayer:
             last = -frame_length
             for frame in container.decode(stream):
                 if self._stop.is_set():
-                    return 0.0
+                    return 0.0, 0.0
                 if frame.pts is None:
                     continue
                 last = float(frame.pts * frame.time_base) - zero
+                picture = frame.to_ndarray(format="bgr24")
+                if self.convert is not None:
+                    picture = self.convert(picture)
+                if start is None:
+                    start = self.clock.now() - last
                 while sound is not None and sound_until < last + SOUND_AHEAD:
                     block = next(sound, None)
                     if block is None:
@@ -165,18 +170,17 @@ class VideoPlayer:
                         break
                     sound_until = block.pts + block.duration
                     self._hand_sound(block, start)
-                picture = frame.to_ndarray(format="bgr24")
-                if self.convert is not None:
-                    picture = self.convert(picture)
                 if not self._queue(VideoFrame(picture, start + last, self.frames)):
-                    return 0.0
+                    return 0.0, 0.0
                 self.frames += 1
+            if start is None:
+                raise ValueError("the video has no pictures in it")
             end = max(length, last + frame_length)
             for block in sound or ():
                 if block.pts >= end or self._stop.is_set():
                     break
                 self._hand_sound(block, start)
-            return end
+            return start, end
 
     def _queue(self, frame: VideoFrame) -> bool:
         with self._cond:

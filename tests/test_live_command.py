@@ -8,6 +8,7 @@ import av
 import pytest
 
 from studio.cli import main
+from tests.media_files import take
 
 SHOW = """\
 title = "Assembly"
@@ -85,3 +86,15 @@ def test_live_refuses_one_file_for_both_recordings(
     out = str(tmp_path / "take.mp4")
     assert main(["live", "--record", out, "--record-camera", out, "--seconds", "1"]) == 2
     assert "give it a name of its own" in capsys.readouterr().err
+
+
+def test_live_plays_a_video_file_as_the_camera_with_its_sound(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clip, out = tmp_path / "take.mp4", tmp_path / "show.mp4"
+    take(clip, frames=15)  # 320x180, 15 fps, a 440 Hz tone
+    args = ["live", "--camera", str(clip), "--record", str(out), "--seconds", "2"]
+    assert main(args) == 0
+    assert "+ the sound of the video take.mp4" in capsys.readouterr().err
+    times, samples = _frames_and_sound(out)
+    assert len(times) >= 35 and samples > 48000 * 1.5

@@ -21,6 +21,7 @@ from types import FrameType
 
 from broadcast import OutputStats, Recorder, RtmpStreamer, SafeVirtualCamera
 from keying import Keyer
+from studio.backdrop import VIDEO_SUFFIXES
 from studio.clock import Clock
 from studio.errors import DeviceError, InputError
 from studio.files import check_output_path
@@ -28,7 +29,7 @@ from studio.pipeline import Programme
 from studio.scenes import look_for
 from studio.show import Scene, Show, read_show
 from studio.sound import ShowSound
-from studio.sources import CameraSource, DemoPresenterSource
+from studio.sources import CameraSource, DemoPresenterSource, VideoFileSource
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,8 +39,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--camera",
         default="demo",
-        metavar="N|NAME|demo",
-        help="the camera (index or name) or 'demo' (default)",
+        metavar="N|NAME|FILE|demo",
+        help="the camera (index or name), a video file (looped, with its sound) or 'demo' "
+        "(default)",
     )
     parser.add_argument("--show", metavar="SHOW.toml", help="the show file (scenes)")
     parser.add_argument("--scene", help="the scene to start with (default: the first)")
@@ -103,8 +105,10 @@ def run(args: argparse.Namespace) -> int:
     if args.record and args.record_camera and Path(args.record) == Path(args.record_camera):
         raise InputError(f"--record-camera {args.record_camera}: give it a name of its own")
     clock = Clock()
-    source: DemoPresenterSource | CameraSource
-    if args.camera == "demo":
+    source: DemoPresenterSource | CameraSource | VideoFileSource
+    if Path(args.camera).suffix.lower() in VIDEO_SUFFIXES:
+        source = VideoFileSource(args.camera, clock=clock)
+    elif args.camera == "demo":
         presenter = DemoPresenterSource(size=show.size, fps=show.fps, clock=clock)
         presenter.start()
         while not presenter.ready:  # draw the presenter's loop before going live
@@ -176,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, previous)
         programme.close()
     stats = programme.stats()
+    print(f"live: sound: {sound.status}", file=sys.stderr)
     print(
         f"live: ended after {stats.frames} frames ({stats.late} late); {stats.timings}; "
         f"{stats.message}",

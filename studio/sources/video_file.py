@@ -35,12 +35,12 @@ class VideoFileSource:
         self.on_sound = on_sound
         self.name = f"the video {self.path.name}"
         self._player = VideoPlayer(self.path, clock=self.clock, loop=loop)  # checks the file
-
-    @property
-    def has_sound(self) -> bool:
-        """Whether the file has a sound track."""
         with av.open(str(self.path)) as container:
-            return bool(container.streams.audio)
+            stream = container.streams.video[0]
+            self.size = (stream.codec_context.width, stream.codec_context.height)
+            """(width, height) of the pictures."""
+            self.has_sound = bool(container.streams.audio)
+            """Whether the file has a sound track."""
 
     def start(self) -> None:
         self._player.on_sound = self.on_sound
