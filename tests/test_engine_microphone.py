@@ -11,7 +11,7 @@ from studio.cli import main
 from studio.clock import Clock
 from studio.errors import DeviceError
 from studio.media import AudioBlock
-from studio.sources.microphone import MicrophoneSource
+from studio.sources.microphone import MicrophoneSource, list_microphones
 
 sd = pytest.importorskip("sounddevice")
 
@@ -50,3 +50,9 @@ def test_live_without_the_microphone_says_so_and_records_the_test_sound(
     with av.open(str(out)) as container:
         sound = sum(frame.samples for frame in container.decode(audio=0))
     assert sound > 48000 * 0.5
+
+
+def test_the_microphones_are_listed_by_index_and_name() -> None:
+    found = list_microphones()
+    assert all(isinstance(i, int) and isinstance(n, str) and n for i, n in found)
+    assert bool(found) == _has_input()

@@ -38,6 +38,27 @@ def _sounddevice() -> Any:
     return sounddevice
 
 
+def list_microphones() -> list[tuple[int, str]]:
+    """The microphones this machine has, as (index, name); none when sounddevice or
+    PortAudio is not installed (a chooser then offers the test sound alone).
+
+    Raises :class:`DeviceError` when PortAudio is there but cannot list its devices.
+    """
+    try:
+        sd = _sounddevice()
+    except DeviceError:
+        return []
+    try:
+        devices = sd.query_devices()
+    except sd.PortAudioError as error:
+        raise DeviceError(f"could not list the microphones ({error}); {FIX}") from error
+    return [
+        (index, str(device["name"]))
+        for index, device in enumerate(devices)
+        if device["max_input_channels"] > 0
+    ]
+
+
 class MicrophoneSource:
     """Sound from a microphone (``device``: index, name or None for the default),
     delivered to ``deliver`` in 20 ms blocks from PortAudio's own thread.
