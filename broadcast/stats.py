@@ -13,6 +13,7 @@ class OutputStats:
     bitrate_kbps: float
     reconnects: int
     state: str
-    """'idle', 'recording', 'streaming', 'reconnecting', 'stopped' or 'failed'"""
+    """'idle', 'recording', 'streaming', 'reconnecting', 'refused' (the server would not
+    take the stream: a wrong or missing key), 'stopped' or 'failed'"""
     message: str
     last_error: str = ""

@@ -1,12 +1,20 @@
-"""The streaming process: encode H.264 + AAC, mux FLV to RTMP, reconnect with growing delays.
+"""The streaming process: mux FLV to RTMP, reconnect with growing delays.
 
-Runs in a child process started by :class:`broadcast.streamer.RtmpStreamer`. It reports
-its state through an event queue and its counts through shared values; it updates a
-heartbeat after every step so the show's process can tell a hung write from a quiet one.
+Runs in a child process started by :class:`broadcast.streamer.RtmpStreamer` (which hands
+it raw frames: it encodes H.264 + AAC here) or :class:`broadcast.streamer.PacketStreamer`
+(which hands it packets already encoded in the show's process: it only muxes them). It
+reports its state through an event queue and its counts through shared values; it updates
+a heartbeat after every step so the show's process can tell a hung write from a quiet one.
+
+A server that takes the connection but refuses the publish (nginx's ``on_publish`` said
+no: a wrong or missing stream key) is told apart from one that cannot be reached: FFmpeg
+fails the first write of such a connection with EIO, where an absent server gives
+ECONNREFUSED and a lost one EPIPE or ECONNRESET. It is retried slowly.
 """
 
 from __future__ import annotations
 
+import errno
 import queue
 import time
 from dataclasses import dataclass
@@ -16,10 +24,14 @@ from typing import Any
 import av
 import numpy as np
 
+from broadcast.encoder import EncodedPacket, StreamHeader, add_mux_streams
+
 COUNTERS = ("sent", "dropped", "late", "bytes", "reconnects", "heartbeat")
 FLV_TIME_BASE = Fraction(1, 1000)
 FIRST_DELAY = 2.0
 GROWTH = 1.5
+REFUSED_DELAY = 10.0
+REFUSED = "The school's server refused the stream key: check the key in the stream address."
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +44,8 @@ class StreamSettings:
     channels: int
     video_bitrate: int
     max_delay: float
+    header: StreamHeader | None = None
+    """Set when the show's process encodes: the child then only muxes packets."""
 
 
 def reconnect_delays(*, first: float = FIRST_DELAY, growth: float = GROWTH, cap: float) -> Any:
@@ -43,16 +57,19 @@ def reconnect_delays(*, first: float = FIRST_DELAY, growth: float = GROWTH, cap:
 
 
 class _Connection:
-    """One RTMP connection: an FLV container with its two encoders."""
+    """One RTMP connection: an FLV container with two encoders, or two plain streams for
+    packets encoded elsewhere (``settings.header``)."""
 
     def __init__(self, settings: StreamSettings) -> None:
         self.settings = settings
-        self.container = av.open(
-            settings.url,
-            "w",
-            format="flv",
-            timeout=4.0,
-        )
+        self.container = av.open(settings.url, "w", format="flv", timeout=4.0)
+        self.origin: float | None = None
+        self.last_video = -1
+        self.next_audio = 0
+        self.shift: Fraction | None = None  # packets: the stream starts at this keyframe
+        if settings.header is not None:
+            self.video, self.audio = add_mux_streams(self.container, settings.header)
+            return
         gop = str(max(1, round(settings.fps)))
         video = self.container.add_stream("libx264", rate=round(settings.fps))
         video.width, video.height, video.pix_fmt = settings.width, settings.height, "yuv420p"
@@ -70,9 +87,19 @@ class _Connection:
         audio.layout = "stereo" if settings.channels == 2 else "mono"
         audio.bit_rate = 128_000
         self.video, self.audio = video, audio
-        self.origin: float | None = None
-        self.last_video = -1
-        self.next_audio = 0
+
+    def take(self, packet: EncodedPacket) -> tuple[list[av.Packet], bool]:
+        """The packet for this connection (none before its first keyframe), and whether
+        it was a picture that got sent. Times restart at that keyframe."""
+        if self.shift is None:
+            if packet.kind != "v" or not packet.keyframe:
+                return [], False
+            self.shift = packet.dts * packet.time_base
+        shift = round(self.shift / packet.time_base)
+        if packet.dts < shift:
+            return [], False  # sound from before the keyframe
+        stream = self.video if packet.kind == "v" else self.audio
+        return [packet.to_av(stream, shift=shift)], packet.kind == "v"
 
     def encode(self, kind: str, data: np.ndarray, pts: float) -> tuple[list[av.Packet], bool]:
         """Packets for one item, and whether it was a video frame that got sent."""
@@ -114,15 +141,19 @@ class _Connection:
 
     def close(self) -> None:
         try:
-            self.container.mux(self.video.encode(None))
-            self.container.mux(self.audio.encode(None))
+            if self.settings.header is None:
+                self.container.mux(self.video.encode(None))
+                self.container.mux(self.audio.encode(None))
         finally:
             self.container.close()
 
 
+Item = tuple[str, np.ndarray, float] | EncodedPacket
+
+
 def run_stream(
     settings: StreamSettings,
-    frames: Any,
+    items: Any,
     events: Any,
     counters: dict[str, Any],
 ) -> None:
@@ -139,6 +170,29 @@ def run_stream(
     retry_at = 0.0
     attempt = 0
     live = False
+
+    def retry_later(why: str, refused: bool) -> float:
+        nonlocal attempt
+        attempt += 1
+        wait = max(next(delays), REFUSED_DELAY) if refused else next(delays)
+        if refused:
+            events.put(
+                (
+                    "refused",
+                    f"{REFUSED} Trying again in {wait:.0f} s (try {attempt}).",
+                    f"{_safe(settings.url)} would not take the stream: {why}",
+                )
+            )
+        else:
+            events.put(
+                (
+                    "reconnecting",
+                    f"The stream is reconnecting... (try {attempt}, next in {wait:.0f} s)",
+                    f"{_safe(settings.url)}: {why}",
+                )
+            )
+        return time.monotonic() + wait
+
     while True:
         beat()
         if connection is None and time.monotonic() >= retry_at:
@@ -146,29 +200,24 @@ def run_stream(
                 connection = _Connection(settings)
                 live = False  # "live" only once the server has taken the first packet
             except (OSError, av.FFmpegError) as error:
-                attempt += 1
-                wait = next(delays)
-                retry_at = time.monotonic() + wait
-                events.put(
-                    (
-                        "reconnecting",
-                        f"The stream is reconnecting... (try {attempt}, next in {wait:.0f} s)",
-                        f"cannot reach {_safe(settings.url)}: {error}",
-                    )
-                )
+                retry_at = retry_later(f"cannot reach it: {error}", refused=False)
             beat()
         try:
-            item = frames.get(timeout=0.25)
+            item: Item | None = items.get(timeout=0.25)
         except queue.Empty:
             continue
         if item is None:
             break
-        kind, data, pts = item
+        is_video = item.kind == "v" if isinstance(item, EncodedPacket) else item[0] == "v"
         if connection is None:
-            add("dropped", kind == "v")
+            add("dropped", is_video)
             continue
         try:
-            packets, sent = connection.encode(kind, data, pts)
+            if isinstance(item, EncodedPacket):
+                packets, sent = connection.take(item)
+                add("dropped", is_video and not packets)
+            else:
+                packets, sent = connection.encode(*item)
             for packet in packets:
                 connection.container.mux(packet)
                 add("bytes", packet.size)
@@ -180,19 +229,12 @@ def run_stream(
                 attempt = 0
                 events.put(("streaming", "We are live!", ""))
         except (OSError, av.FFmpegError) as error:
-            add("dropped", kind == "v")
+            add("dropped", is_video)
             _abandon(connection)
             connection = None
-            wait = next(delays)
-            retry_at = time.monotonic() + wait
-            attempt += 1
-            events.put(
-                (
-                    "reconnecting",
-                    f"The stream is reconnecting... (try {attempt}, next in {wait:.0f} s)",
-                    f"lost {_safe(settings.url)}: {error}",
-                )
-            )
+            refused = not live and getattr(error, "errno", None) == errno.EIO
+            why = f"lost: {error}" if live else f"cannot reach it: {error}"
+            retry_at = retry_later(why, refused=refused)
     if connection is not None:
         try:
             connection.close()

@@ -1,7 +1,11 @@
 """Streaming the programme with its sound over RTMP (H.264 + AAC in FLV), in its own process.
 
-PyAV holds the GIL while it connects and has no write timeout, so the encoder and muxer
-run in a child process fed through a bounded queue: ``send`` never waits and never raises.
+PyAV holds the GIL while it connects and has no write timeout, so the muxer runs in a
+child process fed through a bounded queue: ``send`` never waits and never raises.
+:class:`RtmpStreamer` hands it raw frames (the child encodes); :class:`PacketStreamer`
+hands it packets already encoded in the show's process (:class:`broadcast.BroadcastOutput`
+encodes once for the recording and the stream).
+
 When the server vanishes the child keeps taking frames (dropping and counting them) and
 reconnects after 2 s, then each delay x1.5 up to a cap; a watchdog in the show's process
 restarts the child if it stops making progress (a write hung on a dead connection).
@@ -15,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from broadcast.encoder import EncodedPacket, StreamHeader
 from broadcast.stats import OutputStats
 from broadcast.stream_worker import COUNTERS, StreamSettings, run_stream
 from studio.media import AudioBlock, VideoFrame
@@ -22,55 +27,28 @@ from studio.media import AudioBlock, VideoFrame
 StatusCallback = Callable[[OutputStats], None]
 
 
-class RtmpStreamer:
-    """Streams frames and audio blocks to ``url`` (rtmp://...); a VideoOutput.
-
-    Parameters
-    ----------
-    url : str
-        The RTMP URL, with the stream key if the server needs one.
-    width, height, fps : int, int, float
-        The programme's size and rate; frames of another size are dropped and counted.
-    video_bitrate : int
-        Bits per second for the picture (x264 zerolatency, no B-frames, GOP of 1 s).
-    stall_seconds : float
-        The child is restarted if it makes no progress for this long.
-    on_status : callable, optional
-        Called (from a monitor thread) with fresh stats whenever the state changes,
-        including each reconnect attempt.
-    """
+class _StreamProcess:
+    """The child process, its bounded queue, the stall watchdog and the stats."""
 
     def __init__(
         self,
-        url: str,
+        settings: StreamSettings,
         *,
-        width: int,
-        height: int,
-        fps: float,
-        sample_rate: int = 48000,
-        channels: int = 2,
-        video_bitrate: int = 2_500_000,
-        buffer_seconds: float = 2.0,
-        stall_seconds: float = 6.0,
-        max_delay: float = 20.0,
-        on_status: StatusCallback | None = None,
+        buffer_seconds: float,
+        stall_seconds: float,
+        on_status: StatusCallback | None,
     ) -> None:
-        if not url.startswith(("rtmp://", "rtmps://")):
-            raise ValueError(f"the stream address must start with rtmp://, got {url!r}")
-        if width % 2 or height % 2 or width < 16 or height < 16:
-            raise ValueError(f"stream size must be even and at least 16x16, got {width}x{height}")
-        if channels not in (1, 2):
-            raise ValueError(f"stream sound must be mono or stereo, got {channels} channels")
-        if not 1 <= fps <= 120:
-            raise ValueError(f"stream frame rate must be 1 to 120, got {fps}")
-        self.settings = StreamSettings(
-            url, width, height, fps, sample_rate, channels, video_bitrate, max_delay
-        )
+        self.settings = settings
         self.on_status = on_status
         self.stall_seconds = stall_seconds
         self._ctx = mp.get_context("spawn")
-        self._queue_size = max(4, round(buffer_seconds * fps * 2))
-        self._queue: mp.Queue[tuple[str, object, float] | None] = self._ctx.Queue(self._queue_size)
+        # raw: a picture and a block of sound per frame; packets: a picture per frame
+        # and an AAC packet per 1024 samples
+        per_second = settings.fps * 2
+        if settings.header is not None:
+            per_second = settings.fps + settings.sample_rate / 1024
+        self._queue_size = max(4, round(buffer_seconds * per_second))
+        self._queue: mp.Queue[object] = self._ctx.Queue(self._queue_size)
         self._events: mp.Queue[tuple[str, str, str]] = self._ctx.Queue()
         self._counters = {name: self._ctx.Value("d", 0.0) for name in COUNTERS}
         self._process: mp.process.BaseProcess | None = None
@@ -103,27 +81,20 @@ class RtmpStreamer:
         )
         self._process.start()
 
-    def send(self, frame: VideoFrame) -> None:
-        """Hand a programme frame over; never waits, never raises (drops are counted)."""
-        if frame.size != (self.settings.width, self.settings.height):
-            self._drop()
-            return
-        self._offer(("v", frame.image, frame.pts))
-
-    def send_audio(self, block: AudioBlock) -> None:
-        """Hand a block of sound over (same clock as the frames)."""
-        self._offer(("a", block.samples, block.pts))
-
-    def _offer(self, item: tuple[str, object, float]) -> None:
+    def _offer(self, item: object, is_video: bool) -> bool:
+        """Queue ``item`` for the child without waiting; False (and a video drop
+        counted) when it could not be queued."""
         if self._process is None or self._stopping.is_set():
-            if item[0] == "v":
+            if is_video:
                 self._drop()
-            return
+            return False
         try:
             self._queue.put_nowait(item)
         except queue.Full:
-            if item[0] == "v":
+            if is_video:
                 self._drop()
+            return False
+        return True
 
     def _drop(self) -> None:
         with self._lock:
@@ -222,3 +193,117 @@ class RtmpStreamer:
                 self._message,
                 self._error,
             )
+
+
+class RtmpStreamer(_StreamProcess):
+    """Streams frames and audio blocks to ``url`` (rtmp://...), encoding in the child
+    process; a VideoOutput. (:class:`broadcast.BroadcastOutput` encodes once when the
+    show is recorded as well.)
+
+    Parameters
+    ----------
+    url : str
+        The RTMP URL, with the stream key if the server needs one.
+    width, height, fps : int, int, float
+        The programme's size and rate; frames of another size are dropped and counted.
+    video_bitrate : int
+        Bits per second for the picture (x264 zerolatency, no B-frames, GOP of 1 s).
+    stall_seconds : float
+        The child is restarted if it makes no progress for this long.
+    on_status : callable, optional
+        Called (from a monitor thread) with fresh stats whenever the state changes,
+        including each reconnect attempt.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        width: int,
+        height: int,
+        fps: float,
+        sample_rate: int = 48000,
+        channels: int = 2,
+        video_bitrate: int = 2_500_000,
+        buffer_seconds: float = 2.0,
+        stall_seconds: float = 6.0,
+        max_delay: float = 20.0,
+        on_status: StatusCallback | None = None,
+    ) -> None:
+        check_url(url)
+        if width % 2 or height % 2 or width < 16 or height < 16:
+            raise ValueError(f"stream size must be even and at least 16x16, got {width}x{height}")
+        if channels not in (1, 2):
+            raise ValueError(f"stream sound must be mono or stereo, got {channels} channels")
+        if not 1 <= fps <= 120:
+            raise ValueError(f"stream frame rate must be 1 to 120, got {fps}")
+        super().__init__(
+            StreamSettings(
+                url, width, height, fps, sample_rate, channels, video_bitrate, max_delay
+            ),
+            buffer_seconds=buffer_seconds,
+            stall_seconds=stall_seconds,
+            on_status=on_status,
+        )
+
+    def send(self, frame: VideoFrame) -> None:
+        """Hand a programme frame over; never waits, never raises (drops are counted)."""
+        if frame.size != (self.settings.width, self.settings.height):
+            self._drop()
+            return
+        self._offer(("v", frame.image, frame.pts), True)
+
+    def send_audio(self, block: AudioBlock) -> None:
+        """Hand a block of sound over (same clock as the frames)."""
+        self._offer(("a", block.samples, block.pts), False)
+
+
+class PacketStreamer(_StreamProcess):
+    """Streams packets encoded in the show's process (described by ``header``) to
+    ``url``; the child only muxes them. After a packet could not be queued, pictures are
+    held back until the next keyframe, so the server never gets a broken picture."""
+
+    def __init__(
+        self,
+        url: str,
+        header: StreamHeader,
+        *,
+        buffer_seconds: float = 2.0,
+        stall_seconds: float = 6.0,
+        max_delay: float = 20.0,
+        on_status: StatusCallback | None = None,
+    ) -> None:
+        check_url(url)
+        super().__init__(
+            StreamSettings(
+                url,
+                header.width,
+                header.height,
+                header.fps,
+                header.sample_rate,
+                header.channels,
+                header.video_bitrate,
+                max_delay,
+                header,
+            ),
+            buffer_seconds=buffer_seconds,
+            stall_seconds=stall_seconds,
+            on_status=on_status,
+        )
+        self._want_keyframe = False
+
+    def send_packet(self, packet: EncodedPacket) -> None:
+        """Hand an encoded packet over; never waits, never raises (drops are counted)."""
+        video = packet.kind == "v"
+        if video and self._want_keyframe and not packet.keyframe:
+            self._drop()
+            return
+        queued = self._offer(packet, video)
+        if video:
+            self._want_keyframe = not queued
+
+
+def check_url(url: str) -> None:
+    """Raise ValueError unless ``url`` is an RTMP address."""
+    if not url.startswith(("rtmp://", "rtmps://")):
+        raise ValueError(f"the stream address must start with rtmp://, got {url!r}")

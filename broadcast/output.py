@@ -1,0 +1,271 @@
+"""One output that encodes the programme once, records it and streams it.
+
+:class:`BroadcastOutput` encodes H.264 + AAC in a worker thread of the show's process,
+fed by a bounded queue (``send`` never waits and never raises). The packets go to the
+crash-safe recording (:class:`broadcast.mp4.RecordingFile`) and, small as they are, to
+the streaming child process (:class:`broadcast.streamer.PacketStreamer`), which only
+muxes them into FLV over RTMP. Either may be left out: ``record`` only is the
+:class:`broadcast.Recorder`; ``stream`` only is a stream encoded here rather than in the
+child. Trouble on the network never reaches the recording: the child process has its
+own queue, and a packet that does not fit in it is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from dataclasses import replace
+
+import av
+
+from broadcast.encoder import LOW_LATENCY, RECORDING, EncodedPacket, ProgrammeEncoder
+from broadcast.mp4 import RecordingFile, reason
+from broadcast.stats import OutputStats
+from broadcast.streamer import PacketStreamer, StatusCallback, check_url
+from studio.media import AudioBlock, VideoFrame
+
+IDLE = OutputStats(0, 0, 0, 0.0, 0, "idle", "Not streaming yet.")
+
+
+class BroadcastOutput:
+    """Records to ``record`` and/or streams to ``stream`` from one encoder; a VideoOutput.
+
+    Parameters
+    ----------
+    record : path, optional
+        The MP4 file to make (written as a hidden fragmented file until :meth:`stop`).
+    stream : str, optional
+        The RTMP URL, with the stream key if the server needs one.
+    width, height, fps : int, int, float
+        The programme's size and rate; frames of another size are dropped and counted.
+    video_bitrate : int, optional
+        Bits per second for the picture (x264's own choice when None and not streaming).
+    buffer_seconds : float
+        How much the encoder's queue holds before frames are dropped.
+    stall_seconds, max_delay, on_status
+        For the stream, as in :class:`broadcast.RtmpStreamer`.
+    """
+
+    def __init__(
+        self,
+        *,
+        record: str | os.PathLike[str] | None = None,
+        stream: str | None = None,
+        width: int,
+        height: int,
+        fps: float,
+        sample_rate: int = 48000,
+        channels: int = 2,
+        video_bitrate: int | None = None,
+        buffer_seconds: float = 4.0,
+        stall_seconds: float = 6.0,
+        max_delay: float = 20.0,
+        on_status: StatusCallback | None = None,
+    ) -> None:
+        if record is None and stream is None:
+            raise ValueError("give a file to record to, a stream address, or both")
+        if width % 2 or height % 2 or width < 16 or height < 16:
+            raise ValueError(f"picture size must be even and at least 16x16, got {width}x{height}")
+        if channels not in (1, 2):
+            raise ValueError(f"sound must be mono or stereo, got {channels} channels")
+        if not 1 <= fps <= 120:
+            raise ValueError(f"frame rate must be 1 to 120, got {fps}")
+        if stream is not None:
+            check_url(stream)
+        self.width, self.height, self.fps = width, height, fps
+        self.sample_rate, self.channels = sample_rate, channels
+        self.video_bitrate = video_bitrate or (2_500_000 if stream else None)
+        self.stream_url = stream
+        self.stall_seconds, self.max_delay, self.on_status = stall_seconds, max_delay, on_status
+        self.file = RecordingFile(record) if record is not None else None
+        self.streamer: PacketStreamer | None = None
+        self._queue: queue.Queue[VideoFrame | AudioBlock | None] = queue.Queue(
+            maxsize=max(8, round(buffer_seconds * fps * 2))
+        )
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._encoder: ProgrammeEncoder | None = None
+        self._writing = False  # the recording file takes packets
+        self._dropped = self._bytes = 0
+        self._state, self._message, self._error = "idle", "not recording", ""
+        self._started_at = 0.0
+
+    # -- the show's side: never waits, never raises --------------------------------
+    def start(self) -> None:
+        """Open the encoder, check the folder, start the worker and the stream."""
+        if self._thread is not None:
+            return
+        self._started_at = time.monotonic()
+        if self.file is not None:
+            why = self.file.folder_problem()
+            if why:
+                self._set(
+                    "failed",
+                    f"cannot record to the folder {self.file.path.parent}: {why}; "
+                    "choose another folder",
+                    error=why,
+                )
+            else:
+                self._writing = True
+                self._set("recording", f"recording to {self.file.path.name}")
+        if not self._writing and self.stream_url is None:
+            return
+        encoder = ProgrammeEncoder(
+            width=self.width,
+            height=self.height,
+            fps=self.fps,
+            sample_rate=self.sample_rate,
+            channels=self.channels,
+            video_bitrate=self.video_bitrate,
+            options=LOW_LATENCY if self.stream_url else RECORDING,
+            fill_silence=self.stream_url is not None,
+        )
+        self._encoder = encoder
+        if self.stream_url is not None:
+            self.streamer = PacketStreamer(
+                self.stream_url,
+                encoder.header,
+                stall_seconds=self.stall_seconds,
+                max_delay=self.max_delay,
+                on_status=self.on_status,
+            )
+            self.streamer.start()
+        self._thread = threading.Thread(target=self._run, name="broadcast-encoder", daemon=True)
+        self._thread.start()
+
+    def send(self, frame: VideoFrame) -> None:
+        """Hand a programme frame over; never waits, never raises (drops are counted)."""
+        if frame.size != (self.width, self.height):
+            self._dropped += 1
+            return
+        self._offer(frame)
+
+    def send_audio(self, block: AudioBlock) -> None:
+        """Hand a block of sound over (same clock as the frames)."""
+        self._offer(block)
+
+    def _offer(self, item: VideoFrame | AudioBlock) -> None:
+        if self._thread is None or not (self._writing or self.streamer is not None):
+            self._dropped += isinstance(item, VideoFrame)
+            return
+        try:
+            self._queue.put_nowait(item)
+        except queue.Full:
+            self._dropped += isinstance(item, VideoFrame)
+
+    def stop(self) -> None:
+        """Encode what is queued, finish the recording (trailer once, final MP4) and the
+        stream; safe to call twice."""
+        thread = self._thread
+        if thread is None:
+            return
+        self._queue.put(None)
+        thread.join()
+        self._thread = None
+        if self.streamer is not None:
+            self.streamer.stop()
+
+    def close(self) -> None:
+        self.stop()
+        if self.streamer is not None:
+            self.streamer.close()
+
+    # -- health -------------------------------------------------------------------
+    def recording_stats(self) -> OutputStats:
+        """The encoder and the recording: frames encoded, dropped before encoding, late,
+        the recording's bitrate and state."""
+        seconds = max(time.monotonic() - self._started_at, 1e-6) if self._started_at else 1.0
+        encoder = self._encoder
+        with self._lock:
+            return OutputStats(
+                encoder.frames if encoder else 0,
+                self._dropped,
+                encoder.late if encoder else 0,
+                self._bytes * 8 / 1000 / seconds,
+                0,
+                self._state,
+                self._message,
+                self._error,
+            )
+
+    def stream_stats(self) -> OutputStats:
+        """The stream: frames that reached the server, dropped (here or on the way),
+        bitrate, reconnects, state ('streaming', 'reconnecting', 'refused', ...)."""
+        if self.streamer is None:
+            return IDLE
+        stream = self.streamer.stats()
+        return replace(stream, frames_dropped=stream.frames_dropped + self._dropped)
+
+    def stats(self) -> OutputStats:
+        """The recording's stats when only recording, the stream's when only streaming;
+        with both, the stream's numbers and state, and both messages."""
+        if self.stream_url is None:
+            return self.recording_stats()
+        stream = self.stream_stats()
+        if self.file is None:
+            return stream
+        rec = self.recording_stats()
+        return replace(
+            stream,
+            message=f"{stream.message} Recording: {rec.message}.",
+            last_error=stream.last_error or rec.last_error,
+        )
+
+    def _set(self, state: str, message: str, error: str = "") -> None:
+        with self._lock:
+            self._state, self._message = state, message
+            if error:
+                self._error = error
+
+    # -- the worker -----------------------------------------------------------------
+    def _run(self) -> None:
+        encoder = self._encoder
+        assert encoder is not None
+        if self._writing and self.file is not None:
+            try:
+                self.file.open(encoder.header)
+            except (OSError, av.FFmpegError) as error:
+                self._writing = False
+                self._set(
+                    "failed",
+                    f"cannot record to {self.file.path.parent}: {reason(error)}",
+                    reason(error),
+                )
+        while (item := self._queue.get()) is not None:
+            if not (self._writing or self.streamer is not None):
+                self._dropped += isinstance(item, VideoFrame)
+                continue
+            self._deliver(encoder.encode(item))
+        self._deliver(encoder.flush())
+        if self._writing and self.file is not None:
+            try:
+                self.file.close()
+            except (OSError, av.FFmpegError) as error:
+                self._failed_writing(error)
+                return
+            self._writing = False
+            self._set("stopped", self.file.finish())
+
+    def _deliver(self, packets: list[EncodedPacket]) -> None:
+        for packet in packets:
+            if self._writing and self.file is not None:
+                try:
+                    self.file.write(packet)
+                    self._bytes += len(packet.data)
+                except (OSError, av.FFmpegError) as error:
+                    self._failed_writing(error)
+            if self.streamer is not None:
+                self.streamer.send_packet(packet)
+
+    def _failed_writing(self, error: BaseException) -> None:
+        assert self.file is not None
+        self._writing = False
+        self.file.abandon()
+        self._set(
+            "failed",
+            f"the recording stopped: {reason(error)}; what was recorded is "
+            f"kept in {self.file.partial.name}",
+            reason(error),
+        )
