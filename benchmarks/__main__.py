@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-BENCHMARKS = ("speed", "quality", "pipeline", "latency", "autocue_render")
+BENCHMARKS = ("speed", "quality", "pipeline", "latency", "autocue_render", "encode_once")
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"
 SECTIONS = HERE / "results"
