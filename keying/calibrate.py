@@ -35,6 +35,12 @@ MIN_REGION_SHARE = 0.02
 MIN_LEAD = 20.0
 """A saturated backing's primary channel leads the others by at least this (0-255)."""
 MAX_DENOISE = 3
+SOFT_CHROMA_RATIO = 0.7
+"""Colour sent at half resolution (4:2:0) and scaled back up changes about half as much
+between neighbouring pixels as between pixels two apart (0.8 to 1 for full-resolution
+colour, noise and all); below this ratio the camera's colour is taken as 4:2:0."""
+CHROMA_SAMPLE = 512
+"""The middle of the frame, at most this many pixels each way, is enough to tell."""
 
 Screen = str | tuple[int, int, int]
 Sample = tuple[int, int] | tuple[int, int, int, int]
@@ -58,6 +64,9 @@ class Calibration:
         one, so the ramp is wider where the screen is dim)
     screen_small : the screen's colour as lit everywhere, on a small grid (float32 BGR)
     frame_size : (width, height) of the frame calibrated on
+    from_plate : the screen map came from a picture of the empty screen
+    soft_chroma : the camera sends colour at half resolution (4:2:0, as webcams and
+        MJPEG do), so colour edges are smeared over a few pixels
     """
 
     key_colour: tuple[int, int, int]
@@ -69,6 +78,7 @@ class Calibration:
     screen_small: FloatImage = field(repr=False)
     frame_size: tuple[int, int]
     from_plate: bool = False
+    soft_chroma: bool = False
 
     @property
     def screen_name(self) -> str:
@@ -89,10 +99,11 @@ class Calibration:
             else "uneven: light the screen more evenly"
         )
         source = " (from the empty-screen picture)" if self.from_plate else ""
+        colour = "; colour at half resolution (4:2:0)" if self.soft_chroma else ""
         return (
             f"{self.screen_name} screen {self.key_hex}{source} fills "
             f"{self.screen_share:.0%} of the picture; light {evenness} "
-            f"({self.unevenness:.0%} spread); camera noise {self.noise:.1%}"
+            f"({self.unevenness:.0%} spread); camera noise {self.noise:.1%}{colour}"
         )
 
     def full_maps(self, size: tuple[int, int]) -> tuple[BGRImage, Matte]:
@@ -173,7 +184,24 @@ def calibrate(
         screen_small=screen_small,
         frame_size=(frame.shape[1], frame.shape[0]),
         from_plate=plate is not None,
+        soft_chroma=chroma_is_soft(frame),
     )
+
+
+def chroma_is_soft(frame: BGRImage) -> bool:
+    """Whether ``frame``'s colour was sent at half resolution (4:2:0) and scaled back up:
+    its chroma changes about half as much between neighbours as between pixels two apart
+    (see :data:`SOFT_CHROMA_RATIO`). Looks at the middle of the frame only."""
+    h, w = frame.shape[:2]
+    y0, x0 = max(0, (h - CHROMA_SAMPLE) // 2), max(0, (w - CHROMA_SAMPLE) // 2)
+    middle = frame[y0 : y0 + CHROMA_SAMPLE, x0 : x0 + CHROMA_SAMPLE]
+    if min(middle.shape[:2]) < 4:
+        return False
+    chroma = cv2.cvtColor(middle, cv2.COLOR_BGR2YCrCb)[..., 1:].astype(np.float32)
+    near = np.abs(np.diff(chroma, axis=0)).mean() + np.abs(np.diff(chroma, axis=1)).mean()
+    two = chroma[2:] - chroma[:-2]
+    apart = np.abs(two).mean() + np.abs(chroma[:, 2:] - chroma[:, :-2]).mean()
+    return bool(apart > 0 and near / apart < SOFT_CHROMA_RATIO)
 
 
 def _find_backing(small: FloatImage, screen: str) -> tuple[int, Mask]:

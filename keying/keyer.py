@@ -206,7 +206,8 @@ class Keyer:
         st.gain_code_small = np.clip(st.gain_small * kt.GAIN_CODE + 0.5, 0, 255).astype(np.uint8)
         core = self._scaled(self._settings.core_distance, st.size[1])
         reach = max(2, round(core / LEAD_SCALE)) if core else 0  # next to an edge: mixed
-        solid = kr.solid_core(st.peak_small, st.strength_small, black=st.black_small, reach=reach)
+        clear = kr.clear_screen(st.peak_small, st.strength_small, black=st.black_small)
+        solid = kr.solid_core(clear, reach=reach)
         solid = kr.drop_mixes(
             solid,
             st.sample_small,
@@ -216,8 +217,11 @@ class Keyer:
             reach=LEAD_REACH,
         )
         lead = kr.foreground_lead(st.half_small, solid)
+        steep = None
+        if self._calibration.soft_chroma and reach:  # type: ignore[union-attr]
+            steep = kr.hard_edges(clear, solid, reach=reach + 1)
         st.offset_small, st.span_small = kr.ramp_maps(
-            st.strength_small, lead, black=st.black_small, white=st.white_small
+            st.strength_small, lead, black=st.black_small, white=st.white_small, steep=steep
         )
         st.core_small = cv2.blur(solid, (3, 3))
         # the solid subject's own lean towards the screen colour is its colour, not spill

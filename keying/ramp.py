@@ -23,6 +23,7 @@ from keying.frames import Matte
 
 FloatMap = npt.NDArray[np.float32]
 FloatImage = npt.NDArray[np.float32]
+Mask = npt.NDArray[np.bool_]
 
 LEAD_SCALE = 8
 """How many times coarser than the frame the subject's lead and the ramp are worked out."""
@@ -34,6 +35,11 @@ MIX_MOST = 0.8
 MIX_OFF_LINE = 0.15
 """How far off the screen-to-subject line (a share of its length) a mix may lie."""
 INDEX_BASE = 65536.0
+EDGE_STEEPEN = 2.0
+"""How many times narrower the ramp is on the subject's outline when the camera sends
+colour at half resolution (4:2:0): there the colour difference is smeared over two or
+three pixels each side of an edge the brightness shows sharp, so a hard outline keys
+soft (too opaque outside, see-through inside) unless its ramp is steeper."""
 NO_KEY = 1e12
 
 
@@ -63,19 +69,29 @@ class RampEnds:
         return black.astype(np.float32), np.minimum(white, 1.0).astype(np.float32)
 
 
-def solid_core(
-    peak_small: Matte, strength_small: FloatMap, *, black: FloatMap, reach: int
-) -> Matte:
-    """255 on coarse pixels further than ``reach`` from any clear screen, else 0.
-
-    ``peak_small`` is the most screen-like half difference in each block; a block is clear
-    screen when that comes within twice the ramp's black end of the local screen strength.
-    ``reach`` 0 (no solid core) gives all zeros.
-    """
-    if reach <= 0:
-        return np.zeros(peak_small.shape, np.uint8)
+def clear_screen(peak_small: Matte, strength_small: FloatMap, *, black: FloatMap) -> Mask:
+    """The coarse pixels showing clear screen: their most screen-like half difference
+    comes within twice the ramp's black end of the local screen strength."""
     peak = peak_small.astype(np.float32) * 2.0 - 255.0
-    clear = peak >= (1.0 - 2.0 * black) * strength_small
+    clear: Mask = peak >= (1.0 - 2.0 * black) * strength_small
+    return clear
+
+
+def hard_edges(clear: Mask, solid: Matte, *, reach: int) -> Mask:
+    """The clear-screen coarse pixels within ``reach`` of the solid subject: where the
+    subject's outline meets the screen (not the middle of a blur or a scarf's end,
+    which hold no clear screen, nor screen far from anyone)."""
+    size = 2 * reach + 1
+    near = cv2.dilate(solid, np.ones((size, size), np.uint8)) > 0
+    edges: Mask = clear & near
+    return edges
+
+
+def solid_core(clear: Mask, *, reach: int) -> Matte:
+    """255 on coarse pixels further than ``reach`` from any ``clear`` screen (see
+    :func:`clear_screen`), else 0. ``reach`` 0 (no solid core) gives all zeros."""
+    if reach <= 0:
+        return np.zeros(clear.shape, np.uint8)
     size = 2 * reach + 1
     return cv2.erode(
         np.where(clear, 0, 255).astype(np.uint8),
@@ -151,32 +167,47 @@ def largest_nearby(values: FloatMap, solid: Matte, *, far: bool = False) -> Floa
     size = 2 * LEAD_REACH + 1
     nearest = cv2.dilate(masked, np.ones((size, size), np.uint8))
     missing = nearest <= NO_LEAD
-    local: FloatMap = cv2.blur(np.where(missing, 0.0, nearest).astype(np.float32), (3, 3))
-    if far and is_solid.any() and missing.any():
-        _, labels = cv2.distanceTransformWithLabels(
-            cv2.bitwise_not(solid), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
-        )
-        # labels number the solid pixels in raster order from 1: the nearest one's value
-        far_values = np.concatenate(([NO_LEAD], values[is_solid]))[labels].astype(np.float32)
-        # something clearly not the screen here (its own lead below 0) is its own colour
-        clearly = np.where(values <= 0, values, NO_LEAD).astype(np.float32)
-        cv2.max(far_values, cv2.dilate(clearly, np.ones((3, 3), np.uint8)), dst=far_values)
-        np.copyto(local, far_values, where=missing)
+    if not (far and is_solid.any() and missing.any()):
+        local: FloatMap = cv2.blur(np.where(missing, 0.0, nearest).astype(np.float32), (3, 3))
+        return local
+    _, labels = cv2.distanceTransformWithLabels(
+        cv2.bitwise_not(solid), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+    )
+    # labels number the solid pixels in raster order from 1: the nearest one's value
+    far_values = np.concatenate(([NO_LEAD], values[is_solid]))[labels].astype(np.float32)
+    # something clearly not the screen here (its own lead below 0) is its own colour
+    clearly = np.where(values <= 0, values, NO_LEAD).astype(np.float32)
+    cv2.max(far_values, cv2.dilate(clearly, np.ones((3, 3), np.uint8)), dst=far_values)
+    # softening across the edge of the reach never pulls the lead below the plain key's
+    local = cv2.blur(np.where(missing, far_values, nearest), (3, 3))
+    np.copyto(local, far_values, where=missing)
     return local
 
 
 def ramp_maps(
-    strength_small: FloatMap, lead_small: FloatMap, *, black: FloatMap, white: FloatMap
+    strength_small: FloatMap,
+    lead_small: FloatMap,
+    *,
+    black: FloatMap,
+    white: FloatMap,
+    steep: Mask | None = None,
+    factor: float = EDGE_STEEPEN,
 ) -> tuple[Matte, Matte]:
     """Coarse (offset, span) in half-difference units for :func:`ramp`.
 
     alpha = clamp(((d_S - d) / (d_S - d_F) - (1 - white)) / (white - black)) written as
-    ``255 - 255 (d' - offset) / span`` with d' the half difference.
+    ``255 - 255 (d' - offset) / span`` with d' the half difference. Where ``steep`` is
+    set, the ramp is ``factor`` times narrower about the same middle (see
+    :data:`EDGE_STEEPEN`).
     """
     lead_small = np.minimum(lead_small, 0.8 * strength_small)  # below the screen's own
     base = np.maximum(strength_small - lead_small, 1.0)
     offset = lead_small + (1.0 - white) * base
     span = (white - black) * base
+    if steep is not None:
+        narrow = np.where(steep, np.float32(1.0 / factor), np.float32(1.0))
+        offset += span * (1.0 - narrow) / 2.0
+        span *= narrow
     return (
         np.clip((offset + 255.0) / 2.0 + 0.5, 0, 255).astype(np.uint8),
         np.clip(span / 2.0 + 0.5, 1, 255).astype(np.uint8),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from keying import Keyer, NoScreenFoundError, calibrate, cover_fit
+from keying.calibrate import chroma_is_soft
 from tests.keying_frames import BLUE, GREEN, inner, person_frame, screen_frame
 
 
@@ -71,3 +73,15 @@ def test_cover_fit_fills_without_stretching() -> None:
     fitted = cover_fit(wide, (200, 200))
     assert fitted.shape == (200, 200, 3)
     assert fitted[:, 100].min() == 255  # the middle stays in the middle
+
+
+def test_colour_at_half_resolution_is_noticed() -> None:
+    rng = np.random.default_rng(4)
+    frame = rng.integers(0, 256, (96, 128, 3)).astype(np.uint8)
+    assert not chroma_is_soft(frame)
+    ycc = cv2.cvtColor(frame, cv2.COLOR_BGR2YCrCb)
+    for c in (1, 2):  # 4:2:0 as a webcam sends it, scaled back up
+        half = cv2.resize(ycc[..., c], (64, 48), interpolation=cv2.INTER_AREA)
+        ycc[..., c] = cv2.resize(half, (128, 96), interpolation=cv2.INTER_LINEAR)
+    assert chroma_is_soft(cv2.cvtColor(ycc, cv2.COLOR_YCrCb2BGR))
+    assert not chroma_is_soft(frame[:3, :3])

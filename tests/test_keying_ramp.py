@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from keying.ramp import LEAD_REACH, drop_mixes, foreground_lead
+from keying.ramp import LEAD_REACH, drop_mixes, foreground_lead, hard_edges, ramp_maps
 
 SCREEN = np.array((70.0, 170.0, 55.0), np.float32)
 MAROON = np.array((45.0, 35.0, 115.0), np.float32)
@@ -58,3 +58,32 @@ def test_a_mix_of_screen_and_subject_is_not_solid_but_a_collar_is() -> None:
     )
     assert np.array_equal(dimmed, kept)
     assert drop_mixes(solid, colour, screen, np.ones((h, w), np.float32), halves, reach=0) is solid
+
+
+def test_a_steep_ramp_is_narrower_about_the_same_middle() -> None:
+    strength = np.full((4, 4), 100.0, np.float32)
+    lead = np.full((4, 4), -80.0, np.float32)
+    black = np.full((4, 4), 0.1, np.float32)
+    white = np.full((4, 4), 0.9, np.float32)
+    steep = np.zeros((4, 4), bool)
+    steep[:, 2:] = True
+    offset, span = (m.astype(float) for m in ramp_maps(strength, lead, black=black, white=white))
+    offset2, span2 = (
+        m.astype(float)
+        for m in ramp_maps(strength, lead, black=black, white=white, steep=steep, factor=2.0)
+    )
+    assert np.array_equal(offset2[:, :2], offset[:, :2]) and np.array_equal(
+        span2[:, :2], span[:, :2]
+    )
+    # in half-difference units: span 0.8 * 180 / 2 = 72 becomes 36, its middle stays put
+    assert span[0, 0] == 72 and span2[0, 3] == 36
+    assert abs((offset2[0, 3] + span2[0, 3] / 2) - (offset[0, 0] + span[0, 0] / 2)) <= 1
+
+
+def test_hard_edges_are_clear_screen_beside_the_solid_subject() -> None:
+    clear = np.ones((9, 12), bool)
+    clear[:, :6] = False  # the subject on the left half
+    solid = np.where(clear, 0, 255).astype(np.uint8)
+    solid[:, 4:6] = 0  # its edge blocks are neither solid nor clear
+    edges = hard_edges(clear, solid, reach=3)
+    assert edges[:, 6].all() and not edges[:, 7:].any() and not edges[:, :6].any()
