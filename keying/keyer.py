@@ -219,7 +219,9 @@ class Keyer:
         lead = kr.foreground_lead(st.half_small, solid)
         steep = None
         if self._calibration.soft_chroma and reach:  # type: ignore[union-attr]
-            steep = kr.hard_edges(clear, solid, reach=reach + 1)
+            steep = kr.hard_edges(
+                clear, solid, st.half_small, lead, st.strength_small, reach=reach + 1
+            )
         st.offset_small, st.span_small = kr.ramp_maps(
             st.strength_small, lead, black=st.black_small, white=st.white_small, steep=steep
         )

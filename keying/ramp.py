@@ -35,6 +35,9 @@ MIX_MOST = 0.8
 MIX_OFF_LINE = 0.15
 """How far off the screen-to-subject line (a share of its length) a mix may lie."""
 INDEX_BASE = 65536.0
+EDGE_INSIDE = 0.15
+"""On the subject's side of its outline, a block whose middle is this close to the
+subject's own colour difference (a share of the way to the screen's) is outline."""
 EDGE_STEEPEN = 2.0
 """How many times narrower the ramp is on the subject's outline when the camera sends
 colour at half resolution (4:2:0): there the colour difference is smeared over two or
@@ -77,13 +80,26 @@ def clear_screen(peak_small: Matte, strength_small: FloatMap, *, black: FloatMap
     return clear
 
 
-def hard_edges(clear: Mask, solid: Matte, *, reach: int) -> Mask:
-    """The clear-screen coarse pixels within ``reach`` of the solid subject: where the
-    subject's outline meets the screen (not the middle of a blur or a scarf's end,
-    which hold no clear screen, nor screen far from anyone)."""
+def hard_edges(
+    clear: Mask,
+    solid: Matte,
+    half_small: Matte,
+    lead_small: FloatMap,
+    strength_small: FloatMap,
+    *,
+    reach: int,
+    inside: float = EDGE_INSIDE,
+) -> Mask:
+    """The coarse pixels on the subject's outline: within ``reach`` of the solid subject,
+    and either clear screen or, on the subject's side, not solid but with the block's
+    middle within ``inside`` (a share of the way from the subject to the screen) of the
+    subject's lead. The middle of a blur, a scarf's end and hair are neither."""
     size = 2 * reach + 1
     near = cv2.dilate(solid, np.ones((size, size), np.uint8)) > 0
-    edges: Mask = clear & near
+    middle = half_small.astype(np.float32) * 2.0 - 255.0
+    subject_side = middle <= lead_small + inside * (strength_small - lead_small)
+    subject_side &= solid == 0
+    edges: Mask = near & (clear | subject_side)
     return edges
 
 

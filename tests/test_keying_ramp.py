@@ -80,10 +80,16 @@ def test_a_steep_ramp_is_narrower_about_the_same_middle() -> None:
     assert abs((offset2[0, 3] + span2[0, 3] / 2) - (offset[0, 0] + span[0, 0] / 2)) <= 1
 
 
-def test_hard_edges_are_clear_screen_beside_the_solid_subject() -> None:
-    clear = np.ones((9, 12), bool)
+def test_hard_edges_are_the_outline_beside_the_solid_subject() -> None:
+    clear = np.ones((9, 14), bool)
     clear[:, :6] = False  # the subject on the left half
     solid = np.where(clear, 0, 255).astype(np.uint8)
     solid[:, 4:6] = 0  # its edge blocks are neither solid nor clear
-    edges = hard_edges(clear, solid, reach=3)
-    assert edges[:, 6].all() and not edges[:, 7:].any() and not edges[:, :6].any()
+    strength = np.full((9, 14), 100.0, np.float32)
+    lead = np.full((9, 14), -80.0, np.float32)
+    halves = np.full((9, 14), half(100.0), np.uint8)
+    halves[:, :5] = half(-80.0)  # the subject's own colour up to column 4
+    halves[:, 5] = half(10.0)  # a mix: the middle of a blur
+    edges = hard_edges(clear, solid, halves, lead, strength, reach=3)
+    assert edges[:, 4].all() and not edges[:, 5].any() and edges[:, 6].all()
+    assert not edges[:, 7:].any() and not edges[:, :4].any()
