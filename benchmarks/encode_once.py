@@ -12,6 +12,7 @@ the streaming children (waited for, so counted), less the cost of making the fra
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import tempfile
 import time
@@ -125,6 +126,8 @@ def run(*, quick: bool = False, seconds: float | None = None) -> str:
     """Measure and print; return a markdown section."""
     length = seconds if seconds is not None else (8.0 if quick else 20.0)
     rows = []
+    load = os.getloadavg()[0]
+    print(f"load average at the start: {load:.1f} (2 cores: other work competes)", flush=True)
     with (
         tempfile.TemporaryDirectory() as tmp,
         MediaServer(
@@ -152,7 +155,8 @@ def run(*, quick: bool = False, seconds: float | None = None) -> str:
         f"Moving picture with a tone at {FPS} fps for {length:.0f} s per row, recorded to MP4 and "
         f"streamed at {BITRATE // 1_000_000} Mb/s to nginx on loopback. CPU in cores: this "
         "process and the streaming child (CPU-seconds per second of show, the encoders' "
-        "catching up at the end included), less the cost of making the frames.\n\n"
+        "catching up at the end included), less the cost of making the frames. The "
+        f"machine's load average at the start: {load:.1f}.\n\n"
         "| size | way | CPU (cores) | frames sent | recorded | streamed | dropped |\n"
         "|---|---|---:|---:|---:|---:|---:|\n" + "\n".join(rows) + "\n"
     )

@@ -5,6 +5,7 @@ from broadcast.output import BroadcastOutput
 from broadcast.player import PlayerStats, StreamReader, watch_headless
 from broadcast.recorder import Recorder
 from broadcast.server import MediaServer
+from broadcast.speaker import Speaker
 from broadcast.stats import OutputStats
 from broadcast.streamer import PacketStreamer, RtmpStreamer
 from broadcast.virtualcam import SafeVirtualCamera, VirtualCamera
@@ -20,6 +21,7 @@ __all__ = [
     "Recorder",
     "RtmpStreamer",
     "SafeVirtualCamera",
+    "Speaker",
     "StreamHeader",
     "StreamReader",
     "VirtualCamera",

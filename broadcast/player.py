@@ -130,9 +130,12 @@ class StreamReader:
                 self.on_air(on_air)
 
 
-def watch_headless(url: str, *, seconds: float) -> PlayerStats:
-    """Decode ``url`` for ``seconds`` with no window; return what was decoded."""
-    reader = StreamReader(url)
+def watch_headless(
+    url: str, *, seconds: float, on_audio: Callable[[AudioBlock], None] | None = None
+) -> PlayerStats:
+    """Decode ``url`` for ``seconds`` with no window (the sound to ``on_audio``, a
+    :class:`broadcast.speaker.Speaker`'s ``play`` to hear it); return what was decoded."""
+    reader = StreamReader(url, on_audio=on_audio)
     reader.start()
     time.sleep(seconds)
     reader.stop()

@@ -1,11 +1,14 @@
 """The classroom player window (Qt): full screen, off-air card between shows, Escape leaves.
 
-Sound is decoded by :class:`broadcast.player.StreamReader` but not played: this window
-shows pictures only (Qt multimedia output is not wired in).
+Pictures are decoded by :class:`broadcast.player.StreamReader` and shown as they come;
+the sound goes to the sound card through :class:`broadcast.speaker.Speaker` (a short
+buffer keeps it with the pictures). Without a sound device the window says so on its
+card and on stderr, once, and plays the pictures.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 
 from PyQt6.QtCore import Qt, QTimer
@@ -13,6 +16,7 @@ from PyQt6.QtGui import QImage, QKeyEvent, QPixmap
 from PyQt6.QtWidgets import QApplication, QLabel
 
 from broadcast.player import StreamReader
+from broadcast.speaker import Speaker
 from studio.media import VideoFrame
 
 
@@ -26,12 +30,23 @@ class PlayerWindow(QLabel):
         self.school = school
         self._latest: VideoFrame | None = None
         self._lock = threading.Lock()
-        self.reader = StreamReader(url, on_frame=self._keep)
+        self.sound_note = ""
+        self.speaker = Speaker(on_problem=self._no_sound)
+        self.reader = StreamReader(url, on_frame=self._keep, on_audio=self.speaker.play)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._show)
         self._timer.start(15)
-        self.setText(f"{school}\nOff air")
+        self.setText(self._card())
         self.reader.start()
+
+    def _no_sound(self, message: str) -> None:
+        """From the reader's thread, once: the card shows it at the next tick."""
+        print(f"watch: {message}", file=sys.stderr, flush=True)
+        self.sound_note = "No sound device: pictures only"
+
+    def _card(self) -> str:
+        note = f"\n\n{self.sound_note}" if self.sound_note else ""
+        return f"{self.school}\nOff air{note}"
 
     def _keep(self, frame: VideoFrame) -> None:
         with self._lock:
@@ -41,7 +56,7 @@ class PlayerWindow(QLabel):
         with self._lock:
             frame, self._latest = self._latest, None
         if not self.reader.stats.on_air:
-            self.setText(f"{self.school}\nOff air")
+            self.setText(self._card())
             return
         if frame is None:
             return
@@ -62,6 +77,7 @@ class PlayerWindow(QLabel):
     def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
         self._timer.stop()
         self.reader.stop()
+        self.speaker.close()
 
 
 def run_window(url: str, *, school: str, full_screen: bool = True) -> int:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from broadcast.player import watch_headless
+from broadcast.speaker import Speaker
 from studio.errors import InputError
 
 
@@ -14,14 +16,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "watch",
         help="watch the live show full screen",
         description=(
-            "Play an RTMP show full screen (pictures; sound is decoded, not played), with an "
-            "off-air card between shows and automatic reconnect. Escape leaves."
+            "Play an RTMP show full screen with its sound, with an off-air card between "
+            "shows and automatic reconnect. Escape leaves. Without a sound device it says "
+            "so once and plays the pictures."
         ),
     )
     parser.add_argument("url", help="rtmp://SERVER:PORT/live/show")
     parser.add_argument("--school", default="Our School", help="name on the off-air card")
     parser.add_argument(
-        "--headless", action="store_true", help="no window: decode and print a JSON report"
+        "--headless",
+        action="store_true",
+        help="no window: decode (playing the sound) and print a JSON report",
     )
     parser.add_argument(
         "--seconds", type=float, default=10.0, help="how long to decode with --headless"
@@ -35,10 +40,17 @@ def run(args: argparse.Namespace) -> int:
     if args.headless:
         if not 0 < args.seconds <= 36000:
             raise InputError(f"--seconds must be between 0 and 36000, got {args.seconds}")
-        stats = watch_headless(args.url, seconds=args.seconds)
+        speaker = Speaker(on_problem=lambda message: print(f"watch: {message}", file=sys.stderr))
+        try:
+            stats = watch_headless(args.url, seconds=args.seconds, on_audio=speaker.play)
+        finally:
+            speaker.close()
+        played = speaker.buffer.played if speaker.buffer is not None else 0
         report = {
             "frames": stats.frames,
             "audio_samples": stats.audio_samples,
+            "played_samples": played,
+            "sound": speaker.problem or "played",
             "connects": stats.connects,
             "last_error": stats.last_error,
         }

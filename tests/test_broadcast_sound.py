@@ -1,0 +1,124 @@
+"""The classroom player's sound: the short buffer, the path from the stream to the sound
+card (driven here as a card drives it: this machine has none), and no device at all."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from broadcast import BroadcastOutput, MediaServer, StreamReader
+from broadcast.server import free_port
+from broadcast.speaker import Pull, SoundBuffer, Speaker, open_sounddevice
+from studio.media import AudioBlock, VideoFrame
+
+
+def no_sound_card() -> bool:
+    try:
+        open_sounddevice(48000, 2, 0.05, lambda *_: None).close()
+    except OSError:
+        return True
+    return False
+
+
+def test_the_buffer_plays_in_order_fills_gaps_with_silence_and_stays_short() -> None:
+    buffer = SoundBuffer(sample_rate=1000, channels=2, latency=0.1)  # 100 samples at most
+    ramp = np.stack([np.arange(60), -np.arange(60)], 1).astype(np.float32)
+    buffer.push(ramp[:30])
+    buffer.push(ramp[30:])
+    out = np.ones((50, 2), np.float32)
+    assert buffer.pull(out) == 50 and np.array_equal(out, ramp[:50])
+    assert buffer.pull(out) == 10 and np.array_equal(out[:10], ramp[50:]) and not out[10:].any()
+    assert buffer.underruns == 1 and buffer.held == 0
+    buffer.push(np.zeros((80, 2), np.float32))
+    buffer.push(np.ones((50, 3), np.float32))  # a third channel is left out
+    assert buffer.held == 100 and buffer.dropped == 30  # the oldest went
+    assert buffer.pull(np.empty((100, 2), np.float32)) == 100 and buffer.played == 160
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        buffer.push(np.zeros(10, np.float32))
+
+
+class CardLikeDevice:
+    """Pulls 10 ms of sound every 10 ms from its own thread, as PortAudio's callback
+    does, and keeps what it was given."""
+
+    def __init__(self, sample_rate: int, channels: int, latency: float, pull: Pull) -> None:
+        self.rate, self.channels, self.pull = sample_rate, channels, pull
+        self.heard: list[np.ndarray] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.01):
+            out = np.empty((self.rate // 100, self.channels), np.float32)
+            self.pull(out, out.shape[0], None, None)
+            self.heard.append(out)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def close(self) -> None:
+        return
+
+
+def test_the_show_sound_reaches_the_card_through_the_media_server(tmp_path: Path) -> None:
+    devices: list[CardLikeDevice] = []
+
+    def open_device(rate: int, channels: int, latency: float, pull: Pull) -> Any:
+        devices.append(CardLikeDevice(rate, channels, latency, pull))
+        devices[-1].start()
+        return devices[-1]
+
+    speaker = Speaker(open_device=open_device)
+    held: list[int] = []
+
+    def play(block: AudioBlock) -> None:
+        speaker.play(block)
+        held.append(speaker.buffer.held if speaker.buffer else 0)
+
+    with MediaServer(
+        tmp_path / "server", key="k", rtmp_port=free_port(), http_port=free_port()
+    ) as server:
+        output = BroadcastOutput(stream=server.publish_url, width=160, height=120, fps=25)
+        reader = StreamReader(server.play_url, on_audio=play, retry=0.2)
+        output.start()
+        reader.start()
+        # 400 Hz: 16 whole cycles in each block of 1920 samples, so the blocks join up
+        tone = (np.sin(np.arange(1920) * 2 * np.pi * 400 / 48000) * 0.5).astype(np.float32)
+        start = time.monotonic()
+        for i in range(4 * 25):
+            pts = start + i / 25
+            output.send(VideoFrame(np.zeros((120, 160, 3), np.uint8), pts, i))
+            output.send_audio(AudioBlock(np.stack([tone, tone], 1), 48000, pts))
+            time.sleep(max(0.0, start + (i + 1) / 25 - time.monotonic()))
+        reader.stop()
+        output.close()
+    speaker.close()
+    assert len(devices) == 1 and (devices[0].rate, devices[0].channels) == (48000, 2)
+    sound = np.concatenate(devices[0].heard)[:, 0]
+    assert np.count_nonzero(np.abs(sound) > 0.1) > 48000 // 2  # a second of tone or more
+    begins = int(np.argmax(np.abs(sound) > 0.1))
+    spectrum = np.abs(np.fft.rfft(sound[begins : begins + 32768] * np.hanning(32768)))
+    assert abs(np.argmax(spectrum) * 48000 / 32768 - 400) < 5  # the tone, not noise
+    assert max(held) <= round(speaker.latency * 48000)  # never more than 80 ms behind
+
+
+@pytest.mark.skipif(not no_sound_card(), reason="this machine has a sound card")
+def test_without_a_sound_card_it_says_so_once_and_ignores_the_sound() -> None:
+    problems: list[str] = []
+    speaker = Speaker(on_problem=problems.append)
+    block = AudioBlock(np.zeros((960, 2), np.float32), 48000, 0.0)
+    for _ in range(20):
+        speaker.play(block)  # never raises
+    speaker.close()
+    assert len(problems) == 1 and problems[0] == speaker.problem
+    assert problems[0].startswith("no sound device (") and "pictures only" in problems[0]
+    assert speaker.buffer is None
