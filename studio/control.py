@@ -16,22 +16,21 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from broadcast import OutputStats, Recorder, RtmpStreamer
+from broadcast import OutputStats
 from keying import Calibration, Keyer, KeyerSettings, Mattes, calibrate, rectangle
 from keying.frames import BGRImage
 from studio.backdrop import Backdrop
 from studio.clock import Clock
-from studio.errors import DeviceError, InputError, StudioError
-from studio.files import check_output_path
+from studio.errors import DeviceError, InputError
 from studio.media import Image, VideoFrame, VideoSource
+from studio.on_air import OnAir
 from studio.overlays import LowerThird, Overlay, Ticker
-from studio.pipeline import OutputLink, Programme
+from studio.pipeline import Programme
 from studio.scenes import Look, look_for
 from studio.show import Show
 from studio.sound import ShowSound
@@ -129,7 +128,7 @@ class StudioControl:
         keyer_settings: KeyerSettings | None = None,
     ) -> None:
         self.show = show
-        self.camera_choice, self.recordings, self.stream_url = camera, recordings, stream_url
+        self.camera_choice, self.stream_url = camera, stream_url
         self.microphone = microphone
         self.clock = Clock()
         self.keyer_settings = keyer_settings or KeyerSettings()
@@ -145,12 +144,18 @@ class StudioControl:
         self.starting = "getting the camera ready"
         self.key_message = ""
         self.plate: Image | None = None
-        self._recorder: tuple[Recorder, OutputLink, float] | None = None
-        self._last_recording: Recorder | None = None
-        self._camera_recorder: tuple[Recorder, OutputLink] | None = None
-        self._streamer: tuple[RtmpStreamer, OutputLink, float] | None = None
-        self._last_stream: RtmpStreamer | None = None
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="studio control")
+        self.jobs: list[Job] = []
+        """work started by buttons, until the window has shown how it ended"""
+        self.on_air = OnAir(
+            title=show.title,
+            size=self.size,
+            fps=show.fps,
+            clock=self.clock,
+            recordings=recordings,
+            run=self._job,
+            programme=self._need_programme,
+        )
         self._fps_window: tuple[float, int] = (time.monotonic(), 0)
         self._late_marks: list[tuple[float, int]] = []
         self._fps = 0.0
@@ -218,7 +223,15 @@ class StudioControl:
         return self.programme is not None
 
     def _job(self, what: str, work: Callable[[], str]) -> Job:
-        return Job(what, self._worker.submit(work))
+        job = Job(what, self._worker.submit(work))
+        self.jobs.append(job)
+        return job
+
+    def finished_jobs(self) -> list[Job]:
+        """Jobs that have ended since the last call (each reported once)."""
+        done = [job for job in self.jobs if job.future.done()]
+        self.jobs = [job for job in self.jobs if job not in done]
+        return done
 
     def _need_programme(self) -> Programme:
         if self.programme is None:
@@ -325,15 +338,20 @@ class StudioControl:
             self.keyer.mattes = mattes
 
     # -- scenes, backgrounds and captions ---------------------------------------------------
-    def show_scene(self, index: int, *, transition: str = "cut") -> None:
+    def show_scene(self, index: int, *, transition: str = "cut") -> Job:
+        """Switch to scene ``index`` (its background is drawn on the worker)."""
         if not 0 <= index < len(self.show.scenes):
             raise InputError(f"the show has scenes 1 to {len(self.show.scenes)}, not {index + 1}")
         programme = self._need_programme()
-        programme.show_look(
-            look_for(self.show.scenes[index], self.size, now=self.clock.now()),
-            transition=transition,
-        )
         self.scene_index = index
+        scene = self.show.scenes[index]
+
+        def work() -> str:
+            look = look_for(scene, self.size, now=self.clock.now())
+            programme.show_look(look, transition=transition)
+            return f"Scene {index + 1}: {scene.name}"
+
+        return self._job("Scene", work)
 
     def set_background(self, spec: str, *, transition: str = "cut") -> Job:
         """Put ``spec`` (a built-in name, a picture or video file, '#RRGGBB') behind the
@@ -383,99 +401,14 @@ class StudioControl:
                 headlines = list(overlay.items)
         return caption, headlines
 
-    # -- recording and streaming --------------------------------------------------------------
-    def recording_name(self) -> Path:
-        stamp = datetime.now().strftime("%Y-%m-%d %H.%M.%S")
-        safe = "".join(c for c in self.show.title if c.isalnum() or c in " -_").strip()
-        return self.recordings / f"{safe or 'Show'} {stamp}.mp4"
-
-    def start_recording(self, *, camera_too: bool = False) -> Path:
-        """Record the programme (and with ``camera_too`` the clean camera beside it, named
-        '... camera.mp4', for re-keying later with ``studio key``)."""
-        programme = self._need_programme()
-        if self._recorder is not None:
-            return self._recorder[0].path
-        self.recordings.mkdir(parents=True, exist_ok=True)
-        path = check_output_path(self.recording_name())
-        width, height = self.size
-        recorder = Recorder(path, width=width, height=height, fps=self.show.fps)
-        camera: tuple[Recorder, OutputLink] | None = None
-        if camera_too:
-            cw, ch = getattr(programme.source, "size", self.size)
-            clean = Recorder(
-                path.with_name(f"{path.stem} camera.mp4"),
-                width=cw - cw % 2,
-                height=ch - ch % 2,
-                fps=self.show.fps,
-            )
-            camera = (clean, programme.add_output(clean, feed="camera"))
-        link = programme.add_output(recorder)
-        self._recorder = (recorder, link, self.clock.now())
-        self._camera_recorder = camera
-        self._last_recording = recorder
-        return path
-
-    def stop_recording(self) -> Job:
-        """Finish the recording on the worker (the show goes on); the job says where it is."""
-        held, self._recorder = self._recorder, None
-        camera, self._camera_recorder = self._camera_recorder, None
-
-        def work() -> str:
-            if held is None:
-                return "Not recording"
-            programme = self._need_programme()
-            recorder, link, _ = held
-            programme.remove_output(link)
-            words = f"Saved {recorder.path.name} ({recorder.stats().frames_sent} pictures)"
-            if camera is not None:
-                programme.remove_output(camera[1])
-                words += f" and {camera[0].path.name}"
-            problems = [
-                r.stats().message
-                for r in (recorder, camera[0] if camera else None)
-                if r is not None and r.stats().state == "failed"
-            ]
-            if problems:
-                raise StudioError("; ".join(problems))
-            return words
-
-        return self._job("Stop recording", work)
-
-    def go_live(self, url: str | None = None) -> None:
-        programme = self._need_programme()
-        if self._streamer is not None:
-            return
-        url = url or self.stream_url
-        if not url.startswith(("rtmp://", "rtmps://")):
-            raise InputError(
-                f"the stream address {url!r} must start with rtmp://; ask your teacher for "
-                "the school's address (studio serve prints it)"
-            )
-        width, height = self.size
-        streamer = RtmpStreamer(url, width=width, height=height, fps=self.show.fps)
-        link = programme.add_output(streamer)
-        self._streamer = (streamer, link, self.clock.now())
-        self._last_stream = streamer
-
-    def stop_live(self) -> Job:
-        held, self._streamer = self._streamer, None
-
-        def work() -> str:
-            if held is None:
-                return "Not live"
-            streamer, link, _ = held
-            self._need_programme().remove_output(link)
-            return f"Off air ({streamer.stats().frames_sent} pictures sent)"
-
-        return self._job("Stop the stream", work)
-
+    # -- recording and streaming (see studio.on_air) -----------------------------------------
     @property
     def recording(self) -> bool:
-        return self._recorder is not None
+        return self.on_air.recording
 
     @property
     def live(self) -> bool:
-        return self._streamer is not None
+        return self.on_air.live
 
     # -- status ------------------------------------------------------------------------------
     def status(self) -> Status:
@@ -490,14 +423,13 @@ class StudioControl:
         self._late_marks = [(t, n) for t, n in self._late_marks if now - t <= 5.0]
         self._late_marks.append((now, late))
         source_stats = getattr(self.source, "stats", None)
-        recorder = self._recorder[0] if self._recorder else self._last_recording
-        streamer = self._streamer[0] if self._streamer else self._last_stream
+        recording, recording_file, recording_seconds = self.on_air.recording_status()
+        streaming, streaming_seconds = self.on_air.stream_status()
         try:
-            self.recordings.mkdir(parents=True, exist_ok=True)
-            disk: int | None = shutil.disk_usage(self.recordings).free
+            self.on_air.recordings.mkdir(parents=True, exist_ok=True)
+            disk: int | None = shutil.disk_usage(self.on_air.recordings).free
         except OSError:
             disk = None
-        clock_now = self.clock.now()
         return Status(
             starting=self.starting,
             source=source_stats() if callable(source_stats) else None,
@@ -507,11 +439,11 @@ class StudioControl:
             late_recently=late - self._late_marks[0][1],
             programme_message=stats.message if stats else "",
             key_message=self.key_message,
-            recording=recorder.stats() if recorder else None,
-            recording_file=recorder.path.name if recorder else "",
-            recording_seconds=clock_now - self._recorder[2] if self._recorder else 0.0,
-            streaming=streamer.stats() if streamer else None,
-            streaming_seconds=clock_now - self._streamer[2] if self._streamer else 0.0,
+            recording=recording,
+            recording_file=recording_file,
+            recording_seconds=recording_seconds,
+            streaming=streaming,
+            streaming_seconds=streaming_seconds,
             sound_db=self.sound.level_db,
             sound_message=self.sound.status,
             disk_free_bytes=disk,

@@ -198,7 +198,7 @@ def test_record_button_records_a_file_that_decodes(studio: StudioWindow, qtbot: 
     qtbot.mouseClick(studio.on_air.record, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: studio.message.text().startswith("Saved "), timeout=30_000)
     files = sorted(
-        Path(studio.control.recordings).glob("Test News *.mp4"), key=lambda p: len(p.name)
+        Path(studio.control.on_air.recordings).glob("Test News *.mp4"), key=lambda p: len(p.name)
     )
     assert len(files) == 2 and files[1].name == files[0].stem + " camera.mp4"
     counts = []

@@ -60,7 +60,6 @@ class StudioWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.control, self.settings, self._save = control, settings, save
-        self.jobs: list[Job] = []
         self.messages: list[str] = []
         self._shown_index = -1
         self._matte: Image | None = None
@@ -76,7 +75,7 @@ class StudioWindow(QMainWindow):
         self.status_timer = QTimer(self)
         self.status_timer.timeout.connect(lambda: self.guard("status", self._tick_status))
         self.status_timer.start(STATUS_MS)
-        self.jobs.append(control.start())
+        control.start()
 
     # -- building ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -154,7 +153,7 @@ class StudioWindow(QMainWindow):
             ("Open a show file...", self._choose_show),
             ("Choose the recordings folder...", self._choose_recordings),
             ("Before the show: checklist", self.open_checklist),
-            ("Try the camera again", lambda: self.run_job(self.control.retry_camera())),
+            ("Try the camera again", lambda: self.control.retry_camera()),
         ):
             action = QAction(text, self)
             action.triggered.connect(lambda _=False, s=slot, t=text: self.guard(t, s))
@@ -239,21 +238,23 @@ class StudioWindow(QMainWindow):
         log.info("message: %s", text)
         self.message.setText(text)
 
-    def run_job(self, job: Job) -> None:
-        self.jobs.append(job)
+    @property
+    def jobs(self) -> list[Job]:
+        """Work the show is doing for a button, not yet reported."""
+        return self.control.jobs
 
     # -- actions ----------------------------------------------------------------------------
     def auto_key(self) -> None:
         self.say("Looking for the green screen...")
-        self.run_job(self.control.auto_key())
+        self.control.auto_key()
 
     def capture_plate(self) -> None:
         self.say("Capturing the empty screen: make sure nobody is in the picture...")
-        self.run_job(self.control.capture_plate())
+        self.control.capture_plate()
 
     def _picked(self, x: float, y: float) -> None:
         self.key_panel.eyedropper.setChecked(False)
-        self.run_job(self.control.eyedropper(x, y))
+        self.control.eyedropper(x, y)
 
     def _boxed(self, x0: float, y0: float, x1: float, y1: float) -> None:
         self.key_panel.keep_in.setChecked(False)
@@ -305,27 +306,28 @@ class StudioWindow(QMainWindow):
     def show_scene(self, index: int) -> None:
         self.control.show_scene(index, transition=self.scenes.transition)
         self.scenes.mark(index)
-        QTimer.singleShot(200, self._fill_captions)
 
     def _fill_captions(self) -> None:
         self.captions.fill(*self.control.captions())
 
     def set_background(self, spec: str) -> None:
-        self.run_job(self.control.set_background(spec, transition=self.scenes.transition))
+        self.control.set_background(spec, transition=self.scenes.transition)
 
     def toggle_recording(self) -> None:
-        if self.control.recording:
-            self.run_job(self.control.stop_recording())
+        on_air = self.control.on_air
+        if on_air.recording:
+            on_air.stop_recording()
         else:
-            path = self.control.start_recording(camera_too=self.on_air.camera_too.isChecked())
+            path = on_air.start_recording(camera_too=self.on_air.camera_too.isChecked())
             self.say(f"Recording to {path}")
 
     def toggle_live(self) -> None:
-        if self.control.live:
-            self.run_job(self.control.stop_live())
+        on_air = self.control.on_air
+        if on_air.live:
+            on_air.stop_live()
         else:
             url = self.on_air.stream_url.text().strip()
-            self.control.go_live(url)
+            on_air.go_live(url)
             self._remember(stream_url=url)
             self.say("Going live to the classroom screens...")
 
@@ -351,7 +353,7 @@ class StudioWindow(QMainWindow):
         self.control = StudioControl(
             show,
             camera=old.camera_choice,
-            recordings=old.recordings,
+            recordings=old.on_air.recordings,
             stream_url=old.stream_url,
             microphone=old.microphone,
             keyer_settings=old.keyer.settings,
@@ -370,7 +372,7 @@ class StudioWindow(QMainWindow):
         self._shown_index = -1
         self._remember(show_file=str(Path(path).resolve()))
         self.say(f"Opening {show.title}...")
-        self.run_job(self.control.start())
+        self.control.start()
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "The school's backgrounds")
@@ -381,7 +383,7 @@ class StudioWindow(QMainWindow):
     def _choose_recordings(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Where recordings go")
         if folder:
-            self.control.recordings = Path(folder)
+            self.control.on_air.recordings = Path(folder)
             self._remember(recordings=folder)
 
     def _remember(self, **changes: Any) -> None:
@@ -422,12 +424,14 @@ class StudioWindow(QMainWindow):
                 self.camera_view.set_picture(camera.image)
 
     def _tick_status(self) -> None:
-        for job in list(self.jobs):
+        for job in self.control.finished_jobs():
             outcome = job.outcome()
-            if outcome is None:
-                continue
-            self.jobs.remove(job)
+            assert outcome is not None
             ok, words = outcome
+            if ok and job.what == "Scene":
+                self._fill_captions()
+            if ok and job.what in ("Scene", "Start recording", "Go live"):
+                continue  # the buttons and the strip show these
             self.say(words)
             if ok and job.what == "Starting the show":
                 self._fill_captions()
