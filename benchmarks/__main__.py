@@ -19,7 +19,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-BENCHMARKS = ("speed", "quality", "pipeline", "latency", "autocue_render", "encode_once")
+BENCHMARKS = (
+    "speed",
+    "quality",
+    "pipeline",
+    "latency",
+    "autocue_render",
+    "encode_once",
+    "app_responsiveness",
+)
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"
 SECTIONS = HERE / "results"
