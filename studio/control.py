@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from broadcast import OutputStats
 from keying import Calibration, Keyer, KeyerSettings, Mattes, calibrate, rectangle
 from keying.frames import BGRImage
@@ -142,6 +140,8 @@ class StudioControl:
         self.sound = ShowSound(clock=self.clock, microphone=microphone)
         """the microphone (or the test sound) mixed with the sound of video backgrounds"""
         self.starting = "getting the camera ready"
+        self.source_problem = ""
+        """why the camera chosen is not showing ('' when it is)"""
         self.key_message = ""
         self.plate: Image | None = None
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="studio control")
@@ -183,20 +183,24 @@ class StudioControl:
         programme.start()
         self.source, self.programme = source, programme
         self.starting = ""
-        return f"The show is on: {self.show.title}"
+        problem = f" ({self.source_problem})" if self.source_problem else ""
+        return f"The show is on: {self.show.title}{problem}"
 
-    def _open_source(self) -> VideoSource:
+    def _open_source(self, *, fallback: bool = True) -> VideoSource:
+        """The camera chosen; with ``fallback``, the demo presenter when it cannot be
+        opened (the reason kept in :attr:`source_problem`: the show goes on)."""
         choice = self.camera_choice
+        self.source_problem = ""
         if choice == "auto":
-            if list_cameras():
-                try:
-                    return CameraSource(0, clock=self.clock)
-                except DeviceError as error:
-                    self.key_message = f"{error}; showing the demo presenter"
-            choice = "demo"
+            choice = "0" if list_cameras() else "demo"
         if choice != "demo":
             which: int | str = int(choice) if choice.isdigit() else choice
-            return CameraSource(which, clock=self.clock)
+            try:
+                return CameraSource(which, clock=self.clock)
+            except DeviceError as error:
+                if not fallback:
+                    raise
+                self.source_problem = f"{error}; the demo presenter stands in"
         presenter = DemoPresenterSource(size=self.size, fps=self.show.fps, clock=self.clock)
         presenter.start()
         while not presenter.ready:
@@ -460,15 +464,24 @@ class StudioControl:
         """Open the camera again (after it was unplugged) and switch to it."""
 
         def work() -> str:
-            self.replace_source(self._open_source())
+            self.replace_source(self._open_source(fallback=False))
             return "The camera is back"
 
         return self._job("Try the camera again", work)
 
+    def use_camera(self, choice: str) -> Job:
+        """Switch to camera ``choice`` (an index, a name, or 'demo') while the show goes on."""
 
-def grey_to_bgr(matte: np.ndarray) -> Image:
-    """A one-channel picture as BGR (for showing the matte in a colour preview)."""
-    return np.repeat(matte[:, :, None], 3, axis=2)
+        def work() -> str:
+            previous, self.camera_choice = self.camera_choice, choice
+            try:
+                self.replace_source(self._open_source(fallback=False))
+            except DeviceError:
+                self.camera_choice = previous
+                raise
+            return f"Showing {'the demo presenter' if choice == 'demo' else f'camera {choice}'}"
+
+        return self._job("Camera", work)
 
 
 def settings_from(values: dict[str, float]) -> KeyerSettings:

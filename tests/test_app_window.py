@@ -380,3 +380,18 @@ def test_opening_a_show_file_replaces_the_scenes_and_a_mistake_is_refused(
     old_programme = old.programme
     assert old_programme is not None
     qtbot.waitUntil(lambda: old_programme._thread is None, timeout=10_000)  # closed aside
+
+
+def test_the_camera_menu_lists_the_demo_and_a_missing_camera_is_explained(
+    studio: StudioWindow, qtbot: QtBot
+) -> None:
+    studio._list_cameras()
+    menu = studio.camera_menu
+    assert menu is not None
+    labels = {action.text(): action.isChecked() for action in menu.actions()}
+    assert labels.get("The demo presenter") is (studio.control.camera_choice == "demo")
+    frames = studio.control.status().frames
+    studio.use_camera("9")
+    qtbot.waitUntil(lambda: "camera 9 could not be opened" in studio.message.text(), timeout=10_000)
+    assert studio.control.camera_choice == "demo"
+    qtbot.waitUntil(lambda: studio.control.status().frames > frames + 10, timeout=5000)

@@ -43,6 +43,7 @@ from studio.control import Job, StudioControl
 from studio.errors import InputError
 from studio.media import Image
 from studio.show import read_show
+from studio.sources import list_cameras
 from studio.status_words import status_lines
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,9 @@ class StudioWindow(QMainWindow):
             lambda on: self.guard("Microphone", self.use_microphone, on)
         )
         show.addAction(self.microphone_action)
+        self.camera_menu = bar.addMenu("&Camera")
+        assert self.camera_menu is not None
+        self.camera_menu.aboutToShow.connect(lambda: self.guard("Cameras", self._list_cameras))
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -294,6 +298,26 @@ class StudioWindow(QMainWindow):
                 except (ValueError, RuntimeError) as error:
                     log.warning("matte view: %s", error)
                 time.sleep(0.1)
+
+    def _list_cameras(self) -> None:
+        """Fill the Camera menu with the cameras plugged in now, and the demo presenter."""
+        menu = self.camera_menu
+        assert menu is not None
+        menu.clear()
+        choices = [(str(c.index), f"{c.index}: {c.name}") for c in list_cameras()]
+        for choice, label in [*choices, ("demo", "The demo presenter")]:
+            action = QAction(label, self)
+            action.setCheckable(True)
+            action.setChecked(choice == self.control.camera_choice)
+            action.triggered.connect(
+                lambda _=False, c=choice: self.guard("Camera", self.use_camera, c)
+            )
+            menu.addAction(action)
+
+    def use_camera(self, choice: str) -> None:
+        self.control.use_camera(choice)
+        self._remember(camera=choice)
+        self.say("Switching the camera...")
 
     def use_microphone(self, on: bool) -> None:
         """Take the sound from the default microphone (or the one remembered), or play the
