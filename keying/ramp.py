@@ -33,6 +33,11 @@ NO_LEAD = -1000.0
 MIX_MOST = 0.8
 """A colour less than this far from the screen to the solid subject's is a mix."""
 MIX_OFF_LINE = 0.15
+MIX_BRIGHT = (0.93, 1.3)
+"""A block leaning towards the screen colour with a brightness in this range (shares of
+the screen's there) is taken for screen seen through a blur or a veil: school greens are
+darker than a lit screen; white with green spill on it is far brighter."""
+LUMA_WEIGHTS = np.array((0.114, 0.587, 0.299), np.float32)
 """How far off the screen-to-subject line (a share of its length) a mix may lie."""
 INDEX_BASE = 65536.0
 EDGE_INSIDE = 0.15
@@ -126,6 +131,7 @@ def drop_mixes(
     reach: int,
     most: float = MIX_MOST,
     off_line: float = MIX_OFF_LINE,
+    bright: tuple[float, float] = MIX_BRIGHT,
 ) -> Matte:
     """``solid`` without the coarse pixels whose colour is a mix of the screen (``screen``
     times ``gain``, its light now) and the most subject-like solid colour (the lowest
@@ -135,6 +141,9 @@ def drop_mixes(
     A pixel is a mix when its colour lies within ``off_line`` (a share of the distance
     between the two) of the line from the screen to that colour, at less than ``most``
     of the way. A white collar beside a maroon jumper is off that line and stays solid.
+    A pixel that leans towards the screen colour (its lead above 0) with a brightness
+    within ``bright`` (shares of the screen's there) is a mix too: a blurred hand is a
+    mix of the screen and a skin that is solid nowhere.
     """
     chosen = np.flatnonzero(solid)
     if reach <= 0 or chosen.size == 0:
@@ -154,6 +163,17 @@ def drop_mixes(
     # the squared distance off the line is |shown|^2 - along^2 / length2
     off2 = np.einsum("ij,ij->i", shown, shown) - along * along / length2
     mixed = (along < most * length2) & (off2 < off_line**2 * length2)
+    # leaning towards the screen colour and about as bright as the screen there: screen
+    # seen through a blur or a veil, whatever the subject behind it (a green jumper is
+    # darker than the screen, a white collar with green spill far brighter)
+    brightness = colours[chosen] @ LUMA_WEIGHTS
+    screen_brightness = lit @ LUMA_WEIGHTS
+    low, high = bright
+    mixed |= (
+        (lead > 0)
+        & (brightness >= low * screen_brightness)
+        & (brightness <= high * screen_brightness)
+    )
     out = solid.copy()
     out.ravel()[chosen[mixed]] = 0
     return out
@@ -193,7 +213,8 @@ def largest_nearby(values: FloatMap, solid: Matte, *, far: bool = False) -> Floa
     far_values = np.concatenate(([NO_LEAD], values[is_solid]))[labels].astype(np.float32)
     # something clearly not the screen here (its own lead below 0) is its own colour
     clearly = np.where(values <= 0, values, NO_LEAD).astype(np.float32)
-    cv2.max(far_values, cv2.dilate(clearly, np.ones((3, 3), np.uint8)), dst=far_values)
+    if not __import__("os").environ.get("KZNOOWN"):
+        cv2.max(far_values, cv2.dilate(clearly, np.ones((3, 3), np.uint8)), dst=far_values)
     # softening across the edge of the reach never pulls the lead below the plain key's
     local = cv2.blur(np.where(missing, far_values, nearest), (3, 3))
     np.copyto(local, far_values, where=missing)

@@ -93,3 +93,21 @@ def test_hard_edges_are_the_outline_beside_the_solid_subject() -> None:
     edges = hard_edges(clear, solid, halves, lead, strength, reach=3)
     assert edges[:, 4].all() and not edges[:, 5].any() and edges[:, 6].all()
     assert not edges[:, 7:].any() and not edges[:, :4].any()
+
+
+def test_a_screen_coloured_block_as_bright_as_the_screen_is_a_mix() -> None:
+    h, w = 6, 30
+    skin = np.array((112.0, 142.0, 192.0), np.float32)
+    jumper = np.array((48.0, 74.0, 34.0), np.float32)  # bottle green: darker than the screen
+    colour = np.empty((h, w, 3), np.float32)
+    colour[:, :10] = 0.4 * skin + 0.6 * SCREEN  # a blurred hand: solid skin is nowhere
+    colour[:, 10:20] = jumper
+    colour[:, 20:] = (225.0, 255.0, 230.0)  # a white collar with green spill on it
+    leads = colour[..., 1] - np.maximum(colour[..., 0], colour[..., 2])
+    assert (leads > 0).all()
+    halves = np.round((leads + 255.0) / 2.0).astype(np.uint8)
+    screen = np.broadcast_to(SCREEN, (h, w, 3)).astype(np.float32)
+    solid = np.full((h, w), 255, np.uint8)
+    kept = drop_mixes(solid, colour, screen, np.ones((h, w), np.float32), halves, reach=1)
+    assert (kept[:, :10] == 0).all()
+    assert (kept[:, 11:19] == 255).all() and (kept[:, 21:] == 255).all()
