@@ -26,6 +26,8 @@ BENCHMARKS = (
     "latency",
     "autocue_render",
     "encode_once",
+    "hls_latency",
+    "reconnect",
     "app_responsiveness",
 )
 HERE = Path(__file__).parent

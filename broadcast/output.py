@@ -23,6 +23,7 @@ import av
 from broadcast.encoder import LOW_LATENCY, RECORDING, EncodedPacket, ProgrammeEncoder
 from broadcast.mp4 import RecordingFile, reason
 from broadcast.stats import OutputStats
+from broadcast.stream_worker import MAX_DELAY
 from broadcast.streamer import PacketStreamer, StatusCallback, check_url
 from studio.media import AudioBlock, VideoFrame
 
@@ -61,7 +62,7 @@ class BroadcastOutput:
         video_bitrate: int | None = None,
         buffer_seconds: float = 4.0,
         stall_seconds: float = 6.0,
-        max_delay: float = 20.0,
+        max_delay: float = MAX_DELAY,
         on_status: StatusCallback | None = None,
     ) -> None:
         if record is None and stream is None:

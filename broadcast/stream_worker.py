@@ -30,6 +30,9 @@ COUNTERS = ("sent", "dropped", "late", "bytes", "reconnects", "heartbeat")
 FLV_TIME_BASE = Fraction(1, 1000)
 FIRST_DELAY = 2.0
 GROWTH = 1.5
+MAX_DELAY = 4.5
+"""The longest wait between tries: 2 s, 3 s, then 4.5 s each time, so the stream is back
+within about 5 s of the server's return however long it was away."""
 REFUSED_DELAY = 10.0
 REFUSED = "The school's server refused the stream key: check the key in the stream address."
 

@@ -7,7 +7,7 @@ hands it packets already encoded in the show's process (:class:`broadcast.Broadc
 encodes once for the recording and the stream).
 
 When the server vanishes the child keeps taking frames (dropping and counting them) and
-reconnects after 2 s, then each delay x1.5 up to a cap; a watchdog in the show's process
+reconnects after 2 s, then each delay x1.5 up to a cap (4.5 s); a watchdog in the show's process
 restarts the child if it stops making progress (a write hung on a dead connection).
 """
 
@@ -21,7 +21,14 @@ from collections.abc import Callable
 
 from broadcast.encoder import EncodedPacket, StreamHeader
 from broadcast.stats import OutputStats
-from broadcast.stream_worker import COUNTERS, StreamSettings, run_stream
+from broadcast.stream_worker import (
+    COUNTERS,
+    FIRST_DELAY,
+    GROWTH,
+    MAX_DELAY,
+    StreamSettings,
+    run_stream,
+)
 from studio.media import AudioBlock, VideoFrame
 
 StatusCallback = Callable[[OutputStats], None]
@@ -149,7 +156,8 @@ class _StreamProcess:
                     "The stream is reconnecting...",
                     f"the streaming process {why} (after {quiet:.1f} s quiet); restarted",
                 )
-                if not self._stopping.wait(min(2.0 * 1.5 ** (self._restarts - 1), 20.0)):
+                wait = min(FIRST_DELAY * GROWTH ** (self._restarts - 1), self.settings.max_delay)
+                if not self._stopping.wait(wait):
                     self._spawn()
 
     def _read_events(self) -> None:
@@ -210,6 +218,8 @@ class RtmpStreamer(_StreamProcess):
         Bits per second for the picture (x264 zerolatency, no B-frames, GOP of 1 s).
     stall_seconds : float
         The child is restarted if it makes no progress for this long.
+    max_delay : float
+        The longest wait between reconnect tries (a refused key waits 10 s or more).
     on_status : callable, optional
         Called (from a monitor thread) with fresh stats whenever the state changes,
         including each reconnect attempt.
@@ -227,7 +237,7 @@ class RtmpStreamer(_StreamProcess):
         video_bitrate: int = 2_500_000,
         buffer_seconds: float = 2.0,
         stall_seconds: float = 6.0,
-        max_delay: float = 20.0,
+        max_delay: float = MAX_DELAY,
         on_status: StatusCallback | None = None,
     ) -> None:
         check_url(url)
@@ -270,7 +280,7 @@ class PacketStreamer(_StreamProcess):
         *,
         buffer_seconds: float = 2.0,
         stall_seconds: float = 6.0,
-        max_delay: float = 20.0,
+        max_delay: float = MAX_DELAY,
         on_status: StatusCallback | None = None,
     ) -> None:
         check_url(url)
