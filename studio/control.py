@@ -30,7 +30,7 @@ from studio.on_air import OnAir
 from studio.overlays import LowerThird, Overlay, Ticker
 from studio.pipeline import Programme
 from studio.scenes import Look, look_for
-from studio.show import Show
+from studio.show import Scene, Show
 from studio.sound import ShowSound
 from studio.sources import CameraSource, DemoPresenterSource, SourceStats, list_cameras
 
@@ -175,16 +175,21 @@ class StudioControl:
             clock=self.clock,
             sound=self.sound,
         )
-        first = look_for(self.show.scenes[0], self.size, now=self.clock.now())
-        if first.keyer == KeyerSettings():  # the scene sets nothing: keep what was remembered
-            first.keyer = self.keyer_settings
-        programme.show_look(first)
+        programme.show_look(self._look(self.show.scenes[0], self.keyer_settings))
         programme.add_output(self.preview, mode="latest")
         programme.start()
         self.source, self.programme = source, programme
         self.starting = ""
         problem = f" ({self.source_problem})" if self.source_problem else ""
         return f"The show is on: {self.show.title}{problem}"
+
+    def _look(self, scene: Scene, keyer: KeyerSettings | None = None) -> Look:
+        """The look of ``scene``; a scene that sets no keyer settings keeps the key as it is
+        (the sliders' positions), or ``keyer``."""
+        look = look_for(scene, self.size, now=self.clock.now())
+        if look.keyer == KeyerSettings():
+            look.keyer = keyer or self.keyer.settings
+        return look
 
     def _open_source(self, *, fallback: bool = True) -> VideoSource:
         """The camera chosen; with ``fallback``, the demo presenter when it cannot be
@@ -351,7 +356,7 @@ class StudioControl:
         scene = self.show.scenes[index]
 
         def work() -> str:
-            look = look_for(scene, self.size, now=self.clock.now())
+            look = self._look(scene)
             programme.show_look(look, transition=transition)
             return f"Scene {index + 1}: {scene.name}"
 

@@ -166,6 +166,13 @@ def test_sliders_change_the_key_and_are_remembered(studio: StudioWindow, qtbot: 
     slider.slider.setValue(slider.slider.minimum())
     assert studio.control.keyer.settings.spill == slider.setting.minimum
     assert studio.saved[-1].keyer["spill"] == slider.setting.minimum  # type: ignore[attr-defined]
+    studio.show_scene(2)  # a scene that sets no keyer settings keeps the sliders' key
+    programme_ = studio.control.programme
+    assert programme_ is not None
+    qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Space")
+    qtbot.wait(600)
+    assert studio.control.keyer.settings.spill == slider.setting.minimum
+    assert slider.value() == slider.setting.minimum
     qtbot.mouseClick(studio.key_panel.reset, Qt.MouseButton.LeftButton)
     assert studio.control.keyer.settings.spill == slider.setting.default
     assert slider.value() == slider.setting.default

@@ -454,6 +454,7 @@ class StudioWindow(QMainWindow):
             ok, words = outcome
             if ok and job.what == "Scene":
                 self._fill_captions()
+                self.key_panel.show_settings(self.control.keyer.settings)
             if ok and job.what in ("Scene", "Start recording", "Go live"):
                 continue  # the buttons and the strip show these
             self.say(words)
