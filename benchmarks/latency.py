@@ -1,7 +1,8 @@
 """Glass-to-glass latency through the school's media server on loopback.
 
 Programme frames at 1280x720 30 fps carry their number drawn as a 16-bit black/white code;
-the time each was handed to :class:`broadcast.RtmpStreamer` is noted. nginx (started by
+the time each was handed to :class:`broadcast.BroadcastOutput` (encoding once in this
+process, as a show that records and streams does) is noted. nginx (started by
 :class:`broadcast.MediaServer`) relays them; :class:`broadcast.StreamReader` (the code of
 ``studio watch``) decodes them; latency is decode time minus hand-over time, on the same
 monotonic clock. ``python -m benchmarks.latency`` prints the figures (``--seconds 600``
@@ -11,13 +12,14 @@ for the soak); :func:`run` returns a markdown section.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
 
 import numpy as np
 
-from broadcast import MediaServer, RtmpStreamer, StreamReader
+from broadcast import BroadcastOutput, MediaServer, StreamReader
 from broadcast.server import free_port
 from studio.media import AudioBlock, Image, VideoFrame
 
@@ -53,8 +55,8 @@ def measure(seconds: float) -> dict[str, float]:
         tempfile.TemporaryDirectory() as folder,
         MediaServer(folder, key="bench", rtmp_port=free_port(), http_port=free_port()) as server,
     ):
-        streamer = RtmpStreamer(
-            server.publish_url, width=W, height=H, fps=FPS, video_bitrate=4_000_000
+        streamer = BroadcastOutput(
+            stream=server.publish_url, width=W, height=H, fps=FPS, video_bitrate=4_000_000
         )
         reader = StreamReader(server.play_url, on_frame=on_frame, retry=0.2)
         streamer.start()
@@ -102,8 +104,10 @@ def run(*, quick: bool = False, seconds: float | None = None) -> str:
     )
     return (
         "## Glass-to-glass latency (RTMP through nginx on loopback)\n\n"
-        f"{W}x{H} at {FPS} fps, x264 zerolatency 4 Mb/s in the streaming process, nginx-rtmp, "
-        f"decoded by the `studio watch` reader; {length:.0f} s.\n\n"
+        f"{W}x{H} at {FPS} fps, x264 zerolatency 4 Mb/s encoded in the show's process (the "
+        "streaming process only muxes), nginx-rtmp, "
+        f"decoded by the `studio watch` reader; {length:.0f} s; load average at the end "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.\n\n"
         "| median | p95 | frames sent | streamed | dropped | decoded |\n|---|---|---|---|---|---|\n"
         f"| {r['median_ms']:.0f} ms | {r['p95_ms']:.0f} ms | {r['sent']:.0f} | "
         f"{r['streamed']:.0f} | {r['dropped']:.0f} | {r['decoded']:.0f} |\n"
