@@ -32,6 +32,7 @@ from broadcast.stream_worker import (
 from studio.media import AudioBlock, VideoFrame
 
 StatusCallback = Callable[[OutputStats], None]
+STARTUP_SECONDS = 5.0
 
 
 class _StreamProcess:
@@ -57,7 +58,9 @@ class _StreamProcess:
         self._queue_size = max(4, round(buffer_seconds * per_second))
         self._queue: mp.Queue[object] = self._ctx.Queue(self._queue_size)
         self._events: mp.Queue[tuple[str, str, str]] = self._ctx.Queue()
-        self._counters = {name: self._ctx.Value("d", 0.0) for name in COUNTERS}
+        # no locks on the counters: a child killed while holding one would leave the show
+        # waiting on it (each is written by one side only, a double at a time)
+        self._counters = {name: self._ctx.Value("d", 0.0, lock=False) for name in COUNTERS}
         self._process: mp.process.BaseProcess | None = None
         self._monitor: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -70,7 +73,7 @@ class _StreamProcess:
     # -- the show's side ------------------------------------------------------------
     def start(self) -> None:
         """Start the streaming process (connecting happens there); safe to call twice."""
-        if self._process is not None:
+        if self._monitor is not None:
             return
         self._started_at = time.monotonic()
         self._stopping.clear()
@@ -79,7 +82,8 @@ class _StreamProcess:
         self._monitor.start()
 
     def _spawn(self) -> None:
-        self._counters["heartbeat"].value = time.monotonic()
+        # a new Python process takes a moment to import PyAV before its first beat
+        self._counters["heartbeat"].value = time.monotonic() + STARTUP_SECONDS
         self._process = self._ctx.Process(
             target=run_stream,
             args=(self.settings, self._queue, self._events, self._counters),
@@ -109,22 +113,21 @@ class _StreamProcess:
 
     def stop(self) -> None:
         """Send what is queued, close the stream, end the process; safe to call twice."""
-        process = self._process
-        if process is None:
+        monitor, self._monitor = self._monitor, None
+        if monitor is None:
             return
         self._stopping.set()
-        try:
-            self._queue.put(None, timeout=2)
-        except queue.Full:
-            process.terminate()
-        process.join(timeout=5)
-        if process.is_alive():
-            process.kill()
-            process.join()
-        self._process = None
-        if self._monitor is not None:
-            self._monitor.join(timeout=2)
-            self._monitor = None
+        monitor.join(timeout=5)  # no restart from here on
+        process, self._process = self._process, None
+        if process is not None:
+            try:
+                self._queue.put(None, timeout=2)
+            except queue.Full:
+                process.terminate()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
         self._read_events()
         self._set("stopped", "The stream has ended.")
 
@@ -150,6 +153,8 @@ class _StreamProcess:
                 why = "stopped answering" if process.is_alive() else "ended unexpectedly"
                 process.kill()
                 process.join()
+                self._process = None  # frames are dropped (and counted) until the new one
+                self._fresh_queues()
                 self._restarts += 1
                 self._set(
                     "reconnecting",
@@ -159,6 +164,14 @@ class _StreamProcess:
                 wait = min(FIRST_DELAY * GROWTH ** (self._restarts - 1), self.settings.max_delay)
                 if not self._stopping.wait(wait):
                     self._spawn()
+
+    def _fresh_queues(self) -> None:
+        """New queues for the next child: the killed one may have died holding a queue's
+        lock or half-way through a message."""
+        for old in (self._queue, self._events):
+            old.cancel_join_thread()  # never wait at exit for a pipe nobody reads
+        self._queue = self._ctx.Queue(self._queue_size)
+        self._events = self._ctx.Queue()
 
     def _read_events(self) -> None:
         changed = False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -123,3 +125,43 @@ def test_a_server_restart_reconnects_and_the_recording_has_no_gap(
     assert len(stamps) == counted[0] and output.recording_stats().state == "stopped"
     # no gap in the recording (the first step is the MP4 edit list: AAC priming, 21 ms)
     assert max(np.diff(stamps)[1:]) < 1.5 / FPS
+
+
+def test_a_stream_process_that_stops_answering_is_restarted(server: MediaServer) -> None:
+    statuses: list[OutputStats] = []
+    output = BroadcastOutput(
+        stream=server.publish_url,
+        width=W,
+        height=H,
+        fps=FPS,
+        stall_seconds=2.0,
+        on_status=statuses.append,
+    )
+    output.start()
+    stop = threading.Event()
+    show = threading.Thread(target=lambda: play_show([output], 30, stop))
+    show.start()
+    try:
+        time.sleep(2.0)
+        assert output.streamer is not None and output.streamer._process is not None
+        child = output.streamer._process.pid
+        assert child is not None
+        os.kill(child, signal.SIGSTOP)  # a write hung on a dead connection looks like this
+        hung_at = time.monotonic()
+        while time.monotonic() - hung_at < 10 and "stopped answering" not in (
+            output.stats().last_error
+        ):
+            time.sleep(0.1)
+        restarted = output.stats()
+        while time.monotonic() - hung_at < 15 and output.stats().frames_sent <= (
+            restarted.frames_sent
+        ):
+            time.sleep(0.1)
+        back = output.stats()
+    finally:
+        stop.set()
+        show.join()
+        output.close()
+    assert "stopped answering" in restarted.last_error and restarted.reconnects == 1
+    assert back.frames_sent > restarted.frames_sent  # the new process streams again
+    assert any(s.state == "reconnecting" for s in statuses)
