@@ -171,7 +171,9 @@ class Programme:
         :meth:`send_audio` from elsewhere, or there is none)."""
         self._playing: Backdrop | None = None  # the backdrop playing live
         self._last_tick = 0.0
-        self._sound_end: float | None = None  # stopping: no sound after this
+        self._audio_lock = threading.Lock()
+        self._held_audio: deque[AudioBlock] = deque()  # waiting for the pictures
+        self._sound_end: float | None = None  # stopped: no sound after this
         self._feeds: list[SoundFeed] = []  # the video sounds this programme added
         self._message = "not started"
         self._last_index = -1
@@ -234,15 +236,36 @@ class Programme:
 
     def send_audio(self, block: AudioBlock) -> None:
         """Hand a block of the show's sound to every output that takes sound (it must not
-        block: recorders and streamers queue it). Once the show is stopping, sound past
-        the end of its last frame is cut, so the recordings' sound ends with the pictures."""
-        end = self._sound_end
-        if end is not None:
-            keep = max(0, round((end - block.pts) * block.sample_rate))
-            if keep <= 0:
-                return
-            if keep < block.samples.shape[0]:
-                block = AudioBlock(block.samples[:keep], block.sample_rate, block.pts)
+        block: recorders and streamers queue it).
+
+        Sound is held until the pictures have caught up with it (at most a second), so it
+        never runs ahead of them: when the show stops, the sound past the end of the last
+        frame is cut, and the recordings' sound ends with their pictures.
+        """
+        with self._audio_lock:
+            if self._sound_end is not None:
+                return  # the show has stopped
+            self._held_audio.append(block)
+            self._forward_audio(self._audio_limit())
+
+    def _audio_limit(self) -> float:
+        behind = self.clock.now() - 1.0
+        return max(self._last_tick + 1.0 / self.fps, behind) if self._frames else behind
+
+    def _forward_audio(self, limit: float, *, cut: bool = False) -> None:
+        """Send the held blocks that end by ``limit`` (with ``cut``, the one across it
+        cut there, the rest dropped); called holding the audio lock, to keep the order."""
+        held = self._held_audio
+        while held and held[0].pts + held[0].duration <= limit + 1e-9:
+            self._send_audio(held.popleft())
+        if cut and held:
+            keep = round((limit - held[0].pts) * held[0].sample_rate)
+            if keep > 0:
+                first = held[0]
+                self._send_audio(AudioBlock(first.samples[:keep], first.sample_rate, first.pts))
+            held.clear()
+
+    def _send_audio(self, block: AudioBlock) -> None:
         for link in list(self.links):
             take = getattr(link.output, "send_audio", None)
             if take is not None and not link.failed:
@@ -286,7 +309,9 @@ class Programme:
     def start(self) -> None:
         if self._thread is not None:
             return
-        self._sound_end = None
+        with self._audio_lock:
+            self._sound_end = None
+            self._held_audio.clear()
         if isinstance(self.source, VideoFileSource) and self.source.on_sound is None:
             feed = self._feed(self.source.name)
             if feed is not None:
@@ -354,6 +379,8 @@ class Programme:
                     link.offer(programme)
             if self.on_frame is not None:
                 self.on_frame(programme)
+            with self._audio_lock:  # the sound up to this frame's end may go now
+                self._forward_audio(self._audio_limit())
             done = time.perf_counter()
             timed["outputs"].add((done - handed) * 1000.0)
             timed["frame"].add((done - began) * 1000.0)
@@ -438,9 +465,12 @@ class Programme:
         if self._thread is not None:
             self._thread.join(timeout=5.0)
             self._thread = None
-            self._sound_end = self._last_tick + 1.0 / self.fps
+            end = self._last_tick + 1.0 / self.fps
             if self.sound is not None:  # let the sound reach the end of the last frame
-                self.clock.sleep_until(self._sound_end + 0.03)
+                self.clock.sleep_until(end + 0.03)
+            with self._audio_lock:
+                self._forward_audio(end, cut=True)
+                self._sound_end = end
         if self.sound is not None:
             self.sound.stop()
         self._stop_playing()

@@ -185,3 +185,25 @@ def test_the_show_sound_runs_with_the_show_and_ends_with_its_last_frame() -> Non
     last = listener.frames[-1].pts + 1 / 25
     end = listener.blocks[-1].pts + listener.blocks[-1].duration
     assert len(listener.blocks) >= 25 and abs(end - last) < 0.002  # cut at the last frame
+    starts = np.array([b.pts for b in listener.blocks])
+    assert np.allclose(np.diff(starts), 0.02)  # every block, in order
+
+
+class Slow(Numbered):
+    """A camera whose frames take 0.1 s to key (a slow machine): the show is late."""
+
+    def read(self) -> VideoFrame | None:
+        time.sleep(0.1)
+        return super().read()
+
+
+def test_sound_never_runs_ahead_of_slow_pictures_and_ends_with_them() -> None:
+    clock = Clock()
+    programme = Programme(Slow(fps=25), fps=25, clock=clock, sound=ShowSound(clock=clock))
+    listener = Listener()
+    programme.add_output(listener)
+    run_for(programme, 0.8)
+    assert programme.stats().late >= 3
+    last = listener.frames[-1].pts + 1 / 25
+    end = listener.blocks[-1].pts + listener.blocks[-1].duration
+    assert abs(end - last) < 0.002
