@@ -16,6 +16,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import parse_qs
 
 from studio.errors import DeviceError, MissingToolError
@@ -105,15 +106,19 @@ def check_installed() -> Path:
 
 
 class _KeyCheck(BaseHTTPRequestHandler):
-    """Answers nginx's on_publish: 200 for the school's key, 403 otherwise."""
+    """Answers nginx's on_publish: 200 for the school's key, 403 otherwise (noting the
+    refused publisher's address in ``refused``)."""
 
     key = ""
+    refused: ClassVar[list[str]] = []  # each server sets its own list
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         fields = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
         given = (fields.get("key") or [""])[0]
         allowed = bool(self.key) and hmac.compare_digest(given.encode(), self.key.encode())
+        if not allowed:
+            self.refused.append((fields.get("addr") or ["an unknown address"])[0])
         self.send_response(200 if allowed else 403)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -159,6 +164,8 @@ class MediaServer:
         self.rtmp_port, self.http_port = rtmp_port, http_port
         self._process: subprocess.Popen[bytes] | None = None
         self._check: ThreadingHTTPServer | None = None
+        self.refused: list[str] = []
+        """Addresses of publishers refused for a wrong or missing key, oldest first."""
 
     @property
     def publish_url(self) -> str:
@@ -182,7 +189,7 @@ class MediaServer:
         nginx = check_installed()
         for sub in ("hls", "tmp", "logs"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
-        handler = type("KeyCheck", (_KeyCheck,), {"key": self.key})
+        handler = type("KeyCheck", (_KeyCheck,), {"key": self.key, "refused": self.refused})
         self._check = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._check.serve_forever, daemon=True, name="key-check").start()
         safe_name = self.school.replace("\\", "\\\\").replace('"', '\\"')

@@ -89,3 +89,4 @@ def test_a_wrong_or_missing_key_is_refused_and_said_so(server: MediaServer, kind
     assert "next" in stats.message or "again" in stats.message  # still trying, slowly
     assert "daisy" not in stats.last_error and "daisy" not in stats.message
     assert [s.state for s in statuses].count("refused") == 1  # one try in 2.5 s
+    assert server.refused == ["127.0.0.1"]  # the server knows too (studio serve says so)

@@ -55,8 +55,12 @@ def run(args: argparse.Namespace) -> int:
     with server:
         print(f"Media server running. Publish to {server.publish_url}")
         print(f"Watch with: studio watch {server.play_url}   or open {server.page_url}")
+        told = 0
         try:
             while not done.wait(0.5):
+                for address in server.refused[told:]:
+                    print(f"Refused a stream from {address}: wrong or missing key", flush=True)
+                told = len(server.refused)
                 if not server.running:
                     print("The media server stopped by itself; see", args.folder / "error.log")
                     return 1
