@@ -33,13 +33,15 @@ NO_LEAD = -1000.0
 MIX_MOST = 0.8
 """A colour less than this far from the screen to the solid subject's is a mix."""
 MIX_OFF_LINE = 0.15
+"""How far off the screen-to-subject line (a share of its length) a mix may lie."""
 MIX_BRIGHT = (0.93, 1.3)
 """A block leaning towards the screen colour with a brightness in this range (shares of
 the screen's there) is taken for screen seen through a blur or a veil: school greens are
 darker than a lit screen; white with green spill on it is far brighter."""
 LUMA_WEIGHTS = np.array((0.114, 0.587, 0.299), np.float32)
-"""How far off the screen-to-subject line (a share of its length) a mix may lie."""
-INDEX_BASE = 65536.0
+INDEX_BASE = 1 << 21
+"""More than the coarse pixels of an 8192x8192 frame (see :func:`drop_mixes`)."""
+NO_KEY = 1e12
 EDGE_INSIDE = 0.15
 """On the subject's side of its outline, a block whose middle is this close to the
 subject's own colour difference (a share of the way to the screen's) is outline."""
@@ -48,7 +50,6 @@ EDGE_STEEPEN = 2.0
 colour at half resolution (4:2:0): there the colour difference is smeared over two or
 three pixels each side of an edge the brightness shows sharp, so a hard outline keys
 soft (too opaque outside, see-through inside) unless its ramp is steeper."""
-NO_KEY = 1e12
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,12 +149,17 @@ def drop_mixes(
     chosen = np.flatnonzero(solid)
     if reach <= 0 or chosen.size == 0:
         return solid
-    lead = half_small.ravel()[chosen].astype(np.float64) * 2.0 - 255.0
+    if solid.size > INDEX_BASE:
+        raise ValueError(f"a coarse grid of {solid.size} pixels is too large to index")
+    halves = half_small.ravel()[chosen]
+    lead = halves.astype(np.float32) * 2.0 - 255.0
+    # the lowest lead within reach and where it is: half difference and index in one
+    # number (exact in float64), the smallest found by an erosion
     key = np.full(solid.shape, NO_KEY, np.float64)
-    key.ravel()[chosen] = (lead + 512.0) * INDEX_BASE + chosen
+    key.ravel()[chosen] = halves.astype(np.float64) * INDEX_BASE + chosen
     size = 2 * reach + 1
     best = cv2.erode(key, np.ones((size, size), np.uint8), borderType=cv2.BORDER_REPLICATE)
-    picked = (best.ravel()[chosen] % INDEX_BASE).astype(np.intp)
+    picked = best.ravel()[chosen].astype(np.int64) & (INDEX_BASE - 1)
     colours = colour.reshape(-1, 3)
     lit = screen.reshape(-1, 3)[chosen] * gain.ravel()[chosen, None]
     towards = colours[picked] - lit

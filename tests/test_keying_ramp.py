@@ -111,3 +111,18 @@ def test_a_screen_coloured_block_as_bright_as_the_screen_is_a_mix() -> None:
     kept = drop_mixes(solid, colour, screen, np.ones((h, w), np.float32), halves, reach=1)
     assert (kept[:, :10] == 0).all()
     assert (kept[:, 11:19] == 255).all() and (kept[:, 21:] == 255).all()
+
+
+def test_mixes_are_found_on_a_4k_frames_coarse_grid() -> None:
+    h, w = 270, 480  # 3840x2160 in blocks of 8: more than 65536 coarse pixels
+    colour = np.empty((h, w, 3), np.float32)
+    colour[...] = COLLAR
+    colour[200:, :10] = MAROON
+    colour[200:, 10:13] = 0.5 * MAROON + 0.5 * SCREEN
+    leads = colour[..., 1] - np.maximum(colour[..., 0], colour[..., 2])
+    halves = np.round((leads + 255.0) / 2.0).astype(np.uint8)
+    screen = np.broadcast_to(SCREEN, (h, w, 3)).astype(np.float32)
+    solid = np.full((h, w), 255, np.uint8)
+    kept = drop_mixes(solid, colour, screen, np.ones((h, w), np.float32), halves, reach=3)
+    assert (kept[203:, 10:13] == 0).all()
+    assert (kept[:, 13:] == 255).all() and (kept[:, :10] == 255).all()
