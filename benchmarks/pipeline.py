@@ -138,11 +138,12 @@ def measure(
         programme.add_output(recorder)
         rss_start = rss_mib()
         programme.start()
-        time.sleep(min(5.0, seconds / 4))
+        warm = min(60.0, seconds / 4)  # the encoder and the allocator settle in a minute
+        time.sleep(warm)
         rss_warm = rss_mib()
-        time.sleep(max(0.0, seconds - min(5.0, seconds / 4)))
-        stats = programme.stats()
+        time.sleep(max(0.0, seconds - warm))
         programme.close()
+        stats = programme.stats()
         rss_end = rss_mib()
         rec = recorder.stats()
         with av.open(str(out)) as container:  # a late tick leaves a gap, not a shift: the
@@ -156,6 +157,7 @@ def measure(
                 sound_end = float(block.pts * block.time_base) + block.samples / 48000
     return {
         "seconds": seconds,
+        "ticks": seconds * fps,
         "frames": stats.frames,
         "late": stats.late,
         "repeated": stats.repeated,
@@ -206,13 +208,13 @@ def run(
         f"A file source (the demo presenter, decoded) keyed into the newsroom with four "
         f"overlays and sound, recorded to H.264 + AAC, {seconds:.0f} s per size.",
         "",
-        "| size | frames | late ticks | dropped by recorder | CPU (cores) | key ms | "
-        "sound vs pictures at end (ms) | RSS start / warm / end (MiB) |",
+        "| size | frames made / due | late ticks | dropped by recorder | CPU (cores) | key ms "
+        "| sound vs pictures at end (ms) | RSS start / after warm-up / end (MiB) |",
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for (w, h), f in rows:
         lines.append(
-            f"| {w}x{h}@{fps} | {f['frames']:.0f} | {f['late']:.0f} | "
+            f"| {w}x{h}@{fps} | {f['frames']:.0f} / {f['ticks']:.0f} | {f['late']:.0f} | "
             f"{f['recorder_dropped']:.0f} | {f['cpu']:.2f} | {f['key_ms']:.1f} | "
             f"{f['drift_ms']:+.0f} | {f['rss_start']:.0f} / {f['rss_warm']:.0f} / "
             f"{f['rss_end']:.0f} |"
@@ -224,10 +226,12 @@ def run(
     ]
     for (w, h), f in rows:
         dropped = f["recorder_dropped"] + (f["frames"] - f["decoded"])
+        missed = f["ticks"] - f["frames"]  # ticks the compositor was too late to make
         if (w, h) == (1920, 1080):
+            ok = dropped == 0 and missed <= 0.01 * f["ticks"]
             lines.append(
-                f"- {'PASS' if dropped == 0 else 'FAIL'}: 1080p{fps}, no dropped "
-                f"frames ({dropped:.0f} dropped, {f['late']:.0f} late ticks)"
+                f"- {'PASS' if ok else 'FAIL'}: 1080p{fps}, no dropped frames ({dropped:.0f} "
+                f"dropped on the way, {missed:.0f} of {f['ticks']:.0f} ticks not made)"
             )
         if (w, h) == (1280, 720):
             lines.append(
