@@ -1,8 +1,9 @@
 """Playing a video file live: decoded in a worker, paced by the show's clock, looped.
 
 The worker decodes a few pictures ahead into a bounded queue, each with the time on the
-show's clock when it is due; :meth:`VideoPlayer.newest` gives the newest picture due by
-now (older due ones are dropped and counted: the newest wins). The file's sound, if a
+show's clock when it is due (the first is due as soon as it is decoded, the rest by their
+time stamps from it); :meth:`VideoPlayer.newest` gives the newest picture due by now
+(older due ones are dropped and counted: the newest wins). The file's sound, if an
 ``on_sound`` callback is given, is decoded from a second reader of the file (so the way
 the file interleaves sound and pictures does not matter), resampled to the show's rate and
 channels, stamped by the samples counted on the same clock and handed over about half a
