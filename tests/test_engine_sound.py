@@ -124,3 +124,19 @@ def test_the_status_names_a_video_sound_that_plays() -> None:
         "the speech-like test sound (no microphone asked for) + the sound of the background sea.mp4"
     )
     sound.close()
+
+
+@pytest.mark.skipif(_has_microphone(), reason="this machine has a microphone")
+def test_switching_to_a_missing_microphone_while_live_keeps_the_sound_going() -> None:
+    blocks: list[AudioBlock] = []
+    sound = ShowSound(blocks.append, clock=Clock())
+    sound.start()
+    time.sleep(0.1)
+    sound.use_microphone("Blue Yeti")
+    assert sound.playing == "test sound" and "could not open 'Blue Yeti'" in sound.status
+    before = len(blocks)
+    time.sleep(0.2)
+    sound.use_microphone(None)
+    assert sound.status == "the speech-like test sound (no microphone asked for)"
+    sound.close()
+    assert len(blocks) >= before + 5
