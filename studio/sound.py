@@ -12,6 +12,7 @@ prints: what is playing, and why the microphone is not used, is in :attr:`ShowSo
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 
 import numpy as np
@@ -24,6 +25,8 @@ from studio.sources.microphone import MicrophoneSource
 from studio.sources.mixer import SILENCE_DB, level_db, mix
 
 Deliver = Callable[[AudioBlock], None]
+METER_SECONDS = 0.3
+"""The level meter's window: the RMS of the last 0.3 s (a VU meter's time)."""
 
 
 class SoundFeed:
@@ -130,7 +133,8 @@ class ShowSound:
         self.microphone_problem = ""
         """Why the microphone asked for is not used ('' when it is, or none was asked for)."""
         self.level_db = SILENCE_DB
-        """The last block's RMS level in dBFS (for a meter; SILENCE_DB when silent)."""
+        """The RMS level of the last 0.3 s in dBFS (for a meter; SILENCE_DB when silent)."""
+        self._powers: deque[float] = deque(maxlen=15)
         self.blocks = 0
 
     # -- the voice ----------------------------------------------------------------
@@ -220,10 +224,20 @@ class ShowSound:
                 AudioBlock(feed.take(block.pts, n), self.sample_rate, block.pts) for feed in feeds
             ]
             block = mix([block, *videos], gains=[1.0, *(feed.gain for feed in feeds)])
-        self.level_db = level_db(block)
+        self._meter(block)
         self.blocks += 1
         if self.deliver is not None:
             self.deliver(block)
+
+    def _meter(self, block: AudioBlock) -> None:
+        """Move the meter: the power of the blocks of the last ``METER_SECONDS``."""
+        window = max(1, round(METER_SECONDS / max(block.duration, 1e-3)))
+        if self._powers.maxlen != window:
+            self._powers = deque(self._powers, maxlen=window)
+        self._powers.append(10 ** (level_db(block) / 10))
+        power = sum(self._powers) / len(self._powers)
+        floor = 10 ** (SILENCE_DB / 10)
+        self.level_db = SILENCE_DB if power <= floor else max(SILENCE_DB, 10 * np.log10(power))
 
     @property
     def status(self) -> str:

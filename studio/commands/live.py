@@ -178,9 +178,10 @@ def run(args: argparse.Namespace) -> int:
                 break
     finally:
         signal.signal(signal.SIGINT, previous)
+        heard = sound.status
         programme.close()
     stats = programme.stats()
-    print(f"live: sound: {sound.status}", file=sys.stderr)
+    print(f"live: sound: {heard}", file=sys.stderr)
     print(
         f"live: ended after {stats.frames} frames ({stats.late} late); {stats.timings}; "
         f"{stats.message}",
