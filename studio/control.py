@@ -10,6 +10,7 @@ waits for it. Errors come back as :class:`Job` results for the window to show.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 import time
@@ -24,7 +25,7 @@ from keying import Calibration, Keyer, KeyerSettings, Mattes, calibrate, rectang
 from keying.frames import BGRImage
 from studio.backdrop import Backdrop
 from studio.clock import Clock
-from studio.errors import DeviceError, InputError
+from studio.errors import DeviceError, InputError, StudioError
 from studio.media import Image, VideoFrame, VideoSource
 from studio.on_air import OnAir
 from studio.overlays import LowerThird, Overlay, Ticker
@@ -34,6 +35,7 @@ from studio.show import Scene, Show
 from studio.sound import ShowSound
 from studio.sources import CameraSource, DemoPresenterSource, SourceStats, list_cameras
 
+log = logging.getLogger(__name__)
 EYEDROPPER_BOX = 0.02
 """the eyedropper samples a square this share of the frame's width around the click"""
 
@@ -81,7 +83,23 @@ class Job:
         error = self.future.exception()
         if error is None:
             return True, self.future.result()
-        return False, f"{self.what}: {error}"
+        return False, problem_words(self.what, error)
+
+
+EXPECTED_PROBLEMS = (StudioError, ValueError, TypeError, OSError)
+"""what a pupil's action can run into (checked input, a device, a file); anything else is
+a bug in the studio, logged with its traceback"""
+
+
+def problem_words(what: str, error: BaseException) -> str:
+    """A problem in words for the message bar; a bug is logged in full and said gently."""
+    if isinstance(error, EXPECTED_PROBLEMS):
+        return f"{what}: {error}"
+    log.error("%s failed", what, exc_info=error)
+    return (
+        f"{what}: something went wrong inside the studio ({type(error).__name__}: {error}); "
+        "the show goes on. Your teacher can find the details in the log file."
+    )
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ and the camera unplugged mid-show."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -402,3 +403,45 @@ def test_the_camera_menu_lists_the_demo_and_a_missing_camera_is_explained(
     qtbot.waitUntil(lambda: "camera 9 could not be opened" in studio.message.text(), timeout=10_000)
     assert studio.control.camera_choice == "demo"
     qtbot.waitUntil(lambda: studio.control.status().frames > frames + 10, timeout=5000)
+
+
+def test_a_pupil_pressing_every_button_in_any_order_cannot_break_the_show(
+    studio: StudioWindow, qtbot: QtBot
+) -> None:
+    """Every button, tick box and slider, 150 times in a seeded random order (file dialogs
+    and Qt's own menu arrows left out: they wait for a person). pytest-qt fails the test
+    on any exception that escapes into Qt; the show must still make pictures at the end."""
+    import random
+
+    from PyQt6.QtWidgets import QAbstractButton, QSlider
+
+    asks_for_a_file = ("...",)
+    buttons = [  # no text: Qt's own arrows, which pop up menus
+        b
+        for b in studio.findChildren(QAbstractButton)
+        if b.text() and not b.text().endswith(asks_for_a_file)
+    ]
+    sliders = studio.findChildren(QSlider)
+    assert len(buttons) > 15 and len(sliders) == len(studio.key_panel.sliders)
+    chance = random.Random(int(os.environ.get("KAIZEN_MONKEY_SEED", "7")))  # to hunt
+    for _ in range(150):
+        if chance.random() < 0.25:
+            slider = chance.choice(sliders)
+            slider.setValue(chance.randint(slider.minimum(), slider.maximum()))
+        else:
+            chance.choice(buttons).click()  # some are on tabs not shown
+        if chance.random() < 0.1:
+            studio.tabs.setCurrentIndex(chance.randrange(studio.tabs.count()))
+        qtbot.wait(chance.choice((0, 5, 30)))
+    for window in studio.autocue.windows:
+        window.close()
+    frames = studio.control.status().frames
+    qtbot.waitUntil(lambda: studio.control.status().frames > frames + 10, timeout=10_000)
+    if studio.control.recording:
+        studio.toggle_recording()
+    if studio.control.live:
+        studio.toggle_live()
+    qtbot.waitUntil(lambda: not studio.jobs, timeout=30_000)
+    qtbot.wait(600)  # the last jobs' outcomes reach the message bar
+    bugs = [m for m in studio.messages if "something went wrong" in m]
+    assert not bugs, bugs

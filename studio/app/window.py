@@ -39,7 +39,7 @@ from studio.app.on_air import OnAirPanel, StatusStrip
 from studio.app.scenes_panel import CaptionsPanel, ScenesPanel
 from studio.app.video_view import VideoView, to_qimage
 from studio.app_settings import AppSettings
-from studio.control import Job, StudioControl
+from studio.control import Job, StudioControl, problem_words
 from studio.errors import InputError
 from studio.media import Image
 from studio.show import read_show
@@ -233,8 +233,8 @@ class StudioWindow(QMainWindow):
         try:
             action(*args)
         except Exception as error:  # the GUI's boundary: show it, log it, keep the show on
-            log.exception("%s failed", what)
-            self.say(f"{what}: {error}")
+            log.info("%s refused", what, exc_info=True)
+            self.say(problem_words(what, error))
 
     def say(self, text: str) -> None:
         """Show ``text`` in the message bar (and keep it for the log and tests)."""
