@@ -216,7 +216,7 @@ class Keyer:
             st.half_small,
             reach=LEAD_REACH,
         )
-        lead = kr.foreground_lead(st.half_small, solid)
+        lead = kr.foreground_lead(st.half_small, solid, st.peak_small)
         steep = None
         if self._calibration.soft_chroma and reach:  # type: ignore[union-attr]
             steep = kr.hard_edges(

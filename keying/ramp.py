@@ -42,10 +42,14 @@ LUMA_WEIGHTS = np.array((0.114, 0.587, 0.299), np.float32)
 INDEX_BASE = 1 << 21
 """More than the coarse pixels of an 8192x8192 frame (see :func:`drop_mixes`)."""
 NO_KEY = 1e12
+OWN_PEAK = 20.0
+OWN_STRONG = -20.0
+"""Levels of lead that tell a block that is clearly the subject (see
+:func:`clearly_subject`)."""
 EDGE_INSIDE = 0.15
 """On the subject's side of its outline, a block whose middle is this close to the
 subject's own colour difference (a share of the way to the screen's) is outline."""
-EDGE_STEEPEN = 2.0
+EDGE_STEEPEN = 2.25
 """How many times narrower the ramp is on the subject's outline when the camera sends
 colour at half resolution (4:2:0): there the colour difference is smeared over two or
 three pixels each side of an edge the brightness shows sharp, so a hard outline keys
@@ -185,7 +189,7 @@ def drop_mixes(
     return out
 
 
-def foreground_lead(half_small: Matte, solid: Matte) -> FloatMap:
+def foreground_lead(half_small: Matte, solid: Matte, peak_small: Matte | None = None) -> FloatMap:
     """The lead of the solid subject near each coarse pixel.
 
     The *largest* lead among the ``solid`` pixels (a green jumper's too) within
@@ -193,17 +197,39 @@ def foreground_lead(half_small: Matte, solid: Matte) -> FloatMap:
     read as a maroon-and-green mix, so where solid colours differ the key leans towards
     the plain colour difference, which never makes a solid colour see-through. Further
     out (a scarf's end, a blurred hand), the lead of the nearest solid pixel: a wide
-    semi-transparent region is most likely the colour of the subject it leaves. Softened
-    over a coarse pixel; 0 (the plain key) when nothing is solid.
+    semi-transparent region is most likely the colour of the subject it leaves; but a
+    small part of the subject that is clearly not the screen (a hand too small to be
+    solid core) keeps its own lead (see :func:`clearly_subject`; ``peak_small``, the most
+    screen-like half difference in each block, tells a whole block of subject from the
+    edge of a blur). Softened over a coarse pixel; 0 (the plain key) when nothing is
+    solid.
     """
     lead = half_small.astype(np.float32) * 2.0 - 255.0
-    return largest_nearby(lead, solid, far=True)
+    own = clearly_subject(lead, peak_small)
+    return largest_nearby(lead, solid, far=True, own=own)
 
 
-def largest_nearby(values: FloatMap, solid: Matte, *, far: bool = False) -> FloatMap:
+def clearly_subject(lead: FloatMap, peak_small: Matte | None = None) -> FloatMap:
+    """The lead of coarse pixels that are clearly the subject's own colour, NO_LEAD
+    elsewhere: the middle leans away from the screen colour (lead at most 0) and, given
+    ``peak_small``, either the block's most screen-like pixel leads by at most
+    :data:`OWN_PEAK` levels (the whole block is subject, not the edge of a blur) or the
+    middle leans away by :data:`OWN_STRONG` levels or more."""
+    own = lead <= 0
+    if peak_small is not None:
+        peak = peak_small.astype(np.float32) * 2.0 - 255.0
+        own &= (peak <= OWN_PEAK) | (lead <= OWN_STRONG)
+    clearly: FloatMap = np.where(own, lead, NO_LEAD).astype(np.float32)
+    return clearly
+
+
+def largest_nearby(
+    values: FloatMap, solid: Matte, *, far: bool = False, own: FloatMap | None = None
+) -> FloatMap:
     """The largest of ``values`` on ``solid`` coarse pixels within :data:`LEAD_REACH`,
     softened over a coarse pixel. Where no solid pixel is that near: 0, or with ``far``
-    the value of the nearest solid pixel (0 if there is none at all)."""
+    the value of the nearest solid pixel (0 if there is none at all), or the largest of
+    ``own`` (NO_LEAD where none) within a coarse pixel if that is larger."""
     is_solid = solid > 0
     masked = np.where(is_solid, values, NO_LEAD).astype(np.float32)
     size = 2 * LEAD_REACH + 1
@@ -217,10 +243,8 @@ def largest_nearby(values: FloatMap, solid: Matte, *, far: bool = False) -> Floa
     )
     # labels number the solid pixels in raster order from 1: the nearest one's value
     far_values = np.concatenate(([NO_LEAD], values[is_solid]))[labels].astype(np.float32)
-    # something clearly not the screen here (its own lead below 0) is its own colour
-    clearly = np.where(values <= 0, values, NO_LEAD).astype(np.float32)
-    if not __import__("os").environ.get("KZNOOWN"):
-        cv2.max(far_values, cv2.dilate(clearly, np.ones((3, 3), np.uint8)), dst=far_values)
+    if own is not None:  # something clearly not the screen here is its own colour
+        cv2.max(far_values, cv2.dilate(own, np.ones((3, 3), np.uint8)), dst=far_values)
     # softening across the edge of the reach never pulls the lead below the plain key's
     local = cv2.blur(np.where(missing, far_values, nearest), (3, 3))
     np.copyto(local, far_values, where=missing)

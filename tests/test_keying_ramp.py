@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from keying.ramp import LEAD_REACH, drop_mixes, foreground_lead, hard_edges, ramp_maps
+from keying.ramp import (
+    LEAD_REACH,
+    NO_LEAD,
+    clearly_subject,
+    drop_mixes,
+    foreground_lead,
+    hard_edges,
+    ramp_maps,
+)
 
 SCREEN = np.array((70.0, 170.0, 55.0), np.float32)
 MAROON = np.array((45.0, 35.0, 115.0), np.float32)
@@ -126,3 +134,16 @@ def test_mixes_are_found_on_a_4k_frames_coarse_grid() -> None:
     kept = drop_mixes(solid, colour, screen, np.ones((h, w), np.float32), halves, reach=3)
     assert (kept[203:, 10:13] == 0).all()
     assert (kept[:, 13:] == 255).all() and (kept[:, :10] == 255).all()
+
+
+def test_clearly_the_subject_is_a_whole_block_leaning_away_from_the_screen() -> None:
+    lead = np.array([[-50.0, -50.0, -10.0, -30.0, 10.0]], np.float32)
+    peak = np.array([[half(-40.0), half(60.0), half(15.0), half(60.0), half(10.0)]], np.uint8)
+    own = clearly_subject(lead, peak)
+    # a whole block of hand; the edge of a blur (its most screen-like pixel leads by 60)
+    # unless its middle leans well away; a block leaning towards the screen is never own
+    assert own[0, 0] == -50.0 and own[0, 1] == -50.0 and own[0, 2] == -10.0
+    assert own[0, 3] == -30.0 and own[0, 4] == NO_LEAD
+    edge = np.array([[-10.0]], np.float32)
+    assert clearly_subject(edge, np.array([[half(60.0)]], np.uint8))[0, 0] == NO_LEAD
+    assert clearly_subject(edge)[0, 0] == -10.0  # without the peaks: the middle decides
