@@ -128,6 +128,9 @@ class _StreamProcess:
             if process.is_alive():
                 process.kill()
                 process.join()
+        # what the child did not take stays unsent; do not wait for it at exit (the
+        # queue's feeder thread would block on a pipe nobody reads)
+        self._queue.cancel_join_thread()
         self._read_events()
         self._set("stopped", "The stream has ended.")
 
