@@ -167,8 +167,8 @@ class Programme:
         self._frames = self._repeated = self._waiting = 0
         self._timings = {stage: Rolling(round(fps)) for stage in (*STAGES, "frame")}
         self.sound = sound
-        """The show's sound, started and stopped with the show (None: sound is sent to
-        :meth:`send_audio` from elsewhere, or there is none)."""
+        """The show's sound, delivered to this programme, started and stopped with it
+        (None: sound is sent to :meth:`send_audio` from elsewhere, or there is none)."""
         self._playing: Backdrop | None = None  # the backdrop playing live
         self._last_tick = 0.0
         self._audio_lock = threading.Lock()
@@ -324,9 +324,8 @@ class Programme:
         self._cpu = (time.monotonic(), time.process_time(), 0.0)
         self._thread = threading.Thread(target=self._run, name="programme", daemon=True)
         self._thread.start()
-        if self.sound is not None:
-            if self.sound.deliver is None:
-                self.sound.deliver = self.send_audio
+        if self.sound is not None:  # (a sound used by an earlier programme comes here now)
+            self.sound.deliver = self.send_audio
             self.sound.start()
 
     def _run(self) -> None:

@@ -207,3 +207,15 @@ def test_sound_never_runs_ahead_of_slow_pictures_and_ends_with_them() -> None:
     last = listener.frames[-1].pts + 1 / 25
     end = listener.blocks[-1].pts + listener.blocks[-1].duration
     assert abs(end - last) < 0.002
+
+
+def test_a_show_sound_reused_by_a_new_programme_goes_to_the_new_one() -> None:
+    clock = Clock()
+    sound = ShowSound(clock=clock)
+    first = Programme(Numbered(fps=25), fps=25, clock=clock, sound=sound)
+    run_for(first, 0.3)
+    second = Programme(Numbered(fps=25), fps=25, clock=clock, sound=sound)
+    listener = Listener()
+    second.add_output(listener)
+    run_for(second, 0.5)
+    assert sound.deliver == second.send_audio and len(listener.blocks) >= 15
