@@ -306,16 +306,34 @@ class Programme:
         self._feeds.append(feed)
         return feed
 
+    def _hear(self, source: VideoSource) -> None:
+        """Mix a video file source's sound into the show's sound."""
+        if isinstance(source, VideoFileSource) and source.on_sound is None:
+            feed = self._feed(source.name)
+            if feed is not None:
+                source.on_sound = feed.push
+
+    def replace_source(self, source: VideoSource) -> None:
+        """Show ``source`` from its next frame on (another camera, a video file) while the
+        show goes on: it is started (its sound mixed in), the old one closed."""
+        old = self.source
+        self._hear(source)
+        if self._thread is not None:
+            source.start()
+        self.source, self._last_index = source, -1
+        if isinstance(old, VideoFileSource) and self.sound is not None:
+            for feed in [f for f in self._feeds if f.name == old.name]:
+                self._feeds.remove(feed)
+                self.sound.remove_feed(feed)
+        old.close()
+
     def start(self) -> None:
         if self._thread is not None:
             return
         with self._audio_lock:
             self._sound_end = None
             self._held_audio.clear()
-        if isinstance(self.source, VideoFileSource) and self.source.on_sound is None:
-            feed = self._feed(self.source.name)
-            if feed is not None:
-                self.source.on_sound = feed.push
+        self._hear(self.source)
         self.source.start()
         for link in self.links:
             self._start_link(link)

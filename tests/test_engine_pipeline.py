@@ -14,7 +14,7 @@ from studio.media import AudioBlock, Image, VideoFrame
 from studio.overlays import LiveBadge
 from studio.pipeline import Programme, solid_background
 from studio.sound import ShowSound
-from studio.sources import DemoPresenterSource, ThreadedSource
+from studio.sources import DemoPresenterSource, StillSource, ThreadedSource
 
 
 class Numbered(ThreadedSource):
@@ -219,3 +219,20 @@ def test_a_show_sound_reused_by_a_new_programme_goes_to_the_new_one() -> None:
     second.add_output(listener)
     run_for(second, 0.5)
     assert sound.deliver == second.send_audio and len(listener.blocks) >= 15
+
+
+def test_a_source_replaced_mid_show_is_shown_from_its_first_frame() -> None:
+    programme = Programme(Numbered(fps=25), fps=25)
+    collector = Collector()
+    programme.add_output(collector)
+    programme.start()
+    time.sleep(0.4)
+    old = programme.source
+    programme.replace_source(StillSource(np.full((24, 32, 3), 200, np.uint8)))
+    time.sleep(0.3)
+    programme.stop()
+    assert isinstance(old, Numbered) and old.stats().state == "stopped"
+    values = [int(f.image[0, 0, 0]) for f in collector.frames]
+    switched = values.index(200)
+    assert switched >= 5 and set(values[switched:]) == {200}
+    assert len(values) - switched >= 5
