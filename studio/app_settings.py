@@ -59,6 +59,11 @@ class AppSettings:
     remote_port: int = 8765
     keyer: dict[str, float] = field(default_factory=dict)
     transition: str = "cut"
+    backgrounds_added: list[str] = field(default_factory=list)
+    """pictures and videos dropped into the gallery from elsewhere"""
+    prompter_mirror: bool = False
+    confidence: bool = True
+    record_camera: bool = False
     checklist_done: bool = False
     problems: list[str] = field(default_factory=list, compare=False)
     """why values in the file were not used (not saved)"""
@@ -104,6 +109,8 @@ def _same_kind(value: Any, default: Any) -> bool:
         return isinstance(value, bool) and isinstance(default, bool)
     if isinstance(default, float):
         return isinstance(value, int | float)
+    if isinstance(default, list):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
     if isinstance(default, dict):
         return isinstance(value, dict) and all(
             isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)

@@ -24,6 +24,7 @@ from broadcast import OutputStats
 from keying import Calibration, Keyer, KeyerSettings, Mattes, calibrate, rectangle
 from keying.frames import BGRImage
 from studio.backdrop import Backdrop
+from studio.checklist import screen_tips
 from studio.clock import Clock
 from studio.errors import DeviceError, InputError, StudioError
 from studio.media import Image, VideoFrame, VideoSource
@@ -51,6 +52,21 @@ class SharedKeyer(Keyer):
     def process(self, frame: BGRImage, background: BGRImage | None = None) -> Any:
         with self.lock:
             return super().process(frame, background)
+
+    @Keyer.settings.setter  # type: ignore[attr-defined]
+    def settings(self, settings: KeyerSettings) -> None:
+        with self.lock:
+            Keyer.settings.fset(self, settings)  # type: ignore[attr-defined]
+
+    @Keyer.mattes.setter  # type: ignore[attr-defined]
+    def mattes(self, mattes: Mattes) -> None:
+        with self.lock:
+            Keyer.mattes.fset(self, mattes)  # type: ignore[attr-defined]
+
+    @Keyer.calibration.setter  # type: ignore[attr-defined]
+    def calibration(self, calibration: Calibration) -> None:
+        with self.lock:
+            Keyer.calibration.fset(self, calibration)  # type: ignore[attr-defined]
 
 
 class LatestPicture:
@@ -124,6 +140,8 @@ class Status:
     sound_db: float
     sound_message: str
     disk_free_bytes: int | None
+    key_tips: tuple[str, ...] = ()
+    """what to change in the room, from what the auto key measured"""
 
 
 class StudioControl:
@@ -163,6 +181,10 @@ class StudioControl:
         self.key_message = ""
         self.plate: Image | None = None
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="studio control")
+        self._outputs = ThreadPoolExecutor(1, thread_name_prefix="studio outputs")
+        """starting and finishing recordings and streams (slow) without holding up the key"""
+        self._closed = threading.Event()
+        self._disk_free: int | None = None
         self.jobs: list[Job] = []
         """work started by buttons, until the window has shown how it ended"""
         self.on_air = OnAir(
@@ -171,9 +193,10 @@ class StudioControl:
             fps=show.fps,
             clock=self.clock,
             recordings=recordings,
-            run=self._job,
+            run=self._output_job,
             programme=self._need_programme,
         )
+        threading.Thread(target=self._watch_disk, name="disk space", daemon=True).start()
         self._fps_window: tuple[float, int] = (time.monotonic(), 0)
         self._late_marks: list[tuple[float, int]] = []
         self._fps = 0.0
@@ -238,7 +261,9 @@ class StudioControl:
 
     def close(self) -> None:
         """Stop everything, finishing a recording properly (waits for it)."""
+        self._closed.set()
         self._worker.shutdown(wait=True)
+        self._outputs.shutdown(wait=True)  # the programme finishes the outputs it still has
         if self.programme is not None:
             self.programme.close()
         elif self.source is not None:
@@ -251,6 +276,11 @@ class StudioControl:
 
     def _job(self, what: str, work: Callable[[], str]) -> Job:
         job = Job(what, self._worker.submit(work))
+        self.jobs.append(job)
+        return job
+
+    def _output_job(self, what: str, work: Callable[[], str]) -> Job:
+        job = Job(what, self._outputs.submit(work))
         self.jobs.append(job)
         return job
 
@@ -438,8 +468,20 @@ class StudioControl:
         return self.on_air.live
 
     # -- status ------------------------------------------------------------------------------
+    def _watch_disk(self) -> None:
+        """Measure the recordings folder's free space every few seconds, off the window's
+        thread (a network share or a pulled USB stick can take seconds to answer)."""
+        while not self._closed.is_set():
+            try:
+                self.on_air.recordings.mkdir(parents=True, exist_ok=True)
+                self._disk_free = shutil.disk_usage(self.on_air.recordings).free
+            except OSError:
+                self._disk_free = None
+            self._closed.wait(5.0)
+
     def status(self) -> Status:
         programme = self.programme
+        calibration = self.keyer.calibration
         stats = programme.stats() if programme else None
         now = time.monotonic()
         began, frames = self._fps_window
@@ -452,11 +494,6 @@ class StudioControl:
         source_stats = getattr(self.source, "stats", None)
         recording, recording_file, recording_seconds = self.on_air.recording_status()
         streaming, streaming_seconds = self.on_air.stream_status()
-        try:
-            self.on_air.recordings.mkdir(parents=True, exist_ok=True)
-            disk: int | None = shutil.disk_usage(self.on_air.recordings).free
-        except OSError:
-            disk = None
         return Status(
             starting=self.starting,
             source=source_stats() if callable(source_stats) else None,
@@ -473,7 +510,8 @@ class StudioControl:
             streaming_seconds=streaming_seconds,
             sound_db=self.sound.level_db,
             sound_message=self.sound.status,
-            disk_free_bytes=disk,
+            disk_free_bytes=self._disk_free,
+            key_tips=tuple(screen_tips(calibration)) if calibration else (),
         )
 
     def replace_source(self, source: VideoSource) -> None:
@@ -481,6 +519,7 @@ class StudioControl:
         programme = self._need_programme()
         source.start()
         old, programme.source, self.source = programme.source, source, source
+        self.starting = ""
         old.close()
 
     def retry_camera(self) -> Job:
@@ -494,6 +533,11 @@ class StudioControl:
 
     def use_camera(self, choice: str) -> Job:
         """Switch to camera ``choice`` (an index, a name, or 'demo') while the show goes on."""
+
+        if self.on_air.recording_camera:
+            raise InputError(
+                "stop recording first: the camera's own recording cannot change camera mid-take"
+            )
 
         def work() -> str:
             previous, self.camera_choice = self.camera_choice, choice

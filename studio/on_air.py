@@ -58,13 +58,20 @@ class OnAir:
         self.last_recording: Recorder | None = None
         self.last_stream: RtmpStreamer | None = None
         self.recording = False
+        self.recording_camera = False
+        """the clean camera is being recorded too (its size is fixed for the take)"""
         self.live = False
 
     # -- recording ---------------------------------------------------------------------
     def recording_name(self) -> Path:
         stamp = datetime.now().strftime("%Y-%m-%d %H.%M.%S")
         safe = "".join(c for c in self.title if c.isalnum() or c in " -_").strip()
-        return self.recordings / f"{safe or 'Show'} {stamp}.mp4"
+        path = self.recordings / f"{safe or 'Show'} {stamp}.mp4"
+        take = 1
+        while path.exists() or path.with_name(f"{path.stem} camera.mp4").exists():
+            take += 1  # a second take within the same second keeps the first
+            path = self.recordings / f"{safe or 'Show'} {stamp} ({take}).mp4"
+        return path
 
     def start_recording(self, *, camera_too: bool = False) -> Path:
         """Start recording to a new file in the recordings folder (returned at once; the
@@ -77,21 +84,29 @@ class OnAir:
         path = check_output_path(self.recording_name())
         self.recording = True
 
+        self.recording_camera = camera_too
+
         def work() -> str:
             programme = self._programme()
-            width, height = self.size
-            recorder = Recorder(path, width=width, height=height, fps=self.fps)
             camera = None
-            if camera_too:
-                cw, ch = getattr(programme.source, "size", self.size)
-                clean = Recorder(
-                    path.with_name(f"{path.stem} camera.mp4"),
-                    width=cw - cw % 2,
-                    height=ch - ch % 2,
-                    fps=self.fps,
-                )
-                camera = (clean, programme.add_output(clean, feed="camera"))
-            link = programme.add_output(recorder)
+            try:
+                width, height = self.size
+                recorder = Recorder(path, width=width, height=height, fps=self.fps)
+                if camera_too:
+                    cw, ch = getattr(programme.source, "size", self.size)
+                    clean = Recorder(
+                        path.with_name(f"{path.stem} camera.mp4"),
+                        width=cw - cw % 2,
+                        height=ch - ch % 2,
+                        fps=self.fps,
+                    )
+                    camera = (clean, programme.add_output(clean, feed="camera"))
+                link = programme.add_output(recorder)
+            except Exception:  # the button goes back to RECORD; the job says why
+                self.recording = self.recording_camera = False
+                if camera is not None:
+                    programme.remove_output(camera[1])
+                raise
             self._recording = _Running(recorder, link, self.clock.now(), camera)
             self.last_recording = recorder
             return f"Recording to {path.name}"
@@ -101,7 +116,7 @@ class OnAir:
 
     def stop_recording(self) -> None:
         """Finish the recording (and the camera's) on the worker; the show goes on."""
-        self.recording = False
+        self.recording = self.recording_camera = False
 
         def work() -> str:
             held, self._recording = self._recording, None
@@ -136,8 +151,12 @@ class OnAir:
 
         def work() -> str:
             width, height = self.size
-            streamer = RtmpStreamer(url, width=width, height=height, fps=self.fps)
-            link = self._programme().add_output(streamer)
+            try:
+                streamer = RtmpStreamer(url, width=width, height=height, fps=self.fps)
+                link = self._programme().add_output(streamer)
+            except Exception:  # the button goes back to GO LIVE; the job says why
+                self.live = False
+                raise
             self._stream = _Running(streamer, link, self.clock.now())
             self.last_stream = streamer
             return "Going live to the classroom screens..."

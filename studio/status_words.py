@@ -58,9 +58,8 @@ def key_line(status: Status) -> Line:
             True,
         )
     message = status.key_message or status.programme_message.removeprefix("on: ")
-    uneven = "uneven:" in message or "too dark" in message
-    tip = " Tip: light the green cloth evenly, with no shadows on it." if uneven else ""
-    return Line("Key", (message or "waiting for the first picture") + tip, uneven)
+    tips = "".join(f" Tip: {tip}" for tip in status.key_tips)
+    return Line("Key", (message or "waiting for the first picture") + tips, bool(tips))
 
 
 def recording_line(status: Status) -> Line:

@@ -4,6 +4,7 @@ and the camera unplugged mid-show."""
 
 from __future__ import annotations
 
+import copy
 import os
 import time
 from collections.abc import Iterator
@@ -62,7 +63,7 @@ def studio(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iter
     )
     saved: list[AppSettings] = []
     control = StudioControl(SHOW, camera="demo", recordings=folder / "recordings")
-    window = StudioWindow(control, settings, save=lambda s: saved.append(s))
+    window = StudioWindow(control, settings, save=lambda s: saved.append(copy.deepcopy(s)))
     window.resize(1200, 800)
     window.show()
     window.saved = saved  # type: ignore[attr-defined]
@@ -70,6 +71,14 @@ def studio(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iter
     assert window.programme_view.picture is not None, "the show did not start in a minute"
     yield window
     window.close()
+
+
+def saved(window: StudioWindow) -> AppSettings:
+    """What the window wrote to the settings file last (written now, not half a second
+    after the last change)."""
+    window.save_settings()
+    writes: list[AppSettings] = window.saved  # type: ignore[attr-defined]
+    return writes[-1]
 
 
 def programme(window: StudioWindow) -> Image:
@@ -111,6 +120,8 @@ def test_matte_view_shows_the_key_in_black_and_white(studio: StudioWindow, qtbot
 def test_clicking_a_background_puts_it_behind_the_presenter(
     studio: StudioWindow, qtbot: QtBot
 ) -> None:
+    qtbot.waitUntil(lambda: studio.gallery.drawn, timeout=15_000)
+    studio.gallery.doItemsLayout()  # type: ignore[attr-defined]  # thumbnails resized items
     corner = programme(studio)[:40, :40].reshape(-1, 3).mean(axis=0)
     items = [studio.gallery.item(i) for i in range(studio.gallery.count())]
     beach = next(i for i in items if i is not None and i.text() == "Beach")
@@ -132,13 +143,15 @@ def test_number_keys_switch_scenes_with_the_chosen_transition(
 ) -> None:
     studio.scenes.fade.setChecked(True)
     studio.activateWindow()
-    qtbot.keyClick(studio.scenes.buttons[0], Qt.Key.Key_2)
+    qtbot.waitUntil(studio.isActiveWindow)
+    studio.gallery.setFocus()  # the gallery has the focus after a background is picked
+    qtbot.keyClick(studio.gallery, Qt.Key.Key_2)
     assert studio.control.scene_index == 1
     assert studio.scenes.buttons[1].isChecked()
     programme_ = studio.control.programme
     assert programme_ is not None
     qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Weather")
-    assert studio.saved[-1].transition == "fade"  # type: ignore[attr-defined]
+    assert saved(studio).transition == "fade"
     qtbot.mouseClick(studio.scenes.buttons[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Newsroom")
     qtbot.waitUntil(lambda: studio.captions.name.text() == "Zoë", timeout=3000)
@@ -166,7 +179,7 @@ def test_sliders_change_the_key_and_are_remembered(studio: StudioWindow, qtbot: 
     slider = studio.key_panel.sliders["spill"]
     slider.slider.setValue(slider.slider.minimum())
     assert studio.control.keyer.settings.spill == slider.setting.minimum
-    assert studio.saved[-1].keyer["spill"] == slider.setting.minimum  # type: ignore[attr-defined]
+    assert saved(studio).keyer["spill"] == slider.setting.minimum
     studio.show_scene(2)  # a scene that sets no keyer settings keeps the sliders' key
     programme_ = studio.control.programme
     assert programme_ is not None
@@ -356,9 +369,9 @@ def test_choosing_the_microphone_on_a_machine_without_one_keeps_the_test_sound(
     assert "the microphone is not used" in studio.message.text()
     level = sound.blocks
     qtbot.waitUntil(lambda: sound.blocks > level + 5, timeout=15_000)  # the show still sounds
-    assert studio.saved[-1].microphone == "default"  # type: ignore[attr-defined]
+    assert saved(studio).microphone == "default"
     studio.microphone_action.setChecked(False)
-    assert studio.saved[-1].microphone == ""  # type: ignore[attr-defined]
+    assert saved(studio).microphone == ""
 
 
 def test_opening_a_show_file_replaces_the_scenes_and_a_mistake_is_refused(
@@ -382,9 +395,13 @@ def test_opening_a_show_file_replaces_the_scenes_and_a_mistake_is_refused(
     programme_ = studio.control.programme
     assert programme_ is not None
     qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Hall")
+    studio.activateWindow()  # the keys are the window's shortcuts: it must be the active one
+    qtbot.waitUntil(studio.isActiveWindow)
     qtbot.keyClick(studio.scenes.buttons[0], Qt.Key.Key_2)
-    qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Stars")
-    assert studio.saved[-1].show_file == str(good.resolve())  # type: ignore[attr-defined]
+    qtbot.waitUntil(
+        lambda: programme_.look is not None and programme_.look.name == "Stars", timeout=15_000
+    )
+    assert saved(studio).show_file == str(good.resolve())
     old_programme = old.programme
     assert old_programme is not None
     qtbot.waitUntil(lambda: old_programme._thread is None, timeout=30_000)  # closed aside

@@ -32,11 +32,20 @@ from studio.media import Image
 def reachable_address(host: str, port: int) -> str:
     """The remote's address as a tablet on the school network would type it."""
     if host in ("0.0.0.0", ""):
-        try:
-            host = socket.gethostbyname(socket.gethostname())
-        except OSError:
-            host = socket.gethostname()
+        host = lan_address()
     return f"http://{host}:{port}/"
+
+
+def lan_address() -> str:
+    """This computer's address on the school network: the one the system would send from
+    (a UDP socket's connect sends nothing); the host name when there is no network."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 1))
+            address = str(probe.getsockname()[0])
+        except OSError:
+            return socket.gethostname()
+    return socket.gethostname() if address.startswith("0.") else address
 
 
 class AutocuePanel(QWidget):
@@ -58,9 +67,11 @@ class AutocuePanel(QWidget):
         self.open_script.setToolTip("Choose the words to read: a .txt or .md file")
         self.screen_choice = QComboBox()
         self.screen_choice.setToolTip("The screen the presenter reads from")
-        for i, screen in enumerate(QGuiApplication.screens()):
-            size = screen.geometry()
-            self.screen_choice.addItem(f"Screen {i + 1} ({size.width()}x{size.height()})", i)
+        self.list_screens()
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):  # a projector plugged in later is offered too
+            app.screenAdded.connect(lambda _: self.list_screens())
+            app.screenRemoved.connect(lambda _: self.list_screens())
         self.mirror = QCheckBox("Mirror (for prompter glass)")
         self.mirror.setToolTip("Flip the words so they read the right way round in the glass")
         self.show_prompter = QPushButton("Open prompter")
@@ -96,6 +107,14 @@ class AutocuePanel(QWidget):
         self.start_pause.clicked.connect(lambda: self.command("toggle"))
         self.speed.valueChanged.connect(self._speed_changed)
         self.remote_box.toggled.connect(self.set_remote)
+
+    def list_screens(self) -> None:
+        chosen = self.screen_choice.currentIndex()
+        self.screen_choice.clear()
+        for i, screen in enumerate(QGuiApplication.screens()):
+            size = screen.geometry()
+            self.screen_choice.addItem(f"Screen {i + 1} ({size.width()}x{size.height()})", i)
+        self.screen_choice.setCurrentIndex(min(max(chosen, 0), self.screen_choice.count() - 1))
 
     def _choose(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open a script", "", "Scripts (*.txt *.md)")

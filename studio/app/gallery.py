@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PyQt6.QtCore import QSize, Qt, pyqtSignal
+from PyQt6.QtCore import QSize, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PyQt6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
@@ -31,6 +31,7 @@ class Gallery(QListWidget):
 
     chosen = pyqtSignal(str)
     problem = pyqtSignal(str)
+    file_added = pyqtSignal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,10 +43,16 @@ class Gallery(QListWidget):
         self.setAcceptDrops(True)
         self.setToolTip("Click a background to put it behind the presenter; drop pictures here")
         self.setAccessibleName("Backgrounds")
+        self._waiting: list[QListWidgetItem] = []
         for name in BUILT_IN:
             self._add(name, name.replace("_", " ").title())
         self.itemActivated.connect(self._activated)
         self.itemClicked.connect(self._activated)
+
+    @property
+    def drawn(self) -> bool:
+        """Whether every thumbnail is drawn."""
+        return not self._waiting
 
     def specs(self) -> list[str]:
         items = (self.item(i) for i in range(self.count()))
@@ -62,6 +69,26 @@ class Gallery(QListWidget):
         for file in sorted(p for p in path.iterdir() if usable(p))[:MOST_FILES]:
             self.add_file(file)
 
+    def _draw_next(self) -> None:
+        """Draw one waiting thumbnail (one per turn of the event loop: the window stays
+        free while a folder of videos is read)."""
+        if not self._waiting:
+            return
+        item = self._waiting.pop(0)
+        spec = str(item.data(Qt.ItemDataRole.UserRole))
+        try:
+            backdrop = Backdrop(spec, THUMBNAIL, fit=True)
+            thumbnail = backdrop.at(0.0)
+            backdrop.close()
+        except StudioError as error:
+            log.warning("gallery: %s", error)
+            self.problem.emit(str(error))
+            self.takeItem(self.row(item))
+        else:
+            item.setIcon(QIcon(QPixmap.fromImage(to_qimage(thumbnail))))
+        if self._waiting:
+            QTimer.singleShot(0, self._draw_next)
+
     def add_file(self, file: Path) -> bool:
         if not usable(file):
             self.problem.emit(
@@ -70,20 +97,20 @@ class Gallery(QListWidget):
             return False
         if str(file) in self.specs():
             return True
-        return self._add(str(file), file.stem)
+        self._add(str(file), file.stem)
+        self.file_added.emit(str(file))
+        return True
 
-    def _add(self, spec: str, title: str) -> bool:
-        try:
-            thumbnail = Backdrop(spec, THUMBNAIL, fit=True).at(0.0)
-        except StudioError as error:
-            log.warning("gallery: %s", error)
-            self.problem.emit(str(error))
-            return False
-        item = QListWidgetItem(QIcon(QPixmap.fromImage(to_qimage(thumbnail))), title)
+    def _add(self, spec: str, title: str) -> None:
+        """Add ``spec`` at once; its thumbnail is drawn soon after (a bad file is taken
+        out again and reported)."""
+        item = QListWidgetItem(title)
         item.setData(Qt.ItemDataRole.UserRole, spec)
         item.setToolTip(spec)
         self.addItem(item)
-        return True
+        self._waiting.append(item)
+        if len(self._waiting) == 1:
+            QTimer.singleShot(0, self._draw_next)
 
     def _activated(self, item: QListWidgetItem | None) -> None:
         if item is not None:

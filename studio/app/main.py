@@ -10,6 +10,7 @@ import logging
 import logging.handlers
 import signal
 import sys
+import threading
 from pathlib import Path
 from types import TracebackType
 
@@ -77,8 +78,16 @@ def run_app(*, camera: str | None = None, show_file: str | None = None) -> int:
         log.error("unexpected error", exc_info=(kind, error, tb))
         window.say(f"Something went wrong ({error}); the show goes on. Details: {log_path}")
 
+    def caught_in_thread(args: threading.ExceptHookArgs) -> None:
+        log.error(
+            "unexpected error in %s",
+            args.thread.name if args.thread else "a thread",
+            exc_info=(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback),
+        )
+
     previous = sys.excepthook
     sys.excepthook = caught
+    threading.excepthook = caught_in_thread  # worker threads' errors reach the log too
     for text in [*settings.problems, problem]:
         if text:
             window.say(text)

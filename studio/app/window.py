@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -40,7 +40,7 @@ from studio.app.scenes_panel import CaptionsPanel, ScenesPanel
 from studio.app.video_view import VideoView, to_qimage
 from studio.app_settings import AppSettings
 from studio.control import Job, StudioControl, problem_words
-from studio.errors import InputError
+from studio.errors import InputError, StudioError
 from studio.media import Image
 from studio.show import read_show
 from studio.sources import list_cameras
@@ -67,9 +67,14 @@ class StudioWindow(QMainWindow):
         self._matte_on = threading.Event()
         self._matte_thread: threading.Thread | None = None
         self._closing = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.timeout.connect(self.save_settings)
+        self._closing_show: threading.Thread | None = None
         self.setWindowTitle(f"Kaizen Studio: {control.show.title}")
         self._build()
         self._connect()
+        self._restore()
         self.frame_timer = QTimer(self)
         self.frame_timer.timeout.connect(lambda: self.guard("preview", self._tick_frames))
         self.frame_timer.start(FRAME_MS)
@@ -95,15 +100,12 @@ class StudioWindow(QMainWindow):
         self.scenes.set_transition(settings.transition)
         self.on_air = OnAirPanel(settings.stream_url)
         self.gallery = Gallery()
-        self.gallery.add_folder(settings.backgrounds)
         self.backgrounds_folder = QPushButton("Choose the school's backgrounds folder...")
         self.captions = CaptionsPanel()
         self.autocue = AutocuePanel(
             remote_host=settings.remote_host, remote_port=settings.remote_port
         )
         self.autocue.speed.setValue(round(settings.words_per_minute))
-        if settings.script:
-            self.autocue.load(settings.script)
         self.status_strip = StatusStrip()
 
         backgrounds = QWidget()
@@ -217,6 +219,9 @@ class StudioWindow(QMainWindow):
         )
         self.on_air.record.clicked.connect(lambda: self.guard("Record", self.toggle_recording))
         self.on_air.live.clicked.connect(lambda: self.guard("Go live", self.toggle_live))
+        for digit in range(1, 10):  # text boxes keep their digits (they take the shortcut over)
+            shortcut = QShortcut(QKeySequence(str(digit)), self)
+            shortcut.activated.connect(lambda i=digit - 1: self.guard("Scene", self._scene_key, i))
         for keys, slot in (
             ("Ctrl+R", self.toggle_recording),
             ("Ctrl+L", self.toggle_live),
@@ -295,8 +300,8 @@ class StudioWindow(QMainWindow):
             while self._matte_on.is_set() and not self._closing:
                 try:
                     self._matte = self.control.matte_picture(keyer)
-                except (ValueError, RuntimeError) as error:
-                    log.warning("matte view: %s", error)
+                except Exception:  # keep the view alive; the teacher's log has the details
+                    log.exception("matte view")
                 time.sleep(0.1)
 
     def _list_cameras(self) -> None:
@@ -316,7 +321,6 @@ class StudioWindow(QMainWindow):
 
     def use_camera(self, choice: str) -> None:
         self.control.use_camera(choice)
-        self._remember(camera=choice)
         self.say("Switching the camera...")
 
     def use_microphone(self, on: bool) -> None:
@@ -374,15 +378,25 @@ class StudioWindow(QMainWindow):
             raise InputError("stop recording and the stream before opening another show")
         show = read_show(path)
         old = self.control
-        self.control = StudioControl(
+        new = StudioControl(
             show,
             camera=old.camera_choice,
             recordings=old.on_air.recordings,
             stream_url=old.stream_url,
-            microphone=old.microphone,
+            microphone=None if old.sound.microphone is None else str(old.sound.microphone),
             keyer_settings=old.keyer.settings,
         )
-        threading.Thread(target=old.close, name="closing the last show", daemon=True).start()
+        new.keyer.mattes, new.plate = old.keyer.mattes, old.plate
+        self.control = new
+
+        def switch() -> None:  # the camera and microphone are free once the old show is shut
+            old.close()
+            new.start()
+
+        if self._closing_show is not None:
+            self._closing_show.join()
+        self._closing_show = threading.Thread(target=switch, name="switching shows")
+        self._closing_show.start()
         scenes = ScenesPanel(show)
         scenes.set_transition(self.scenes.transition)
         layout = self.scenes.parentWidget().layout()  # type: ignore[union-attr]
@@ -396,7 +410,6 @@ class StudioWindow(QMainWindow):
         self._shown_index = -1
         self._remember(show_file=str(Path(path).resolve()))
         self.say(f"Opening {show.title}...")
-        self.control.start()
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "The school's backgrounds")
@@ -410,24 +423,49 @@ class StudioWindow(QMainWindow):
             self.control.on_air.recordings = Path(folder)
             self._remember(recordings=folder)
 
+    def _restore(self) -> None:
+        """What the last run left: the school's backgrounds, the script, the autocue's and
+        the recording's choices (problems are said in the message bar)."""
+        settings = self.settings
+        self.gallery.add_folder(settings.backgrounds)
+        for added in settings.backgrounds_added:
+            self.gallery.add_file(Path(added))
+        if settings.script:
+            self.autocue.load(settings.script)
+        self.autocue.mirror.setChecked(settings.prompter_mirror)
+        self.autocue.confidence.setChecked(settings.confidence)
+        self.on_air.camera_too.setChecked(settings.record_camera)
+        self.autocue.mirror.toggled.connect(lambda on: self._remember(prompter_mirror=on))
+        self.autocue.confidence.toggled.connect(lambda on: self._remember(confidence=on))
+        self.on_air.camera_too.toggled.connect(lambda on: self._remember(record_camera=on))
+        self.gallery.file_added.connect(self._remember_background)
+
+    def _remember_background(self, path: str) -> None:
+        folder = self.settings.backgrounds
+        if folder and Path(path).parent == Path(folder):
+            return
+        if path not in self.settings.backgrounds_added:
+            self._remember(backgrounds_added=[*self.settings.backgrounds_added, path])
+
     def _remember(self, **changes: Any) -> None:
+        """Change the remembered settings; they are written half a second after the last
+        change (a slider sends many)."""
         for name, value in changes.items():
             setattr(self.settings, name, value)
-        if self._save is not None:
-            try:
-                self._save(self.settings)
-            except OSError as error:
-                log.warning("settings not saved: %s", error)
+        self._save_timer.start(500)
 
-    # -- keys -------------------------------------------------------------------------------
-    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802
-        """Number keys 1-9 pick scenes (text boxes keep their own digits)."""
-        if event is not None and Qt.Key.Key_1.value <= event.key() <= Qt.Key.Key_9.value:
-            index = event.key() - Qt.Key.Key_1.value
-            if index < len(self.control.show.scenes):
-                self.guard("Scene", self.show_scene, index)
-                return
-        super().keyPressEvent(event)
+    def save_settings(self) -> None:
+        if self._save is None:
+            return
+        try:
+            self._save(self.settings)
+        except (OSError, StudioError) as error:
+            log.warning("settings not saved: %s", error)
+            self.say(f"The settings could not be saved: {error}")
+
+    def _scene_key(self, index: int) -> None:
+        if index < len(self.control.show.scenes):
+            self.show_scene(index)
 
     # -- polling ------------------------------------------------------------------------------
     def _tick_frames(self) -> None:
@@ -458,6 +496,8 @@ class StudioWindow(QMainWindow):
             if ok and job.what in ("Scene", "Start recording", "Go live"):
                 continue  # the buttons and the strip show these
             self.say(words)
+            if ok and job.what == "Camera":
+                self._remember(camera=self.control.camera_choice)
             if ok and job.what == "Starting the show":
                 self._fill_captions()
                 if not self.settings.checklist_done:
@@ -475,13 +515,22 @@ class StudioWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
+        """Close the show properly: a recording is finished (its file made whole) first."""
         self._closing = True
         self._matte_on.clear()
         self.frame_timer.stop()
         self.status_timer.stop()
-        self.autocue.shut()
-        self._remember()
-        self.control.close()
+        try:
+            if self.control.recording:
+                self.say("Finishing the recording...")
+                self.repaint()
+            self.autocue.shut()
+            self._save_timer.stop()
+            self.save_settings()
+        finally:
+            self.control.close()
+            if self._closing_show is not None:
+                self._closing_show.join()
         super().closeEvent(event)
 
 
