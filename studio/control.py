@@ -516,11 +516,8 @@ class StudioControl:
 
     def replace_source(self, source: VideoSource) -> None:
         """Show ``source`` from now on (a camera plugged back in); the old one is closed."""
-        programme = self._need_programme()
-        source.start()
-        old, programme.source, self.source = programme.source, source, source
-        self.starting = ""
-        old.close()
+        self._need_programme().replace_source(source)
+        self.source, self.starting = source, ""
 
     def retry_camera(self) -> Job:
         """Open the camera again (after it was unplugged) and switch to it."""

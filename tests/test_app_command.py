@@ -50,3 +50,5 @@ def test_studio_with_no_command_opens_the_window_and_closes_on_sigterm(tmp_path:
     assert "studio closed" in log.read_text("utf-8")
     saved = json.loads((config / "settings.json").read_text("utf-8"))
     assert saved["camera"] == "demo" and saved["checklist_done"] is True
+    assert saved["show_file"] == ""  # the missing show is not tried again next time
+    assert saved["transition"] == "cut" and "keyer" in saved  # written by the studio

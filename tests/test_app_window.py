@@ -419,6 +419,11 @@ def test_the_camera_menu_lists_the_demo_and_a_missing_camera_is_explained(
     studio.use_camera("9")
     qtbot.waitUntil(lambda: "camera 9 could not be opened" in studio.message.text(), timeout=30_000)
     assert studio.control.camera_choice == "demo"
+    assert saved(studio).camera == "auto"  # a camera that did not open is not remembered
+    studio.use_camera("demo")  # back to the presenter: the strip says how it runs again
+    qtbot.waitUntil(lambda: "Showing the demo presenter" in studio.message.text(), timeout=60_000)
+    qtbot.waitUntil(lambda: "pictures a second" in studio.status_strip.text(), timeout=15_000)
+    assert saved(studio).camera == "demo"
     qtbot.waitUntil(lambda: studio.control.status().frames > frames + 10, timeout=15_000)
 
 

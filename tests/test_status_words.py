@@ -71,3 +71,9 @@ def test_no_screen_silence_low_disk_and_a_busy_computer() -> None:
 
 def test_clock_time() -> None:
     assert clock_time(62) == "1:02" and clock_time(3725) == "1:02:05"
+
+
+def test_the_key_line_gives_the_checklists_lighting_tips() -> None:
+    tips = ("The screen is too dark: add light on the cloth or turn on the room lights.",)
+    text, attention = words(dataclasses.replace(CALM, key_tips=tips))["Key"]
+    assert attention and text.endswith("Tip: " + tips[0])
