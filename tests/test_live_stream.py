@@ -58,3 +58,46 @@ def test_live_streams_to_the_school_server(tmp_path: Path) -> None:
     assert "virtual camera:" in result.stderr and "v4l2loopback" in result.stderr
     assert "0 dropped" in result.stderr
     assert reader.stats.frames >= 50  # most of the 6 s at 25 fps reached the classroom
+
+
+def test_live_records_and_streams_from_one_encoder(tmp_path: Path) -> None:
+    import av
+
+    show = tmp_path / "show.toml"
+    show.write_text(SHOW, encoding="utf-8")
+    recording = tmp_path / "assembly.mp4"
+    with MediaServer(
+        tmp_path / "server", key="tulip42", rtmp_port=free_port(), http_port=free_port()
+    ) as server:
+        reader = StreamReader(server.play_url, retry=0.2)
+        reader.start()
+        try:
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "studio",
+                    "live",
+                    "--show",
+                    str(show),
+                    "--seconds",
+                    "5",
+                    "--stream",
+                    server.publish_url,
+                    "--record",
+                    str(recording),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            time.sleep(0.5)
+        finally:
+            reader.stop()
+    assert result.returncode == 0, result.stderr
+    assert reader.stats.frames >= 40
+    with av.open(str(recording)) as container:
+        assert container.streams.audio
+        recorded = sum(1 for _ in container.decode(video=0))
+    assert recorded >= 100  # 5 s at 25 fps, give or take a busy machine

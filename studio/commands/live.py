@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from broadcast import OutputStats, Recorder, RtmpStreamer, SafeVirtualCamera
+from broadcast import BroadcastOutput, OutputStats, Recorder, SafeVirtualCamera
 from keying import Keyer
 from studio.backdrop import VIDEO_SUFFIXES
 from studio.clock import Clock
@@ -128,26 +128,24 @@ def run(args: argparse.Namespace) -> int:
         source, fps=show.fps, keyer=Keyer(), size=show.size, clock=clock, sound=sound
     )
     programme.show_look(look_for(scene, show.size, now=clock.now()))
-    recorder = camera_recorder = None
-    if args.record:
-        recorder = Recorder(args.record, width=show.size[0], height=show.size[1], fps=show.fps)
-        programme.add_output(recorder)
+    camera_recorder = None
+    broadcast = None  # recording and streaming share one encoder
+    if args.stream and not args.stream.startswith(("rtmp://", "rtmps://")):
+        raise InputError(f"--stream {args.stream!r}: give the server's rtmp:// address")
+    if args.record or args.stream:
+        broadcast = BroadcastOutput(
+            record=args.record,
+            stream=args.stream,
+            width=show.size[0],
+            height=show.size[1],
+            fps=show.fps,
+            on_status=report_stream if args.stream else None,
+        )
+        programme.add_output(broadcast)
     if args.record_camera:
         width, height = source.size
         camera_recorder = Recorder(args.record_camera, width=width, height=height, fps=show.fps)
         programme.add_output(camera_recorder, feed="camera")
-    streamer = None
-    if args.stream:
-        if not args.stream.startswith(("rtmp://", "rtmps://")):
-            raise InputError(f"--stream {args.stream!r}: give the server's rtmp:// address")
-        streamer = RtmpStreamer(
-            args.stream,
-            width=show.size[0],
-            height=show.size[1],
-            fps=show.fps,
-            on_status=report_stream,
-        )
-        programme.add_output(streamer)
     camera = None
     if args.virtual_camera:
         camera = SafeVirtualCamera(show.size[0], show.size[1], show.fps)
@@ -187,8 +185,8 @@ def run(args: argparse.Namespace) -> int:
         f"{stats.message}",
         file=sys.stderr,
     )
-    if streamer is not None:
-        sent = streamer.stats()
+    if broadcast is not None and args.stream:
+        sent = broadcast.stream_stats()
         print(
             f"live: stream: {sent.frames_sent} frames sent, {sent.frames_dropped} dropped, "
             f"{sent.reconnects} reconnects",
@@ -197,9 +195,10 @@ def run(args: argparse.Namespace) -> int:
     if camera is not None and camera.error:
         print(f"live: virtual camera: {camera.error}", file=sys.stderr)
     code = 0
-    for kept in (recorder, camera_recorder):
-        if kept is not None:
-            rec = kept.stats()
+    recordings = [broadcast.recording_stats() if broadcast and args.record else None]
+    recordings.append(camera_recorder.stats() if camera_recorder else None)
+    for rec in recordings:
+        if rec is not None:
             print(
                 f"live: {rec.message} ({rec.frames_sent} frames, {rec.frames_dropped} dropped)",
                 file=sys.stderr,
