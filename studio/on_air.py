@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from broadcast import OutputStats, Recorder, RtmpStreamer
+from broadcast import BroadcastOutput, OutputStats, Recorder
 from studio.clock import Clock
 from studio.errors import InputError, StudioError
 from studio.files import check_output_path
@@ -29,7 +29,7 @@ class Worker(Protocol):
 class _Running:
     """One output on the programme: what it is, its link, when it started."""
 
-    output: Recorder | RtmpStreamer
+    output: Recorder | BroadcastOutput
     link: OutputLink | None
     started: float
     camera: tuple[Recorder, OutputLink] | None = None
@@ -56,7 +56,7 @@ class OnAir:
         self._recording: _Running | None = None
         self._stream: _Running | None = None
         self.last_recording: Recorder | None = None
-        self.last_stream: RtmpStreamer | None = None
+        self.last_stream: BroadcastOutput | None = None
         self.recording = False
         self.recording_camera = False
         """the clean camera is being recorded too (its size is fixed for the take)"""
@@ -152,7 +152,7 @@ class OnAir:
         def work() -> str:
             width, height = self.size
             try:
-                streamer = RtmpStreamer(url, width=width, height=height, fps=self.fps)
+                streamer = BroadcastOutput(stream=url, width=width, height=height, fps=self.fps)
                 link = self._programme().add_output(streamer)
             except Exception:  # the button goes back to GO LIVE; the job says why
                 self.live = False
@@ -187,4 +187,4 @@ class OnAir:
     def stream_status(self) -> tuple[OutputStats | None, float]:
         held, last = self._stream, self.last_stream
         seconds = self.clock.now() - held.started if held else 0.0
-        return (last.stats() if last else None), seconds
+        return (last.stream_stats() if last else None), seconds

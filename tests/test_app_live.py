@@ -63,3 +63,17 @@ def test_go_live_reaches_the_classroom_and_survives_a_server_restart(
     finally:
         reader.stop()
         server.stop()
+
+
+def test_a_wrong_stream_key_is_told_apart_from_a_server_that_is_down(
+    window: StudioWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    rtmp, http = free_port(), free_port()
+    with MediaServer(tmp_path / "server", key="tulip42", rtmp_port=rtmp, http_port=http) as server:
+        wrong = server.publish_url.replace("key=tulip42", "key=daisy")
+        window.on_air.stream_url.setText(wrong)
+        qtbot.mouseClick(window.on_air.live, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "said no" in window.status_strip.text(), timeout=30_000)
+        assert "check the key" in window.status_strip.text()
+        qtbot.mouseClick(window.on_air.live, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not window.jobs and not window.control.live, timeout=20_000)
