@@ -467,3 +467,11 @@ def test_a_pupil_pressing_every_button_in_any_order_cannot_break_the_show(
     qtbot.wait(600)  # the last jobs' outcomes reach the message bar
     bugs = [m for m in studio.messages if "something went wrong" in m]
     assert not bugs, bugs
+
+
+def test_the_remote_listening_everywhere_shows_an_address_a_tablet_can_type() -> None:
+    from studio.app.autocue_panel import reachable_address
+
+    shown = reachable_address("0.0.0.0", 8765)
+    assert shown.startswith("http://") and shown.endswith(":8765/")
+    assert "0.0.0.0" not in shown
