@@ -29,6 +29,19 @@ class Overlay(Protocol):
     def draw(self, image: Image, t: float) -> None: ...
 
 
+def over(top: BGRA, below: BGRA) -> BGRA:
+    """``top`` laid over ``below`` (both BGRA uint8, same size): one tile that blends like
+    the two blended in turn."""
+    a_top = top[..., 3:4].astype(np.float32) / 255
+    a_below = below[..., 3:4].astype(np.float32) / 255
+    alpha = a_top + a_below * (1 - a_top)
+    colour = top[..., :3] * a_top + below[..., :3] * (a_below * (1 - a_top))
+    out = np.empty_like(top)
+    out[..., :3] = np.clip(colour / np.maximum(alpha, 1e-6) + 0.5, 0, 255)
+    out[..., 3:] = np.clip(alpha * 255 + 0.5, 0, 255)
+    return out
+
+
 def _band(width: int, height: int, colour: Colour, opacity: float) -> BGRA:
     tile = np.empty((height, width, 4), np.uint8)
     tile[..., :3] = colour
@@ -80,6 +93,7 @@ class Ticker:
     speed: float = 0.12
     """screen heights per second"""
     _tiles: dict[int, BGRA] = field(default_factory=dict, repr=False)
+    _band: BGRA | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.items = [item.strip() for item in self.items if item.strip()]
@@ -92,16 +106,30 @@ class Ticker:
             self._tiles[height] = render_text(text, TextStyle(size=max(8, height // 24)))
         return self._tiles[height]
 
+    def _scroll(self, width: int, height: int) -> tuple[BGRA, int]:
+        """The band with the headlines drawn on it, one period longer than the picture is
+        wide (made once per picture size), and the headlines' period in pixels."""
+        strip = self._strip(height)
+        period = strip.shape[1]
+        if self._band is None or self._band.shape[:2] != (
+            strip.shape[0] + height // 60,
+            width + period,
+        ):
+            band = _band(width + period, strip.shape[0] + height // 60, (60, 20, 10), 0.85)
+            text = np.zeros_like(band)
+            top = height // 120
+            for x in range(0, band.shape[1], period):
+                piece = strip[:, : band.shape[1] - x]
+                text[top : top + strip.shape[0], x : x + piece.shape[1]] = piece
+            self._band = over(text, band)
+        return self._band, period
+
     def draw(self, image: Image, t: float) -> None:
         h, w = image.shape[:2]
-        strip = self._strip(h)
-        top = h - strip.shape[0] - h // 60
-        blend_bgra(image, _band(w, strip.shape[0] + h // 60, (60, 20, 10), 0.85), 0, top)
-        offset = round(t * self.speed * h) % strip.shape[1]
-        for x in range(w - offset, -strip.shape[1], -strip.shape[1]):
-            blend_bgra(image, strip, x, top + h // 120)
-        for x in range(w - offset + strip.shape[1], w, strip.shape[1]):
-            blend_bgra(image, strip, x, top + h // 120)
+        band, period = self._scroll(w, h)
+        offset = round(t * self.speed * h) % period
+        start = (offset - w) % period  # where the picture's left edge is on the band
+        blend_bgra(image, band[:, start : start + w], 0, h - band.shape[0])
 
 
 @dataclass

@@ -73,3 +73,35 @@ def test_ticker_reads_text_rss_and_atom(tmp_path: Path) -> None:
         ticker_items(broken)
     with pytest.raises(InputError, match="no headlines"):
         Ticker(["  "])
+
+
+def test_blend_bgra_in_whole_numbers_matches_the_exact_blend() -> None:
+    from studio.draw import blend_bgra
+
+    rng = np.random.default_rng(3)
+    frame = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    tile = rng.integers(0, 256, (20, 30, 4), dtype=np.uint8)
+    expected = frame.astype(np.float64)
+    a = tile[..., 3:4] / 255.0
+    expected[5:25, 7:37] = expected[5:25, 7:37] * (1 - a) + tile[..., :3] * a
+    blend_bgra(frame, tile, 7, 5)
+    assert np.abs(frame - np.floor(expected + 0.5)).max() == 0
+
+
+def test_the_ticker_drawn_in_one_piece_looks_as_band_then_headlines() -> None:
+    from studio.draw import blend_bgra
+    from studio.overlays import Ticker, _band
+
+    ticker = Ticker(["Sports day is on Friday", "Bring a water bottle"])
+    picture = np.random.default_rng(4).integers(0, 256, (180, 320, 3), dtype=np.uint8)
+    for t in (0.0, 0.37, 11.1):
+        one, two = picture.copy(), picture.copy()
+        ticker.draw(one, t)
+        h, w = two.shape[:2]
+        strip = ticker._strip(h)
+        top = h - strip.shape[0] - h // 60
+        blend_bgra(two, _band(w, strip.shape[0] + h // 60, (60, 20, 10), 0.85), 0, top)
+        offset = round(t * ticker.speed * h) % strip.shape[1]
+        for x in range(w - offset - 3 * strip.shape[1], w, strip.shape[1]):
+            blend_bgra(two, strip, x, top + h // 120)
+        assert np.abs(one.astype(int) - two.astype(int)).max() <= 2
