@@ -71,6 +71,17 @@ class EncodedPacket:
         return packet
 
 
+def check_format(*, width: int, height: int, fps: float, channels: int) -> None:
+    """Refuse what H.264 + AAC cannot take, naming the bad value (checked once, at the
+    boundary, for every output that encodes)."""
+    if width % 2 or height % 2 or width < 16 or height < 16:
+        raise ValueError(f"picture size must be even and at least 16x16, got {width}x{height}")
+    if channels not in (1, 2):
+        raise ValueError(f"sound must be mono or stereo, got {channels} channels")
+    if not 1 <= fps <= 120:
+        raise ValueError(f"frame rate must be 1 to 120, got {fps}")
+
+
 class ProgrammeEncoder:
     """H.264 (keyframe every second, no B-frames) + AAC, with global headers.
 
@@ -92,12 +103,7 @@ class ProgrammeEncoder:
         options: dict[str, str] | None = None,
         fill_silence: bool = False,
     ) -> None:
-        if width % 2 or height % 2 or width < 16 or height < 16:
-            raise ValueError(f"picture size must be even and at least 16x16, got {width}x{height}")
-        if channels not in (1, 2):
-            raise ValueError(f"sound must be mono or stereo, got {channels} channels")
-        if not 1 <= fps <= 120:
-            raise ValueError(f"frame rate must be 1 to 120, got {fps}")
+        check_format(width=width, height=height, fps=fps, channels=channels)
         self.width, self.height, self.fps = width, height, fps
         self.sample_rate, self.channels = sample_rate, channels
         self.fill_silence = fill_silence

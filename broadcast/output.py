@@ -20,7 +20,13 @@ from dataclasses import replace
 
 import av
 
-from broadcast.encoder import LOW_LATENCY, RECORDING, EncodedPacket, ProgrammeEncoder
+from broadcast.encoder import (
+    LOW_LATENCY,
+    RECORDING,
+    EncodedPacket,
+    ProgrammeEncoder,
+    check_format,
+)
 from broadcast.mp4 import RecordingFile, reason
 from broadcast.stats import OutputStats
 from broadcast.stream_worker import MAX_DELAY
@@ -67,12 +73,7 @@ class BroadcastOutput:
     ) -> None:
         if record is None and stream is None:
             raise ValueError("give a file to record to, a stream address, or both")
-        if width % 2 or height % 2 or width < 16 or height < 16:
-            raise ValueError(f"picture size must be even and at least 16x16, got {width}x{height}")
-        if channels not in (1, 2):
-            raise ValueError(f"sound must be mono or stereo, got {channels} channels")
-        if not 1 <= fps <= 120:
-            raise ValueError(f"frame rate must be 1 to 120, got {fps}")
+        check_format(width=width, height=height, fps=fps, channels=channels)
         if stream is not None:
             check_url(stream)
         self.width, self.height, self.fps = width, height, fps

@@ -23,6 +23,29 @@ live_badge = true
 """
 
 
+def live(show: Path, seconds: int, *options: str) -> subprocess.CompletedProcess[str]:
+    """Run ``studio live`` on ``show`` for ``seconds``; the player gets half a second more."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "studio",
+            "live",
+            "--show",
+            str(show),
+            "--seconds",
+            str(seconds),
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    time.sleep(0.5)
+    return result
+
+
 def test_live_streams_to_the_school_server(tmp_path: Path) -> None:
     show = tmp_path / "show.toml"
     show.write_text(SHOW, encoding="utf-8")
@@ -32,26 +55,7 @@ def test_live_streams_to_the_school_server(tmp_path: Path) -> None:
         reader = StreamReader(server.play_url, retry=0.2)
         reader.start()
         try:
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "studio",
-                    "live",
-                    "--show",
-                    str(show),
-                    "--seconds",
-                    "6",
-                    "--stream",
-                    server.publish_url,
-                    "--virtual-camera",
-                ],
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=False,
-            )
-            time.sleep(0.5)
+            result = live(show, 6, "--stream", server.publish_url, "--virtual-camera")
         finally:
             reader.stop()
     assert result.returncode == 0, result.stderr
@@ -72,27 +76,7 @@ def test_live_records_and_streams_from_one_encoder(tmp_path: Path) -> None:
         reader = StreamReader(server.play_url, retry=0.2)
         reader.start()
         try:
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "studio",
-                    "live",
-                    "--show",
-                    str(show),
-                    "--seconds",
-                    "5",
-                    "--stream",
-                    server.publish_url,
-                    "--record",
-                    str(recording),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=False,
-            )
-            time.sleep(0.5)
+            result = live(show, 5, "--stream", server.publish_url, "--record", str(recording))
         finally:
             reader.stop()
     assert result.returncode == 0, result.stderr
