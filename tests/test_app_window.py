@@ -475,3 +475,37 @@ def test_the_remote_listening_everywhere_shows_an_address_a_tablet_can_type() ->
     shown = reachable_address("0.0.0.0", 8765)
     assert shown.startswith("http://") and shown.endswith(":8765/")
     assert "0.0.0.0" not in shown
+
+
+def test_the_eyedropper_and_the_keep_in_box_work_from_the_keyboard(
+    studio: StudioWindow, qtbot: QtBot
+) -> None:
+    view, key = studio.camera_view, studio.key_panel
+    key.eyedropper.setChecked(False)
+    key.keep_in.setChecked(False)  # as the earlier tests may have left it
+    key.keep_in.setChecked(True)
+    assert view.mode == "box" and view.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    for _ in range(5):
+        qtbot.keyClick(view, Qt.Key.Key_Left)
+        qtbot.keyClick(view, Qt.Key.Key_Up)
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # one corner at (0.35, 0.35)
+    for _ in range(10):
+        qtbot.keyClick(view, Qt.Key.Key_Right)
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # the other at (0.65, 0.65)
+    garbage = studio.control.keyer.mattes.garbage
+    assert len(garbage) == 1
+    (x0, y0), _, (x1, y1), _ = garbage[0]
+    assert abs(x0 - 0.35) < 0.01 and abs(y0 - 0.35) < 0.01
+    assert abs(x1 - 0.65) < 0.01 and abs(y1 - 0.65) < 0.01
+    assert not key.keep_in.isChecked()
+    qtbot.mouseClick(key.clear_box, Qt.MouseButton.LeftButton)
+    key.eyedropper.setChecked(True)
+    before = studio.control.keyer.calibration
+    for _ in range(15):
+        qtbot.keyClick(view, Qt.Key.Key_Left)  # to the left edge: green cloth
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=30_000)
+    key.eyedropper.setChecked(True)
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert not key.eyedropper.isChecked() and view.mode == "none"

@@ -73,7 +73,10 @@ class KeyPanel(QGroupBox):
         self.auto_key.setToolTip("Find the green screen and key it, on the camera's picture now")
         self.eyedropper = QPushButton("Pick screen colour")
         self.eyedropper.setCheckable(True)
-        self.eyedropper.setToolTip("Then click on the green screen in the camera view")
+        self.eyedropper.setToolTip(
+            "Then click on the green screen in the camera view (or move the cross with the "
+            "arrow keys and press Enter)"
+        )
         self.plate = QPushButton("Capture empty screen")
         self.plate.setToolTip(
             "Step out of the picture first: the studio remembers the empty screen and keys "
@@ -88,7 +91,8 @@ class KeyPanel(QGroupBox):
         self.keep_in.setCheckable(True)
         self.keep_in.setToolTip(
             "Drag a box on the camera view around where the presenter stands: outside it is "
-            "always background (hides the edges of the cloth)"
+            "always background (hides the edges of the cloth). Keyboard: arrow keys and Enter "
+            "for one corner, then the other"
         )
         self.clear_box = QPushButton("Clear box")
         self.clear_box.setToolTip("Take the keep-in box away")

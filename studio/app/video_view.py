@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PyQt6.QtCore import QPointF, QRect, QRectF, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PyQt6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
 from studio.media import Image
@@ -32,6 +32,7 @@ class VideoView(QWidget):
 
     point_picked = pyqtSignal(float, float)
     box_drawn = pyqtSignal(float, float, float, float)
+    cancelled = pyqtSignal()
 
     def __init__(self, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +44,9 @@ class VideoView(QWidget):
         self._image: QImage | None = None
         self._picture: Image | None = None
         self._drag: tuple[QPointF, QPointF] | None = None
+        self.cross: tuple[float, float] | None = None
+        """the keyboard's cross, 0..1 across and down (while picking)"""
+        self._corner: tuple[float, float] | None = None
         self.setMinimumSize(160, 90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(caption)
@@ -58,11 +62,62 @@ class VideoView(QWidget):
         return self._picture
 
     def set_mode(self, mode: str) -> None:
+        """'eyedropper' or 'box' also take the keyboard: the arrow keys move a cross over
+        the picture (Shift: small steps), Enter picks the point (for a box: one corner,
+        then the other), Escape gives up."""
         if mode not in ("none", "eyedropper", "box"):
             raise ValueError(f"unknown view mode {mode!r}")
         self.mode = mode
+        self.cross = (0.5, 0.5) if mode != "none" else None
+        self._corner = None
         cursor = Qt.CursorShape.CrossCursor if mode != "none" else Qt.CursorShape.ArrowCursor
         self.setCursor(cursor)
+        policy = Qt.FocusPolicy.StrongFocus if mode != "none" else Qt.FocusPolicy.NoFocus
+        self.setFocusPolicy(policy)
+        if mode != "none":
+            self.setFocus()
+        self.update()
+
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802
+        if event is None or self.cross is None:
+            super().keyPressEvent(event)
+            return
+        step = 0.005 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 0.03
+        moves = {
+            Qt.Key.Key_Left: (-step, 0.0),
+            Qt.Key.Key_Right: (step, 0.0),
+            Qt.Key.Key_Up: (0.0, -step),
+            Qt.Key.Key_Down: (0.0, step),
+        }
+        key = Qt.Key(event.key())
+        x, y = self.cross
+        if key in moves:
+            dx, dy = moves[key]
+            self.cross = (min(max(x + dx, 0.0), 1.0), min(max(y + dy, 0.0), 1.0))
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._pick(x, y)
+        elif key == Qt.Key.Key_Escape:
+            self.set_mode("none")
+            self.cancelled.emit()
+        else:
+            super().keyPressEvent(event)
+            return
+        self.update()
+
+    def _pick(self, x: float, y: float) -> None:
+        if self.mode == "eyedropper":
+            self.point_picked.emit(x, y)
+        elif self._corner is None:
+            self._corner = (x, y)
+        else:
+            (x0, y0), self._corner = self._corner, None
+            self._boxed(x0, y0, x, y)
+
+    def _boxed(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        left, right, top, bottom = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+        if right - left > 0.02 and bottom - top > 0.02:
+            self.box = (left, top, right, bottom)
+            self.box_drawn.emit(left, top, right, bottom)
 
     def picture_rect(self) -> QRectF:
         """Where the picture is drawn inside the widget."""
@@ -98,10 +153,7 @@ class VideoView(QWidget):
             return
         (x0, y0), (x1, y1) = self.to_picture(self._drag[0]), self.to_picture(event.position())
         self._drag = None
-        left, right, top, bottom = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
-        if right - left > 0.02 and bottom - top > 0.02:
-            self.box = (left, top, right, bottom)
-            self.box_drawn.emit(left, top, right, bottom)
+        self._boxed(x0, y0, x1, y1)
         self.update()
 
     def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802
@@ -123,6 +175,13 @@ class VideoView(QWidget):
             painter.setOpacity(1.0)
         pen = QPen(QColor(255, 200, 0), 2, Qt.PenStyle.DashLine)
         painter.setPen(pen)
+        if self.cross is not None:
+            cx, cy = (
+                rect.x() + self.cross[0] * rect.width(),
+                rect.y() + self.cross[1] * rect.height(),
+            )
+            painter.drawLine(QPointF(cx - 12, cy), QPointF(cx + 12, cy))
+            painter.drawLine(QPointF(cx, cy - 12), QPointF(cx, cy + 12))
         if self._drag is not None:
             painter.drawRect(QRectF(self._drag[0], self._drag[1]).normalized())
         elif self.box is not None:

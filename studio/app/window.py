@@ -184,6 +184,7 @@ class StudioWindow(QMainWindow):
             lambda on: self.camera_view.set_mode("eyedropper" if on else "none")
         )
         key.keep_in.toggled.connect(lambda on: self.camera_view.set_mode("box" if on else "none"))
+        self.camera_view.cancelled.connect(self._stop_picking)
         key.plate.clicked.connect(lambda: self.guard("Empty screen", self.capture_plate))
         key.matte_view.toggled.connect(lambda on: self.guard("Matte view", self.set_matte_view, on))
         key.clear_box.clicked.connect(lambda: self.guard("Clear box", self.clear_box))
@@ -260,6 +261,10 @@ class StudioWindow(QMainWindow):
     def capture_plate(self) -> None:
         self.say("Capturing the empty screen: make sure nobody is in the picture...")
         self.control.capture_plate()
+
+    def _stop_picking(self) -> None:
+        self.key_panel.eyedropper.setChecked(False)
+        self.key_panel.keep_in.setChecked(False)
 
     def _picked(self, x: float, y: float) -> None:
         self.key_panel.eyedropper.setChecked(False)
