@@ -283,7 +283,10 @@ class Programme:
         stopping the one before."""
         if backdrop is self._playing:
             return
+        replaced = self._playing
         self._stop_playing()
+        if replaced is not None:
+            replaced.close()  # its file too: a look's video is opened afresh for each look
         if not backdrop.still:
             feed = self._feed(f"the background {backdrop.spec}")
             backdrop.play(self.clock, on_sound=None if feed is None else feed.push)
@@ -502,6 +505,8 @@ class Programme:
     def close(self) -> None:
         self.stop()
         self.source.close()
+        if self.look is not None:
+            self.look.backdrop.close()
         if self.keyer is not None:
             self.keyer.close()
 

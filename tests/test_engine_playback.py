@@ -8,6 +8,7 @@ from pathlib import Path
 
 import av
 import numpy as np
+import pytest
 
 from broadcast.recorder import Recorder
 from keying import Keyer
@@ -147,3 +148,22 @@ def test_the_programme_plays_a_video_backdrop_and_records_its_sound(tmp_path: Pa
         )  # planar floats: (channels, n) per block
     assert tone_share(samples[48000 // 2 :]) > 0.2  # the backdrop's 1 kHz tone is in it
     assert sound.feeds == []  # the backdrop's sound left with it
+
+
+def test_a_video_backdrop_replaced_by_another_look_has_its_file_closed(tmp_path: Path) -> None:
+    clip = tmp_path / "count.mp4"
+    size = (160, 96)
+    numbered_clip(clip, frames=25, size=size)
+    green = render_scene(SceneSpec(seed=1), t=0.0, size=size).image
+    clock = Clock()
+    programme = Programme(StillSource(green, clock=clock), fps=25, clock=clock)
+    video = Backdrop(str(clip), size, fit=True)
+    programme.show_look(Look(video))
+    programme.start()
+    time.sleep(0.5)
+    programme.show_look(Look(Backdrop("#1E90FF", size, fit=True)))
+    time.sleep(0.5)
+    programme.close()
+    assert video._video is not None
+    with pytest.raises(AssertionError, match="not open"):  # PyAV's word for a closed file
+        next(video._video._container.decode(video=0))
