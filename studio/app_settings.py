@@ -17,6 +17,7 @@ from typing import Any
 
 import platformdirs
 
+from keying import KeyerSettings
 from studio.files import atomic_output
 
 APP_NAME = "kaizen-studio"
@@ -117,3 +118,15 @@ def _same_kind(value: Any, default: Any) -> bool:
             for k, v in value.items()
         )
     return isinstance(value, type(default))
+
+
+def settings_from(values: dict[str, float]) -> KeyerSettings:
+    """Remembered keyer settings; values that no longer fit their range are left out."""
+    good: dict[str, float] = {}
+    for name, value in values.items():
+        try:
+            KeyerSettings().replace(**{name: value})
+        except (TypeError, ValueError):
+            continue
+        good[name] = value
+    return KeyerSettings().replace(**good)

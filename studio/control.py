@@ -10,63 +10,32 @@ waits for it. Errors come back as :class:`Job` results for the window to show.
 
 from __future__ import annotations
 
-import logging
 import shutil
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
-from broadcast import OutputStats
-from keying import Calibration, Keyer, KeyerSettings, Mattes, calibrate, rectangle
-from keying.frames import BGRImage
+from keying import Calibration, Keyer, KeyerSettings, Mattes, calibrate, cover_fit, rectangle
 from studio.backdrop import Backdrop
 from studio.checklist import screen_tips
 from studio.clock import Clock
-from studio.errors import DeviceError, InputError, StudioError
+from studio.errors import DeviceError, InputError
+from studio.jobs import Job
 from studio.media import Image, VideoFrame, VideoSource
 from studio.on_air import OnAir
 from studio.overlays import LowerThird, Overlay, Ticker
 from studio.pipeline import Programme
 from studio.scenes import Look, look_for
+from studio.shared_keyer import SharedKeyer
 from studio.show import Scene, Show
 from studio.sound import ShowSound
-from studio.sources import CameraSource, DemoPresenterSource, SourceStats, list_cameras
+from studio.sources import CameraSource, DemoPresenterSource, list_cameras
+from studio.status_words import Status
 
-log = logging.getLogger(__name__)
 EYEDROPPER_BOX = 0.02
 """the eyedropper samples a square this share of the frame's width around the click"""
-
-
-class SharedKeyer(Keyer):
-    """A keyer the window changes while the compositor uses it: hold :attr:`lock` to
-    change it; :meth:`process` holds it for each frame."""
-
-    def __init__(self, settings: KeyerSettings | None = None) -> None:
-        self.lock = threading.RLock()
-        super().__init__(settings)
-
-    def process(self, frame: BGRImage, background: BGRImage | None = None) -> Any:
-        with self.lock:
-            return super().process(frame, background)
-
-    @Keyer.settings.setter  # type: ignore[attr-defined]
-    def settings(self, settings: KeyerSettings) -> None:
-        with self.lock:
-            Keyer.settings.fset(self, settings)  # type: ignore[attr-defined]
-
-    @Keyer.mattes.setter  # type: ignore[attr-defined]
-    def mattes(self, mattes: Mattes) -> None:
-        with self.lock:
-            Keyer.mattes.fset(self, mattes)  # type: ignore[attr-defined]
-
-    @Keyer.calibration.setter  # type: ignore[attr-defined]
-    def calibration(self, calibration: Calibration) -> None:
-        with self.lock:
-            Keyer.calibration.fset(self, calibration)  # type: ignore[attr-defined]
 
 
 class LatestPicture:
@@ -83,65 +52,6 @@ class LatestPicture:
 
     def stop(self) -> None:
         return None
-
-
-@dataclass
-class Job:
-    """Work started by a button: its description, and when done, its outcome in words."""
-
-    what: str
-    future: Future[str]
-
-    def outcome(self) -> tuple[bool, str] | None:
-        """None while running; (True, message) or (False, the problem) when done."""
-        if not self.future.done():
-            return None
-        error = self.future.exception()
-        if error is None:
-            return True, self.future.result()
-        return False, problem_words(self.what, error)
-
-
-EXPECTED_PROBLEMS = (StudioError, ValueError, TypeError, OSError)
-"""what a pupil's action can run into (checked input, a device, a file); anything else is
-a bug in the studio, logged with its traceback"""
-
-
-def problem_words(what: str, error: BaseException) -> str:
-    """A problem in words for the message bar; a bug is logged in full and said gently."""
-    if isinstance(error, EXPECTED_PROBLEMS):
-        return f"{what}: {error}"
-    log.error("%s failed", what, exc_info=error)
-    return (
-        f"{what}: something went wrong inside the studio ({type(error).__name__}: {error}); "
-        "the show goes on. Your teacher can find the details in the log file."
-    )
-
-
-@dataclass(frozen=True)
-class Status:
-    """Everything the status strip shows, as numbers; :mod:`studio.status_words` words it."""
-
-    starting: str
-    """what is being got ready ('' once the show runs)"""
-    source: SourceStats | None
-    frames: int
-    fps: float
-    late: int
-    late_recently: int
-    """pictures late in the last five seconds or so"""
-    programme_message: str
-    key_message: str
-    recording: OutputStats | None
-    recording_file: str
-    recording_seconds: float
-    streaming: OutputStats | None
-    streaming_seconds: float
-    sound_db: float
-    sound_message: str
-    disk_free_bytes: int | None
-    key_tips: tuple[str, ...] = ()
-    """what to change in the room, from what the auto key measured"""
 
 
 class StudioControl:
@@ -305,8 +215,7 @@ class StudioControl:
     def matte_picture(self, keyer: Keyer) -> Image | None:
         """The camera's alpha as a grey picture (white: presenter), keyed by ``keyer`` (a
         keyer of the caller's, kept in step with the show's; the compositor's is busy)."""
-        frame = self.camera_picture()
-        if frame is None or not self.keyer.calibrated:
+        if self.camera_picture() is None or not self.keyer.calibrated:
             return None
         with self.keyer.lock:
             calibration, settings, mattes = (
@@ -314,29 +223,23 @@ class StudioControl:
                 self.keyer.settings,
                 self.keyer.mattes,
             )
-        image = frame.image
-        if image.shape[1::-1] != self.size:
-            from keying import cover_fit
-
-            image = cover_fit(image, self.size)
         if calibration is not None and keyer.calibration is not calibration:
             keyer.calibration = calibration
         if keyer.settings is not settings:
             keyer.settings = settings
         if keyer.mattes is not mattes:
             keyer.mattes = mattes
-        matte: Image = keyer.matte(image)
+        matte: Image = keyer.matte(self._camera_image())
         return matte
 
     # -- the key ---------------------------------------------------------------------------
     def _camera_image(self) -> Image:
+        """The newest camera picture at the show's size (as the programme keys it)."""
         frame = self.camera_picture()
         if frame is None:
             raise DeviceError("no picture from the camera yet")
         image = frame.image
         if image.shape[1::-1] != self.size:
-            from keying import cover_fit
-
             image = cover_fit(image, self.size)
         return image
 
@@ -546,15 +449,3 @@ class StudioControl:
             return f"Showing {'the demo presenter' if choice == 'demo' else f'camera {choice}'}"
 
         return self._job("Camera", work)
-
-
-def settings_from(values: dict[str, float]) -> KeyerSettings:
-    """Remembered keyer settings; values that no longer fit their range are left out."""
-    good: dict[str, float] = {}
-    for name, value in values.items():
-        try:
-            KeyerSettings().replace(**{name: value})
-        except (TypeError, ValueError):
-            continue
-        good[name] = value
-    return KeyerSettings().replace(**good)

@@ -9,11 +9,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from studio.control import Status
+from broadcast.stats import OutputStats
+from studio.sources import SourceStats
 from studio.sources.mixer import SILENCE_DB
 
 BYTES_PER_HOUR = 2.5e6 / 8 * 3600
 """about how much an hour of recording takes (2.5 Mb/s)"""
+
+
+@dataclass(frozen=True)
+class Status:
+    """Everything the status strip shows, as numbers; :mod:`studio.status_words` words it."""
+
+    starting: str
+    """what is being got ready ('' once the show runs)"""
+    source: SourceStats | None
+    frames: int
+    fps: float
+    late: int
+    late_recently: int
+    """pictures late in the last five seconds or so"""
+    programme_message: str
+    key_message: str
+    recording: OutputStats | None
+    recording_file: str
+    recording_seconds: float
+    streaming: OutputStats | None
+    streaming_seconds: float
+    sound_db: float
+    sound_message: str
+    disk_free_bytes: int | None
+    key_tips: tuple[str, ...] = ()
+    """what to change in the room, from what the auto key measured"""
 
 
 @dataclass(frozen=True)

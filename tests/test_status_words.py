@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from broadcast import OutputStats
-from studio.control import Status
 from studio.sources import SourceStats
-from studio.status_words import clock_time, status_lines
+from studio.status_words import Status, clock_time, status_lines
 
 CALM = Status(
     starting="",

@@ -14,8 +14,8 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
-from studio.app_settings import AppSettings, config_dir, log_dir
-from studio.control import StudioControl, settings_from
+from studio.app_settings import AppSettings, config_dir, log_dir, settings_from
+from studio.control import StudioControl
 from studio.errors import StudioError
 from studio.show import Show, read_show, starter_show
 

@@ -39,8 +39,9 @@ from studio.app.on_air import OnAirPanel, StatusStrip
 from studio.app.scenes_panel import CaptionsPanel, ScenesPanel
 from studio.app.video_view import VideoView, to_qimage
 from studio.app_settings import AppSettings
-from studio.control import Job, StudioControl, problem_words
+from studio.control import StudioControl
 from studio.errors import InputError, StudioError
+from studio.jobs import Job, problem_words
 from studio.media import Image
 from studio.show import read_show
 from studio.sources import list_cameras
