@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,11 +29,11 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from keying import Keyer
 from studio.app.autocue_panel import AutocuePanel
 from studio.app.checklist_dialog import ChecklistDialog
 from studio.app.gallery import Gallery
 from studio.app.key_panel import KeyPanel
+from studio.app.matte_view import MatteView
 from studio.app.on_air import OnAirPanel, StatusStrip
 from studio.app.scenes_panel import CaptionsPanel, ScenesPanel
 from studio.app.video_view import VideoView, to_qimage
@@ -42,7 +41,6 @@ from studio.app_settings import AppSettings
 from studio.control import StudioControl
 from studio.errors import InputError, StudioError
 from studio.jobs import Job, problem_words
-from studio.media import Image
 from studio.show import read_show
 from studio.sources import list_cameras
 from studio.status_words import status_lines
@@ -64,10 +62,7 @@ class StudioWindow(QMainWindow):
         self.control, self.settings, self._save = control, settings, save
         self.messages: list[str] = []
         self._shown_index = -1
-        self._matte: Image | None = None
-        self._matte_on = threading.Event()
-        self._matte_thread: threading.Thread | None = None
-        self._closing = False
+        self.matte = MatteView(lambda keyer: self.control.matte_picture(keyer))
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.timeout.connect(self.save_settings)
@@ -290,25 +285,7 @@ class StudioWindow(QMainWindow):
         self._remember(keyer={})
 
     def set_matte_view(self, on: bool) -> None:
-        if not on:
-            self._matte_on.clear()
-            self._matte = None
-            return
-        self._matte_on.set()
-        if self._matte_thread is None or not self._matte_thread.is_alive():
-            self._matte_thread = threading.Thread(
-                target=self._matte_loop, name="matte view", daemon=True
-            )
-            self._matte_thread.start()
-
-    def _matte_loop(self) -> None:
-        with Keyer(threads=1) as keyer:
-            while self._matte_on.is_set() and not self._closing:
-                try:
-                    self._matte = self.control.matte_picture(keyer)
-                except Exception:  # keep the view alive; the teacher's log has the details
-                    log.exception("matte view")
-                time.sleep(0.1)
+        self.matte.set(on)
 
     def _list_cameras(self) -> None:
         """Fill the Camera menu with the cameras plugged in now, and the demo presenter."""
@@ -483,9 +460,9 @@ class StudioWindow(QMainWindow):
             self.programme_view.set_picture(frame.image)
         elif inset is not None:
             self.programme_view.update()
-        if self._matte_on.is_set():
-            if self._matte is not None:
-                self.camera_view.set_picture(self._matte)
+        if self.matte.on:
+            if self.matte.picture is not None:
+                self.camera_view.set_picture(self.matte.picture)
         else:
             camera = self.control.camera_picture()
             if camera is not None:
@@ -522,8 +499,7 @@ class StudioWindow(QMainWindow):
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
         """Close the show properly: a recording is finished (its file made whole) first."""
-        self._closing = True
-        self._matte_on.clear()
+        self.matte.set(False)
         self.frame_timer.stop()
         self.status_timer.stop()
         try:
