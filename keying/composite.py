@@ -1,10 +1,11 @@
-"""Foreground recovery, spill suppression and compositing: pure uint8 kernels on OpenCV.
+"""Fitting backgrounds, compositing a premultiplied subject, light wrap, straight colour.
 
 The camera sees ``I = a F + (1 - a) S`` where ``S`` is the screen as lit at that pixel
-(the screen map). Subtracting ``(1 - a) S`` leaves the subject's colour premultiplied by
-its alpha, ``a F``, so hair, motion blur and a thin scarf keep the subject's colour and
-not green; the composite is then ``a F + (1 - a) B``. No division is needed on the hot
-path; :func:`straight_foreground` divides once for people who want straight colour.
+(the screen map). Taking ``(1 - a) S`` away leaves the subject's colour premultiplied by
+its alpha, ``a F`` (done with the spill in one pass by :mod:`keying.blend`), so hair,
+motion blur and a thin scarf keep the subject's colour and not green; the composite is
+then ``a F + (1 - a) B``. :func:`straight_foreground` divides once for people who want
+straight colour.
 """
 
 from __future__ import annotations
@@ -13,10 +14,7 @@ import cv2
 import numpy as np
 
 from keying.frames import BGRImage, Matte, check_frame
-from keying.screen import FloatImage, others
-
-LUMA = (0.114, 0.587, 0.299)
-"""BT.601 weights of blue, green and red in luminance (OpenCV's)."""
+from keying.screen import FloatImage
 
 
 def cover_fit(image: BGRImage, size: tuple[int, int]) -> BGRImage:
@@ -33,62 +31,6 @@ def cover_fit(image: BGRImage, size: tuple[int, int]) -> BGRImage:
     scaled = cv2.resize(image, (sw, sh), interpolation=method)
     x0, y0 = (sw - width) // 2, (sh - height) // 2
     return np.ascontiguousarray(scaled[y0 : y0 + height, x0 : x0 + width])
-
-
-def remove_screen(
-    frame: BGRImage,
-    screen: BGRImage,
-    alpha3: BGRImage,
-    share3: BGRImage,
-    *,
-    out: BGRImage,
-    scratch: BGRImage,
-) -> BGRImage:
-    """The subject's colour premultiplied by alpha: ``min(I - (1 - a) g S, a)``.
-
-    ``alpha3`` is the matte as three channels; ``share3`` is how much of the screen map
-    shows, ``(255 - matte)`` times the screen's light now ``g``, as three channels. The
-    bound by alpha follows from ``F <= 1``: it zeroes the screen's noise where a = 0.
-    """
-    cv2.multiply(screen, share3, dst=scratch, scale=1.0 / 255.0)
-    cv2.subtract(frame, scratch, dst=out)
-    cv2.min(out, alpha3, dst=out)
-    return out
-
-
-def suppress_spill(
-    image: BGRImage,
-    *,
-    strength: float,
-    primary: int,
-    planes: list[Matte],
-    spill: Matte,
-    floor: Matte | None = None,
-) -> BGRImage:
-    """Take the screen colour's glow off ``image`` in place, keeping its luminance.
-
-    Spill is how far the primary channel stands above the mean of the other two (FFmpeg's
-    despill with mix 0.5; on skin, green light shows although red stays above green),
-    less ``floor``; ``strength`` (0..1) says how much of it goes. The colour taken off is
-    given back as grey, so the subject's brightness stays (where no channel saturates).
-    ``floor`` (uint8 per pixel, optional) is how far the subject's own colour leans that
-    way there (a green jumper, a yellow shirt): only the lean beyond it is spill.
-    ``planes`` (three) and ``spill`` are uint8 (h, w) scratch buffers.
-    """
-    cv2.split(image, planes)
-    oa, ob = others(primary)
-    cv2.addWeighted(planes[oa], 0.5, planes[ob], 0.5, 0.0, dst=spill)
-    cv2.subtract(planes[primary], spill, dst=spill)
-    if floor is not None:
-        cv2.subtract(spill, floor, dst=spill)
-    if strength < 1.0:
-        cv2.multiply(spill, strength, dst=spill)
-    cv2.subtract(planes[primary], spill, dst=planes[primary])
-    cv2.multiply(spill, LUMA[primary], dst=spill)  # the grey that gives the luminance back
-    for plane in planes:
-        cv2.add(plane, spill, dst=plane)
-    cv2.merge(planes, dst=image)
-    return image
 
 
 def add_background(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from keying import blend as kb
 from keying import composite as comp
 from keying import matte as km
 from keying import ramp as kr
@@ -348,33 +349,25 @@ class Keyer:
         """Key ``frame`` and composite it over ``background`` (any size: cover-fitted;
         None: the one given to :meth:`set_background`)."""
         st = self._buffers(frame)
-        plate = self._fit_background(background, st.size)
+        frame = np.ascontiguousarray(frame)
+        plate = np.ascontiguousarray(self._fit_background(background, st.size))
         self._matte(frame, st)
         primary = self._calibration.primary  # type: ignore[union-attr]
         spill = self._settings.spill
 
         def composite(rows: slice) -> None:
-            alpha3, inverse3, fg = st.alpha3[rows], st.inverse3[rows], st.foreground[rows]
-            cv2.cvtColor(st.alpha[rows], cv2.COLOR_GRAY2BGR, dst=alpha3)
-            cv2.bitwise_not(st.alpha[rows], dst=st.inverse[rows])
-            cv2.cvtColor(st.inverse[rows], cv2.COLOR_GRAY2BGR, dst=inverse3)
-            # the screen to take away: its calibrated colour, at this frame's light
-            cv2.multiply(
-                st.inverse[rows], st.gain[rows], dst=st.share[rows], scale=1.0 / kt.GAIN_CODE
-            )
-            share3 = cv2.cvtColor(st.share[rows], cv2.COLOR_GRAY2BGR, dst=st.share3[rows])
-            comp.remove_screen(
-                frame[rows], st.screen[rows], alpha3, share3, out=fg, scratch=st.scratch[rows]
-            )
-            comp.suppress_spill(
-                fg,
-                strength=spill,
-                primary=primary,
-                planes=[p[rows] for p in st.planes],
-                spill=st.spill[rows],
+            kb.blend(
+                frame[rows],
+                st.screen[rows],
+                st.alpha[rows],
+                gain=st.gain[rows],
                 floor=st.floor[rows],
+                background=plate[rows],
+                primary=primary,
+                spill=spill,
+                foreground=st.foreground[rows],
+                composite=st.composite[rows],
             )
-            comp.add_background(fg, plate[rows], inverse3, out=st.composite[rows])
 
         self._each_stripe(st, composite)
         if self._settings.light_wrap > 0:

@@ -48,18 +48,10 @@ class FrameWork:
         self.sample_rows = np.minimum(np.arange(ch) * LEAD_SCALE + LEAD_SCALE // 2, h - 1)
         self.sample_cols = np.minimum(np.arange(cw) * LEAD_SCALE + LEAD_SCALE // 2, w - 1)
         self.garbage, self.holdout = mattes.masks((w, h))
-        self.planes = [np.empty((h, w), np.uint8) for _ in range(3)]
-        (self.alpha, self.core, self.floor, self.gain, self.inverse, self.share, self.spill) = (
-            np.empty((h, w), np.uint8) for _ in range(7)
+        self.alpha, self.core, self.floor, self.gain = (
+            np.empty((h, w), np.uint8) for _ in range(4)
         )
-        (
-            self.alpha3,
-            self.inverse3,
-            self.share3,
-            self.foreground,
-            self.scratch,
-            self.composite,
-        ) = (np.empty((h, w, 3), np.uint8) for _ in range(6))
+        self.foreground, self.composite = (np.empty((h, w, 3), np.uint8) for _ in range(2))
         bounds = np.linspace(0, h, n + 1).round().astype(int)
         self.stripes = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
         self.work = {r.start: StripeWork(r, w, h, cw, ch, self.sample_rows) for r in self.stripes}

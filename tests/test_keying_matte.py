@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from keying import Keyer, KeyerSettings, Mattes, NotCalibratedError, rectangle, straight_foreground
-from keying.composite import suppress_spill
 from tests.keying_frames import GREEN, JUMPER, SKIN, add_noise, inner, person_frame
 
 
@@ -59,19 +58,6 @@ def test_half_mix_recovers_its_colour() -> None:
     # on black, the composite is the subject's share only: no green left behind
     comp = result.composite[10:-10, 45:75].reshape(-1, 3).astype(float).mean(0)
     assert comp[1] <= max(comp[0], comp[2]) + 3
-
-
-def test_spill_kernel_takes_the_glow_and_keeps_luminance() -> None:
-    rng = np.random.default_rng(2)
-    image = rng.integers(0, 150, (50, 60, 3)).astype(np.uint8)  # room for the grey added back
-    image[..., 1] = np.maximum(image[..., 0], image[..., 2]) + 40  # a green glow on all
-    before = image.astype(float) @ [0.114, 0.587, 0.299]
-    planes = [np.empty((50, 60), np.uint8) for _ in range(3)]
-    suppress_spill(
-        image, strength=1.0, primary=1, planes=planes, spill=np.empty((50, 60), np.uint8)
-    )
-    assert (image[..., 1].astype(int) - (image[..., 0].astype(int) + image[..., 2]) // 2).max() <= 1
-    assert np.abs(image.astype(float) @ [0.114, 0.587, 0.299] - before).max() <= 1.5
 
 
 def test_spill_on_the_edges_goes() -> None:

@@ -1,0 +1,164 @@
+"""The keyer's last step in one pass per pixel: take the screen away, take the spill off,
+and lay the subject over the background, compiled by Numba.
+
+The same arithmetic as a chain of OpenCV calls read and wrote the whole frame a dozen
+times (the matte spread to three channels three times, the planes split and merged for the
+spill); here each pixel is read once and its subject and composite written once, in whole
+numbers the compiler turns into vector instructions. The kernel releases the GIL, so the
+keyer's stripes run it at the same time.
+
+With ``a`` the matte, ``I`` the camera, ``S`` the screen map, ``g`` the screen's light now,
+``B`` the background (all 0..255):
+
+- the subject premultiplied by its alpha: ``F = min(I - (255 - a) g S / 255, a)``, which
+  zeroes the screen's noise where ``a`` is 0 (``F <= 1`` times alpha);
+- spill, how far the screen's channel stands above the mean of the other two, less the
+  ``floor`` (the subject's own lean that way there), times ``strength``, comes off that
+  channel and is given back as grey weighted by the channel's share of luminance, so the
+  subject keeps its brightness;
+- the composite: ``F + (255 - a) B / 255``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numba
+import numpy as np
+
+from keying.frames import BGRImage, Matte
+from keying.tracking import GAIN_CODE
+
+LUMA = (0.114, 0.587, 0.299)
+"""BT.601 weights of blue, green and red in luminance (OpenCV's)."""
+GAIN_ONE = int(GAIN_CODE)
+"""The gain map's code for the screen's calibrated light."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _compiled(function: F) -> F:
+    """Compile ``function`` on first use (cached on disk beside this file), without the
+    GIL; Numba itself has no type hints."""
+    return cast(F, numba.njit(cache=True, nogil=True, boundscheck=False)(function))
+
+
+Level = int | np.int32
+"""A colour level or a product of two, worked in 32-bit whole numbers."""
+
+
+@_compiled
+def _div255(value: Level) -> Level:
+    """``round(value / 255)`` for 0 <= value <= 255 * 255, exactly, in whole numbers."""
+    value += 128
+    return (value + (value >> 8)) >> 8
+
+
+@_compiled
+def _within(value: Level, low: Level, high: Level) -> Level:
+    """``value`` held between ``low`` and ``high``."""
+    return low if value < low else (high if value > high else value)
+
+
+@_compiled
+def _blend_run(
+    frame: np.ndarray,
+    screen: np.ndarray,
+    alpha: np.ndarray,
+    gain: np.ndarray,
+    floor: np.ndarray,
+    background: np.ndarray,
+    foreground: np.ndarray,
+    composite: np.ndarray,
+    primary: int,
+    strength: int,
+    luma: int,
+) -> None:
+    """The pass over flat buffers: ``frame``, ``screen``, ``background``, ``foreground``
+    and ``composite`` hold 3 bytes a pixel, the others 1; ``strength`` and ``luma`` are
+    in 256ths."""
+    for x in range(alpha.shape[0]):
+        a = np.int32(alpha[x])
+        rest = 255 - a
+        share = _within((rest * np.int32(gain[x]) + GAIN_ONE // 2) // GAIN_ONE, 0, 255)
+        i = 3 * x
+        b = _within(np.int32(frame[i]) - _div255(np.int32(screen[i]) * share), 0, a)
+        g = _within(np.int32(frame[i + 1]) - _div255(np.int32(screen[i + 1]) * share), 0, a)
+        r = _within(np.int32(frame[i + 2]) - _div255(np.int32(screen[i + 2]) * share), 0, a)
+        if primary == 1:
+            lean = g - ((b + r + 1) >> 1)
+        elif primary == 0:
+            lean = b - ((g + r + 1) >> 1)
+        else:
+            lean = r - ((b + g + 1) >> 1)
+        spill = (_within(lean - np.int32(floor[x]), 0, 255) * strength + 128) >> 8
+        grey = (spill * luma + 128) >> 8
+        if primary == 1:
+            g -= spill
+        elif primary == 0:
+            b -= spill
+        else:
+            r -= spill
+        b, g, r = _within(b + grey, 0, 255), _within(g + grey, 0, 255), _within(r + grey, 0, 255)
+        foreground[i], foreground[i + 1], foreground[i + 2] = b, g, r
+        composite[i] = _within(b + _div255(np.int32(background[i]) * rest), 0, 255)
+        composite[i + 1] = _within(g + _div255(np.int32(background[i + 1]) * rest), 0, 255)
+        composite[i + 2] = _within(r + _div255(np.int32(background[i + 2]) * rest), 0, 255)
+
+
+def blend(
+    frame: BGRImage,
+    screen: BGRImage,
+    alpha: Matte,
+    *,
+    gain: Matte,
+    floor: Matte,
+    background: BGRImage,
+    primary: int,
+    spill: float,
+    foreground: BGRImage,
+    composite: BGRImage,
+) -> BGRImage:
+    """Write the despilled subject premultiplied by ``alpha`` into ``foreground`` and
+    the composite over ``background`` into ``composite`` (see the module's formulas).
+
+    All arrays have the same height and width and are C-contiguous uint8 (rows cut from
+    whole frames are); ``gain`` is the screen's light now in 128ths; ``floor`` the
+    subject's own lean towards the screen colour; ``spill`` 0..1 how much spill goes.
+    Returns ``composite``.
+    """
+    if primary not in (0, 1, 2):
+        raise ValueError(f"primary must be 0, 1 or 2 (blue, green, red), got {primary}")
+    if not 0.0 <= spill <= 1.0:
+        raise ValueError(f"spill must be 0 to 1, got {spill}")
+    shape = alpha.shape
+    for name, array, channels in (
+        ("frame", frame, 3),
+        ("alpha", alpha, 1),
+        ("screen", screen, 3),
+        ("gain", gain, 1),
+        ("floor", floor, 1),
+        ("background", background, 3),
+        ("foreground", foreground, 3),
+        ("composite", composite, 3),
+    ):
+        want = shape if channels == 1 else (*shape, 3)
+        if array.shape != want or array.dtype != np.uint8:
+            raise ValueError(f"{name} must be uint8 {want}, got {array.dtype} {array.shape}")
+        if not array.flags.c_contiguous:
+            raise ValueError(f"{name} must be C-contiguous (copy it with np.ascontiguousarray)")
+    _blend_run(
+        frame.reshape(-1),
+        screen.reshape(-1),
+        alpha.reshape(-1),
+        gain.reshape(-1),
+        floor.reshape(-1),
+        background.reshape(-1),
+        foreground.reshape(-1),
+        composite.reshape(-1),
+        primary,
+        round(spill * 256),
+        round(LUMA[primary] * 256),
+    )
+    return composite

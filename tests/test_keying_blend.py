@@ -1,0 +1,151 @@
+"""The compiled screen-spill-blend pass against its formulas, worked in floats."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from keying.blend import LUMA, blend
+
+H, W = 37, 53  # not a multiple of anything the kernel might like
+
+
+def reference(
+    frame: np.ndarray,
+    screen: np.ndarray,
+    alpha: np.ndarray,
+    gain: np.ndarray,
+    floor: np.ndarray,
+    background: np.ndarray,
+    *,
+    primary: int,
+    spill: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The module's formulas in floating point."""
+    a = alpha.astype(float)[..., None]
+    share = np.minimum((255 - a) * gain.astype(float)[..., None] / 128.0, 255.0)
+    subject = np.clip(frame - np.round(screen * share / 255.0), 0, None)
+    subject = np.minimum(subject, a)
+    others = [c for c in (0, 1, 2) if c != primary]
+    lean = subject[..., primary] - (subject[..., others[0]] + subject[..., others[1]]) / 2.0
+    glow = np.clip(lean - floor, 0, None) * spill
+    subject[..., primary] -= glow
+    subject = np.minimum(subject + (glow * LUMA[primary])[..., None], 255.0)
+    composite = np.minimum(subject + (255 - a) * background / 255.0, 255.0)
+    return subject, composite
+
+
+def random_inputs(seed: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+
+    def image() -> np.ndarray:
+        return rng.integers(0, 256, (H, W, 3), dtype=np.uint8)
+
+    return {
+        "frame": image(),
+        "screen": image(),
+        "alpha": rng.integers(0, 256, (H, W), dtype=np.uint8),
+        "gain": rng.integers(90, 170, (H, W), dtype=np.uint8),
+        "floor": rng.integers(0, 40, (H, W), dtype=np.uint8),
+        "background": image(),
+    }
+
+
+@pytest.mark.parametrize("primary", [0, 1, 2])
+@pytest.mark.parametrize("spill", [0.0, 0.5, 1.0])
+def test_blend_follows_its_formulas(primary: int, spill: float) -> None:
+    given = random_inputs(primary * 10 + int(spill * 2))
+    foreground = np.empty((H, W, 3), np.uint8)
+    composite = np.empty((H, W, 3), np.uint8)
+    out = blend(
+        given["frame"],
+        given["screen"],
+        given["alpha"],
+        gain=given["gain"],
+        floor=given["floor"],
+        background=given["background"],
+        primary=primary,
+        spill=spill,
+        foreground=foreground,
+        composite=composite,
+    )
+    assert out is composite
+    subject, expected = reference(**given, primary=primary, spill=spill)
+    # whole-number rounding of each step: a level or two at most
+    assert np.abs(foreground - subject).max() <= 2
+    assert np.abs(composite - expected).max() <= 3
+    assert np.abs(composite - expected).mean() < 0.6
+
+
+def test_clear_screen_shows_the_background_and_solid_subject_itself() -> None:
+    screen = np.full((H, W, 3), (40, 200, 60), np.uint8)
+    background = np.full((H, W, 3), (10, 20, 240), np.uint8)
+    alpha = np.zeros((H, W), np.uint8)
+    alpha[:, W // 2 :] = 255
+    frame = screen.copy()
+    frame[:, W // 2 :] = (90, 80, 200)  # a red jumper, no green in it
+    foreground, composite = np.empty_like(frame), np.empty_like(frame)
+    blend(
+        frame,
+        screen,
+        alpha,
+        gain=np.full((H, W), 128, np.uint8),
+        floor=np.zeros((H, W), np.uint8),
+        background=background,
+        primary=1,
+        spill=1.0,
+        foreground=foreground,
+        composite=composite,
+    )
+    assert (composite[:, : W // 2] == background[:, : W // 2]).all()
+    assert (foreground[:, : W // 2] == 0).all()
+    assert (composite[:, W // 2 :] == (90, 80, 200)).all()
+
+
+def test_spill_goes_and_the_luminance_stays() -> None:
+    rng = np.random.default_rng(2)
+    frame = rng.integers(0, 150, (H, W, 3)).astype(np.uint8)  # room for the grey given back
+    frame[..., 1] = np.maximum(frame[..., 0], frame[..., 2]) + 40  # a green glow on all
+    before = frame.astype(float) @ [0.114, 0.587, 0.299]
+    foreground, composite = np.empty_like(frame), np.empty_like(frame)
+    blend(
+        frame,
+        np.zeros_like(frame),
+        np.full((H, W), 255, np.uint8),
+        gain=np.full((H, W), 128, np.uint8),
+        floor=np.zeros((H, W), np.uint8),
+        background=np.zeros_like(frame),
+        primary=1,
+        spill=1.0,
+        foreground=foreground,
+        composite=composite,
+    )
+    lean = (
+        foreground[..., 1].astype(int) - (foreground[..., 0].astype(int) + foreground[..., 2]) // 2
+    )
+    assert lean.max() <= 1
+    assert np.abs(foreground.astype(float) @ [0.114, 0.587, 0.299] - before).max() <= 1.5
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"primary": 3}, "primary must be 0, 1 or 2"),
+        ({"spill": 1.5}, "spill must be 0 to 1"),
+        ({"floor": np.zeros((H, W + 1), np.uint8)}, "floor must be uint8"),
+        ({"background": np.zeros((H, W, 3), np.uint16)}, "background must be uint8"),
+        ({"background": np.zeros((H, 2 * W, 3), np.uint8)[:, ::2]}, "C-contiguous"),
+    ],
+)
+def test_bad_buffers_are_named(change: dict[str, object], words: str) -> None:
+    given: dict[str, object] = {
+        **random_inputs(0),
+        "primary": 1,
+        "spill": 1.0,
+        "foreground": np.empty((H, W, 3), np.uint8),
+        "composite": np.empty((H, W, 3), np.uint8),
+    }
+    given.update(change)
+    frame, screen, alpha = given.pop("frame"), given.pop("screen"), given.pop("alpha")
+    with pytest.raises(ValueError, match=words):
+        blend(frame, screen, alpha, **given)  # type: ignore[arg-type]
