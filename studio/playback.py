@@ -29,6 +29,12 @@ SOUND_AHEAD = 0.5
 """Seconds of sound handed over before it is due."""
 
 
+def picture(frame: av.VideoFrame) -> Image:
+    """A decoded picture as a BGR uint8 image (a new array)."""
+    image: Image = frame.to_ndarray(format="bgr24")
+    return image
+
+
 class VideoPlayer:
     """Plays ``path`` on ``clock`` from :meth:`start`: pictures through :meth:`newest`,
     sound to ``on_sound``.
@@ -159,9 +165,9 @@ class VideoPlayer:
                 if frame.pts is None:
                     continue
                 last = float(frame.pts * frame.time_base) - zero
-                picture = frame.to_ndarray(format="bgr24")
+                image = picture(frame)
                 if self.convert is not None:
-                    picture = self.convert(picture)
+                    image = self.convert(image)
                 if start is None:
                     start = self.clock.now() - last
                 while sound is not None and sound_until < last + SOUND_AHEAD:
@@ -171,7 +177,7 @@ class VideoPlayer:
                         break
                     sound_until = block.pts + block.duration
                     self._hand_sound(block, start)
-                if not self._queue(VideoFrame(picture, start + last, self.frames)):
+                if not self._queue(VideoFrame(image, start + last, self.frames)):
                     return 0.0, 0.0
                 self.frames += 1
             if start is None:
