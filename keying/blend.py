@@ -21,12 +21,9 @@ With ``a`` the matte, ``I`` the camera, ``S`` the screen map, ``g`` the screen's
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
-import numba
 import numpy as np
 
+from keying.compiled import compiled, div255, within
 from keying.frames import BGRImage, Matte
 from keying.tracking import GAIN_CODE
 
@@ -35,33 +32,8 @@ LUMA = (0.114, 0.587, 0.299)
 GAIN_ONE = int(GAIN_CODE)
 """The gain map's code for the screen's calibrated light."""
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-
-def _compiled(function: F) -> F:
-    """Compile ``function`` on first use (cached on disk beside this file), without the
-    GIL; Numba itself has no type hints."""
-    return cast(F, numba.njit(cache=True, nogil=True, boundscheck=False)(function))
-
-
-Level = int | np.int32
-"""A colour level or a product of two, worked in 32-bit whole numbers."""
-
-
-@_compiled
-def _div255(value: Level) -> Level:
-    """``round(value / 255)`` for 0 <= value <= 255 * 255, exactly, in whole numbers."""
-    value += 128
-    return (value + (value >> 8)) >> 8
-
-
-@_compiled
-def _within(value: Level, low: Level, high: Level) -> Level:
-    """``value`` held between ``low`` and ``high``."""
-    return low if value < low else (high if value > high else value)
-
-
-@_compiled
+@compiled
 def _blend_run(
     frame: np.ndarray,
     screen: np.ndarray,
@@ -81,18 +53,18 @@ def _blend_run(
     for x in range(alpha.shape[0]):
         a = np.int32(alpha[x])
         rest = 255 - a
-        share = _within((rest * np.int32(gain[x]) + GAIN_ONE // 2) // GAIN_ONE, 0, 255)
+        share = within((rest * np.int32(gain[x]) + GAIN_ONE // 2) // GAIN_ONE, 0, 255)
         i = 3 * x
-        b = _within(np.int32(frame[i]) - _div255(np.int32(screen[i]) * share), 0, a)
-        g = _within(np.int32(frame[i + 1]) - _div255(np.int32(screen[i + 1]) * share), 0, a)
-        r = _within(np.int32(frame[i + 2]) - _div255(np.int32(screen[i + 2]) * share), 0, a)
+        b = within(np.int32(frame[i]) - div255(np.int32(screen[i]) * share), 0, a)
+        g = within(np.int32(frame[i + 1]) - div255(np.int32(screen[i + 1]) * share), 0, a)
+        r = within(np.int32(frame[i + 2]) - div255(np.int32(screen[i + 2]) * share), 0, a)
         if primary == 1:
             lean = g - ((b + r + 1) >> 1)
         elif primary == 0:
             lean = b - ((g + r + 1) >> 1)
         else:
             lean = r - ((b + g + 1) >> 1)
-        spill = (_within(lean - np.int32(floor[x]), 0, 255) * strength + 128) >> 8
+        spill = (within(lean - np.int32(floor[x]), 0, 255) * strength + 128) >> 8
         grey = (spill * luma + 128) >> 8
         if primary == 1:
             g -= spill
@@ -100,11 +72,11 @@ def _blend_run(
             b -= spill
         else:
             r -= spill
-        b, g, r = _within(b + grey, 0, 255), _within(g + grey, 0, 255), _within(r + grey, 0, 255)
+        b, g, r = within(b + grey, 0, 255), within(g + grey, 0, 255), within(r + grey, 0, 255)
         foreground[i], foreground[i + 1], foreground[i + 2] = b, g, r
-        composite[i] = _within(b + _div255(np.int32(background[i]) * rest), 0, 255)
-        composite[i + 1] = _within(g + _div255(np.int32(background[i + 1]) * rest), 0, 255)
-        composite[i + 2] = _within(r + _div255(np.int32(background[i + 2]) * rest), 0, 255)
+        composite[i] = within(b + div255(np.int32(background[i]) * rest), 0, 255)
+        composite[i + 1] = within(g + div255(np.int32(background[i + 1]) * rest), 0, 255)
+        composite[i + 2] = within(r + div255(np.int32(background[i + 2]) * rest), 0, 255)
 
 
 def blend(
