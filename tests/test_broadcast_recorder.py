@@ -51,6 +51,40 @@ def test_records_frames_and_sound_to_an_mp4_that_starts_at_once(tmp_path: Path) 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["news.mp4"]
 
 
+COLOURS = [
+    (0, 177, 64),
+    (140, 180, 230),
+    (255, 255, 255),
+    (0, 0, 0),
+    (160, 60, 20),
+    (128, 128, 128),
+]
+"""B, G, R: a green screen, skin, white, black, a dark blue, mid grey."""
+
+
+def test_colours_survive_recording_and_playing_back(tmp_path: Path) -> None:
+    out = tmp_path / "colours.mp4"
+    picture = np.zeros((96, 32 * len(COLOURS), 3), np.uint8)
+    for i, colour in enumerate(COLOURS):
+        picture[:, i * 32 : (i + 1) * 32] = colour
+    recorder = Recorder(out, width=picture.shape[1], height=96, fps=25)
+    recorder.start()
+    for i in range(10):
+        recorder.send(VideoFrame(picture.copy(), 1.0 + i / 25, i))
+    recorder.stop()
+    with av.open(str(out)) as container:
+        played = list(container.decode(video=0))
+    assert len(played) == 10
+    bgr = played[-1].to_ndarray(format="bgr24").astype(int)
+    luma = played[-1].to_ndarray(format="yuv420p")[:96].astype(int)
+    for i, colour in enumerate(COLOURS):
+        middle = bgr[40:56, i * 32 + 8 : i * 32 + 24].reshape(-1, 3)
+        assert np.abs(middle - colour).max() <= 4, (colour, middle.mean(axis=0))
+    # BT.601 limited range: black is 16 and white 235 in the recording
+    assert abs(luma[48, 3 * 32 + 16] - 16) <= 1 and abs(luma[48, 2 * 32 + 16] - 235) <= 1
+    assert abs(luma[48, 16] - 122) <= 1  # the green: .257 R + .504 G + .098 B + 16
+
+
 def test_a_recording_killed_mid_take_still_plays(tmp_path: Path) -> None:
     out = tmp_path / "soap.mp4"
     child = subprocess.Popen(
