@@ -79,6 +79,49 @@ def _blend_run(
         composite[i + 2] = within(r + div255(np.int32(background[i + 2]) * rest), 0, 255)
 
 
+@compiled
+def _composite_run(
+    frame: np.ndarray,
+    screen: np.ndarray,
+    alpha: np.ndarray,
+    gain: np.ndarray,
+    floor: np.ndarray,
+    background: np.ndarray,
+    composite: np.ndarray,
+    primary: int,
+    strength: int,
+    luma: int,
+) -> None:
+    """:func:`_blend_run` without the foreground: a fifth less to write (the same
+    lines, so that each loop compiles to vector code on its own)."""
+    for x in range(alpha.shape[0]):
+        a = np.int32(alpha[x])
+        rest = 255 - a
+        share = within((rest * np.int32(gain[x]) + GAIN_ONE // 2) // GAIN_ONE, 0, 255)
+        i = 3 * x
+        b = within(np.int32(frame[i]) - div255(np.int32(screen[i]) * share), 0, a)
+        g = within(np.int32(frame[i + 1]) - div255(np.int32(screen[i + 1]) * share), 0, a)
+        r = within(np.int32(frame[i + 2]) - div255(np.int32(screen[i + 2]) * share), 0, a)
+        if primary == 1:
+            lean = g - ((b + r + 1) >> 1)
+        elif primary == 0:
+            lean = b - ((g + r + 1) >> 1)
+        else:
+            lean = r - ((b + g + 1) >> 1)
+        spill = (within(lean - np.int32(floor[x]), 0, 255) * strength + 128) >> 8
+        grey = (spill * luma + 128) >> 8
+        if primary == 1:
+            g -= spill
+        elif primary == 0:
+            b -= spill
+        else:
+            r -= spill
+        b, g, r = within(b + grey, 0, 255), within(g + grey, 0, 255), within(r + grey, 0, 255)
+        composite[i] = within(b + div255(np.int32(background[i]) * rest), 0, 255)
+        composite[i + 1] = within(g + div255(np.int32(background[i + 1]) * rest), 0, 255)
+        composite[i + 2] = within(r + div255(np.int32(background[i + 2]) * rest), 0, 255)
+
+
 def blend(
     frame: BGRImage,
     screen: BGRImage,
@@ -89,7 +132,7 @@ def blend(
     background: BGRImage,
     primary: int,
     spill: float,
-    foreground: BGRImage,
+    foreground: BGRImage | None,
     composite: BGRImage,
 ) -> BGRImage:
     """Write the despilled subject premultiplied by ``alpha`` into ``foreground`` and
@@ -98,7 +141,7 @@ def blend(
     All arrays have the same height and width and are C-contiguous uint8 (rows cut from
     whole frames are); ``gain`` is the screen's light now in 128ths; ``floor`` the
     subject's own lean towards the screen colour; ``spill`` 0..1 how much spill goes.
-    Returns ``composite``.
+    ``foreground`` None: only the composite is wanted. Returns ``composite``.
     """
     if primary not in (0, 1, 2):
         raise ValueError(f"primary must be 0, 1 or 2 (blue, green, red), got {primary}")
@@ -115,22 +158,18 @@ def blend(
         ("foreground", foreground, 3),
         ("composite", composite, 3),
     ):
+        if array is None:  # only the foreground may be
+            continue
         want = shape if channels == 1 else (*shape, 3)
         if array.shape != want or array.dtype != np.uint8:
             raise ValueError(f"{name} must be uint8 {want}, got {array.dtype} {array.shape}")
         if not array.flags.c_contiguous:
             raise ValueError(f"{name} must be C-contiguous (copy it with np.ascontiguousarray)")
-    _blend_run(
-        frame.reshape(-1),
-        screen.reshape(-1),
-        alpha.reshape(-1),
-        gain.reshape(-1),
-        floor.reshape(-1),
-        background.reshape(-1),
-        foreground.reshape(-1),
-        composite.reshape(-1),
-        primary,
-        round(spill * 256),
-        round(LUMA[primary] * 256),
-    )
+    flat = (frame.reshape(-1), screen.reshape(-1), alpha.reshape(-1), gain.reshape(-1))
+    rest = (floor.reshape(-1), background.reshape(-1))
+    weights = (primary, round(spill * 256), round(LUMA[primary] * 256))
+    if foreground is None:
+        _composite_run(*flat, *rest, composite.reshape(-1), *weights)
+    else:
+        _blend_run(*flat, *rest, foreground.reshape(-1), composite.reshape(-1), *weights)
     return composite

@@ -121,6 +121,7 @@ def key_still(
     keyer = calibrated_keyer(image, screen=screen, plate=plate, name=name, plate_name=plate_name)
     with keyer:
         result = keyer.process(image, background if background is not None else image)
+        assert result.foreground is not None  # asked for by default
         return StillResult(
             alpha=result.alpha.copy(),
             foreground=straight_foreground(result.foreground, result.alpha),
@@ -235,7 +236,9 @@ def _key_into(
                         calibration = keyer.calibration.describe() if keyer.calibration else ""
                     seconds = float(frame.pts * frame.time_base)
                     first = seconds if first is None else first
-                    keyed = keyer.process(picture, backdrop.at(seconds - first)).composite
+                    keyed = keyer.process(
+                        picture, backdrop.at(seconds - first), foreground=False
+                    ).composite
                     out_frame = av.VideoFrame.from_ndarray(keyed, format="bgr24")
                     out_frame.pts, out_frame.time_base = frame.pts, frame.time_base
                     output.mux(encoder.encode(out_frame))

@@ -438,10 +438,11 @@ class Programme:
             self._message = "on: " + (
                 self.keyer.calibration.describe() if self.keyer.calibration else ""
             )
-        result = self.keyer.process(image, background)
         placement = self.look.placement if self.look is not None else None
         if placement is None or (placement.x == 0.5 and placement.scale == 1.0):
-            return result.composite
+            return self.keyer.process(image, background, foreground=False).composite
+        result = self.keyer.process(image, background)
+        assert result.foreground is not None  # asked for
         return placed(
             result.foreground,
             result.alpha,

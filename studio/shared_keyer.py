@@ -17,9 +17,11 @@ class SharedKeyer(Keyer):
         self.lock = threading.RLock()
         super().__init__(settings)
 
-    def process(self, frame: BGRImage, background: BGRImage | None = None) -> Any:
+    def process(
+        self, frame: BGRImage, background: BGRImage | None = None, *, foreground: bool = True
+    ) -> Any:
         with self.lock:
-            return super().process(frame, background)
+            return super().process(frame, background, foreground=foreground)
 
     @Keyer.settings.setter  # type: ignore[attr-defined]
     def settings(self, settings: KeyerSettings) -> None:

@@ -149,3 +149,19 @@ def test_bad_buffers_are_named(change: dict[str, object], words: str) -> None:
     frame, screen, alpha = given.pop("frame"), given.pop("screen"), given.pop("alpha")
     with pytest.raises(ValueError, match=words):
         blend(frame, screen, alpha, **given)  # type: ignore[arg-type]
+
+
+def test_the_keyer_can_leave_the_foreground_out() -> None:
+    from keying import Keyer
+    from tests.keying_frames import person_frame
+
+    frame, _subject = person_frame()
+    background = np.full_like(frame, (30, 60, 200))
+    with Keyer(threads=2) as keyer:
+        keyer.calibrate(frame)
+        both = keyer.process(frame, background)
+        assert both.foreground is not None
+        composite = both.composite.copy()
+        lean = keyer.process(frame, background, foreground=False)
+    assert lean.foreground is None
+    assert (lean.composite == composite).all()

@@ -53,6 +53,7 @@ def test_half_mix_recovers_its_colour() -> None:
     mixed = alpha[10:-10, 45:75]
     assert abs(mixed.mean() - 0.5) < 0.08
     result = keyer.process(frame_u8, np.zeros((h, w, 3), np.uint8))
+    assert result.foreground is not None
     colour = straight_foreground(result.foreground, result.alpha)[10:-10, 45:75]
     assert np.abs(colour.reshape(-1, 3).mean(0) - GREY).max() < 8
     # on black, the composite is the subject's share only: no green left behind
