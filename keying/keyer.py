@@ -224,7 +224,7 @@ class Keyer:
             steep = kr.hard_edges(
                 clear, solid, st.half_small, lead, st.strength_small, reach=reach + 1
             )
-        st.offset_small, st.span_small = kr.ramp_maps(
+        st.offset_small, st.span_small, self._clear_small = kr.key_maps(
             st.strength_small, lead, black=st.black_small, white=st.white_small, steep=steep
         )
         st.core_small = cv2.blur(solid, (3, 3))
@@ -281,14 +281,19 @@ class Keyer:
             )
             km.denoise(half, radius=radius, out=smoothed)
             sampled = st.sample_rows[work.coarse] - lo
-            # the colour about the middle of each block (the four middle pixels, as a
-            # bilinear shrink by exactly LEAD_SCALE samples them), for the screen's light
+            # the colour about the middle of each block, for the screen's light (the four
+            # middle pixels, as a bilinear shrink by exactly LEAD_SCALE samples them); a
+            # last block cut short by the frame's bottom shrunk on its own, so that every
+            # way of cutting the frame into stripes gives the same samples
             c0, c1 = work.coarse.start, work.coarse.stop
-            if c1 > c0:
-                blocks = frame[c0 * LEAD_SCALE : min(h, c1 * LEAD_SCALE)]
-                st.sample_small[c0:c1] = cv2.resize(
-                    blocks, (st.sample_small.shape[1], c1 - c0), interpolation=cv2.INTER_LINEAR
-                )
+            whole = min(c1, h // LEAD_SCALE)
+            for a, b in ((c0, whole), (max(c0, whole), c1)):
+                if b > a:
+                    st.sample_small[a:b] = cv2.resize(
+                        frame[a * LEAD_SCALE : min(h, b * LEAD_SCALE)],
+                        (st.sample_small.shape[1], b - a),
+                        interpolation=cv2.INTER_LINEAR,
+                    )
             st.half_small[work.coarse] = smoothed[sampled][:, st.sample_cols]
             # the most screen-like pixel of each block: thin gaps of screen are not missed
             cv2.dilate(smoothed, PEAK_KERNEL, dst=peak)
@@ -315,20 +320,25 @@ class Keyer:
             )
             top = rows.start - max(0, rows.start - HALO)
             raw, smoothed, gate = (b[top : top + rows.stop - rows.start] for b in work.halo[:3])
-            offset, span = work.offset[work.inner], work.span[work.inner]
-            out = st.alpha[rows]
-            kr.ramp(raw, offset, span, out=out)
-            if radius:  # the smoothed key decides where the clear screen is (its ramp is 0
-                # from offset + span up) and where the solid subject is (255 up to offset);
-                # the raw key keeps hair and soft edges sharp in between
-                cv2.add(offset, span, dst=gate)
-                cv2.compare(smoothed, gate, cv2.CMP_LT, dst=gate)
-                cv2.min(out, gate, dst=out)
-                cv2.compare(smoothed, offset, cv2.CMP_LE, dst=gate)
-                cv2.max(out, gate, dst=out)
+            offset, out = work.offset[work.inner], st.alpha[rows]
+            kr.ramp(raw, offset, work.span[work.inner], out=out)
+            # the smoothed key (the raw one when denoise is 0) decides where the solid
+            # subject is (255 up to offset) and, below, where the clear screen is; the
+            # raw key keeps hair and soft edges sharp in between
+            cv2.compare(smoothed, offset, cv2.CMP_LE, dst=gate)
+            cv2.max(out, gate, dst=out)
             np.copyto(st.core[rows], work.core[work.inner])
             np.copyto(st.floor[rows], work.floor[work.inner])
             np.copyto(st.gain[rows], work.gain[work.inner])
+            # the clear screen's map goes in the core's window, free now
+            clear = cv2.resize(
+                self._clear_small[work.c0 : work.c1],
+                size,
+                dst=work.core,
+                interpolation=cv2.INTER_LINEAR,
+            )
+            cv2.compare(smoothed, clear[work.inner], cv2.CMP_LT, dst=gate)
+            cv2.min(out, gate, dst=out)
             cv2.max(out, st.core[rows], dst=out)
 
         self._each_stripe(st, difference)

@@ -38,6 +38,9 @@ MIX_BRIGHT = (0.93, 1.3)
 """A block leaning towards the screen colour with a brightness in this range (shares of
 the screen's there) is taken for screen seen through a blur or a veil: school greens are
 darker than a lit screen; white with green spill on it is far brighter."""
+OPAQUE_EASE = 0.035
+"""The raw key's ramp reaches full opacity this far above the clipped ramp's white end
+(see :func:`key_maps`)."""
 LUMA_WEIGHTS = np.array((0.114, 0.587, 0.299), np.float32)
 INDEX_BASE = 1 << 21
 """More than the coarse pixels of an 8192x8192 frame (see :func:`drop_mixes`)."""
@@ -279,6 +282,34 @@ def ramp_maps(
         np.clip((offset + 255.0) / 2.0 + 0.5, 0, 255).astype(np.uint8),
         np.clip(span / 2.0 + 0.5, 1, 255).astype(np.uint8),
     )
+
+
+def key_maps(
+    strength_small: FloatMap,
+    lead_small: FloatMap,
+    *,
+    black: FloatMap,
+    white: FloatMap,
+    steep: Mask | None = None,
+    ease: float = OPAQUE_EASE,
+) -> tuple[Matte, Matte, Matte]:
+    """Coarse (offset, span, clear) in half-difference units: the ramp for the raw key
+    and where the smoothed key shows clear screen.
+
+    The ramp runs straight from the screen (alpha 0) to ``ease`` above the white end
+    (255), capped at the subject's own lead: a mix keys as the share of the subject it
+    holds, where a ramp clipped at both ends would make faint hair, a blur's tail and
+    the thin side of an edge see-through and their thick side solid. The measured noise
+    is kept off by ``clear`` instead, the black end of the clipped ramp (see
+    :func:`ramp_maps`; steepened alike): a pixel whose *smoothed* key reaches it is
+    clear screen, whatever its raw key says.
+    """
+    offset, span = ramp_maps(strength_small, lead_small, black=black, white=white, steep=steep)
+    clear = cv2.add(offset, span)
+    top = np.minimum(white + np.float32(ease), np.float32(1.0))
+    zero = np.zeros_like(black)
+    offset, span = ramp_maps(strength_small, lead_small, black=zero, white=top, steep=steep)
+    return offset, span, clear
 
 
 def ramp(half: Matte, offset: Matte, span: Matte, *, out: Matte | None = None) -> Matte:
