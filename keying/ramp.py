@@ -41,6 +41,13 @@ darker than a lit screen; white with green spill on it is far brighter."""
 OPAQUE_EASE = 0.035
 """The raw key's ramp reaches full opacity this far above the clipped ramp's white end
 (see :func:`key_maps`)."""
+LONE_COMPANY = 4
+"""A solid block with fewer solid blocks than this in its 3x3 (itself included), once
+the mixes are dropped..."""
+LONE_BRIGHT = 0.75
+"""...leaning towards the screen colour and at least this bright (a share of the
+screen's there) is a mix too: the middle of a blurred sleeve, solid only for being far
+from clear screen, would lend its lead to the whole blur (see :func:`drop_mixes`)."""
 LUMA_WEIGHTS = np.array((0.114, 0.587, 0.299), np.float32)
 INDEX_BASE = 1 << 21
 """More than the coarse pixels of an 8192x8192 frame (see :func:`drop_mixes`)."""
@@ -151,7 +158,9 @@ def drop_mixes(
     of the way. A white collar beside a maroon jumper is off that line and stays solid.
     A pixel that leans towards the screen colour (its lead above 0) with a brightness
     within ``bright`` (shares of the screen's there) is a mix too: a blurred hand is a
-    mix of the screen and a skin that is solid nowhere.
+    mix of the screen and a skin that is solid nowhere. So is a block leaning towards
+    the screen colour left with fewer than :data:`LONE_COMPANY` solid blocks about it
+    once those mixes are gone, unless darker than :data:`LONE_BRIGHT` of the screen.
     """
     chosen = np.flatnonzero(solid)
     if reach <= 0 or chosen.size == 0:
@@ -189,6 +198,18 @@ def drop_mixes(
     )
     out = solid.copy()
     out.ravel()[chosen[mixed]] = 0
+    # left alone by the mixes around it: a block leaning towards the screen colour with
+    # few solid neighbours, not much darker than the screen (a green jumper is darker)
+    company = cv2.boxFilter(
+        (out > 0).astype(np.uint8), -1, (3, 3), normalize=False, borderType=cv2.BORDER_REPLICATE
+    )
+    lone = (
+        ~mixed
+        & (lead > 0)
+        & (company.ravel()[chosen] < LONE_COMPANY)
+        & (brightness >= LONE_BRIGHT * screen_brightness)
+    )
+    out.ravel()[chosen[lone]] = 0
     return out
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from keying import Keyer, KeyerSettings
-from keying.ramp import key_maps, ramp, ramp_maps
+from keying.ramp import LEAD_REACH, drop_mixes, key_maps, ramp, ramp_maps
 from tests.keying_frames import GREEN, add_noise
 
 GREY = np.array((150.0, 150.0, 150.0), np.float32)
@@ -50,3 +50,33 @@ def test_veils_key_as_their_share_and_the_noisy_screen_stays_clear() -> None:
         assert abs(band.mean() - share) < 0.07, (share, band.mean())
         assert alpha[10:-10, 5:40].max() == 0.0  # the screen's noise is keyed out
         assert alpha[10:-10, 125:].max() == 0.0
+
+
+def test_a_lone_solid_block_of_screen_mixed_with_a_sleeve_is_a_mix() -> None:
+    """The middle of a blurred maroon sleeve: far from clear screen, so solid at first,
+    and off the line to any solid colour; alone once the mixes about it are gone, it
+    must not lend its lead (towards the screen) to the whole blur."""
+    h, w = 12, 12
+    screen = np.full((h, w, 3), (70.0, 170.0, 55.0), np.float32)
+    colour = screen.copy()
+    solid = np.zeros((h, w), np.uint8)
+    halves = np.full((h, w), round((115 + 255) / 2), np.uint8)  # screen: leads 115
+    solid[5, 5] = 255
+    colour[5, 5] = (68.0, 113.0, 103.0)  # a blend of the screen and maroon: leads 10
+    halves[5, 5] = round((10 + 255) / 2)
+    gain = np.ones((h, w), np.float32)
+    assert drop_mixes(solid, colour, screen, gain, halves, reach=LEAD_REACH)[5, 5] == 0
+    # a dark green jumper's block alone (leads 20, a third of the screen's brightness)
+    # is kept; so is the same blend with solid company
+    colour[5, 5] = (40.0, 60.0, 35.0)
+    halves[5, 5] = round((20 + 255) / 2)
+    assert drop_mixes(solid, colour, screen, gain, halves, reach=LEAD_REACH)[5, 5] == 255
+    colour[5, 5] = (68.0, 113.0, 103.0)
+    halves[5, 5] = round((10 + 255) / 2)
+    solid[4:7, 4:6] = 255
+    colour[4:7, 4] = colour[5, 5]
+    halves[4:7, 4] = halves[5, 5]
+    colour[4, 5] = colour[6, 5] = colour[5, 5]
+    halves[4, 5] = halves[6, 5] = halves[5, 5]
+    kept = drop_mixes(solid, colour, screen, gain, halves, reach=LEAD_REACH)
+    assert (kept[4:7, 4:6] == 255).all()
