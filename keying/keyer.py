@@ -225,7 +225,12 @@ class Keyer:
                 clear, solid, st.half_small, lead, st.strength_small, reach=reach + 1
             )
         st.offset_small, st.span_small, self._clear_small = kr.key_maps(
-            st.strength_small, lead, black=st.black_small, white=st.white_small, steep=steep
+            st.strength_small,
+            lead,
+            black=st.black_small,
+            white=st.white_small,
+            steep=steep,
+            behind=kt.screen_behind(st.strength_small, st.half_small, clear),
         )
         st.core_small = cv2.blur(solid, (3, 3))
         # the solid subject's own lean towards the screen colour is its colour, not spill

@@ -313,6 +313,7 @@ def key_maps(
     white: FloatMap,
     steep: Mask | None = None,
     ease: float = OPAQUE_EASE,
+    behind: FloatMap | None = None,
 ) -> tuple[Matte, Matte, Matte]:
     """Coarse (offset, span, clear) in half-difference units: the ramp for the raw key
     and where the smoothed key shows clear screen.
@@ -323,13 +324,16 @@ def key_maps(
     the thin side of an edge see-through and their thick side solid. The measured noise
     is kept off by ``clear`` instead, the black end of the clipped ramp (see
     :func:`ramp_maps`; steepened alike): a pixel whose *smoothed* key reaches it is
-    clear screen, whatever its raw key says.
+    clear screen, whatever its raw key says. ``behind``, the screen's strength behind
+    the subject's edges where it is known better (see
+    :func:`keying.tracking.screen_behind`), sets the ramp's screen end instead.
     """
     offset, span = ramp_maps(strength_small, lead_small, black=black, white=white, steep=steep)
     clear = cv2.add(offset, span)
     top = np.minimum(white + np.float32(ease), np.float32(1.0))
     zero = np.zeros_like(black)
-    offset, span = ramp_maps(strength_small, lead_small, black=zero, white=top, steep=steep)
+    screen = strength_small if behind is None else behind
+    offset, span = ramp_maps(screen, lead_small, black=zero, white=top, steep=steep)
     return offset, span, clear
 
 

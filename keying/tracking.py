@@ -69,3 +69,43 @@ def screen_gain(
         reached |= fill
     gain: FloatMap = np.clip(previous + rate * (target - previous), low, high).astype(np.float32)
     return gain
+
+
+BEHIND_REACH = 2
+"""How far (in coarse pixels) the screen seen beside the subject vouches for the screen
+behind its edge (see :func:`screen_behind`)."""
+BEHIND_MARGIN = 2.0
+"""Levels of key below the strongest one seen nearby, for the screen's noise."""
+
+
+def screen_behind(
+    strength: FloatMap,
+    half_small: npt.NDArray[np.uint8],
+    clear: npt.NDArray[np.bool_],
+    *,
+    reach: int = BEHIND_REACH,
+    margin: float = BEHIND_MARGIN,
+) -> FloatMap:
+    """The screen's strength behind the subject's edges: at least the strongest key (the
+    middle of a block, smoothed) seen within ``reach`` coarse pixels, less ``margin``.
+
+    A pixel mixing the screen with the subject keys less than the screen alone, so the
+    screen there is at least as strong as any pixel nearby shows it. The light's map
+    (:func:`screen_gain`) cannot tell a blurred bottle-green sleeve from a shadow, and
+    fills the screen behind it in too dim; its edge then keys see-through. Raised only
+    within ``reach`` of blocks that are not clear screen: the clear screen keeps its map.
+
+    Parameters
+    ----------
+    strength : the screen's strength now per coarse pixel (calibrated map times gain)
+    half_small : the smoothed half difference in the middle of each block, uint8
+    clear : the blocks showing clear screen (see :func:`keying.ramp.clear_screen`)
+    """
+    if reach <= 0:
+        return strength
+    size = 2 * reach + 1
+    kernel = np.ones((size, size), np.uint8)
+    seen = cv2.dilate(half_small, kernel).astype(np.float32) * 2.0 - 255.0 - margin
+    near = cv2.dilate((~clear).astype(np.uint8), kernel) > 0
+    behind: FloatMap = np.where(near, np.maximum(strength, seen), strength).astype(np.float32)
+    return behind

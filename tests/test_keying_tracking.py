@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from keying import Keyer
+from keying.tracking import screen_behind
 from studio.synthetic import SceneSpec, render_scene
 from tests.keying_frames import inner, person_frame
 
@@ -30,3 +31,22 @@ def test_exposure_change_after_calibration() -> None:
     alpha = keyer.matte(brighter)
     assert alpha[inner(~subject)].max() == 0
     assert alpha[inner(subject)].min() == 255
+
+
+def test_the_screen_behind_an_edge_is_as_strong_as_seen_beside_it() -> None:
+    h, w = 9, 16
+    strength = np.full((h, w), 100.0, np.float32)
+    strength[:, 6:] = 50.0  # the light's map took a blurred green sleeve for a shadow
+    halves = np.full((h, w), round((100 + 255) / 2), np.uint8)  # the screen keys 100
+    halves[:, 8:] = round((30 + 255) / 2)  # the sleeve itself
+    clear = np.ones((h, w), bool)
+    clear[:, 8:] = False
+    behind = screen_behind(strength, halves, clear, reach=2, margin=2.0)
+    # within reach of the strongest key seen: 100 less the margin (rounding of halves)
+    assert np.allclose(behind[:, 6:10], 99.0, atol=1.0)
+    assert np.array_equal(behind[:, :6], strength[:, :6])  # clear screen keeps its map
+    assert np.array_equal(behind[:, 11:], strength[:, 11:])  # nothing strong nearby
+    # clear screen far from the subject keeps its map even beside a brighter patch
+    halves[:, 0] = round((120 + 255) / 2)
+    assert np.array_equal(screen_behind(strength, halves, clear)[:, :6], strength[:, :6])
+    assert screen_behind(strength, halves, clear, reach=0) is strength
