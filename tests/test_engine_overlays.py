@@ -105,3 +105,43 @@ def test_the_ticker_drawn_in_one_piece_looks_as_band_then_headlines() -> None:
         for x in range(w - offset - 3 * strip.shape[1], w, strip.shape[1]):
             blend_bgra(two, strip, x, top + h // 120)
         assert np.abs(one.astype(int) - two.astype(int)).max() <= 2
+
+
+def test_a_prepared_tile_blends_exactly_as_blend_bgra_does() -> None:
+    from studio.draw import blend_bgra
+    from studio.overlays import Prepared
+
+    rng = np.random.default_rng(5)
+    frame = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
+    tile = rng.integers(0, 256, (20, 90, 4), dtype=np.uint8)
+    tile[:3, :, 3] = 0  # transparent and opaque corners
+    tile[-3:, :, 3] = 255
+    prepared = Prepared(tile)
+    for x, y, columns in ((7, 5, None), (-9, 30, None), (50, -4, None), (3, 2, slice(20, 70))):
+        one, two = frame.copy(), frame.copy()
+        prepared.blend(one, x, y, columns=columns)
+        blend_bgra(two, tile if columns is None else tile[:, columns], x, y)
+        assert np.array_equal(one, two), (x, y, columns)
+    with pytest.raises(ValueError, match="BGRA uint8 tile"):
+        Prepared(tile[..., :3])
+
+
+def test_the_lower_third_in_one_piece_looks_as_its_pieces_blended_in_turn() -> None:
+    from studio.draw import TextStyle, blend_bgra, render_text
+    from studio.overlays import _band
+
+    third = LowerThird("Zoë Ångström", "Year 5", shown_at=0.0)
+    picture = np.random.default_rng(6).integers(0, 256, (360, 640, 3), dtype=np.uint8)
+    one, two = picture.copy(), picture.copy()
+    third.draw(one, 2.0)
+    h = 360
+    name = render_text("Zoë Ångström", TextStyle(size=h // 16, bold=True))
+    role = render_text("Year 5", TextStyle(size=h // 26, colour=(230, 230, 230)))
+    width = max(name.shape[1], role.shape[1]) + h // 20
+    band = _band(width, name.shape[0] + role.shape[0] + h // 40, (30, 30, 30), 0.8)
+    x, y = round(h * 0.05), round(h * 0.72)
+    blend_bgra(two, band, x, y)
+    blend_bgra(two, _band(h // 90, band.shape[0], third.accent, 1.0), x, y)
+    blend_bgra(two, name, x + h // 40, y)
+    blend_bgra(two, role, x + h // 40, y + name.shape[0])
+    assert np.abs(one.astype(int) - two.astype(int)).max() <= 2
