@@ -218,7 +218,10 @@ class Keyer:
             st.half_small,
             reach=LEAD_REACH,
         )
-        lead = kr.foreground_lead(st.half_small, solid, st.peak_small)
+        lit = st.static_small * st.gain_small[..., None]
+        lead = kr.foreground_lead(
+            st.half_small, solid, st.peak_small, colour=st.sample_small, screen=lit
+        )
         steep = None
         if self._calibration.soft_chroma and reach:  # type: ignore[union-attr]
             steep = kr.hard_edges(
