@@ -122,6 +122,12 @@ def keyer_rows(
         Row(
             name,
             label,
+            "  of which the coarse grid (one thread at any count)",
+            timed(lambda: keyer._ramp_maps(st), seconds=seconds / 8),
+        ),
+        Row(
+            name,
+            label,
             "screen, spill and composite (one pass)",
             timed(lambda: blend_all(frame()), seconds=seconds / 4),
         ),
