@@ -101,10 +101,10 @@ def run(*, quick: bool = False) -> str:
             lambda: None,
             lambda: control.running and not window.jobs,
         )
-        shown = window._shown_index
+        shown = window.shown_index
         started = time.perf_counter()
         wait(app, 2.0 if quick else 5.0)
-        preview_fps = (window._shown_index - shown) / (time.perf_counter() - started)
+        preview_fps = (window.shown_index - shown) / (time.perf_counter() - started)
         print(f"preview shows {preview_fps:.1f} new programme pictures a second", flush=True)
         measure("idle: the show running, nothing clicked (the peer)", lambda: None)
         measure("auto key", window.auto_key, lambda: not window.jobs)

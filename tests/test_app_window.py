@@ -410,8 +410,8 @@ def test_opening_a_show_file_replaces_the_scenes_and_a_mistake_is_refused(
 def test_the_camera_menu_lists_the_demo_and_a_missing_camera_is_explained(
     studio: StudioWindow, qtbot: QtBot
 ) -> None:
-    studio._list_cameras()
-    menu = studio.camera_menu
+    studio.menus.list_cameras()
+    menu = studio.menus.camera
     assert menu is not None
     labels = {action.text(): action.isChecked() for action in menu.actions()}
     assert labels.get("The demo presenter") is (studio.control.camera_choice == "demo")

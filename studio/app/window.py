@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PyQt6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -29,20 +29,20 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from studio.app import show_switch
 from studio.app.autocue_panel import AutocuePanel
 from studio.app.checklist_dialog import ChecklistDialog
 from studio.app.gallery import Gallery
 from studio.app.key_panel import KeyPanel
 from studio.app.matte_view import MatteView
+from studio.app.menus import StudioMenus
 from studio.app.on_air import OnAirPanel, StatusStrip
 from studio.app.scenes_panel import CaptionsPanel, ScenesPanel
 from studio.app.video_view import VideoView, to_qimage
 from studio.app_settings import AppSettings
 from studio.control import StudioControl
-from studio.errors import InputError, StudioError
+from studio.errors import StudioError
 from studio.jobs import Job, problem_words
-from studio.show import read_show
-from studio.sources import list_cameras
 from studio.status_words import status_lines
 
 log = logging.getLogger(__name__)
@@ -61,12 +61,12 @@ class StudioWindow(QMainWindow):
         super().__init__()
         self.control, self.settings, self._save = control, settings, save
         self.messages: list[str] = []
-        self._shown_index = -1
+        self.shown_index = -1
         self.matte = MatteView(lambda keyer: self.control.matte_picture(keyer))
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.timeout.connect(self.save_settings)
-        self._closing_show: threading.Thread | None = None
+        self.closing_show: threading.Thread | None = None
         self.setWindowTitle(f"Kaizen Studio: {control.show.title}")
         self._build()
         self._connect()
@@ -141,37 +141,16 @@ class StudioWindow(QMainWindow):
         layout.addWidget(middle, 1)
         layout.addWidget(self.status_strip)
         self.setCentralWidget(central)
-        self._menus()
-
-    def _menus(self) -> None:
-        bar = self.menuBar()
-        assert bar is not None
-        show = bar.addMenu("&Show")
-        assert show is not None
-        for text, slot in (
-            ("Open a show file...", self._choose_show),
-            ("Choose the recordings folder...", self._choose_recordings),
-            ("Before the show: checklist", self.open_checklist),
-            ("Try the camera again", lambda: self.control.retry_camera()),
-        ):
-            action = QAction(text, self)
-            action.triggered.connect(lambda _=False, s=slot, t=text: self.guard(t, s))
-            show.addAction(action)
-        self.microphone_action = QAction("Use the microphone", self)
-        self.microphone_action.setCheckable(True)
-        self.microphone_action.setChecked(bool(self.settings.microphone))
-        self.microphone_action.setToolTip("Off: the test sound plays instead")
-        self.microphone_action.toggled.connect(
-            lambda on: self.guard("Microphone", self.use_microphone, on)
+        self.menus = StudioMenus(
+            self,
+            items=[
+                ("Open a show file...", self._choose_show),
+                ("Choose the recordings folder...", self._choose_recordings),
+                ("Before the show: checklist", self.open_checklist),
+                ("Try the camera again", lambda: self.control.retry_camera()),
+            ],
         )
-        show.addAction(self.microphone_action)
-        self.camera_menu = bar.addMenu("&Camera")
-        assert self.camera_menu is not None
-        self.camera_menu.aboutToShow.connect(lambda: self.guard("Cameras", self._list_cameras))
-        quit_action = QAction("Quit", self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        show.addAction(quit_action)
+        self.microphone_action = self.menus.microphone
 
     def _connect(self) -> None:
         key = self.key_panel
@@ -195,9 +174,7 @@ class StudioWindow(QMainWindow):
             lambda *box: self.guard("Keep-in box", self._boxed, *box)
         )
         self.scenes.scene_chosen.connect(lambda i: self.guard("Scene", self.show_scene, i))
-        self.scenes.fade.toggled.connect(
-            lambda _: self._remember(transition=self.scenes.transition)
-        )
+        self.scenes.fade.toggled.connect(lambda _: self.remember(transition=self.scenes.transition))
         self.gallery.chosen.connect(
             lambda spec: self.guard("Background", self.set_background, spec)
         )
@@ -210,9 +187,9 @@ class StudioWindow(QMainWindow):
             lambda text: self.guard("Ticker", self.control.set_ticker, text)
         )
         self.autocue.problem.connect(self.say)
-        self.autocue.script_opened.connect(lambda path: self._remember(script=path))
+        self.autocue.script_opened.connect(lambda path: self.remember(script=path))
         self.autocue.speed.valueChanged.connect(
-            lambda value: self._remember(words_per_minute=float(value))
+            lambda value: self.remember(words_per_minute=float(value))
         )
         self.on_air.record.clicked.connect(lambda: self.guard("Record", self.toggle_recording))
         self.on_air.live.clicked.connect(lambda: self.guard("Go live", self.toggle_live))
@@ -278,29 +255,14 @@ class StudioWindow(QMainWindow):
 
     def _set_setting(self, name: str, value: float) -> None:
         self.control.set_keyer_setting(name, value)
-        self._remember(keyer=dict(self.control.keyer.settings.as_dict()))
+        self.remember(keyer=dict(self.control.keyer.settings.as_dict()))
 
     def _reset_key(self) -> None:
         self.control.reset_keyer()
-        self._remember(keyer={})
+        self.remember(keyer={})
 
     def set_matte_view(self, on: bool) -> None:
         self.matte.set(on)
-
-    def _list_cameras(self) -> None:
-        """Fill the Camera menu with the cameras plugged in now, and the demo presenter."""
-        menu = self.camera_menu
-        assert menu is not None
-        menu.clear()
-        choices = [(str(c.index), f"{c.index}: {c.name}") for c in list_cameras()]
-        for choice, label in [*choices, ("demo", "The demo presenter")]:
-            action = QAction(label, self)
-            action.setCheckable(True)
-            action.setChecked(choice == self.control.camera_choice)
-            action.triggered.connect(
-                lambda _=False, c=choice: self.guard("Camera", self.use_camera, c)
-            )
-            menu.addAction(action)
 
     def use_camera(self, choice: str) -> None:
         self.control.use_camera(choice)
@@ -311,7 +273,7 @@ class StudioWindow(QMainWindow):
         test sound; the status strip says which, and why a microphone could not be used."""
         choice = (self.settings.microphone or "default") if on else None
         self.control.sound.use_microphone(choice)
-        self._remember(microphone=choice or "")
+        self.remember(microphone=choice or "")
         self.say(f"Sound: {self.control.sound.status}")
 
     def show_scene(self, index: int) -> None:
@@ -339,12 +301,12 @@ class StudioWindow(QMainWindow):
         else:
             url = self.on_air.stream_url.text().strip()
             on_air.go_live(url)
-            self._remember(stream_url=url)
+            self.remember(stream_url=url)
             self.say("Going live to the classroom screens...")
 
     def open_checklist(self) -> ChecklistDialog:
         dialog = ChecklistDialog(self.control, self)
-        dialog.accepted.connect(lambda: self._remember(checklist_done=True))
+        dialog.accepted.connect(lambda: self.remember(checklist_done=True))
         dialog.show()
         return dialog
 
@@ -354,57 +316,20 @@ class StudioWindow(QMainWindow):
             self.open_show(name)
 
     def open_show(self, path: str) -> None:
-        """Switch to the show file at ``path``: its scenes replace the buttons and the show
-        starts again on its first scene. A file with a mistake is refused in words and the
-        show goes on as it was."""
-        if self.control.recording or self.control.live:
-            raise InputError("stop recording and the stream before opening another show")
-        show = read_show(path)
-        old = self.control
-        new = StudioControl(
-            show,
-            camera=old.camera_choice,
-            recordings=old.on_air.recordings,
-            stream_url=old.stream_url,
-            microphone=None if old.sound.microphone is None else str(old.sound.microphone),
-            keyer_settings=old.keyer.settings,
-        )
-        new.keyer.mattes, new.plate = old.keyer.mattes, old.plate
-        self.control = new
-
-        def switch() -> None:  # the camera and microphone are free once the old show is shut
-            old.close()
-            new.start()
-
-        if self._closing_show is not None:
-            self._closing_show.join()
-        self._closing_show = threading.Thread(target=switch, name="switching shows")
-        self._closing_show.start()
-        scenes = ScenesPanel(show)
-        scenes.set_transition(self.scenes.transition)
-        layout = self.scenes.parentWidget().layout()  # type: ignore[union-attr]
-        assert layout is not None
-        layout.replaceWidget(self.scenes, scenes)
-        self.scenes.deleteLater()
-        self.scenes = scenes
-        scenes.scene_chosen.connect(lambda i: self.guard("Scene", self.show_scene, i))
-        scenes.fade.toggled.connect(lambda _: self._remember(transition=scenes.transition))
-        self.setWindowTitle(f"Kaizen Studio: {show.title}")
-        self._shown_index = -1
-        self._remember(show_file=str(Path(path).resolve()))
-        self.say(f"Opening {show.title}...")
+        """Switch to the show file at ``path`` (see :func:`studio.app.show_switch.switch`)."""
+        show_switch.switch(self, path)
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "The school's backgrounds")
         if folder:
             self.gallery.add_folder(folder)
-            self._remember(backgrounds=folder)
+            self.remember(backgrounds=folder)
 
     def _choose_recordings(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Where recordings go")
         if folder:
             self.control.on_air.recordings = Path(folder)
-            self._remember(recordings=folder)
+            self.remember(recordings=folder)
 
     def _restore(self) -> None:
         """What the last run left: the school's backgrounds, the script, the autocue's and
@@ -418,9 +343,9 @@ class StudioWindow(QMainWindow):
         self.autocue.mirror.setChecked(settings.prompter_mirror)
         self.autocue.confidence.setChecked(settings.confidence)
         self.on_air.camera_too.setChecked(settings.record_camera)
-        self.autocue.mirror.toggled.connect(lambda on: self._remember(prompter_mirror=on))
-        self.autocue.confidence.toggled.connect(lambda on: self._remember(confidence=on))
-        self.on_air.camera_too.toggled.connect(lambda on: self._remember(record_camera=on))
+        self.autocue.mirror.toggled.connect(lambda on: self.remember(prompter_mirror=on))
+        self.autocue.confidence.toggled.connect(lambda on: self.remember(confidence=on))
+        self.on_air.camera_too.toggled.connect(lambda on: self.remember(record_camera=on))
         self.gallery.file_added.connect(self._remember_background)
 
     def _remember_background(self, path: str) -> None:
@@ -428,9 +353,9 @@ class StudioWindow(QMainWindow):
         if folder and Path(path).parent == Path(folder):
             return
         if path not in self.settings.backgrounds_added:
-            self._remember(backgrounds_added=[*self.settings.backgrounds_added, path])
+            self.remember(backgrounds_added=[*self.settings.backgrounds_added, path])
 
-    def _remember(self, **changes: Any) -> None:
+    def remember(self, **changes: Any) -> None:
         """Change the remembered settings; they are written half a second after the last
         change (a slider sends many)."""
         for name, value in changes.items():
@@ -455,8 +380,8 @@ class StudioWindow(QMainWindow):
         frame = self.control.programme_picture()
         inset = self.autocue.confidence_picture()
         self.programme_view.inset = None if inset is None else to_qimage(inset)
-        if frame is not None and frame.index != self._shown_index:
-            self._shown_index = frame.index
+        if frame is not None and frame.index != self.shown_index:
+            self.shown_index = frame.index
             self.programme_view.set_picture(frame.image)
         elif inset is not None:
             self.programme_view.update()
@@ -480,7 +405,7 @@ class StudioWindow(QMainWindow):
                 continue  # the buttons and the strip show these
             self.say(words)
             if ok and job.what == "Camera":
-                self._remember(camera=self.control.camera_choice)
+                self.remember(camera=self.control.camera_choice)
             if ok and job.what == "Starting the show":
                 self._fill_captions()
                 if not self.settings.checklist_done:
@@ -511,8 +436,8 @@ class StudioWindow(QMainWindow):
             self.save_settings()
         finally:
             self.control.close()
-            if self._closing_show is not None:
-                self._closing_show.join()
+            if self.closing_show is not None:
+                self.closing_show.join()
         super().closeEvent(event)
 
 
