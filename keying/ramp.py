@@ -65,7 +65,7 @@ OWN_STRONG = -20.0
 EDGE_INSIDE = 0.15
 """On the subject's side of its outline, a block whose middle is this close to the
 subject's own colour difference (a share of the way to the screen's) is outline."""
-EDGE_STEEPEN = 2.25
+EDGE_STEEPEN = 3.0
 """How many times narrower the ramp is on the subject's outline when the camera sends
 colour at half resolution (4:2:0): there the colour difference is smeared over two or
 three pixels each side of an edge the brightness shows sharp, so a hard outline keys
