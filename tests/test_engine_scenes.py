@@ -87,3 +87,32 @@ def test_cut_and_fade_between_looks() -> None:
     corners = [int(f.image[2, 2, 2]) for f in collector.frames]  # red channel of the corner
     assert corners[0] > 200 and corners[-1] < 80
     assert any(80 < c < 200 for c in corners)  # on its way from red to blue: a fade
+
+
+def test_placed_only_in_the_presenters_box_makes_the_pixels_of_the_whole_picture() -> None:
+    from keying.composite import add_background
+
+    h, w = 180, 320
+    rng = np.random.default_rng(7)
+    alpha = np.zeros((h, w), np.uint8)
+    alpha[60:, 130:190] = rng.integers(1, 256, (120, 60), dtype=np.uint8)  # soft edges too
+    alpha[100:110, 120:130] = 128  # an arm
+    foreground = cv2.multiply(
+        rng.integers(0, 256, (h, w, 3), dtype=np.uint8),
+        cv2.cvtColor(alpha, cv2.COLOR_GRAY2BGR),
+        scale=1.0 / 255.0,
+    )
+    background = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    for x, scale in ((0.5, 1.0), (0.25, 0.5), (0.72, 0.9), (0.0, 0.3), (1.0, 2.0), (0.6, 1.37)):
+        shift = (x - 0.5) * w
+        move = np.array(
+            [[scale, 0, (1 - scale) * w / 2 + shift], [0, scale, (1 - scale) * h]], np.float32
+        )
+        matte = cv2.warpAffine(alpha, move, (w, h), flags=cv2.INTER_LINEAR)
+        subject = cv2.warpAffine(foreground, move, (w, h), flags=cv2.INTER_LINEAR)
+        rest = cv2.cvtColor(cv2.bitwise_not(matte), cv2.COLOR_GRAY2BGR)
+        whole = add_background(subject, background, rest, out=np.empty_like(subject))
+        out = placed(foreground, alpha, background, x=x, scale=scale)
+        assert np.abs(out.astype(int) - whole.astype(int)).max() <= 1, (x, scale)
+    nobody = placed(foreground, np.zeros_like(alpha), background, x=0.3, scale=0.8)
+    assert np.array_equal(nobody, background) and nobody is not background
