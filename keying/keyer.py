@@ -218,10 +218,7 @@ class Keyer:
             st.half_small,
             reach=LEAD_REACH,
         )
-        lit = st.static_small * st.gain_small[..., None]
-        lead = kr.foreground_lead(
-            st.half_small, solid, st.peak_small, colour=st.sample_small, screen=lit
-        )
+        lead = kr.foreground_lead(st.half_small, solid, st.peak_small)
         steep = None
         if self._calibration.soft_chroma and reach:  # type: ignore[union-attr]
             steep = kr.hard_edges(

@@ -41,12 +41,6 @@ darker than a lit screen; white with green spill on it is far brighter."""
 OPAQUE_EASE = 0.035
 """The raw key's ramp reaches full opacity this far above the clipped ramp's white end
 (see :func:`key_maps`)."""
-FAR_OFF_LINE = 0.5
-"""Far from the solid subject, a colour this far off the line from the screen to the
-nearest solid colour (a share of its length) is none of its mixes (see
-:func:`not_its_mix`)."""
-FAR_SHOWN = 10.0
-"""...and this far from the screen's colour (in levels), not the screen itself."""
 LONE_COMPANY = 4
 """A solid block with fewer solid blocks than this in its 3x3 (itself included), once
 the mixes are dropped..."""
@@ -219,14 +213,7 @@ def drop_mixes(
     return out
 
 
-def foreground_lead(
-    half_small: Matte,
-    solid: Matte,
-    peak_small: Matte | None = None,
-    *,
-    colour: FloatImage | None = None,
-    screen: FloatImage | None = None,
-) -> FloatMap:
+def foreground_lead(half_small: Matte, solid: Matte, peak_small: Matte | None = None) -> FloatMap:
     """The lead of the solid subject near each coarse pixel.
 
     The *largest* lead among the ``solid`` pixels (a green jumper's too) within
@@ -240,41 +227,10 @@ def foreground_lead(
     screen-like half difference in each block, tells a whole block of subject from the
     edge of a blur). Softened over a coarse pixel; 0 (the plain key) when nothing is
     solid.
-
-    Given the blocks' ``colour`` and the ``screen`` as lit now, a block far out whose
-    colour is no mix of the screen and that nearest solid colour (see
-    :func:`not_its_mix`) leans no more than the plain key: a blurred hand beside a
-    bottle-green sleeve is no green mix.
     """
     lead = half_small.astype(np.float32) * 2.0 - 255.0
     own = clearly_subject(lead, peak_small)
-    mixes = None if colour is None or screen is None else (colour, screen)
-    return largest_nearby(lead, solid, far=True, own=own, mixes=mixes)
-
-
-def not_its_mix(
-    colour: FloatImage,
-    screen: FloatImage,
-    nearest: npt.NDArray[np.intp],
-    where: npt.NDArray[np.intp],
-    *,
-    off_line: float = FAR_OFF_LINE,
-    shown: float = FAR_SHOWN,
-) -> npt.NDArray[np.bool_]:
-    """For the coarse pixels ``where`` (flat indices), whether their colour lies further
-    than ``off_line`` (a share of the line's length) off the line from the screen to the
-    colour of the pixel ``nearest`` names (flat indices, one per pixel of ``where``), and
-    stands more than ``shown`` levels away from the screen (not the screen itself)."""
-    colours = colour.reshape(-1, 3)
-    lit = screen.reshape(-1, 3)[where]
-    towards = colours[nearest] - lit
-    seen = colours[where] - lit
-    length2 = np.maximum(np.einsum("ij,ij->i", towards, towards), 1.0)
-    along = np.einsum("ij,ij->i", seen, towards)
-    seen2 = np.einsum("ij,ij->i", seen, seen)
-    off2 = seen2 - along * along / length2
-    away: npt.NDArray[np.bool_] = (off2 > off_line**2 * length2) & (seen2 > shown**2)
-    return away
+    return largest_nearby(lead, solid, far=True, own=own)
 
 
 def clearly_subject(lead: FloatMap, peak_small: Matte | None = None) -> FloatMap:
@@ -292,19 +248,12 @@ def clearly_subject(lead: FloatMap, peak_small: Matte | None = None) -> FloatMap
 
 
 def largest_nearby(
-    values: FloatMap,
-    solid: Matte,
-    *,
-    far: bool = False,
-    own: FloatMap | None = None,
-    mixes: tuple[FloatImage, FloatImage] | None = None,
+    values: FloatMap, solid: Matte, *, far: bool = False, own: FloatMap | None = None
 ) -> FloatMap:
     """The largest of ``values`` on ``solid`` coarse pixels within :data:`LEAD_REACH`,
     softened over a coarse pixel. Where no solid pixel is that near: 0, or with ``far``
-    the value of the nearest solid pixel (0 if there is none at all; at most 0 where,
-    given ``mixes``, the blocks' colour and the screen's, :func:`not_its_mix` says the
-    colour is none of its mixes), or the largest of ``own`` (NO_LEAD where none) within a
-    coarse pixel if that is larger."""
+    the value of the nearest solid pixel (0 if there is none at all), or the largest of
+    ``own`` (NO_LEAD where none) within a coarse pixel if that is larger."""
     is_solid = solid > 0
     masked = np.where(is_solid, values, NO_LEAD).astype(np.float32)
     size = 2 * LEAD_REACH + 1
@@ -318,14 +267,6 @@ def largest_nearby(
     )
     # labels number the solid pixels in raster order from 1: the nearest one's value
     far_values = np.concatenate(([NO_LEAD], values[is_solid]))[labels].astype(np.float32)
-    if mixes is not None:  # (only where something other than the screen shows)
-        colour, screen = mixes
-        seen = cv2.subtract(colour, screen)
-        seen2 = cv2.transform(cv2.multiply(seen, seen), np.ones((1, 3), np.float32))
-        where = np.flatnonzero(missing & (far_values > 0) & (seen2 > FAR_SHOWN**2))
-        source = np.concatenate(([0], np.flatnonzero(is_solid)))[labels.ravel()[where]]
-        away = where[not_its_mix(*mixes, source, where)]
-        far_values.ravel()[away] = 0.0
     if own is not None:  # something clearly not the screen here is its own colour
         cv2.max(far_values, cv2.dilate(own, np.ones((3, 3), np.uint8)), dst=far_values)
     # softening across the edge of the reach never pulls the lead below the plain key's

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from keying import Keyer, KeyerSettings
-from keying.ramp import LEAD_REACH, drop_mixes, foreground_lead, key_maps, ramp, ramp_maps
+from keying.ramp import LEAD_REACH, drop_mixes, key_maps, ramp, ramp_maps
 from tests.keying_frames import GREEN, add_noise
 
 GREY = np.array((150.0, 150.0, 150.0), np.float32)
@@ -80,26 +80,3 @@ def test_a_lone_solid_block_of_screen_mixed_with_a_sleeve_is_a_mix() -> None:
     halves[4, 5] = halves[6, 5] = halves[5, 5]
     kept = drop_mixes(solid, colour, screen, gain, halves, reach=LEAD_REACH)
     assert (kept[4:7, 4:6] == 255).all()
-
-
-def test_far_out_a_colour_that_is_no_mix_of_the_nearest_solid_keeps_the_plain_key() -> None:
-    """A blurred hand beside a bottle-green sleeve: the sleeve's lead (towards the
-    screen) would key the hand's blur far too opaque; a blur of the sleeve keeps it."""
-    h, w = 12, 30
-    lit = np.full((h, w, 3), (70.0, 170.0, 55.0), np.float32)  # the screen: leads 100
-    sleeve = np.array((45.0, 80.0, 40.0), np.float32)  # leads 35
-    skin = np.array((120.0, 150.0, 200.0), np.float32)  # leads -50
-    colour = lit.copy()
-    solid = np.zeros((h, w), np.uint8)
-    solid[:, :6] = 255
-    colour[:, :6] = sleeve
-    colour[:, 16:20] = 0.4 * skin + 0.6 * lit[:, 16:20]  # the hand's blur, far out
-    colour[:, 22:26] = 0.4 * sleeve + 0.6 * lit[:, 22:26]  # the sleeve's blur, far out
-    leads = colour[..., 1] - np.maximum(colour[..., 0], colour[..., 2])
-    halves = np.round((leads + 255) / 2).astype(np.uint8)
-    plain = foreground_lead(halves, solid)
-    assert np.allclose(plain[:, 17:19], 35.0, atol=1.5)  # the sleeve's, before
-    lead = foreground_lead(halves, solid, colour=colour, screen=lit)
-    assert np.allclose(lead[:, 17:19], 0.0, atol=0.5)  # the plain key for the hand
-    assert np.allclose(lead[:, 23:25], 35.0, atol=1.5)  # the sleeve's blur keeps it
-    assert np.allclose(lead[:, :6], plain[:, :6])
