@@ -92,8 +92,9 @@ def screen_behind(
     A pixel mixing the screen with the subject keys less than the screen alone, so the
     screen there is at least as strong as any pixel nearby shows it. The light's map
     (:func:`screen_gain`) cannot tell a blurred bottle-green sleeve from a shadow, and
-    fills the screen behind it in too dim; its edge then keys see-through. Raised only
-    within ``reach`` of blocks that are not clear screen: the clear screen keeps its map.
+    fills the screen behind it in too dim; its edge then keys see-through. Only blocks
+    that are not clear screen are raised: a shadow beside the subject is clear screen and
+    keeps its map (raised to the light beside it, a moving shadow would key as haze).
 
     Parameters
     ----------
@@ -106,6 +107,5 @@ def screen_behind(
     size = 2 * reach + 1
     kernel = np.ones((size, size), np.uint8)
     seen = cv2.dilate(half_small, kernel).astype(np.float32) * 2.0 - 255.0 - margin
-    near = cv2.dilate((~clear).astype(np.uint8), kernel) > 0
-    behind: FloatMap = np.where(near, np.maximum(strength, seen), strength).astype(np.float32)
+    behind: FloatMap = np.where(clear, strength, np.maximum(strength, seen)).astype(np.float32)
     return behind
