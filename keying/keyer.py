@@ -224,7 +224,7 @@ class Keyer:
             steep = kr.hard_edges(
                 clear, solid, st.half_small, lead, st.strength_small, reach=reach + 1
             )
-        st.offset_small, st.span_small, self._clear_small = kr.key_maps(
+        st.offset_small, st.span_small, st.clear_small = kr.key_maps(
             st.strength_small,
             lead,
             black=st.black_small,
@@ -337,7 +337,7 @@ class Keyer:
             np.copyto(st.gain[rows], work.gain[work.inner])
             # the clear screen's map goes in the core's window, free now
             clear = cv2.resize(
-                self._clear_small[work.c0 : work.c1],
+                st.clear_small[work.c0 : work.c1],
                 size,
                 dst=work.core,
                 interpolation=cv2.INTER_LINEAR,

@@ -43,6 +43,7 @@ class FrameWork:
         self.peak_small = np.empty((ch, cw), np.uint8)
         # set by Keyer._ramp_maps:
         self.offset_small = self.span_small = self.core_small = self.floor_small = self.half_small
+        self.clear_small = self.half_small  # where the smoothed key says clear screen
         self.gain_code_small = self.half_small
         # the coarse grid samples the middle pixel of each LEAD_SCALE block
         self.sample_rows = np.minimum(np.arange(ch) * LEAD_SCALE + LEAD_SCALE // 2, h - 1)
