@@ -49,7 +49,8 @@ class Prepared:
     the complement of its alpha, both as three channels, so that each frame's blend is
     three passes of OpenCV (SIMD, the GIL released) rather than numpy's many. The result
     is the exact blend ``dst * (1 - a) + colour * a`` rounded to the nearest level, as
-    :func:`studio.draw.blend_bgra` makes it.
+    :func:`studio.draw.blend_bgra` makes it. It blends through a scratch buffer of its
+    own: one thread at a time (the compositor's).
     """
 
     def __init__(self, tile: BGRA) -> None:
