@@ -24,7 +24,7 @@ from typing import Any
 import av
 import numpy as np
 
-from broadcast.encoder import EncodedPacket, StreamHeader, add_mux_streams
+from broadcast.encoder import EncodedPacket, StreamHeader, add_mux_streams, yuv420p
 
 COUNTERS = ("sent", "dropped", "late", "bytes", "reconnects", "heartbeat")
 FLV_TIME_BASE = Fraction(1, 1000)
@@ -115,7 +115,7 @@ class _Connection:
             if stamp <= self.last_video:
                 return [], False
             self.last_video = stamp
-            frame = av.VideoFrame.from_ndarray(data, format="bgr24")
+            frame = av.VideoFrame.from_ndarray(yuv420p(data), format="yuv420p")
             frame.pts, frame.time_base = stamp, FLV_TIME_BASE
             return self._silence_until(pts - 0.5) + list(self.video.encode(frame)), True
         rate = self.settings.sample_rate

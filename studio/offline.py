@@ -19,6 +19,7 @@ from typing import Any
 import av
 import numpy as np
 
+from broadcast.encoder import yuv420p
 from keying import Keyer, NoScreenFoundError
 from keying.frames import BGRImage
 from studio.backdrop import Backdrop, open_video
@@ -239,7 +240,7 @@ def _key_into(
                     keyed = keyer.process(
                         picture, backdrop.at(seconds - first), foreground=False
                     ).composite
-                    out_frame = av.VideoFrame.from_ndarray(keyed, format="bgr24")
+                    out_frame = av.VideoFrame.from_ndarray(yuv420p(keyed), format="yuv420p")
                     out_frame.pts, out_frame.time_base = frame.pts, frame.time_base
                     output.mux(encoder.encode(out_frame))
                     done += 1
