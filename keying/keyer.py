@@ -270,7 +270,7 @@ class Keyer:
     # -- per frame -----------------------------------------------------------------
     def matte(self, frame: BGRImage) -> Matte:
         """The alpha matte of ``frame``: uint8 (h, w), 255 subject (a reused buffer)."""
-        return self._matte(frame, self._buffers(frame))
+        return self._matte(np.ascontiguousarray(frame), self._buffers(frame))
 
     def _matte(self, frame: BGRImage, st: FrameWork) -> Matte:
         s, h = self._settings, frame.shape[0]
@@ -280,10 +280,8 @@ class Keyer:
         def difference(rows: slice) -> None:
             lo, hi = max(0, rows.start - HALO), min(h, rows.stop + HALO)
             work = st.work[rows.start]
-            half, smoothed, peak, *planes = (b[: hi - lo] for b in work.halo)
-            km.colour_difference(
-                frame[lo:hi], primary=primary, signed=True, out=half, planes=[peak, *planes]
-            )
+            half, smoothed, peak = (b[: hi - lo] for b in work.halo)
+            km.colour_difference(frame[lo:hi], primary=primary, signed=True, out=half)
             km.denoise(half, radius=radius, out=smoothed)
             sampled = st.sample_rows[work.coarse] - lo
             # the colour about the middle of each block, for the screen's light (the four

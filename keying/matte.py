@@ -16,6 +16,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from keying.compiled import compiled
 from keying.frames import BGRImage, Matte
 from keying.screen import others
 
@@ -39,20 +40,40 @@ def colour_difference(
     frame : BGR uint8 (h, w, 3)
     primary : 0, 1 or 2, the screen's channel (1 for green, 0 for blue)
     out : optional uint8 (h, w) buffer for the result
-    planes : optional list of three uint8 (h, w) scratch buffers (overwritten)
+    planes : optional list of three uint8 (h, w) scratch buffers for the unsigned
+        difference (overwritten); the signed one is one compiled pass, ``frame`` and
+        ``out`` C-contiguous
     """
     h, w = frame.shape[:2]
+    if signed:  # one compiled pass over the frame's bytes
+        half = out if out is not None else np.empty((h, w), np.uint8)
+        if not (frame.flags.c_contiguous and half.flags.c_contiguous):
+            raise ValueError("colour_difference(signed=True) needs C-contiguous frame and out")
+        _half_difference(frame.reshape(-1), half.reshape(-1), primary)
+        return half
     if planes is None:
         planes = [np.empty((h, w), np.uint8) for _ in range(3)]
     cv2.split(frame, planes)
     a, b = others(primary)
     cv2.max(planes[a], planes[b], dst=planes[a])
-    if signed:
-        cv2.bitwise_not(planes[a], dst=planes[a])
-        return cv2.addWeighted(planes[primary], 0.5, planes[a], 0.5, 0.0, dst=out)
     result = out if out is not None else np.empty((h, w), np.uint8)
     cv2.subtract(planes[primary], planes[a], dst=result)
     return result
+
+
+@compiled
+def _half_difference(frame: np.ndarray, out: np.ndarray, primary: int) -> None:
+    """``(d + 255) / 2`` rounded half up, for the BGR bytes of ``frame`` (flat)."""
+    for x in range(out.shape[0]):
+        i = 3 * x
+        b, g, r = np.int32(frame[i]), np.int32(frame[i + 1]), np.int32(frame[i + 2])
+        if primary == 1:
+            lead = g - max(b, r)
+        elif primary == 0:
+            lead = b - max(g, r)
+        else:
+            lead = r - max(b, g)
+        out[x] = (lead + 256) >> 1
 
 
 def denoise(difference: Matte, *, radius: int, out: Matte | None = None) -> Matte:

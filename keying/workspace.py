@@ -60,14 +60,14 @@ class FrameWork:
 
 class StripeWork:
     """Buffers of one stripe, so stripes never share rows: its rows plus a halo of
-    neighbours (half difference, smoothed, three channel planes), the coarse rows it
+    neighbours (half difference, smoothed, block peaks), the coarse rows it
     samples, and its window of the upsampled ramp and core maps."""
 
     def __init__(
         self, rows: slice, w: int, h: int, cw: int, ch: int, sample_rows: np.ndarray
     ) -> None:
         tall = rows.stop - rows.start + 2 * HALO
-        self.halo = [np.empty((tall, w), np.uint8) for _ in range(5)]
+        self.halo = [np.empty((tall, w), np.uint8) for _ in range(3)]
         inside = np.flatnonzero((sample_rows >= rows.start) & (sample_rows < rows.stop))
         self.coarse = slice(int(inside[0]), int(inside[-1]) + 1) if inside.size else slice(0, 0)
         # an exact LEAD_SCALE-times upsampling of coarse rows c0..c1 covers this stripe
