@@ -99,14 +99,17 @@ def keyer_rows(
     st = keyer._frame
     assert st is not None
 
+    light = np.full(st.alpha.shape, 128, np.uint8)  # the screen as calibrated
+    lean = np.zeros(st.alpha.shape, np.uint8)  # (the pass costs the same for any values)
+
     def blend_all(image: BGRImage) -> None:
         def blend_rows(rows: slice) -> None:
             kb.blend(
                 image[rows],
                 st.screen[rows],
                 st.alpha[rows],
-                gain=st.gain[rows],
-                floor=st.floor[rows],
+                gain=light[rows],
+                floor=lean[rows],
                 background=background[rows],
                 primary=1,
                 spill=1.0,

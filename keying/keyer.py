@@ -309,18 +309,13 @@ class Keyer:
                 (st.offset_small, work.offset),
                 (st.span_small, work.span),
                 (st.core_small, work.core),
-                (st.floor_small, work.floor),
+                (st.clear_small, work.clear),
+                (st.floor_small, work.floor),  # these two for the composite
+                (st.gain_code_small, work.gain),
             ):
                 cv2.resize(
                     coarse[work.c0 : work.c1], size, dst=full, interpolation=cv2.INTER_LINEAR
                 )
-            # the light changes slowly and only matters where the matte is partial
-            cv2.resize(
-                st.gain_code_small[work.c0 : work.c1],
-                size,
-                dst=work.gain,
-                interpolation=cv2.INTER_NEAREST,
-            )
             top = rows.start - max(0, rows.start - HALO)
             raw, smoothed, gate = (b[top : top + rows.stop - rows.start] for b in work.halo[:3])
             offset, out = work.offset[work.inner], st.alpha[rows]
@@ -330,19 +325,9 @@ class Keyer:
             # raw key keeps hair and soft edges sharp in between
             cv2.compare(smoothed, offset, cv2.CMP_LE, dst=gate)
             cv2.max(out, gate, dst=out)
-            np.copyto(st.core[rows], work.core[work.inner])
-            np.copyto(st.floor[rows], work.floor[work.inner])
-            np.copyto(st.gain[rows], work.gain[work.inner])
-            # the clear screen's map goes in the core's window, free now
-            clear = cv2.resize(
-                st.clear_small[work.c0 : work.c1],
-                size,
-                dst=work.core,
-                interpolation=cv2.INTER_LINEAR,
-            )
-            cv2.compare(smoothed, clear[work.inner], cv2.CMP_LT, dst=gate)
+            cv2.compare(smoothed, work.clear[work.inner], cv2.CMP_LT, dst=gate)
             cv2.min(out, gate, dst=out)
-            cv2.max(out, st.core[rows], dst=out)
+            cv2.max(out, work.core[work.inner], dst=out)
 
         self._each_stripe(st, difference)
         self._ramp_maps(st)
@@ -373,12 +358,13 @@ class Keyer:
         spill = self._settings.spill
 
         def composite(rows: slice) -> None:
+            work = st.work[rows.start]  # its windows hold the subject's lean and the light
             kb.blend(
                 frame[rows],
                 st.screen[rows],
                 st.alpha[rows],
-                gain=st.gain[rows],
-                floor=st.floor[rows],
+                gain=np.ascontiguousarray(work.gain[work.inner]),
+                floor=np.ascontiguousarray(work.floor[work.inner]),
                 background=plate[rows],
                 primary=primary,
                 spill=spill,

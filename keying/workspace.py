@@ -49,9 +49,7 @@ class FrameWork:
         self.sample_rows = np.minimum(np.arange(ch) * LEAD_SCALE + LEAD_SCALE // 2, h - 1)
         self.sample_cols = np.minimum(np.arange(cw) * LEAD_SCALE + LEAD_SCALE // 2, w - 1)
         self.garbage, self.holdout = mattes.masks((w, h))
-        self.alpha, self.core, self.floor, self.gain = (
-            np.empty((h, w), np.uint8) for _ in range(4)
-        )
+        self.alpha = np.empty((h, w), np.uint8)
         self.foreground, self.composite = (np.empty((h, w, 3), np.uint8) for _ in range(2))
         bounds = np.linspace(0, h, n + 1).round().astype(int)
         self.stripes = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
@@ -61,7 +59,8 @@ class FrameWork:
 class StripeWork:
     """Buffers of one stripe, so stripes never share rows: its rows plus a halo of
     neighbours (half difference, smoothed, block peaks), the coarse rows it
-    samples, and its window of the upsampled ramp and core maps."""
+    samples, and its window of the upsampled coarse maps (ramp, core, clear screen, and
+    the subject's lean and the light that the composite reads)."""
 
     def __init__(
         self, rows: slice, w: int, h: int, cw: int, ch: int, sample_rows: np.ndarray
@@ -75,8 +74,8 @@ class StripeWork:
         self.c0 = max(0, rows.start // LEAD_SCALE - 1)
         self.c1 = min(ch, (rows.stop - 1) // LEAD_SCALE + 2)
         window = ((self.c1 - self.c0) * LEAD_SCALE, cw * LEAD_SCALE)
-        self.offset, self.span, self.core, self.floor, self.gain = (
-            np.empty(window, np.uint8) for _ in range(5)
+        self.offset, self.span, self.core, self.clear, self.floor, self.gain = (
+            np.empty(window, np.uint8) for _ in range(6)
         )
         top = rows.start - self.c0 * LEAD_SCALE
         self.inner = (slice(top, top + rows.stop - rows.start), slice(0, w))
