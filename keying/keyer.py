@@ -317,17 +317,19 @@ class Keyer:
                     coarse[work.c0 : work.c1], size, dst=full, interpolation=cv2.INTER_LINEAR
                 )
             top = rows.start - max(0, rows.start - HALO)
-            raw, smoothed, gate = (b[top : top + rows.stop - rows.start] for b in work.halo[:3])
-            offset, out = work.offset[work.inner], st.alpha[rows]
-            kr.ramp(raw, offset, work.span[work.inner], out=out)
+            raw, smoothed = (b[top : top + rows.stop - rows.start] for b in work.halo[:2])
             # the smoothed key (the raw one when denoise is 0) decides where the solid
             # subject is (255 up to offset) and, below, where the clear screen is; the
             # raw key keeps hair and soft edges sharp in between
-            cv2.compare(smoothed, offset, cv2.CMP_LE, dst=gate)
-            cv2.max(out, gate, dst=out)
-            cv2.compare(smoothed, work.clear[work.inner], cv2.CMP_LT, dst=gate)
-            cv2.min(out, gate, dst=out)
-            cv2.max(out, work.core[work.inner], dst=out)
+            kr.gated_ramp(
+                raw,
+                smoothed,
+                offset=work.offset[work.inner],
+                span=work.span[work.inner],
+                clear=work.clear[work.inner],
+                core=work.core[work.inner],
+                out=st.alpha[rows],
+            )
 
         self._each_stripe(st, difference)
         self._ramp_maps(st)
