@@ -12,6 +12,8 @@ Public API
 ----------
 Keyer, KeyResult
     the keyer with its settings and reusable buffers, and what it returns
+warm_up
+    compile the keyer's compiled passes (Numba) before a show needs them
 calibrate, Calibration
     find and measure the screen in one frame (colour, lighting, noise, screen map)
 KeyerSettings, KEYER_SETTINGS, Setting
@@ -27,7 +29,7 @@ NoScreenFoundError, NotCalibratedError
 from keying.calibrate import Calibration, calibrate
 from keying.composite import cover_fit, straight_foreground
 from keying.errors import NoScreenFoundError, NotCalibratedError
-from keying.keyer import Keyer, KeyResult
+from keying.keyer import Keyer, KeyResult, warm_up
 from keying.settings import KEYER_SETTINGS, KeyerSettings, Setting
 from keying.shapes import Mattes, rectangle
 
@@ -45,4 +47,5 @@ __all__ = [
     "cover_fit",
     "rectangle",
     "straight_foreground",
+    "warm_up",
 ]

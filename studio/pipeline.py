@@ -26,7 +26,7 @@ from typing import Literal
 import cv2
 import numpy as np
 
-from keying import Keyer, NoScreenFoundError, cover_fit
+from keying import Keyer, NoScreenFoundError, cover_fit, warm_up
 from keying.composite import add_background
 from studio.backdrop import Backdrop
 from studio.clock import Clock, Pacer
@@ -334,6 +334,8 @@ class Programme:
     def start(self) -> None:
         if self._thread is not None:
             return
+        if self.keyer is not None:
+            warm_up()  # the keyer's compiled passes, before the first picture wants them
         with self._audio_lock:
             self._sound_end = None
             self._held_audio.clear()
