@@ -18,7 +18,8 @@ from broadcast import BroadcastOutput, OutputStats, Recorder
 from studio.clock import Clock
 from studio.errors import InputError, StudioError
 from studio.files import check_output_path
-from studio.pipeline import OutputLink, Programme
+from studio.output_link import OutputLink
+from studio.pipeline import Programme
 
 
 class Worker(Protocol):

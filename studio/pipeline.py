@@ -14,122 +14,24 @@ engine never imports Qt.
 
 from __future__ import annotations
 
-import math
-import queue
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal
 
 import cv2
-import numpy as np
 
 from keying import Keyer, NoScreenFoundError, cover_fit, warm_up
-from keying.composite import add_background
 from studio.backdrop import Backdrop
 from studio.clock import Clock, Pacer
 from studio.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
+from studio.output_link import Feed, Mode, OutputLink
 from studio.overlays import Overlay
+from studio.placement import placed
+from studio.programme_stats import STAGES, ProgrammeStats, Rolling
 from studio.scenes import Look
 from studio.sound import ShowSound, SoundFeed
 from studio.sources.video_file import VideoFileSource
-
-Mode = Literal["latest", "buffered"]
-Feed = Literal["programme", "camera"]
-STAGES = ("key", "overlays", "fade", "outputs")
-"""The compositor's stages, timed each frame (:class:`ProgrammeStats`)."""
-
-
-@dataclass
-class OutputLink:
-    """One output, its queue and its worker."""
-
-    output: VideoOutput
-    mode: Mode
-    capacity: int
-    feed: Feed = "programme"
-    sent: int = 0
-    dropped: int = 0
-    failed: str = ""
-    frames: queue.Queue[VideoFrame | None] = field(init=False)
-    thread: threading.Thread | None = None
-
-    def __post_init__(self) -> None:
-        self.frames = queue.Queue(maxsize=1 if self.mode == "latest" else self.capacity)
-
-    def offer(self, frame: VideoFrame) -> None:
-        """Hand ``frame`` over without waiting: drop the oldest (latest) or this one."""
-        if self.mode == "latest":
-            try:
-                self.frames.get_nowait()
-                self.dropped += 1
-            except queue.Empty:
-                pass
-        try:
-            self.frames.put_nowait(frame)
-        except queue.Full:
-            self.dropped += 1
-
-    def run(self) -> None:
-        while True:
-            frame = self.frames.get()
-            if frame is None:
-                return
-            if self.failed:
-                continue
-            try:
-                self.output.send(frame)
-                self.sent += 1
-            except (OSError, ValueError, RuntimeError) as error:
-                self.failed = f"{type(self.output).__name__} stopped: {error}"
-
-
-@dataclass(frozen=True, slots=True)
-class ProgrammeStats:
-    """The show's health as numbers (shown in the status strip).
-
-    The ``*_ms`` figures are the mean over the last second's frames of each stage of the
-    compositor: keying (and fitting the camera), drawing the overlays, the fade between
-    scenes, handing the frame to the outputs; ``frame_ms`` is all of a frame's work.
-    """
-
-    frames: int
-    late: int
-    repeated: int
-    waiting: int
-    key_ms: float
-    cpu: float
-    outputs: dict[str, tuple[int, int]]
-    message: str
-    overlays_ms: float = 0.0
-    fade_ms: float = 0.0
-    outputs_ms: float = 0.0
-    frame_ms: float = 0.0
-
-    @property
-    def timings(self) -> str:
-        """The stage timings in words, such as 'key 12.1, overlays 1.0, ... ms'."""
-        return (
-            f"key {self.key_ms:.1f}, overlays {self.overlays_ms:.1f}, fade "
-            f"{self.fade_ms:.1f}, outputs {self.outputs_ms:.1f}; frame {self.frame_ms:.1f} ms"
-        )
-
-
-class Rolling:
-    """The mean of the last ``size`` values added (0.0 before any)."""
-
-    def __init__(self, size: int) -> None:
-        self._values: deque[float] = deque(maxlen=max(1, size))
-
-    def add(self, value: float) -> None:
-        self._values.append(value)
-
-    @property
-    def mean(self) -> float:
-        values = list(self._values)
-        return sum(values) / len(values) if values else 0.0
 
 
 class Programme:
@@ -513,48 +415,3 @@ class Programme:
             self.look.backdrop.close()
         if self.keyer is not None:
             self.keyer.close()
-
-
-def placed(
-    foreground: Image, alpha: np.ndarray, background: Image, *, x: float, scale: float
-) -> Image:
-    """The keyed presenter (premultiplied ``foreground`` and its ``alpha``) moved so their
-    centre is at ``x`` across (0..1) and sized by ``scale`` about their feet, over
-    ``background``: a new image.
-
-    Only the box where the presenter lands is warped and blended (the rest is the
-    background as it is), so it costs in proportion to the presenter's size, not the
-    picture's: the same pixels as warping the whole picture.
-    """
-    h, w = alpha.shape
-    shift = (x - 0.5) * w
-    move = np.array(
-        [[scale, 0, (1 - scale) * w / 2 + shift], [0, scale, (1 - scale) * h]], np.float32
-    ).astype(np.float64)
-    out = background.copy()
-    bx, by, bw, bh = cv2.boundingRect(alpha)  # where alpha > 0
-    if bw == 0 or bh == 0:
-        return out
-    # the box's corners moved, with two pixels for the interpolation's reach
-    x0 = max(0, math.floor(move[0, 0] * bx + move[0, 2]) - 2)
-    y0 = max(0, math.floor(move[1, 1] * by + move[1, 2]) - 2)
-    x1 = min(w, math.ceil(move[0, 0] * (bx + bw) + move[0, 2]) + 2)
-    y1 = min(h, math.ceil(move[1, 1] * (by + bh) + move[1, 2]) + 2)
-    if x0 >= x1 or y0 >= y1:
-        return out
-    box = move.copy()
-    box[:, 2] -= (x0, y0)  # the same move, into the box's own coordinates
-    size = (x1 - x0, y1 - y0)
-    matte = cv2.warpAffine(alpha, box, size, flags=cv2.INTER_LINEAR)
-    subject = cv2.warpAffine(foreground, box, size, flags=cv2.INTER_LINEAR)
-    rest = cv2.cvtColor(cv2.bitwise_not(matte), cv2.COLOR_GRAY2BGR)
-    region = out[y0:y1, x0:x1]
-    add_background(subject, region, rest, out=region)
-    return out
-
-
-def solid_background(size: tuple[int, int], colour: tuple[int, int, int]) -> Image:
-    """A plain background of ``colour`` (B, G, R)."""
-    background = np.empty((size[1], size[0], 3), np.uint8)
-    background[...] = colour
-    return background

@@ -12,7 +12,8 @@ from keying import Keyer
 from studio.clock import Clock, Pacer
 from studio.media import AudioBlock, Image, VideoFrame
 from studio.overlays import LiveBadge
-from studio.pipeline import Programme, solid_background
+from studio.pipeline import Programme
+from studio.placement import solid_background
 from studio.sound import ShowSound
 from studio.sources import DemoPresenterSource, StillSource, ThreadedSource
 

@@ -12,7 +12,8 @@ from keying import Keyer
 from studio.backdrop import Backdrop
 from studio.media import VideoFrame
 from studio.overlays import Logo, LowerThird, Ticker
-from studio.pipeline import Programme, placed
+from studio.pipeline import Programme
+from studio.placement import placed
 from studio.scenes import Look, look_for
 from studio.show import Placement, read_show
 from studio.sources import DemoPresenterSource
