@@ -25,6 +25,7 @@ from studio.errors import DeviceError, InputError
 from studio.jobs import Job
 from studio.media import Image, VideoFrame, VideoSource
 from studio.on_air import OnAir
+from studio.output_link import LatestPicture
 from studio.overlays import LowerThird, Overlay, Ticker
 from studio.pipeline import Programme
 from studio.scenes import Look, look_for
@@ -36,22 +37,6 @@ from studio.status_words import Status
 
 EYEDROPPER_BOX = 0.02
 """the eyedropper samples a square this share of the frame's width around the click"""
-
-
-class LatestPicture:
-    """An output that keeps only the newest programme frame (the preview reads it)."""
-
-    def __init__(self) -> None:
-        self.frame: VideoFrame | None = None
-
-    def start(self) -> None:
-        return None
-
-    def send(self, frame: VideoFrame) -> None:
-        self.frame = frame
-
-    def stop(self) -> None:
-        return None
 
 
 class StudioControl:

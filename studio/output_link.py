@@ -1,4 +1,5 @@
-"""One output of the programme, with its own bounded queue and worker thread."""
+"""One output of the programme, with its own bounded queue and worker thread; and the
+simplest output, which keeps the newest frame for a preview to read."""
 
 from __future__ import annotations
 
@@ -55,3 +56,19 @@ class OutputLink:
                 self.sent += 1
             except (OSError, ValueError, RuntimeError) as error:
                 self.failed = f"{type(self.output).__name__} stopped: {error}"
+
+
+class LatestPicture:
+    """An output that keeps only the newest programme frame (the preview reads it)."""
+
+    def __init__(self) -> None:
+        self.frame: VideoFrame | None = None
+
+    def start(self) -> None:
+        return None
+
+    def send(self, frame: VideoFrame) -> None:
+        self.frame = frame
+
+    def stop(self) -> None:
+        return None
