@@ -285,7 +285,7 @@ def ramp_maps(
     steep: Mask | None = None,
     factor: float = EDGE_STEEPEN,
 ) -> tuple[Matte, Matte]:
-    """Coarse (offset, span) in half-difference units for :func:`ramp`.
+    """Coarse (offset, span) in half-difference units for :func:`gated_ramp`.
 
     alpha = clamp(((d_S - d) / (d_S - d_F) - (1 - white)) / (white - black)) written as
     ``255 - 255 (d' - offset) / span`` with d' the half difference. Where ``steep`` is
@@ -338,13 +338,6 @@ def key_maps(
     return offset, span, clear
 
 
-def ramp(half: Matte, offset: Matte, span: Matte, *, out: Matte | None = None) -> Matte:
-    """Alpha (uint8, 255 subject) from the half difference and full-size ramp maps."""
-    result = cv2.subtract(half, offset, dst=out)
-    cv2.divide(result, span, dst=result, scale=255.0)
-    return cv2.bitwise_not(result, dst=result)
-
-
 def gated_ramp(
     raw: Matte,
     smoothed: Matte,
@@ -355,7 +348,8 @@ def gated_ramp(
     core: Matte,
     out: Matte,
 ) -> Matte:
-    """The frame's alpha in one compiled pass: :func:`ramp` of the ``raw`` half difference,
+    """The frame's alpha in one compiled pass: the ramp ``255 - 255 (raw - offset) / span``
+    (held to 0..255) of the ``raw`` half difference,
     then 255 where the ``smoothed`` one is at most ``offset`` (the solid subject), 0 where
     it is at least ``clear`` (the clear screen), and never below the solid ``core``; all
     uint8 of one shape (rows cut from whole frames, or windows of the stripes' maps).

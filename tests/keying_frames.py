@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from keying.frames import Matte
+
 GREEN = (60, 180, 50)  # B, G, R: a typical lit green cloth
 BLUE = (190, 80, 30)
 SKIN = (120, 150, 200)
@@ -56,3 +58,11 @@ def inner(mask: np.ndarray, margin: int = 4) -> np.ndarray:
     kernel = np.ones((size, size), np.uint8)
     eroded = cv2.erode(mask.astype(np.uint8), kernel, borderType=cv2.BORDER_REPLICATE)
     return eroded.astype(bool)
+
+
+def ramp(half: Matte, offset: Matte, span: Matte, *, out: Matte | None = None) -> Matte:
+    """The plain ramp (uint8, 255 subject) from the half difference and full-size ramp maps:
+    what keying.ramp.gated_ramp computes before its gates."""
+    result = cv2.subtract(half, offset, dst=out)
+    cv2.divide(result, span, dst=result, scale=255.0)
+    return cv2.bitwise_not(result, dst=result)

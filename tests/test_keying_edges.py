@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from keying import Keyer, KeyerSettings
-from keying.ramp import LEAD_REACH, drop_mixes, key_maps, ramp, ramp_maps
-from tests.keying_frames import GREEN, add_noise
+from keying.ramp import LEAD_REACH, drop_mixes, key_maps, ramp_maps
+from tests.keying_frames import GREEN, add_noise, ramp
 
 GREY = np.array((150.0, 150.0, 150.0), np.float32)
 

@@ -153,7 +153,8 @@ def test_clearly_the_subject_is_a_whole_block_leaning_away_from_the_screen() -> 
 def test_gated_ramp_is_the_ramp_with_its_gates_and_core() -> None:
     import cv2
 
-    from keying.ramp import gated_ramp, ramp
+    from keying.ramp import gated_ramp
+    from tests.keying_frames import ramp
 
     rng = np.random.default_rng(7)
     shape = (33, 47)
