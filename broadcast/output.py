@@ -21,11 +21,13 @@ from dataclasses import replace
 import av
 
 from broadcast.encoder import (
+    ENCODER_NICENESS,
     LOW_LATENCY,
     RECORDING,
     EncodedPacket,
     ProgrammeEncoder,
     check_format,
+    give_way,
 )
 from broadcast.mp4 import RecordingFile, reason
 from broadcast.stats import OutputStats
@@ -89,6 +91,7 @@ class BroadcastOutput:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._encoder: ProgrammeEncoder | None = None
+        self._encoding = threading.Event()  # set once the worker may deliver packets
         self._writing = False  # the recording file takes packets
         self._dropped = self._bytes = 0
         self._state, self._message, self._error = "idle", "not recording", ""
@@ -114,28 +117,29 @@ class BroadcastOutput:
                 self._set("recording", f"recording to {self.file.path.name}")
         if not self._writing and self.stream_url is None:
             return
-        encoder = ProgrammeEncoder(
-            width=self.width,
-            height=self.height,
-            fps=self.fps,
-            sample_rate=self.sample_rate,
-            channels=self.channels,
-            video_bitrate=self.video_bitrate,
-            options=LOW_LATENCY if self.stream_url else RECORDING,
-            fill_silence=self.stream_url is not None,
+        self._encoding.clear()
+        opened: queue.SimpleQueue[ProgrammeEncoder | BaseException] = queue.SimpleQueue()
+        self._thread = threading.Thread(
+            target=self._run, args=(opened,), name="broadcast-encoder", daemon=True
         )
-        self._encoder = encoder
-        if self.stream_url is not None:
-            self.streamer = PacketStreamer(
-                self.stream_url,
-                encoder.header,
-                stall_seconds=self.stall_seconds,
-                max_delay=self.max_delay,
-                on_status=self.on_status,
-            )
-            self.streamer.start()
-        self._thread = threading.Thread(target=self._run, name="broadcast-encoder", daemon=True)
         self._thread.start()
+        encoder = opened.get()
+        if isinstance(encoder, BaseException):
+            self._thread.join()
+            self._thread = None
+            raise encoder
+        try:
+            if self.stream_url is not None:
+                self.streamer = PacketStreamer(
+                    self.stream_url,
+                    encoder.header,
+                    stall_seconds=self.stall_seconds,
+                    max_delay=self.max_delay,
+                    on_status=self.on_status,
+                )
+                self.streamer.start()
+        finally:
+            self._encoding.set()
 
     def send(self, frame: VideoFrame) -> None:
         """Hand a programme frame over; never waits, never raises (drops are counted)."""
@@ -222,9 +226,30 @@ class BroadcastOutput:
                 self._error = error
 
     # -- the worker -----------------------------------------------------------------
-    def _run(self) -> None:
-        encoder = self._encoder
-        assert encoder is not None
+    def _open(self) -> ProgrammeEncoder:
+        """The encoder, opened on the worker thread once it gives way to the show: x264's
+        own threads are made by the thread that opens it and inherit its priority."""
+        give_way(ENCODER_NICENESS)
+        return ProgrammeEncoder(
+            width=self.width,
+            height=self.height,
+            fps=self.fps,
+            sample_rate=self.sample_rate,
+            channels=self.channels,
+            video_bitrate=self.video_bitrate,
+            options=LOW_LATENCY if self.stream_url else RECORDING,
+            fill_silence=self.stream_url is not None,
+        )
+
+    def _run(self, opened: queue.SimpleQueue[ProgrammeEncoder | BaseException]) -> None:
+        try:
+            encoder = self._open()
+        except (av.FFmpegError, ValueError, OSError) as error:
+            opened.put(error)
+            return
+        self._encoder = encoder
+        opened.put(encoder)
+        self._encoding.wait()  # the streamer, if any, is in place
         if self._writing and self.file is not None:
             try:
                 self.file.open(encoder.header)

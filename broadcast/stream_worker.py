@@ -24,7 +24,13 @@ from typing import Any
 import av
 import numpy as np
 
-from broadcast.encoder import EncodedPacket, StreamHeader, add_mux_streams, yuv420p
+from broadcast.encoder import (
+    EncodedPacket,
+    StreamHeader,
+    add_mux_streams,
+    give_way,
+    yuv420p,
+)
 
 COUNTERS = ("sent", "dropped", "late", "bytes", "reconnects", "heartbeat")
 FLV_TIME_BASE = Fraction(1, 1000)
@@ -161,6 +167,8 @@ def run_stream(
     counters: dict[str, Any],
 ) -> None:
     """The child's main loop (see the module docstring)."""
+    if settings.header is None:
+        give_way()  # it encodes: the show's process comes first
 
     def beat() -> None:
         counters["heartbeat"].value = time.monotonic()

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import av
 import numpy as np
+import pytest
 
+from broadcast.encoder import ENCODER_NICENESS, give_way
 from broadcast.recorder import Recorder
 from studio.media import AudioBlock, VideoFrame
 
@@ -130,3 +134,36 @@ def test_a_full_disk_stops_the_recording_but_keeps_what_was_recorded(tmp_path: P
     assert report["state"] == "failed" and "file too large" in report["message"]
     frames, _ = decoded(tmp_path / ".assembly.recording.mp4")
     assert frames >= 5
+
+
+def _niceness_by_thread() -> dict[int, int]:
+    """Each thread of this process and its nice value (field 19 of /proc's stat)."""
+    values = {}
+    for stat in Path("/proc/self/task").glob("*/stat"):
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        values[int(stat.parent.name)] = int(fields[16])
+    return values
+
+
+def test_the_encoder_and_its_threads_give_way_to_the_show(tmp_path: Path) -> None:
+    before = _niceness_by_thread()
+    show = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    recorder = Recorder(tmp_path / "news.mp4", width=640, height=360, fps=25)
+    recorder.start()
+    try:
+        started = {t: n for t, n in _niceness_by_thread().items() if t not in before}
+        # the worker and x264's own threads, all below the show; the show's threads as they were
+        assert len(started) >= 2
+        assert set(started.values()) == {show + ENCODER_NICENESS}
+        assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == show
+        for i in range(10):
+            recorder.send(VideoFrame(np.full((360, 640, 3), 9 * i, np.uint8), i / 25, i))
+    finally:
+        recorder.stop()
+    assert recorder.stats().frames_sent == 10
+
+
+def test_give_way_refuses_a_niceness_out_of_range() -> None:
+    for bad in (-1, 20):
+        with pytest.raises(ValueError, match=f"niceness {bad} is not within 0..19"):
+            give_way(bad)
