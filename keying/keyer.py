@@ -219,6 +219,15 @@ class Keyer:
             reach=LEAD_REACH,
         )
         lead = kr.foreground_lead(st.half_small, solid, st.peak_small)
+        lead = kr.veil_lead(
+            lead,
+            st.sample_small,
+            st.static_small,
+            st.gain_small,
+            st.half_small,
+            solid,
+            st.strength_small,
+        )
         steep = None
         if self._calibration.soft_chroma and reach:  # type: ignore[union-attr]
             steep = kr.hard_edges(

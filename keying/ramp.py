@@ -391,3 +391,61 @@ def _gated_ramp(
             value = 255 if still <= o else value
             value = 0 if still >= np.int32(clear[r, x]) else value
             out[r, x] = max(value, np.int32(core[r, x]))
+
+
+VEIL_MARGIN = 10.0
+"""Levels of lead a block must fall below the subject's lead chosen for it to be taken
+for a veil or blur of another colour (see :func:`veil_lead`)."""
+VEIL_FAINT = 0.5
+"""...and its least alpha must be below this: solid colours need more (skin 0.7)."""
+
+
+def least_alpha(colour: FloatImage, screen: FloatImage) -> FloatMap:
+    """The smallest alpha that explains ``colour`` as a mix of ``screen`` and a subject
+    colour within 0..255 (BGR float, the channels last): every channel that moved away
+    from the screen's moved at most as far as it could."""
+    up = (colour - screen) / np.maximum(255.0 - screen, 1.0)
+    down = (screen - colour) / np.maximum(screen, 1.0)
+    least: FloatMap = np.clip(np.maximum(up, down).max(axis=-1), 0.0, 1.0).astype(np.float32)
+    return least
+
+
+def veil_lead(
+    lead: FloatMap,
+    colour: FloatImage,
+    screen: FloatImage,
+    gain: FloatMap,
+    half_small: Matte,
+    solid: Matte,
+    strength: FloatMap,
+    *,
+    margin: float = VEIL_MARGIN,
+    faint: float = VEIL_FAINT,
+) -> FloatMap:
+    """``lead``, lowered where a block further than :data:`LEAD_REACH` from the solid
+    subject leans away from the screen colour more than a mix of the screen and that
+    lead can (by ``margin`` levels) and a faint share of a subject could give its colour
+    (:func:`least_alpha` below ``faint``): a veil or a blur of a colour that is solid
+    nowhere near (a chiffon scarf's end over the screen beside a green jumper), which the
+    nearest solid's lead keys opaque. There the subject's lead is taken as that of the
+    least opaque explanation of the block's colour: the lead that keys the block's middle
+    at that alpha.
+
+    ``screen`` times ``gain`` is the screen as lit now, ``strength`` its lead; the
+    others as for :func:`drop_mixes`.
+    """
+    middle = half_small.astype(np.float32) * 2.0 - 255.0
+    size = 2 * LEAD_REACH + 1
+    near = cv2.dilate(solid, np.ones((size, size), np.uint8)) > 0
+    unexplained = ~near & (middle < lead - margin) & (middle < strength)
+    blocks = np.flatnonzero(unexplained)
+    if blocks.size == 0:
+        return lead
+    lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
+    least = np.maximum(least_alpha(colour.reshape(-1, 3)[blocks], lit), 0.05)
+    faint_enough = least < faint
+    blocks, least = blocks[faint_enough], least[faint_enough]
+    top, shown = strength.ravel()[blocks], middle.ravel()[blocks]
+    out = lead.copy()
+    out.ravel()[blocks] = np.minimum(lead.ravel()[blocks], top - (top - shown) / least)
+    return out

@@ -1,0 +1,45 @@
+"""A veil of a colour that is solid nowhere near (a chiffon scarf blowing out over the
+screen beside a green jumper) keys as its share, not opaque (keying.ramp.veil_lead)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from keying import Keyer
+from keying.ramp import least_alpha
+from tests.keying_frames import GREEN, JUMPER, add_noise
+
+SCARF = np.array((120.0, 90.0, 225.0), np.float32)  # pink chiffon
+SHARE = 0.45
+
+
+def scarf_frame() -> np.ndarray:
+    """A green jumper on the left; a scarf's end at 45% across the screen to its right."""
+    h, w = 240, 320
+    frame = np.ones((h, w, 1), np.float32) * np.array(GREEN, np.float32)
+    frame[40:, 20:100] = JUMPER
+    frame[80:112, 100:300] = SHARE * SCARF + (1 - SHARE) * frame[80:112, 100:300]
+    return add_noise(frame, 2.0)
+
+
+def test_a_scarf_veil_beside_a_green_jumper_keys_as_its_share() -> None:
+    frame = scarf_frame()
+    with Keyer(threads=1) as keyer:
+        keyer.calibrate(frame)
+        alpha = keyer.matte(frame).astype(float) / 255
+    veil = alpha[86:106, 120:290]
+    # keyed against the jumper's lead (towards the screen), the veil was opaque (1.0)
+    assert abs(veil.mean() - SHARE) < 0.1, veil.mean()
+    assert alpha[50:230, 30:90].min() == 1.0  # the jumper stays solid
+    assert alpha[10:30, 150:300].max() == 0.0  # and the screen clear
+
+
+def test_least_alpha_is_the_share_a_saturated_colour_needs() -> None:
+    screen = np.array([[GREEN]], np.float32)
+    pink = np.array([[(255.0, 0.0, 255.0)]], np.float32)
+    mix = 0.3 * pink + 0.7 * screen
+    assert abs(float(least_alpha(mix, screen)[0, 0]) - 0.3) < 1e-5
+    assert float(least_alpha(screen, screen)[0, 0]) == 0.0
+    # a colour no mix of less than 90% could give
+    black = np.zeros((1, 1, 3), np.float32)
+    assert abs(float(least_alpha(0.9 * black + 0.1 * screen, screen)[0, 0]) - 0.9) < 1e-5
