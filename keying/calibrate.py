@@ -39,6 +39,14 @@ SOFT_CHROMA_RATIO = 0.7
 """Colour sent at half resolution (4:2:0) and scaled back up changes about half as much
 between neighbouring pixels as between pixels two apart (0.8 to 1 for full-resolution
 colour, noise and all); below this ratio the camera's colour is taken as 4:2:0."""
+MIX_HUE = 0.015
+"""How far (in shares of the primary) a pixel's hue may be off the screen's around it
+and still be screen when the subject is next to it (see :func:`_without_mixes`)."""
+MIX_SIGMA = 6.0
+MIX_STEPS = 8
+MIX_ROUNDS = 3
+"""The screen's hue around is taken over this many working pixels (sigma); mixes are
+followed this many working pixels out from the subject."""
 CHROMA_SAMPLE = 512
 """The middle of the frame, at most this many pixels each way, is enough to tell."""
 
@@ -159,6 +167,8 @@ def calibrate(
     if not mask.any():
         raise NoScreenFoundError("no screen found in this frame: pick its colour on the screen")
     share = float(mask.mean())
+    if plate is None:  # the map and the noise from the screen only, not the subject's blur
+        mask = _without_mixes(small, primary, mask)
     b, g, r = (int(v) for v in np.median(small[mask], axis=0) + 0.5)
     key_colour = (b, g, r)
     screen_small = fill_screen(small, mask)
@@ -254,6 +264,33 @@ def _cluster(small: FloatImage, primary: int, candidates: Mask) -> Mask:
     close = np.all(np.abs(chroma - centre) <= tolerance, axis=2)
     mask: Mask = close & (lead >= max(MIN_LEAD * 0.5, 0.3 * typical_lead))
     return mask
+
+
+def _without_mixes(small: FloatImage, primary: int, mask: Mask) -> Mask:
+    """``mask`` without the screen seen through the subject's edges: pixels reached from
+    the subject through pixels whose hue is off the screen's nearby by more than
+    :data:`MIX_HUE`. A shadow dims every channel alike and keeps the hue; a blurred
+    bottle-green sleeve passes for dim screen by its hue and lead, but not so exactly,
+    and taken for screen it keys as screen where it is half sleeve."""
+    chroma = chromaticity(small, primary)
+    kept = mask
+    kernel = np.ones((3, 3), np.uint8)
+    for _ in range(MIX_ROUNDS):  # the hue around, again without the mixes found
+        weight = kept.astype(np.float32)
+        den = np.maximum(cv2.GaussianBlur(weight, (0, 0), MIX_SIGMA), 1e-6)
+        off = np.zeros(mask.shape, np.float32)
+        for c in range(2):
+            local = cv2.GaussianBlur(chroma[..., c] * weight, (0, 0), MIX_SIGMA) / den
+            np.maximum(off, np.abs(chroma[..., c] - local), out=off)
+        suspect = (mask & (off > MIX_HUE)).astype(np.uint8)
+        reached = (~mask).astype(np.uint8)
+        for _ in range(MIX_STEPS):
+            grown = cv2.dilate(reached, kernel) & (suspect | reached)
+            if np.array_equal(grown, reached):
+                break
+            reached = grown
+        kept = mask & (reached == 0)
+    return kept if kept.any() else mask
 
 
 def _match_colour(small: FloatImage, key: tuple[int, int, int]) -> tuple[int, Mask]:
