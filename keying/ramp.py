@@ -398,6 +398,7 @@ VEIL_MARGIN = 10.0
 for a veil or blur of another colour (see :func:`veil_lead`)."""
 VEIL_FAINT = 0.5
 """...and its least alpha must be below this: solid colours need more (skin 0.7)."""
+VEIL_OFF_LINE = 0.5
 
 
 def least_alpha(colour: FloatImage, screen: FloatImage) -> FloatMap:
@@ -421,15 +422,19 @@ def veil_lead(
     *,
     margin: float = VEIL_MARGIN,
     faint: float = VEIL_FAINT,
+    off_line: float = VEIL_OFF_LINE,
 ) -> FloatMap:
     """``lead``, lowered where a block further than :data:`LEAD_REACH` from the solid
-    subject leans away from the screen colour more than a mix of the screen and that
-    lead can (by ``margin`` levels) and a faint share of a subject could give its colour
-    (:func:`least_alpha` below ``faint``): a veil or a blur of a colour that is solid
-    nowhere near (a chiffon scarf's end over the screen beside a green jumper), which the
-    nearest solid's lead keys opaque. There the subject's lead is taken as that of the
-    least opaque explanation of the block's colour: the lead that keys the block's middle
-    at that alpha.
+    subject is a veil or a blur of a colour that is solid nowhere near (a chiffon
+    scarf's end over the screen beside a green jumper, a blurred hand beyond a green
+    sleeve), which the nearest solid's lead keys opaque: a faint share of a subject
+    could give its colour (:func:`least_alpha` below ``faint``), and either it leans
+    away from the screen colour more than a mix of the screen and that lead can (by
+    ``margin`` levels), or that lead leans towards the screen colour (a green jumper,
+    whose steep ramp makes any other colour nearly opaque) and the block lies off the
+    line from the screen to the nearest solid colour by more than ``off_line`` of its
+    length. There the subject's lead is taken as that of the least opaque explanation
+    of the block's colour: the lead that keys the block's middle at that alpha.
 
     ``screen`` times ``gain`` is the screen as lit now, ``strength`` its lead; the
     others as for :func:`drop_mixes`.
@@ -437,15 +442,31 @@ def veil_lead(
     middle = half_small.astype(np.float32) * 2.0 - 255.0
     size = 2 * LEAD_REACH + 1
     near = cv2.dilate(solid, np.ones((size, size), np.uint8)) > 0
-    unexplained = ~near & (middle < lead - margin) & (middle < strength)
-    blocks = np.flatnonzero(unexplained)
-    if blocks.size == 0:
-        return lead
+    maybe = ~near & (middle < strength - margin)  # within the margin: the screen, nearly
+    blocks = np.flatnonzero(maybe)
     lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
-    least = np.maximum(least_alpha(colour.reshape(-1, 3)[blocks], lit), 0.05)
+    shown = colour.reshape(-1, 3)[blocks]
+    least = np.maximum(least_alpha(shown, lit), 0.05)
     faint_enough = least < faint
     blocks, least = blocks[faint_enough], least[faint_enough]
-    top, shown = strength.ravel()[blocks], middle.ravel()[blocks]
+    lit, shown = lit[faint_enough], shown[faint_enough]
+    alone = middle.ravel()[blocks] < lead.ravel()[blocks] - margin
+    check = ~alone & (lead.ravel()[blocks] > 0)
+    chosen = np.flatnonzero(solid)
+    if off_line > 0 and chosen.size and check.any():
+        _, labels = cv2.distanceTransformWithLabels(
+            cv2.bitwise_not(solid), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+        )
+        at = blocks[check]
+        nearest = chosen[np.clip(labels.ravel()[at] - 1, 0, chosen.size - 1)]
+        towards = colour.reshape(-1, 3)[nearest] - lit[check]
+        away = shown[check] - lit[check]
+        length2 = np.maximum(np.einsum("ij,ij->i", towards, towards), 1.0)
+        along = np.clip(np.einsum("ij,ij->i", away, towards) / length2, 0.0, 1.0)
+        off = away - along[:, None] * towards
+        alone[check] = np.einsum("ij,ij->i", off, off) > off_line**2 * length2
+    blocks, least = blocks[alone], least[alone]
+    top, seen = strength.ravel()[blocks], middle.ravel()[blocks]
     out = lead.copy()
-    out.ravel()[blocks] = np.minimum(lead.ravel()[blocks], top - (top - shown) / least)
+    out.ravel()[blocks] = np.minimum(lead.ravel()[blocks], top - (top - seen) / least)
     return out

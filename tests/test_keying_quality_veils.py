@@ -7,7 +7,7 @@ import numpy as np
 
 from keying import Keyer
 from keying.ramp import least_alpha
-from tests.keying_frames import GREEN, JUMPER, add_noise
+from tests.keying_frames import GREEN, JUMPER, SKIN, add_noise
 
 SCARF = np.array((120.0, 90.0, 225.0), np.float32)  # pink chiffon
 SHARE = 0.45
@@ -43,3 +43,20 @@ def test_least_alpha_is_the_share_a_saturated_colour_needs() -> None:
     # a colour no mix of less than 90% could give
     black = np.zeros((1, 1, 3), np.float32)
     assert abs(float(least_alpha(0.9 * black + 0.1 * screen, screen)[0, 0]) - 0.9) < 1e-5
+
+
+def test_a_skin_veil_beyond_a_green_jumper_keys_near_its_share() -> None:
+    """A blurred hand beyond a green sleeve: its colour is off the line from the screen
+    to the jumper's, whose lead (towards the screen) made it nearly opaque (0.86)."""
+    h, w = 240, 320
+    frame = np.ones((h, w, 1), np.float32) * np.array(GREEN, np.float32)
+    frame[40:, 20:100] = JUMPER
+    frame[80:112, 140:300] = (
+        SHARE * np.array(SKIN, np.float32) + (1 - SHARE) * frame[80:112, 140:300]
+    )
+    image = add_noise(frame, 2.0)
+    with Keyer(threads=1) as keyer:
+        keyer.calibrate(image)
+        alpha = keyer.matte(image).astype(float) / 255
+    assert abs(alpha[86:106, 160:290].mean() - SHARE) < 0.15
+    assert alpha[50:230, 30:90].min() == 1.0
