@@ -29,10 +29,10 @@ from keying import tracking as kt
 from keying.calibrate import MAX_DENOISE, Calibration, Sample, Screen, calibrate
 from keying.errors import NotCalibratedError
 from keying.frames import BGRImage, Matte, check_frame
-from keying.ramp import LEAD_REACH, LEAD_SCALE, RampEnds
+from keying.ramp import LEAD_REACH, RampEnds
 from keying.settings import KeyerSettings
 from keying.shapes import Mattes
-from keying.workspace import HALO, FrameWork
+from keying.workspace import FrameWork
 
 RAMP_MARGIN = 0.02
 """Added to the measured screen spread so the last speck of noise keys out too."""
@@ -40,8 +40,6 @@ MIN_OPAQUE_BAND = 0.10
 """The ramp's top end stays at least this far below 1 to absorb noise on the subject."""
 REFERENCE_HEIGHT = 1080
 """Pixel settings are given at 1080p and scaled to the frame's height."""
-PEAK_KERNEL = np.ones((LEAD_SCALE + 1, LEAD_SCALE + 1), np.uint8)
-"""Finds the most screen-like pixel of each coarse block (see ``Keyer._matte``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +205,7 @@ class Keyer:
         self._place_ends(st)
         st.gain_code_small = np.clip(st.gain_small * kt.GAIN_CODE + 0.5, 0, 255).astype(np.uint8)
         core = self._scaled(self._settings.core_distance, st.size[1])
-        reach = max(2, round(core / LEAD_SCALE)) if core else 0  # next to an edge: mixed
+        reach = max(2, round(core / st.scale)) if core else 0  # next to an edge: mixed
         clear = kr.clear_screen(st.peak_small, st.strength_small, black=st.black_small)
         solid = kr.solid_core(clear, reach=reach)
         solid = kr.drop_mixes(
@@ -287,28 +285,29 @@ class Keyer:
         radius = min(s.denoise, MAX_DENOISE)
 
         def difference(rows: slice) -> None:
-            lo, hi = max(0, rows.start - HALO), min(h, rows.stop + HALO)
+            lo, hi = max(0, rows.start - st.halo_rows), min(h, rows.stop + st.halo_rows)
             work = st.work[rows.start]
             half, smoothed, peak = (b[: hi - lo] for b in work.halo)
             km.colour_difference(frame[lo:hi], primary=primary, signed=True, out=half)
             km.denoise(half, radius=radius, out=smoothed)
             sampled = st.sample_rows[work.coarse] - lo
             # the colour about the middle of each block, for the screen's light (the four
-            # middle pixels, as a bilinear shrink by exactly LEAD_SCALE samples them); a
+            # middle pixels, as a bilinear shrink by exactly the grid's scale samples them); a
             # last block cut short by the frame's bottom shrunk on its own, so that every
             # way of cutting the frame into stripes gives the same samples
             c0, c1 = work.coarse.start, work.coarse.stop
-            whole = min(c1, h // LEAD_SCALE)
+            scale = st.scale
+            whole = min(c1, h // scale)
             for a, b in ((c0, whole), (max(c0, whole), c1)):
                 if b > a:
                     st.sample_small[a:b] = cv2.resize(
-                        frame[a * LEAD_SCALE : min(h, b * LEAD_SCALE)],
+                        frame[a * scale : min(h, b * scale)],
                         (st.sample_small.shape[1], b - a),
                         interpolation=cv2.INTER_LINEAR,
                     )
             st.half_small[work.coarse] = smoothed[sampled][:, st.sample_cols]
             # the most screen-like pixel of each block: thin gaps of screen are not missed
-            cv2.dilate(smoothed, PEAK_KERNEL, dst=peak)
+            cv2.dilate(smoothed, st.peak_kernel, dst=peak)
             st.peak_small[work.coarse] = peak[sampled][:, st.sample_cols]
 
         def alpha(rows: slice) -> None:
@@ -325,7 +324,7 @@ class Keyer:
                 cv2.resize(
                     coarse[work.c0 : work.c1], size, dst=full, interpolation=cv2.INTER_LINEAR
                 )
-            top = rows.start - max(0, rows.start - HALO)
+            top = rows.start - max(0, rows.start - st.halo_rows)
             raw, smoothed = (b[top : top + rows.stop - rows.start] for b in work.halo[:2])
             # the smoothed key (the raw one when denoise is 0) decides where the solid
             # subject is (255 up to offset) and, below, where the clear screen is; the

@@ -18,8 +18,27 @@ from keying.calibrate import MAX_DENOISE, Calibration
 from keying.ramp import LEAD_SCALE
 from keying.shapes import Mattes
 
-HALO = max(MAX_DENOISE, LEAD_SCALE // 2)
-"""Rows each stripe reads beyond its own: for the denoise and the block peaks."""
+GRID_HEIGHT = 1080
+"""Frames up to about this tall work on a grid :data:`keying.ramp.LEAD_SCALE` times
+coarser than themselves; taller ones on a grid as much coarser again as they are taller
+(see :func:`grid_scale`)."""
+
+
+def grid_scale(height: int) -> int:
+    """How many times coarser than a frame ``height`` tall its coarse grid is:
+    ``LEAD_SCALE`` up to 1.5 times :data:`GRID_HEIGHT`, twice that at 3840x2160. The grid
+    then covers the same part of the picture at any size, so that the distances the keyer
+    works in on it (how far a solid subject's lead reaches, the screen seen beside an
+    edge) mean the same in a 4K picture as in a 1080p one, and a 4K frame's grid costs
+    what a 1080p one does."""
+    if height < 1:
+        raise ValueError(f"a frame must be at least 1 pixel tall, got {height}")
+    return LEAD_SCALE * max(1, round(height / GRID_HEIGHT))
+
+
+def halo_rows(scale: int) -> int:
+    """Rows each stripe reads beyond its own: for the denoise and the block peaks."""
+    return max(MAX_DENOISE, scale // 2)
 
 
 class FrameWork:
@@ -27,8 +46,12 @@ class FrameWork:
 
     def __init__(self, calibration: Calibration, mattes: Mattes, w: int, h: int, n: int):
         self.size = (w, h)
+        self.scale = scale = grid_scale(h)
+        self.halo_rows = halo_rows(scale)
+        # the most screen-like pixel of each block: a block and a pixel round it
+        self.peak_kernel = np.ones((scale + 1, scale + 1), np.uint8)
         self.screen, self.strength = calibration.full_maps((w, h))
-        cw, ch = -(-w // LEAD_SCALE), -(-h // LEAD_SCALE)
+        cw, ch = -(-w // scale), -(-h // scale)
         # the calibrated screen on the coarse grid, and its light now (see keying.tracking)
         self.static_small = cv2.resize(self.screen, (cw, ch), interpolation=cv2.INTER_AREA)
         self.static_small = self.static_small.astype(np.float32)
@@ -45,15 +68,17 @@ class FrameWork:
         self.offset_small = self.span_small = self.core_small = self.floor_small = self.half_small
         self.clear_small = self.half_small  # where the smoothed key says clear screen
         self.gain_code_small = self.half_small
-        # the coarse grid samples the middle pixel of each LEAD_SCALE block
-        self.sample_rows = np.minimum(np.arange(ch) * LEAD_SCALE + LEAD_SCALE // 2, h - 1)
-        self.sample_cols = np.minimum(np.arange(cw) * LEAD_SCALE + LEAD_SCALE // 2, w - 1)
+        # the coarse grid samples the middle pixel of each block
+        self.sample_rows = np.minimum(np.arange(ch) * scale + scale // 2, h - 1)
+        self.sample_cols = np.minimum(np.arange(cw) * scale + scale // 2, w - 1)
         self.garbage, self.holdout = mattes.masks((w, h))
         self.alpha = np.empty((h, w), np.uint8)
         self.foreground, self.composite = (np.empty((h, w, 3), np.uint8) for _ in range(2))
         bounds = np.linspace(0, h, n + 1).round().astype(int)
         self.stripes = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds) if b > a]
-        self.work = {r.start: StripeWork(r, w, h, cw, ch, self.sample_rows) for r in self.stripes}
+        self.work = {
+            r.start: StripeWork(r, w, cw, ch, self.sample_rows, scale) for r in self.stripes
+        }
 
 
 class StripeWork:
@@ -63,19 +88,19 @@ class StripeWork:
     the subject's lean and the light that the composite reads)."""
 
     def __init__(
-        self, rows: slice, w: int, h: int, cw: int, ch: int, sample_rows: np.ndarray
+        self, rows: slice, w: int, cw: int, ch: int, sample_rows: np.ndarray, scale: int
     ) -> None:
-        tall = rows.stop - rows.start + 2 * HALO
+        tall = rows.stop - rows.start + 2 * halo_rows(scale)
         self.halo = [np.empty((tall, w), np.uint8) for _ in range(3)]
         inside = np.flatnonzero((sample_rows >= rows.start) & (sample_rows < rows.stop))
         self.coarse = slice(int(inside[0]), int(inside[-1]) + 1) if inside.size else slice(0, 0)
-        # an exact LEAD_SCALE-times upsampling of coarse rows c0..c1 covers this stripe
+        # an exact scale-times upsampling of coarse rows c0..c1 covers this stripe
         # with at least one coarse row to spare, so it equals the whole frame's
-        self.c0 = max(0, rows.start // LEAD_SCALE - 1)
-        self.c1 = min(ch, (rows.stop - 1) // LEAD_SCALE + 2)
-        window = ((self.c1 - self.c0) * LEAD_SCALE, cw * LEAD_SCALE)
+        self.c0 = max(0, rows.start // scale - 1)
+        self.c1 = min(ch, (rows.stop - 1) // scale + 2)
+        window = ((self.c1 - self.c0) * scale, cw * scale)
         self.offset, self.span, self.core, self.clear, self.floor, self.gain = (
             np.empty(window, np.uint8) for _ in range(6)
         )
-        top = rows.start - self.c0 * LEAD_SCALE
+        top = rows.start - self.c0 * scale
         self.inner = (slice(top, top + rows.stop - rows.start), slice(0, w))

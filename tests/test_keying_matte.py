@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -172,3 +173,25 @@ def test_light_wrap_brightens_the_edge_only() -> None:
     assert out[1][edge].mean() > out[0][edge].mean() + 5
     deep = inner(subject, 30)
     assert np.abs(out[1][deep] - out[0][deep]).max() <= 1
+
+
+def test_a_4k_frame_is_keyed_on_a_grid_as_coarse_as_a_1080p_ones() -> None:
+    from keying.workspace import grid_scale
+
+    assert [grid_scale(h) for h in (240, 720, 1080, 1440, 2160, 4320)] == [8, 8, 8, 8, 16, 32]
+    with pytest.raises(ValueError, match="at least 1 pixel tall, got 0"):
+        grid_scale(0)
+    frame, subject = person_frame(h=1080, w=1920, uneven=0.3, noise=0.0)
+    big = cv2.resize(frame, (3840, 2160), interpolation=cv2.INTER_NEAREST)
+    background = np.full((90, 160, 3), (20, 90, 200), np.uint8)
+    grids, alphas = [], []
+    for picture in (frame, big):
+        with Keyer(threads=1) as keyer:
+            keyer.calibrate(picture)
+            alphas.append(keyer.process(picture, background).alpha.copy())
+            assert keyer._frame is not None
+            grids.append(keyer._frame.sample_small.shape)
+    assert grids[0] == grids[1] == (135, 240, 3)  # the same part of the picture per block
+    shrunk = cv2.resize(alphas[1], (1920, 1080), interpolation=cv2.INTER_AREA)
+    assert np.abs(shrunk.astype(int) - alphas[0]).mean() < 0.5
+    assert alphas[0][inner(subject)].min() == 255 and alphas[0][inner(~subject)].max() == 0
