@@ -3,8 +3,10 @@ and lay the subject over the background, compiled by Numba.
 
 The same arithmetic as a chain of OpenCV calls read and wrote the whole frame a dozen
 times (the matte spread to three channels three times, the planes split and merged for the
-spill); here each pixel is read once and its subject and composite written once, in whole
-numbers the compiler turns into vector instructions. The kernel releases the GIL, so the
+spill); here each pixel is read once and its subject and composite written once, in
+32-bit floats the compiler turns into vector instructions (twice as fast as the same in
+whole numbers, whose divisions by 255 and clamps took more instructions than the
+multiplies here; within a level or two of them). The kernel releases the GIL, so the
 keyer's stripes run it at the same time.
 
 With ``a`` the matte, ``I`` the camera, ``S`` the screen map, ``g`` the screen's light now,
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from keying.compiled import compiled, div255, within
+from keying.compiled import compiled
 from keying.frames import BGRImage, Matte
 from keying.tracking import GAIN_CODE
 
@@ -44,39 +46,44 @@ def _blend_run(
     foreground: np.ndarray,
     composite: np.ndarray,
     primary: int,
-    strength: int,
-    luma: int,
+    strength: float,
+    luma: float,
 ) -> None:
     """The pass over flat buffers: ``frame``, ``screen``, ``background``, ``foreground``
-    and ``composite`` hold 3 bytes a pixel, the others 1; ``strength`` and ``luma`` are
-    in 256ths."""
+    and ``composite`` hold 3 bytes a pixel, the others 1."""
+    zero, top, half = np.float32(0.0), np.float32(255.0), np.float32(0.5)
+    per_level, per_gain = np.float32(1.0 / 255.0), np.float32(1.0 / GAIN_ONE)
+    strength32, luma32 = np.float32(strength), np.float32(luma)
     for x in range(alpha.shape[0]):
-        a = np.int32(alpha[x])
-        rest = 255 - a
-        share = within((rest * np.int32(gain[x]) + GAIN_ONE // 2) // GAIN_ONE, 0, 255)
+        a = np.float32(alpha[x])
+        rest = top - a
+        share = min(rest * np.float32(gain[x]) * per_gain, top) * per_level
         i = 3 * x
-        b = within(np.int32(frame[i]) - div255(np.int32(screen[i]) * share), 0, a)
-        g = within(np.int32(frame[i + 1]) - div255(np.int32(screen[i + 1]) * share), 0, a)
-        r = within(np.int32(frame[i + 2]) - div255(np.int32(screen[i + 2]) * share), 0, a)
+        b = min(max(np.float32(frame[i]) - np.float32(screen[i]) * share, zero), a)
+        g = min(max(np.float32(frame[i + 1]) - np.float32(screen[i + 1]) * share, zero), a)
+        r = min(max(np.float32(frame[i + 2]) - np.float32(screen[i + 2]) * share, zero), a)
         if primary == 1:
-            lean = g - ((b + r + 1) >> 1)
+            lean = g - (b + r) * half
         elif primary == 0:
-            lean = b - ((g + r + 1) >> 1)
+            lean = b - (g + r) * half
         else:
-            lean = r - ((b + g + 1) >> 1)
-        spill = (within(lean - np.int32(floor[x]), 0, 255) * strength + 128) >> 8
-        grey = (spill * luma + 128) >> 8
+            lean = r - (b + g) * half
+        spill = min(max(lean - np.float32(floor[x]), zero), top) * strength32
+        grey = spill * luma32
         if primary == 1:
             g -= spill
         elif primary == 0:
             b -= spill
         else:
             r -= spill
-        b, g, r = within(b + grey, 0, 255), within(g + grey, 0, 255), within(r + grey, 0, 255)
-        foreground[i], foreground[i + 1], foreground[i + 2] = b, g, r
-        composite[i] = within(b + div255(np.int32(background[i]) * rest), 0, 255)
-        composite[i + 1] = within(g + div255(np.int32(background[i + 1]) * rest), 0, 255)
-        composite[i + 2] = within(r + div255(np.int32(background[i + 2]) * rest), 0, 255)
+        b, g, r = min(b + grey, top), min(g + grey, top), min(r + grey, top)
+        foreground[i] = np.uint8(b + half)
+        foreground[i + 1] = np.uint8(g + half)
+        foreground[i + 2] = np.uint8(r + half)
+        seen = rest * per_level
+        composite[i] = np.uint8(min(b + np.float32(background[i]) * seen, top) + half)
+        composite[i + 1] = np.uint8(min(g + np.float32(background[i + 1]) * seen, top) + half)
+        composite[i + 2] = np.uint8(min(r + np.float32(background[i + 2]) * seen, top) + half)
 
 
 @compiled
@@ -89,37 +96,41 @@ def _composite_run(
     background: np.ndarray,
     composite: np.ndarray,
     primary: int,
-    strength: int,
-    luma: int,
+    strength: float,
+    luma: float,
 ) -> None:
     """:func:`_blend_run` without the foreground: a fifth less to write (the same
     lines, so that each loop compiles to vector code on its own)."""
+    zero, top, half = np.float32(0.0), np.float32(255.0), np.float32(0.5)
+    per_level, per_gain = np.float32(1.0 / 255.0), np.float32(1.0 / GAIN_ONE)
+    strength32, luma32 = np.float32(strength), np.float32(luma)
     for x in range(alpha.shape[0]):
-        a = np.int32(alpha[x])
-        rest = 255 - a
-        share = within((rest * np.int32(gain[x]) + GAIN_ONE // 2) // GAIN_ONE, 0, 255)
+        a = np.float32(alpha[x])
+        rest = top - a
+        share = min(rest * np.float32(gain[x]) * per_gain, top) * per_level
         i = 3 * x
-        b = within(np.int32(frame[i]) - div255(np.int32(screen[i]) * share), 0, a)
-        g = within(np.int32(frame[i + 1]) - div255(np.int32(screen[i + 1]) * share), 0, a)
-        r = within(np.int32(frame[i + 2]) - div255(np.int32(screen[i + 2]) * share), 0, a)
+        b = min(max(np.float32(frame[i]) - np.float32(screen[i]) * share, zero), a)
+        g = min(max(np.float32(frame[i + 1]) - np.float32(screen[i + 1]) * share, zero), a)
+        r = min(max(np.float32(frame[i + 2]) - np.float32(screen[i + 2]) * share, zero), a)
         if primary == 1:
-            lean = g - ((b + r + 1) >> 1)
+            lean = g - (b + r) * half
         elif primary == 0:
-            lean = b - ((g + r + 1) >> 1)
+            lean = b - (g + r) * half
         else:
-            lean = r - ((b + g + 1) >> 1)
-        spill = (within(lean - np.int32(floor[x]), 0, 255) * strength + 128) >> 8
-        grey = (spill * luma + 128) >> 8
+            lean = r - (b + g) * half
+        spill = min(max(lean - np.float32(floor[x]), zero), top) * strength32
+        grey = spill * luma32
         if primary == 1:
             g -= spill
         elif primary == 0:
             b -= spill
         else:
             r -= spill
-        b, g, r = within(b + grey, 0, 255), within(g + grey, 0, 255), within(r + grey, 0, 255)
-        composite[i] = within(b + div255(np.int32(background[i]) * rest), 0, 255)
-        composite[i + 1] = within(g + div255(np.int32(background[i + 1]) * rest), 0, 255)
-        composite[i + 2] = within(r + div255(np.int32(background[i + 2]) * rest), 0, 255)
+        b, g, r = min(b + grey, top), min(g + grey, top), min(r + grey, top)
+        seen = rest * per_level
+        composite[i] = np.uint8(min(b + np.float32(background[i]) * seen, top) + half)
+        composite[i + 1] = np.uint8(min(g + np.float32(background[i + 1]) * seen, top) + half)
+        composite[i + 2] = np.uint8(min(r + np.float32(background[i + 2]) * seen, top) + half)
 
 
 def blend(
@@ -167,9 +178,10 @@ def blend(
             raise ValueError(f"{name} must be C-contiguous (copy it with np.ascontiguousarray)")
     flat = (frame.reshape(-1), screen.reshape(-1), alpha.reshape(-1), gain.reshape(-1))
     rest = (floor.reshape(-1), background.reshape(-1))
-    weights = (primary, round(spill * 256), round(LUMA[primary] * 256))
+    luma = LUMA[primary]
     if foreground is None:
-        _composite_run(*flat, *rest, composite.reshape(-1), *weights)
+        _composite_run(*flat, *rest, composite.reshape(-1), primary, float(spill), luma)
     else:
-        _blend_run(*flat, *rest, foreground.reshape(-1), composite.reshape(-1), *weights)
+        out = (foreground.reshape(-1), composite.reshape(-1))
+        _blend_run(*flat, *rest, *out, primary, float(spill), luma)
     return composite
