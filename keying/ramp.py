@@ -470,3 +470,37 @@ def veil_lead(
     out = lead.copy()
     out.ravel()[blocks] = np.minimum(lead.ravel()[blocks], top - (top - seen) / least)
     return out
+
+
+OWN_DARK = 0.6
+"""A whole block leaning towards the screen colour and darker than this share of the
+screen's brightness is a dark green subject, not screen seen through a blur or a veil."""
+
+
+def dark_own_lead(
+    lead: FloatMap,
+    colour: FloatImage,
+    screen: FloatImage,
+    gain: FloatMap,
+    half_small: Matte,
+    peak_small: Matte,
+    *,
+    dark: float = OWN_DARK,
+) -> FloatMap:
+    """``lead``, raised to a block's own where the whole block (its most screen-like
+    pixel within :data:`OWN_PEAK` of its middle) leans towards the screen colour and is
+    darker than ``dark`` of the screen there: a green jumper's strip too thin to be
+    solid keys against its own lead, not a solid colour's further off."""
+    middle = half_small.astype(np.float32) * 2.0 - 255.0
+    peak = peak_small.astype(np.float32) * 2.0 - 255.0
+    candidates = (middle > 0) & (peak - middle <= OWN_PEAK) & (middle > lead)
+    blocks = np.flatnonzero(candidates)
+    if blocks.size == 0:
+        return lead
+    lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
+    shown = colour.reshape(-1, 3)[blocks]
+    darker = shown @ LUMA_WEIGHTS < dark * (lit @ LUMA_WEIGHTS)
+    own = np.full(lead.shape, NO_LEAD, np.float32)
+    own.ravel()[blocks[darker]] = middle.ravel()[blocks[darker]]
+    out: FloatMap = np.maximum(lead, cv2.dilate(own, np.ones((3, 3), np.uint8)))
+    return out

@@ -60,3 +60,19 @@ def test_a_skin_veil_beyond_a_green_jumper_keys_near_its_share() -> None:
         alpha = keyer.matte(image).astype(float) / 255
     assert abs(alpha[86:106, 160:290].mean() - SHARE) < 0.15
     assert alpha[50:230, 30:90].min() == 1.0
+
+
+def test_a_thin_strip_of_green_jumper_keys_solid_against_its_own_lead() -> None:
+    """A green jumper's shoulder, too thin to be solid, above a maroon body: keyed
+    against the maroon's lead (the only solid near) it was half see-through (0.47)."""
+    h, w = 240, 320
+    frame = np.ones((h, w, 1), np.float32) * np.array(GREEN, np.float32)
+    frame[60:74, 100:220] = JUMPER
+    frame[74:, 100:220] = (45, 35, 115)  # maroon
+    image = add_noise(frame, 2.0)
+    with Keyer(threads=1) as keyer:
+        keyer.calibrate(image)
+        alpha = keyer.matte(image).astype(float) / 255
+    assert alpha[62:72, 110:210].mean() > 0.95
+    assert alpha[90:230, 120:200].min() == 1.0
+    assert alpha[10:50].max() == 0.0
