@@ -227,7 +227,13 @@ class Keyer:
             st.strength_small,
         )
         lead = kr.dark_own_lead(
-            lead, st.sample_small, st.static_small, st.gain_small, st.half_small, st.peak_small
+            lead,
+            st.sample_small,
+            st.static_small,
+            st.gain_small,
+            st.half_small,
+            st.peak_small,
+            st.strength_small,
         )
         steep = None
         if self._calibration.soft_chroma and reach:  # type: ignore[union-attr]

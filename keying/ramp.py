@@ -484,16 +484,20 @@ def dark_own_lead(
     gain: FloatMap,
     half_small: Matte,
     peak_small: Matte,
+    strength: FloatMap,
     *,
     dark: float = OWN_DARK,
+    margin: float = VEIL_MARGIN,
 ) -> FloatMap:
     """``lead``, raised to a block's own where the whole block (its most screen-like
     pixel within :data:`OWN_PEAK` of its middle) leans towards the screen colour and is
     darker than ``dark`` of the screen there: a green jumper's strip too thin to be
-    solid keys against its own lead, not a solid colour's further off."""
+    solid keys against its own lead, not a solid colour's further off. ``strength`` is
+    the screen's lead now: blocks within ``margin`` of it are the screen."""
     middle = half_small.astype(np.float32) * 2.0 - 255.0
     peak = peak_small.astype(np.float32) * 2.0 - 255.0
-    candidates = (middle > 0) & (peak - middle <= OWN_PEAK) & (middle > lead)
+    candidates = (middle > lead) & (middle > 0) & (middle < strength - margin)
+    candidates &= peak - middle <= OWN_PEAK
     blocks = np.flatnonzero(candidates)
     if blocks.size == 0:
         return lead
