@@ -26,6 +26,8 @@ from keying import composite as comp
 from keying import matte as km
 from keying import ramp as kr
 from keying import tracking as kt
+from keying import upsample as ku
+from keying.alpha_pass import alpha_pass
 from keying.calibrate import MAX_DENOISE, Calibration, Sample, Screen, calibrate
 from keying.errors import NotCalibratedError
 from keying.frames import BGRImage, Matte, check_frame
@@ -321,15 +323,12 @@ class Keyer:
 
         def alpha(rows: slice) -> None:
             work = st.work[rows.start]
-            size = work.offset.shape[1::-1]
-            for coarse, full in (
-                (st.offset_small, work.offset),
-                (st.span_small, work.span),
-                (st.core_small, work.core),
-                (st.clear_small, work.clear),
-                (st.floor_small, work.floor),  # these two for the composite
-                (st.gain_code_small, work.gain),
-            ):
+            ramp = (st.offset_small, st.span_small, st.clear_small, st.core_small)
+            for plane, coarse in zip(work.ramp.planes, ramp, strict=True):
+                ku.across(coarse[work.c0 : work.c1], plane, scale=st.scale)
+            size = work.floor.shape[1::-1]
+            for coarse, full in ((st.floor_small, work.floor), (st.gain_code_small, work.gain)):
+                # for the composite
                 cv2.resize(
                     coarse[work.c0 : work.c1], size, dst=full, interpolation=cv2.INTER_LINEAR
                 )
@@ -338,15 +337,7 @@ class Keyer:
             # the smoothed key (the raw one when denoise is 0) decides where the solid
             # subject is (255 up to offset) and, below, where the clear screen is; the
             # raw key keeps hair and soft edges sharp in between
-            kr.gated_ramp(
-                raw,
-                smoothed,
-                offset=work.offset[work.inner],
-                span=work.span[work.inner],
-                clear=work.clear[work.inner],
-                core=work.core[work.inner],
-                out=st.alpha[rows],
-            )
+            alpha_pass(raw, smoothed, ramp=work.ramp, top=rows.start, out=st.alpha[rows])
 
         self._each_stripe(st, difference)
         self._ramp_maps(st)

@@ -3,8 +3,8 @@
 Everything a frame of a given size needs is allocated once here; :class:`keying.Keyer`
 then writes into these buffers frame after frame. The frame is cut into horizontal
 stripes worked on at once; each stripe also owns a few buffers of its own (its rows plus a
-halo of neighbours, and its window of the upsampled coarse maps), so stripes never write
-to the same rows.
+halo of neighbours, and its copy of the coarse maps interpolated across the frame), so
+stripes never write to the same rows.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ import itertools
 import cv2
 import numpy as np
 
+from keying.alpha_pass import RAMP_MAPS
 from keying.calibrate import MAX_DENOISE, Calibration
 from keying.ramp import LEAD_SCALE
 from keying.shapes import Mattes
+from keying.upsample import Across
 
 GRID_HEIGHT = 1080
 """Frames up to about this tall work on a grid :data:`keying.ramp.LEAD_SCALE` times
@@ -84,8 +86,9 @@ class FrameWork:
 class StripeWork:
     """Buffers of one stripe, so stripes never share rows: its rows plus a halo of
     neighbours (half difference, smoothed, block peaks), the coarse rows it
-    samples, and its window of the upsampled coarse maps (ramp, core, clear screen, and
-    the subject's lean and the light that the composite reads)."""
+    samples, and the coarse rows its pixels mix, interpolated across the frame (the
+    ramp, clear screen and core), and its window of the light and the subject's lean
+    upsampled for the composite."""
 
     def __init__(
         self, rows: slice, w: int, cw: int, ch: int, sample_rows: np.ndarray, scale: int
@@ -94,13 +97,14 @@ class StripeWork:
         self.halo = [np.empty((tall, w), np.uint8) for _ in range(3)]
         inside = np.flatnonzero((sample_rows >= rows.start) & (sample_rows < rows.stop))
         self.coarse = slice(int(inside[0]), int(inside[-1]) + 1) if inside.size else slice(0, 0)
-        # an exact scale-times upsampling of coarse rows c0..c1 covers this stripe
-        # with at least one coarse row to spare, so it equals the whole frame's
+        # the coarse rows this stripe's pixels mix (keying.upsample.row_mix), with one
+        # to spare: interpolated across the frame for the alpha pass
+        # (keying.alpha_pass.RAMP_MAPS), and upsampled to its rows for the composite
         self.c0 = max(0, rows.start // scale - 1)
         self.c1 = min(ch, (rows.stop - 1) // scale + 2)
+        shape = (len(RAMP_MAPS), self.c1 - self.c0, cw * scale)
+        self.ramp = Across(np.empty(shape, np.uint8), self.c0, ch - 1, scale)
         window = ((self.c1 - self.c0) * scale, cw * scale)
-        self.offset, self.span, self.core, self.clear, self.floor, self.gain = (
-            np.empty(window, np.uint8) for _ in range(6)
-        )
+        self.floor, self.gain = (np.empty(window, np.uint8) for _ in range(2))
         top = rows.start - self.c0 * scale
         self.inner = (slice(top, top + rows.stop - rows.start), slice(0, w))
