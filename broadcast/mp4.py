@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import deque
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -19,6 +21,8 @@ import av
 from broadcast.encoder import EncodedPacket, StreamHeader, add_mux_streams
 
 FRAGMENTED = {"movflags": "frag_keyframe+empty_moov+default_base_moof"}
+EARLY_SOUND = 200
+"""Packets of sound (about 4 s of AAC) kept while a recording waits for its first picture."""
 
 
 class RecordingFile:
@@ -29,6 +33,10 @@ class RecordingFile:
         self.partial = self.path.with_name(f".{self.path.stem}.recording{self.path.suffix}")
         self._container: av.container.OutputContainer | None = None
         self._streams: dict[str, av.stream.Stream] = {}
+        self._start: Fraction | None = None  # the first keyframe's time: the file's 0
+        self._early: deque[EncodedPacket] = deque(maxlen=EARLY_SOUND)
+        self.pictures = 0
+        """pictures written so far"""
 
     def folder_problem(self) -> str:
         """Why the folder cannot take the recording, or '' when it can."""
@@ -46,10 +54,31 @@ class RecordingFile:
         self._container, self._streams = container, {"v": video, "a": audio}
 
     def write(self, packet: EncodedPacket) -> None:
-        """Mux one packet; raises OSError or av.FFmpegError (a full disk)."""
+        """Mux one packet; raises OSError or av.FFmpegError (a full disk). The file
+        starts at the first keyframe, its times from 0 there (a recording started while
+        the encoder was already running for a stream starts within a second); sound
+        that the encoder hands over before it is kept until then."""
         if self._container is None:
             raise ValueError(f"the recording {self.path.name} is not open")
-        self._container.mux(packet.to_av(self._streams[packet.kind]))
+        if self._start is None:
+            if packet.kind != "v" or not packet.keyframe:
+                if packet.kind == "a":
+                    self._early.append(packet)
+                return
+            self._start = packet.dts * packet.time_base
+            early = list(self._early)
+            self._early.clear()
+            for sound in early:
+                self._mux(sound)
+        self._mux(packet)
+
+    def _mux(self, packet: EncodedPacket) -> None:
+        assert self._container is not None and self._start is not None
+        shift = round(self._start / packet.time_base)
+        if packet.dts < shift:
+            return  # sound from before the first picture
+        self._container.mux(packet.to_av(self._streams[packet.kind], shift=shift))
+        self.pictures += packet.kind == "v"
 
     def close(self) -> None:
         """Write the trailer (once); raises OSError or av.FFmpegError."""
