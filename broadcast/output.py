@@ -93,16 +93,17 @@ class BroadcastOutput:
         self._encoder: ProgrammeEncoder | None = None
         self._encoding = threading.Event()  # set once the worker may deliver packets
         self._writing = False  # the recording file takes packets
+        self._streaming = False  # the streamer takes packets
+        self._consumers = threading.Lock()  # held while a packet goes to the file and stream
         self._dropped = self._bytes = 0
         self._state, self._message, self._error = "idle", "not recording", ""
-        self._started_at = 0.0
+        self._recording_since = 0.0
 
     # -- the show's side: never waits, never raises --------------------------------
     def start(self) -> None:
         """Open the encoder, check the folder, start the worker and the stream."""
         if self._thread is not None:
             return
-        self._started_at = time.monotonic()
         if self.file is not None:
             why = self.file.folder_problem()
             if why:
@@ -112,10 +113,8 @@ class BroadcastOutput:
                     "choose another folder",
                     error=why,
                 )
-            else:
-                self._writing = True
-                self._set("recording", f"recording to {self.file.path.name}")
-        if not self._writing and self.stream_url is None:
+        recording = self.file is not None and self._state != "failed"
+        if not recording and self.stream_url is None:
             return
         self._encoding.clear()
         opened: queue.SimpleQueue[ProgrammeEncoder | BaseException] = queue.SimpleQueue()
@@ -129,15 +128,10 @@ class BroadcastOutput:
             self._thread = None
             raise encoder
         try:
+            if recording and self.file is not None:
+                self._take(self.file, encoder)
             if self.stream_url is not None:
-                self.streamer = PacketStreamer(
-                    self.stream_url,
-                    encoder.header,
-                    stall_seconds=self.stall_seconds,
-                    max_delay=self.max_delay,
-                    on_status=self.on_status,
-                )
-                self.streamer.start()
+                self.start_stream(self.stream_url)
         finally:
             self._encoding.set()
 
@@ -153,7 +147,7 @@ class BroadcastOutput:
         self._offer(block)
 
     def _offer(self, item: VideoFrame | AudioBlock) -> None:
-        if self._thread is None or not (self._writing or self.streamer is not None):
+        if self._thread is None or not (self._writing or self._streaming):
             self._dropped += isinstance(item, VideoFrame)
             return
         try:
@@ -170,6 +164,7 @@ class BroadcastOutput:
         self._queue.put(None)
         thread.join()
         self._thread = None
+        self._streaming = False
         if self.streamer is not None:
             self.streamer.stop()
 
@@ -178,15 +173,106 @@ class BroadcastOutput:
         if self.streamer is not None:
             self.streamer.close()
 
+    # -- a recording or a stream joining or leaving while it runs -----------------
+    def start_recording(self, path: str | os.PathLike[str]) -> bool:
+        """Record to ``path`` as well, from the encoder's next keyframe (within a
+        second), while the stream goes on: one encoder for both. False, with the reason
+        in :meth:`recording_stats`, when the file cannot be made. Raises ValueError when
+        not started or already recording."""
+        encoder = self._running()
+        if self._writing:
+            raise ValueError(f"already recording to {self.file.path.name if self.file else '?'}")
+        file = RecordingFile(path)
+        why = file.folder_problem()
+        if why:
+            self._set("failed", f"cannot record to the folder {file.path.parent}: {why}", error=why)
+            return False
+        return self._take(file, encoder)
+
+    def stop_recording(self) -> None:
+        """Finish the recording (trailer, final MP4); the stream, if any, goes on. Safe
+        to call when not recording."""
+        with self._consumers:
+            file, writing = self.file, self._writing
+            self._writing = False
+        if not writing or file is None:
+            return
+        try:
+            file.close()
+        except (OSError, av.FFmpegError) as error:
+            self._failed_writing(error)
+            return
+        self._set("stopped", file.finish())
+
+    def start_stream(self, url: str) -> None:
+        """Stream to ``url`` as well, from the encoder's next keyframe; the recording
+        goes on. Raises ValueError when not started, already streaming, or ``url`` is
+        not an RTMP address."""
+        check_url(url)
+        encoder = self._running()
+        if self._streaming:
+            raise ValueError(f"already streaming to {self.stream_url}")
+        encoder.fill_silence = True  # players wait for a sound track that never comes
+        streamer = PacketStreamer(
+            url,
+            encoder.header,
+            stall_seconds=self.stall_seconds,
+            max_delay=self.max_delay,
+            on_status=self.on_status,
+        )
+        streamer.start()
+        old, self.streamer, self.stream_url = self.streamer, streamer, url
+        with self._consumers:
+            self._streaming = True
+        if old is not None:
+            old.close()
+
+    def stop_stream(self) -> None:
+        """End the stream; the recording, if any, goes on. Safe to call when not live."""
+        with self._consumers:
+            streaming, self._streaming = self._streaming, False
+        if streaming and self.streamer is not None:
+            self.streamer.stop()
+
+    @property
+    def recording(self) -> bool:
+        return self._writing
+
+    @property
+    def streaming(self) -> bool:
+        return self._streaming
+
+    def _running(self) -> ProgrammeEncoder:
+        encoder = self._encoder
+        if self._thread is None or encoder is None:
+            raise ValueError("the output is not running: start() it first")
+        return encoder
+
+    def _take(self, file: RecordingFile, encoder: ProgrammeEncoder) -> bool:
+        """Open ``file`` and hand it the packets from now on."""
+        try:
+            file.open(encoder.header)
+        except (OSError, av.FFmpegError) as error:
+            self._set(
+                "failed", f"cannot record to {file.path.parent}: {reason(error)}", reason(error)
+            )
+            return False
+        with self._consumers:
+            self.file, self._writing, self._bytes = file, True, 0
+        self._recording_since = time.monotonic()
+        self._set("recording", f"recording to {file.path.name}")
+        return True
+
     # -- health -------------------------------------------------------------------
     def recording_stats(self) -> OutputStats:
         """The encoder and the recording: frames encoded, dropped before encoding, late,
         the recording's bitrate and state."""
-        seconds = max(time.monotonic() - self._started_at, 1e-6) if self._started_at else 1.0
+        since = self._recording_since
+        seconds = max(time.monotonic() - since, 1e-6) if since else 1.0
         encoder = self._encoder
         with self._lock:
             return OutputStats(
-                encoder.frames if encoder else 0,
+                self.file.pictures if self.file is not None else 0,
                 self._dropped,
                 encoder.late if encoder else 0,
                 self._bytes * 8 / 1000 / seconds,
@@ -249,42 +335,26 @@ class BroadcastOutput:
             return
         self._encoder = encoder
         opened.put(encoder)
-        self._encoding.wait()  # the streamer, if any, is in place
-        if self._writing and self.file is not None:
-            try:
-                self.file.open(encoder.header)
-            except (OSError, av.FFmpegError) as error:
-                self._writing = False
-                self._set(
-                    "failed",
-                    f"cannot record to {self.file.path.parent}: {reason(error)}",
-                    reason(error),
-                )
+        self._encoding.wait()  # the file and the streamer, if any, are in place
         while (item := self._queue.get()) is not None:
-            if not (self._writing or self.streamer is not None):
+            if not (self._writing or self._streaming):
                 self._dropped += isinstance(item, VideoFrame)
                 continue
             self._deliver(encoder.encode(item))
         self._deliver(encoder.flush())
-        if self._writing and self.file is not None:
-            try:
-                self.file.close()
-            except (OSError, av.FFmpegError) as error:
-                self._failed_writing(error)
-                return
-            self._writing = False
-            self._set("stopped", self.file.finish())
+        self.stop_recording()
 
     def _deliver(self, packets: list[EncodedPacket]) -> None:
         for packet in packets:
-            if self._writing and self.file is not None:
-                try:
-                    self.file.write(packet)
-                    self._bytes += len(packet.data)
-                except (OSError, av.FFmpegError) as error:
-                    self._failed_writing(error)
-            if self.streamer is not None:
-                self.streamer.send_packet(packet)
+            with self._consumers:
+                if self._writing and self.file is not None:
+                    try:
+                        self.file.write(packet)
+                        self._bytes += len(packet.data)
+                    except (OSError, av.FFmpegError) as error:
+                        self._failed_writing(error)
+                if self._streaming and self.streamer is not None:
+                    self.streamer.send_packet(packet)
 
     def _failed_writing(self, error: BaseException) -> None:
         assert self.file is not None

@@ -165,3 +165,64 @@ def test_a_stream_process_that_stops_answering_is_restarted(server: MediaServer)
     assert "stopped answering" in restarted.last_error and restarted.reconnects == 1
     assert back.frames_sent > restarted.frames_sent  # the new process streams again
     assert any(s.state == "reconnecting" for s in statuses)
+
+
+def test_a_recording_joins_a_running_stream_and_leaves_it(
+    server: MediaServer, tmp_path: Path
+) -> None:
+    output = BroadcastOutput(stream=server.publish_url, width=W, height=H, fps=FPS)
+    reader = StreamReader(server.play_url, retry=0.2)
+    output.start()
+    reader.start()
+    before = play_show([output], 2.0)
+    assert output.start_recording(tmp_path / "join.mp4") and output.recording
+    with pytest.raises(ValueError, match=r"already recording to join\.mp4"):
+        output.start_recording(tmp_path / "again.mp4")
+    during = play_show([output], 3.0)
+    output.stop_recording()
+    assert not output.recording and output.streaming
+    after = play_show([output], 1.0)
+    time.sleep(0.5)
+    output.stop()
+    reader.stop()
+    rec, stream = output.recording_stats(), output.stream_stats()
+    output.close()
+    assert rec.state == "stopped" and rec.message == "saved join.mp4"
+    stamps, samples = recorded(tmp_path / "join.mp4")
+    # from the first keyframe after it joined (one a second) to where it left
+    assert during - FPS <= len(stamps) <= during and stamps[0] == 0.0
+    assert rec.frames_sent == len(stamps)
+    assert abs(samples / 48000 - len(stamps) / FPS) < 0.15
+    total = before + during + after
+    assert stream.frames_dropped == 0 and total - 2 <= stream.frames_sent <= total
+    assert total - 2 * FPS <= reader.stats.frames <= total  # the stream went on throughout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["join.mp4", "server"]
+
+
+def test_a_stream_joins_a_running_recording_and_leaves_it(
+    server: MediaServer, tmp_path: Path
+) -> None:
+    output = BroadcastOutput(record=tmp_path / "take.mp4", width=W, height=H, fps=FPS)
+    with pytest.raises(ValueError, match="not running: start"):
+        output.start_stream(server.publish_url)
+    output.start()
+    reader = StreamReader(server.play_url, retry=0.2)
+    reader.start()
+    before = play_show([output], 2.0)
+    with pytest.raises(ValueError, match="must start with rtmp://"):
+        output.start_stream("http://127.0.0.1/live")
+    output.start_stream(server.publish_url)
+    during = play_show([output], 3.0)
+    time.sleep(0.3)
+    output.stop_stream()
+    heard = reader.stats.frames
+    after = play_show([output], 1.0)
+    output.stop()
+    reader.stop()
+    rec, stream = output.recording_stats(), output.stream_stats()
+    output.close()
+    assert stream.state == "stopped" and during - 2 * FPS <= heard <= during
+    total = before + during + after
+    assert rec.state == "stopped" and rec.frames_sent == total
+    stamps, _ = recorded(tmp_path / "take.mp4")
+    assert len(stamps) == total  # the recording never noticed
