@@ -85,7 +85,8 @@ class BroadcastOutput:
         self.stall_seconds, self.max_delay, self.on_status = stall_seconds, max_delay, on_status
         self.file = RecordingFile(record) if record is not None else None
         self.streamer: PacketStreamer | None = None
-        self._queue: queue.Queue[VideoFrame | AudioBlock | None] = queue.Queue(
+        # frames and sound; an Event: finish the recording there; None: the end
+        self._queue: queue.Queue[VideoFrame | AudioBlock | threading.Event | None] = queue.Queue(
             maxsize=max(8, round(buffer_seconds * fps * 2))
         )
         self._thread: threading.Thread | None = None
@@ -190,8 +191,20 @@ class BroadcastOutput:
         return self._take(file, encoder)
 
     def stop_recording(self) -> None:
-        """Finish the recording (trailer, final MP4); the stream, if any, goes on. Safe
-        to call when not recording."""
+        """Finish the recording (trailer, final MP4) with the pictures handed over so far
+        (less the few the encoder still holds when it goes on for a stream); the stream,
+        if any, goes on. Safe to call when not recording."""
+        thread = self._thread
+        if not self._writing:
+            return
+        if thread is None or thread is threading.current_thread():
+            self._finish_recording()
+            return
+        done = threading.Event()
+        self._queue.put(done)  # the worker finishes the file when it gets there
+        done.wait()
+
+    def _finish_recording(self) -> None:
         with self._consumers:
             file, writing = self.file, self._writing
             self._writing = False
@@ -337,12 +350,16 @@ class BroadcastOutput:
         opened.put(encoder)
         self._encoding.wait()  # the file and the streamer, if any, are in place
         while (item := self._queue.get()) is not None:
+            if isinstance(item, threading.Event):
+                self._finish_recording()
+                item.set()
+                continue
             if not (self._writing or self._streaming):
                 self._dropped += isinstance(item, VideoFrame)
                 continue
             self._deliver(encoder.encode(item))
         self._deliver(encoder.flush())
-        self.stop_recording()
+        self._finish_recording()
 
     def _deliver(self, packets: list[EncodedPacket]) -> None:
         for packet in packets:

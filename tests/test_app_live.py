@@ -77,3 +77,38 @@ def test_a_wrong_stream_key_is_told_apart_from_a_server_that_is_down(
         assert "check the key" in window.status_strip.text()
         qtbot.mouseClick(window.on_air.live, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not window.jobs and not window.control.live, timeout=20_000)
+
+
+def test_recording_while_live_joins_the_stream_encoder(
+    window: StudioWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    import av
+
+    with MediaServer(
+        tmp_path / "server", key="tulip42", rtmp_port=free_port(), http_port=free_port()
+    ) as server:
+        reader = StreamReader(server.play_url, retry=0.2)
+        reader.start()
+        try:
+            window.on_air.stream_url.setText(server.publish_url)
+            qtbot.mouseClick(window.on_air.live, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: "On air" in window.status_strip.text(), timeout=15_000)
+            qtbot.mouseClick(window.on_air.record, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: "STOP" in window.on_air.record.text(), timeout=5000)
+            qtbot.waitUntil(lambda: window.control.on_air.last_recording is not None, timeout=5000)
+            on_air = window.control.on_air
+            assert on_air.last_recording is on_air.last_stream  # one encoder for both
+            qtbot.wait(2500)
+            qtbot.mouseClick(window.on_air.record, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: window.message.text().startswith("Saved "), timeout=20_000)
+            heard = reader.stats.frames
+            qtbot.waitUntil(lambda: reader.stats.frames > heard + 25, timeout=10_000)
+            assert "On air" in window.status_strip.text()  # the stream went on
+            (take,) = tmp_path.glob("Assembly *.mp4")
+            with av.open(str(take)) as container:
+                times = [float(f.time) for f in container.decode(video=0)]
+            assert times[0] == 0.0 and 25 <= len(times) <= 80
+            qtbot.mouseClick(window.on_air.live, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: window.message.text().startswith("Off air"), timeout=20_000)
+        finally:
+            reader.stop()
