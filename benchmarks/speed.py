@@ -99,17 +99,14 @@ def keyer_rows(
     st = keyer._frame
     assert st is not None
 
-    light = np.full(st.alpha.shape, 128, np.uint8)  # the screen as calibrated
-    lean = np.zeros(st.alpha.shape, np.uint8)  # (the pass costs the same for any values)
-
     def blend_all(image: BGRImage) -> None:
         def blend_rows(rows: slice) -> None:
             kb.blend(
                 image[rows],
                 st.screen[rows],
                 st.alpha[rows],
-                gain=light[rows],
-                floor=lean[rows],
+                light=st.work[rows.start].light,  # as the last frame left it
+                top=rows.start,
                 background=background[rows],
                 primary=1,
                 spill=1.0,

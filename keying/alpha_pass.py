@@ -14,19 +14,10 @@ import numpy as np
 
 from keying.compiled import compiled
 from keying.frames import Matte
-from keying.upsample import Across, row_mix
+from keying.upsample import Across, mix, row_mix
 
 RAMP_MAPS = ("offset", "span", "clear", "core")
 """The planes of the :class:`keying.upsample.Across` an alpha pass reads, in order."""
-
-
-@compiled
-def mix(top: np.uint8, bottom: np.uint8, weight: np.float32) -> np.float32:
-    """``top`` and ``bottom`` levels mixed, ``weight`` of the second, to the nearest
-    level (as the maps were when upsampled whole: a pixel's smoothed key at the clear
-    screen's level is clear screen)."""
-    low = np.float32(top)
-    return np.floor(low + (np.float32(bottom) - low) * weight + np.float32(0.5))
 
 
 @compiled

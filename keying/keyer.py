@@ -323,15 +323,12 @@ class Keyer:
 
         def alpha(rows: slice) -> None:
             work = st.work[rows.start]
-            ramp = (st.offset_small, st.span_small, st.clear_small, st.core_small)
-            for plane, coarse in zip(work.ramp.planes, ramp, strict=True):
-                ku.across(coarse[work.c0 : work.c1], plane, scale=st.scale)
-            size = work.floor.shape[1::-1]
-            for coarse, full in ((st.floor_small, work.floor), (st.gain_code_small, work.gain)):
-                # for the composite
-                cv2.resize(
-                    coarse[work.c0 : work.c1], size, dst=full, interpolation=cv2.INTER_LINEAR
-                )
+            for across, maps in (
+                (work.ramp, (st.offset_small, st.span_small, st.clear_small, st.core_small)),
+                (work.light, (st.gain_code_small, st.floor_small)),  # for the composite
+            ):
+                for plane, coarse in zip(across.planes, maps, strict=True):
+                    ku.across(coarse[work.c0 : work.c1], plane, scale=st.scale)
             top = rows.start - max(0, rows.start - st.halo_rows)
             raw, smoothed = (b[top : top + rows.stop - rows.start] for b in work.halo[:2])
             # the smoothed key (the raw one when denoise is 0) decides where the solid
@@ -368,13 +365,12 @@ class Keyer:
         spill = self._settings.spill
 
         def composite(rows: slice) -> None:
-            work = st.work[rows.start]  # its windows hold the subject's lean and the light
             kb.blend(
                 frame[rows],
                 st.screen[rows],
                 st.alpha[rows],
-                gain=np.ascontiguousarray(work.gain[work.inner]),
-                floor=np.ascontiguousarray(work.floor[work.inner]),
+                light=st.work[rows.start].light,  # made by the stripe's alpha pass
+                top=rows.start,
                 background=plate[rows],
                 primary=primary,
                 spill=spill,

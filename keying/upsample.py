@@ -84,6 +84,15 @@ def row_mix(y: int, scale: int, first: int, last: int) -> tuple[int, int, float]
     return r0 - first, r1 - first, weight
 
 
+@compiled
+def mix(top: np.uint8, bottom: np.uint8, weight: np.float32) -> np.float32:
+    """``top`` and ``bottom`` levels mixed, ``weight`` of the second, to the nearest
+    level (as the maps were when upsampled whole: in the alpha pass a pixel's smoothed
+    key at the clear screen's level is clear screen)."""
+    low = np.float32(top)
+    return np.floor(low + (np.float32(bottom) - low) * weight + np.float32(0.5))
+
+
 def upsampled(coarse: Matte, size: tuple[int, int], *, scale: int) -> np.ndarray:
     """``coarse`` (uint8) bilinearly interpolated to ``size`` (width, height), float32,
     exactly as the keyer's passes see it."""

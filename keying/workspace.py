@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from keying.alpha_pass import RAMP_MAPS
+from keying.blend import LIGHT_MAPS
 from keying.calibrate import MAX_DENOISE, Calibration
 from keying.ramp import LEAD_SCALE
 from keying.shapes import Mattes
@@ -87,8 +88,7 @@ class StripeWork:
     """Buffers of one stripe, so stripes never share rows: its rows plus a halo of
     neighbours (half difference, smoothed, block peaks), the coarse rows it
     samples, and the coarse rows its pixels mix, interpolated across the frame (the
-    ramp, clear screen and core), and its window of the light and the subject's lean
-    upsampled for the composite."""
+    ramp, clear screen and core; the light and the subject's lean for the composite)."""
 
     def __init__(
         self, rows: slice, w: int, cw: int, ch: int, sample_rows: np.ndarray, scale: int
@@ -98,13 +98,16 @@ class StripeWork:
         inside = np.flatnonzero((sample_rows >= rows.start) & (sample_rows < rows.stop))
         self.coarse = slice(int(inside[0]), int(inside[-1]) + 1) if inside.size else slice(0, 0)
         # the coarse rows this stripe's pixels mix (keying.upsample.row_mix), with one
-        # to spare: interpolated across the frame for the alpha pass
-        # (keying.alpha_pass.RAMP_MAPS), and upsampled to its rows for the composite
+        # to spare, interpolated across the frame: for the alpha pass
+        # (keying.alpha_pass.RAMP_MAPS) and the composite (keying.blend.LIGHT_MAPS)
         self.c0 = max(0, rows.start // scale - 1)
         self.c1 = min(ch, (rows.stop - 1) // scale + 2)
-        shape = (len(RAMP_MAPS), self.c1 - self.c0, cw * scale)
-        self.ramp = Across(np.empty(shape, np.uint8), self.c0, ch - 1, scale)
-        window = ((self.c1 - self.c0) * scale, cw * scale)
-        self.floor, self.gain = (np.empty(window, np.uint8) for _ in range(2))
-        top = rows.start - self.c0 * scale
-        self.inner = (slice(top, top + rows.stop - rows.start), slice(0, w))
+        self.ramp, self.light = (
+            Across(
+                np.empty((len(names), self.c1 - self.c0, cw * scale), np.uint8),
+                self.c0,
+                ch - 1,
+                scale,
+            )
+            for names in (RAMP_MAPS, LIGHT_MAPS)
+        )

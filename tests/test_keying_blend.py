@@ -6,8 +6,19 @@ import numpy as np
 import pytest
 
 from keying.blend import LUMA, blend
+from keying.upsample import Across, across, upsampled
 
 H, W = 37, 53  # not a multiple of anything the kernel might like
+SCALE = 8
+CH, CW = -(-H // SCALE), -(-W // SCALE)
+
+
+def light(gain: np.ndarray | int, floor: np.ndarray | int) -> Across:
+    """The coarse light and lean (CH x CW, or one value everywhere) across the frame."""
+    planes = np.empty((2, CH, CW * SCALE), np.uint8)
+    for plane, coarse in zip(planes, (gain, floor), strict=True):
+        across(np.broadcast_to(np.uint8(coarse), (CH, CW)).copy(), plane, scale=SCALE)
+    return Across(planes, 0, CH - 1, SCALE)
 
 
 def reference(
@@ -45,8 +56,8 @@ def random_inputs(seed: int) -> dict[str, np.ndarray]:
         "frame": image(),
         "screen": image(),
         "alpha": rng.integers(0, 256, (H, W), dtype=np.uint8),
-        "gain": rng.integers(90, 170, (H, W), dtype=np.uint8),
-        "floor": rng.integers(0, 40, (H, W), dtype=np.uint8),
+        "gain": rng.integers(90, 170, (CH, CW), dtype=np.uint8),  # coarse
+        "floor": rng.integers(0, 40, (CH, CW), dtype=np.uint8),
         "background": image(),
     }
 
@@ -57,20 +68,26 @@ def test_blend_follows_its_formulas(primary: int, spill: float) -> None:
     given = random_inputs(primary * 10 + int(spill * 2))
     foreground = np.empty((H, W, 3), np.uint8)
     composite = np.empty((H, W, 3), np.uint8)
+    top = 9  # a stripe from row 9 on, as the keyer's threads cut the frame
+    rows = slice(top, H)
+    foreground, composite = foreground[rows], composite[rows]
     out = blend(
-        given["frame"],
-        given["screen"],
-        given["alpha"],
-        gain=given["gain"],
-        floor=given["floor"],
-        background=given["background"],
+        given["frame"][rows],
+        given["screen"][rows],
+        given["alpha"][rows],
+        light=light(given["gain"], given["floor"]),
+        top=top,
+        background=given["background"][rows],
         primary=primary,
         spill=spill,
         foreground=foreground,
         composite=composite,
     )
     assert out is composite
+    for name in ("gain", "floor"):  # as the pass sees them: interpolated, to the level
+        given[name] = np.floor(upsampled(given[name], (W, H), scale=SCALE) + 0.5)
     subject, expected = reference(**given, primary=primary, spill=spill)
+    subject, expected = subject[rows], expected[rows]
     # whole-number rounding of each step: a level or two at most
     assert np.abs(foreground - subject).max() <= 2
     assert np.abs(composite - expected).max() <= 3
@@ -89,8 +106,8 @@ def test_clear_screen_shows_the_background_and_solid_subject_itself() -> None:
         frame,
         screen,
         alpha,
-        gain=np.full((H, W), 128, np.uint8),
-        floor=np.zeros((H, W), np.uint8),
+        light=light(128, 0),
+        top=0,
         background=background,
         primary=1,
         spill=1.0,
@@ -112,8 +129,8 @@ def test_spill_goes_and_the_luminance_stays() -> None:
         frame,
         np.zeros_like(frame),
         np.full((H, W), 255, np.uint8),
-        gain=np.full((H, W), 128, np.uint8),
-        floor=np.zeros((H, W), np.uint8),
+        light=light(128, 0),
+        top=0,
         background=np.zeros_like(frame),
         primary=1,
         spill=1.0,
@@ -132,7 +149,10 @@ def test_spill_goes_and_the_luminance_stays() -> None:
     [
         ({"primary": 3}, "primary must be 0, 1 or 2"),
         ({"spill": 1.5}, "spill must be 0 to 1"),
-        ({"floor": np.zeros((H, W + 1), np.uint8)}, "floor must be uint8"),
+        (
+            {"light": Across(np.zeros((2, CH, CW * SCALE), np.float32), 0, CH - 1, SCALE)},
+            "need 2 uint8 planes",
+        ),
         ({"background": np.zeros((H, W, 3), np.uint16)}, "background must be uint8"),
         ({"background": np.zeros((H, 2 * W, 3), np.uint8)[:, ::2]}, "C-contiguous"),
     ],
@@ -140,12 +160,15 @@ def test_spill_goes_and_the_luminance_stays() -> None:
 def test_bad_buffers_are_named(change: dict[str, object], words: str) -> None:
     given: dict[str, object] = {
         **random_inputs(0),
+        "light": light(128, 0),
+        "top": 0,
         "primary": 1,
         "spill": 1.0,
         "foreground": np.empty((H, W, 3), np.uint8),
         "composite": np.empty((H, W, 3), np.uint8),
     }
     given.update(change)
+    del given["gain"], given["floor"]
     frame, screen, alpha = given.pop("frame"), given.pop("screen"), given.pop("alpha")
     with pytest.raises(ValueError, match=words):
         blend(frame, screen, alpha, **given)  # type: ignore[arg-type]
