@@ -21,22 +21,24 @@ from keying.ramp import LEAD_SCALE
 from keying.shapes import Mattes
 from keying.upsample import Across
 
-GRID_HEIGHT = 1080
-"""Frames up to about this tall work on a grid :data:`keying.ramp.LEAD_SCALE` times
+GRID_HEIGHT = 720
+"""Frames this tall (and smaller) work on a grid :data:`keying.ramp.LEAD_SCALE` times
 coarser than themselves; taller ones on a grid as much coarser again as they are taller
-(see :func:`grid_scale`)."""
+(see :func:`grid_scale`). 720p is where the keyer's coarse rules were tuned (the quality
+benchmark's scenes)."""
 
 
 def grid_scale(height: int) -> int:
-    """How many times coarser than a frame ``height`` tall its coarse grid is:
-    ``LEAD_SCALE`` up to 1.5 times :data:`GRID_HEIGHT`, twice that at 3840x2160. The grid
-    then covers the same part of the picture at any size, so that the distances the keyer
-    works in on it (how far a solid subject's lead reaches, the screen seen beside an
-    edge) mean the same in a 4K picture as in a 1080p one, and a 4K frame's grid costs
-    what a 1080p one does."""
+    """How many times coarser than a frame ``height`` tall its coarse grid is: an even
+    number, ``LEAD_SCALE`` per :data:`GRID_HEIGHT` rows and never less (8 at 720p, 12 at
+    1080p, 24 at 3840x2160). The grid then covers the same part of the picture at any
+    size, so that the distances the keyer works in on it (how far a solid subject's lead
+    reaches, the screen seen beside an edge) mean the same in a 1080p or 4K picture as
+    in the 720p one it was tuned on, and a large frame's grid costs what a 720p one
+    does."""
     if height < 1:
         raise ValueError(f"a frame must be at least 1 pixel tall, got {height}")
-    return LEAD_SCALE * max(1, round(height / GRID_HEIGHT))
+    return max(LEAD_SCALE, 2 * round(height * LEAD_SCALE / (2 * GRID_HEIGHT)))
 
 
 def halo_rows(scale: int) -> int:

@@ -175,10 +175,10 @@ def test_light_wrap_brightens_the_edge_only() -> None:
     assert np.abs(out[1][deep] - out[0][deep]).max() <= 1
 
 
-def test_a_4k_frame_is_keyed_on_a_grid_as_coarse_as_a_1080p_ones() -> None:
+def test_1080p_and_4k_frames_are_keyed_on_a_grid_as_coarse_as_a_720p_ones() -> None:
     from keying.workspace import grid_scale
 
-    assert [grid_scale(h) for h in (240, 720, 1080, 1440, 2160, 4320)] == [8, 8, 8, 8, 16, 32]
+    assert [grid_scale(h) for h in (240, 720, 1080, 1440, 2160, 4320)] == [8, 8, 12, 16, 24, 48]
     with pytest.raises(ValueError, match="at least 1 pixel tall, got 0"):
         grid_scale(0)
     frame, subject = person_frame(h=1080, w=1920, uneven=0.3, noise=0.0)
@@ -191,7 +191,7 @@ def test_a_4k_frame_is_keyed_on_a_grid_as_coarse_as_a_1080p_ones() -> None:
             alphas.append(keyer.process(picture, background).alpha.copy())
             assert keyer._frame is not None
             grids.append(keyer._frame.sample_small.shape)
-    assert grids[0] == grids[1] == (135, 240, 3)  # the same part of the picture per block
+    assert grids[0] == grids[1] == (90, 160, 3)  # the same part of the picture per block
     shrunk = cv2.resize(alphas[1], (1920, 1080), interpolation=cv2.INTER_AREA)
     assert np.abs(shrunk.astype(int) - alphas[0]).mean() < 0.5
     assert alphas[0][inner(subject)].min() == 255 and alphas[0][inner(~subject)].max() == 0
