@@ -19,7 +19,6 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from keying.compiled import compiled, within
 from keying.frames import Matte
 
 FloatMap = npt.NDArray[np.float32]
@@ -285,7 +284,7 @@ def ramp_maps(
     steep: Mask | None = None,
     factor: float = EDGE_STEEPEN,
 ) -> tuple[Matte, Matte]:
-    """Coarse (offset, span) in half-difference units for :func:`gated_ramp`.
+    """Coarse (offset, span) in half-difference units for :mod:`keying.alpha_pass`.
 
     alpha = clamp(((d_S - d) / (d_S - d_F) - (1 - white)) / (white - black)) written as
     ``255 - 255 (d' - offset) / span`` with d' the half difference. Where ``steep`` is
@@ -336,61 +335,6 @@ def key_maps(
     screen = strength_small if behind is None else behind
     offset, span = ramp_maps(screen, lead_small, black=zero, white=top, steep=steep)
     return offset, span, clear
-
-
-def gated_ramp(
-    raw: Matte,
-    smoothed: Matte,
-    *,
-    offset: Matte,
-    span: Matte,
-    clear: Matte,
-    core: Matte,
-    out: Matte,
-) -> Matte:
-    """The frame's alpha in one compiled pass: the ramp ``255 - 255 (raw - offset) / span``
-    (held to 0..255) of the ``raw`` half difference,
-    then 255 where the ``smoothed`` one is at most ``offset`` (the solid subject), 0 where
-    it is at least ``clear`` (the clear screen), and never below the solid ``core``; all
-    uint8 of one shape (rows cut from whole frames, or windows of the stripes' maps).
-    Returns ``out``."""
-    for name, array in (
-        ("smoothed", smoothed),
-        ("offset", offset),
-        ("span", span),
-        ("clear", clear),
-        ("core", core),
-        ("out", out),
-    ):
-        if array.shape != raw.shape or array.dtype != np.uint8:
-            raise ValueError(
-                f"{name} must be uint8 {raw.shape} like raw, got {array.dtype} {array.shape}"
-            )
-    _gated_ramp(raw, smoothed, offset, span, clear, core, out)
-    return out
-
-
-@compiled
-def _gated_ramp(
-    raw: np.ndarray,
-    smoothed: np.ndarray,
-    offset: np.ndarray,
-    span: np.ndarray,
-    clear: np.ndarray,
-    core: np.ndarray,
-    out: np.ndarray,
-) -> None:
-    rows, width = raw.shape
-    for r in range(rows):
-        for x in range(width):
-            o = np.int32(offset[r, x])
-            lead = within(np.int32(raw[r, x]) - o, 0, 255)
-            share = np.float32(lead * 255) / np.float32(within(np.int32(span[r, x]), 1, 255))
-            value = 255 - within(np.int32(share + np.float32(0.5)), 0, 255)
-            still = np.int32(smoothed[r, x])
-            value = 255 if still <= o else value
-            value = 0 if still >= np.int32(clear[r, x]) else value
-            out[r, x] = max(value, np.int32(core[r, x]))
 
 
 VEIL_MARGIN = 10.0

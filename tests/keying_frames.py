@@ -62,7 +62,7 @@ def inner(mask: np.ndarray, margin: int = 4) -> np.ndarray:
 
 def ramp(half: Matte, offset: Matte, span: Matte, *, out: Matte | None = None) -> Matte:
     """The plain ramp (uint8, 255 subject) from the half difference and full-size ramp maps:
-    what keying.ramp.gated_ramp computes before its gates."""
+    what keying.alpha_pass computes before its gates."""
     result = cv2.subtract(half, offset, dst=out)
     cv2.divide(result, span, dst=result, scale=255.0)
     return cv2.bitwise_not(result, dst=result)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from keying.ramp import (
     LEAD_REACH,
@@ -148,30 +147,3 @@ def test_clearly_the_subject_is_a_whole_block_leaning_away_from_the_screen() -> 
     edge = np.array([[-10.0]], np.float32)
     assert clearly_subject(edge, np.array([[half(60.0)]], np.uint8))[0, 0] == NO_LEAD
     assert clearly_subject(edge)[0, 0] == -10.0  # without the peaks: the middle decides
-
-
-def test_gated_ramp_is_the_ramp_with_its_gates_and_core() -> None:
-    import cv2
-
-    from keying.ramp import gated_ramp
-    from tests.keying_frames import ramp
-
-    rng = np.random.default_rng(7)
-    shape = (33, 47)
-
-    def plane(low: int, high: int) -> np.ndarray:
-        return rng.integers(low, high, shape, dtype=np.uint8)
-
-    raw, offset, span, core = plane(0, 256), plane(90, 200), plane(1, 80), plane(0, 256)
-    smoothed = cv2.blur(raw, (3, 3))
-    clear = cv2.add(offset, span)
-    out = np.empty(shape, np.uint8)
-    gated_ramp(raw, smoothed, offset=offset, span=span, clear=clear, core=core, out=out)
-    expected = ramp(raw, offset, span).astype(int)
-    expected[smoothed <= offset] = 255
-    expected[smoothed >= clear] = 0
-    expected = np.maximum(expected, core)
-    assert np.abs(out.astype(int) - expected).max() <= 1
-    assert (out == 255).any() and (out == 0).any() and ((out > 0) & (out < 255)).any()
-    with pytest.raises(ValueError, match="clear must be uint8"):
-        gated_ramp(raw, smoothed, offset=offset, span=span, clear=clear[1:], core=core, out=out)
