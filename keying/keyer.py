@@ -27,6 +27,7 @@ from keying import matte as km
 from keying import ramp as kr
 from keying import tracking as kt
 from keying import upsample as ku
+from keying import veils as kv
 from keying.alpha_pass import alpha_pass
 from keying.calibrate import MAX_DENOISE, Calibration, Sample, Screen, calibrate
 from keying.errors import NotCalibratedError
@@ -219,7 +220,7 @@ class Keyer:
             reach=LEAD_REACH,
         )
         lead = kr.foreground_lead(st.half_small, solid, st.peak_small)
-        lead = kr.veil_lead(
+        lead = kv.veil_lead(
             lead,
             st.sample_small,
             st.static_small,
@@ -228,7 +229,7 @@ class Keyer:
             solid,
             st.strength_small,
         )
-        lead = kr.dark_own_lead(
+        lead = kv.dark_own_lead(
             lead,
             st.sample_small,
             st.static_small,

@@ -1,12 +1,12 @@
 """A veil of a colour that is solid nowhere near (a chiffon scarf blowing out over the
-screen beside a green jumper) keys as its share, not opaque (keying.ramp.veil_lead)."""
+screen beside a green jumper) keys as its share, not opaque (keying.veils.veil_lead)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from keying import Keyer
-from keying.ramp import least_alpha
+from keying.veils import least_alpha
 from tests.keying_frames import GREEN, JUMPER, SKIN, add_noise
 
 SCARF = np.array((120.0, 90.0, 225.0), np.float32)  # pink chiffon

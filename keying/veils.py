@@ -1,0 +1,135 @@
+"""The subject's lead where no solid subject vouches for it: veils, blurs and dark colours.
+
+:func:`keying.ramp.foreground_lead` takes a pixel's own lead from the solid subject
+nearby. Two things fool it, and these rules, on the same coarse grid, put them right:
+
+- a veil or blur of a colour solid nowhere near (a chiffon scarf's end over the screen
+  beyond a green jumper, a waving hand) keys as the least opaque explanation of its
+  colour (:func:`veil_lead`), not opaque against the nearest solid's lead;
+- a block that is all one dark colour leaning towards the screen's (a bottle-green
+  jumper's thin shoulder) keys against its own colour (:func:`dark_own_lead`).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from keying.frames import Matte
+from keying.ramp import LEAD_REACH, LUMA_WEIGHTS, NO_LEAD, OWN_PEAK, FloatImage, FloatMap
+
+VEIL_MARGIN = 10.0
+"""Levels of lead a block must fall below the subject's lead chosen for it to be taken
+for a veil or blur of another colour (see :func:`veil_lead`)."""
+VEIL_FAINT = 0.5
+"""...and its least alpha must be below this: solid colours need more (skin 0.7)."""
+VEIL_OFF_LINE = 0.5
+
+
+def least_alpha(colour: FloatImage, screen: FloatImage) -> FloatMap:
+    """The smallest alpha that explains ``colour`` as a mix of ``screen`` and a subject
+    colour within 0..255 (BGR float, the channels last): every channel that moved away
+    from the screen's moved at most as far as it could."""
+    up = (colour - screen) / np.maximum(255.0 - screen, 1.0)
+    down = (screen - colour) / np.maximum(screen, 1.0)
+    least: FloatMap = np.clip(np.maximum(up, down).max(axis=-1), 0.0, 1.0).astype(np.float32)
+    return least
+
+
+def veil_lead(
+    lead: FloatMap,
+    colour: FloatImage,
+    screen: FloatImage,
+    gain: FloatMap,
+    half_small: Matte,
+    solid: Matte,
+    strength: FloatMap,
+    *,
+    margin: float = VEIL_MARGIN,
+    faint: float = VEIL_FAINT,
+    off_line: float = VEIL_OFF_LINE,
+) -> FloatMap:
+    """``lead``, lowered where a block further than :data:`LEAD_REACH` from the solid
+    subject is a veil or a blur of a colour that is solid nowhere near (a chiffon
+    scarf's end over the screen beside a green jumper, a blurred hand beyond a green
+    sleeve), which the nearest solid's lead keys opaque: a faint share of a subject
+    could give its colour (:func:`least_alpha` below ``faint``), and either it leans
+    away from the screen colour more than a mix of the screen and that lead can (by
+    ``margin`` levels), or that lead leans towards the screen colour (a green jumper,
+    whose steep ramp makes any other colour nearly opaque) and the block lies off the
+    line from the screen to the nearest solid colour by more than ``off_line`` of its
+    length. There the subject's lead is taken as that of the least opaque explanation
+    of the block's colour: the lead that keys the block's middle at that alpha.
+
+    ``screen`` times ``gain`` is the screen as lit now, ``strength`` its lead; the
+    others as for :func:`drop_mixes`.
+    """
+    middle = half_small.astype(np.float32) * 2.0 - 255.0
+    size = 2 * LEAD_REACH + 1
+    near = cv2.dilate(solid, np.ones((size, size), np.uint8)) > 0
+    maybe = ~near & (middle < strength - margin)  # within the margin: the screen, nearly
+    blocks = np.flatnonzero(maybe)
+    lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
+    shown = colour.reshape(-1, 3)[blocks]
+    least = np.maximum(least_alpha(shown, lit), 0.05)
+    faint_enough = least < faint
+    blocks, least = blocks[faint_enough], least[faint_enough]
+    lit, shown = lit[faint_enough], shown[faint_enough]
+    alone = middle.ravel()[blocks] < lead.ravel()[blocks] - margin
+    check = ~alone & (lead.ravel()[blocks] > 0)
+    chosen = np.flatnonzero(solid)
+    if off_line > 0 and chosen.size and check.any():
+        _, labels = cv2.distanceTransformWithLabels(
+            cv2.bitwise_not(solid), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+        )
+        at = blocks[check]
+        nearest = chosen[np.clip(labels.ravel()[at] - 1, 0, chosen.size - 1)]
+        towards = colour.reshape(-1, 3)[nearest] - lit[check]
+        away = shown[check] - lit[check]
+        length2 = np.maximum(np.einsum("ij,ij->i", towards, towards), 1.0)
+        along = np.clip(np.einsum("ij,ij->i", away, towards) / length2, 0.0, 1.0)
+        off = away - along[:, None] * towards
+        alone[check] = np.einsum("ij,ij->i", off, off) > off_line**2 * length2
+    blocks, least = blocks[alone], least[alone]
+    top, seen = strength.ravel()[blocks], middle.ravel()[blocks]
+    out = lead.copy()
+    out.ravel()[blocks] = np.minimum(lead.ravel()[blocks], top - (top - seen) / least)
+    return out
+
+
+OWN_DARK = 0.6
+"""A whole block leaning towards the screen colour and darker than this share of the
+screen's brightness is a dark green subject, not screen seen through a blur or a veil."""
+
+
+def dark_own_lead(
+    lead: FloatMap,
+    colour: FloatImage,
+    screen: FloatImage,
+    gain: FloatMap,
+    half_small: Matte,
+    peak_small: Matte,
+    strength: FloatMap,
+    *,
+    dark: float = OWN_DARK,
+    margin: float = VEIL_MARGIN,
+) -> FloatMap:
+    """``lead``, raised to a block's own where the whole block (its most screen-like
+    pixel within :data:`OWN_PEAK` of its middle) leans towards the screen colour and is
+    darker than ``dark`` of the screen there: a green jumper's strip too thin to be
+    solid keys against its own lead, not a solid colour's further off. ``strength`` is
+    the screen's lead now: blocks within ``margin`` of it are the screen."""
+    middle = half_small.astype(np.float32) * 2.0 - 255.0
+    peak = peak_small.astype(np.float32) * 2.0 - 255.0
+    candidates = (middle > lead) & (middle > 0) & (middle < strength - margin)
+    candidates &= peak - middle <= OWN_PEAK
+    blocks = np.flatnonzero(candidates)
+    if blocks.size == 0:
+        return lead
+    lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
+    shown = colour.reshape(-1, 3)[blocks]
+    darker = shown @ LUMA_WEIGHTS < dark * (lit @ LUMA_WEIGHTS)
+    own = np.full(lead.shape, NO_LEAD, np.float32)
+    own.ravel()[blocks[darker]] = middle.ravel()[blocks[darker]]
+    out: FloatMap = np.maximum(lead, cv2.dilate(own, np.ones((3, 3), np.uint8)))
+    return out
