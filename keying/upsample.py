@@ -95,7 +95,7 @@ def mix(top: np.uint8, bottom: np.uint8, weight: np.float32) -> np.float32:
 
 def upsampled(coarse: Matte, size: tuple[int, int], *, scale: int) -> np.ndarray:
     """``coarse`` (uint8) bilinearly interpolated to ``size`` (width, height), float32,
-    exactly as the keyer's passes see it."""
+    as the keyer's passes see it before :func:`mix` rounds it to the level."""
     w, h = size
     rows = np.empty((coarse.shape[0], coarse.shape[1] * scale), np.uint8)
     across(np.ascontiguousarray(coarse), rows, scale=scale)
