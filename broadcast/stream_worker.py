@@ -40,7 +40,12 @@ MAX_DELAY = 4.5
 """The longest wait between tries: 2 s, 3 s, then 4.5 s each time, so the stream is back
 within about 5 s of the server's return however long it was away."""
 REFUSED_DELAY = 10.0
-REFUSED = "The school's server refused the stream key: check the key in the stream address."
+REFUSED = (
+    "The school's server refused the stream: check the key and the name after the port "
+    "(live) in the stream address; studio serve prints the right one."
+)
+"""A wrong key and a wrong application name look the same from here (the server closes
+the connection: EIO on the first write), so the message names both."""
 
 
 @dataclass(frozen=True, slots=True)

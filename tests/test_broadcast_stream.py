@@ -66,7 +66,9 @@ def test_the_right_key_publishes_and_the_show_reads_back(server: MediaServer) ->
     assert reader.stats.audio_samples >= 2 * 48000
 
 
-@pytest.mark.parametrize("kind", ["RtmpStreamer wrong key", "BroadcastOutput no key"])
+@pytest.mark.parametrize(
+    "kind", ["RtmpStreamer wrong key", "BroadcastOutput no key", "BroadcastOutput wrong name"]
+)
 def test_a_wrong_or_missing_key_is_refused_and_said_so(server: MediaServer, kind: str) -> None:
     statuses: list[OutputStats] = []
     output: RtmpStreamer | BroadcastOutput
@@ -75,6 +77,8 @@ def test_a_wrong_or_missing_key_is_refused_and_said_so(server: MediaServer, kind
         output = RtmpStreamer(url, width=W, height=H, fps=FPS, on_status=statuses.append)
     else:
         url = server.publish_url.split("?")[0]
+        if kind.endswith("wrong name"):  # the key is right, the application is not
+            url = server.publish_url.replace("/live/", "/news/")
         output = BroadcastOutput(stream=url, width=W, height=H, fps=FPS, on_status=statuses.append)
     reader = StreamReader(server.play_url, retry=0.2)
     output.start()
@@ -85,8 +89,9 @@ def test_a_wrong_or_missing_key_is_refused_and_said_so(server: MediaServer, kind
     reader.stop()
     assert reader.stats.frames == 0  # nothing reached the classrooms
     assert stats.state == "refused" and stats.frames_sent == 0 and stats.reconnects == 0
-    assert "refused the stream key: check the key in the stream address" in stats.message
+    assert "refused the stream: check the key and the name after the port" in stats.message
     assert "next" in stats.message or "again" in stats.message  # still trying, slowly
     assert "daisy" not in stats.last_error and "daisy" not in stats.message
     assert [s.state for s in statuses].count("refused") == 1  # one try in 2.5 s
-    assert server.refused == ["127.0.0.1"]  # the server knows too (studio serve says so)
+    # the server knows too (studio serve says so); a wrong name never reaches the key check
+    assert server.refused == ([] if kind.endswith("wrong name") else ["127.0.0.1"])
