@@ -16,7 +16,7 @@ import os
 import queue
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import av
 
@@ -36,6 +36,15 @@ from broadcast.streamer import PacketStreamer, StatusCallback, check_url
 from studio.media import AudioBlock, VideoFrame
 
 IDLE = OutputStats(0, 0, 0, 0.0, 0, "idle", "Not streaming yet.")
+
+
+@dataclass
+class _Cut:
+    """Where in the encoder's queue a recording stops: the worker closes the file there
+    and hands it back to be finished."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    file: RecordingFile | None = None
 
 
 class BroadcastOutput:
@@ -85,8 +94,8 @@ class BroadcastOutput:
         self.stall_seconds, self.max_delay, self.on_status = stall_seconds, max_delay, on_status
         self.file = RecordingFile(record) if record is not None else None
         self.streamer: PacketStreamer | None = None
-        # frames and sound; an Event: finish the recording there; None: the end
-        self._queue: queue.Queue[VideoFrame | AudioBlock | threading.Event | None] = queue.Queue(
+        # frames and sound; a _Cut: the recording ends there; None: the end
+        self._queue: queue.Queue[VideoFrame | AudioBlock | _Cut | None] = queue.Queue(
             maxsize=max(8, round(buffer_seconds * fps * 2))
         )
         self._thread: threading.Thread | None = None
@@ -198,24 +207,29 @@ class BroadcastOutput:
         if not self._writing:
             return
         if thread is None or thread is threading.current_thread():
-            self._finish_recording()
-            return
-        done = threading.Event()
-        self._queue.put(done)  # the worker finishes the file when it gets there
-        done.wait()
+            closed = self._close_recording()
+        else:  # the worker closes the file when it gets there; the stream goes on
+            cut = _Cut()
+            self._queue.put(cut)
+            cut.done.wait()
+            closed = cut.file
+        if closed is not None:  # rewritten here, not on the worker: it takes a while
+            self._set("stopped", closed.finish())
 
-    def _finish_recording(self) -> None:
+    def _close_recording(self) -> RecordingFile | None:
+        """Take the file off the packets and write its trailer; the file to finish, or
+        None when not recording or that failed."""
         with self._consumers:
             file, writing = self.file, self._writing
             self._writing = False
         if not writing or file is None:
-            return
+            return None
         try:
             file.close()
         except (OSError, av.FFmpegError) as error:
             self._failed_writing(error)
-            return
-        self._set("stopped", file.finish())
+            return None
+        return file
 
     def start_stream(self, url: str) -> None:
         """Stream to ``url`` as well, from the encoder's next keyframe; the recording
@@ -350,16 +364,16 @@ class BroadcastOutput:
         opened.put(encoder)
         self._encoding.wait()  # the file and the streamer, if any, are in place
         while (item := self._queue.get()) is not None:
-            if isinstance(item, threading.Event):
-                self._finish_recording()
-                item.set()
+            if isinstance(item, _Cut):
+                item.file = self._close_recording()
+                item.done.set()
                 continue
             if not (self._writing or self._streaming):
                 self._dropped += isinstance(item, VideoFrame)
                 continue
             self._deliver(encoder.encode(item))
         self._deliver(encoder.flush())
-        self._finish_recording()
+        self.stop_recording()
 
     def _deliver(self, packets: list[EncodedPacket]) -> None:
         for packet in packets:
