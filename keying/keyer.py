@@ -228,6 +228,7 @@ class Keyer:
             st.half_small,
             solid,
             st.strength_small,
+            peak_small=st.peak_small,
         )
         lead = kv.dark_own_lead(
             lead,

@@ -24,6 +24,13 @@ for a veil or blur of another colour (see :func:`veil_lead`)."""
 VEIL_FAINT = 0.5
 """...and its least alpha must be below this: solid colours need more (skin 0.7)."""
 VEIL_OFF_LINE = 0.5
+VEIL_OFF_COLOUR = 0.4
+"""How far off the line from the screen to the nearest solid colour (a share of its
+length) an even block must lie to be a veil of another colour when the lead chosen for
+it leans away from the screen colour (see :func:`veil_lead`)."""
+VEIL_EVEN = 10.0
+"""Levels within which an even block's most screen-like pixel lies of its middle: a veil
+spreads evenly over a block, the edge of a hand or a blur does not."""
 
 
 def least_alpha(colour: FloatImage, screen: FloatImage) -> FloatMap:
@@ -48,6 +55,8 @@ def veil_lead(
     margin: float = VEIL_MARGIN,
     faint: float = VEIL_FAINT,
     off_line: float = VEIL_OFF_LINE,
+    peak_small: Matte | None = None,
+    off_colour: float = VEIL_OFF_COLOUR,
 ) -> FloatMap:
     """``lead``, lowered where a block further than :data:`LEAD_REACH` from the solid
     subject is a veil or a blur of a colour that is solid nowhere near (a chiffon
@@ -58,8 +67,12 @@ def veil_lead(
     ``margin`` levels), or that lead leans towards the screen colour (a green jumper,
     whose steep ramp makes any other colour nearly opaque) and the block lies off the
     line from the screen to the nearest solid colour by more than ``off_line`` of its
-    length. There the subject's lead is taken as that of the least opaque explanation
-    of the block's colour: the lead that keys the block's middle at that alpha.
+    length. Given ``peak_small`` (each block's most screen-like half difference), an
+    even block (see :data:`VEIL_EVEN`) off that line by more than ``off_colour`` is a
+    veil too whatever the solid's lead: a pink scarf beyond a maroon jumper mixes with
+    the screen to a lead the maroon's could give, at a brightness it could not. There
+    the subject's lead is taken as that of the least opaque explanation of the block's
+    colour: the lead that keys the block's middle at that alpha.
 
     ``screen`` times ``gain`` is the screen as lit now, ``strength`` its lead; the
     others as for :func:`drop_mixes`.
@@ -76,7 +89,11 @@ def veil_lead(
     blocks, least = blocks[faint_enough], least[faint_enough]
     lit, shown = lit[faint_enough], shown[faint_enough]
     alone = middle.ravel()[blocks] < lead.ravel()[blocks] - margin
-    check = ~alone & (lead.ravel()[blocks] > 0)
+    towards_screen = lead.ravel()[blocks] > 0
+    check = ~alone & towards_screen
+    if peak_small is not None and off_colour > 0:
+        spread = peak_small.ravel()[blocks].astype(np.float32) * 2.0 - 255.0
+        check |= ~alone & (spread - middle.ravel()[blocks] <= VEIL_EVEN)
     chosen = np.flatnonzero(solid)
     if off_line > 0 and chosen.size and check.any():
         _, labels = cv2.distanceTransformWithLabels(
@@ -89,7 +106,8 @@ def veil_lead(
         length2 = np.maximum(np.einsum("ij,ij->i", towards, towards), 1.0)
         along = np.clip(np.einsum("ij,ij->i", away, towards) / length2, 0.0, 1.0)
         off = away - along[:, None] * towards
-        alone[check] = np.einsum("ij,ij->i", off, off) > off_line**2 * length2
+        limit = np.where(towards_screen[check], off_line, off_colour)
+        alone[check] = np.einsum("ij,ij->i", off, off) > limit * limit * length2
     blocks, least = blocks[alone], least[alone]
     top, seen = strength.ravel()[blocks], middle.ravel()[blocks]
     out = lead.copy()

@@ -76,3 +76,20 @@ def test_a_thin_strip_of_green_jumper_keys_solid_against_its_own_lead() -> None:
     assert alpha[62:72, 110:210].mean() > 0.95
     assert alpha[90:230, 120:200].min() == 1.0
     assert alpha[10:50].max() == 0.0
+
+
+def test_an_even_pink_veil_beyond_a_maroon_jumper_keys_near_its_share() -> None:
+    """A scarf's end beyond a maroon jumper: its mix with the screen leads about as a
+    maroon-and-screen mix at 55% would, but is far brighter; keyed against the maroon's
+    lead it was too opaque (0.58)."""
+    h, w = 240, 320
+    frame = np.ones((h, w, 1), np.float32) * np.array(GREEN, np.float32)
+    frame[40:, 20:100] = (45, 35, 115)  # maroon
+    frame[80:112, 140:300] = SHARE * SCARF + (1 - SHARE) * frame[80:112, 140:300]
+    image = add_noise(frame, 2.0)
+    with Keyer(threads=1) as keyer:
+        keyer.calibrate(image)
+        alpha = keyer.matte(image).astype(float) / 255
+    assert abs(alpha[86:106, 160:290].mean() - SHARE) < 0.08, alpha[86:106, 160:290].mean()
+    assert alpha[50:230, 30:90].min() == 1.0
+    assert alpha[10:30, 150:300].max() == 0.0
