@@ -292,7 +292,13 @@ class Keyer:
         """The alpha matte of ``frame``: uint8 (h, w), 255 subject (a reused buffer)."""
         return self._matte(np.ascontiguousarray(frame), self._buffers(frame))
 
-    def _matte(self, frame: BGRImage, st: FrameWork) -> Matte:
+    def _matte(
+        self, frame: BGRImage, st: FrameWork, then: Callable[[slice], None] | None = None
+    ) -> Matte:
+        """The matte into ``st.alpha``; ``then`` is run on each stripe's rows once the
+        whole matte is done (at once after each stripe's alpha when nothing works on the
+        whole matte first: one hand-over to the threads fewer, the stripe's rows still
+        in the cache)."""
         s, h = self._settings, frame.shape[0]
         primary = self._calibration.primary  # type: ignore[union-attr]
         radius = min(s.denoise, MAX_DENOISE)
@@ -340,6 +346,17 @@ class Keyer:
 
         self._each_stripe(st, difference)
         self._ramp_maps(st)
+        whole = bool(s.shrink or s.despeckle or s.softness) or (
+            st.garbage is not None or st.holdout is not None
+        )
+        if then is not None and not whole:
+
+            def alpha_then(rows: slice) -> None:
+                alpha(rows)
+                then(rows)
+
+            self._each_stripe(st, alpha_then)
+            return st.alpha
         self._each_stripe(st, alpha)
         if s.shrink:
             km.shrink_grow(st.alpha, pixels=self._scaled(s.shrink, h), out=st.alpha)
@@ -351,6 +368,8 @@ class Keyer:
             cv2.min(st.alpha, st.garbage, dst=st.alpha)
         if st.holdout is not None:
             cv2.max(st.alpha, st.holdout, dst=st.alpha)
+        if then is not None:
+            self._each_stripe(st, then)
         return st.alpha
 
     def process(
@@ -362,7 +381,6 @@ class Keyer:
         st = self._buffers(frame)
         frame = np.ascontiguousarray(frame)
         plate = np.ascontiguousarray(self._fit_background(background, st.size))
-        self._matte(frame, st)
         primary = self._calibration.primary  # type: ignore[union-attr]
         spill = self._settings.spill
 
@@ -380,7 +398,7 @@ class Keyer:
                 composite=st.composite[rows],
             )
 
-        self._each_stripe(st, composite)
+        self._matte(frame, st, then=composite)
         if self._settings.light_wrap > 0:
             comp.light_wrap(
                 st.composite,
