@@ -253,12 +253,13 @@ class Keyer:
             behind=kt.screen_behind(st.strength_small, st.half_small, clear),
         )
         st.core_small = cv2.blur(solid, (3, 3))
-        # the solid subject's own lean towards the screen colour is its colour, not spill
+        # the solid subject's own lean towards the screen colour is its colour, not spill;
+        # beyond the solid's reach, the nearest solid's (a thin green sleeve stays green)
         primary = self._calibration.primary  # type: ignore[union-attr]
         oa, ob = (c for c in (0, 1, 2) if c != primary)
         sample = st.sample_small
         lean = sample[..., primary] - 0.5 * (sample[..., oa] + sample[..., ob])
-        st.floor_small = np.clip(kr.largest_nearby(lean, solid), 0, 255).astype(np.uint8)
+        st.floor_small = np.clip(kr.largest_nearby(lean, solid, far=True), 0, 255).astype(np.uint8)
 
     def _scaled(self, pixels: int, height: int) -> int:
         return round(pixels * height / REFERENCE_HEIGHT)

@@ -195,3 +195,23 @@ def test_1080p_and_4k_frames_are_keyed_on_a_grid_as_coarse_as_a_720p_ones() -> N
     shrunk = cv2.resize(alphas[1], (1920, 1080), interpolation=cv2.INTER_AREA)
     assert np.abs(shrunk.astype(int) - alphas[0]).mean() < 0.5
     assert alphas[0][inner(subject)].min() == 255 and alphas[0][inner(~subject)].max() == 0
+
+
+def test_a_thin_green_sleeve_far_from_the_body_keeps_its_colour() -> None:
+    # a bottle-green jumper with a sleeve too thin to be solid, reaching far from the body:
+    # its lean towards the screen colour is the jumper's own, not spill to take away
+    h, w = 240, 320
+    yy, xx = np.mgrid[0:h, 0:w]
+    body = (np.abs(xx - w / 2) < w * 0.18) & (yy > h * 0.25)
+    shoulder = round(w / 2 + w * 0.18)
+    sleeve = (xx >= shoulder) & (xx < shoulder + 80) & (np.abs(yy - 120) < 7)
+    clean = np.array(GREEN, np.float32) * np.ones((h, w, 1), np.float32)
+    clean[body | sleeve] = JUMPER
+    frame = add_noise(clean, 0.0)
+    keyer = Keyer(threads=1)
+    keyer.calibrate(frame)
+    result = keyer.process(frame, np.zeros_like(frame))
+    far = (xx > shoulder + 30) & (xx < shoulder + 70) & (np.abs(yy - 120) < 4)
+    assert result.alpha[far].min() == 255
+    # before, the sleeve beyond the solid body's reach came out grey: (61, 56, 51)
+    assert np.abs(result.composite[far].astype(float).mean(0) - JUMPER).max() <= 2
