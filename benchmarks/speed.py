@@ -88,7 +88,7 @@ def keyer_rows(
     cv2.setNumThreads(threads if threads else -1)
     label = "1" if threads == 1 else f"default ({cv2.getNumThreads()})"
     keyer = Keyer(threads=threads or None)
-    keyer.calibrate(frames[0])
+    key = keyer.calibrate(frames[0]).key_colour
     keyer.set_background(background)
     counter = iter(range(1 << 62))
 
@@ -110,6 +110,8 @@ def keyer_rows(
                 background=background[rows],
                 primary=1,
                 spill=1.0,
+                key_colour=key,
+                keep_brightness=False,
                 foreground=st.foreground[rows],
                 composite=st.composite[rows],
             )

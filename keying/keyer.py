@@ -382,7 +382,8 @@ class Keyer:
         st = self._buffers(frame)
         frame = np.ascontiguousarray(frame)
         plate = np.ascontiguousarray(self._fit_background(background, st.size))
-        primary = self._calibration.primary  # type: ignore[union-attr]
+        calibration = self._calibration
+        assert calibration is not None  # _buffers checked it
         spill = self._settings.spill
 
         def composite(rows: slice) -> None:
@@ -393,8 +394,10 @@ class Keyer:
                 light=st.work[rows.start].light,  # made by the stripe's alpha pass
                 top=rows.start,
                 background=plate[rows],
-                primary=primary,
+                primary=calibration.primary,
                 spill=spill,
+                key_colour=calibration.key_colour,
+                keep_brightness=calibration.soft_chroma,
                 foreground=st.foreground[rows] if foreground else None,
                 composite=st.composite[rows],
             )

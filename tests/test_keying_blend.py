@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from keying.blend import LUMA, blend
+from keying.blend import LEAST_SCREEN_LEAN, LUMA, blend
 from keying.upsample import Across, across, upsampled
 
 H, W = 37, 53  # not a multiple of anything the kernel might like
 SCALE = 8
+KEY = (40, 200, 60)  # the screen's colour, BGR
 CH, CW = -(-H // SCALE), -(-W // SCALE)
 
 
@@ -31,17 +32,24 @@ def reference(
     *,
     primary: int,
     spill: float,
+    keep_brightness: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The module's formulas in floating point."""
     a = alpha.astype(float)[..., None]
     share = np.minimum((255 - a) * gain.astype(float)[..., None] / 128.0, 255.0)
-    subject = np.clip(frame - np.round(screen * share / 255.0), 0, None)
+    subject = np.clip(frame - screen * share / 255.0, 0, None)
     subject = np.minimum(subject, a)
     others = [c for c in (0, 1, 2) if c != primary]
     lean = subject[..., primary] - (subject[..., others[0]] + subject[..., others[1]]) / 2.0
     glow = np.clip(lean - floor, 0, None) * spill
-    subject[..., primary] -= glow
-    subject = np.minimum(subject + (glow * LUMA[primary])[..., None], 255.0)
+    if keep_brightness:  # the lean goes, given back as grey
+        subject[..., primary] -= glow
+        subject = subject + (glow * LUMA[primary])[..., None]
+    else:  # the screen's light goes, scaled so that its lean is the spill
+        key = np.array(KEY, float)
+        key_lean = key[primary] - (key[others[0]] + key[others[1]]) / 2
+        subject = subject - (glow / max(key_lean, LEAST_SCREEN_LEAN))[..., None] * key
+    subject = np.clip(subject, 0.0, 255.0)
     composite = np.minimum(subject + (255 - a) * background / 255.0, 255.0)
     return subject, composite
 
@@ -64,7 +72,8 @@ def random_inputs(seed: int) -> dict[str, np.ndarray]:
 
 @pytest.mark.parametrize("primary", [0, 1, 2])
 @pytest.mark.parametrize("spill", [0.0, 0.5, 1.0])
-def test_blend_follows_its_formulas(primary: int, spill: float) -> None:
+@pytest.mark.parametrize("keep_brightness", [False, True])
+def test_blend_follows_its_formulas(primary: int, spill: float, keep_brightness: bool) -> None:
     given = random_inputs(primary * 10 + int(spill * 2))
     foreground = np.empty((H, W, 3), np.uint8)
     composite = np.empty((H, W, 3), np.uint8)
@@ -80,13 +89,17 @@ def test_blend_follows_its_formulas(primary: int, spill: float) -> None:
         background=given["background"][rows],
         primary=primary,
         spill=spill,
+        key_colour=KEY,
+        keep_brightness=keep_brightness,
         foreground=foreground,
         composite=composite,
     )
     assert out is composite
     for name in ("gain", "floor"):  # as the pass sees them: interpolated, to the level
         given[name] = np.floor(upsampled(given[name], (W, H), scale=SCALE) + 0.5)
-    subject, expected = reference(**given, primary=primary, spill=spill)
+    subject, expected = reference(
+        **given, primary=primary, spill=spill, keep_brightness=keep_brightness
+    )
     subject, expected = subject[rows], expected[rows]
     # whole-number rounding of each step: a level or two at most
     assert np.abs(foreground - subject).max() <= 2
@@ -111,6 +124,8 @@ def test_clear_screen_shows_the_background_and_solid_subject_itself() -> None:
         background=background,
         primary=1,
         spill=1.0,
+        key_colour=KEY,
+        keep_brightness=False,
         foreground=foreground,
         composite=composite,
     )
@@ -119,7 +134,30 @@ def test_clear_screen_shows_the_background_and_solid_subject_itself() -> None:
     assert (composite[:, W // 2 :] == (90, 80, 200)).all()
 
 
-def test_spill_goes_and_the_luminance_stays() -> None:
+def test_from_a_full_colour_camera_the_screens_light_comes_off_the_subject() -> None:
+    # grey (150, 150, 150) lit a fifth by a screen of (40, 200, 60) too: the glow is light
+    # of the screen's colour, and what comes back is the grey itself, darker than the frame
+    screen = np.full((H, W, 3), (40, 200, 60), np.uint8)
+    frame = np.full((H, W, 3), (158, 190, 162), np.uint8)
+    foreground, composite = np.empty_like(frame), np.empty_like(frame)
+    blend(
+        frame,
+        screen,
+        np.full((H, W), 255, np.uint8),
+        light=light(128, 0),
+        top=0,
+        background=np.zeros_like(frame),
+        primary=1,
+        spill=1.0,
+        key_colour=KEY,
+        keep_brightness=False,
+        foreground=foreground,
+        composite=composite,
+    )
+    assert np.abs(foreground.astype(int) - 150).max() <= 1
+
+
+def test_from_a_half_colour_camera_the_lean_goes_and_the_luminance_stays() -> None:
     rng = np.random.default_rng(2)
     frame = rng.integers(0, 150, (H, W, 3)).astype(np.uint8)  # room for the grey given back
     frame[..., 1] = np.maximum(frame[..., 0], frame[..., 2]) + 40  # a green glow on all
@@ -134,6 +172,8 @@ def test_spill_goes_and_the_luminance_stays() -> None:
         background=np.zeros_like(frame),
         primary=1,
         spill=1.0,
+        key_colour=KEY,
+        keep_brightness=True,
         foreground=foreground,
         composite=composite,
     )
@@ -164,6 +204,8 @@ def test_bad_buffers_are_named(change: dict[str, object], words: str) -> None:
         "top": 0,
         "primary": 1,
         "spill": 1.0,
+        "key_colour": KEY,
+        "keep_brightness": False,
         "foreground": np.empty((H, W, 3), np.uint8),
         "composite": np.empty((H, W, 3), np.uint8),
     }
