@@ -1,0 +1,64 @@
+"""The studio window the app tests drive: a small show on the demo presenter, opened
+once per test module (Qt offscreen), and what the window saved or showed."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+
+from PyQt6.QtWidgets import QApplication
+
+from studio.app.screenshots import wait
+from studio.app.window import StudioWindow
+from studio.app_settings import AppSettings
+from studio.control import StudioControl
+from studio.media import Image
+from studio.show import Placement, Scene, Show
+
+SIZE = (480, 270)
+SHOW = Show(
+    "Test News",
+    25,
+    SIZE,
+    (
+        Scene("Newsroom", "newsroom", lower_third=("Zoë", "Year 5 reporter")),
+        Scene("Weather", "weather map", presenter=Placement(x=0.7, scale=0.9)),
+        Scene("Space", "outer space"),
+    ),
+)
+
+
+def open_studio(qapp: QApplication, folder: Path) -> Iterator[StudioWindow]:
+    """A module fixture's body: the window on :data:`SHOW`, its settings writes kept in
+    ``window.saved``, closed at the end."""
+    settings = AppSettings(
+        recordings=str(folder / "recordings"),
+        remote_host="127.0.0.1",
+        remote_port=0,
+        checklist_done=True,
+    )
+    saved: list[AppSettings] = []
+    control = StudioControl(SHOW, camera="demo", recordings=folder / "recordings")
+    window = StudioWindow(control, settings, save=lambda s: saved.append(copy.deepcopy(s)))
+    window.resize(1200, 800)
+    window.show()
+    window.saved = saved  # type: ignore[attr-defined]
+    wait(qapp, 60, lambda: control.running and window.programme_view.picture is not None)
+    assert window.programme_view.picture is not None, "the show did not start in a minute"
+    yield window
+    window.close()
+
+
+def saved(window: StudioWindow) -> AppSettings:
+    """What the window wrote to the settings file last (written now, not half a second
+    after the last change)."""
+    window.save_settings()
+    writes: list[AppSettings] = window.saved  # type: ignore[attr-defined]
+    return writes[-1]
+
+
+def programme(window: StudioWindow) -> Image:
+    frame = window.control.programme_picture()
+    assert frame is not None
+    return frame.image
