@@ -7,7 +7,11 @@ time stamps from it); :meth:`VideoPlayer.newest` gives the newest picture due by
 ``on_sound`` callback is given, is decoded from a second reader of the file (so the way
 the file interleaves sound and pictures does not matter), resampled to the show's rate and
 channels, stamped by the samples counted on the same clock and handed over about half a
-second before it is due. Used by video backdrops and the video file source.
+second before it is due. A looped file is read from the same open readers pass after
+pass, each seeking back to the start at the end, so the loop point costs no more than any
+other picture; each pass is stamped from the end of the one before (its length, or its
+last picture's end), so the pictures' and the sound's times rise steadily across loops.
+Used by video backdrops and the video file source.
 """
 
 from __future__ import annotations
@@ -133,61 +137,58 @@ class VideoPlayer:
     # -- the worker --------------------------------------------------------------------
     def _run(self) -> None:
         try:
-            start: float | None = None  # the show's time of this pass's first picture
-            while not self._stop.is_set():
-                start, length = self._play_once(start)
-                if not self.loop or length <= 0:
-                    break
-                start += length
+            with _Pictures(self.path) as pictures, _Sound(self) as sound:
+                start: float | None = None  # the show's time of this pass's first picture
+                while not self._stop.is_set():
+                    start, length = self._play_once(pictures, sound, start)
+                    if not self.loop or length <= 0:
+                        break
+                    start += length
+                    pictures.rewind()
         except (StudioError, OSError, ValueError, av.FFmpegError) as error:
             self._state, self._message = "failed", f"{self.path.name} stopped: {error}"
             return
         if not self._stop.is_set():
             self._ended = True
 
-    def _play_once(self, start: float | None) -> tuple[float, float]:
+    def _play_once(
+        self, pictures: _Pictures, sound: _Sound, start: float | None
+    ) -> tuple[float, float]:
         """Queue one pass of the pictures from ``start`` (None: the first picture is due
         as soon as it is decoded); the pass's start and length in seconds."""
-        with open_video(self.path) as container:
-            stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
-            base = stream.time_base
-            zero = float(stream.start_time * base) if stream.start_time is not None else 0.0
-            rate = stream.average_rate or stream.guessed_rate
-            frame_length = 1.0 / float(rate) if rate else 0.04
-            length = float(stream.duration * base) if stream.duration and base else 0.0
-            sound = self._sound(zero, length) if self.on_sound is not None else None
-            sound_until = 0.0
-            last = -frame_length
-            for frame in container.decode(stream):
-                if self._stop.is_set():
-                    return 0.0, 0.0
-                if frame.pts is None:
-                    continue
-                last = float(frame.pts * frame.time_base) - zero
-                image = picture(frame)
-                if self.convert is not None:
-                    image = self.convert(image)
-                if start is None:
-                    start = self.clock.now() - last
-                while sound is not None and sound_until < last + SOUND_AHEAD:
-                    block = next(sound, None)
-                    if block is None:
-                        sound = None
-                        break
-                    sound_until = block.pts + block.duration
-                    self._hand_sound(block, start)
-                if not self._queue(VideoFrame(image, start + last, self.frames)):
-                    return 0.0, 0.0
-                self.frames += 1
+        zero, length, frame_length = pictures.zero, pictures.length, pictures.frame_length
+        blocks = sound.one_pass(zero, length) if self.on_sound is not None else None
+        sound_until = 0.0
+        last = -frame_length
+        for frame in pictures.one_pass():
+            if self._stop.is_set():
+                return 0.0, 0.0
+            if frame.pts is None:
+                continue
+            last = float(frame.pts * frame.time_base) - zero
+            image = picture(frame)
+            if self.convert is not None:
+                image = self.convert(image)
             if start is None:
-                raise ValueError("the video has no pictures in it")
-            end = max(length, last + frame_length)
-            for block in sound or ():
-                if block.pts >= end or self._stop.is_set():
+                start = self.clock.now() - last
+            while blocks is not None and sound_until < last + SOUND_AHEAD:
+                block = next(blocks, None)
+                if block is None:
+                    blocks = None
                     break
+                sound_until = block.pts + block.duration
                 self._hand_sound(block, start)
-            return start, end
+            if not self._queue(VideoFrame(image, start + last, self.frames)):
+                return 0.0, 0.0
+            self.frames += 1
+        if start is None:
+            raise ValueError("the video has no pictures in it")
+        end = max(length, last + frame_length)
+        for block in blocks or ():
+            if block.pts >= end or self._stop.is_set():
+                break
+            self._hand_sound(block, start)
+        return start, end
 
     def _queue(self, frame: VideoFrame) -> bool:
         with self._cond:
@@ -203,27 +204,99 @@ class VideoPlayer:
         self.sound_blocks += 1
         self.on_sound(AudioBlock(block.samples, block.sample_rate, start + block.pts))
 
-    def _sound(self, zero: float, length: float) -> Iterator[AudioBlock]:
-        """The file's sound at the show's rate and channels, stamped in seconds from the
-        pictures' start by the samples counted; cut at ``length`` (when known)."""
-        container = av.open(str(self.path))
+
+class _Pictures:
+    """The file's pictures, read pass after pass from one open file: at the end of a pass
+    the reader seeks back to the start (the decoder flushed, its threads kept) rather
+    than opening the file again, which costs a probe of the file and a new decoder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._container = self._open()
+
+    def _open(self) -> av.container.InputContainer:
+        container = open_video(self.path)
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        base = stream.time_base
+        self.zero = float(stream.start_time * base) if stream.start_time is not None else 0.0
+        """The first picture's time in the file (seconds)."""
+        rate = stream.average_rate or stream.guessed_rate
+        self.frame_length = 1.0 / float(rate) if rate else 0.04
+        self.length = float(stream.duration * base) if stream.duration and base else 0.0
+        """The pictures' length in seconds (0.0: not known before the end)."""
+        return container
+
+    def one_pass(self) -> Iterator[av.VideoFrame]:
+        """The decoded pictures, from where the reader is to the end of the file."""
+        stream = self._container.streams.video[0]
+        for frame in self._container.decode(stream):
+            assert isinstance(frame, av.VideoFrame)
+            yield frame
+
+    def rewind(self) -> None:
+        """Back to the start for the next pass (a file that cannot seek is opened again)."""
+        stream = self._container.streams.video[0]
         try:
-            if not container.streams.audio:
-                return
-            stream = container.streams.audio[0]
-            layout = "stereo" if self.channels == 2 else "mono"
-            resampler = av.AudioResampler(format="flt", layout=layout, rate=self.sample_rate)
-            counted: int | None = None
-            for frame in container.decode(stream):
-                if counted is None:
-                    began = float(frame.pts * frame.time_base) - zero if frame.pts else 0.0
-                    counted = round(began * self.sample_rate)
-                for out in resampler.resample(frame):
-                    samples = out.to_ndarray().reshape(-1, self.channels).astype(np.float32)
-                    pts = counted / self.sample_rate
-                    if length and pts >= length:
+            self._container.seek(stream.start_time or 0, stream=stream)
+        except av.FFmpegError:
+            self._container.close()
+            self._container = self._open()
+
+    def __enter__(self) -> _Pictures:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._container.close()
+
+
+class _Sound:
+    """The file's sound for ``player`` (at its rate and channels), read pass after pass
+    from a second reader of the file kept open (so the way the file interleaves sound and
+    pictures does not matter), which seeks back to the start for each pass after the
+    first. No reader when the player has no ``on_sound`` or the file no sound."""
+
+    def __init__(self, player: VideoPlayer) -> None:
+        self.sample_rate, self.channels = player.sample_rate, player.channels
+        self._container: av.container.InputContainer | None = None
+        self._passes = 0
+        if player.on_sound is not None:
+            container = av.open(str(player.path))
+            if container.streams.audio:
+                self._container = container
+            else:
+                container.close()
+
+    def one_pass(self, zero: float, length: float) -> Iterator[AudioBlock]:
+        """The sound stamped in seconds from the pictures' start (``zero`` in the file) by
+        the samples counted; cut at ``length`` (when known), so that the next pass's
+        sound follows on without overlapping it."""
+        if self._container is None:
+            return
+        stream = self._container.streams.audio[0]
+        if self._passes:
+            self._container.seek(stream.start_time or 0, stream=stream)
+        self._passes += 1
+        layout = "stereo" if self.channels == 2 else "mono"
+        resampler = av.AudioResampler(format="flt", layout=layout, rate=self.sample_rate)
+        counted: int | None = None
+        for frame in self._container.decode(stream):
+            if counted is None:
+                began = float(frame.pts * frame.time_base) - zero if frame.pts else 0.0
+                counted = round(began * self.sample_rate)
+            for out in resampler.resample(frame):
+                samples = out.to_ndarray().reshape(-1, self.channels).astype(np.float32)
+                pts = counted / self.sample_rate
+                if length:
+                    if pts >= length:
                         return
-                    counted += samples.shape[0]
-                    yield AudioBlock(samples, self.sample_rate, pts)
-        finally:
-            container.close()
+                    samples = samples[: round(length * self.sample_rate) - counted]
+                counted += samples.shape[0]
+                yield AudioBlock(samples, self.sample_rate, pts)
+
+    def __enter__(self) -> _Sound:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._container is not None:
+            self._container.close()

@@ -167,3 +167,36 @@ def test_a_video_backdrop_replaced_by_another_look_has_its_file_closed(tmp_path:
     assert video._video is not None
     with pytest.raises(AssertionError, match="not open"):  # PyAV's word for a closed file
         next(video._video._container.decode(video=0))
+
+
+def test_a_looped_video_file_plays_on_past_its_end_with_times_rising_steadily(
+    tmp_path: Path,
+) -> None:
+    clip = tmp_path / "count.mp4"
+    numbered_clip(clip, frames=10)  # 0.4 s a pass
+    sound: list[AudioBlock] = []
+    source = VideoFileSource(clip, on_sound=sound.append)  # looped
+    frames: list[VideoFrame] = []
+    with source:
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            frame = source.read()
+            if frame is not None and (not frames or frame.index != frames[-1].index):
+                frames.append(frame)
+            time.sleep(0.004)
+    indices = np.array([f.index for f in frames])
+    assert indices[-1] >= 30 and np.all(np.diff(indices) > 0)  # three loops and more
+    assert [number(f.image) for f in frames] == list(indices % 10)  # picture k: the file's k % 10
+    origin = frames[0].pts - indices[0] / 25  # when the first pass began
+    times = np.array([f.pts for f in frames]) - origin
+    assert np.allclose(times, indices / 25, atol=1e-6)  # one frame's time apart, loops too
+    loops = [i for i in indices if i % 10 == 0 and i - 1 in indices]
+    assert loops  # seen on both sides of a loop point
+    starts = np.array([b.pts for b in sound]) - origin
+    ends = starts + np.array([b.duration for b in sound])
+    assert abs(starts[0]) < 0.03 and ends[-1] > 1.4  # the sound starts with the pictures
+    assert np.allclose(starts[1:], ends[:-1], atol=1e-6)  # and runs on with no gap, no overlap
+    for k in (1, 2, 3):  # each pass's sound begins with its first picture
+        assert np.min(np.abs(starts - 0.4 * k)) < 1e-6
+    samples = np.concatenate([b.samples for b in sound])
+    assert tone_share(samples[-48000 // 2 :]) > 0.5  # the file's tone, loops later too
