@@ -254,10 +254,25 @@ class Programme:
             self.sound.deliver = self.send_audio
             self.sound.start()
 
+    def _prime(self) -> None:
+        """Before the first tick: take the pending look, wait (up to a second) for the
+        source's first frame and key it once, unshown. The keyer calibrates itself on it
+        and sets up its buffers (90 ms at 1080p, once), which in the first tick would make
+        it late and lose the two ticks after it."""
+        self._take_pending(self.clock.now(), None)
+        deadline = self.clock.now() + 1.0
+        while not self._stop.is_set() and self.clock.now() < deadline:
+            frame = self.source.read()
+            if frame is not None:
+                self._compose(frame.image, self.clock.now())
+                return
+            self.clock.sleep_until(self.clock.now() + 0.005)
+
     def _run(self) -> None:
-        self._pacer = Pacer(self.clock, self.fps)
         if self.look is not None:
             self._play(self.look.backdrop)
+        self._prime()
+        self._pacer = Pacer(self.clock, self.fps)
         last: Image | None = None
         shown: Image | None = None
         timed = self._timings
