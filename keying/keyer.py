@@ -220,6 +220,9 @@ class Keyer:
             reach=LEAD_REACH,
         )
         lead = kr.foreground_lead(st.half_small, solid, st.peak_small)
+        lead = kr.lead_along(
+            lead, st.sample_small, st.static_small, st.gain_small, st.half_small, solid
+        )
         lead = kv.veil_lead(
             lead,
             st.sample_small,

@@ -48,6 +48,11 @@ LONE_BRIGHT = 0.75
 """...leaning towards the screen colour and at least this bright (a share of the
 screen's there) is a mix too: the middle of a blurred sleeve, solid only for being far
 from clear screen, would lend its lead to the whole blur (see :func:`drop_mixes`)."""
+ALONG_OFF_LINE = 0.07
+ALONG_MOST = 0.9
+"""A coarse pixel within this far (a share of its length) of the line from the screen to
+the most subject-like solid colour nearby, at less than ``ALONG_MOST`` of the way, is
+keyed against that colour's lead (see :func:`lead_along`)."""
 LUMA_WEIGHTS = np.array((0.114, 0.587, 0.299), np.float32)
 INDEX_BASE = 1 << 21
 """More than the coarse pixels of an 8192x8192 frame (see :func:`drop_mixes`)."""
@@ -136,6 +141,33 @@ def solid_core(clear: Mask, *, reach: int) -> Matte:
     )
 
 
+def lowest_within(solid: Matte, half_small: Matte, *, reach: int) -> npt.NDArray[np.float64]:
+    """Per coarse pixel, the ``solid`` one with the lowest lead (the most subject-like
+    colour) within ``reach``, as its half difference times :data:`INDEX_BASE` plus its
+    flat index (exact in float64); :data:`NO_KEY` where none is that near."""
+    if solid.size > INDEX_BASE:
+        raise ValueError(f"a coarse grid of {solid.size} pixels is too large to index")
+    chosen = np.flatnonzero(solid)
+    key = np.full(solid.shape, NO_KEY, np.float64)
+    key.ravel()[chosen] = half_small.ravel()[chosen].astype(np.float64) * INDEX_BASE + chosen
+    size = 2 * reach + 1
+    best: npt.NDArray[np.float64] = cv2.erode(
+        key, np.ones((size, size), np.uint8), borderType=cv2.BORDER_REPLICATE
+    )
+    return best
+
+
+def on_line(shown: FloatImage, towards: FloatImage) -> tuple[FloatMap, FloatMap, FloatMap]:
+    """Where colours lie against the lines from the screen to subject colours (both
+    rows of colours less the screen's): (along, off2, length2), the dot product with
+    the line, the squared distance off it and its squared length, so that the share of
+    the way is along / length2 and the share off it sqrt(off2 / length2)."""
+    length2 = np.maximum(np.einsum("ij,ij->i", towards, towards), 1.0)
+    along = np.einsum("ij,ij->i", shown, towards)
+    off2 = np.einsum("ij,ij->i", shown, shown) - along * along / length2
+    return along, off2, length2
+
+
 def drop_mixes(
     solid: Matte,
     colour: FloatImage,
@@ -165,25 +197,12 @@ def drop_mixes(
     chosen = np.flatnonzero(solid)
     if reach <= 0 or chosen.size == 0:
         return solid
-    if solid.size > INDEX_BASE:
-        raise ValueError(f"a coarse grid of {solid.size} pixels is too large to index")
-    halves = half_small.ravel()[chosen]
-    lead = halves.astype(np.float32) * 2.0 - 255.0
-    # the lowest lead within reach and where it is: half difference and index in one
-    # number (exact in float64), the smallest found by an erosion
-    key = np.full(solid.shape, NO_KEY, np.float64)
-    key.ravel()[chosen] = halves.astype(np.float64) * INDEX_BASE + chosen
-    size = 2 * reach + 1
-    best = cv2.erode(key, np.ones((size, size), np.uint8), borderType=cv2.BORDER_REPLICATE)
-    picked = best.ravel()[chosen].astype(np.int64) & (INDEX_BASE - 1)
+    lead = half_small.ravel()[chosen].astype(np.float32) * 2.0 - 255.0
+    best = lowest_within(solid, half_small, reach=reach).ravel()[chosen]
+    picked = best.astype(np.int64) & (INDEX_BASE - 1)
     colours = colour.reshape(-1, 3)
     lit = screen.reshape(-1, 3)[chosen] * gain.ravel()[chosen, None]
-    towards = colours[picked] - lit
-    shown = colours[chosen] - lit
-    length2 = np.maximum(np.einsum("ij,ij->i", towards, towards), 1.0)
-    along = np.einsum("ij,ij->i", shown, towards)
-    # the squared distance off the line is |shown|^2 - along^2 / length2
-    off2 = np.einsum("ij,ij->i", shown, shown) - along * along / length2
+    along, off2, length2 = on_line(colours[chosen] - lit, colours[picked] - lit)
     mixed = (along < most * length2) & (off2 < off_line**2 * length2)
     # leaning towards the screen colour and about as bright as the screen there: screen
     # seen through a blur or a veil, whatever the subject behind it (a green jumper is
@@ -231,6 +250,43 @@ def foreground_lead(half_small: Matte, solid: Matte, peak_small: Matte | None = 
     lead = half_small.astype(np.float32) * 2.0 - 255.0
     own = clearly_subject(lead, peak_small)
     return largest_nearby(lead, solid, far=True, own=own)
+
+
+def lead_along(
+    lead: FloatMap,
+    colour: FloatImage,
+    screen: FloatImage,
+    gain: FloatMap,
+    half_small: Matte,
+    solid: Matte,
+    *,
+    reach: int = LEAD_REACH,
+    off_line: float = ALONG_OFF_LINE,
+    most: float = ALONG_MOST,
+) -> FloatMap:
+    """``lead``, lowered to the lead of the most subject-like solid colour (the lowest
+    lead) within ``reach`` where a coarse pixel's colour lies within ``off_line`` (a
+    share of its length) of the line from the screen (``screen`` times ``gain``) to that
+    colour, between it and less than ``most`` of the way: such a pixel is a mix of the
+    screen and that colour, keyed exactly by its lead. :func:`foreground_lead` takes the
+    largest lead nearby so that a white collar beside a maroon jumper stays solid; but in
+    a wide motion blur the solid core holds mixes too (the blur's middle, far from clear
+    screen), and their leads keyed the whole blur too opaque. A collar's edge lies off
+    the maroon's line and keeps the largest lead; a block holding the subject's own
+    colour lies at the end of the line, not short of it."""
+    best = lowest_within(solid, half_small, reach=reach)
+    low = (np.floor(best * (1.0 / INDEX_BASE)) * 2.0 - 255.0).astype(np.float32)
+    # inside the solid core (solid all about) the core keys the block, whatever its lead
+    inside = cv2.erode(solid, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_REPLICATE)
+    blocks = np.flatnonzero((low < lead) & (inside == 0))
+    picked = best.ravel()[blocks].astype(np.int64) & (INDEX_BASE - 1)
+    colours = colour.reshape(-1, 3)
+    lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
+    along, off2, length2 = on_line(colours[blocks] - lit, colours[picked] - lit)
+    mixed = (along > 0) & (along < most * length2) & (off2 < off_line**2 * length2)
+    out = lead.copy()
+    out.ravel()[blocks[mixed]] = low.ravel()[blocks[mixed]]
+    return out
 
 
 def clearly_subject(lead: FloatMap, peak_small: Matte | None = None) -> FloatMap:

@@ -11,6 +11,7 @@ from keying.ramp import (
     drop_mixes,
     foreground_lead,
     hard_edges,
+    lead_along,
     ramp_maps,
 )
 
@@ -147,3 +148,37 @@ def test_clearly_the_subject_is_a_whole_block_leaning_away_from_the_screen() -> 
     edge = np.array([[-10.0]], np.float32)
     assert clearly_subject(edge, np.array([[half(60.0)]], np.uint8))[0, 0] == NO_LEAD
     assert clearly_subject(edge)[0, 0] == -10.0  # without the peaks: the middle decides
+
+
+def test_a_mix_keys_against_the_most_subject_like_solid_colour_on_its_line() -> None:
+    """A wide motion blur: the solid core holds a mix (85% maroon), whose lead, the
+    largest nearby, keyed the blur around it too opaque; the blur's mixes lie on the line
+    from the screen to the maroon and key against its lead. A white collar's edge lies
+    off that line and keeps the collar's lead."""
+    h, w = 8, 40
+    colour = np.empty((h, w, 3), np.float32)
+    colour[:, :8] = MAROON
+    colour[:, 8] = 0.85 * MAROON + 0.15 * SCREEN  # still solid core
+    colour[:, 9:11] = 0.5 * MAROON + 0.5 * SCREEN  # the blur around it
+    colour[:, 11:20] = SCREEN
+    colour[:, 20:26] = COLLAR
+    colour[:, 26:29] = 0.5 * COLLAR + 0.5 * SCREEN  # the collar's edge
+    colour[:, 29:35] = MAROON
+    colour[:, 35:] = SCREEN
+    leads = colour[..., 1] - np.maximum(colour[..., 0], colour[..., 2])
+    halves = np.round((leads + 255.0) / 2.0).astype(np.uint8)
+    solid = np.zeros((h, w), np.uint8)
+    solid[:, :9] = solid[:, 20:26] = solid[:, 29:35] = 255
+    screen = np.broadcast_to(SCREEN, (h, w, 3)).astype(np.float32)
+    gain = np.ones((h, w), np.float32)
+    before = foreground_lead(halves, solid)
+    after = lead_along(before, colour, screen, gain, halves, solid)
+    maroon = float(leads[0, 0])
+    assert maroon < -70 and before[4, 9] > maroon + 15  # the 85% mix's lead
+    assert np.allclose(after[:, 8:11], maroon, atol=2.0)  # the solid mix's too
+    assert np.array_equal(after[:, :8], before[:, :8])  # the maroon is the line's end
+    assert np.array_equal(after[:, 26:29], before[:, 26:29])  # the collar's edge
+    assert np.allclose(after[:, 27], leads[0, 22], atol=2.0)  # keyed as the collar
+    # under a screen half as bright (the gain) the same colours give the same leads
+    dimmed = lead_along(before, colour, screen * 2, gain * 0.5, halves, solid)
+    assert np.array_equal(dimmed, after)
