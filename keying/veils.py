@@ -14,9 +14,18 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from keying.frames import Matte
-from keying.ramp import LEAD_REACH, LUMA_WEIGHTS, NO_LEAD, OWN_PEAK, FloatImage, FloatMap
+from keying.ramp import (
+    INDEX_BASE,
+    LEAD_REACH,
+    LUMA_WEIGHTS,
+    NO_LEAD,
+    OWN_PEAK,
+    FloatImage,
+    FloatMap,
+)
 
 VEIL_MARGIN = 10.0
 """Levels of lead a block must fall below the subject's lead chosen for it to be taken
@@ -41,6 +50,21 @@ def least_alpha(colour: FloatImage, screen: FloatImage) -> FloatMap:
     down = (screen - colour) / np.maximum(screen, 1.0)
     least: FloatMap = np.clip(np.maximum(up, down).max(axis=-1), 0.0, 1.0).astype(np.float32)
     return least
+
+
+def most_within(
+    solid: Matte, half_small: Matte, *, reach: int = LEAD_REACH
+) -> npt.NDArray[np.int64]:
+    """Per coarse pixel, the flat index of the ``solid`` one with the largest lead (the
+    colour :func:`keying.ramp.foreground_lead` keys it against) within ``reach``; any
+    index where none is that near (callers look only where one is)."""
+    chosen = np.flatnonzero(solid)
+    key = np.full(solid.shape, -1.0, np.float64)
+    key.ravel()[chosen] = half_small.ravel()[chosen].astype(np.float64) * INDEX_BASE + chosen
+    size = 2 * reach + 1
+    best = cv2.dilate(key, np.ones((size, size), np.uint8)).ravel()
+    index: npt.NDArray[np.int64] = np.maximum(best, 0.0).astype(np.int64) & (INDEX_BASE - 1)
+    return index
 
 
 def veil_lead(
@@ -74,18 +98,36 @@ def veil_lead(
     the subject's lead is taken as that of the least opaque explanation of the block's
     colour: the lead that keys the block's middle at that alpha.
 
+    Within :data:`LEAD_REACH` of a solid colour leaning towards the screen's (a green
+    jumper, whose lead the block's would take), a block that is not solid is checked
+    alike when a smaller share of a subject over the screen explains its colour than
+    over that solid colour: a scarf's end over the screen right beside a green sleeve
+    keyed opaque, where the scarf over the jumper itself is better explained as the
+    jumper under a veil and stays as it was.
+
     ``screen`` times ``gain`` is the screen as lit now, ``strength`` its lead; the
     others as for :func:`drop_mixes`.
     """
     middle = half_small.astype(np.float32) * 2.0 - 255.0
     size = 2 * LEAD_REACH + 1
     near = cv2.dilate(solid, np.ones((size, size), np.uint8)) > 0
-    maybe = ~near & (middle < strength - margin)  # within the margin: the screen, nearly
+    # within reach of a solid colour leaning towards the screen's (a green jumper): a
+    # block that is not solid itself, a veil over the screen if a smaller share of a
+    # subject over the screen explains its colour than over that solid colour
+    beside = near & (lead > 0) & (solid == 0)
+    maybe = (~near | beside) & (middle < strength - margin)  # within the margin: the screen
     blocks = np.flatnonzero(maybe)
     lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
     shown = colour.reshape(-1, 3)[blocks]
     least = np.maximum(least_alpha(shown, lit), 0.05)
     faint_enough = least < faint
+    chosen = np.flatnonzero(solid)
+    close = beside.ravel()[blocks]
+    if close.any():
+        over = least_alpha(
+            shown[close], colour.reshape(-1, 3)[most_within(solid, half_small)[blocks[close]]]
+        )
+        faint_enough[close] &= least[close] < over
     blocks, least = blocks[faint_enough], least[faint_enough]
     lit, shown = lit[faint_enough], shown[faint_enough]
     alone = middle.ravel()[blocks] < lead.ravel()[blocks] - margin
@@ -94,7 +136,6 @@ def veil_lead(
     if peak_small is not None and off_colour > 0:
         spread = peak_small.ravel()[blocks].astype(np.float32) * 2.0 - 255.0
         check |= ~alone & (spread - middle.ravel()[blocks] <= VEIL_EVEN)
-    chosen = np.flatnonzero(solid)
     if off_line > 0 and chosen.size and check.any():
         _, labels = cv2.distanceTransformWithLabels(
             cv2.bitwise_not(solid), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL

@@ -93,3 +93,21 @@ def test_an_even_pink_veil_beyond_a_maroon_jumper_keys_near_its_share() -> None:
     assert abs(alpha[86:106, 160:290].mean() - SHARE) < 0.08, alpha[86:106, 160:290].mean()
     assert alpha[50:230, 30:90].min() == 1.0
     assert alpha[10:30, 150:300].max() == 0.0
+
+
+def test_a_scarf_veil_right_beside_a_green_jumper_keys_nearer_its_share() -> None:
+    """A scarf across a green jumper's edge and on over the screen: right beside the
+    jumper, within reach of it, the veil took the jumper's lead (towards the screen) and
+    keyed 0.76 against a true 0.45; over the jumper it stays solid."""
+    frame = np.ones((240, 320, 1), np.float32) * np.array(GREEN, np.float32)
+    frame[40:, 20:100] = JUMPER
+    frame[80:112, 60:300] = SHARE * SCARF + (1 - SHARE) * frame[80:112, 60:300]
+    image = add_noise(frame, 2.0)
+    with Keyer(threads=1) as keyer:
+        keyer.calibrate(image)
+        alpha = keyer.matte(image).astype(float) / 255
+    beside = alpha[86:106, 102:112].mean()
+    assert beside < 0.65, beside
+    assert alpha[86:106, 40:96].mean() > 0.99  # the scarf over the jumper
+    assert alpha[120:230, 30:90].min() == 1.0
+    assert alpha[10:30, 150:300].max() == 0.0
