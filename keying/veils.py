@@ -18,7 +18,6 @@ import numpy.typing as npt
 
 from keying.frames import Matte
 from keying.ramp import (
-    INDEX_BASE,
     LEAD_REACH,
     LUMA_WEIGHTS,
     NO_LEAD,
@@ -53,17 +52,20 @@ def least_alpha(colour: FloatImage, screen: FloatImage) -> FloatMap:
 
 
 def most_within(
-    solid: Matte, half_small: Matte, *, reach: int = LEAD_REACH
-) -> npt.NDArray[np.int64]:
-    """Per coarse pixel, the flat index of the ``solid`` one with the largest lead (the
-    colour :func:`keying.ramp.foreground_lead` keys it against) within ``reach``; any
-    index where none is that near (callers look only where one is)."""
-    chosen = np.flatnonzero(solid)
-    key = np.full(solid.shape, -1.0, np.float64)
-    key.ravel()[chosen] = half_small.ravel()[chosen].astype(np.float64) * INDEX_BASE + chosen
-    size = 2 * reach + 1
-    best = cv2.dilate(key, np.ones((size, size), np.uint8)).ravel()
-    index: npt.NDArray[np.int64] = np.maximum(best, 0.0).astype(np.int64) & (INDEX_BASE - 1)
+    solid: Matte, half_small: Matte, at: npt.NDArray[np.intp], *, reach: int = LEAD_REACH
+) -> npt.NDArray[np.intp]:
+    """For the coarse pixels ``at`` (flat indices), the flat index of the ``solid`` one
+    with the largest lead (the colour :func:`keying.ramp.foreground_lead` keys it
+    against) within ``reach``; the pixel's own index where none is that near."""
+    h, w = solid.shape
+    offsets = np.arange(-reach, reach + 1)
+    rows = np.clip(at[:, None] // w + offsets, 0, h - 1)  # (n, size)
+    cols = np.clip(at[:, None] % w + offsets, 0, w - 1)
+    window = (rows[:, :, None] * w + cols[:, None, :]).reshape(at.size, -1)
+    # the largest half difference among the solid ones: others rank below every solid
+    rank = np.where(solid.ravel()[window] > 0, half_small.ravel()[window].astype(np.int16), -1)
+    best = window[np.arange(at.size), rank.argmax(axis=1)]
+    index: npt.NDArray[np.intp] = np.where(rank.max(axis=1) >= 0, best, at)
     return index
 
 
@@ -125,7 +127,7 @@ def veil_lead(
     close = beside.ravel()[blocks]
     if close.any():
         over = least_alpha(
-            shown[close], colour.reshape(-1, 3)[most_within(solid, half_small)[blocks[close]]]
+            shown[close], colour.reshape(-1, 3)[most_within(solid, half_small, blocks[close])]
         )
         faint_enough[close] &= least[close] < over
     blocks, least = blocks[faint_enough], least[faint_enough]
