@@ -23,7 +23,7 @@ import cv2
 
 from keying import Keyer, NoScreenFoundError, cover_fit, warm_up
 from studio.backdrop import Backdrop
-from studio.clock import Clock, Pacer
+from studio.clock import Clock, Pacer, set_up_kept
 from studio.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
 from studio.output_link import Feed, Mode, OutputLink
 from studio.overlays import Overlay
@@ -272,6 +272,11 @@ class Programme:
         if self.look is not None:
             self._play(self.look.backdrop)
         self._prime()
+        with set_up_kept():
+            self._tick()
+
+    def _tick(self) -> None:
+        """Make the programme at every tick until stopped."""
         self._pacer = Pacer(self.clock, self.fps)
         last: Image | None = None
         shown: Image | None = None

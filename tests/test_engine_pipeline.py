@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from keying import Keyer
-from studio.clock import Clock, Pacer
+from studio.clock import Clock, Pacer, set_up_kept
 from studio.media import AudioBlock, Image, VideoFrame
 from studio.overlays import LiveBadge
 from studio.pipeline import Programme
@@ -237,3 +238,22 @@ def test_a_source_replaced_mid_show_is_shown_from_its_first_frame() -> None:
     switched = values.index(200)
     assert switched >= 5 and set(values[switched:]) == {200}
     assert len(values) - switched >= 5
+
+
+def test_while_a_show_runs_what_was_set_up_before_it_is_kept_out_of_full_collections() -> None:
+    set_up: list[list[int]] = [[] for _ in range(100)]  # objects the collector tracks
+    assert gc.get_freeze_count() == 0
+    with set_up_kept():
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(set_up)
+        with set_up_kept():  # a second show at the same time
+            made: list[list[int]] = [[] for _ in range(100)]
+            assert gc.get_freeze_count() == frozen  # what a show makes is not frozen
+        assert gc.get_freeze_count() == frozen  # the first show still runs
+    assert gc.get_freeze_count() == 0 and made
+    programme = Programme(Numbered(fps=25), fps=25)
+    programme.start()
+    time.sleep(0.3)
+    during = gc.get_freeze_count()
+    programme.stop()
+    assert during > 0 and gc.get_freeze_count() == 0
