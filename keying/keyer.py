@@ -232,6 +232,7 @@ class Keyer:
             solid,
             st.strength_small,
             peak_small=st.peak_small,
+            noise=st.black_small * st.strength_small,
         )
         lead = kv.dark_own_lead(
             lead,

@@ -36,6 +36,8 @@ VEIL_OFF_COLOUR = 0.4
 """How far off the line from the screen to the nearest solid colour (a share of its
 length) an even block must lie to be a veil of another colour when the lead chosen for
 it leans away from the screen colour (see :func:`veil_lead`)."""
+NOISE_OFF = 3.0
+"""How many times the screen's noise (levels) a colour must lie off a line to be off it."""
 VEIL_EVEN = 10.0
 """Levels within which an even block's most screen-like pixel lies of its middle: a veil
 spreads evenly over a block, the edge of a hand or a blur does not."""
@@ -83,6 +85,7 @@ def veil_lead(
     off_line: float = VEIL_OFF_LINE,
     peak_small: Matte | None = None,
     off_colour: float = VEIL_OFF_COLOUR,
+    noise: FloatMap | None = None,
 ) -> FloatMap:
     """``lead``, lowered where a block further than :data:`LEAD_REACH` from the solid
     subject is a veil or a blur of a colour that is solid nowhere near (a chiffon
@@ -108,7 +111,11 @@ def veil_lead(
     jumper under a veil and stays as it was.
 
     ``screen`` times ``gain`` is the screen as lit now, ``strength`` its lead; the
-    others as for :func:`drop_mixes`.
+    others as for :func:`drop_mixes`. Given ``noise``, the screen's noise in levels per
+    coarse pixel (the ramp's black end there), a colour lies off a line only if further
+    than :data:`NOISE_OFF` times that too: beside a green jumper over its own shadow the
+    line from the dim screen to the jumper is short, and the camera's noise put the
+    jumper's edge off it (a veil: keyed see-through).
     """
     middle = half_small.astype(np.float32) * 2.0 - 255.0
     size = 2 * LEAD_REACH + 1
@@ -150,7 +157,10 @@ def veil_lead(
         along = np.clip(np.einsum("ij,ij->i", away, towards) / length2, 0.0, 1.0)
         off = away - along[:, None] * towards
         limit = np.where(towards_screen[check], off_line, off_colour)
-        alone[check] = np.einsum("ij,ij->i", off, off) > limit * limit * length2
+        far = limit * limit * length2
+        if noise is not None:  # a short line: off it by the noise is still on it
+            far = np.maximum(far, (NOISE_OFF * noise.ravel()[at]) ** 2)
+        alone[check] = np.einsum("ij,ij->i", off, off) > far
     blocks, least = blocks[alone], least[alone]
     top, seen = strength.ravel()[blocks], middle.ravel()[blocks]
     out = lead.copy()

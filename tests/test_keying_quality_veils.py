@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from keying import Keyer
-from keying.veils import least_alpha
+from keying.veils import least_alpha, veil_lead
 from tests.keying_frames import GREEN, JUMPER, SKIN, add_noise
 
 SCARF = np.array((120.0, 90.0, 225.0), np.float32)  # pink chiffon
@@ -111,3 +111,33 @@ def test_a_scarf_veil_right_beside_a_green_jumper_keys_nearer_its_share() -> Non
     assert alpha[86:106, 40:96].mean() > 0.99  # the scarf over the jumper
     assert alpha[120:230, 30:90].min() == 1.0
     assert alpha[10:30, 150:300].max() == 0.0
+
+
+def test_off_a_short_line_by_the_noise_is_still_on_it() -> None:
+    """Beside a green jumper over its own shadow the line from the (dim) screen to the
+    jumper is short (21 levels): a mix of the two that the camera's noise puts 13
+    levels off it was taken for a veil of another colour, and the jumper's edge keyed
+    see-through. Off it by three times the noise, it is on it; a scarf is far off."""
+    h, w = 4, 16
+    shadowed = 0.6 * np.array((64.0, 155.0, 50.0), np.float32)
+    jumper = np.array((48.0, 75.0, 34.0), np.float32)
+    colour = np.broadcast_to(shadowed, (h, w, 3)).copy()
+    colour[:, :6] = jumper
+    towards = jumper - shadowed
+    aside = np.cross(towards, (1.0, 0.0, 0.0)).astype(np.float32)
+    aside *= 13.0 / np.linalg.norm(aside)
+    colour[:, 7] = 0.45 * jumper + 0.55 * shadowed + aside  # the jumper's edge, noisy
+    colour[:, 12] = SHARE * SCARF + (1 - SHARE) * shadowed  # a scarf's end, further
+    leads = colour[..., 1] - np.maximum(colour[..., 0], colour[..., 2])
+    halves = np.round((leads + 255.0) / 2.0).astype(np.uint8)
+    solid = np.zeros((h, w), np.uint8)
+    solid[:, :6] = 255
+    lead = np.full((h, w), float(leads[0, 0]), np.float32)  # the jumper's, leaning > 0
+    strength = np.full((h, w), float(leads[0, 15]), np.float32)
+    args = (lead, colour, colour[:, 15:16].repeat(w, 1), np.ones((h, w), np.float32))
+    noise = np.full((h, w), 6.0, np.float32)
+    before = veil_lead(*args, halves, solid, strength)
+    after = veil_lead(*args, halves, solid, strength, noise=noise)
+    assert lead[0, 0] > 0 and before[0, 7] < lead[0, 7] - 50  # taken for a veil
+    assert np.array_equal(after[:, 7], lead[:, 7])  # on the line: the jumper's lead
+    assert np.array_equal(after[:, 12], before[:, 12]) and after[0, 12] < lead[0, 12] - 50
