@@ -116,15 +116,17 @@ def hard_edges(
     inside: float = EDGE_INSIDE,
 ) -> Mask:
     """The coarse pixels on the subject's outline: within ``reach`` of the solid subject,
-    and either clear screen or, on the subject's side, not solid but with the block's
-    middle within ``inside`` (a share of the way from the subject to the screen) of the
-    subject's lead. The middle of a blur, a scarf's end and hair are neither."""
+    and either clear screen right beside (3x3) a block whose middle is within ``inside``
+    (a share of the way from the subject to the screen) of the subject's lead, or such a
+    block itself on the subject's side, not solid. The middle of a blur, a scarf's end
+    and hair are neither; nor is a motion blur's clear fringe, where the key falls off
+    over several blocks (steepened, it keyed see-through)."""
     size = 2 * reach + 1
     near = cv2.dilate(solid, np.ones((size, size), np.uint8)) > 0
     middle = half_small.astype(np.float32) * 2.0 - 255.0
-    subject_side = middle <= lead_small + inside * (strength_small - lead_small)
-    subject_side &= solid == 0
-    edges: Mask = near & (clear | subject_side)
+    subject = middle <= lead_small + inside * (strength_small - lead_small)
+    beside = cv2.dilate(subject.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    edges: Mask = near & ((clear & beside) | (subject & (solid == 0)))
     return edges
 
 

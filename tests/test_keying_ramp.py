@@ -99,8 +99,11 @@ def test_hard_edges_are_the_outline_beside_the_solid_subject() -> None:
     halves = np.full((9, 14), half(100.0), np.uint8)
     halves[:, :5] = half(-80.0)  # the subject's own colour up to column 4
     halves[:, 5] = half(10.0)  # a mix: the middle of a blur
+    halves[5:, 5] = half(-80.0)  # below, the subject's colour reaches the clear screen
     edges = hard_edges(clear, solid, halves, lead, strength, reach=3)
-    assert edges[:, 4].all() and not edges[:, 5].any() and edges[:, 6].all()
+    assert edges[:, 4].all() and not edges[:4, 5].any() and edges[5:, 5:7].all()
+    # clear screen beyond the middle of a blur is its fringe, not the outline
+    assert not edges[:3, 6].any()
     assert not edges[:, 7:].any() and not edges[:, :4].any()
 
 
