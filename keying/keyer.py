@@ -211,6 +211,7 @@ class Keyer:
         reach = max(2, round(core / st.scale)) if core else 0  # next to an edge: mixed
         clear = kr.clear_screen(st.peak_small, st.strength_small, black=st.black_small)
         solid = kr.solid_core(clear, reach=reach)
+        lowest = kr.lowest_within(solid, st.half_small, reach=LEAD_REACH)
         solid = kr.drop_mixes(
             solid,
             st.sample_small,
@@ -218,10 +219,17 @@ class Keyer:
             st.gain_small,
             st.half_small,
             reach=LEAD_REACH,
+            lowest=lowest,
         )
         lead = kr.foreground_lead(st.half_small, solid, st.peak_small)
         lead = kr.lead_along(
-            lead, st.sample_small, st.static_small, st.gain_small, st.half_small, solid
+            lead,
+            st.sample_small,
+            st.static_small,
+            st.gain_small,
+            st.half_small,
+            solid,
+            lowest=lowest,
         )
         lead = kv.veil_lead(
             lead,

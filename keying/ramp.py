@@ -181,6 +181,7 @@ def drop_mixes(
     most: float = MIX_MOST,
     off_line: float = MIX_OFF_LINE,
     bright: tuple[float, float] = MIX_BRIGHT,
+    lowest: npt.NDArray[np.float64] | None = None,
 ) -> Matte:
     """``solid`` without the coarse pixels whose colour is a mix of the screen (``screen``
     times ``gain``, its light now) and the most subject-like solid colour (the lowest
@@ -195,12 +196,15 @@ def drop_mixes(
     mix of the screen and a skin that is solid nowhere. So is a block leaning towards
     the screen colour left with fewer than :data:`LONE_COMPANY` solid blocks about it
     once those mixes are gone, unless darker than :data:`LONE_BRIGHT` of the screen.
+    ``lowest``: :func:`lowest_within` of ``solid`` at ``reach``, if already worked out.
     """
     chosen = np.flatnonzero(solid)
     if reach <= 0 or chosen.size == 0:
         return solid
     lead = half_small.ravel()[chosen].astype(np.float32) * 2.0 - 255.0
-    best = lowest_within(solid, half_small, reach=reach).ravel()[chosen]
+    if lowest is None:
+        lowest = lowest_within(solid, half_small, reach=reach)
+    best = lowest.ravel()[chosen]
     picked = best.astype(np.int64) & (INDEX_BASE - 1)
     colours = colour.reshape(-1, 3)
     lit = screen.reshape(-1, 3)[chosen] * gain.ravel()[chosen, None]
@@ -265,6 +269,7 @@ def lead_along(
     reach: int = LEAD_REACH,
     off_line: float = ALONG_OFF_LINE,
     most: float = ALONG_MOST,
+    lowest: npt.NDArray[np.float64] | None = None,
 ) -> FloatMap:
     """``lead``, lowered to the lead of the most subject-like solid colour (the lowest
     lead) within ``reach`` where a coarse pixel's colour lies within ``off_line`` (a
@@ -275,8 +280,9 @@ def lead_along(
     a wide motion blur the solid core holds mixes too (the blur's middle, far from clear
     screen), and their leads keyed the whole blur too opaque. A collar's edge lies off
     the maroon's line and keeps the largest lead; a block holding the subject's own
-    colour lies at the end of the line, not short of it."""
-    best = lowest_within(solid, half_small, reach=reach)
+    colour lies at the end of the line, not short of it. ``lowest``: :func:`lowest_within`
+    of the core before :func:`drop_mixes` (no mix holds the lowest lead near it)."""
+    best = lowest_within(solid, half_small, reach=reach) if lowest is None else lowest
     low = (np.floor(best * (1.0 / INDEX_BASE)) * 2.0 - 255.0).astype(np.float32)
     # inside the solid core (solid all about) the core keys the block, whatever its lead
     inside = cv2.erode(solid, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_REPLICATE)

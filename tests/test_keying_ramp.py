@@ -12,6 +12,7 @@ from keying.ramp import (
     foreground_lead,
     hard_edges,
     lead_along,
+    lowest_within,
     ramp_maps,
 )
 
@@ -175,7 +176,8 @@ def test_a_mix_keys_against_the_most_subject_like_solid_colour_on_its_line() -> 
     screen = np.broadcast_to(SCREEN, (h, w, 3)).astype(np.float32)
     gain = np.ones((h, w), np.float32)
     before = foreground_lead(halves, solid)
-    after = lead_along(before, colour, screen, gain, halves, solid)
+    mixes = (before, colour, screen, gain, halves, solid)
+    after = lead_along(*mixes)
     maroon = float(leads[0, 0])
     assert maroon < -70 and before[4, 9] > maroon + 15  # the 85% mix's lead
     assert np.allclose(after[:, 8:11], maroon, atol=2.0)  # the solid mix's too
@@ -185,3 +187,5 @@ def test_a_mix_keys_against_the_most_subject_like_solid_colour_on_its_line() -> 
     # under a screen half as bright (the gain) the same colours give the same leads
     dimmed = lead_along(before, colour, screen * 2, gain * 0.5, halves, solid)
     assert np.array_equal(dimmed, after)
+    known = lowest_within(solid, halves, reach=LEAD_REACH)  # worked out once, shared
+    assert np.array_equal(lead_along(*mixes, lowest=known), after)
