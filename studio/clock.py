@@ -8,6 +8,7 @@ counting frames.
 from __future__ import annotations
 
 import gc
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -33,18 +34,20 @@ class Clock:
 
 @dataclass
 class Pacer:
-    """Ticks at ``fps`` frames per second on ``clock``; a late tick is counted, not caught
-    up (the next tick is the next one due, so a slow frame never causes a burst)."""
+    """Ticks at ``fps`` frames per second on ``clock`` from ``start`` (None: now), on that
+    grid for good; a late tick is counted, not caught up (the next tick is the one just
+    due, so a slow frame never causes a burst and the ticks keep their phase)."""
 
     clock: Clock
     fps: float
     ticks: int = 0
     late: int = 0
+    start: float | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.fps <= 240:
             raise ValueError(f"frame rate must be 1 to 240 frames per second, got {self.fps}")
-        self._next = self.clock.now()
+        self._next = self.clock.now() if self.start is None else self.start
 
     def wait(self) -> float:
         """Sleep until the next tick and return its time on the clock."""
@@ -52,12 +55,27 @@ class Pacer:
         now = self.clock.now()
         if now > self._next + period:  # more than a whole frame late: skip ahead
             self.late += 1
-            self._next = now
+            self._next += math.floor((now - self._next) / period) * period
         self.clock.sleep_until(self._next)
         tick = self._next
         self._next += period
         self.ticks += 1
         return tick
+
+
+def first_tick(picture: float, now: float, fps: float) -> float:
+    """The first tick from ``now`` a quarter of a frame after a picture stamped
+    ``picture`` (and so after the pictures of a source at ``fps`` on the same clock).
+
+    The compositor takes the newest picture due at each tick, some milliseconds after
+    the tick (later still after a slow frame). With the ticks just after the pictures,
+    each finds its own picture due for up to three quarters of a frame; with the ticks
+    just before them, a little delay would find the picture before again (shown twice,
+    and the next one dropped).
+    """
+    period = 1.0 / fps
+    after = picture + period / 4
+    return after + math.ceil((now - after) / period) * period
 
 
 _shows_lock = threading.Lock()

@@ -23,7 +23,7 @@ import cv2
 
 from keying import Keyer, NoScreenFoundError, cover_fit, warm_up
 from studio.backdrop import Backdrop
-from studio.clock import Clock, Pacer, set_up_kept
+from studio.clock import Clock, Pacer, first_tick, set_up_kept
 from studio.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
 from studio.output_link import Feed, Mode, OutputLink
 from studio.overlays import Overlay
@@ -254,30 +254,35 @@ class Programme:
             self.sound.deliver = self.send_audio
             self.sound.start()
 
-    def _prime(self) -> None:
+    def _prime(self) -> float | None:
         """Before the first tick: take the pending look, wait (up to a second) for the
         source's first frame and key it once, unshown. The keyer calibrates itself on it
         and sets up its buffers (90 ms at 1080p, once), which in the first tick would make
-        it late and lose the two ticks after it."""
+        it late and lose the two ticks after it. The frame's time (None: no frame)."""
         self._take_pending(self.clock.now(), None)
         deadline = self.clock.now() + 1.0
         while not self._stop.is_set() and self.clock.now() < deadline:
             frame = self.source.read()
             if frame is not None:
                 self._compose(frame.image, self.clock.now())
-                return
+                return frame.pts
             self.clock.sleep_until(self.clock.now() + 0.005)
+        return None
 
     def _run(self) -> None:
         if self.look is not None:
             self._play(self.look.backdrop)
-        self._prime()
+        primed = self._prime()
         with set_up_kept():
-            self._tick()
+            self._tick(primed)
 
-    def _tick(self) -> None:
-        """Make the programme at every tick until stopped."""
-        self._pacer = Pacer(self.clock, self.fps)
+    def _tick(self, primed: float | None) -> None:
+        """Make the programme at every tick until stopped; the ticks a quarter of a frame
+        after the source's pictures (:func:`studio.clock.first_tick`), given the time of
+        one (``primed``)."""
+        now = self.clock.now()
+        start = now if primed is None else first_tick(primed, now, self.fps)
+        self._pacer = Pacer(self.clock, self.fps, start=start)
         last: Image | None = None
         shown: Image | None = None
         timed = self._timings

@@ -5,18 +5,20 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from keying import Keyer
-from studio.clock import Clock, Pacer, set_up_kept
+from studio.clock import Clock, Pacer, first_tick, set_up_kept
 from studio.media import AudioBlock, Image, VideoFrame
 from studio.overlays import LiveBadge
 from studio.pipeline import Programme
 from studio.placement import solid_background
 from studio.sound import ShowSound
-from studio.sources import DemoPresenterSource, StillSource, ThreadedSource
+from studio.sources import DemoPresenterSource, StillSource, ThreadedSource, VideoFileSource
+from tests.test_engine_playback import number, numbered_clip
 
 
 class Numbered(ThreadedSource):
@@ -257,3 +259,32 @@ def test_while_a_show_runs_what_was_set_up_before_it_is_kept_out_of_full_collect
     during = gc.get_freeze_count()
     programme.stop()
     assert during > 0 and gc.get_freeze_count() == 0
+
+
+def test_the_ticks_fall_just_after_the_pictures_and_keep_their_grid_after_a_late_one() -> None:
+    for now in (10.0, 10.005, 10.5, 11.03):
+        tick = first_tick(10.0, now, 25)
+        assert now <= tick < now + 0.04
+        assert abs((tick - 10.0) % 0.04 - 0.01) < 1e-9  # a quarter of a frame after
+    clock = Clock()
+    start = clock.now() + 0.02
+    pacer = Pacer(clock, 25, start=start)
+    ticks = [pacer.wait() for _ in range(3)]
+    time.sleep(0.1)  # a slow frame: more than a whole frame late
+    ticks += [pacer.wait() for _ in range(3)]
+    assert pacer.late >= 1 and ticks[0] == start and np.all(np.diff(ticks) > 0.039)
+    frames = (np.array(ticks) - start) / 0.04
+    assert np.allclose(frames, np.round(frames), atol=1e-6)  # on the grid from the start
+
+
+def test_a_video_file_at_the_shows_rate_shows_each_picture_once(tmp_path: Path) -> None:
+    clip = tmp_path / "count.mp4"
+    numbered_clip(clip, frames=10)
+    collector = Collector()
+    programme = Programme(VideoFileSource(clip), fps=25)
+    programme.add_output(collector)
+    run_for(programme, 1.5)
+    numbers = np.array([number(f.image) for f in collector.frames])
+    ticks = np.diff([f.pts for f in collector.frames]) * 25
+    steps = (np.diff(numbers) % 10)[np.abs(ticks - 1) < 1e-6]  # ticks one frame apart
+    assert len(steps) >= 20 and np.all(steps == 1)  # the next picture: none twice, none lost
