@@ -24,15 +24,13 @@ import numpy as np
 from keying import blend as kb
 from keying import composite as comp
 from keying import matte as km
-from keying import ramp as kr
-from keying import tracking as kt
 from keying import upsample as ku
-from keying import veils as kv
 from keying.alpha_pass import alpha_pass
 from keying.calibrate import MAX_DENOISE, Calibration, Sample, Screen, calibrate
+from keying.coarse import coarse_maps
 from keying.errors import NotCalibratedError
 from keying.frames import BGRImage, Matte, check_frame
-from keying.ramp import LEAD_REACH, RampEnds
+from keying.ramp import RampEnds
 from keying.settings import KeyerSettings
 from keying.shapes import Mattes
 from keying.workspace import FrameWork
@@ -196,82 +194,14 @@ class Keyer:
         st.black_small, st.white_small = self._ends.ends(st.strength_small)
 
     def _ramp_maps(self, st: FrameWork) -> None:
-        """This frame's screen light, ramp and solid core on the coarse grid (see
-        :mod:`keying.tracking` and :mod:`keying.ramp`)."""
-        st.gain_small = kt.screen_gain(
-            st.sample_small,
-            st.static_small,
-            st.gain_small,
-            primary=self._calibration.primary,  # type: ignore[union-attr]
+        """This frame's maps on the coarse grid (see :mod:`keying.coarse`)."""
+        assert self._calibration is not None  # _buffers checked it
+        coarse_maps(
+            st,
+            calibration=self._calibration,
+            ends=self._ends,
+            core_pixels=self._scaled(self._settings.core_distance, st.size[1]),
         )
-        st.strength_small = st.static_strength * st.gain_small
-        self._place_ends(st)
-        st.gain_code_small = np.clip(st.gain_small * kt.GAIN_CODE + 0.5, 0, 255).astype(np.uint8)
-        core = self._scaled(self._settings.core_distance, st.size[1])
-        reach = max(2, round(core / st.scale)) if core else 0  # next to an edge: mixed
-        clear = kr.clear_screen(st.peak_small, st.strength_small, black=st.black_small)
-        solid = kr.solid_core(clear, reach=reach)
-        lowest = kr.lowest_within(solid, st.half_small, reach=LEAD_REACH)
-        solid = kr.drop_mixes(
-            solid,
-            st.sample_small,
-            st.static_small,
-            st.gain_small,
-            st.half_small,
-            reach=LEAD_REACH,
-            lowest=lowest,
-        )
-        lead = kr.foreground_lead(st.half_small, solid, st.peak_small)
-        lead = kr.lead_along(
-            lead,
-            st.sample_small,
-            st.static_small,
-            st.gain_small,
-            st.half_small,
-            solid,
-            lowest=lowest,
-        )
-        lead = kv.veil_lead(
-            lead,
-            st.sample_small,
-            st.static_small,
-            st.gain_small,
-            st.half_small,
-            solid,
-            st.strength_small,
-            peak_small=st.peak_small,
-            noise=st.black_small * st.strength_small,
-        )
-        lead = kv.dark_own_lead(
-            lead,
-            st.sample_small,
-            st.static_small,
-            st.gain_small,
-            st.half_small,
-            st.peak_small,
-            st.strength_small,
-        )
-        steep = None
-        if self._calibration.soft_chroma and reach:  # type: ignore[union-attr]
-            steep = kr.hard_edges(
-                clear, solid, st.half_small, lead, st.strength_small, reach=reach + 1
-            )
-        st.offset_small, st.span_small, st.clear_small = kr.key_maps(
-            st.strength_small,
-            lead,
-            black=st.black_small,
-            white=st.white_small,
-            steep=steep,
-            behind=kt.screen_behind(st.strength_small, st.half_small, clear),
-        )
-        st.core_small = cv2.blur(solid, (3, 3))
-        # the solid subject's own lean towards the screen colour is its colour, not spill;
-        # beyond the solid's reach, the nearest solid's (a thin green sleeve stays green)
-        primary = self._calibration.primary  # type: ignore[union-attr]
-        oa, ob = (c for c in (0, 1, 2) if c != primary)
-        sample = st.sample_small
-        lean = sample[..., primary] - 0.5 * (sample[..., oa] + sample[..., ob])
-        st.floor_small = np.clip(kr.largest_nearby(lean, solid, far=True), 0, 255).astype(np.uint8)
 
     def _scaled(self, pixels: int, height: int) -> int:
         return round(pixels * height / REFERENCE_HEIGHT)
