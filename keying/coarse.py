@@ -45,7 +45,8 @@ def coarse_maps(
         reach=LEAD_REACH,
         lowest=lowest,
     )
-    lead = kr.foreground_lead(st.half_small, solid, st.peak_small)
+    nearest = kr.nearest_solid(solid)  # for the rules that look past the solid's reach
+    lead = kr.foreground_lead(st.half_small, solid, st.peak_small, labels=nearest)
     lead = kr.lead_along(
         lead,
         st.sample_small,
@@ -65,6 +66,7 @@ def coarse_maps(
         st.strength_small,
         peak_small=st.peak_small,
         noise=st.black_small * st.strength_small,
+        labels=nearest,
     )
     lead = kv.dark_own_lead(
         lead,
@@ -93,4 +95,6 @@ def coarse_maps(
     oa, ob = (c for c in (0, 1, 2) if c != primary)
     sample = st.sample_small
     lean = sample[..., primary] - 0.5 * (sample[..., oa] + sample[..., ob])
-    st.floor_small = np.clip(kr.largest_nearby(lean, solid, far=True), 0, 255).astype(np.uint8)
+    st.floor_small = np.clip(
+        kr.largest_nearby(lean, solid, far=True, labels=nearest), 0, 255
+    ).astype(np.uint8)

@@ -238,7 +238,13 @@ def drop_mixes(
     return out
 
 
-def foreground_lead(half_small: Matte, solid: Matte, peak_small: Matte | None = None) -> FloatMap:
+def foreground_lead(
+    half_small: Matte,
+    solid: Matte,
+    peak_small: Matte | None = None,
+    *,
+    labels: npt.NDArray[np.int32] | None = None,
+) -> FloatMap:
     """The lead of the solid subject near each coarse pixel.
 
     The *largest* lead among the ``solid`` pixels (a green jumper's too) within
@@ -255,7 +261,7 @@ def foreground_lead(half_small: Matte, solid: Matte, peak_small: Matte | None = 
     """
     lead = half_small.astype(np.float32) * 2.0 - 255.0
     own = clearly_subject(lead, peak_small)
-    return largest_nearby(lead, solid, far=True, own=own)
+    return largest_nearby(lead, solid, far=True, own=own, labels=labels)
 
 
 def lead_along(
@@ -311,8 +317,24 @@ def clearly_subject(lead: FloatMap, peak_small: Matte | None = None) -> FloatMap
     return clearly
 
 
+def nearest_solid(solid: Matte) -> npt.NDArray[np.int32]:
+    """Per coarse pixel, which ``solid`` one is nearest: they are numbered in raster
+    order from 1 (OpenCV's labels), 0 where there is none at all. Worked out once a frame
+    and handed to the rules that look that far (see :func:`largest_nearby`)."""
+    _, labels = cv2.distanceTransformWithLabels(
+        cv2.bitwise_not(solid), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+    )
+    nearest: npt.NDArray[np.int32] = labels
+    return nearest
+
+
 def largest_nearby(
-    values: FloatMap, solid: Matte, *, far: bool = False, own: FloatMap | None = None
+    values: FloatMap,
+    solid: Matte,
+    *,
+    far: bool = False,
+    own: FloatMap | None = None,
+    labels: npt.NDArray[np.int32] | None = None,
 ) -> FloatMap:
     """The largest of ``values`` on ``solid`` coarse pixels within :data:`LEAD_REACH`,
     softened over a coarse pixel. Where no solid pixel is that near: 0, or with ``far``
@@ -326,9 +348,8 @@ def largest_nearby(
     if not (far and is_solid.any() and missing.any()):
         local: FloatMap = cv2.blur(np.where(missing, 0.0, nearest).astype(np.float32), (3, 3))
         return local
-    _, labels = cv2.distanceTransformWithLabels(
-        cv2.bitwise_not(solid), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
-    )
+    if labels is None:
+        labels = nearest_solid(solid)
     # labels number the solid pixels in raster order from 1: the nearest one's value
     far_values = np.concatenate(([NO_LEAD], values[is_solid]))[labels].astype(np.float32)
     if own is not None:  # something clearly not the screen here is its own colour

@@ -24,6 +24,7 @@ from keying.ramp import (
     OWN_PEAK,
     FloatImage,
     FloatMap,
+    nearest_solid,
 )
 
 VEIL_MARGIN = 10.0
@@ -86,6 +87,7 @@ def veil_lead(
     peak_small: Matte | None = None,
     off_colour: float = VEIL_OFF_COLOUR,
     noise: FloatMap | None = None,
+    labels: npt.NDArray[np.int32] | None = None,
 ) -> FloatMap:
     """``lead``, lowered where a block further than :data:`LEAD_REACH` from the solid
     subject is a veil or a blur of a colour that is solid nowhere near (a chiffon
@@ -115,7 +117,8 @@ def veil_lead(
     coarse pixel (the ramp's black end there), a colour lies off a line only if further
     than :data:`NOISE_OFF` times that too: beside a green jumper over its own shadow the
     line from the dim screen to the jumper is short, and the camera's noise put the
-    jumper's edge off it (a veil: keyed see-through).
+    jumper's edge off it (a veil: keyed see-through). ``labels``: :func:`nearest_solid`
+    of ``solid``, if already worked out.
     """
     middle = half_small.astype(np.float32) * 2.0 - 255.0
     size = 2 * LEAD_REACH + 1
@@ -146,9 +149,8 @@ def veil_lead(
         spread = peak_small.ravel()[blocks].astype(np.float32) * 2.0 - 255.0
         check |= ~alone & (spread - middle.ravel()[blocks] <= VEIL_EVEN)
     if off_line > 0 and chosen.size and check.any():
-        _, labels = cv2.distanceTransformWithLabels(
-            cv2.bitwise_not(solid), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
-        )
+        if labels is None:
+            labels = nearest_solid(solid)
         at = blocks[check]
         nearest = chosen[np.clip(labels.ravel()[at] - 1, 0, chosen.size - 1)]
         towards = colour.reshape(-1, 3)[nearest] - lit[check]
