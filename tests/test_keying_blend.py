@@ -134,11 +134,9 @@ def test_clear_screen_shows_the_background_and_solid_subject_itself() -> None:
     assert (composite[:, W // 2 :] == (90, 80, 200)).all()
 
 
-def test_from_a_full_colour_camera_the_screens_light_comes_off_the_subject() -> None:
-    # grey (150, 150, 150) lit a fifth by a screen of (40, 200, 60) too: the glow is light
-    # of the screen's colour, and what comes back is the grey itself, darker than the frame
-    screen = np.full((H, W, 3), (40, 200, 60), np.uint8)
-    frame = np.full((H, W, 3), (158, 190, 162), np.uint8)
+def despilled(frame: np.ndarray, screen: np.ndarray, *, keep_brightness: bool) -> np.ndarray:
+    """The subject of a solid ``frame`` (alpha 255 everywhere) on a green screen, the
+    spill taken off in full with no floor."""
     foreground, composite = np.empty_like(frame), np.empty_like(frame)
     blend(
         frame,
@@ -150,10 +148,19 @@ def test_from_a_full_colour_camera_the_screens_light_comes_off_the_subject() -> 
         primary=1,
         spill=1.0,
         key_colour=KEY,
-        keep_brightness=False,
+        keep_brightness=keep_brightness,
         foreground=foreground,
         composite=composite,
     )
+    return foreground
+
+
+def test_from_a_full_colour_camera_the_screens_light_comes_off_the_subject() -> None:
+    # grey (150, 150, 150) lit a fifth by a screen of (40, 200, 60) too: the glow is light
+    # of the screen's colour, and what comes back is the grey itself, darker than the frame
+    screen = np.full((H, W, 3), (40, 200, 60), np.uint8)
+    frame = np.full((H, W, 3), (158, 190, 162), np.uint8)
+    foreground = despilled(frame, screen, keep_brightness=False)
     assert np.abs(foreground.astype(int) - 150).max() <= 1
 
 
@@ -162,21 +169,7 @@ def test_from_a_half_colour_camera_the_lean_goes_and_the_luminance_stays() -> No
     frame = rng.integers(0, 150, (H, W, 3)).astype(np.uint8)  # room for the grey given back
     frame[..., 1] = np.maximum(frame[..., 0], frame[..., 2]) + 40  # a green glow on all
     before = frame.astype(float) @ [0.114, 0.587, 0.299]
-    foreground, composite = np.empty_like(frame), np.empty_like(frame)
-    blend(
-        frame,
-        np.zeros_like(frame),
-        np.full((H, W), 255, np.uint8),
-        light=light(128, 0),
-        top=0,
-        background=np.zeros_like(frame),
-        primary=1,
-        spill=1.0,
-        key_colour=KEY,
-        keep_brightness=True,
-        foreground=foreground,
-        composite=composite,
-    )
+    foreground = despilled(frame, np.zeros_like(frame), keep_brightness=True)
     lean = (
         foreground[..., 1].astype(int) - (foreground[..., 0].astype(int) + foreground[..., 2]) // 2
     )
