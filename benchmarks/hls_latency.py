@@ -4,21 +4,17 @@ Frames at 1280x720 30 fps carry their number drawn as a black/white code (as in
 :mod:`benchmarks.latency`); the time each is handed to :class:`broadcast.BroadcastOutput`
 is noted. nginx (started by :class:`broadcast.MediaServer`) cuts them into 1-second HLS
 fragments; the classroom page plays them in Debian's Chromium, run headless with a fresh
-profile and driven over its DevTools pipe (``--remote-debugging-pipe``: no extra Python
-package). Screenshots are taken every half second; each one's latency is the time it was
-taken minus the time its frame was handed over. ``python -m benchmarks.hls_latency
+profile and driven over its DevTools pipe (:mod:`benchmarks.chromium`). Screenshots are
+taken every half second; each one's latency is the time it was taken minus the time its
+frame was handed over. ``python -m benchmarks.hls_latency
 [--seconds S]`` prints the median; :func:`run` returns a markdown section.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import json
 import os
-import shutil
 import statistics
-import subprocess
 import tempfile
 import threading
 import time
@@ -28,6 +24,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from benchmarks.chromium import Chromium
 from benchmarks.latency import BITS, CELL, read_stamp, stamp
 from broadcast import BroadcastOutput, MediaServer
 from broadcast.server import free_port
@@ -35,107 +32,6 @@ from studio.media import AudioBlock, Image, VideoFrame
 
 W, H, FPS = 1280, 720, 30
 TARGET = 4.0
-
-
-class Chromium:
-    """Headless Chromium driven over the DevTools pipe (file descriptors 3 and 4)."""
-
-    def __init__(self, profile: Path) -> None:
-        browser = shutil.which("chromium") or shutil.which("chromium-browser")
-        if browser is None:
-            raise FileNotFoundError("chromium is not installed: sudo apt install chromium")
-        to_browser_r, self._to_browser = os.pipe()
-        self._from_browser, from_browser_w = os.pipe()
-        flags = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--no-first-run",
-            "--disable-sync",
-            "--disable-component-update",
-            f"--user-data-dir={profile}",
-            f"--window-size={W},{H}",
-            "--hide-scrollbars",
-            "--autoplay-policy=no-user-gesture-required",
-            "--remote-debugging-pipe",
-            "about:blank",
-        ]
-        # bash (dash cannot name descriptors above 9) puts the pipe on 3 and 4, where
-        # Chromium expects it
-        redirect = f'exec "$0" "$@" 3<&{to_browser_r} 4>&{from_browser_w}'
-        self.process = subprocess.Popen(
-            ["bash", "-c", redirect, browser, *flags],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            pass_fds=(to_browser_r, from_browser_w),
-        )
-        os.close(to_browser_r)
-        os.close(from_browser_w)
-        self._buffer = b""
-        self._next_id = 0
-        self.session = ""
-
-    def call(self, method: str, **params: Any) -> dict[str, Any]:
-        """Send one command (to the page once attached) and wait for its answer."""
-        self._next_id += 1
-        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
-        if self.session:
-            message["sessionId"] = self.session
-        os.write(self._to_browser, json.dumps(message).encode() + b"\0")
-        while True:
-            answer = self._read()
-            if answer.get("id") == self._next_id:
-                if "error" in answer:
-                    raise RuntimeError(f"chromium refused {method}: {answer['error']}")
-                result: dict[str, Any] = answer.get("result", {})
-                return result
-
-    def _read(self) -> dict[str, Any]:
-        while b"\0" not in self._buffer:
-            chunk = os.read(self._from_browser, 1 << 20)
-            if not chunk:
-                raise ConnectionError("chromium closed its DevTools pipe")
-            self._buffer += chunk
-        message, self._buffer = self._buffer.split(b"\0", 1)
-        answer: dict[str, Any] = json.loads(message)
-        return answer
-
-    def open(self, url: str) -> None:
-        target = self.call("Target.createTarget", url=url)["targetId"]
-        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
-            "sessionId"
-        ]
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            width=W,
-            height=H,
-            deviceScaleFactor=1,
-            mobile=False,
-        )
-
-    def screenshot(self) -> tuple[Image, float]:
-        """The page as a BGR picture, and the monotonic time it was taken (the middle of
-        the request)."""
-        asked = time.monotonic()
-        data = self.call("Page.captureScreenshot", format="jpeg", quality=90)["data"]
-        answered = time.monotonic()
-        encoded = np.frombuffer(base64.b64decode(data), np.uint8)
-        picture = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
-        if picture is None:
-            raise ValueError("chromium sent a screenshot that is not a JPEG")
-        return picture.astype(np.uint8), (asked + answered) / 2
-
-    def close(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self._to_browser)
-        os.close(self._from_browser)
 
 
 def clean_stamp(picture: Image) -> int | None:
@@ -182,7 +78,7 @@ def measure(seconds: float) -> dict[str, Any]:
 
         feeder = threading.Thread(target=show, name="show")
         feeder.start()
-        browser = Chromium(Path(folder) / "profile")
+        browser = Chromium(Path(folder) / "profile", width=W, height=H)
         try:
             playlist = server.folder / "hls" / "show.m3u8"
             deadline = time.monotonic() + 20
