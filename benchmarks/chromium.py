@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import select
 import shutil
 import subprocess
 import time
@@ -86,9 +87,6 @@ class Chromium:
         os.write(self._to_browser, json.dumps(message).encode() + b"\0")
         while True:
             answer = self._read()
-            if answer.get("method") == "Runtime.consoleAPICalled":
-                args = answer["params"].get("args", [])
-                self.console.append(" ".join(str(a.get("value", a.get("type"))) for a in args))
             if answer.get("id") == self._next_id:
                 if "error" in answer:
                     raise RuntimeError(f"chromium refused {method}: {answer['error']}")
@@ -103,10 +101,28 @@ class Chromium:
             self._buffer += chunk
         message, self._buffer = self._buffer.split(b"\0", 1)
         answer: dict[str, Any] = json.loads(message)
+        if answer.get("method") == "Runtime.consoleAPICalled":
+            args = answer["params"].get("args", [])
+            self.console.append(" ".join(str(a.get("value", a.get("type"))) for a in args))
         return answer
 
-    def open(self, url: str) -> None:
-        """Open ``url`` in a new page and attach to it (its console lines are kept)."""
+    def _wait_event(self, method: str, *, seconds: float) -> None:
+        """Read messages until the event ``method`` arrives; TimeoutError after
+        ``seconds``."""
+        deadline = time.monotonic() + seconds
+        while True:
+            left = deadline - time.monotonic()
+            if (
+                b"\0" not in self._buffer
+                and not select.select([self._from_browser], [], [], max(0.0, left))[0]
+            ):
+                raise TimeoutError(f"chromium sent no {method} within {seconds:.0f} s")
+            if self._read().get("method") == method:
+                return
+
+    def open(self, url: str, *, seconds: float = 15.0) -> None:
+        """Open ``url`` in a new page, attached (its console lines are kept), and wait
+        for it to load: until then the page may be changing renderer and refuse commands."""
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)[
             "sessionId"
@@ -119,7 +135,9 @@ class Chromium:
             mobile=False,
         )
         self.call("Runtime.enable")
+        self.call("Page.enable")
         self.call("Page.navigate", url=url)
+        self._wait_event("Page.loadEventFired", seconds=seconds)
 
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page (None when it throws)."""
