@@ -1,8 +1,10 @@
 """Run the benchmarks and write benchmarks/RESULTS.md.
 
 ``python -m benchmarks`` runs them all; ``--only speed quality`` some; ``--quick`` asks
-each for its short form. Each benchmark module has ``run(*, quick: bool) -> str`` that
-prints its figures as it goes and returns a markdown section. Each section is kept in
+each for its short form; ``--minutes M`` sets the length of the long runs (the live
+pipeline's: 10 for the issue's target) in the benchmarks that take one. Each benchmark
+module has ``run(*, quick: bool) -> str`` that prints its figures as it goes and returns a
+markdown section. Each section is kept in
 benchmarks/results/NAME.md (with when and where it was measured), and RESULTS.md is put
 together from all of them, so running one benchmark again keeps the others' figures.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import os
 import platform
 import time
@@ -47,13 +50,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Run the benchmarks, write RESULTS.md.")
     parser.add_argument("--only", nargs="+", choices=BENCHMARKS, help="run only these")
     parser.add_argument("--quick", action="store_true", help="short forms of each")
+    parser.add_argument(
+        "--minutes", type=float, help="length of the long runs (the pipeline's) in minutes"
+    )
     args = parser.parse_args()
     SECTIONS.mkdir(exist_ok=True)
     for name in args.only or BENCHMARKS:
         print(f"== {name}", flush=True)
         module = importlib.import_module(f"benchmarks.{name}")
         started = time.perf_counter()
-        section = module.run(quick=args.quick)
+        options: dict[str, float | bool] = {"quick": args.quick}
+        if args.minutes and "minutes" in inspect.signature(module.run).parameters:
+            options["minutes"] = args.minutes
+        section = module.run(**options)
         stamp = (
             f"\n_Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
             f"{' (quick)' if args.quick else ''} in {time.perf_counter() - started:.0f} s "

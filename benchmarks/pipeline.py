@@ -278,7 +278,8 @@ def run(
         )
     lines += [
         "",
-        "Targets (the issue's run is 10 minutes: `python -m benchmarks.pipeline --minutes 10`):",
+        "Targets (the issue's run is 10 minutes: `python -m benchmarks --only pipeline "
+        "--minutes 10`):",
         "",
     ]
     for (w, h), f in rows:
