@@ -39,7 +39,17 @@ SECTIONS = HERE / "results"
 
 
 def machine() -> str:
+    """Where the figures were measured; the processor's model, as machines change between
+    runs and their speeds differ (from /proc/cpuinfo on Linux)."""
     cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        models = [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = models[0] if models else cpu
     return (
         f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
         f"NumPy {np.__version__}, OpenCV {cv2.__version__}"
