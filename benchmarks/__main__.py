@@ -4,9 +4,9 @@
 each for its short form; ``--minutes M`` sets the length of the long runs (the live
 pipeline's: 10 for the issue's target) in the benchmarks that take one. Each benchmark
 module has ``run(*, quick: bool) -> str`` that prints its figures as it goes and returns a
-markdown section. Each section is kept in
-benchmarks/results/NAME.md (with when and where it was measured), and RESULTS.md is put
-together from all of them, so running one benchmark again keeps the others' figures.
+markdown section. Each section is kept in benchmarks/results/NAME.md (with when and where
+it was measured), and RESULTS.md is put together from all of them, so running one
+benchmark again keeps the others' figures.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ is noted. nginx (started by :class:`broadcast.MediaServer`) cuts them into 1-sec
 fragments; the classroom page plays them in Debian's Chromium, run headless with a fresh
 profile and driven over its DevTools pipe (:mod:`benchmarks.chromium`). Screenshots are
 taken every half second; each one's latency is the time it was taken minus the time its
-frame was handed over. ``python -m benchmarks.hls_latency
-[--seconds S]`` prints the median; :func:`run` returns a markdown section.
+frame was handed over. ``python -m benchmarks.hls_latency [--seconds S]`` prints the
+median; :func:`run` returns a markdown section.
 """
 
 from __future__ import annotations
