@@ -36,6 +36,7 @@ system-deps:
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
@@ -47,7 +48,7 @@ test: system-deps $(BIN)/.installed lint typecheck pytest
 
 # Pictures of the studio window for the README (Qt offscreen, the demo presenter).
 screenshots: $(BIN)/.installed
-	$(BIN)/python -m studio.app.screenshots docs/screenshots
+	$(BIN)/python -m kaizen_studio.studio.app.screenshots docs/screenshots
 
 benchmarks: $(BIN)/.installed
 	$(BIN)/python -m benchmarks

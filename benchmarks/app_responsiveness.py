@@ -27,10 +27,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication
 
-from studio.app.window import StudioWindow
-from studio.app_settings import AppSettings
-from studio.control import StudioControl
-from studio.show import starter_show
+from kaizen_studio.studio.app.window import StudioWindow
+from kaizen_studio.studio.app_settings import AppSettings
+from kaizen_studio.studio.control import StudioControl
+from kaizen_studio.studio.show import starter_show
 
 TICK_MS = 10
 TARGET_MS = 100

@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from autocue.render import Look, Mirror, PrompterRenderer
-from autocue.script import Script, load_script, parse_script
+from kaizen_studio.autocue.render import Look, Mirror, PrompterRenderer
+from kaizen_studio.autocue.script import Script, load_script, parse_script
 
 SOAP = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "autocue" / "soap.md"
 

@@ -26,8 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 from benchmarks import metrics
-from keying import Keyer
-from studio.errors import MissingToolError
+from kaizen_studio.core.errors import MissingToolError
+from kaizen_studio.keying import Keyer
 
 Image = npt.NDArray[np.uint8]
 Alpha = npt.NDArray[np.float32]

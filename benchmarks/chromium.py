@@ -24,7 +24,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from studio.media import Image
+from kaizen_studio.core.media import Image
 
 
 class Chromium:

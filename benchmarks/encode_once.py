@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from broadcast import BroadcastOutput, MediaServer, Recorder, RtmpStreamer
-from broadcast.server import free_port
-from studio.media import AudioBlock, VideoFrame
+from kaizen_studio.broadcast import BroadcastOutput, MediaServer, Recorder, RtmpStreamer
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.core.media import AudioBlock, VideoFrame
 
 SIZES = ((1280, 720), (1920, 1080))
 FPS = 30

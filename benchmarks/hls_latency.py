@@ -26,9 +26,9 @@ import numpy as np
 
 from benchmarks.chromium import Chromium
 from benchmarks.latency import BITS, CELL, read_stamp, stamp
-from broadcast import BroadcastOutput, MediaServer
-from broadcast.server import free_port
-from studio.media import AudioBlock, Image, VideoFrame
+from kaizen_studio.broadcast import BroadcastOutput, MediaServer
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
 
 W, H, FPS = 1280, 720, 30
 TARGET = 4.0

@@ -19,9 +19,9 @@ import time
 
 import numpy as np
 
-from broadcast import BroadcastOutput, MediaServer, StreamReader
-from broadcast.server import free_port
-from studio.media import AudioBlock, Image, VideoFrame
+from kaizen_studio.broadcast import BroadcastOutput, MediaServer, StreamReader
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
 
 W, H, FPS, BITS, CELL = 1280, 720, 30, 16, 48
 

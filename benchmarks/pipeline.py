@@ -28,19 +28,19 @@ from pathlib import Path
 import av
 import numpy as np
 
-from broadcast.encoder import ProgrammeEncoder
-from broadcast.recorder import Recorder
-from keying import Keyer
-from studio import playback
-from studio.backgrounds import newsroom
-from studio.clock import Clock
-from studio.media import AudioBlock, Image, VideoFrame
-from studio.overlays import ClockOverlay, LiveBadge, LowerThird, Overlay, Ticker
-from studio.pipeline import Programme
-from studio.sound import ShowSound
-from studio.sources.demo import DEMO_PRESENTER
-from studio.sources.video_file import VideoFileSource
-from studio.synthetic import render_scene
+from kaizen_studio.broadcast.encoder import ProgrammeEncoder
+from kaizen_studio.broadcast.recorder import Recorder
+from kaizen_studio.core.clock import Clock
+from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
+from kaizen_studio.keying import Keyer
+from kaizen_studio.studio import playback
+from kaizen_studio.studio.backgrounds import newsroom
+from kaizen_studio.studio.overlays import ClockOverlay, LiveBadge, LowerThird, Overlay, Ticker
+from kaizen_studio.studio.pipeline import Programme
+from kaizen_studio.studio.sound import ShowSound
+from kaizen_studio.studio.sources.demo import DEMO_PRESENTER
+from kaizen_studio.studio.sources.video_file import VideoFileSource
+from kaizen_studio.studio.synthetic import render_scene
 
 
 def rss_mib() -> float:

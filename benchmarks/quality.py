@@ -30,10 +30,10 @@ import numpy.typing as npt
 
 from benchmarks import baselines, metrics
 from benchmarks.scenes import SCENES, Scene, new_background
-from keying import Keyer, NoScreenFoundError
-from studio.errors import MissingFileError, StudioError
-from studio.files import atomic_output
-from studio.synthetic import SceneFrame, render_scene
+from kaizen_studio.core.errors import MissingFileError, StudioError
+from kaizen_studio.keying import Keyer, NoScreenFoundError
+from kaizen_studio.studio.files import atomic_output
+from kaizen_studio.studio.synthetic import SceneFrame, render_scene
 
 KEYERS = ("ours", "ours + plate", "ffmpeg (tuned)", "hsv tutorial")
 """"ours + plate" is our keyer given a clean plate (the empty screen, the presenter's

@@ -22,9 +22,9 @@ from pathlib import Path
 import av
 import numpy as np
 
-from broadcast import BroadcastOutput, MediaServer, StreamReader
-from broadcast.server import free_port
-from studio.media import AudioBlock, VideoFrame
+from kaizen_studio.broadcast import BroadcastOutput, MediaServer, StreamReader
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.core.media import AudioBlock, VideoFrame
 
 W, H, FPS = 1280, 720, 30
 TARGET = 5.0

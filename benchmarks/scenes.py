@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from studio.synthetic import SceneSpec
+from kaizen_studio.studio.synthetic import SceneSpec
 
 
 @dataclass(frozen=True, slots=True)

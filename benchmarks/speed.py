@@ -28,11 +28,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from keying import Keyer, calibrate
-from keying import blend as kb
-from keying.frames import BGRImage
-from studio.sources.demo import DEMO_PRESENTER
-from studio.synthetic import render_scene
+from kaizen_studio.keying import Keyer, calibrate
+from kaizen_studio.keying import blend as kb
+from kaizen_studio.keying.frames import BGRImage
+from kaizen_studio.studio.sources.demo import DEMO_PRESENTER
+from kaizen_studio.studio.synthetic import render_scene
 
 SIZES = {"720p": (1280, 720), "1080p": (1920, 1080), "2160p": (3840, 2160)}
 TARGETS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from keying.frames import Matte
+from kaizen_studio.keying.frames import Matte
 
 GREEN = (60, 180, 50)  # B, G, R: a typical lit green cloth
 BLUE = (190, 80, 30)

@@ -8,7 +8,7 @@ import av
 import cv2
 import numpy as np
 
-from studio.synthetic import SceneSpec, render_scene
+from kaizen_studio.studio.synthetic import SceneSpec, render_scene
 
 SIZE = (320, 180)
 FPS = 15

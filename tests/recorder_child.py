@@ -11,8 +11,8 @@ import time
 
 import numpy as np
 
-from broadcast.recorder import Recorder
-from studio.media import AudioBlock, VideoFrame
+from kaizen_studio.broadcast.recorder import Recorder
+from kaizen_studio.core.media import AudioBlock, VideoFrame
 
 
 def main() -> None:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from PyQt6.QtWidgets import QApplication
 
-from studio.app.screenshots import wait
-from studio.app.window import StudioWindow
-from studio.app_settings import AppSettings
-from studio.control import StudioControl
-from studio.media import Image
-from studio.show import Placement, Scene, Show
+from kaizen_studio.core.media import Image
+from kaizen_studio.studio.app.screenshots import wait
+from kaizen_studio.studio.app.window import StudioWindow
+from kaizen_studio.studio.app_settings import AppSettings
+from kaizen_studio.studio.control import StudioControl
+from kaizen_studio.studio.show import Placement, Scene, Show
 
 SIZE = (480, 270)
 SHOW = Show(

@@ -29,7 +29,7 @@ def test_studio_with_no_command_opens_the_window_and_closes_on_sigterm(tmp_path:
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KAIZEN_STUDIO_CONFIG": str(config)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "studio"], env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "kaizen_studio"], env=env, stderr=subprocess.PIPE, text=True
     )
     log = config / "logs" / "studio.log"
     try:

@@ -12,13 +12,13 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from broadcast import MediaServer, StreamReader
-from broadcast.server import free_port
-from studio.app.screenshots import wait
-from studio.app.window import StudioWindow
-from studio.app_settings import AppSettings
-from studio.control import StudioControl
-from studio.show import Scene, Show
+from kaizen_studio.broadcast import MediaServer, StreamReader
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.studio.app.screenshots import wait
+from kaizen_studio.studio.app.window import StudioWindow
+from kaizen_studio.studio.app_settings import AppSettings
+from kaizen_studio.studio.control import StudioControl
+from kaizen_studio.studio.show import Scene, Show
 
 SHOW = Show("Assembly", 25, (320, 180), (Scene("Hall", "playground", live_badge=True),))
 

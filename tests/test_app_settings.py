@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.app_settings import AppSettings, config_dir, settings_from
+from kaizen_studio.studio.app_settings import AppSettings, config_dir, settings_from
 
 
 def test_settings_round_trip_through_the_config_folder(tmp_path: Path) -> None:

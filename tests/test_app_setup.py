@@ -13,7 +13,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from studio.app.window import StudioWindow
+from kaizen_studio.studio.app.window import StudioWindow
 from tests.studio_window import open_studio, saved
 
 
@@ -150,7 +150,7 @@ def test_the_camera_menu_lists_the_demo_and_a_missing_camera_is_explained(
 
 
 def test_the_remote_listening_everywhere_shows_an_address_a_tablet_can_type() -> None:
-    from studio.app.autocue_panel import reachable_address
+    from kaizen_studio.studio.app.autocue_panel import reachable_address
 
     shown = reachable_address("0.0.0.0", 8765)
     assert shown.startswith("http://") and shown.endswith(":8765/")

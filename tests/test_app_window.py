@@ -16,11 +16,11 @@ from PyQt6.QtCore import QPoint, Qt
 from PyQt6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from autocue.render import Look, Mirror, PrompterRenderer
-from studio.app.window import StudioWindow, status_text
-from studio.errors import DeviceError
-from studio.media import Image
-from studio.sources import DemoPresenterSource, ThreadedSource
+from kaizen_studio.autocue.render import Look, Mirror, PrompterRenderer
+from kaizen_studio.core.errors import DeviceError
+from kaizen_studio.core.media import Image
+from kaizen_studio.studio.app.window import StudioWindow, status_text
+from kaizen_studio.studio.sources import DemoPresenterSource, ThreadedSource
 from tests.studio_window import SIZE, open_studio, programme, saved
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from studio.cli import main
+from kaizen_studio.studio.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "autocue"
 
@@ -61,7 +61,7 @@ def test_real_prompter_driven_from_the_remote(tmp_path: Path) -> None:
     command = [
         sys.executable,
         "-m",
-        "studio",
+        "kaizen_studio",
         "autocue",
         str(FIXTURES / "soap.md"),
         "--remote",
@@ -107,8 +107,8 @@ def test_real_prompter_driven_from_the_remote(tmp_path: Path) -> None:
 
 
 def test_screens_are_parsed_each_with_its_mirroring() -> None:
-    from studio.commands.autocue import parse_screens
-    from studio.errors import InputError
+    from kaizen_studio.core.errors import InputError
+    from kaizen_studio.studio.commands.autocue import parse_screens
 
     assert parse_screens(None, "none") == [(0, None)]
     assert parse_screens(["1"], "horizontal") == [(1, None)]

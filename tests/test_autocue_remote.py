@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from autocue.prompter import Prompter
-from autocue.remote import RemoteServer
-from autocue.render import Look
-from autocue.script import parse_script
-from studio.errors import DeviceError
+from kaizen_studio.autocue.prompter import Prompter
+from kaizen_studio.autocue.remote import RemoteServer
+from kaizen_studio.autocue.render import Look
+from kaizen_studio.autocue.script import parse_script
+from kaizen_studio.core.errors import DeviceError
 
 SCRIPT = parse_script("# One\nSARAH: Hello everyone.\n---\nTOM: Good morning.\n")
 

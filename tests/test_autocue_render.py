@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autocue.render import (
+from kaizen_studio.autocue.render import (
     READING_LINE_COLOUR,
     Look,
     Mirror,
@@ -16,7 +16,7 @@ from autocue.render import (
     Theme,
     confidence_renderer,
 )
-from autocue.script import parse_script
+from kaizen_studio.autocue.script import parse_script
 
 SCRIPT = parse_script(
     "# Scene 1\nSARAH: Have you seen the newsroom?\n[she looks up]\nTOM: No I have not.\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from autocue.script import SPEAKER_PALETTE, BlockKind, load_script, parse_script
-from studio.errors import InputError, MissingFileError
+from kaizen_studio.autocue.script import SPEAKER_PALETTE, BlockKind, load_script, parse_script
+from kaizen_studio.core.errors import InputError, MissingFileError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "autocue"
 TEXT = "# Scène 1\nZOË: Café crème, s’il vous plaît — now!\n[she smiles]\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from autocue.scroll import (
+from kaizen_studio.autocue.scroll import (
     COUNTDOWN_SECONDS,
     MAX_SPEED,
     SPEED_STEP,

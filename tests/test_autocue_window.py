@@ -12,12 +12,12 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtTest import QTest
 from PyQt6.QtWidgets import QApplication, QWidget
 
-from autocue.prompter import Prompter
-from autocue.remote import RemoteServer
-from autocue.render import Look, Mirror
-from autocue.script import parse_script
-from autocue.window import PrompterWindow, pick_screen
-from studio.errors import DeviceError
+from kaizen_studio.autocue.prompter import Prompter
+from kaizen_studio.autocue.remote import RemoteServer
+from kaizen_studio.autocue.render import Look, Mirror
+from kaizen_studio.autocue.script import parse_script
+from kaizen_studio.autocue.window import PrompterWindow, pick_screen
+from kaizen_studio.core.errors import DeviceError
 
 SCRIPT = parse_script(
     "# One\nSARAH: Hello everyone and welcome to the show.\n---\n"

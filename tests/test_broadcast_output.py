@@ -13,9 +13,9 @@ import av
 import numpy as np
 import pytest
 
-from broadcast import BroadcastOutput, MediaServer, OutputStats, StreamReader
-from broadcast.server import free_port
-from studio.media import VideoFrame
+from kaizen_studio.broadcast import BroadcastOutput, MediaServer, OutputStats, StreamReader
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.core.media import VideoFrame
 from tests.test_broadcast_stream import FPS, H, W, play_show
 
 

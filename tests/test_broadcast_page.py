@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 
 from benchmarks.chromium import Chromium
-from broadcast import MediaServer, RtmpStreamer, SafeVirtualCamera, VirtualCamera
-from broadcast.server import free_port
-from broadcast.virtualcam import install_help
-from studio.errors import DeviceError
-from studio.media import AudioBlock, VideoFrame
+from kaizen_studio.broadcast import MediaServer, RtmpStreamer, SafeVirtualCamera, VirtualCamera
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.broadcast.virtualcam import install_help
+from kaizen_studio.core.errors import DeviceError
+from kaizen_studio.core.media import AudioBlock, VideoFrame
 
 OFF_AIR_CARD = (27, 42, 74)  # #1b2a4a
 SHOW_GREEN = np.array([0, 200, 0])  # BGR (0, 200, 0) is green in RGB too
@@ -114,7 +114,7 @@ def test_studio_serve_and_watch_headless(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "studio",
+            "kaizen_studio",
             "serve",
             "--key",
             "k9",
@@ -135,7 +135,7 @@ def test_studio_serve_and_watch_headless(tmp_path: Path) -> None:
         streamer = RtmpStreamer(f"{url}?key=k9", width=160, height=120, fps=25)
         streamer.start()
         watch = subprocess.Popen(
-            [sys.executable, "-m", "studio", "watch", url, "--headless", "--seconds", "4"],
+            [sys.executable, "-m", "kaizen_studio", "watch", url, "--headless", "--seconds", "4"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -165,7 +165,10 @@ def test_commands_refuse_bad_values_in_one_line() -> None:
         (["watch", "http://example"], "rtmp://"),
     ):
         result = subprocess.run(
-            [sys.executable, "-m", "studio", *argv], capture_output=True, text=True, timeout=30
+            [sys.executable, "-m", "kaizen_studio", *argv],
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
         assert result.returncode == 2 and words in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1

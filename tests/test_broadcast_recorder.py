@@ -15,9 +15,9 @@ import av
 import numpy as np
 import pytest
 
-from broadcast.encoder import ENCODER_NICENESS, give_way
-from broadcast.recorder import Recorder
-from studio.media import AudioBlock, VideoFrame
+from kaizen_studio.broadcast.encoder import ENCODER_NICENESS, give_way
+from kaizen_studio.broadcast.recorder import Recorder
+from kaizen_studio.core.media import AudioBlock, VideoFrame
 
 
 def decoded(path: Path) -> tuple[int, float]:

@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from broadcast import BroadcastOutput, MediaServer, StreamReader
-from broadcast.server import free_port
-from broadcast.speaker import Pull, SoundBuffer, Speaker, open_sounddevice
-from studio.media import AudioBlock, VideoFrame
+from kaizen_studio.broadcast import BroadcastOutput, MediaServer, StreamReader
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.broadcast.speaker import Pull, SoundBuffer, Speaker, open_sounddevice
+from kaizen_studio.core.media import AudioBlock, VideoFrame
 
 
 def no_sound_card() -> bool:

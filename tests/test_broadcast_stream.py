@@ -10,15 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from broadcast import (
+from kaizen_studio.broadcast import (
     BroadcastOutput,
     MediaServer,
     OutputStats,
     RtmpStreamer,
     StreamReader,
 )
-from broadcast.server import free_port
-from studio.media import AudioBlock, VideoFrame
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.core.media import AudioBlock, VideoFrame
 
 W, H, FPS = 320, 240, 25
 

@@ -10,8 +10,8 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtTest import QTest
 from PyQt6.QtWidgets import QApplication
 
-from broadcast.server import free_port
-from broadcast.watch_window import PlayerWindow
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.broadcast.watch_window import PlayerWindow
 
 
 def test_the_window_shows_off_air_and_escape_leaves() -> None:

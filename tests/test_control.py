@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from studio.control import StudioControl
-from studio.show import Scene, Show
-from studio.sources import DemoPresenterSource
+from kaizen_studio.studio.control import StudioControl
+from kaizen_studio.studio.show import Scene, Show
+from kaizen_studio.studio.sources import DemoPresenterSource
 
 SHOW = Show("Tiny", 25, (160, 90), (Scene("Hall", "playground"),))
 

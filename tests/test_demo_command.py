@@ -6,7 +6,7 @@ from pathlib import Path
 
 import cv2
 
-from studio.cli import main
+from kaizen_studio.studio.cli import main
 
 
 def test_demo_records_a_show_that_decodes_back(tmp_path: Path) -> None:

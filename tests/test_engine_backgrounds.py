@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio.backgrounds import BUILT_IN
+from kaizen_studio.studio.backgrounds import BUILT_IN
 
 
 @pytest.mark.parametrize("name", sorted(BUILT_IN))

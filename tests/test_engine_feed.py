@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from studio.errors import InputError
-from studio.overlays import ticker_items
-from studio.show import read_show
+from kaizen_studio.core.errors import InputError
+from kaizen_studio.studio.overlays import ticker_items
+from kaizen_studio.studio.show import read_show
 
 RSS = (
     "<?xml version='1.0' encoding='utf-8'?><rss><channel><title>Class 4 blog</title>"

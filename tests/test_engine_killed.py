@@ -28,7 +28,7 @@ def test_a_killed_live_show_leaves_a_recording_that_plays(tmp_path: Path) -> Non
     show.write_text(SHOW, encoding="utf-8")
     partial = tmp_path / ".assembly.recording.mp4"
     child = subprocess.Popen(
-        [sys.executable, "-m", "studio", "live", "--show", str(show), "--record", str(out)],
+        [sys.executable, "-m", "kaizen_studio", "live", "--show", str(show), "--record", str(out)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},

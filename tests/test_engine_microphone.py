@@ -7,11 +7,11 @@ from pathlib import Path
 import av
 import pytest
 
-from studio.cli import main
-from studio.clock import Clock
-from studio.errors import DeviceError
-from studio.media import AudioBlock
-from studio.sources.microphone import MicrophoneSource, list_microphones
+from kaizen_studio.core.clock import Clock
+from kaizen_studio.core.errors import DeviceError
+from kaizen_studio.core.media import AudioBlock
+from kaizen_studio.studio.cli import main
+from kaizen_studio.studio.sources.microphone import MicrophoneSource, list_microphones
 
 sd = pytest.importorskip("sounddevice")
 

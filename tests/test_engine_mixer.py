@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from studio.media import AudioBlock
-from studio.sources.mixer import SILENCE_DB, level_db, mix
+from kaizen_studio.core.media import AudioBlock
+from kaizen_studio.studio.sources.mixer import SILENCE_DB, level_db, mix
 
 
 def _block(value: float, pts: float = 1.5, n: int = 960) -> AudioBlock:

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from studio.errors import InputError
-from studio.overlays import ClockOverlay, LiveBadge, LowerThird, Ticker, ticker_items
+from kaizen_studio.core.errors import InputError
+from kaizen_studio.studio.overlays import ClockOverlay, LiveBadge, LowerThird, Ticker, ticker_items
 
 
 def blank(h: int = 360, w: int = 640) -> np.ndarray:
@@ -76,7 +76,7 @@ def test_ticker_reads_text_rss_and_atom(tmp_path: Path) -> None:
 
 
 def test_blend_bgra_in_whole_numbers_matches_the_exact_blend() -> None:
-    from studio.draw import blend_bgra
+    from kaizen_studio.core.draw import blend_bgra
 
     rng = np.random.default_rng(3)
     frame = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
@@ -89,8 +89,8 @@ def test_blend_bgra_in_whole_numbers_matches_the_exact_blend() -> None:
 
 
 def test_the_ticker_drawn_in_one_piece_looks_as_band_then_headlines() -> None:
-    from studio.draw import blend_bgra
-    from studio.overlays import Ticker, _band
+    from kaizen_studio.core.draw import blend_bgra
+    from kaizen_studio.studio.overlays import Ticker, _band
 
     ticker = Ticker(["Sports day is on Friday", "Bring a water bottle"])
     picture = np.random.default_rng(4).integers(0, 256, (180, 320, 3), dtype=np.uint8)
@@ -108,8 +108,8 @@ def test_the_ticker_drawn_in_one_piece_looks_as_band_then_headlines() -> None:
 
 
 def test_a_prepared_tile_blends_exactly_as_blend_bgra_does() -> None:
-    from studio.draw import blend_bgra
-    from studio.overlays import Prepared
+    from kaizen_studio.core.draw import blend_bgra
+    from kaizen_studio.studio.overlays import Prepared
 
     rng = np.random.default_rng(5)
     frame = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
@@ -127,8 +127,8 @@ def test_a_prepared_tile_blends_exactly_as_blend_bgra_does() -> None:
 
 
 def test_the_lower_third_in_one_piece_looks_as_its_pieces_blended_in_turn() -> None:
-    from studio.draw import TextStyle, blend_bgra, render_text
-    from studio.overlays import _band
+    from kaizen_studio.core.draw import TextStyle, blend_bgra, render_text
+    from kaizen_studio.studio.overlays import _band
 
     third = LowerThird("Zoë Ångström", "Year 5", shown_at=0.0)
     picture = np.random.default_rng(6).integers(0, 256, (360, 640, 3), dtype=np.uint8)

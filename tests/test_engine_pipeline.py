@@ -10,14 +10,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from keying import Keyer
-from studio.clock import Clock, Pacer, first_tick, set_up_kept
-from studio.media import AudioBlock, Image, VideoFrame
-from studio.overlays import LiveBadge
-from studio.pipeline import Programme
-from studio.placement import solid_background
-from studio.sound import ShowSound
-from studio.sources import DemoPresenterSource, StillSource, ThreadedSource, VideoFileSource
+from kaizen_studio.core.clock import Clock, Pacer, first_tick, set_up_kept
+from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
+from kaizen_studio.keying import Keyer
+from kaizen_studio.studio.overlays import LiveBadge
+from kaizen_studio.studio.pipeline import Programme
+from kaizen_studio.studio.placement import solid_background
+from kaizen_studio.studio.sound import ShowSound
+from kaizen_studio.studio.sources import (
+    DemoPresenterSource,
+    StillSource,
+    ThreadedSource,
+    VideoFileSource,
+)
 from tests.test_engine_playback import number, numbered_clip
 
 

@@ -10,16 +10,16 @@ import av
 import numpy as np
 import pytest
 
-from broadcast.recorder import Recorder
-from keying import Keyer
-from studio.backdrop import Backdrop
-from studio.clock import Clock
-from studio.media import AudioBlock, Image, VideoFrame
-from studio.pipeline import Programme
-from studio.scenes import Look
-from studio.sound import ShowSound
-from studio.sources import StillSource, VideoFileSource
-from studio.synthetic import SceneSpec, render_scene
+from kaizen_studio.broadcast.recorder import Recorder
+from kaizen_studio.core.clock import Clock
+from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
+from kaizen_studio.keying import Keyer
+from kaizen_studio.studio.backdrop import Backdrop
+from kaizen_studio.studio.pipeline import Programme
+from kaizen_studio.studio.scenes import Look
+from kaizen_studio.studio.sound import ShowSound
+from kaizen_studio.studio.sources import StillSource, VideoFileSource
+from kaizen_studio.studio.synthetic import SceneSpec, render_scene
 
 TONE = 1000.0  # Hz: far from the test sound's voice
 

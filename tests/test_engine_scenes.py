@@ -8,15 +8,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from keying import Keyer
-from studio.backdrop import Backdrop
-from studio.media import VideoFrame
-from studio.overlays import Logo, LowerThird, Ticker
-from studio.pipeline import Programme
-from studio.placement import placed
-from studio.scenes import Look, look_for
-from studio.show import Placement, read_show
-from studio.sources import DemoPresenterSource
+from kaizen_studio.core.media import VideoFrame
+from kaizen_studio.keying import Keyer
+from kaizen_studio.studio.backdrop import Backdrop
+from kaizen_studio.studio.overlays import Logo, LowerThird, Ticker
+from kaizen_studio.studio.pipeline import Programme
+from kaizen_studio.studio.placement import placed
+from kaizen_studio.studio.scenes import Look, look_for
+from kaizen_studio.studio.show import Placement, read_show
+from kaizen_studio.studio.sources import DemoPresenterSource
 
 SHOW = """\
 title = "Weather"
@@ -91,7 +91,7 @@ def test_cut_and_fade_between_looks() -> None:
 
 
 def test_placed_only_in_the_presenters_box_makes_the_pixels_of_the_whole_picture() -> None:
-    from keying.composite import add_background
+    from kaizen_studio.keying.composite import add_background
 
     h, w = 180, 320
     rng = np.random.default_rng(7)

@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from studio.errors import InputError, MissingFileError
-from studio.show import read_show
+from kaizen_studio.core.errors import InputError, MissingFileError
+from kaizen_studio.studio.show import read_show
 
 GOOD = """\
 title = "School News"

@@ -8,10 +8,10 @@ import time
 import numpy as np
 import pytest
 
-from studio.clock import Clock
-from studio.media import AudioBlock
-from studio.sound import ShowSound, SoundFeed
-from studio.sources.mixer import SILENCE_DB
+from kaizen_studio.core.clock import Clock
+from kaizen_studio.core.media import AudioBlock
+from kaizen_studio.studio.sound import ShowSound, SoundFeed
+from kaizen_studio.studio.sources.mixer import SILENCE_DB
 
 
 def _has_microphone() -> bool:

@@ -10,10 +10,10 @@ import av
 import numpy as np
 import pytest
 
-from studio.cli import main
-from studio.errors import DeviceError, MissingFileError
-from studio.media import Image
-from studio.sources import (
+from kaizen_studio.core.errors import DeviceError, MissingFileError
+from kaizen_studio.core.media import Image
+from kaizen_studio.studio.cli import main
+from kaizen_studio.studio.sources import (
     CameraSource,
     DemoPresenterSource,
     StillSource,
@@ -21,7 +21,7 @@ from studio.sources import (
     VideoFileSource,
     list_cameras,
 )
-from studio.sources.camera import find_camera
+from kaizen_studio.studio.sources.camera import find_camera
 
 
 def wait_for(predicate: object, seconds: float = 5.0) -> None:

@@ -8,8 +8,14 @@ import cv2
 import numpy as np
 import pytest
 
-from studio.errors import InputError, MissingFileError
-from studio.imageio import is_colour, read_colour, read_image, write_matte16, write_png
+from kaizen_studio.core.errors import InputError, MissingFileError
+from kaizen_studio.studio.imageio import (
+    is_colour,
+    read_colour,
+    read_image,
+    write_matte16,
+    write_png,
+)
 from tests.media_files import read_back
 
 

@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from keying.alpha_pass import RAMP_MAPS, alpha_pass
-from keying.upsample import Across, across, upsampled
+from kaizen_studio.keying.alpha_pass import RAMP_MAPS, alpha_pass
+from kaizen_studio.keying.upsample import Across, across, upsampled
 from tests.keying_frames import ramp
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from keying.blend import LEAST_SCREEN_LEAN, LUMA, blend
-from keying.upsample import Across, across, upsampled
+from kaizen_studio.keying.blend import LEAST_SCREEN_LEAN, LUMA, blend
+from kaizen_studio.keying.upsample import Across, across, upsampled
 
 H, W = 37, 53  # not a multiple of anything the kernel might like
 SCALE = 8
@@ -210,7 +210,7 @@ def test_bad_buffers_are_named(change: dict[str, object], words: str) -> None:
 
 
 def test_the_keyer_can_leave_the_foreground_out() -> None:
-    from keying import Keyer
+    from kaizen_studio.keying import Keyer
     from tests.keying_frames import person_frame
 
     frame, _subject = person_frame()

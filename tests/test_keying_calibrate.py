@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from keying import Keyer, NoScreenFoundError, calibrate, cover_fit
-from keying.calibrate import chroma_is_soft
+from kaizen_studio.keying import Keyer, NoScreenFoundError, calibrate, cover_fit
+from kaizen_studio.keying.calibrate import chroma_is_soft
 from tests.keying_frames import BLUE, GREEN, inner, person_frame, screen_frame
 
 

@@ -6,7 +6,14 @@ import cv2
 import numpy as np
 import pytest
 
-from keying import Keyer, KeyerSettings, Mattes, NotCalibratedError, rectangle, straight_foreground
+from kaizen_studio.keying import (
+    Keyer,
+    KeyerSettings,
+    Mattes,
+    NotCalibratedError,
+    rectangle,
+    straight_foreground,
+)
 from tests.keying_frames import GREEN, JUMPER, SKIN, add_noise, inner, person_frame
 
 
@@ -176,7 +183,7 @@ def test_light_wrap_brightens_the_edge_only() -> None:
 
 
 def test_1080p_and_4k_frames_are_keyed_on_a_grid_as_coarse_as_a_720p_ones() -> None:
-    from keying.workspace import grid_scale
+    from kaizen_studio.keying.workspace import grid_scale
 
     assert [grid_scale(h) for h in (240, 720, 1080, 1440, 2160, 4320)] == [8, 8, 12, 16, 24, 48]
     with pytest.raises(ValueError, match="at least 1 pixel tall, got 0"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from keying import Keyer, calibrate
+from kaizen_studio.keying import Keyer, calibrate
 from tests.keying_frames import GREEN, JUMPER, add_noise
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from keying import Keyer
-from keying.veils import least_alpha, veil_lead
+from kaizen_studio.keying import Keyer
+from kaizen_studio.keying.veils import least_alpha, veil_lead
 from tests.keying_frames import GREEN, JUMPER, SKIN, add_noise
 
 SCARF = np.array((120.0, 90.0, 225.0), np.float32)  # pink chiffon

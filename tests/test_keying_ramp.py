@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from keying.ramp import (
+from kaizen_studio.keying.ramp import (
     LEAD_REACH,
     NO_LEAD,
     clearly_subject,

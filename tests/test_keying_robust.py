@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from keying import Keyer, KeyerSettings, Mattes, rectangle
+from kaizen_studio.keying import Keyer, KeyerSettings, Mattes, rectangle
 from tests.keying_frames import GREEN, inner, person_frame
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from keying import Keyer
-from keying.tracking import screen_behind
-from studio.synthetic import SceneSpec, render_scene
+from kaizen_studio.keying import Keyer
+from kaizen_studio.keying.tracking import screen_behind
+from kaizen_studio.studio.synthetic import SceneSpec, render_scene
 from tests.keying_frames import inner, person_frame
 
 SIZE = (640, 360)

@@ -7,7 +7,7 @@ from pathlib import Path
 import av
 import pytest
 
-from studio.cli import main
+from kaizen_studio.studio.cli import main
 from tests.media_files import take
 
 SHOW = """\

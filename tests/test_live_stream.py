@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from broadcast import MediaServer, StreamReader
-from broadcast.server import free_port
+from kaizen_studio.broadcast import MediaServer, StreamReader
+from kaizen_studio.broadcast.server import free_port
 
 SHOW = """\
 title = "Assembly"
@@ -29,7 +29,7 @@ def live(show: Path, seconds: int, *options: str) -> subprocess.CompletedProcess
         [
             sys.executable,
             "-m",
-            "studio",
+            "kaizen_studio",
             "live",
             "--show",
             str(show),

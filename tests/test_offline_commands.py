@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from studio.cli import main
+from kaizen_studio.studio.cli import main
 from tests.media_files import SIZE, green_picture, read_back, sound_only, take
 
 
@@ -65,7 +65,7 @@ def test_key_round_trip_keeps_frames_timestamps_and_sound(tmp_path: Path) -> Non
         [
             sys.executable,
             "-m",
-            "studio",
+            "kaizen_studio",
             "key",
             str(source),
             "--background",

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from studio.cli import main
+from kaizen_studio.studio.cli import main
 from tests.media_files import SIZE, green_picture, read_back
 
 STUDIO = Path(sys.executable).with_name("studio")
@@ -134,7 +134,7 @@ def test_installed_command_refuses_an_rgba_picture(tmp_path: Path) -> None:
 
 
 def test_a_built_in_background_by_name(tmp_path: Path) -> None:
-    from studio.backgrounds import BUILT_IN
+    from kaizen_studio.studio.backgrounds import BUILT_IN
 
     picture, out = tmp_path / "pupil.png", tmp_path / "out.png"
     green_picture(picture)

@@ -13,10 +13,10 @@ import cv2
 import numpy as np
 import pytest
 
-from studio.cli import main
-from studio.commands.key import ProgressBar
-from studio.offline import key_take
-from studio.synthetic import SceneSpec, render_scene
+from kaizen_studio.studio.cli import main
+from kaizen_studio.studio.commands.key import ProgressBar
+from kaizen_studio.studio.offline import key_take
+from kaizen_studio.studio.synthetic import SceneSpec, render_scene
 from tests.media_files import FPS, SIZE, take
 
 STUDIO = Path(sys.executable).with_name("studio")

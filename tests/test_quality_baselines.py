@@ -11,8 +11,8 @@ import pytest
 
 from benchmarks import baselines, metrics, quality
 from benchmarks.scenes import SCENES, new_background
-from studio.errors import MissingFileError
-from studio.synthetic import SceneFrame, SceneSpec, render_scene
+from kaizen_studio.core.errors import MissingFileError
+from kaizen_studio.studio.synthetic import SceneFrame, SceneSpec, render_scene
 
 SIZE = (160, 96)
 needs_ffmpeg = pytest.mark.skipif(

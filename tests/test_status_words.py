@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from broadcast import OutputStats
-from studio.sources import SourceStats
-from studio.status_words import Status, clock_time, status_lines
+from kaizen_studio.broadcast import OutputStats
+from kaizen_studio.studio.sources import SourceStats
+from kaizen_studio.studio.status_words import Status, clock_time, status_lines
 
 CALM = Status(
     starting="",

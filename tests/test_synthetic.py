@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from studio.synthetic import SceneFrame, SceneSpec, render_scene, scene
+from kaizen_studio.studio.synthetic import SceneFrame, SceneSpec, render_scene, scene
 
 SIZE = (192, 108)
 EVERYTHING = SceneSpec(

@@ -1,0 +1,217 @@
+"""The autocue remote: a small web page with big buttons that a classmate drives from a tablet.
+
+Standard library ``http.server`` in a thread: a handful of requests a second from one or
+two tablets needs no framework. Every control call needs the session code (6 digits);
+a wrong or missing code gets HTTP 403. Commands go to the prompter through a bounded
+queue, which the prompter drains each frame (within 1/60 s of arrival).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import queue
+import secrets
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+COMMANDS = ("start", "pause", "toggle", "faster", "slower", "next", "previous", "home", "end")
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteStatus:
+    """What the remote page shows: the line at the reading line and whether it is moving."""
+
+    line: str = ""
+    playing: bool = False
+    speed: float = 0.0
+
+
+_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Autocue remote</title><style>
+body{background:#000;color:#fff;font-family:sans-serif;margin:0;padding:12px}
+#line{font-size:2.2em;min-height:2.4em;border-bottom:4px solid #c00;margin-bottom:12px}
+#pad{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+button{font-size:2em;height:3em;border-radius:16px;border:0}
+.go{background:#2a2}.stop{background:#c33;color:#fff}.b{background:#ffd400}
+#msg{font-size:1.4em;color:#f88}label{font-size:2em}input{font-size:1em;width:6em}
+</style></head><body>
+<div id="line">…</div><div id="msg"></div>
+<label>Code <input id="code" inputmode="numeric" maxlength="6" value="__CODE__"></label>
+<div id="pad"><button class="go" onclick="send('start')">Start</button>
+<button class="stop" onclick="send('pause')">Pause</button>
+<button class="b" onclick="send('slower')">Slower</button>
+<button class="b" onclick="send('faster')">Faster</button>
+<button class="b" onclick="send('previous')">&#9664; Back</button>
+<button class="b" onclick="send('next')">Next &#9654;</button></div>
+<script>
+function code(){return encodeURIComponent(document.getElementById('code').value)}
+function send(c){fetch('/control/'+c+'?code='+code(),{method:'POST'}).then(r=>{
+ document.getElementById('msg').textContent=r.status==403?'Wrong code':''})}
+function poll(){fetch('/state?code='+code()).then(r=>r.ok?r.json():null).then(s=>{
+ if(s){document.getElementById('line').textContent=s.line||' ';}
+}).catch(()=>{}).finally(()=>setTimeout(poll,300))}
+poll();
+</script></body></html>"""
+
+
+class RemoteServer:
+    """Serve the remote page on ``host``:``port`` (port 0 picks a free one).
+
+    Parameters
+    ----------
+    host, port
+        Where to listen; the caller chooses (the command line uses the school network,
+        tests use 127.0.0.1).
+    code
+        The session code; a random 6-digit code when not given.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, code: str | None = None):
+        self.code = code if code is not None else f"{secrets.randbelow(1_000_000):06d}"
+        if not (self.code.isdigit() and len(self.code) == 6):
+            raise ValueError(f"the session code must be 6 digits, got {self.code!r}")
+        self.commands: queue.Queue[str] = queue.Queue(maxsize=64)
+        self._status = RemoteStatus()
+        self._lock = threading.Lock()
+        self._host, self._port = host, port
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """(host, port) actually listened on; only valid after :meth:`start`."""
+        if self._server is None:
+            raise RuntimeError("the remote is not started")
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
+
+    @property
+    def url(self) -> str:
+        """The page's address to type on the tablet."""
+        host, port = self.address
+        return f"http://{host}:{port}/"
+
+    def set_status(self, status: RemoteStatus) -> None:
+        """Publish what the prompter shows (called by the prompter, any thread)."""
+        with self._lock:
+            self._status = status
+
+    def status(self) -> RemoteStatus:
+        """The last published status."""
+        with self._lock:
+            return self._status
+
+    def check_code(self, given: str) -> bool:
+        """Whether ``given`` is the session code (compared in constant time)."""
+        return hmac.compare_digest(given.encode(), self.code.encode())
+
+    def take_commands(self) -> list[str]:
+        """All commands waiting, oldest first (never blocks)."""
+        taken: list[str] = []
+        while True:
+            try:
+                taken.append(self.commands.get_nowait())
+            except queue.Empty:
+                return taken
+
+    def start(self) -> None:
+        """Start listening in a background thread (safe to call twice)."""
+        if self._server is not None:
+            return
+        try:
+            server = ThreadingHTTPServer((self._host, self._port), _handler_for(self))
+        except OSError as error:
+            from kaizen_studio.core.errors import DeviceError
+
+            raise DeviceError(
+                f"cannot start the autocue remote on {self._host}:{self._port} "
+                f"({error.strerror}); choose another port or address"
+            ) from error
+        server.daemon_threads = True
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(0.05,), name="autocue-remote", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop listening (safe to call twice)."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def close(self) -> None:
+        """Same as :meth:`stop`."""
+        self.stop()
+
+    def __enter__(self) -> RemoteServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _handler_for(remote: RemoteServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "KaizenAutocue/1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            return  # the prompter's console stays quiet
+
+        def _reply(self, status: int, body: bytes, kind: str = "text/plain") -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", f"{kind}; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _code_ok(self) -> bool:
+            query = parse_qs(urlsplit(self.path).query)
+            given = query.get("code", [""])[0] or self.headers.get("X-Autocue-Code", "")
+            if remote.check_code(given):
+                return True
+            self._reply(403, b"wrong session code\n")
+            return False
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            if path == "/":
+                self._reply(200, _PAGE.replace("__CODE__", "").encode(), "text/html")
+            elif path == "/state":
+                if self._code_ok():
+                    status = remote.status()
+                    body = {"line": status.line, "playing": status.playing, "speed": status.speed}
+                    self._reply(200, json.dumps(body).encode(), "application/json")
+            else:
+                self._reply(404, b"not found\n")
+
+        def do_POST(self) -> None:
+            path = urlsplit(self.path).path
+            if not path.startswith("/control/"):
+                self._reply(404, b"not found\n")
+                return
+            if not self._code_ok():
+                return
+            command = path.removeprefix("/control/")
+            if command not in COMMANDS:
+                self._reply(404, f"unknown command {command!r}\n".encode())
+                return
+            try:
+                remote.commands.put_nowait(command)
+            except queue.Full:
+                self._reply(503, b"too many commands waiting; try again\n")
+                return
+            self._reply(204, b"")
+
+    return Handler

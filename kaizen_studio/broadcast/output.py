@@ -1,0 +1,399 @@
+"""One output that encodes the programme once, records it and streams it.
+
+:class:`BroadcastOutput` encodes H.264 + AAC in a worker thread of the show's process,
+fed by a bounded queue (``send`` never waits and never raises). The packets go to the
+crash-safe recording (:class:`broadcast.mp4.RecordingFile`) and, small as they are, to
+the streaming child process (:class:`broadcast.streamer.PacketStreamer`), which only
+muxes them into FLV over RTMP. Either may be left out: ``record`` only is the
+:class:`broadcast.Recorder`; ``stream`` only is a stream encoded here rather than in the
+child. Trouble on the network never reaches the recording: the child process has its
+own queue, and a packet that does not fit in it is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass, field, replace
+
+import av
+
+from kaizen_studio.broadcast.encoder import (
+    ENCODER_NICENESS,
+    LOW_LATENCY,
+    RECORDING,
+    EncodedPacket,
+    ProgrammeEncoder,
+    check_format,
+    give_way,
+)
+from kaizen_studio.broadcast.mp4 import RecordingFile, reason
+from kaizen_studio.broadcast.stats import OutputStats
+from kaizen_studio.broadcast.stream_worker import MAX_DELAY
+from kaizen_studio.broadcast.streamer import PacketStreamer, StatusCallback, check_url
+from kaizen_studio.core.media import AudioBlock, VideoFrame
+
+IDLE = OutputStats(0, 0, 0, 0.0, 0, "idle", "Not streaming yet.")
+
+
+@dataclass
+class _Cut:
+    """Where in the encoder's queue a recording stops: the worker closes the file there
+    and hands it back to be finished."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    file: RecordingFile | None = None
+
+
+class BroadcastOutput:
+    """Records to ``record`` and/or streams to ``stream`` from one encoder; a VideoOutput.
+
+    Parameters
+    ----------
+    record : path, optional
+        The MP4 file to make (written as a hidden fragmented file until :meth:`stop`).
+    stream : str, optional
+        The RTMP URL, with the stream key if the server needs one.
+    width, height, fps : int, int, float
+        The programme's size and rate; frames of another size are dropped and counted.
+    video_bitrate : int, optional
+        Bits per second for the picture (x264's own choice when None and not streaming).
+    buffer_seconds : float
+        How much the encoder's queue holds before frames are dropped.
+    stall_seconds, max_delay, on_status
+        For the stream, as in :class:`broadcast.RtmpStreamer`.
+    """
+
+    def __init__(
+        self,
+        *,
+        record: str | os.PathLike[str] | None = None,
+        stream: str | None = None,
+        width: int,
+        height: int,
+        fps: float,
+        sample_rate: int = 48000,
+        channels: int = 2,
+        video_bitrate: int | None = None,
+        buffer_seconds: float = 4.0,
+        stall_seconds: float = 6.0,
+        max_delay: float = MAX_DELAY,
+        on_status: StatusCallback | None = None,
+    ) -> None:
+        if record is None and stream is None:
+            raise ValueError("give a file to record to, a stream address, or both")
+        check_format(width=width, height=height, fps=fps, channels=channels)
+        if stream is not None:
+            check_url(stream)
+        self.width, self.height, self.fps = width, height, fps
+        self.sample_rate, self.channels = sample_rate, channels
+        self.video_bitrate = video_bitrate or (2_500_000 if stream else None)
+        self.stream_url = stream
+        self.stall_seconds, self.max_delay, self.on_status = stall_seconds, max_delay, on_status
+        self.file = RecordingFile(record) if record is not None else None
+        self.streamer: PacketStreamer | None = None
+        # frames and sound; a _Cut: the recording ends there; None: the end
+        self._queue: queue.Queue[VideoFrame | AudioBlock | _Cut | None] = queue.Queue(
+            maxsize=max(8, round(buffer_seconds * fps * 2))
+        )
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._encoder: ProgrammeEncoder | None = None
+        self._encoding = threading.Event()  # set once the worker may deliver packets
+        self._writing = False  # the recording file takes packets
+        self._streaming = False  # the streamer takes packets
+        self._consumers = threading.Lock()  # held while a packet goes to the file and stream
+        self._dropped = self._bytes = 0
+        self._state, self._message, self._error = "idle", "not recording", ""
+        self._recording_since = 0.0
+
+    # -- the show's side: never waits, never raises --------------------------------
+    def start(self) -> None:
+        """Open the encoder, check the folder, start the worker and the stream."""
+        if self._thread is not None:
+            return
+        if self.file is not None:
+            why = self.file.folder_problem()
+            if why:
+                self._set(
+                    "failed",
+                    f"cannot record to the folder {self.file.path.parent}: {why}; "
+                    "choose another folder",
+                    error=why,
+                )
+        recording = self.file is not None and self._state != "failed"
+        if not recording and self.stream_url is None:
+            return
+        self._encoding.clear()
+        opened: queue.SimpleQueue[ProgrammeEncoder | BaseException] = queue.SimpleQueue()
+        self._thread = threading.Thread(
+            target=self._run, args=(opened,), name="broadcast-encoder", daemon=True
+        )
+        self._thread.start()
+        encoder = opened.get()
+        if isinstance(encoder, BaseException):
+            self._thread.join()
+            self._thread = None
+            raise encoder
+        try:
+            if recording and self.file is not None:
+                self._take(self.file, encoder)
+            if self.stream_url is not None:
+                self.start_stream(self.stream_url)
+        finally:
+            self._encoding.set()
+
+    def send(self, frame: VideoFrame) -> None:
+        """Hand a programme frame over; never waits, never raises (drops are counted)."""
+        if frame.size != (self.width, self.height):
+            self._dropped += 1
+            return
+        self._offer(frame)
+
+    def send_audio(self, block: AudioBlock) -> None:
+        """Hand a block of sound over (same clock as the frames)."""
+        self._offer(block)
+
+    def _offer(self, item: VideoFrame | AudioBlock) -> None:
+        if self._thread is None or not (self._writing or self._streaming):
+            self._dropped += isinstance(item, VideoFrame)
+            return
+        try:
+            self._queue.put_nowait(item)
+        except queue.Full:
+            self._dropped += isinstance(item, VideoFrame)
+
+    def stop(self) -> None:
+        """Encode what is queued, finish the recording (trailer once, final MP4) and the
+        stream; safe to call twice."""
+        thread = self._thread
+        if thread is None:
+            return
+        self._queue.put(None)
+        thread.join()
+        self._thread = None
+        self._streaming = False
+        if self.streamer is not None:
+            self.streamer.stop()
+
+    def close(self) -> None:
+        self.stop()
+        if self.streamer is not None:
+            self.streamer.close()
+
+    # -- a recording or a stream joining or leaving while it runs -----------------
+    def start_recording(self, path: str | os.PathLike[str]) -> bool:
+        """Record to ``path`` as well, from the encoder's next keyframe (within a
+        second), while the stream goes on: one encoder for both. False, with the reason
+        in :meth:`recording_stats`, when the file cannot be made. Raises ValueError when
+        not started or already recording."""
+        encoder = self._running()
+        if self._writing:
+            raise ValueError(f"already recording to {self.file.path.name if self.file else '?'}")
+        file = RecordingFile(path)
+        why = file.folder_problem()
+        if why:
+            self._set("failed", f"cannot record to the folder {file.path.parent}: {why}", error=why)
+            return False
+        return self._take(file, encoder)
+
+    def stop_recording(self) -> None:
+        """Finish the recording (trailer, final MP4) with the pictures handed over so far
+        (less the few the encoder still holds when it goes on for a stream); the stream,
+        if any, goes on. Safe to call when not recording."""
+        thread = self._thread
+        if not self._writing:
+            return
+        if thread is None or thread is threading.current_thread():
+            closed = self._close_recording()
+        else:  # the worker closes the file when it gets there; the stream goes on
+            cut = _Cut()
+            self._queue.put(cut)
+            cut.done.wait()
+            closed = cut.file
+        if closed is not None:  # rewritten here, not on the worker: it takes a while
+            self._set("stopped", closed.finish())
+
+    def _close_recording(self) -> RecordingFile | None:
+        """Take the file off the packets and write its trailer; the file to finish, or
+        None when not recording or that failed."""
+        with self._consumers:
+            file, writing = self.file, self._writing
+            self._writing = False
+        if not writing or file is None:
+            return None
+        try:
+            file.close()
+        except (OSError, av.FFmpegError) as error:
+            self._failed_writing(error)
+            return None
+        return file
+
+    def start_stream(self, url: str) -> None:
+        """Stream to ``url`` as well, from the encoder's next keyframe; the recording
+        goes on. Raises ValueError when not started, already streaming, or ``url`` is
+        not an RTMP address."""
+        check_url(url)
+        encoder = self._running()
+        if self._streaming:
+            raise ValueError(f"already streaming to {self.stream_url}")
+        encoder.fill_silence = True  # players wait for a sound track that never comes
+        streamer = PacketStreamer(
+            url,
+            encoder.header,
+            stall_seconds=self.stall_seconds,
+            max_delay=self.max_delay,
+            on_status=self.on_status,
+        )
+        streamer.start()
+        old, self.streamer, self.stream_url = self.streamer, streamer, url
+        with self._consumers:
+            self._streaming = True
+        if old is not None:
+            old.close()
+
+    def stop_stream(self) -> None:
+        """End the stream; the recording, if any, goes on. Safe to call when not live."""
+        with self._consumers:
+            streaming, self._streaming = self._streaming, False
+        if streaming and self.streamer is not None:
+            self.streamer.stop()
+
+    @property
+    def recording(self) -> bool:
+        return self._writing
+
+    @property
+    def streaming(self) -> bool:
+        return self._streaming
+
+    def _running(self) -> ProgrammeEncoder:
+        encoder = self._encoder
+        if self._thread is None or encoder is None:
+            raise ValueError("the output is not running: start() it first")
+        return encoder
+
+    def _take(self, file: RecordingFile, encoder: ProgrammeEncoder) -> bool:
+        """Open ``file`` and hand it the packets from now on."""
+        try:
+            file.open(encoder.header)
+        except (OSError, av.FFmpegError) as error:
+            self._set(
+                "failed", f"cannot record to {file.path.parent}: {reason(error)}", reason(error)
+            )
+            return False
+        with self._consumers:
+            self.file, self._writing, self._bytes = file, True, 0
+        self._recording_since = time.monotonic()
+        self._set("recording", f"recording to {file.path.name}")
+        return True
+
+    # -- health -------------------------------------------------------------------
+    def recording_stats(self) -> OutputStats:
+        """The encoder and the recording: frames encoded, dropped before encoding, late,
+        the recording's bitrate and state."""
+        since = self._recording_since
+        seconds = max(time.monotonic() - since, 1e-6) if since else 1.0
+        encoder = self._encoder
+        with self._lock:
+            return OutputStats(
+                self.file.pictures if self.file is not None else 0,
+                self._dropped,
+                encoder.late if encoder else 0,
+                self._bytes * 8 / 1000 / seconds,
+                0,
+                self._state,
+                self._message,
+                self._error,
+            )
+
+    def stream_stats(self) -> OutputStats:
+        """The stream: frames that reached the server, dropped (here or on the way),
+        bitrate, reconnects, state ('streaming', 'reconnecting', 'refused', ...)."""
+        if self.streamer is None:
+            return IDLE
+        stream = self.streamer.stats()
+        return replace(stream, frames_dropped=stream.frames_dropped + self._dropped)
+
+    def stats(self) -> OutputStats:
+        """The recording's stats when only recording, the stream's when only streaming;
+        with both, the stream's numbers and state, and both messages."""
+        if self.stream_url is None:
+            return self.recording_stats()
+        stream = self.stream_stats()
+        if self.file is None:
+            return stream
+        rec = self.recording_stats()
+        return replace(
+            stream,
+            message=f"{stream.message} Recording: {rec.message}.",
+            last_error=stream.last_error or rec.last_error,
+        )
+
+    def _set(self, state: str, message: str, error: str = "") -> None:
+        with self._lock:
+            self._state, self._message = state, message
+            if error:
+                self._error = error
+
+    # -- the worker -----------------------------------------------------------------
+    def _open(self) -> ProgrammeEncoder:
+        """The encoder, opened on the worker thread once it gives way to the show: x264's
+        own threads are made by the thread that opens it and inherit its priority."""
+        give_way(ENCODER_NICENESS)
+        return ProgrammeEncoder(
+            width=self.width,
+            height=self.height,
+            fps=self.fps,
+            sample_rate=self.sample_rate,
+            channels=self.channels,
+            video_bitrate=self.video_bitrate,
+            options=LOW_LATENCY if self.stream_url else RECORDING,
+            fill_silence=self.stream_url is not None,
+        )
+
+    def _run(self, opened: queue.SimpleQueue[ProgrammeEncoder | BaseException]) -> None:
+        try:
+            encoder = self._open()
+        except (av.FFmpegError, ValueError, OSError) as error:
+            opened.put(error)
+            return
+        self._encoder = encoder
+        opened.put(encoder)
+        self._encoding.wait()  # the file and the streamer, if any, are in place
+        while (item := self._queue.get()) is not None:
+            if isinstance(item, _Cut):
+                item.file = self._close_recording()
+                item.done.set()
+                continue
+            if not (self._writing or self._streaming):
+                self._dropped += isinstance(item, VideoFrame)
+                continue
+            self._deliver(encoder.encode(item))
+        self._deliver(encoder.flush())
+        self.stop_recording()
+
+    def _deliver(self, packets: list[EncodedPacket]) -> None:
+        for packet in packets:
+            with self._consumers:
+                if self._writing and self.file is not None:
+                    try:
+                        self.file.write(packet)
+                        self._bytes += len(packet.data)
+                    except (OSError, av.FFmpegError) as error:
+                        self._failed_writing(error)
+                if self._streaming and self.streamer is not None:
+                    self.streamer.send_packet(packet)
+
+    def _failed_writing(self, error: BaseException) -> None:
+        assert self.file is not None
+        self._writing = False
+        self.file.abandon()
+        self._set(
+            "failed",
+            f"the recording stopped: {reason(error)}; what was recorded is "
+            f"kept in {self.file.partial.name}",
+            reason(error),
+        )

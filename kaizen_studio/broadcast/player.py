@@ -1,0 +1,142 @@
+"""The classroom player's engine: decode an RTMP show with PyAV, reconnect between shows.
+
+No Qt here: the window (``studio watch``) and the headless report are two clients of
+:class:`StreamReader`, which decodes in its own thread and hands each picture (BGR) and
+block of sound to callbacks, with no buffering beyond what the decoder needs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import av
+import numpy as np
+
+from kaizen_studio.core.media import AudioBlock, VideoFrame
+
+LOW_DELAY = {
+    "fflags": "nobuffer",
+    "flags": "low_delay",
+    "rtmp_live": "live",
+    "probesize": "262144",
+    "analyzeduration": "1500000",
+    "rw_timeout": "3000000",
+}
+
+
+@dataclass(slots=True)
+class PlayerStats:
+    """What the reader has done so far."""
+
+    frames: int = 0
+    audio_samples: int = 0
+    connects: int = 0
+    on_air: bool = False
+    last_error: str = ""
+
+
+class StreamReader:
+    """Decodes ``url`` in a worker thread until stopped, reconnecting every ``retry`` s.
+
+    ``on_frame(VideoFrame)`` gets each picture (``pts`` is the local monotonic time it
+    was decoded; ``meta['stream_pts']`` its time in the stream); ``on_audio(AudioBlock)``
+    each block of sound; ``on_air(bool)`` each change between a show and "off air".
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        on_frame: Callable[[VideoFrame], None] | None = None,
+        on_audio: Callable[[AudioBlock], None] | None = None,
+        on_air: Callable[[bool], None] | None = None,
+        retry: float = 1.0,
+    ) -> None:
+        if not url.startswith(("rtmp://", "rtmps://", "http://", "https://", "file:", "/")):
+            raise ValueError(f"cannot watch {url!r}: expected an rtmp:// address")
+        self.url, self.retry = url, retry
+        self.on_frame, self.on_audio, self.on_air = on_frame, on_audio, on_air
+        self.stats = PlayerStats()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="player", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the reader to stop; returns once it has (reads time out within seconds)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=6)
+            self._thread = None
+
+    def close(self) -> None:
+        self.stop()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._play_once()
+            except (OSError, av.FFmpegError) as error:
+                self.stats.last_error = str(error)
+            self._set_on_air(False)
+            self._stop.wait(self.retry)
+
+    def _play_once(self) -> None:
+        with av.open(self.url, options=LOW_DELAY, timeout=(3.0, 3.0)) as container:
+            self.stats.connects += 1
+            streams = [s for s in (container.streams.video[:1] + container.streams.audio[:1])]
+            for stream in streams:
+                stream.thread_type = "SLICE"
+            for packet in container.demux(streams):
+                if self._stop.is_set():
+                    return
+                for frame in packet.decode():
+                    self._deliver(frame)
+
+    def _deliver(self, frame: av.VideoFrame | av.AudioFrame) -> None:
+        stream_pts = float(frame.time) if frame.time is not None else 0.0
+        if isinstance(frame, av.VideoFrame):
+            self._set_on_air(True)
+            self.stats.frames += 1
+            if self.on_frame is not None:
+                image = frame.to_ndarray(format="bgr24")
+                self.on_frame(
+                    VideoFrame(
+                        image, time.monotonic(), self.stats.frames, {"stream_pts": stream_pts}
+                    )
+                )
+            return
+        samples = frame.to_ndarray()
+        if samples.ndim == 2 and frame.format.is_planar:
+            samples = samples.T
+        elif samples.ndim == 2:
+            samples = samples.reshape(-1, len(frame.layout.channels))
+        self.stats.audio_samples += frame.samples
+        if self.on_audio is not None:
+            block = np.ascontiguousarray(samples, dtype=np.float32)
+            self.on_audio(AudioBlock(block, frame.sample_rate, stream_pts))
+
+    def _set_on_air(self, on_air: bool) -> None:
+        if on_air != self.stats.on_air:
+            self.stats.on_air = on_air
+            if self.on_air is not None:
+                self.on_air(on_air)
+
+
+def watch_headless(
+    url: str, *, seconds: float, on_audio: Callable[[AudioBlock], None] | None = None
+) -> PlayerStats:
+    """Decode ``url`` for ``seconds`` with no window (the sound to ``on_audio``, a
+    :class:`broadcast.speaker.Speaker`'s ``play`` to hear it); return what was decoded."""
+    reader = StreamReader(url, on_audio=on_audio)
+    reader.start()
+    time.sleep(seconds)
+    reader.stop()
+    return reader.stats

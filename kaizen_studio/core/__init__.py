@@ -1,0 +1,1 @@
+"""The base layer: frame and sound types, errors, drawing and the clock; imports nothing of ours."""

@@ -1,0 +1,100 @@
+"""The keyer's rules on the coarse grid, once a frame: the screen's light now, where the
+subject is solid, the subject's lead about each block, and the ramp, clear-screen, core and
+spill-floor maps the pixel passes interpolate (see :mod:`keying.tracking`,
+:mod:`keying.ramp` and :mod:`keying.veils`). Serial: about a millisecond at any frame size,
+since the grid covers the same part of the picture at any size."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from kaizen_studio.keying import ramp as kr
+from kaizen_studio.keying import tracking as kt
+from kaizen_studio.keying import veils as kv
+from kaizen_studio.keying.calibrate import Calibration
+from kaizen_studio.keying.ramp import LEAD_REACH, RampEnds
+from kaizen_studio.keying.workspace import FrameWork
+
+
+def coarse_maps(
+    st: FrameWork, *, calibration: Calibration, ends: RampEnds, core_pixels: int
+) -> None:
+    """Write this frame's coarse maps into ``st`` from its sampled colour, half
+    difference and block peaks: ``ends`` place the ramp on the screen's strength,
+    ``core_pixels`` is how far from clear screen the subject is solid (0: nowhere)."""
+    st.gain_small = kt.screen_gain(
+        st.sample_small,
+        st.static_small,
+        st.gain_small,
+        primary=calibration.primary,
+    )
+    st.strength_small = st.static_strength * st.gain_small
+    st.black_small, st.white_small = ends.ends(st.strength_small)
+    st.gain_code_small = np.clip(st.gain_small * kt.GAIN_CODE + 0.5, 0, 255).astype(np.uint8)
+    reach = max(2, round(core_pixels / st.scale)) if core_pixels else 0  # next to an edge: mixed
+    clear = kr.clear_screen(st.peak_small, st.strength_small, black=st.black_small)
+    solid = kr.solid_core(clear, reach=reach)
+    lowest = kr.lowest_within(solid, st.half_small, reach=LEAD_REACH)
+    solid = kr.drop_mixes(
+        solid,
+        st.sample_small,
+        st.static_small,
+        st.gain_small,
+        st.half_small,
+        reach=LEAD_REACH,
+        lowest=lowest,
+    )
+    nearest = kr.nearest_solid(solid)  # for the rules that look past the solid's reach
+    lead = kr.foreground_lead(st.half_small, solid, st.peak_small, labels=nearest)
+    lead = kr.lead_along(
+        lead,
+        st.sample_small,
+        st.static_small,
+        st.gain_small,
+        st.half_small,
+        solid,
+        lowest=lowest,
+    )
+    lead = kv.veil_lead(
+        lead,
+        st.sample_small,
+        st.static_small,
+        st.gain_small,
+        st.half_small,
+        solid,
+        st.strength_small,
+        peak_small=st.peak_small,
+        noise=st.black_small * st.strength_small,
+        labels=nearest,
+    )
+    lead = kv.dark_own_lead(
+        lead,
+        st.sample_small,
+        st.static_small,
+        st.gain_small,
+        st.half_small,
+        st.peak_small,
+        st.strength_small,
+    )
+    steep = None
+    if calibration.soft_chroma and reach:
+        steep = kr.hard_edges(clear, solid, st.half_small, lead, st.strength_small, reach=reach + 1)
+    st.offset_small, st.span_small, st.clear_small = kr.key_maps(
+        st.strength_small,
+        lead,
+        black=st.black_small,
+        white=st.white_small,
+        steep=steep,
+        behind=kt.screen_behind(st.strength_small, st.half_small, clear),
+    )
+    st.core_small = cv2.blur(solid, (3, 3))
+    # the solid subject's own lean towards the screen colour is its colour, not spill;
+    # beyond the solid's reach, the nearest solid's (a thin green sleeve stays green)
+    primary = calibration.primary
+    oa, ob = (c for c in (0, 1, 2) if c != primary)
+    sample = st.sample_small
+    lean = sample[..., primary] - 0.5 * (sample[..., oa] + sample[..., ob])
+    st.floor_small = np.clip(
+        kr.largest_nearby(lean, solid, far=True, labels=nearest), 0, 255
+    ).astype(np.uint8)

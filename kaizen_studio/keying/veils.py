@@ -1,0 +1,208 @@
+"""The subject's lead where no solid subject vouches for it: veils, blurs and dark colours.
+
+:func:`keying.ramp.foreground_lead` takes a pixel's own lead from the solid subject
+nearby. Two things fool it, and these rules, on the same coarse grid, put them right:
+
+- a veil or blur of a colour solid nowhere near (a chiffon scarf's end over the screen
+  beyond a green jumper, a waving hand) keys as the least opaque explanation of its
+  colour (:func:`veil_lead`), not opaque against the nearest solid's lead;
+- a block that is all one dark colour leaning towards the screen's (a bottle-green
+  jumper's thin shoulder) keys against its own colour (:func:`dark_own_lead`).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from kaizen_studio.keying.frames import Matte
+from kaizen_studio.keying.ramp import (
+    LEAD_REACH,
+    LUMA_WEIGHTS,
+    NO_LEAD,
+    OWN_PEAK,
+    FloatImage,
+    FloatMap,
+    nearest_solid,
+)
+
+VEIL_MARGIN = 10.0
+"""Levels of lead a block must fall below the subject's lead chosen for it to be taken
+for a veil or blur of another colour (see :func:`veil_lead`)."""
+VEIL_FAINT = 0.5
+"""...and its least alpha must be below this: solid colours need more (skin 0.7)."""
+VEIL_OFF_LINE = 0.5
+VEIL_OFF_COLOUR = 0.4
+"""How far off the line from the screen to the nearest solid colour (a share of its
+length) an even block must lie to be a veil of another colour when the lead chosen for
+it leans away from the screen colour (see :func:`veil_lead`)."""
+NOISE_OFF = 3.0
+"""How many times the screen's noise (levels) a colour must lie off a line to be off it."""
+VEIL_EVEN = 10.0
+"""Levels within which an even block's most screen-like pixel lies of its middle: a veil
+spreads evenly over a block, the edge of a hand or a blur does not."""
+
+
+def least_alpha(colour: FloatImage, screen: FloatImage) -> FloatMap:
+    """The smallest alpha that explains ``colour`` as a mix of ``screen`` and a subject
+    colour within 0..255 (BGR float, the channels last): every channel that moved away
+    from the screen's moved at most as far as it could."""
+    up = (colour - screen) / np.maximum(255.0 - screen, 1.0)
+    down = (screen - colour) / np.maximum(screen, 1.0)
+    least: FloatMap = np.clip(np.maximum(up, down).max(axis=-1), 0.0, 1.0).astype(np.float32)
+    return least
+
+
+def most_within(
+    solid: Matte, half_small: Matte, at: npt.NDArray[np.intp], *, reach: int = LEAD_REACH
+) -> npt.NDArray[np.intp]:
+    """For the coarse pixels ``at`` (flat indices), the flat index of the ``solid`` one
+    with the largest lead (the colour :func:`keying.ramp.foreground_lead` keys it
+    against) within ``reach``; the pixel's own index where none is that near."""
+    h, w = solid.shape
+    offsets = np.arange(-reach, reach + 1)
+    rows = np.clip(at[:, None] // w + offsets, 0, h - 1)  # (n, size)
+    cols = np.clip(at[:, None] % w + offsets, 0, w - 1)
+    window = (rows[:, :, None] * w + cols[:, None, :]).reshape(at.size, -1)
+    # the largest half difference among the solid ones: others rank below every solid
+    rank = np.where(solid.ravel()[window] > 0, half_small.ravel()[window].astype(np.int16), -1)
+    best = window[np.arange(at.size), rank.argmax(axis=1)]
+    index: npt.NDArray[np.intp] = np.where(rank.max(axis=1) >= 0, best, at)
+    return index
+
+
+def veil_lead(
+    lead: FloatMap,
+    colour: FloatImage,
+    screen: FloatImage,
+    gain: FloatMap,
+    half_small: Matte,
+    solid: Matte,
+    strength: FloatMap,
+    *,
+    margin: float = VEIL_MARGIN,
+    faint: float = VEIL_FAINT,
+    off_line: float = VEIL_OFF_LINE,
+    peak_small: Matte | None = None,
+    off_colour: float = VEIL_OFF_COLOUR,
+    noise: FloatMap | None = None,
+    labels: npt.NDArray[np.int32] | None = None,
+) -> FloatMap:
+    """``lead``, lowered where a block further than :data:`LEAD_REACH` from the solid
+    subject is a veil or a blur of a colour that is solid nowhere near (a chiffon
+    scarf's end over the screen beside a green jumper, a blurred hand beyond a green
+    sleeve), which the nearest solid's lead keys opaque: a faint share of a subject
+    could give its colour (:func:`least_alpha` below ``faint``), and either it leans
+    away from the screen colour more than a mix of the screen and that lead can (by
+    ``margin`` levels), or that lead leans towards the screen colour (a green jumper,
+    whose steep ramp makes any other colour nearly opaque) and the block lies off the
+    line from the screen to the nearest solid colour by more than ``off_line`` of its
+    length. Given ``peak_small`` (each block's most screen-like half difference), an
+    even block (see :data:`VEIL_EVEN`) off that line by more than ``off_colour`` is a
+    veil too whatever the solid's lead: a pink scarf beyond a maroon jumper mixes with
+    the screen to a lead the maroon's could give, at a brightness it could not. There
+    the subject's lead is taken as that of the least opaque explanation of the block's
+    colour: the lead that keys the block's middle at that alpha.
+
+    Within :data:`LEAD_REACH` of a solid colour leaning towards the screen's (a green
+    jumper, whose lead the block's would take), a block that is not solid is checked
+    alike when a smaller share of a subject over the screen explains its colour than
+    over that solid colour: a scarf's end over the screen right beside a green sleeve
+    keyed opaque, where the scarf over the jumper itself is better explained as the
+    jumper under a veil and stays as it was.
+
+    ``screen`` times ``gain`` is the screen as lit now, ``strength`` its lead; the
+    others as for :func:`drop_mixes`. Given ``noise``, the screen's noise in levels per
+    coarse pixel (the ramp's black end there), a colour lies off a line only if further
+    than :data:`NOISE_OFF` times that too: beside a green jumper over its own shadow the
+    line from the dim screen to the jumper is short, and the camera's noise put the
+    jumper's edge off it (a veil: keyed see-through). ``labels``: :func:`nearest_solid`
+    of ``solid``, if already worked out.
+    """
+    middle = half_small.astype(np.float32) * 2.0 - 255.0
+    size = 2 * LEAD_REACH + 1
+    near = cv2.dilate(solid, np.ones((size, size), np.uint8)) > 0
+    # within reach of a solid colour leaning towards the screen's (a green jumper): a
+    # block that is not solid itself, a veil over the screen if a smaller share of a
+    # subject over the screen explains its colour than over that solid colour
+    beside = near & (lead > 0) & (solid == 0)
+    maybe = (~near | beside) & (middle < strength - margin)  # within the margin: the screen
+    blocks = np.flatnonzero(maybe)
+    lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
+    shown = colour.reshape(-1, 3)[blocks]
+    least = np.maximum(least_alpha(shown, lit), 0.05)
+    faint_enough = least < faint
+    chosen = np.flatnonzero(solid)
+    close = beside.ravel()[blocks]
+    if close.any():
+        over = least_alpha(
+            shown[close], colour.reshape(-1, 3)[most_within(solid, half_small, blocks[close])]
+        )
+        faint_enough[close] &= least[close] < over
+    blocks, least = blocks[faint_enough], least[faint_enough]
+    lit, shown = lit[faint_enough], shown[faint_enough]
+    alone = middle.ravel()[blocks] < lead.ravel()[blocks] - margin
+    towards_screen = lead.ravel()[blocks] > 0
+    check = ~alone & towards_screen
+    if peak_small is not None and off_colour > 0:
+        spread = peak_small.ravel()[blocks].astype(np.float32) * 2.0 - 255.0
+        check |= ~alone & (spread - middle.ravel()[blocks] <= VEIL_EVEN)
+    if off_line > 0 and chosen.size and check.any():
+        if labels is None:
+            labels = nearest_solid(solid)
+        at = blocks[check]
+        nearest = chosen[np.clip(labels.ravel()[at] - 1, 0, chosen.size - 1)]
+        towards = colour.reshape(-1, 3)[nearest] - lit[check]
+        away = shown[check] - lit[check]
+        length2 = np.maximum(np.einsum("ij,ij->i", towards, towards), 1.0)
+        along = np.clip(np.einsum("ij,ij->i", away, towards) / length2, 0.0, 1.0)
+        off = away - along[:, None] * towards
+        limit = np.where(towards_screen[check], off_line, off_colour)
+        far = limit * limit * length2
+        if noise is not None:  # a short line: off it by the noise is still on it
+            far = np.maximum(far, (NOISE_OFF * noise.ravel()[at]) ** 2)
+        alone[check] = np.einsum("ij,ij->i", off, off) > far
+    blocks, least = blocks[alone], least[alone]
+    top, seen = strength.ravel()[blocks], middle.ravel()[blocks]
+    out = lead.copy()
+    out.ravel()[blocks] = np.minimum(lead.ravel()[blocks], top - (top - seen) / least)
+    return out
+
+
+OWN_DARK = 0.6
+"""A whole block leaning towards the screen colour and darker than this share of the
+screen's brightness is a dark green subject, not screen seen through a blur or a veil."""
+
+
+def dark_own_lead(
+    lead: FloatMap,
+    colour: FloatImage,
+    screen: FloatImage,
+    gain: FloatMap,
+    half_small: Matte,
+    peak_small: Matte,
+    strength: FloatMap,
+    *,
+    dark: float = OWN_DARK,
+    margin: float = VEIL_MARGIN,
+) -> FloatMap:
+    """``lead``, raised to a block's own where the whole block (its most screen-like
+    pixel within :data:`OWN_PEAK` of its middle) leans towards the screen colour and is
+    darker than ``dark`` of the screen there: a green jumper's strip too thin to be
+    solid keys against its own lead, not a solid colour's further off. ``strength`` is
+    the screen's lead now: blocks within ``margin`` of it are the screen."""
+    middle = half_small.astype(np.float32) * 2.0 - 255.0
+    peak = peak_small.astype(np.float32) * 2.0 - 255.0
+    candidates = (middle > lead) & (middle > 0) & (middle < strength - margin)
+    candidates &= peak - middle <= OWN_PEAK
+    blocks = np.flatnonzero(candidates)
+    if blocks.size == 0:
+        return lead
+    lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
+    shown = colour.reshape(-1, 3)[blocks]
+    darker = shown @ LUMA_WEIGHTS < dark * (lit @ LUMA_WEIGHTS)
+    own = np.full(lead.shape, NO_LEAD, np.float32)
+    own.ravel()[blocks[darker]] = middle.ravel()[blocks[darker]]
+    out: FloatMap = np.maximum(lead, cv2.dilate(own, np.ones((3, 3), np.uint8)))
+    return out

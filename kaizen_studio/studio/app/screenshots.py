@@ -1,0 +1,85 @@
+"""Screenshots of the studio's main screens for the README (``make screenshots``).
+
+Runs the window on the demo presenter (Qt offscreen unless a display is set) and writes
+PNGs into the folder given (default ``docs/screenshots``)::
+
+    python -m kaizen_studio.studio.app.screenshots [FOLDER]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PyQt6.QtWidgets import QApplication, QWidget
+
+SHOTS = ("studio.png", "matte-view.png", "autocue.png", "checklist.png")
+
+
+def wait(app: QApplication, seconds: float, until: Callable[[], bool] = lambda: False) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not until():
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def save(widget: QWidget, path: Path) -> None:
+    if not widget.grab().save(str(path)):
+        raise OSError(f"{path}: the screenshot could not be written")
+    print(f"wrote {path}")
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    out = Path(argv[0] if argv else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    from kaizen_studio.studio.app.window import StudioWindow
+    from kaizen_studio.studio.app_settings import AppSettings
+    from kaizen_studio.studio.control import StudioControl
+    from kaizen_studio.studio.show import starter_show
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    with tempfile.TemporaryDirectory() as folder:
+        settings = AppSettings(
+            recordings=folder, remote_host="127.0.0.1", remote_port=0, checklist_done=True
+        )
+        control = StudioControl(starter_show(), camera="demo", recordings=Path(folder))
+        window = StudioWindow(control, settings)
+        window.resize(1400, 900)
+        window.show()
+        wait(app, 120, lambda: control.running and control.keyer.calibrated)
+        script = Path(folder) / "bedtime-story.md"
+        script.write_text(
+            "# The Bedtime Story Show\n\n[Zoë] Good evening, everyone, and welcome to the "
+            "bedtime story show. Tonight's story is about a dragon who was afraid of the "
+            "dark.\n\n[Sam] Once upon a time, high on a green hill, there lived a small "
+            "dragon called Ember.\n",
+            encoding="utf-8",
+        )
+        window.autocue.load(str(script))
+        window.captions.fill(("Zoë Okafor", "Year 5 reporter"), ["Sports day is on Friday"])
+        control.set_lower_third("Zoë Okafor", "Year 5 reporter")
+        wait(app, 3)
+        save(window, out / SHOTS[0])
+        window.key_panel.matte_view.setChecked(True)
+        wait(app, 2)
+        save(window, out / SHOTS[1])
+        window.key_panel.matte_view.setChecked(False)
+        window.tabs.setCurrentWidget(window.autocue)
+        wait(app, 1)
+        save(window, out / SHOTS[2])
+        dialog = window.open_checklist()
+        wait(app, 1)
+        save(dialog, out / SHOTS[3])
+        dialog.close()
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

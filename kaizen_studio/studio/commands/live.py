@@ -1,0 +1,207 @@
+"""``studio live``: run a show headless from a camera or the demo presenter, recording it.
+
+The show file's first scene is shown; ``--scene NAME`` picks another. The programme can be
+recorded (``--record``), streamed to the school's media server (``--stream``, see ``studio
+serve``) and shown as a camera in video calls (``--virtual-camera``; where there is none,
+the show goes on and says what to install). ``--record-camera`` records the clean camera
+(the green take, unkeyed) beside it, with the same time stamps and the show's sound, for
+re-keying later with ``studio key``. Stops after ``--seconds`` or on Ctrl+C, finishing the
+recordings properly either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+
+from kaizen_studio.broadcast import BroadcastOutput, OutputStats, Recorder, SafeVirtualCamera
+from kaizen_studio.core.clock import Clock
+from kaizen_studio.core.errors import DeviceError, InputError
+from kaizen_studio.keying import Keyer
+from kaizen_studio.studio.backdrop import VIDEO_SUFFIXES
+from kaizen_studio.studio.files import check_output_path
+from kaizen_studio.studio.pipeline import Programme
+from kaizen_studio.studio.scenes import look_for
+from kaizen_studio.studio.show import Scene, Show, read_show
+from kaizen_studio.studio.sound import ShowSound
+from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, VideoFileSource
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "live", help="run a show headless and record it", description=__doc__
+    )
+    parser.add_argument(
+        "--camera",
+        default="demo",
+        metavar="N|NAME|FILE|demo",
+        help="the camera (index or name), a video file (looped, with its sound) or 'demo' "
+        "(default)",
+    )
+    parser.add_argument("--show", metavar="SHOW.toml", help="the show file (scenes)")
+    parser.add_argument("--scene", help="the scene to start with (default: the first)")
+    parser.add_argument("--record", metavar="FILE.mp4", help="record the programme")
+    parser.add_argument(
+        "--record-camera",
+        metavar="FILE.mp4",
+        help="record the clean camera (unkeyed, with the sound) for re-keying with studio key",
+    )
+    parser.add_argument(
+        "--stream",
+        metavar="URL",
+        help="send the programme to a media server (rtmp://.../live/NAME?key=K)",
+    )
+    parser.add_argument(
+        "--virtual-camera",
+        action="store_true",
+        help="show the programme as a camera in video-call programs",
+    )
+    parser.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl+C)")
+    parser.add_argument(
+        "--microphone",
+        nargs="?",
+        const="default",
+        metavar="N|NAME",
+        help="sound from a microphone (default one, or index or name); without it, or if it "
+        "cannot be opened, a speech-like test sound",
+    )
+    parser.set_defaults(func=run)
+
+
+def default_show() -> Show:
+    return Show(
+        "Kaizen Studio",
+        25,
+        (1280, 720),
+        (Scene("Newsroom", "newsroom", live_badge=True, clock=True),),
+    )
+
+
+def report_stream(stats: OutputStats) -> None:
+    print(f"live: stream: {stats.message}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    show = read_show(args.show) if args.show else default_show()
+    scene = show.scenes[0]
+    if args.scene:
+        names = {s.name.lower(): s for s in show.scenes}
+        if args.scene.lower() not in names:
+            raise InputError(
+                f"no scene called {args.scene!r}; the show has "
+                + ", ".join(s.name for s in show.scenes)
+            )
+        scene = names[args.scene.lower()]
+    if args.seconds is not None and not 1 <= args.seconds <= 24 * 3600:
+        raise InputError(f"--seconds {args.seconds}: choose 1 second to a day")
+    for path in (args.record, args.record_camera):
+        if path:
+            check_output_path(path)
+    if args.record and args.record_camera and Path(args.record) == Path(args.record_camera):
+        raise InputError(f"--record-camera {args.record_camera}: give it a name of its own")
+    clock = Clock()
+    source: DemoPresenterSource | CameraSource | VideoFileSource
+    if Path(args.camera).suffix.lower() in VIDEO_SUFFIXES:
+        source = VideoFileSource(args.camera, clock=clock)
+    elif args.camera == "demo":
+        presenter = DemoPresenterSource(size=show.size, fps=show.fps, clock=clock)
+        presenter.start()
+        while not presenter.ready:  # draw the presenter's loop before going live
+            print(
+                f"live: drawing the demo presenter {presenter.drawn}/{presenter.loop_frames}",
+                file=sys.stderr,
+            )
+            if presenter.stats().state == "failed":
+                presenter.close()
+                raise DeviceError(presenter.stats().message)
+            time.sleep(1.0)
+        source = presenter
+    else:
+        source = CameraSource(args.camera, clock=clock)
+    sound = ShowSound(clock=clock, microphone=args.microphone)
+    programme = Programme(
+        source, fps=show.fps, keyer=Keyer(), size=show.size, clock=clock, sound=sound
+    )
+    programme.show_look(look_for(scene, show.size, now=clock.now()))
+    camera_recorder = None
+    broadcast = None  # recording and streaming share one encoder
+    if args.stream and not args.stream.startswith(("rtmp://", "rtmps://")):
+        raise InputError(f"--stream {args.stream!r}: give the server's rtmp:// address")
+    if args.record or args.stream:
+        broadcast = BroadcastOutput(
+            record=args.record,
+            stream=args.stream,
+            width=show.size[0],
+            height=show.size[1],
+            fps=show.fps,
+            on_status=report_stream if args.stream else None,
+        )
+        programme.add_output(broadcast)
+    if args.record_camera:
+        width, height = source.size
+        camera_recorder = Recorder(args.record_camera, width=width, height=height, fps=show.fps)
+        programme.add_output(camera_recorder, feed="camera")
+    camera = None
+    if args.virtual_camera:
+        camera = SafeVirtualCamera(show.size[0], show.size[1], show.fps)
+        programme.add_output(camera, mode="latest")
+    finished = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        finished.set()
+
+    previous = signal.signal(signal.SIGINT, stop)
+    print(
+        f"live: {show.title}, scene '{scene.name}', {show.size[0]}x{show.size[1]} at "
+        f"{show.fps} fps; Ctrl+C to stop",
+        file=sys.stderr,
+    )
+    try:
+        programme.start()
+        started = clock.now()  # --seconds counts from here, not from the presenter's drawing
+        print(f"live: sound: {sound.status}", file=sys.stderr)
+        while not finished.wait(5.0 if args.seconds is None else min(5.0, args.seconds)):
+            stats = programme.stats()
+            print(
+                f"live: {stats.frames} frames, {stats.late} late, CPU {stats.cpu:.0%}, "
+                f"sound {sound.level_db:.0f} dBFS; {stats.timings}; {stats.message}",
+                file=sys.stderr,
+            )
+            if args.seconds is not None and clock.now() - started >= args.seconds:
+                break
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        heard = sound.status
+        programme.close()
+    stats = programme.stats()
+    print(f"live: sound: {heard}", file=sys.stderr)
+    print(
+        f"live: ended after {stats.frames} frames ({stats.late} late); {stats.timings}; "
+        f"{stats.message}",
+        file=sys.stderr,
+    )
+    if broadcast is not None and args.stream:
+        sent = broadcast.stream_stats()
+        print(
+            f"live: stream: {sent.frames_sent} frames sent, {sent.frames_dropped} dropped, "
+            f"{sent.reconnects} reconnects",
+            file=sys.stderr,
+        )
+    if camera is not None and camera.error:
+        print(f"live: virtual camera: {camera.error}", file=sys.stderr)
+    code = 0
+    recordings = [broadcast.recording_stats() if broadcast and args.record else None]
+    recordings.append(camera_recorder.stats() if camera_recorder else None)
+    for rec in recordings:
+        if rec is not None:
+            print(
+                f"live: {rec.message} ({rec.frames_sent} frames, {rec.frames_dropped} dropped)",
+                file=sys.stderr,
+            )
+            code = code if rec.state == "stopped" else 1
+    return code

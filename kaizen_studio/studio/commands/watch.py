@@ -1,0 +1,61 @@
+"""``studio watch URL``: the classroom player (full screen), or a headless decode report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from kaizen_studio.broadcast.player import watch_headless
+from kaizen_studio.broadcast.speaker import Speaker
+from kaizen_studio.core.errors import InputError
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "watch",
+        help="watch the live show full screen",
+        description=(
+            "Play an RTMP show full screen with its sound, with an off-air card between "
+            "shows and automatic reconnect. Escape leaves. Without a sound device it says "
+            "so once and plays the pictures."
+        ),
+    )
+    parser.add_argument("url", help="rtmp://SERVER:PORT/live/show")
+    parser.add_argument("--school", default="Our School", help="name on the off-air card")
+    parser.add_argument(
+        "--headless",
+        action="store_true",
+        help="no window: decode (playing the sound) and print a JSON report",
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=10.0, help="how long to decode with --headless"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.url.startswith(("rtmp://", "rtmps://")):
+        raise InputError(f"cannot watch {args.url!r}: expected an rtmp:// address")
+    if args.headless:
+        if not 0 < args.seconds <= 36000:
+            raise InputError(f"--seconds must be between 0 and 36000, got {args.seconds}")
+        speaker = Speaker(on_problem=lambda message: print(f"watch: {message}", file=sys.stderr))
+        try:
+            stats = watch_headless(args.url, seconds=args.seconds, on_audio=speaker.play)
+        finally:
+            speaker.close()
+        played = speaker.buffer.played if speaker.buffer is not None else 0
+        report = {
+            "frames": stats.frames,
+            "audio_samples": stats.audio_samples,
+            "played_samples": played,
+            "sound": speaker.problem or "played",
+            "connects": stats.connects,
+            "last_error": stats.last_error,
+        }
+        print(json.dumps(report))
+        return 0 if stats.frames else 1
+    from kaizen_studio.broadcast.watch_window import run_window  # Qt only when a window is wanted
+
+    return run_window(args.url, school=args.school)

@@ -1,0 +1,59 @@
+"""Writing output files so that a failure never leaves a half-written file behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from kaizen_studio.core.errors import InputError, MissingFileError
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)  # read once, at import, while nothing else runs
+
+
+def check_output_path(path: str | os.PathLike[str]) -> Path:
+    """Return ``path`` as a Path after checking that its folder exists and is writable.
+
+    Raises
+    ------
+    MissingFileError
+        The folder does not exist.
+    InputError
+        The path is a folder, or the folder cannot be written.
+    """
+    out = Path(path)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise MissingFileError(f"{out}: the folder {folder} does not exist; create it first")
+    if out.is_dir():
+        raise InputError(f"{out}: is a folder; give a file name")
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"{out}: the folder {folder} is not writable")
+    return out
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it to ``path`` only on success.
+
+    The temporary name keeps the file's suffix so that encoders that choose a format by
+    extension still work. If the body raises, the temporary file is removed and ``path``
+    is left as it was.
+    """
+    out = check_output_path(path)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{out.stem}.", suffix=f".partial{out.suffix}", dir=out.parent or "."
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        # mkstemp makes the file private; give it the mode any new file of the user's gets
+        os.chmod(tmp, out.stat().st_mode & 0o777 if out.exists() else 0o666 & ~_UMASK)
+        os.replace(tmp, out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

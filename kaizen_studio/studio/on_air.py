@@ -1,0 +1,232 @@
+"""Recording and going live from the studio window, without Qt.
+
+:class:`OnAir` starts and stops the recording (the programme, and the clean camera beside
+it when asked) and the stream on the show's programme. Opening an encoder or starting the
+streaming process takes a moment, so that work runs on the control's worker; the state a
+button shows (:attr:`OnAir.recording`, :attr:`OnAir.live`) changes at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from kaizen_studio.broadcast import BroadcastOutput, OutputStats, Recorder
+from kaizen_studio.core.clock import Clock
+from kaizen_studio.core.errors import InputError, StudioError
+from kaizen_studio.studio.files import check_output_path
+from kaizen_studio.studio.output_link import OutputLink
+from kaizen_studio.studio.pipeline import Programme
+
+
+class Worker(Protocol):
+    def __call__(self, what: str, work: Callable[[], str]) -> object: ...
+
+
+@dataclass
+class _Running:
+    """The programme's output (one encoder for the recording and the stream), its link."""
+
+    output: BroadcastOutput
+    link: OutputLink
+
+    @property
+    def busy(self) -> bool:
+        return self.output.recording or self.output.streaming
+
+
+class OnAir:
+    """The show's recording and stream; ``run`` hands slow work to the control's worker,
+    ``programme`` gives the running programme (or raises). Recording and streaming at
+    once share one encoder: whichever starts second joins the first's."""
+
+    def __init__(
+        self,
+        *,
+        title: str,
+        size: tuple[int, int],
+        fps: float,
+        clock: Clock,
+        recordings: Path,
+        run: Worker,
+        programme: Callable[[], Programme],
+    ) -> None:
+        self.title, self.size, self.fps, self.clock = title, size, fps, clock
+        self.recordings = recordings
+        self._run, self._programme = run, programme
+        self._output: _Running | None = None
+        self._camera: tuple[Recorder, OutputLink] | None = None
+        self._recording_since: float | None = None
+        self._live_since: float | None = None
+        self.last_recording: BroadcastOutput | None = None
+        self.last_stream: BroadcastOutput | None = None
+        self.recording = False
+        self.recording_camera = False
+        """the clean camera is being recorded too (its size is fixed for the take)"""
+        self.live = False
+
+    def _join(
+        self, programme: Programme, *, record: Path | None = None, stream: str | None = None
+    ) -> BroadcastOutput:
+        """The programme's output with ``record`` or ``stream`` added: joined to the one
+        running, or a new one."""
+        held = self._output
+        if held is not None and held.busy:
+            if record is not None and not held.output.start_recording(record):
+                raise StudioError(held.output.recording_stats().message)
+            if stream is not None:
+                held.output.start_stream(stream)
+            return held.output
+        if held is not None:  # what it had failed: start afresh
+            programme.remove_output(held.link)
+            self._output = None
+        width, height = self.size
+        output = BroadcastOutput(
+            record=record, stream=stream, width=width, height=height, fps=self.fps
+        )
+        self._output = _Running(output, programme.add_output(output))
+        return output
+
+    def _leave(self, programme: Programme) -> None:
+        """Remove the programme's output once it neither records nor streams."""
+        held = self._output
+        if held is not None and not held.busy:
+            programme.remove_output(held.link)
+            self._output = None
+
+    # -- recording ---------------------------------------------------------------------
+    def recording_name(self) -> Path:
+        stamp = datetime.now().strftime("%Y-%m-%d %H.%M.%S")
+        safe = "".join(c for c in self.title if c.isalnum() or c in " -_").strip()
+        path = self.recordings / f"{safe or 'Show'} {stamp}.mp4"
+        take = 1
+        while path.exists() or path.with_name(f"{path.stem} camera.mp4").exists():
+            take += 1  # a second take within the same second keeps the first
+            path = self.recordings / f"{safe or 'Show'} {stamp} ({take}).mp4"
+        return path
+
+    def start_recording(self, *, camera_too: bool = False) -> Path:
+        """Start recording to a new file in the recordings folder (returned at once; the
+        encoder opens on the worker, or the stream's is joined). With ``camera_too`` the
+        clean camera is recorded beside it as '... camera.mp4', for re-keying later with
+        ``studio key``."""
+        self._programme()
+        if self.recording:
+            raise InputError("already recording")
+        self.recordings.mkdir(parents=True, exist_ok=True)
+        path = check_output_path(self.recording_name())
+        self.recording = True
+
+        self.recording_camera = camera_too
+
+        def work() -> str:
+            programme = self._programme()
+            camera = None
+            try:
+                if camera_too:
+                    cw, ch = getattr(programme.source, "size", self.size)
+                    clean = Recorder(
+                        path.with_name(f"{path.stem} camera.mp4"),
+                        width=cw - cw % 2,
+                        height=ch - ch % 2,
+                        fps=self.fps,
+                    )
+                    camera = (clean, programme.add_output(clean, feed="camera"))
+                output = self._join(programme, record=path)
+            except Exception:  # the button goes back to RECORD; the job says why
+                self.recording = self.recording_camera = False
+                if camera is not None:
+                    programme.remove_output(camera[1])
+                raise
+            self._camera, self._recording_since = camera, self.clock.now()
+            self.last_recording = output
+            return f"Recording to {path.name}"
+
+        self._run("Start recording", work)
+        return path
+
+    def stop_recording(self) -> None:
+        """Finish the recording (and the camera's) on the worker; the show, and the
+        stream, go on."""
+        self.recording = self.recording_camera = False
+
+        def work() -> str:
+            since, self._recording_since = self._recording_since, None
+            held, camera, self._camera = self._output, self._camera, None
+            if since is None or held is None:
+                return "Not recording"
+            programme = self._programme()
+            if held.output.streaming:
+                held.output.stop_recording()
+            else:  # stopping the output encodes everything it holds into the file
+                programme.remove_output(held.link)
+                self._output = None
+            outputs: list[BroadcastOutput] = [held.output]
+            if camera is not None:
+                programme.remove_output(camera[1])
+                outputs.append(camera[0])
+            stats = [o.recording_stats() for o in outputs]
+            problems = [s.message for s in stats if s.state == "failed"]
+            if problems:
+                raise StudioError("; ".join(problems))
+            names = " and ".join(o.file.path.name for o in outputs if o.file is not None)
+            return f"Saved {names} ({stats[0].frames_sent} pictures)"
+
+        self._run("Stop recording", work)
+
+    # -- the stream ----------------------------------------------------------------------
+    def go_live(self, url: str) -> None:
+        """Stream to ``url`` (checked at once; the streaming process starts on the
+        worker, from the recording's encoder when recording)."""
+        self._programme()
+        if not url.startswith(("rtmp://", "rtmps://")):
+            raise InputError(
+                f"the stream address {url!r} must start with rtmp://; ask your teacher for "
+                "the school's address (studio serve prints it)"
+            )
+        if self.live:
+            raise InputError("already live")
+        self.live = True
+
+        def work() -> str:
+            try:
+                output = self._join(self._programme(), stream=url)
+            except Exception:  # the button goes back to GO LIVE; the job says why
+                self.live = False
+                raise
+            self._live_since = self.clock.now()
+            self.last_stream = output
+            return "Going live to the classroom screens..."
+
+        self._run("Go live", work)
+
+    def stop_live(self) -> None:
+        self.live = False
+
+        def work() -> str:
+            since, self._live_since = self._live_since, None
+            held = self._output
+            if since is None or held is None:
+                return "Not live"
+            held.output.stop_stream()
+            self._leave(self._programme())
+            return f"Off air ({held.output.stream_stats().frames_sent} pictures sent)"
+
+        self._run("Stop the stream", work)
+
+    # -- status --------------------------------------------------------------------------
+    def recording_status(self) -> tuple[OutputStats | None, str, float]:
+        """The recording's stats (or the last one's), its file name, seconds so far."""
+        since, last = self._recording_since, self.last_recording
+        seconds = self.clock.now() - since if since is not None else 0.0
+        if last is None or last.file is None:
+            return None, "", seconds
+        return last.recording_stats(), last.file.path.name, seconds
+
+    def stream_status(self) -> tuple[OutputStats | None, float]:
+        since, last = self._live_since, self.last_stream
+        seconds = self.clock.now() - since if since is not None else 0.0
+        return (last.stream_stats() if last else None), seconds

@@ -1,0 +1,270 @@
+"""Show files: the scenes of a show, written by a teacher in TOML.
+
+::
+
+    title = "School News"
+    fps = 25
+    size = "1280x720"
+
+    [[scene]]
+    name = "Newsroom"
+    background = "newsroom"        # built-in, a picture or video file, or "#RRGGBB"
+    keyer = { spill = 0.8 }        # names from keying.KEYER_SETTINGS
+    presenter = { x = 0.5, scale = 1.0 }   # across 0..1 (centre), size 0.3..2
+    lower_third = { name = "Zoë", role = "Year 5 reporter" }
+    ticker = "headlines.txt"       # a text, RSS or Atom file or URL, or a list of headlines
+    live_badge = true
+    clock = true
+
+A mistake (an unknown key, a missing picture, a bad colour, a wrong type, a value out of
+range) is refused with the file, the line and the problem, before anything starts.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kaizen_studio.core.errors import InputError, MissingFileError
+from kaizen_studio.keying import KeyerSettings
+from kaizen_studio.studio.backgrounds import BUILT_IN
+from kaizen_studio.studio.imageio import read_colour
+from kaizen_studio.studio.overlays import is_feed_address
+
+TOP_KEYS = {"title", "fps", "size", "scene"}
+SCENE_KEYS = {
+    "name",
+    "background",
+    "keyer",
+    "presenter",
+    "lower_third",
+    "ticker",
+    "logo",
+    "live_badge",
+    "clock",
+}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v"}
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the presenter stands: ``x`` across the picture (0..1, their centre), ``scale``
+    of their size (1: as the camera sees them)."""
+
+    x: float = 0.5
+    scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str
+    background: str
+    """a built-in name, a picture or video path (absolute), or '#RRGGBB'"""
+    keyer: KeyerSettings = field(default_factory=KeyerSettings)
+    presenter: Placement = field(default_factory=Placement)
+    lower_third: tuple[str, str] | None = None
+    ticker: tuple[str, ...] | str | None = None
+    logo: str | None = None
+    live_badge: bool = False
+    clock: bool = False
+
+
+@dataclass(frozen=True)
+class Show:
+    title: str
+    fps: int
+    size: tuple[int, int]
+    scenes: tuple[Scene, ...]
+
+
+class ShowFile:
+    """Reads one show file, and words every mistake with the file and the line."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise MissingFileError(f"{self.path}: no such show file")
+        try:
+            self.text = self.path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise InputError(f"{self.path}: is not a text file saved as UTF-8") from error
+        try:
+            self.data = tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as error:
+            raise InputError(f"{self.path}: {error}") from error
+        self.lines = self.text.splitlines()
+
+    def line_of(self, key: str, scene: int | None = None) -> int:
+        """The line where ``key`` is set (at the top, or in scene number ``scene``),
+        1-based; 0 when it cannot be found."""
+        where: int | None = None  # None: the top of the file
+        scenes = -1
+        for number, raw in enumerate(self.lines, start=1):
+            line = raw.strip()
+            if line.startswith("[[scene]]"):
+                scenes += 1
+                where = scenes
+            elif line.startswith("["):
+                where = -1  # some other table
+            elif where == scene and "=" in line and line.split("=", 1)[0].strip() == key:
+                return number
+        return 0
+
+    def fail(self, problem: str, key: str, scene: int | None = None) -> InputError:
+        line = self.line_of(key, scene)
+        where = f"{self.path}, line {line}" if line else str(self.path)
+        return InputError(f"{where}: {problem}")
+
+    def read(self) -> Show:
+        data = self.data
+        for key in data:
+            if key not in TOP_KEYS:
+                raise self.fail(f"unknown setting {key!r}; a show has {sorted(TOP_KEYS)}", key)
+        title = self._typed(data.get("title", self.path.stem), str, "title")
+        fps = self._typed(data.get("fps", 25), int, "fps")
+        if fps not in (25, 30, 60):
+            raise self.fail(f"fps must be 25, 30 or 60, not {fps}", "fps")
+        size = self._size(data.get("size", "1280x720"))
+        raw_scenes = data.get("scene", [])
+        if not isinstance(raw_scenes, list) or not raw_scenes:
+            raise InputError(f"{self.path}: a show needs at least one [[scene]]")
+        scenes = tuple(self._scene(i, raw) for i, raw in enumerate(raw_scenes))
+        return Show(title, fps, size, scenes)
+
+    def _typed(self, value: Any, kind: type, key: str, scene: int | None = None) -> Any:
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+            names = {
+                str: "text in quotes",
+                int: "a whole number",
+                bool: "true or false",
+                float: "a number",
+                dict: "a table { ... }",
+            }
+            raise self.fail(
+                f"{key} must be {names.get(kind, kind.__name__)}, not {value!r}", key, scene
+            )
+        return value
+
+    def _size(self, value: Any) -> tuple[int, int]:
+        text = self._typed(value, str, "size")
+        try:
+            w, h = (int(v) for v in text.lower().split("x"))
+        except ValueError:
+            raise self.fail(f'size must be like "1280x720", not {text!r}', "size") from None
+        if not (64 <= w <= 3840 and 64 <= h <= 2160 and w % 2 == 0 and h % 2 == 0):
+            raise self.fail(f"size {text} must be even and at most 3840x2160", "size")
+        return w, h
+
+    def _scene(self, index: int, raw: Any) -> Scene:
+        for key in raw:
+            if key not in SCENE_KEYS:
+                raise self.fail(
+                    f"unknown scene setting {key!r}; a scene has {', '.join(sorted(SCENE_KEYS))}",
+                    key,
+                    index,
+                )
+        name = self._typed(raw.get("name", f"Scene {index + 1}"), str, "name", index)
+        background = self._background(raw.get("background", "newsroom"), index)
+        keyer = KeyerSettings()
+        if "keyer" in raw:
+            table = self._typed(raw["keyer"], dict, "keyer", index)
+            try:
+                keyer = KeyerSettings.from_mapping(table)
+            except (TypeError, ValueError) as error:
+                raise self.fail(str(error), "keyer", index) from error
+        presenter = Placement()
+        if "presenter" in raw:
+            table = self._typed(raw["presenter"], dict, "presenter", index)
+            unknown = set(table) - {"x", "scale"}
+            if unknown:
+                raise self.fail(
+                    f"presenter has x and scale, not {sorted(unknown)}", "presenter", index
+                )
+            x, scale = table.get("x", 0.5), table.get("scale", 1.0)
+            if not isinstance(x, int | float) or not 0 <= x <= 1:
+                raise self.fail(f"presenter x must be 0 to 1, not {x!r}", "presenter", index)
+            if not isinstance(scale, int | float) or not 0.3 <= scale <= 2:
+                raise self.fail(
+                    f"presenter scale must be 0.3 to 2, not {scale!r}", "presenter", index
+                )
+            presenter = Placement(float(x), float(scale))
+        lower = None
+        if "lower_third" in raw:
+            table = self._typed(raw["lower_third"], dict, "lower_third", index)
+            if not isinstance(table.get("name"), str) or not table["name"].strip():
+                raise self.fail("lower_third needs a name", "lower_third", index)
+            lower = (table["name"], str(table.get("role", "")))
+        ticker: tuple[str, ...] | str | None = None
+        if "ticker" in raw:
+            value = raw["ticker"]
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                ticker = tuple(value)
+            else:
+                text = self._typed(value, str, "ticker", index)
+                ticker = text if is_feed_address(text) else str(self._file(text, "ticker", index))
+        logo = None
+        if "logo" in raw:
+            logo = str(self._file(self._typed(raw["logo"], str, "logo", index), "logo", index))
+        return Scene(
+            name=name,
+            background=background,
+            keyer=keyer,
+            presenter=presenter,
+            lower_third=lower,
+            ticker=ticker,
+            logo=logo,
+            live_badge=self._typed(raw.get("live_badge", False), bool, "live_badge", index),
+            clock=self._typed(raw.get("clock", False), bool, "clock", index),
+        )
+
+    def _background(self, value: Any, index: int) -> str:
+        text = self._typed(value, str, "background", index)
+        if text.lower() in BUILT_IN:
+            return text.lower()
+        if text.startswith("#"):
+            try:
+                read_colour(text)
+            except InputError:
+                raise self.fail(
+                    f"background colour {text!r} is not #RRGGBB", "background", index
+                ) from None
+            return text
+        path = self._file(text, "background", index)
+        return str(path)
+
+    def _file(self, text: str, key: str, index: int) -> Path:
+        path = Path(text)
+        if not path.is_absolute():
+            path = self.path.parent / path
+        if not path.is_file():
+            built_in = ", ".join(BUILT_IN) if key == "background" else ""
+            extra = f" (or one of the built-in backgrounds: {built_in})" if built_in else ""
+            raise self.fail(
+                f"{key} file {text!r} not found next to the show file{extra}", key, index
+            )
+        return path
+
+
+def read_show(path: str | Path) -> Show:
+    """The show in ``path``, checked (see the module's docstring)."""
+    return ShowFile(path).read()
+
+
+def starter_show() -> Show:
+    """The show the studio opens with until a teacher writes one: a newsroom, the weather
+    with the presenter to one side, a beach, outer space and a roller coaster."""
+    return Show(
+        "Kaizen Studio",
+        25,
+        (1280, 720),
+        (
+            Scene("Newsroom", "newsroom", live_badge=True, clock=True),
+            Scene("Weather", "weather map", presenter=Placement(x=0.72, scale=0.9)),
+            Scene("Beach", "beach"),
+            Scene("Outer space", "outer space"),
+            Scene("Roller coaster", "roller coaster"),
+            Scene("Playground", "playground"),
+        ),
+    )

@@ -1,0 +1,153 @@
+"""The show's status in words a ten-year-old understands, for the status strip.
+
+Each part of the strip is a :class:`Line`: a short label, the words, and whether it
+needs someone's attention (shown in amber) so a pupil can see at a glance what is wrong
+and what to do about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kaizen_studio.broadcast.stats import OutputStats
+from kaizen_studio.studio.sources import SourceStats
+from kaizen_studio.studio.sources.mixer import SILENCE_DB
+
+BYTES_PER_HOUR = 2.5e6 / 8 * 3600
+"""about how much an hour of recording takes (2.5 Mb/s)"""
+
+
+@dataclass(frozen=True)
+class Status:
+    """Everything the status strip shows, as numbers; :mod:`studio.status_words` words it."""
+
+    starting: str
+    """what is being got ready ('' once the show runs)"""
+    source: SourceStats | None
+    frames: int
+    fps: float
+    late: int
+    late_recently: int
+    """pictures late in the last five seconds or so"""
+    programme_message: str
+    key_message: str
+    recording: OutputStats | None
+    recording_file: str
+    recording_seconds: float
+    streaming: OutputStats | None
+    streaming_seconds: float
+    sound_db: float
+    sound_message: str
+    disk_free_bytes: int | None
+    key_tips: tuple[str, ...] = ()
+    """what to change in the room, from what the auto key measured"""
+
+
+@dataclass(frozen=True)
+class Line:
+    label: str
+    words: str
+    attention: bool = False
+
+
+def clock_time(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def picture_line(status: Status) -> Line:
+    if status.starting:
+        return Line("Picture", f"Getting ready: {status.starting}...")
+    source = status.source
+    if source is not None and source.state in ("failed", "ended"):
+        return Line(
+            "Picture",
+            f"{source.message}. Plug the camera back in and press 'Try the camera again'.",
+            True,
+        )
+    words = f"{status.fps:.0f} pictures a second"
+    if status.late_recently > 2:
+        return Line(
+            "Picture",
+            f"{words}; the computer is too busy ({status.late_recently} pictures late in the "
+            "last few seconds): close other programs",
+            True,
+        )
+    return Line("Picture", words)
+
+
+def key_line(status: Status) -> Line:
+    if "unkeyed" in status.programme_message:
+        return Line(
+            "Key",
+            "No green screen found. Point the camera at the green screen and press Auto key.",
+            True,
+        )
+    message = status.key_message or status.programme_message.removeprefix("on: ")
+    tips = "".join(f" Tip: {tip}" for tip in status.key_tips)
+    return Line("Key", (message or "waiting for the first picture") + tips, bool(tips))
+
+
+def recording_line(status: Status) -> Line:
+    stats = status.recording
+    if stats is None:
+        return Line("Recording", "Not recording")
+    if stats.state == "recording":
+        dropped = stats.frames_dropped
+        return Line(
+            "Recording",
+            f"Recording {clock_time(status.recording_seconds)} to {status.recording_file}"
+            + (f" ({dropped} pictures dropped: the computer is too busy)" if dropped else ""),
+            bool(dropped),
+        )
+    if stats.state == "failed":
+        return Line("Recording", f"Recording stopped: {stats.message}", True)
+    return Line("Recording", f"Last recording: {status.recording_file} ({stats.message})")
+
+
+def stream_line(status: Status) -> Line:
+    stats = status.streaming
+    if stats is None:
+        return Line("Live", "Not live")
+    if stats.state == "streaming":
+        return Line(
+            "Live",
+            f"On air {clock_time(status.streaming_seconds)}, {stats.bitrate_kbps:.0f} kb/s, "
+            f"{stats.reconnects} reconnects, {stats.frames_dropped} pictures dropped",
+        )
+    if stats.state == "refused" or "refused" in stats.message:
+        return Line("Live", f"The school's server said no: {stats.message}", True)
+    if stats.state in ("reconnecting", "failed"):
+        return Line("Live", f"The stream is reconnecting... ({stats.message})", True)
+    if stats.state in ("idle", "connecting", "starting"):
+        return Line("Live", "Connecting to the school's server...")
+    return Line("Live", f"Off air ({stats.message})")
+
+
+def sound_line(status: Status) -> Line:
+    if status.sound_db <= SILENCE_DB + 1:
+        return Line("Sound", f"Silent. {status.sound_message}", True)
+    loud = " Too loud: move back from the microphone." if status.sound_db > -3 else ""
+    return Line("Sound", f"{status.sound_db:.0f} dB, {status.sound_message}.{loud}", bool(loud))
+
+
+def disk_line(status: Status) -> Line:
+    free = status.disk_free_bytes
+    if free is None:
+        return Line("Disk", "The recordings folder cannot be reached", True)
+    hours = free / BYTES_PER_HOUR
+    words = f"{free / 1e9:.1f} GB free, room for about {hours:.0f} hours of recording"
+    return Line("Disk", words, hours < 0.5)
+
+
+def status_lines(status: Status) -> list[Line]:
+    """The strip, in the order it is shown."""
+    return [
+        picture_line(status),
+        key_line(status),
+        recording_line(status),
+        stream_line(status),
+        sound_line(status),
+        disk_line(status),
+    ]
