@@ -10,7 +10,7 @@ from pathlib import Path
 
 def test_warm_up_compiles_into_an_empty_cache_and_later_loads_it(tmp_path: Path) -> None:
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
-    command = [sys.executable, "-c", "from keying import warm_up; warm_up()"]
+    command = [sys.executable, "-c", "from kaizen_studio.keying import warm_up; warm_up()"]
 
     def cached() -> dict[str, int]:
         return {str(p): p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}

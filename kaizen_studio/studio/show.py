@@ -9,7 +9,7 @@
     [[scene]]
     name = "Newsroom"
     background = "newsroom"        # built-in, a picture or video file, or "#RRGGBB"
-    keyer = { spill = 0.8 }        # names from keying.KEYER_SETTINGS
+    keyer = { spill = 0.8 }        # names from kaizen_studio.keying.KEYER_SETTINGS
     presenter = { x = 0.5, scale = 1.0 }   # across 0..1 (centre), size 0.3..2
     lower_third = { name = "Zoë", role = "Year 5 reporter" }
     ticker = "headlines.txt"       # a text, RSS or Atom file or URL, or a list of headlines
