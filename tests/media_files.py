@@ -20,8 +20,11 @@ def green_picture(path: Path, *, t: float = 0.0) -> np.ndarray:
     return image
 
 
-def take(path: Path, *, frames: int = 15, sound: bool = True) -> list[float]:
-    """A take of the demo presenter with a 440 Hz tone; returns the frame times."""
+def take(
+    path: Path, *, frames: int = 15, sound: bool = True, level: float = 0.2
+) -> list[float]:
+    """A take of the demo presenter with a 440 Hz tone of peak ``level``; returns the frame
+    times."""
     spec = SceneSpec(seed=1, waving=True, talking=True)
     with av.open(str(path), "w") as container:
         video = container.add_stream("libx264", rate=FPS)
@@ -38,7 +41,7 @@ def take(path: Path, *, frames: int = 15, sound: bool = True) -> list[float]:
         container.mux(video.encode(None))
         if audio is not None:
             samples = 48000 * frames // FPS
-            tone = (0.2 * np.sin(2 * np.pi * 440 * np.arange(samples) / 48000)).astype(np.float32)
+            tone = (level * np.sin(2 * np.pi * 440 * np.arange(samples) / 48000)).astype(np.float32)
             for start in range(0, samples, 1024):
                 block = np.tile(tone[start : start + 1024][None, :], (2, 1))
                 chunk = av.AudioFrame.from_ndarray(block, format="fltp", layout="stereo")
