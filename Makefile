@@ -7,7 +7,8 @@ OUT ?= out
 # Debian packages the tests drive for real: the media server, a reference encoder for the
 # benchmarks, the browser for the classroom page, fonts and the libraries Qt needs offscreen.
 DEBIAN_PACKAGES := python3-venv nginx libnginx-mod-rtmp ffmpeg chromium fonts-dejavu-core \
-	libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 xvfb
+	libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 xvfb \
+	espeak-ng
 
 .PHONY: demo test lint typecheck pytest system-deps benchmarks screenshots clean
 

@@ -20,9 +20,7 @@ def green_picture(path: Path, *, t: float = 0.0) -> np.ndarray:
     return image
 
 
-def take(
-    path: Path, *, frames: int = 15, sound: bool = True, level: float = 0.2
-) -> list[float]:
+def take(path: Path, *, frames: int = 15, sound: bool = True, level: float = 0.2) -> list[float]:
     """A take of the demo presenter with a 440 Hz tone of peak ``level``; returns the frame
     times."""
     spec = SceneSpec(seed=1, waving=True, talking=True)

@@ -11,14 +11,9 @@ import numpy as np
 import pytest
 
 from kaizen_studio.core.errors import InputError
-from kaizen_studio.studio.vodcast import (
-    CARD_SECONDS,
-    TARGET_LUFS,
-    TEMPLATES,
-    Cards,
-    make_vodcast,
-    max_kbps,
-)
+from kaizen_studio.studio.cards import TEMPLATES, Cards
+from kaizen_studio.studio.loudness import TARGET_LUFS
+from kaizen_studio.studio.vodcast import CARD_SECONDS, make_vodcast, max_kbps
 from tests.media_files import FPS, take
 
 CARDS = Cards("Hillside Primary", "Year 5", "Adding fractions", TEMPLATES["classic"])

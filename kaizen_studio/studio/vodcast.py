@@ -13,10 +13,8 @@ leaves nothing behind. Afterwards its loudness is measured again from the file i
 
 from __future__ import annotations
 
-import itertools
 import logging
-import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -25,69 +23,32 @@ import av
 import cv2
 import numpy as np
 
-from kaizen_studio.core.draw import TextStyle, blend_bgra, render_text, text_size, wrap_text
+from kaizen_studio.autocue.script import load_script
+from kaizen_studio.core.draw import TextStyle, blend_bgra, render_text, wrap_text
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.core.media import Image
+from kaizen_studio.studio import captions
+from kaizen_studio.studio.captions import Cue
+from kaizen_studio.studio.cards import Cards, card_picture
 from kaizen_studio.studio.files import atomic_output, check_output_path
 from kaizen_studio.studio.imageio import write_png
+from kaizen_studio.studio.loudness import (
+    LOUDNESS_TOLERANCE_LU,
+    SAMPLE_RATE,
+    TARGET_LUFS,
+    Leveller,
+    Loudness,
+    measure_loudness,
+)
 from kaizen_studio.studio.playback import open_video
 
 log = logging.getLogger(__name__)
 
-TARGET_LUFS = -16.0
-"""Integrated loudness of a vodcast: the podcast norm (Apple, Spotify, AES TD1004)."""
-
-TRUE_PEAK_DBTP = -1.5
-"""The highest true peak the loudness filter lets through."""
-
-LOUDNESS_TOLERANCE_LU = 1.0
-"""How far the finished file's measured loudness may be from the target and be 'on it'."""
-
-SAMPLE_RATE = 48000
 CARD_SECONDS = 3.0
 FADE_SECONDS = 0.5
 VIDEO_TIME_BASE = Fraction(1, 90000)
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Template:
-    """How the title and end cards look: BGR colours of the background, a band, the text."""
-
-    name: str
-    background: tuple[int, int, int]
-    band: tuple[int, int, int]
-    text: tuple[int, int, int]
-
-
-TEMPLATES = {
-    t.name: t
-    for t in (
-        Template("classic", background=(74, 42, 27), band=(40, 170, 240), text=(255, 255, 255)),
-        Template("bright", background=(60, 200, 255), band=(160, 60, 20), text=(40, 30, 20)),
-        Template("space", background=(40, 12, 18), band=(200, 120, 120), text=(235, 235, 250)),
-    )
-}
-"""The built-in card designs, by name."""
-
-
-@dataclass(frozen=True, slots=True)
-class Cards:
-    """What the title and end cards say, and their design."""
-
-    school: str
-    class_name: str
-    title: str
-    template: Template = TEMPLATES["classic"]
-
-
-@dataclass(frozen=True, slots=True)
-class Loudness:
-    """Integrated loudness (LUFS) and highest true peak (dBTP) of a piece of sound."""
-
-    integrated: float
-    true_peak: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +61,8 @@ class VodcastReport:
     frames: int
     loudness: Loudness | None
     video_kbps: float
+    captions: Path | None = None
+    cues: int = 0
 
     @property
     def on_target(self) -> bool:
@@ -115,37 +78,6 @@ def max_kbps(width: int, height: int) -> int:
     return max(1000, min(5000, round(5000 * width * height / (1920 * 1080))))
 
 
-def card_picture(cards: Cards, size: tuple[int, int], *, end: bool = False) -> Image:
-    """The title card (or, with ``end``, the end card) as a BGR uint8 picture of ``size``."""
-    width, height = size
-    style = cards.template
-    picture = np.empty((height, width, 3), np.uint8)
-    picture[:] = style.background
-    band = (round(height * 0.62), round(height * 0.66))
-    picture[band[0] : band[1]] = style.band
-    heading, under = (
-        ("Thank you for watching!", cards.school)
-        if end
-        else (
-            cards.title,
-            f"{cards.class_name} · {cards.school}",
-        )
-    )
-    big = TextStyle(size=max(8, round(height * 0.085)), colour=style.text, bold=True)
-    small = TextStyle(size=max(8, round(height * 0.05)), colour=style.text)
-    lines = wrap_text(heading, big, round(width * 0.86))[:3]
-    line_height = round(text_size("Ag", big)[1] * 1.1)
-    y = band[0] - round(height * 0.04) - line_height * len(lines)  # ends above the band
-    for line in lines:
-        blend_bgra(picture, render_text(line, big), (width - text_size(line, big)[0]) // 2, y)
-        y += line_height
-    y = band[1] + round(height * 0.05)
-    for line in wrap_text(under, small, round(width * 0.86))[:2]:
-        blend_bgra(picture, render_text(line, small), (width - text_size(line, small)[0]) // 2, y)
-        y += round(text_size(line, small)[1] * 1.1)
-    return picture
-
-
 def make_vodcast(
     take: str | Path,
     output: str | Path,
@@ -154,11 +86,15 @@ def make_vodcast(
     start: float = 0.0,
     end: float | None = None,
     thumbnail_at: float | None = None,
+    script: str | Path | None = None,
+    burn_captions: bool = False,
     progress: Progress | None = None,
 ) -> VodcastReport:
     """Write the vodcast of ``take`` (its part from ``start`` to ``end`` seconds) to
     ``output`` (an .mp4), and its thumbnail beside it (``NAME-thumbnail.png``, the picture
-    at ``thumbnail_at`` seconds of the take, default a third of the way in).
+    at ``thumbnail_at`` seconds of the take, default a third of the way in). Given the
+    autocue ``script`` the take was read from, its captions are written beside it
+    (``NAME.vtt``) and, with ``burn_captions``, drawn on the pictures too.
 
     Raises
     ------
@@ -186,9 +122,24 @@ def make_vodcast(
         if not start <= when <= end:
             raise InputError(f"--thumbnail-at {when:g}: choose a time between the start and end")
         thumbnail = out.with_name(f"{out.stem}-thumbnail.png")
+        cues: list[Cue] = []
+        if script is not None:  # aligned before anything is written: a mismatch stops here
+            spoken = captions.take_sound(src, start=start, end=end)
+            found = captions.align(spoken, captions.spoken_lines(load_script(script)))
+            cues = captions.shifted(found, by=CARD_SECONDS, start=0.0, end=end - start)
         with atomic_output(out) as temporary:
-            frames, still = _write(container, temporary, cards, start, end, when, progress)
+            frames, still = _write(
+                container,
+                temporary,
+                cards,
+                start,
+                end,
+                when,
+                progress,
+                burn=cues if burn_captions else [],
+            )
             loudness = measure_loudness(temporary)
+            vtt = captions.write_webvtt(cues, out.with_suffix(".vtt")) if script else None
         write_png(thumbnail, still)
     except av.FFmpegError as error:
         raise InputError(f"{src}: could not be decoded to the end ({error})") from error
@@ -197,7 +148,7 @@ def make_vodcast(
     seconds = (end - start) + 2 * CARD_SECONDS
     kbps = out.stat().st_size * 8 / 1000 / seconds
     log.info("vodcast %s: %.1f s, %s, %.0f kb/s", out, seconds, loudness, kbps)
-    return VodcastReport(out, thumbnail, seconds, frames, loudness, kbps)
+    return VodcastReport(out, thumbnail, seconds, frames, loudness, kbps, vtt, len(cues))
 
 
 def _duration(container: av.container.InputContainer) -> float:
@@ -217,6 +168,8 @@ def _write(
     end: float,
     when: float,
     progress: Progress | None,
+    *,
+    burn: list[Cue],
 ) -> tuple[int, Image]:
     video = container.streams.video[0]
     audio = container.streams.audio[0] if container.streams.audio else None
@@ -237,14 +190,14 @@ def _write(
         }
         sound = mp4.add_stream("aac", rate=SAMPLE_RATE)
         sound.layout, sound.bit_rate = "stereo", 128_000
-        writer = _Writer(mp4, pictures, sound, float(rate), total, progress)
+        writer = _Writer(mp4, pictures, sound, float(rate), total, progress, burn)
         title, closing = (
             card_picture(cards, (width, height)),
             card_picture(cards, (width, height), end=True),
         )
         writer.card(title, fade_in=True)
         still: Image | None = None
-        level = _Leveller()
+        level = Leveller()
         streams = [video] if audio is None else [video, audio]
         for packet in container.demux(*streams):
             for frame in packet.decode():
@@ -280,9 +233,11 @@ class _Writer:
         fps: float,
         total: int,
         progress: Progress | None,
+        burn: list[Cue],
     ) -> None:
         self.mp4, self.pictures, self.audio, self.fps = mp4, pictures, sound, fps
         self.total, self.progress = total, progress
+        self.burn, self.tiles = burn, dict[str, Image]()
         self.frames, self.samples, self.last_pts = 0, 0, -1
 
     def picture(self, picture: Image, seconds: float) -> None:
@@ -290,6 +245,9 @@ class _Writer:
         if pts <= self.last_pts:
             return
         self.last_pts = pts
+        cue = next((c for c in self.burn if c.start <= seconds < c.end), None)
+        if cue is not None:
+            picture = self._caption(picture.copy(), cue.text)
         planes = cv2.cvtColor(picture, cv2.COLOR_BGR2YUV_I420)
         frame = av.VideoFrame.from_ndarray(planes, format="yuv420p")
         frame.pts, frame.time_base = pts, VIDEO_TIME_BASE
@@ -297,6 +255,23 @@ class _Writer:
         self.frames += 1
         if self.progress is not None:
             self.progress(self.frames, self.total)
+
+    def _caption(self, picture: Image, text: str) -> Image:
+        """``picture`` with ``text`` drawn as a caption: white, outlined, bottom centre."""
+        height, width = picture.shape[:2]
+        if text not in self.tiles:
+            look = TextStyle(size=max(10, height // 18), outline=max(1, height // 240))
+            rows = [render_text(row, look) for row in wrap_text(text, look, width * 9 // 10)]
+            tile = np.zeros((sum(r.shape[0] for r in rows), max(r.shape[1] for r in rows), 4))
+            y = 0
+            for row in rows:
+                x = (tile.shape[1] - row.shape[1]) // 2
+                tile[y : y + row.shape[0], x : x + row.shape[1]] = row
+                y += row.shape[0]
+            self.tiles[text] = tile.astype(np.uint8)
+        tile = self.tiles[text]
+        blend_bgra(picture, tile, (width - tile.shape[1]) // 2, height * 19 // 20 - tile.shape[0])
+        return picture
 
     def card(self, picture: Image, *, fade_in: bool, at: float = 0.0) -> None:
         count = round(CARD_SECONDS * self.fps)
@@ -333,118 +308,6 @@ class _Writer:
         self.silence_until(self.last_pts * float(VIDEO_TIME_BASE) + 1 / self.fps)
         self.mp4.mux(self.pictures.encode(None))
         self.mp4.mux(self.audio.encode(None))
-
-
-class _Leveller:
-    """The take's sound from ``start`` to ``end`` through FFmpeg's ``loudnorm`` (to the
-    target loudness, true peaks limited), as blocks of 48 kHz stereo float32."""
-
-    def __init__(self) -> None:
-        self.graph: av.filter.Graph | None = None
-        self.resampler = av.AudioResampler(format="fltp", layout="stereo", rate=SAMPLE_RATE)
-        self.fed = 0
-
-    def push(self, frame: av.AudioFrame, start: float, end: float) -> Iterator[np.ndarray]:
-        for part in self.resampler.resample(frame):
-            t = float(part.pts * part.time_base) if part.pts is not None else self.fed
-            samples = part.to_ndarray().T  # samples x 2
-            first = max(0, math.ceil((start - t) * SAMPLE_RATE))
-            last = min(samples.shape[0], math.floor((end - t) * SAMPLE_RATE))
-            if last > first:
-                yield from self._filter(samples[first:last])
-
-    def finish(self) -> Iterator[np.ndarray]:
-        if self.graph is None:
-            return
-        self.graph.push(None)
-        yield from self._pull()
-
-    def _filter(self, samples: np.ndarray) -> Iterator[np.ndarray]:
-        if self.graph is None:
-            self.graph = _loudnorm_graph()
-        frame = av.AudioFrame.from_ndarray(
-            np.ascontiguousarray(samples.T, dtype=np.float32), format="fltp", layout="stereo"
-        )
-        frame.sample_rate, frame.time_base = SAMPLE_RATE, Fraction(1, SAMPLE_RATE)
-        frame.pts = self.fed
-        self.fed += samples.shape[0]
-        self.graph.push(frame)
-        yield from self._pull()
-
-    def _pull(self) -> Iterator[np.ndarray]:
-        assert self.graph is not None
-        while True:
-            try:
-                out = self.graph.pull()
-            except (av.BlockingIOError, av.EOFError):
-                return
-            assert isinstance(out, av.AudioFrame)
-            yield out.to_ndarray().T.astype(np.float32)
-
-
-def _loudnorm_graph() -> av.filter.Graph:
-    graph = av.filter.Graph()
-    source = graph.add_abuffer(
-        format="fltp", sample_rate=SAMPLE_RATE, layout="stereo", time_base=Fraction(1, SAMPLE_RATE)
-    )
-    chain = [
-        source,
-        graph.add("loudnorm", f"I={TARGET_LUFS}:TP={TRUE_PEAK_DBTP}:LRA=11"),
-        graph.add("aresample", str(SAMPLE_RATE)),
-        graph.add("aformat", "sample_fmts=fltp:channel_layouts=stereo"),
-        graph.add("abuffersink"),
-    ]
-    for a, b in itertools.pairwise(chain):
-        a.link_to(b)
-    graph.configure()
-    return graph
-
-
-def measure_loudness(path: str | Path) -> Loudness | None:
-    """The integrated loudness and true peak of the sound of file ``path``, measured by
-    FFmpeg's ``ebur128`` filter; None when it has no sound or only silence."""
-    with av.open(str(path)) as container:
-        if not container.streams.audio:
-            return None
-        stream = container.streams.audio[0]
-        graph = av.filter.Graph()
-        resampler = av.AudioResampler(format="fltp", layout="stereo", rate=SAMPLE_RATE)
-        source = graph.add_abuffer(
-            format="fltp",
-            sample_rate=SAMPLE_RATE,
-            layout="stereo",
-            time_base=Fraction(1, SAMPLE_RATE),
-        )
-        meter = graph.add("ebur128", "metadata=1:peak=true")
-        sink = graph.add("abuffersink")
-        source.link_to(meter)
-        meter.link_to(sink)
-        graph.configure()
-        last: dict[str, str] = {}
-        for frame in container.decode(stream):
-            for part in resampler.resample(frame):
-                graph.push(part)
-                last = _drain(graph) or last
-        graph.push(None)
-        last = _drain(graph) or last
-    integrated = float(last.get("lavfi.r128.I", "-inf"))
-    if not math.isfinite(integrated) or integrated < -69:
-        return None
-    return Loudness(integrated, _db(float(last.get("lavfi.r128.true_peak", "0"))))
-
-
-def _drain(graph: av.filter.Graph) -> dict[str, str]:
-    latest: dict[str, str] = {}
-    while True:
-        try:
-            frame = graph.pull()
-        except (av.BlockingIOError, av.EOFError):
-            return latest
-        latest = dict(frame.metadata) or latest
-
-
-def _db(linear: float) -> float:
-    return 20 * math.log10(linear) if linear > 0 else -math.inf
 
 
 def thumbnail_strip(

@@ -5,14 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from kaizen_studio.studio.cards import TEMPLATES, Cards
 from kaizen_studio.studio.commands.key import ProgressBar
-from kaizen_studio.studio.vodcast import (
-    TARGET_LUFS,
-    TEMPLATES,
-    Cards,
-    make_vodcast,
-    thumbnail_strip,
-)
+from kaizen_studio.studio.loudness import TARGET_LUFS
+from kaizen_studio.studio.vodcast import make_vodcast, thumbnail_strip
 
 HELP = f"""Make a vodcast from a take: trimmed, with a title card and an end card, its sound
 brought to {TARGET_LUFS:g} LUFS (the podcast norm), written as an MP4 that plays on the class
@@ -59,6 +55,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the picture of the take used as the thumbnail (default: a third of the way)",
     )
     parser.add_argument(
+        "--script",
+        metavar="SCRIPT",
+        help="the autocue script read in the take: its words become captions (NAME.vtt)",
+    )
+    parser.add_argument(
+        "--burn-captions",
+        action="store_true",
+        help="draw the captions on the pictures too (needs --script)",
+    )
+    parser.add_argument(
         "--strip",
         metavar="STRIP.png",
         help="only write a strip of thumbnails with their times, to choose where to trim",
@@ -80,6 +86,9 @@ def run(args: argparse.Namespace) -> int:
         names = ", ".join(m.replace("class_name", "class").replace("_", "-") for m in missing)
         print(f"studio vodcast: error: give {names} (or --strip to look first)", file=sys.stderr)
         return 2
+    if args.burn_captions and not args.script:
+        print("studio vodcast: error: --burn-captions needs --script", file=sys.stderr)
+        return 2
     cards = Cards(args.school, args.class_name, args.title, TEMPLATES[args.template])
     bar = ProgressBar(f"Making {args.output}")
     try:
@@ -90,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
             start=args.start,
             end=args.end,
             thumbnail_at=args.thumbnail_at,
+            script=args.script,
+            burn_captions=args.burn_captions,
             progress=bar,
         )
     finally:
@@ -102,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
     )
     print(
         f"saved {report.output}: {report.seconds:.1f} s, {report.frames} pictures, "
-        f"{report.video_kbps:.0f} kb/s, {loud}; thumbnail {report.thumbnail}",
+        f"{report.video_kbps:.0f} kb/s, {loud}; thumbnail {report.thumbnail}"
+        + (f"; {report.cues} captions in {report.captions}" if report.captions else ""),
         file=sys.stderr,
     )
     if level is not None and not report.on_target:
