@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from kaizen_studio.keying import KeyerSettings
 from kaizen_studio.studio.backdrop import Backdrop
+from kaizen_studio.studio.feeds import ticker_items
 from kaizen_studio.studio.overlays import (
     ClockOverlay,
     LiveBadge,
@@ -13,7 +14,6 @@ from kaizen_studio.studio.overlays import (
     LowerThird,
     Overlay,
     Ticker,
-    ticker_items,
 )
 from kaizen_studio.studio.show import Placement, Scene
 
