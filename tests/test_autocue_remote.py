@@ -12,10 +12,12 @@ import urllib.request
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
+import cv2
+import numpy as np
 import pytest
 
 from kaizen_studio.autocue.prompter import Prompter
-from kaizen_studio.autocue.remote import RemoteServer
+from kaizen_studio.autocue.remote import RemoteServer, qr_matrix
 from kaizen_studio.autocue.remote_guard import (
     FIRST_LOCKOUT,
     FREE_TRIES,
@@ -217,3 +219,13 @@ def test_the_address_printed_is_one_a_tablet_can_reach() -> None:
         "localhost:8765",
         "[::1]:8765",
     }
+
+
+def test_the_qr_code_carries_the_link() -> None:
+    with RemoteServer() as remote:
+        matrix = np.array(qr_matrix(remote.link))
+        picture = np.where(np.kron(matrix, np.ones((8, 8))) > 0, 0, 255).astype(np.uint8)
+        found, _, _ = cv2.QRCodeDetector().detectAndDecode(picture)
+        assert found == remote.link
+        drawn = remote.qr_code()
+        assert len(drawn.splitlines()) >= len(matrix) // 2 and "█" in drawn

@@ -3,16 +3,18 @@
 Standard library ``http.server`` in a thread: a handful of requests a second from one or
 two tablets needs no framework. It listens on loopback unless told an address. Every
 control call carries the pairing token from the link the tablet opens (128 bits, in
-:attr:`RemoteServer.url`), or the session code typed by hand (6 digits); a wrong one gets
-HTTP 403, and wrong ones from one client lock it out for longer and longer
-(:mod:`autocue.remote_guard`, HTTP 429). A request whose Host or Origin is not an address
-this server serves is refused (a web page elsewhere cannot drive it). Commands go to the
-prompter through a bounded queue, drained each frame (within 1/60 s of arrival).
+:attr:`RemoteServer.link`, also drawn as a QR code for the tablet's camera), or the
+session code typed by hand (6 digits); a wrong one gets HTTP 403, and wrong ones from one
+client lock it out for longer and longer (:mod:`autocue.remote_guard`, HTTP 429). A
+request whose Host or Origin is not an address this server serves is refused (a web page
+elsewhere cannot drive it). Commands go to the prompter through a bounded queue, drained
+each frame (within 1/60 s of arrival).
 """
 
 from __future__ import annotations
 
 import hmac
+import io
 import json
 import queue
 import secrets
@@ -22,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import qrcode  # type: ignore[import-untyped]
 
 from kaizen_studio.autocue.remote_guard import Guard, host_names, lan_address
 from kaizen_studio.core.errors import DeviceError
@@ -149,6 +153,14 @@ class RemoteServer:
             )
         return "a tablet on the same network can open it"
 
+    def qr_code(self) -> str:
+        """:attr:`link` as a QR code drawn with block characters, for the tablet's camera
+        (no typing the token)."""
+        code = _qr(self.link)
+        drawn = io.StringIO()
+        code.print_ascii(out=drawn, invert=True)
+        return drawn.getvalue()
+
     def check_token(self, given: str) -> bool:
         """Whether ``given`` is the pairing token (compared in constant time)."""
         return hmac.compare_digest(given.encode(), self.token.encode())
@@ -217,6 +229,18 @@ class RemoteServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _qr(text: str) -> qrcode.QRCode:
+    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(text)
+    code.make(fit=True)
+    return code
+
+
+def qr_matrix(text: str) -> list[list[bool]]:
+    """``text`` as a QR code: rows of modules, True dark, with its quiet border."""
+    return [[bool(module) for module in row] for row in _qr(text).get_matrix()]
 
 
 def _handler_for(remote: RemoteServer) -> type[BaseHTTPRequestHandler]:

@@ -139,6 +139,7 @@ def _run_window(script: object, args: argparse.Namespace, look: object) -> int:
             f"open {remote.link} (no code needed); {remote.reach}",
             flush=True,
         )
+        print(remote.qr_code(), flush=True)
     windows = [
         PrompterWindow(
             prompter,
