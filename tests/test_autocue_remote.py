@@ -165,6 +165,8 @@ def test_guessing_is_locked_out_for_longer_each_time() -> None:
         clock.now += FIRST_LOCKOUT
         assert ask(remote, "/state?code=123456") == 200
         assert ask(remote, "/state?code=") == 403  # no code is not a guess: never locks
+        # the page polling with one mistyped code is one guess, however often it asks
+        assert [ask(remote, "/state?code=999999") for _ in range(12)] == [403] * 12
         assert remote.guard.locked_for("127.0.0.1") == 0.0
         assert remote.take_commands() == []
 
@@ -172,12 +174,13 @@ def test_guessing_is_locked_out_for_longer_each_time() -> None:
 def test_each_client_is_counted_on_its_own() -> None:
     clock = FakeClock()
     guard = Guard(clock)
-    assert [guard.wrong("10.0.0.7") for _ in range(FREE_TRIES)][-1] == FIRST_LOCKOUT
+    assert [guard.wrong("10.0.0.7", str(n)) for n in range(FREE_TRIES)][-1] == FIRST_LOCKOUT
     assert guard.locked_for("10.0.0.7") == FIRST_LOCKOUT
     assert guard.locked_for("10.0.0.8") == 0.0
-    guard.wrong("10.0.0.8")
+    guard.wrong("10.0.0.8", "a")
     guard.right("10.0.0.8")  # a right code starts its count again
-    assert [guard.wrong("10.0.0.8") for _ in range(FREE_TRIES - 1)] == [0.0] * (FREE_TRIES - 1)
+    tries = [guard.wrong("10.0.0.8", str(n)) for n in range(FREE_TRIES - 1)]
+    assert tries == [0.0] * (FREE_TRIES - 1)
 
 
 def test_the_link_carries_a_pairing_token_that_needs_no_code() -> None:

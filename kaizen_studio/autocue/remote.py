@@ -282,7 +282,7 @@ def _handler_for(remote: RemoteServer) -> type[BaseHTTPRequestHandler]:
                 remote.guard.right(client)
                 return True
             if code or token:  # an empty code (the page before one is typed) is no guess
-                locked = remote.guard.wrong(client)
+                locked = remote.guard.wrong(client, f"{code}/{token}")
                 if locked > 0:
                     self._locked(locked)
                     return False

@@ -1,7 +1,8 @@
 """What keeps strangers off the autocue remote: a limit on wrong codes per client, the
 Host and Origin headers checked, and the machine's own address for the tablet to open.
 
-Wrong codes (or pairing tokens) from one client address are counted: after
+Different wrong codes (or pairing tokens) from one client address are counted (the page
+asking again and again with the same mistyped code is not guessing): after
 :data:`FREE_TRIES` the address is locked out for :data:`FIRST_LOCKOUT` seconds, doubling
 with each lockout after that (at most :data:`LONGEST_LOCKOUT`), so guessing a 6-digit code
 takes years instead of minutes. The time comes from an injected clock (tests use a fake).
@@ -14,7 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 FREE_TRIES = 5
 """wrong codes one client may give before it is locked out"""
@@ -28,7 +29,8 @@ machine's addresses faces the network"""
 
 @dataclass
 class _Client:
-    wrong: int = 0
+    tried: set[str] = field(default_factory=set)
+    """the different wrong codes given since the last lockout or right code"""
     lockouts: int = 0
     until: float = 0.0
 
@@ -47,15 +49,16 @@ class Guard:
             client = self._clients.get(address)
             return max(0.0, client.until - self._clock()) if client else 0.0
 
-    def wrong(self, address: str) -> float:
-        """Count a wrong attempt from ``address``; the lockout it starts (0.0: none)."""
+    def wrong(self, address: str, given: str) -> float:
+        """Count the wrong code ``given`` by ``address`` (once however often it is
+        given); the lockout it starts (0.0: none)."""
         with self._lock:
             client = self._clients.setdefault(address, _Client())
-            client.wrong += 1
-            if client.wrong < FREE_TRIES:
+            client.tried.add(given)
+            if len(client.tried) < FREE_TRIES:
                 return 0.0
             seconds = min(LONGEST_LOCKOUT, FIRST_LOCKOUT * 2**client.lockouts)
-            client.wrong, client.lockouts = 0, client.lockouts + 1
+            client.tried, client.lockouts = set(), client.lockouts + 1
             client.until = self._clock() + seconds
             return seconds
 
@@ -64,7 +67,7 @@ class Guard:
         with self._lock:
             client = self._clients.get(address)
             if client is not None:
-                client.wrong = 0
+                client.tried = set()
 
 
 def lan_address() -> str | None:
