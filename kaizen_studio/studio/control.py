@@ -326,6 +326,7 @@ class StudioControl(KeyControls):
             sound_db=self.sound.level_db,
             sound_message=self.sound.status,
             disk_free_bytes=self.disk.space.free_bytes,
+            disk=self.disk.space,
             key_tips=tuple(screen_tips(calibration)) if calibration else (),
         )
 

@@ -128,7 +128,7 @@ class KeyStage:
         return result.composite
 
     def fallback(self) -> Stage | None:
-        self.message = "showing the camera unkeyed: the key failed"
+        self.message = "the key stopped working: showing the camera as it is"
         return Fit(self.size)
 
 
