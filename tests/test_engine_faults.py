@@ -105,6 +105,33 @@ def test_the_show_goes_on_when_an_overlay_fails_and_says_so() -> None:
     assert not np.array_equal(frames[-1].image, picture)  # the LIVE badge is on it
 
 
+class Hiccup(StillSource):
+    """A camera whose third read raises, as a driver can."""
+
+    def __init__(self, image: Image) -> None:
+        super().__init__(image)
+        self.reads = 0
+
+    def read(self) -> VideoFrame:
+        self.reads += 1
+        if self.reads in (1, 3):  # the first read is the programme's priming one
+            raise RuntimeError("the driver hiccuped")
+        return super().read()
+
+
+def test_a_frame_that_fails_is_reported_and_the_next_tick_goes_on() -> None:
+    programme = Programme(Hiccup(np.full((48, 64, 3), 80, np.uint8)), fps=25)
+    programme.start()
+    try:
+        wait_for(lambda: programme.stats().frames >= 10)
+    finally:
+        programme.stop()
+    assert programme.stats().faults == (
+        "the first picture could not be made ready: the driver hiccuped",
+        "a frame could not be made: the driver hiccuped",
+    )
+
+
 def test_captions_and_tickers_are_bounded_where_they_enter() -> None:
     with pytest.raises(InputError, match=r"name is 20000 characters long; .* at most 60"):
         LowerThird("x" * 20_000)
@@ -135,6 +162,16 @@ def test_a_huge_feed_gives_its_first_headlines_each_cut_to_length(tmp_path: Path
     long.write_bytes(rss(["word " * 380_000]))  # a 1.9 MB title
     (title,) = ticker_items(long)
     assert len(title) <= HEADLINE_CHARS and title.endswith("…") and title.startswith("word word")
+
+
+def test_a_long_atom_feed_gives_its_first_headlines(tmp_path: Path) -> None:
+    entries = "".join(f"<entry><title>Robot {i}</title></entry>" for i in range(500))
+    atom = tmp_path / "robots.atom"
+    atom.write_text(
+        f'<feed xmlns="http://www.w3.org/2005/Atom"><title>Club</title>{entries}</feed>',
+        encoding="utf-8",
+    )
+    assert ticker_items(atom) == [f"Robot {i}" for i in range(HEADLINES_MAX)]
 
 
 def test_binary_junk_and_utf16_are_refused_with_the_reason(tmp_path: Path) -> None:

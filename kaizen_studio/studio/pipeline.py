@@ -240,7 +240,12 @@ class Programme:
         try:
             if self.look is not None:
                 self._videos.play(self.look.backdrop)
-            primed = self._prime()
+            try:
+                primed = self._prime()
+            except Exception as error:  # the ticks try again; said in the stats and log
+                log.error("the first picture failed", exc_info=error)
+                self._fault(f"the first picture could not be made ready: {describe_error(error)}")
+                primed = None
             with set_up_kept():
                 self._tick(primed)
         except Exception as error:  # said in the stats and the log
