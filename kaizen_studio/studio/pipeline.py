@@ -3,15 +3,15 @@
 Each tick of the show's clock, the programme takes the newest frame of the source (the
 camera), puts it through the compositor's stages (:mod:`studio.stages`: key, place,
 overlays, transition; a stage that fails is taken out and the show goes on) and hands the
-programme frame to every output. Each
-output has its own worker thread and bounded queue: "latest" keeps only the newest frame
-(previews, the virtual camera), "buffered" keeps a few seconds (encoders). A full queue
-drops and counts; the compositor never waits for an output. An output may take the camera
-frames the programme used instead (``feed="camera"``: the clean green take, for re-keying
-later), stamped with the same ticks. Given the show's sound (:class:`studio.sound.ShowSound`)
-the programme starts and stops it with the show and mixes in the sound of a video backdrop
-(played in a worker, :meth:`studio.backdrop.Backdrop.play`) or a video file source. The
-engine never imports Qt.
+programme frame to every output. Each output has its own worker thread and bounded queue:
+"latest" keeps only the newest frame (previews, the virtual camera), "buffered" keeps a
+few seconds (encoders). A full queue drops and counts; the compositor never waits for an
+output. An output may take the camera frames the programme used instead
+(``feed="camera"``: the clean green take, for re-keying later), stamped with the same
+ticks. Given the show's sound (:class:`studio.sound.ShowSound`) the programme starts and
+stops it with the show, holds it back until the pictures catch up and mixes in the sound
+of a video backdrop or a video file source (:mod:`studio.programme_sound`). The engine
+never imports Qt.
 """
 
 from __future__ import annotations
