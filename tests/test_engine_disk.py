@@ -15,7 +15,8 @@ import av
 import numpy as np
 import pytest
 
-from kaizen_studio.broadcast import BroadcastOutput
+from kaizen_studio.broadcast import BroadcastOutput, MediaServer
+from kaizen_studio.broadcast.server import free_port
 from kaizen_studio.core.media import VideoFrame
 from kaizen_studio.studio.disk_watch import DiskState, DiskWatch, disk_space
 from kaizen_studio.studio.output_link import LatestPicture
@@ -112,3 +113,30 @@ def test_a_full_disk_is_said_at_once_and_the_show_goes_on(
     partial = small_disk / ".take.recording.mp4"
     with av.open(str(partial)) as container:  # what was recorded still plays
         assert next(container.decode(video=0)) is not None
+
+
+@pytest.mark.timeout(240)
+def test_a_full_disk_stops_the_recording_and_the_stream_goes_on(
+    small_disk: Path, tmp_path: Path
+) -> None:
+    with MediaServer(
+        tmp_path / "server", key="tulip42", rtmp_port=free_port(), http_port=free_port()
+    ) as server:
+        programme = Programme(Noise(), fps=25)
+        both = BroadcastOutput(
+            record=small_disk / "take.mp4",
+            stream=server.publish_url,
+            width=320,
+            height=240,
+            fps=25,
+        )
+        programme.add_output(both)
+        programme.start()
+        try:
+            wait_for(lambda: both.recording_stats().state == "failed", seconds=150)
+            assert "the disk is full at" in both.recording_stats().message
+            sent = both.stream_stats().frames_sent
+            wait_for(lambda: both.stream_stats().frames_sent >= sent + 25)  # on air still
+            assert both.stream_stats().state == "streaming"
+        finally:
+            programme.stop()
