@@ -71,7 +71,7 @@ def costs(size: tuple[int, int], fps: int, frames: int = 30) -> dict[str, float]
     were interleaved).
 
     - decode: the file source's decoding to BGR (:func:`studio.playback.picture`);
-    - key: the compositor's keying (:meth:`Programme._compose`: fitting, the backdrop,
+    - key: the compositor's key stage (:class:`studio.stages.KeyStage`: fitting, the backdrop,
       the keyer with its default threads);
     - overlays: the compositor's copy of the keyed frame and the four overlays on it;
     - encode: the recorder's encoder (:class:`ProgrammeEncoder`, H.264 + AAC with its
@@ -104,11 +104,17 @@ def costs(size: tuple[int, int], fps: int, frames: int = 30) -> dict[str, float]
         programme = Programme(
             VideoFileSource(clip), fps=fps, keyer=Keyer(), background=newsroom(size)
         )
+        stage = programme.compositor.stage("key")
+        assert stage is not None
+
+        def key(image: Image) -> Image:  # the key stage alone (its picture is borrowed)
+            return stage.apply(VideoFrame(image, 0.0, 0)).image
+
         try:
             for image in pictures[:warm]:
-                programme._compose(image)
-            timed("key", lambda: consume(programme._compose(image) for image in pictures))
-            keyed = [programme._compose(image).copy() for image in pictures]
+                key(image)
+            timed("key", lambda: consume(key(image) for image in pictures))
+            keyed = [key(image).copy() for image in pictures]
         finally:
             programme.close()
         for overlay in overlays:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,8 +17,10 @@ import numpy as np
 import pytest
 
 from kaizen_studio.broadcast.encoder import ENCODER_NICENESS, give_way
-from kaizen_studio.broadcast.recorder import Recorder
+from kaizen_studio.broadcast.recorder import Recorder, TakePath, recover_folder, take_path
+from kaizen_studio.core.errors import InputError
 from kaizen_studio.core.media import AudioBlock, VideoFrame
+from tests.test_engine_playback import numbered_clip
 
 
 def decoded(path: Path) -> tuple[int, float]:
@@ -167,3 +170,116 @@ def test_give_way_refuses_a_niceness_out_of_range() -> None:
     for bad in (-1, 20):
         with pytest.raises(ValueError, match=f"niceness {bad} is not within 0..19"):
             give_way(bad)
+
+
+def pictures(path: Path) -> int:
+    """How many pictures of ``path`` decode."""
+    with av.open(str(path)) as container:
+        return sum(1 for _ in container.decode(video=0))
+
+
+def record(path: Path, frames: int, *, grey: int = 80) -> Recorder:
+    """A finished recording of ``frames`` flat pictures at ``path`` (64x48, 25 fps)."""
+    recorder = Recorder(path, width=64, height=48, fps=25)
+    recorder.start()
+    for i in range(frames):
+        recorder.send(VideoFrame(np.full((48, 64, 3), grey, np.uint8), i / 25, i))
+    recorder.stop()
+    return recorder
+
+
+def crash_mid_take(out: Path) -> None:
+    """Record to ``out`` in a child process and kill -9 it after about 3 seconds."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.recorder_child", str(out), "60", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    for line in child.stdout:
+        if int(line) >= 75:
+            break
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+
+
+def test_a_crashed_take_is_recovered_and_an_earlier_take_never_written_over(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "soap.mp4"
+    record(out, 10)
+    earlier = out.read_bytes()
+    crash_mid_take(out)
+    assert (tmp_path / ".soap.recording.mp4").exists() and out.read_bytes() == earlier
+    take = take_path(out)
+    assert take.path == tmp_path / "soap-2.mp4"
+    (recovered,) = [p for p in tmp_path.iterdir() if "(recovered " in p.name]
+    assert re.fullmatch(r"soap \(recovered \d{4}-\d\d-\d\d \d\d-\d\d\)\.mp4", recovered.name)
+    assert take.notes == (
+        f"a take cut short by a crash was recovered as {recovered.name}",
+        "soap.mp4 is there already: recording to soap-2.mp4 (--overwrite records over it)",
+    )
+    assert decoded(recovered)[0] >= 40  # plays: all but the last second or so
+    assert out.read_bytes() == earlier
+    assert record(take.path, 5).stats().message == "saved soap-2.mp4"
+    assert take_path(out).path == tmp_path / "soap-3.mp4"
+    assert take_path(out, overwrite=True) == TakePath(
+        out, ("soap.mp4 will be replaced when this take is saved",)
+    )
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(["soap.mp4", "soap-2.mp4", recovered.name])  # nothing hidden left
+
+
+def test_a_take_being_recorded_is_never_taken_for_a_crashed_one(tmp_path: Path) -> None:
+    out = tmp_path / "live.mp4"
+    recorder = Recorder(out, width=64, height=48, fps=25)
+    recorder.start()
+    try:
+        for i in range(30):
+            recorder.send(VideoFrame(np.zeros((48, 64, 3), np.uint8), i / 25, i))
+        with pytest.raises(InputError, match="another recording is being made to this file"):
+            take_path(out)
+        assert recover_folder(tmp_path) == []
+    finally:
+        recorder.stop()
+    assert recorder.stats().message == "saved live.mp4" and pictures(out) == 30
+
+
+def test_a_take_with_no_pictures_is_not_called_saved(tmp_path: Path) -> None:
+    recorder = record(tmp_path / "empty.mp4", 0)
+    assert recorder.stats().message == "nothing was recorded to empty.mp4: no pictures reached it"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_live_recovers_a_crashed_take_and_records_beside_the_earlier_one(
+    tmp_path: Path,
+) -> None:
+    clip = tmp_path / "camera.mp4"
+    numbered_clip(clip, frames=25)
+    out = tmp_path / "show.mp4"
+    record(out, 10)
+    earlier = out.read_bytes()
+    crash_mid_take(out)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kaizen_studio",
+            "live",
+            "--camera",
+            str(clip),
+            "--record",
+            str(out),
+            "--seconds",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "live: a take cut short by a crash was recovered as show (recovered " in result.stderr
+    assert "live: show.mp4 is there already: recording to show-2.mp4" in result.stderr
+    assert "live: saved show-2.mp4" in result.stderr
+    assert out.read_bytes() == earlier and pictures(tmp_path / "show-2.mp4") > 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

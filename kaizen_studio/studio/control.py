@@ -5,33 +5,31 @@ the sound, the recording and the stream. The window calls its methods from the G
 and polls :meth:`StudioControl.programme_picture`, :meth:`StudioControl.camera_picture`
 and :meth:`StudioControl.status`; anything that may take a while (opening a camera,
 finishing a recording, calibrating) runs on the control's own worker, so the window never
-waits for it. Errors come back as :class:`Job` results for the window to show.
+waits for it. Errors come back as :class:`Job` results for the window to show. The key's
+own controls are in :mod:`studio.key_controls`; the recordings folder's free space is
+watched by :mod:`studio.disk_watch` (:meth:`StudioControl.disk_space`: LOW_DISK early).
 """
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from kaizen_studio.broadcast.recorder import recover_folder
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.core.media import Image, VideoFrame, VideoSource
 from kaizen_studio.keying import (
-    Calibration,
-    Keyer,
     KeyerSettings,
-    Mattes,
-    calibrate,
-    cover_fit,
-    rectangle,
 )
 from kaizen_studio.studio.backdrop import Backdrop
 from kaizen_studio.studio.checklist import screen_tips
+from kaizen_studio.studio.disk_watch import DiskSpace, DiskWatch
 from kaizen_studio.studio.jobs import Job
+from kaizen_studio.studio.key_controls import KeyControls
 from kaizen_studio.studio.on_air import OnAir
 from kaizen_studio.studio.output_link import LatestPicture
 from kaizen_studio.studio.overlays import LowerThird, Overlay, Ticker
@@ -43,11 +41,8 @@ from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, list_cameras
 from kaizen_studio.studio.status_words import Status
 
-EYEDROPPER_BOX = 0.02
-"""the eyedropper samples a square this share of the frame's width around the click"""
 
-
-class StudioControl:
+class StudioControl(KeyControls):
     """The running show the window drives.
 
     ``camera``: 'auto' (the first camera, else the demo presenter), 'demo', or a camera
@@ -87,7 +82,6 @@ class StudioControl:
         self._outputs = ThreadPoolExecutor(1, thread_name_prefix="studio outputs")
         """starting and finishing recordings and streams (slow) without holding up the key"""
         self._closed = threading.Event()
-        self._disk_free: int | None = None
         self.jobs: list[Job] = []
         """work started by buttons, until the window has shown how it ended"""
         self.on_air = OnAir(
@@ -99,7 +93,9 @@ class StudioControl:
             run=self._output_job,
             programme=self._need_programme,
         )
-        threading.Thread(target=self._watch_disk, name="disk space", daemon=True).start()
+        self.disk = DiskWatch(recordings, bitrate=self._recording_bitrate)
+        """the recordings folder's free space (:meth:`disk_space`)"""
+        self.disk.start()
         self._fps_window: tuple[float, int] = (time.monotonic(), 0)
         self._late_marks: list[tuple[float, int]] = []
         self._fps = 0.0
@@ -125,7 +121,13 @@ class StudioControl:
         self.source, self.programme = source, programme
         self.starting = ""
         problem = f" ({self.source_problem})" if self.source_problem else ""
-        return f"The show is on: {self.show.title}{problem}"
+        recovered = "".join(f"; {note}" for note in self._recover_takes())
+        return f"The show is on: {self.show.title}{problem}{recovered}"
+
+    def _recover_takes(self) -> list[str]:
+        """Takes a crash left hidden in the recordings folder, made visible (said so)."""
+        folder = self.on_air.recordings
+        return recover_folder(folder) if folder.is_dir() else []
 
     def _look(self, scene: Scene, keyer: KeyerSettings | None = None) -> Look:
         """The look of ``scene``; a scene that sets no keyer settings keeps the key as it is
@@ -165,6 +167,7 @@ class StudioControl:
     def close(self) -> None:
         """Stop everything, finishing a recording properly (waits for it)."""
         self._closed.set()
+        self.disk.close()
         self._worker.shutdown(wait=True)
         self._outputs.shutdown(wait=True)  # the programme finishes the outputs it still has
         if self.programme is not None:
@@ -204,91 +207,6 @@ class StudioControl:
 
     def camera_picture(self) -> VideoFrame | None:
         return self.source.read() if self.source is not None else None
-
-    def matte_picture(self, keyer: Keyer) -> Image | None:
-        """The camera's alpha as a grey picture (white: presenter), keyed by ``keyer`` (a
-        keyer of the caller's, kept in step with the show's; the compositor's is busy)."""
-        if self.camera_picture() is None or not self.keyer.calibrated:
-            return None
-        with self.keyer.lock:
-            calibration, settings, mattes = (
-                self.keyer.calibration,
-                self.keyer.settings,
-                self.keyer.mattes,
-            )
-        if calibration is not None and keyer.calibration is not calibration:
-            keyer.calibration = calibration
-        if keyer.settings is not settings:
-            keyer.settings = settings
-        if keyer.mattes is not mattes:
-            keyer.mattes = mattes
-        matte: Image = keyer.matte(self._camera_image())
-        return matte
-
-    # -- the key ---------------------------------------------------------------------------
-    def _camera_image(self) -> Image:
-        """The newest camera picture at the show's size (as the programme keys it)."""
-        frame = self.camera_picture()
-        if frame is None:
-            raise DeviceError("no picture from the camera yet")
-        image = frame.image
-        if image.shape[1::-1] != self.size:
-            image = cover_fit(image, self.size)
-        return image
-
-    def _use(self, calibration: Calibration) -> str:
-        with self.keyer.lock:
-            self.keyer.calibration = calibration
-        self.key_message = calibration.describe()
-        return "Keyed: " + self.key_message
-
-    def auto_key(self) -> Job:
-        """Find and measure the screen on the current camera picture."""
-        return self._job(
-            "Auto key", lambda: self._use(calibrate(self._camera_image(), plate=self.plate))
-        )
-
-    def eyedropper(self, x: float, y: float) -> Job:
-        """Key on the colour around the point (``x``, ``y``; 0..1 across and down)."""
-        if not (0 <= x <= 1 and 0 <= y <= 1):
-            raise InputError(f"the eyedropper point must be on the picture, got ({x}, {y})")
-
-        def work() -> str:
-            image = self._camera_image()
-            h, w = image.shape[:2]
-            side = max(3, round(EYEDROPPER_BOX * w))
-            left = min(max(0, round(x * w) - side // 2), w - side)
-            top = min(max(0, round(y * h) - side // 2), h - side)
-            return self._use(calibrate(image, sample=(left, top, side, side), plate=self.plate))
-
-        return self._job("Eyedropper", work)
-
-    def capture_plate(self) -> Job:
-        """Take the current camera picture as the empty screen (step out of the shot first)."""
-
-        def work() -> str:
-            plate = self._camera_image().copy()
-            calibration = calibrate(plate, plate=plate)
-            self.plate = plate
-            self._use(calibration)
-            return "Empty screen captured: " + self.key_message
-
-        return self._job("Capture empty screen", work)
-
-    def set_keyer_setting(self, name: str, value: float) -> None:
-        with self.keyer.lock:
-            self.keyer.settings = self.keyer.settings.replace(**{name: value})
-
-    def reset_keyer(self) -> None:
-        with self.keyer.lock:
-            self.keyer.settings = KeyerSettings()
-
-    def set_garbage(self, box: tuple[float, float, float, float] | None) -> None:
-        """Keep the presenter within ``box`` (x0, y0, x1, y1 in 0..1): outside is always
-        background. None removes it."""
-        mattes = Mattes() if box is None else Mattes(garbage=(rectangle(*box),))
-        with self.keyer.lock:
-            self.keyer.mattes = mattes
 
     # -- scenes, backgrounds and captions ---------------------------------------------------
     def show_scene(self, index: int, *, transition: str = "cut") -> Job:
@@ -364,16 +282,17 @@ class StudioControl:
         return self.on_air.live
 
     # -- status ------------------------------------------------------------------------------
-    def _watch_disk(self) -> None:
-        """Measure the recordings folder's free space every few seconds, off the window's
-        thread (a network share or a pulled USB stick can take seconds to answer)."""
-        while not self._closed.is_set():
-            try:
-                self.on_air.recordings.mkdir(parents=True, exist_ok=True)
-                self._disk_free = shutil.disk_usage(self.on_air.recordings).free
-            except OSError:
-                self._disk_free = None
-            self._closed.wait(5.0)
+    def _recording_bitrate(self) -> float:
+        """The recording's bits a second now (0.0 when not recording)."""
+        stats, _, _ = self.on_air.recording_status()
+        if not self.on_air.recording or stats is None:
+            return 0.0
+        return stats.bitrate_kbps * 1000.0
+
+    def disk_space(self) -> DiskSpace:
+        """The recordings folder's room as a typed state (LOW_DISK with the minutes left
+        at the current bitrate, FULL, ...), for the window to warn with."""
+        return self.disk.space
 
     def status(self) -> Status:
         programme = self.programme
@@ -406,7 +325,8 @@ class StudioControl:
             streaming_seconds=streaming_seconds,
             sound_db=self.sound.level_db,
             sound_message=self.sound.status,
-            disk_free_bytes=self._disk_free,
+            disk_free_bytes=self.disk.space.free_bytes,
+            disk=self.disk.space,
             key_tips=tuple(screen_tips(calibration)) if calibration else (),
         )
 

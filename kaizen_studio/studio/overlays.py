@@ -1,5 +1,9 @@
 """What goes on top of the programme: lower thirds, a ticker, the clock, a LIVE badge.
 
+Their text is bounded where it enters (:data:`NAME_CHARS`, :data:`ROLE_CHARS`, and the
+ticker's :data:`studio.feeds.HEADLINES_MAX` headlines of :data:`studio.feeds.HEADLINE_CHARS`)
+so that no caption can take the show's memory or time; beyond, :class:`InputError` says so.
+
 Each overlay draws itself onto a BGR frame in place at time ``t`` (seconds on the show's
 clock), sized from the frame's height so it reads from the back of a classroom at any
 resolution. Text is rendered once into tiles (``core.draw``), each overlay's pieces laid
@@ -10,9 +14,6 @@ frame.
 from __future__ import annotations
 
 import time
-import urllib.error
-import urllib.request
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -21,8 +22,26 @@ import cv2
 import numpy as np
 
 from kaizen_studio.core.draw import BGRA, TextStyle, blend_bgra, render_text
-from kaizen_studio.core.errors import InputError, MissingFileError
+from kaizen_studio.core.errors import InputError
 from kaizen_studio.core.media import Image
+from kaizen_studio.studio.feeds import check_headlines, is_feed_address, ticker_items
+
+__all__ = [
+    "ClockOverlay",
+    "LiveBadge",
+    "Logo",
+    "LowerThird",
+    "Overlay",
+    "Prepared",
+    "Ticker",
+    "is_feed_address",  # read from studio.feeds; named here for the modules that use it
+    "ticker_items",
+]
+
+NAME_CHARS = 60
+"""characters in a lower third's name at most (it must fit across the picture)"""
+ROLE_CHARS = 80
+"""characters in a lower third's role at most"""
 
 Colour = tuple[int, int, int]
 
@@ -104,6 +123,14 @@ class LowerThird:
     shown_at: float = 0.0
     _tiles: dict[int, Prepared] = field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        for what, text, most in (("name", self.name, NAME_CHARS), ("role", self.role, ROLE_CHARS)):
+            if len(text) > most:
+                raise InputError(
+                    f"the lower third's {what} is {len(text)} characters long; it can be at "
+                    f"most {most}: shorten it"
+                )
+
     def _render(self, height: int) -> Prepared:
         """The band, the accent bar, the name and the role laid over each other once per
         picture height: one tile, blended in one piece."""
@@ -147,9 +174,7 @@ class Ticker:
     _band: Prepared | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self.items = [item.strip() for item in self.items if item.strip()]
-        if not self.items:
-            raise InputError("the ticker has no headlines: give it at least one line of text")
+        self.items = check_headlines(self.items, name="the ticker")
 
     def _strip(self, height: int) -> BGRA:
         if height not in self._tiles:
@@ -251,52 +276,3 @@ class Logo:
             )
         tile = self._tiles[h]
         tile.blend(image, w - tile.shape[1] - h // 30, h // 8)
-
-
-FEED_LIMIT = 2_000_000  # bytes read from a feed address at most
-
-
-def is_feed_address(text: str) -> bool:
-    """Whether ``text`` is a web address (http or https) rather than a file name."""
-    return text.lower().startswith(("http://", "https://"))
-
-
-def _fetch(url: str, *, timeout: float) -> bytes:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            raw: bytes = response.read(FEED_LIMIT + 1)
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise InputError(
-            f"{url}: could not read the feed ({reason}); check the address, or save the "
-            "feed to a file and use that"
-        ) from error
-    if len(raw) > FEED_LIMIT:
-        raise InputError(f"{url}: is larger than {FEED_LIMIT // 1_000_000} MB, not a feed")
-    return raw
-
-
-def ticker_items(path: str | Path, *, timeout: float = 5.0) -> list[str]:
-    """Headlines from a text file (one a line), or an RSS or Atom feed (the titles) in a
-    file or at an http(s) address (read once, waiting at most ``timeout`` seconds)."""
-    if isinstance(path, str) and is_feed_address(path):
-        name, raw, feed = path, _fetch(path, timeout=timeout), True
-    else:
-        file = Path(path)
-        if not file.is_file():
-            raise MissingFileError(f"{file}: no such file for the ticker")
-        name, raw = str(file), file.read_bytes()
-        feed = file.suffix.lower() in (".xml", ".rss", ".atom")
-    if feed or raw.lstrip().startswith(b"<"):
-        try:
-            root = ET.fromstring(raw)
-        except ET.ParseError as error:
-            raise InputError(f"{name}: is not a readable RSS or Atom feed ({error})") from error
-        titles = [e.text or "" for e in root.iter() if e.tag.split("}")[-1] == "title"]
-        items = titles[1:] if len(titles) > 1 else titles  # the first is the feed's own
-    else:
-        items = raw.decode("utf-8-sig", errors="replace").splitlines()
-    items = [item.strip() for item in items if item.strip()]
-    if not items:
-        raise InputError(f"{name}: has no headlines for the ticker")
-    return items

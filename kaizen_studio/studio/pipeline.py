@@ -1,37 +1,47 @@
 """The programme: the compositor at the show's frame rate, and the outputs it feeds.
 
-Each tick of the show's clock, the compositor takes the newest frame of the source (the
-camera), keys it over the background and hands the programme frame to every output. Each
-output has its own worker thread and bounded queue: "latest" keeps only the newest frame
-(previews, the virtual camera), "buffered" keeps a few seconds (encoders). A full queue
-drops and counts; the compositor never waits for an output. An output may take the camera
-frames the programme used instead (``feed="camera"``: the clean green take, for re-keying
-later), stamped with the same ticks. Given the show's sound (:class:`studio.sound.ShowSound`)
-the programme starts and stops it with the show and mixes in the sound of a video backdrop
-(played in a worker, :meth:`studio.backdrop.Backdrop.play`) or a video file source. The
-engine never imports Qt.
+Each tick of the show's clock, the programme takes the newest frame of the source (the
+camera), puts it through the compositor's stages (:mod:`studio.stages`: key, place,
+overlays, transition; a stage that fails is taken out and the show goes on) and hands the
+programme frame to every output. Each output has its own worker thread and bounded queue:
+"latest" keeps only the newest frame (previews, the virtual camera), "buffered" keeps a
+few seconds (encoders). A full queue drops and counts; the compositor never waits for an
+output. An output may take the camera frames the programme used instead
+(``feed="camera"``: the clean green take, for re-keying later), stamped with the same
+ticks. Given the show's sound (:class:`studio.sound.ShowSound`) the programme starts and
+stops it with the show, holds it back until the pictures catch up and mixes in the sound
+of a video backdrop or a video file source (:mod:`studio.programme_sound`). The engine
+never imports Qt.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
-
-import cv2
 
 from kaizen_studio.core.clock import Clock, Pacer, first_tick, set_up_kept
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
-from kaizen_studio.keying import Keyer, NoScreenFoundError, cover_fit, warm_up
-from kaizen_studio.studio.backdrop import Backdrop
+from kaizen_studio.keying import Keyer, warm_up
 from kaizen_studio.studio.output_link import Feed, Mode, OutputLink
 from kaizen_studio.studio.overlays import Overlay
-from kaizen_studio.studio.placement import placed
-from kaizen_studio.studio.programme_stats import STAGES, ProgrammeStats, Rolling
+from kaizen_studio.studio.programme_sound import HeldSound, VideoSounds
+from kaizen_studio.studio.programme_stats import ProgrammeStats, Rolling
 from kaizen_studio.studio.scenes import Look
-from kaizen_studio.studio.sound import ShowSound, SoundFeed
-from kaizen_studio.studio.sources.video_file import VideoFileSource
+from kaizen_studio.studio.show import Placement
+from kaizen_studio.studio.sound import ShowSound
+from kaizen_studio.studio.stages import (
+    REPEAT,
+    Compositor,
+    KeyStage,
+    OverlaysStage,
+    PlaceStage,
+    TransitionStage,
+    describe_error,
+)
+
+log = logging.getLogger(__name__)
 
 
 class Programme:
@@ -58,27 +68,31 @@ class Programme:
             raise ValueError(f"the show's frame rate must be 1 to 60, got {fps}")
         self.source, self.fps, self.keyer = source, fps, keyer
         self.background, self.size = background, size
-        self.overlays: list[Overlay] = list(overlays or [])
-        """Drawn on every programme frame in order; the list may be changed while live."""
         self.look: Look | None = None
         self._pending: tuple[Look, str, float] | None = None
-        self._fade: tuple[Image, float, float] | None = None
+        self._key = KeyStage(keyer, size=size, backdrop=self._backdrop, placement=self._placement)
+        self._overlays = OverlaysStage(on_fault=self._fault)
+        self._overlays.overlays = list(overlays or [])
+        self._transition = TransitionStage()
+        self.compositor = Compositor(
+            [self._key, PlaceStage(self._placement), self._overlays, self._transition],
+            window=round(fps),
+        )
+        """the stages each frame goes through, in order"""
         self.clock = clock or Clock()
         self.links: list[OutputLink] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._frames = self._repeated = self._waiting = 0
-        self._timings = {stage: Rolling(round(fps)) for stage in (*STAGES, "frame")}
+        self._timings = {stage: Rolling(round(fps)) for stage in ("outputs", "frame")}
+        self._failed_ticks = 0
         self.sound = sound
         """The show's sound, delivered to this programme, started and stopped with it
         (None: sound is sent to :meth:`send_audio` from elsewhere, or there is none)."""
-        self._playing: Backdrop | None = None  # the backdrop playing live
+        self._videos = VideoSounds(sound, self.clock)
         self._last_tick = 0.0
-        self._audio_lock = threading.Lock()
-        self._held_audio: deque[AudioBlock] = deque()  # waiting for the pictures
-        self._sound_end: float | None = None  # stopped: no sound after this
-        self._feeds: list[SoundFeed] = []  # the video sounds this programme added
-        self._message = "not started"
+        self._held = HeldSound(self._send_audio, self._audio_limit)
+        self._started = False
         self._last_index = -1
         self._pacer: Pacer | None = None
         self._cpu = (0.0, 0.0, 0.0)
@@ -123,15 +137,28 @@ class Programme:
             raise ValueError(f"a fade lasts 0 to 5 seconds, got {seconds}")
         self._pending = (look, transition, seconds)
 
-    def _take_pending(self, tick: float, last: Image | None) -> bool:
+    @property
+    def overlays(self) -> list[Overlay]:
+        """Drawn on every programme frame in order; the list may be replaced while live
+        (an overlay that fails is taken off it)."""
+        return self._overlays.overlays
+
+    @overlays.setter
+    def overlays(self, overlays: list[Overlay]) -> None:
+        self._overlays.overlays = list(overlays)
+
+    def _fault(self, words: str) -> None:
+        self.compositor.fault(words)
+
+    def _take_pending(self, tick: float) -> bool:
         pending, self._pending = self._pending, None
         if pending is None:
             return False
         look, transition, seconds = pending
-        if transition == "fade" and last is not None:
-            self._fade = (last.copy(), tick, seconds)
+        if transition == "fade":
+            self._transition.fade(tick, seconds)
         self.look = look
-        self._play(look.backdrop)
+        self._videos.play(look.backdrop)
         self.overlays = list(look.overlays)
         if self.keyer is not None:
             self.keyer.settings = look.keyer
@@ -145,28 +172,11 @@ class Programme:
         never runs ahead of them: when the show stops, the sound past the end of the last
         frame is cut, and the recordings' sound ends with their pictures.
         """
-        with self._audio_lock:
-            if self._sound_end is not None:
-                return  # the show has stopped
-            self._held_audio.append(block)
-            self._forward_audio(self._audio_limit())
+        self._held.push(block)
 
     def _audio_limit(self) -> float:
         behind = self.clock.now() - 1.0
         return max(self._last_tick + 1.0 / self.fps, behind) if self._frames else behind
-
-    def _forward_audio(self, limit: float, *, cut: bool = False) -> None:
-        """Send the held blocks that end by ``limit`` (with ``cut``, the one across it
-        cut there, the rest dropped); called holding the audio lock, to keep the order."""
-        held = self._held_audio
-        while held and held[0].pts + held[0].duration <= limit + 1e-9:
-            self._send_audio(held.popleft())
-        if cut and held:
-            keep = round((limit - held[0].pts) * held[0].sample_rate)
-            if keep > 0:
-                first = held[0]
-                self._send_audio(AudioBlock(first.samples[:keep], first.sample_rate, first.pts))
-            held.clear()
 
     def _send_audio(self, block: AudioBlock) -> None:
         for link in list(self.links):
@@ -181,56 +191,15 @@ class Programme:
         )
         link.thread.start()
 
-    def _play(self, backdrop: Backdrop) -> None:
-        """Play ``backdrop`` live (a video: decoded in a worker, its sound mixed in),
-        stopping the one before."""
-        if backdrop is self._playing:
-            return
-        replaced = self._playing
-        self._stop_playing()
-        if replaced is not None:
-            replaced.close()  # its file too: a look's video is opened afresh for each look
-        if not backdrop.still:
-            feed = self._feed(f"the background {backdrop.spec}")
-            backdrop.play(self.clock, on_sound=None if feed is None else feed.push)
-            self._playing = backdrop
-
-    def _stop_playing(self) -> None:
-        playing, self._playing = self._playing, None
-        if playing is not None:
-            playing.stop()
-            name = f"the background {playing.spec}"
-            for feed in [f for f in self._feeds if f.name == name]:
-                self._feeds.remove(feed)
-                if self.sound is not None:
-                    self.sound.remove_feed(feed)
-
-    def _feed(self, name: str) -> SoundFeed | None:
-        if self.sound is None:
-            return None
-        feed = self.sound.feed(name)
-        self._feeds.append(feed)
-        return feed
-
-    def _hear(self, source: VideoSource) -> None:
-        """Mix a video file source's sound into the show's sound."""
-        if isinstance(source, VideoFileSource) and source.on_sound is None:
-            feed = self._feed(source.name)
-            if feed is not None:
-                source.on_sound = feed.push
-
     def replace_source(self, source: VideoSource) -> None:
         """Show ``source`` from its next frame on (another camera, a video file) while the
         show goes on: it is started (its sound mixed in), the old one closed."""
         old = self.source
-        self._hear(source)
+        self._videos.hear(source)
         if self._thread is not None:
             source.start()
         self.source, self._last_index = source, -1
-        if isinstance(old, VideoFileSource) and self.sound is not None:
-            for feed in [f for f in self._feeds if f.name == old.name]:
-                self._feeds.remove(feed)
-                self.sound.remove_feed(feed)
+        self._videos.forget(old)
         old.close()
 
     def start(self) -> None:
@@ -238,15 +207,13 @@ class Programme:
             return
         if self.keyer is not None:
             warm_up()  # the keyer's compiled passes, before the first picture wants them
-        with self._audio_lock:
-            self._sound_end = None
-            self._held_audio.clear()
-        self._hear(self.source)
+        self._held.reset()
+        self._videos.hear(self.source)
         self.source.start()
         for link in self.links:
             self._start_link(link)
         self._stop.clear()
-        self._message = "on"
+        self._started = True
         self._cpu = (time.monotonic(), time.process_time(), 0.0)
         self._thread = threading.Thread(target=self._run, name="programme", daemon=True)
         self._thread.start()
@@ -259,127 +226,92 @@ class Programme:
         source's first frame and key it once, unshown. The keyer calibrates itself on it
         and sets up its buffers (90 ms at 1080p, once), which in the first tick would make
         it late and lose the two ticks after it. The frame's time (None: no frame)."""
-        self._take_pending(self.clock.now(), None)
+        self._take_pending(self.clock.now())
         deadline = self.clock.now() + 1.0
         while not self._stop.is_set() and self.clock.now() < deadline:
             frame = self.source.read()
             if frame is not None:
-                self._compose(frame.image, self.clock.now())
+                self._key.apply(VideoFrame(frame.image, self.clock.now(), -1))
                 return frame.pts
             self.clock.sleep_until(self.clock.now() + 0.005)
         return None
 
     def _run(self) -> None:
-        if self.look is not None:
-            self._play(self.look.backdrop)
-        primed = self._prime()
-        with set_up_kept():
-            self._tick(primed)
+        try:
+            if self.look is not None:
+                self._videos.play(self.look.backdrop)
+            try:
+                primed = self._prime()
+            except Exception as error:  # the ticks try again; said in the stats and log
+                log.error("the first picture failed", exc_info=error)
+                self._fault(f"the first picture could not be made ready: {describe_error(error)}")
+                primed = None
+            with set_up_kept():
+                self._tick(primed)
+        except Exception as error:  # said in the stats and the log
+            log.exception("the programme stopped")
+            self._fault(f"the show stopped: {describe_error(error)}")
 
     def _tick(self, primed: float | None) -> None:
         """Make the programme at every tick until stopped; the ticks a quarter of a frame
         after the source's pictures (:func:`core.clock.first_tick`), given the time of
-        one (``primed``)."""
+        one (``primed``). A fault in one tick is reported and the next tick goes on."""
         now = self.clock.now()
         start = now if primed is None else first_tick(primed, now, self.fps)
         self._pacer = Pacer(self.clock, self.fps, start=start)
-        last: Image | None = None
-        shown: Image | None = None
-        timed = self._timings
         while not self._stop.is_set():
             tick = self._pacer.wait()
-            began = time.perf_counter()
-            changed = self._take_pending(tick, shown)
-            frame = self.source.read()
-            if frame is None:
-                self._waiting += 1
-                continue
-            if (
-                frame.index == self._last_index
-                and last is not None
-                and not changed
-                and (self.look is None or self.look.backdrop.still)
-            ):
-                self._repeated += 1  # the camera is slower than the show: show it again
-            else:
-                self._last_index = frame.index
-                started = time.perf_counter()
-                last = self._compose(frame.image, tick)
-                timed["key"].add((time.perf_counter() - started) * 1000.0)
-            stage = time.perf_counter()
-            picture = last.copy()  # the one copy: outputs keep it; the keyer reuses ``last``
-            for overlay in list(self.overlays):
-                overlay.draw(picture, tick)
-            faded = time.perf_counter()
-            timed["overlays"].add((faded - stage) * 1000.0)
-            picture = self._faded(picture, tick)
-            handed = time.perf_counter()
-            timed["fade"].add((handed - faded) * 1000.0)
-            shown = picture
-            index = self._frames
-            programme = VideoFrame(picture, tick, index)
-            self._frames += 1
-            self._last_tick = tick
-            camera: VideoFrame | None = None
-            for link in list(self.links):
-                if link.feed == "camera":
-                    camera = camera or VideoFrame(frame.image, tick, index)
-                    link.offer(camera)
-                else:
-                    link.offer(programme)
-            if self.on_frame is not None:
-                self.on_frame(programme)
-            with self._audio_lock:  # the sound up to this frame's end may go now
-                self._forward_audio(self._audio_limit())
-            done = time.perf_counter()
-            timed["outputs"].add((done - handed) * 1000.0)
-            timed["frame"].add((done - began) * 1000.0)
+            try:
+                self._one_tick(tick)
+            except Exception as error:  # the show goes on to the next tick
+                self._failed_ticks += 1
+                if self._failed_ticks == 1:
+                    log.error("a programme frame failed", exc_info=error)
+                    self.compositor.fault(f"a frame could not be made: {describe_error(error)}")
 
-    def _faded(self, picture: Image, tick: float) -> Image:
-        if self._fade is None:
-            return picture
-        before, start, seconds = self._fade
-        share = (tick - start) / seconds
-        if share >= 1.0 or before.shape != picture.shape:
-            self._fade = None
-            return picture
-        blended: Image = cv2.addWeighted(before, 1.0 - share, picture, share, 0.0)
-        return blended
+    def _one_tick(self, tick: float) -> None:
+        began = time.perf_counter()
+        changed = self._take_pending(tick)
+        frame = self.source.read()
+        if frame is None:
+            self._waiting += 1
+            return
+        repeat = (
+            frame.index == self._last_index
+            and self._frames > 0
+            and not changed
+            and (self.look is None or self.look.backdrop.still)
+        )
+        self._repeated += repeat  # the camera is slower than the show: show it again
+        self._last_index = frame.index
+        programme = self.compositor.run(
+            VideoFrame(frame.image, tick, self._frames, {REPEAT: repeat})
+        )
+        handed = time.perf_counter()
+        index = self._frames
+        self._frames += 1
+        self._last_tick = tick
+        camera: VideoFrame | None = None
+        for link in list(self.links):
+            if link.feed == "camera":
+                camera = camera or VideoFrame(frame.image, tick, index)
+                link.offer(camera)
+            else:
+                link.offer(programme)
+        if self.on_frame is not None:
+            self.on_frame(programme)
+        self._held.release()  # the sound up to this frame's end may go now
+        done = time.perf_counter()
+        self._timings["outputs"].add((done - handed) * 1000.0)
+        self._timings["frame"].add((done - began) * 1000.0)
 
     def _backdrop(self, tick: float) -> Image | None:
         if self.look is not None:
             return self.look.backdrop.at(tick)
         return self.background
 
-    def _compose(self, image: Image, tick: float = 0.0) -> Image:
-        """The camera keyed over the backdrop; not a copy (the keyer's own buffer, or the
-        camera's picture): valid until the next call, never to be drawn on."""
-        if self.size is not None and image.shape[1::-1] != self.size:
-            image = cover_fit(image, self.size)
-        background = self._backdrop(tick)
-        if self.keyer is None or background is None:
-            return image
-        if not self.keyer.calibrated:
-            try:
-                self.keyer.calibrate(image)
-            except NoScreenFoundError as error:
-                self._message = f"showing the camera unkeyed: {error}"
-                return image
-            self._message = "on: " + (
-                self.keyer.calibration.describe() if self.keyer.calibration else ""
-            )
-        placement = self.look.placement if self.look is not None else None
-        if placement is None or (placement.x == 0.5 and placement.scale == 1.0):
-            return self.keyer.process(image, background, foreground=False).composite
-        result = self.keyer.process(image, background)
-        assert result.foreground is not None  # asked for
-        return placed(
-            result.foreground,
-            result.alpha,
-            cover_fit(background, image.shape[1::-1]),
-            x=placement.x,
-            scale=placement.scale,
-        )
+    def _placement(self) -> Placement | None:
+        return self.look.placement if self.look is not None else None
 
     def stats(self) -> ProgrammeStats:
         now, cpu_now = time.monotonic(), time.process_time()
@@ -393,7 +325,12 @@ class Programme:
             for link in self.links
         }
         failed = [link.failed for link in self.links if link.failed]
-        timed = {stage: rolling.mean for stage, rolling in self._timings.items()}
+        timed = {
+            name: rolling.mean
+            for name, rolling in (*self.compositor.timings.items(), *self._timings.items())
+        }
+        faults = tuple(self.compositor.faults)
+        said = self._key.message if self._started else "not started"
         return ProgrammeStats(
             frames=self._frames,
             late=self._pacer.late if self._pacer else 0,
@@ -402,9 +339,11 @@ class Programme:
             key_ms=timed["key"],
             cpu=cpu,
             outputs=outputs,
-            message="; ".join([self._message, *failed]),
+            message="; ".join([said, *faults, *failed]),
+            faults=faults,
+            place_ms=timed["place"],
             overlays_ms=timed["overlays"],
-            fade_ms=timed["fade"],
+            fade_ms=timed["transition"],
             outputs_ms=timed["outputs"],
             frame_ms=timed["frame"],
         )
@@ -419,12 +358,10 @@ class Programme:
             end = self._last_tick + 1.0 / self.fps
             if self.sound is not None:  # let the sound reach the end of the last frame
                 self.clock.sleep_until(end + 0.03)
-            with self._audio_lock:
-                self._forward_audio(end, cut=True)
-                self._sound_end = end
+            self._held.end_at(end)
         if self.sound is not None:
             self.sound.stop()
-        self._stop_playing()
+        self._videos.stop()
         for link in self.links:
             if link.thread is not None:
                 link.frames.put(None)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-STAGES = ("key", "overlays", "fade", "outputs")
-"""The compositor's stages, timed each frame (:class:`ProgrammeStats`)."""
+STAGES = ("key", "place", "overlays", "transition", "outputs")
+"""The compositor's stages (:mod:`studio.stages`) and the hand-over to the outputs, timed
+each frame (:class:`ProgrammeStats`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,8 +15,10 @@ class ProgrammeStats:
     """The show's health as numbers (shown in the status strip).
 
     The ``*_ms`` figures are the mean over the last second's frames of each stage of the
-    compositor: keying (and fitting the camera), drawing the overlays, the fade between
-    scenes, handing the frame to the outputs; ``frame_ms`` is all of a frame's work.
+    compositor: keying (and fitting the camera), placing the presenter, drawing the
+    overlays, the transition (``fade_ms``) between scenes, handing the frame to the
+    outputs; ``frame_ms`` is all of a frame's work. ``faults``: what went wrong and was
+    taken out of the show while it went on, in words (also in ``message``).
     """
 
     frames: int
@@ -30,13 +33,16 @@ class ProgrammeStats:
     fade_ms: float = 0.0
     outputs_ms: float = 0.0
     frame_ms: float = 0.0
+    place_ms: float = 0.0
+    faults: tuple[str, ...] = ()
 
     @property
     def timings(self) -> str:
         """The stage timings in words, such as 'key 12.1, overlays 1.0, ... ms'."""
         return (
-            f"key {self.key_ms:.1f}, overlays {self.overlays_ms:.1f}, fade "
-            f"{self.fade_ms:.1f}, outputs {self.outputs_ms:.1f}; frame {self.frame_ms:.1f} ms"
+            f"key {self.key_ms:.1f}, place {self.place_ms:.1f}, overlays "
+            f"{self.overlays_ms:.1f}, fade {self.fade_ms:.1f}, outputs {self.outputs_ms:.1f}; "
+            f"frame {self.frame_ms:.1f} ms"
         )
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kaizen_studio.core.errors import InputError
 from kaizen_studio.keying import KeyerSettings
 from kaizen_studio.studio.backdrop import Backdrop
+from kaizen_studio.studio.feeds import ticker_items
 from kaizen_studio.studio.overlays import (
     ClockOverlay,
     LiveBadge,
@@ -13,7 +15,6 @@ from kaizen_studio.studio.overlays import (
     LowerThird,
     Overlay,
     Ticker,
-    ticker_items,
 )
 from kaizen_studio.studio.show import Placement, Scene
 
@@ -30,7 +31,23 @@ class Look:
 
 
 def look_for(scene: Scene, size: tuple[int, int], *, now: float = 0.0) -> Look:
-    """The look of ``scene`` at picture ``size``; its lower third slides in after ``now``."""
+    """The look of ``scene`` at picture ``size``; its lower third slides in after ``now``.
+    Raises :class:`InputError` naming the scene when a caption or the ticker is beyond
+    its bounds (:mod:`studio.overlays`)."""
+    try:
+        overlays = _overlays(scene, now)
+    except InputError as error:
+        raise InputError(f"scene '{scene.name}': {error}") from error
+    return Look(
+        Backdrop(scene.background, size, fit=True),
+        overlays,
+        scene.presenter,
+        scene.keyer,
+        scene.name,
+    )
+
+
+def _overlays(scene: Scene, now: float) -> list[Overlay]:
     overlays: list[Overlay] = []
     if scene.lower_third is not None:
         overlays.append(LowerThird(*scene.lower_third, shown_at=now + 0.5))
@@ -45,10 +62,4 @@ def look_for(scene: Scene, size: tuple[int, int], *, now: float = 0.0) -> Look:
         overlays.append(LiveBadge())
     if scene.clock:
         overlays.append(ClockOverlay())
-    return Look(
-        Backdrop(scene.background, size, fit=True),
-        overlays,
-        scene.presenter,
-        scene.keyer,
-        scene.name,
-    )
+    return overlays

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kaizen_studio.broadcast.stats import OutputStats
+from kaizen_studio.studio.disk_watch import DiskSpace
 from kaizen_studio.studio.sources import SourceStats
 from kaizen_studio.studio.sources.mixer import SILENCE_DB
 
@@ -41,6 +42,9 @@ class Status:
     disk_free_bytes: int | None
     key_tips: tuple[str, ...] = ()
     """what to change in the room, from what the auto key measured"""
+    disk: DiskSpace | None = None
+    """the recordings folder's room as a typed state (LOW_DISK: minutes left at the
+    current bitrate), for an early warning"""
 
 
 @dataclass(frozen=True)

@@ -60,9 +60,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--remote", action="store_true", help="serve the tablet remote")
     parser.add_argument(
         "--remote-address",
-        default="0.0.0.0",
+        default="127.0.0.1",
         metavar="HOST",
-        help="address the remote listens on (default all)",
+        help="address the remote listens on: this computer only (default), 0.0.0.0 for "
+        "every network, or one network address of this computer",
     )
     parser.add_argument("--remote-port", type=int, default=8765, metavar="PORT")
     parser.add_argument("--voice", action="store_true", help="follow the reader's voice")
@@ -133,7 +134,12 @@ def _run_window(script: object, args: argparse.Namespace, look: object) -> int:
     if args.remote:
         remote = RemoteServer(args.remote_address, args.remote_port)
         remote.start()
-        print(f"remote: open {remote.url} on the tablet, code {remote.code}", flush=True)
+        print(
+            f"remote: open {remote.url} on the tablet and type the code {remote.code}, or "
+            f"open {remote.link} (no code needed); {remote.reach}",
+            flush=True,
+        )
+        print(remote.qr_code(), flush=True)
     windows = [
         PrompterWindow(
             prompter,

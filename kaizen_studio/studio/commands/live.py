@@ -20,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 
 from kaizen_studio.broadcast import BroadcastOutput, OutputStats, Recorder, SafeVirtualCamera
+from kaizen_studio.broadcast.recorder import take_path
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.keying import Keyer
@@ -63,6 +64,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl+C)")
     parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="record over an existing file (default: the next free NAME-2.mp4)",
+    )
+    parser.add_argument(
         "--microphone",
         nargs="?",
         const="default",
@@ -102,6 +108,12 @@ def run(args: argparse.Namespace) -> int:
     for path in (args.record, args.record_camera):
         if path:
             check_output_path(path)
+    for option in ("record", "record_camera"):  # no take written over, none lost to a crash
+        if getattr(args, option):
+            take = take_path(getattr(args, option), overwrite=args.overwrite)
+            setattr(args, option, str(take.path))
+            for note in take.notes:
+                print(f"live: {note}", file=sys.stderr)
     if args.record and args.record_camera and Path(args.record) == Path(args.record_camera):
         raise InputError(f"--record-camera {args.record_camera}: give it a name of its own")
     clock = Clock()
