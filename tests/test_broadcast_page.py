@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,6 +16,7 @@ from kaizen_studio.broadcast.server import free_port
 from kaizen_studio.broadcast.virtualcam import install_help
 from kaizen_studio.core.errors import DeviceError
 from kaizen_studio.core.media import AudioBlock, VideoFrame
+from tests.serve_process import Serve, run_studio, wait_until
 
 OFF_AIR_CARD = (27, 42, 74)  # #1b2a4a
 SHOW_GREEN = np.array([0, 200, 0])  # BGR (0, 200, 0) is green in RGB too
@@ -36,6 +35,41 @@ def centre_colour(browser: Chromium) -> tuple[int, int, int]:
 
 def said(browser: Chromium) -> str:
     return "the page's console: " + " | ".join(browser.console)
+
+
+class Feed:
+    """The show as a studio streams it, through the project's RtmpStreamer: a green
+    picture and a 440 Hz tone (``loudness`` of full scale; 0: silence), 25 frames a second
+    in real time from a thread, until the ``with`` block ends."""
+
+    def __init__(self, url: str, *, width: int, height: int, loudness: float = 0.0) -> None:
+        self.streamer = RtmpStreamer(url, width=width, height=height, fps=25)
+        self.picture = np.zeros((height, width, 3), np.uint8)
+        self.picture[:] = (0, 200, 0)
+        self.loudness = loudness
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._feed, name="feed")
+
+    def _feed(self) -> None:
+        start, i = time.monotonic(), 0
+        while not self._stop.is_set():
+            pts = start + i / 25
+            times = (i * 1920 + np.arange(1920)) / 48000
+            tone = (self.loudness * np.sin(2 * np.pi * 440 * times)).astype(np.float32)
+            self.streamer.send(VideoFrame(self.picture, pts, i))
+            self.streamer.send_audio(AudioBlock(np.repeat(tone[:, None], 2, axis=1), 48000, pts))
+            i += 1
+            time.sleep(max(0.0, start + i / 25 - time.monotonic()))
+
+    def __enter__(self) -> Feed:
+        self.streamer.start()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.streamer.close()
 
 
 def test_the_page_shows_off_air_then_plays_the_show_by_itself(tmp_path: Path) -> None:
@@ -57,26 +91,8 @@ def test_the_page_shows_off_air_then_plays_the_show_by_itself(tmp_path: Path) ->
             "document.getElementById('school').textContent", "Hillside Primary", seconds=5
         )
         assert centre_colour(browser) == OFF_AIR_CARD
-        streamer = RtmpStreamer(server.publish_url, width=320, height=240, fps=25)
-        streamer.start()
-        stop = threading.Event()
-
-        def feed() -> None:
-            start, i = time.monotonic(), 0
-            picture = np.zeros((240, 320, 3), np.uint8)
-            picture[:] = (0, 200, 0)
-            silence = np.zeros((1920, 2), np.float32)
-            while not stop.is_set():
-                pts = start + i / 25
-                streamer.send(VideoFrame(picture, pts, i))
-                streamer.send_audio(AudioBlock(silence, 48000, pts))
-                i += 1
-                time.sleep(max(0.0, start + i / 25 - time.monotonic()))
-
-        show = threading.Thread(target=feed)
-        show.start()
         colours: list[tuple[int, int, int]] = []
-        try:
+        with Feed(server.publish_url, width=320, height=240):
             live = browser.wait_for(STATE, "live", seconds=40)
             deadline = time.monotonic() + 10
             while live and time.monotonic() < deadline:
@@ -84,10 +100,6 @@ def test_the_page_shows_off_air_then_plays_the_show_by_itself(tmp_path: Path) ->
                 if np.abs(np.array(colours[-1]) - SHOW_GREEN).max() < 40:
                     break
                 time.sleep(0.2)
-        finally:
-            stop.set()
-            show.join()
-            streamer.close()
         assert live, f"the page never played the show; {said(browser)}"
         assert np.abs(np.array(colours[-1]) - SHOW_GREEN).max() < 40, (
             f"page shows {colours[-1]}, not the show; {said(browser)}"
@@ -109,66 +121,27 @@ def test_no_virtual_camera_says_what_to_install_and_the_show_goes_on() -> None:
 
 
 def test_studio_serve_and_watch_headless(tmp_path: Path) -> None:
-    rtmp, http = free_port(), free_port()
-    serve = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kaizen_studio",
-            "serve",
-            "--key",
-            "k9",
-            "--rtmp-port",
-            str(rtmp),
-            "--http-port",
-            str(http),
-            "--folder",
-            str(tmp_path / "srv"),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert serve.stdout is not None
-        assert "Media server running" in serve.stdout.readline()
-        url = f"rtmp://127.0.0.1:{rtmp}/live/show"
-        streamer = RtmpStreamer(f"{url}?key=k9", width=160, height=120, fps=25)
-        streamer.start()
-        watch = subprocess.Popen(
-            [sys.executable, "-m", "kaizen_studio", "watch", url, "--headless", "--seconds", "4"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        start = time.monotonic()
-        for i in range(125):
-            pts = start + i / 25
-            streamer.send(VideoFrame(np.zeros((120, 160, 3), np.uint8), pts, i))
-            # no sound sent: the streamer fills its sound track with silence
-            time.sleep(max(0.0, start + (i + 1) / 25 - time.monotonic()))
-        out, err = watch.communicate(timeout=20)
-        streamer.close()
-        report = json.loads(out)
-        assert watch.returncode == 0 and report["frames"] >= 25
+    with Serve(tmp_path / "srv", rtmp_port=free_port(), http_port=free_port()) as serve:
+        serve.running()
+        url = f"rtmp://127.0.0.1:{serve.rtmp_port}/live/show"
+        # no sound sent: the streamer fills its sound track with silence
+        with Feed(serve.url(), width=160, height=120) as feed:
+            assert wait_until(lambda: feed.streamer.stats().state == "streaming", seconds=60)
+            result = run_studio("watch", url, "--headless", "--seconds", "4")
+        report = json.loads(result.stdout)
+        assert result.returncode == 0 and report["frames"] >= 25, result
         if report["sound"] != "played":  # no sound card here: said once, pictures went on
+            err = result.stderr
             assert err.count("watch: no sound device") == 1 and "pictures only" in err
-    finally:
-        serve.terminate()
-        serve.wait(timeout=10)
-    assert serve.returncode == 0
+        assert serve.stop() == 0
 
 
 def test_commands_refuse_bad_values_in_one_line() -> None:
     for argv, words in (
-        (["serve", "--key", "a b"], "stream key"),
-        (["serve", "--key", "k", "--rtmp-port", "80"], "rtmp_port"),
+        (["serve", "--key", "a b"], "use --key-file PATH or the KAIZEN_STREAM_KEY"),
+        (["serve", "--rtmp-port", "80"], "--rtmp-port must be between 1025 and 65535"),
         (["watch", "http://example"], "rtmp://"),
     ):
-        result = subprocess.run(
-            [sys.executable, "-m", "kaizen_studio", *argv],
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
+        result = run_studio(*argv)
         assert result.returncode == 2 and words in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
