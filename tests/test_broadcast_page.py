@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -104,6 +105,101 @@ def test_the_page_shows_off_air_then_plays_the_show_by_itself(tmp_path: Path) ->
         assert np.abs(np.array(colours[-1]) - SHOW_GREEN).max() < 40, (
             f"page shows {colours[-1]}, not the show; {said(browser)}"
         )
+
+
+SOUND = (
+    "JSON.stringify({muted: video.muted, volume: video.volume, paused: video.paused,"
+    " decoded: video.webkitAudioDecodedByteCount, level: soundLevel(),"
+    " sound: document.body.dataset.sound, tap: !tap.classList.contains('hidden')})"
+)
+TAP_COLOUR = np.array([228, 87, 46])  # #e4572e, RGB
+
+
+def sound(browser: Chromium) -> dict[str, Any]:
+    """What the page's sound is doing: the media element's muted, volume, paused and
+    audio bytes decoded; the level it hears through Web Audio (-1: not listening)."""
+    answer = browser.evaluate(SOUND)
+    assert isinstance(answer, str), said(browser)
+    found: dict[str, Any] = json.loads(answer)
+    return found
+
+
+def hears_the_show(browser: Chromium, *, seconds: float = 60.0) -> dict[str, Any]:
+    """Wait until the page plays the show's sound: not muted, full volume, playing, the
+    audio track decoding (its byte count growing) and its level through Web Audio above
+    silence (the tone's is about 0.09). The last reading; AssertionError if not in time."""
+    first = sound(browser)
+    deadline = time.monotonic() + seconds
+    while True:
+        now = sound(browser)
+        if (
+            not now["muted"]
+            and now["volume"] >= 0.99
+            and not now["paused"]
+            and now["decoded"] > first["decoded"] + 4000
+            and now["level"] > 0.02
+        ):
+            return now
+        assert time.monotonic() < deadline, f"no sound: {now}; {said(browser)}"
+        time.sleep(0.2)
+
+
+def tap_button(browser: Chromium) -> tuple[float, float, float, float]:
+    """The tap button's box: left, top, width, height (CSS pixels; all 0 when hidden)."""
+    box = browser.evaluate(
+        "(() => { const r = tap.getBoundingClientRect();"
+        " return [r.left, r.top, r.width, r.height]; })()"
+    )
+    left, top, width, height = (float(v) for v in box)
+    return left, top, width, height
+
+
+def test_sound_waits_for_one_tap_then_stays_on_across_off_air(tmp_path: Path) -> None:
+    """A browser's own rule (no sound before a touch): a big "Tap for sound" from the
+    first load; the show plays muted until the tap, then with its sound, and after an off
+    air the next show has sound with no second tap."""
+    with (
+        MediaServer(tmp_path / "server", key="k1", rtmp_port=free_port(), http_port=free_port())
+        as server,
+        Chromium(tmp_path / "profile", width=W, height=H, autoplay=False) as browser,
+    ):  # fmt: skip
+        browser.open(server.page_url)
+        assert browser.wait_for(STATE, "offair", seconds=15), said(browser)
+        assert sound(browser)["sound"] == "tap" and sound(browser)["tap"]
+        left, top, width, height = tap_button(browser)
+        assert height > H / 8 and width > W / 4  # big
+        picture, _ = browser.screenshot(exact=True)
+        inside = picture[round(top + height / 2), round(left + 8)][::-1]  # left of the words
+        assert np.abs(inside.astype(int) - TAP_COLOUR).max() < 30, inside
+        with Feed(server.publish_url, width=320, height=240, loudness=0.125):
+            assert browser.wait_for(STATE, "live", seconds=60), said(browser)
+            before = sound(browser)
+            assert before["muted"] and before["tap"]  # pictures now, sound after the tap
+            browser.click(left + width / 2, top + height / 2)
+            heard = hears_the_show(browser)
+            assert heard["sound"] == "on" and not heard["tap"]
+        assert browser.wait_for(STATE, "offair", seconds=60), said(browser)
+        assert not sound(browser)["tap"]
+        with Feed(server.publish_url, width=320, height=240, loudness=0.125):
+            assert browser.wait_for(STATE, "live", seconds=60), said(browser)
+            hears_the_show(browser)
+
+
+def test_a_kiosk_screen_plays_sound_with_no_tap(tmp_path: Path) -> None:
+    """A screen started with chromium --autoplay-policy=no-user-gesture-required: the page
+    finds that sound may start, never shows the button, and plays the show's sound."""
+    with (
+        MediaServer(tmp_path / "server", key="k1", rtmp_port=free_port(), http_port=free_port())
+        as server,
+        Chromium(tmp_path / "profile", width=W, height=H, autoplay=True) as browser,
+    ):  # fmt: skip
+        browser.open(server.page_url)
+        assert browser.wait_for(STATE, "offair", seconds=15), said(browser)
+        assert sound(browser)["sound"] == "on" and not sound(browser)["tap"]
+        with Feed(server.publish_url, width=320, height=240, loudness=0.125):
+            assert browser.wait_for(STATE, "live", seconds=60), said(browser)
+            heard = hears_the_show(browser)
+        assert not heard["tap"] and tap_button(browser)[3] == 0
 
 
 def test_no_virtual_camera_says_what_to_install_and_the_show_goes_on() -> None:
