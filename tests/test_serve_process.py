@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kaizen_studio.broadcast.server import MediaServer, PortBusyError, RestartPolicy, free_port
+from kaizen_studio.broadcast.server import MediaServer, PortBusyError, free_port
+from kaizen_studio.studio.commands.serve import RestartPolicy
 from tests.serve_process import KEY, Serve, gone, publish, run_studio, wait_until
 
 

@@ -4,15 +4,14 @@ The project writes nginx's whole configuration into a folder of its own (pid fil
 temporary paths, HLS fragments): no root, no system file touched. Publishing needs the
 school's stream key, checked by a small HTTP server the project runs on loopback (nginx's
 ``on_publish``, at an address with a secret in it, so only this nginx may ask) which slows
-an address that keeps giving wrong keys (:class:`stream_key.KeyGuard`); anyone may watch,
-over RTMP (the player app) or HLS (the classroom page). Ports are checked free before
-nginx starts; nginx dies with the process that started it (Linux), and :meth:`restart`
-starts it again after a crash, with :class:`RestartPolicy` saying when to give up.
+an address that keeps giving wrong keys (:mod:`stream_key`); anyone may watch, over RTMP
+(the player app) or HLS (the classroom page). Ports are checked free before nginx starts;
+nginx dies with the thread that started it (Linux), and :meth:`MediaServer.restart`
+starts it again after a crash (``studio serve`` decides when).
 """
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 import re
@@ -23,13 +22,10 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
-from urllib.parse import parse_qs
 
-from kaizen_studio.broadcast.stream_key import KeyGuard, Verdict, write_private
+from kaizen_studio.broadcast.stream_key import KeyCheck, KeyGuard, Refusal, write_private
 from kaizen_studio.core.errors import DeviceError, MissingToolError
 
 log = logging.getLogger(__name__)
@@ -148,71 +144,6 @@ class PortBusyError(DeviceError):
         self.port, self.option = port, option
 
 
-@dataclass(frozen=True, kw_only=True)
-class Refusal:
-    """A publisher the key check refused: its address, why, and for how many seconds it
-    must wait before its next try counts (0 unless it is being slowed)."""
-
-    address: str
-    verdict: Verdict
-    wait: float = 0.0
-
-
-class _KeyCheck(BaseHTTPRequestHandler):
-    """Answers nginx's on_publish at ``/publish/TOKEN``: 200 for the school's key, 403
-    otherwise (a :class:`Refusal` noted in ``refusals``); 404 for any other address."""
-
-    guard: ClassVar[KeyGuard]
-    token: ClassVar[str]
-    refusals: ClassVar[list[Refusal]]
-
-    def do_POST(self) -> None:
-        if not hmac.compare_digest(self.path.encode(), f"/publish/{self.token}".encode()):
-            self._answer(404)
-            return
-        length = min(int(self.headers.get("Content-Length") or 0), 65536)
-        fields = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
-        given = (fields.get("key") or [""])[0]
-        address = (fields.get("addr") or ["an unknown address"])[0]
-        verdict = self.guard.check(address, given)
-        if verdict is not Verdict.ALLOWED:
-            wait = self.guard.wait_left(address)
-            self.refusals.append(Refusal(address=address, verdict=verdict, wait=wait))
-        self._answer(200 if verdict is Verdict.ALLOWED else 403)
-
-    def _answer(self, status: int) -> None:
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        return  # the refusals are told by the server's owner; nothing on the console
-
-
-@dataclass
-class RestartPolicy:
-    """When to start nginx again after it stopped by itself: after 1 s, then twice as
-    long each time (up to ``longest`` s), at most ``most`` times in ``within`` seconds;
-    beyond that something is wrong that restarting will not mend."""
-
-    most: int = 5
-    within: float = 600.0
-    first: float = 1.0
-    longest: float = 30.0
-    clock: Callable[[], float] = time.monotonic
-    _restarts: list[float] = field(default_factory=list)
-
-    def next_delay(self) -> float | None:
-        """Seconds to wait before the next restart (counted now), or None to give up."""
-        now = self.clock()
-        self._restarts = [t for t in self._restarts if now - t < self.within]
-        if len(self._restarts) >= self.most:
-            return None
-        delay = min(self.longest, self.first * 2 ** len(self._restarts))
-        self._restarts.append(now)
-        return delay
-
-
 class MediaServer:
     """nginx + RTMP module + stream-key check, all under ``folder``; a context manager.
 
@@ -307,7 +238,7 @@ class MediaServer:
         token = secrets.token_urlsafe(16)
         handler = type(
             "KeyCheck",
-            (_KeyCheck,),
+            (KeyCheck,),
             {"guard": self.guard, "token": token, "refusals": self.refusals},
         )
         self._check = ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -1,5 +1,6 @@
 """The school's stream key: where it comes from, how strong it must be, files kept private,
-and the slowing of an address that keeps giving wrong keys.
+and the check nginx asks before each publish, which slows an address that keeps giving
+wrong keys.
 
 A key never travels on a command line (every user of the machine can read those with
 ``ps``): it comes from a file, the environment variable ``KAIZEN_STREAM_KEY``, or a key the
@@ -18,7 +19,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import parse_qs
 
 from kaizen_studio.core.errors import InputError, MissingFileError
 
@@ -203,3 +207,44 @@ class KeyGuard:
         ]
         for address in quiet:
             del self._records[address]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Refusal:
+    """A publisher the key check refused: its address, why, and for how many seconds it
+    must wait before its next try counts (0 unless it is being slowed)."""
+
+    address: str
+    verdict: Verdict
+    wait: float = 0.0
+
+
+class KeyCheck(BaseHTTPRequestHandler):
+    """Answers nginx's on_publish at ``/publish/TOKEN``: 200 for the school's key, 403
+    otherwise (a :class:`Refusal` noted in ``refusals``); 404 for any other address."""
+
+    guard: ClassVar[KeyGuard]
+    token: ClassVar[str]
+    refusals: ClassVar[list[Refusal]]
+
+    def do_POST(self) -> None:
+        if not hmac.compare_digest(self.path.encode(), f"/publish/{self.token}".encode()):
+            self._answer(404)
+            return
+        length = min(int(self.headers.get("Content-Length") or 0), 65536)
+        fields = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
+        given = (fields.get("key") or [""])[0]
+        address = (fields.get("addr") or ["an unknown address"])[0]
+        verdict = self.guard.check(address, given)
+        if verdict is not Verdict.ALLOWED:
+            wait = self.guard.wait_left(address)
+            self.refusals.append(Refusal(address=address, verdict=verdict, wait=wait))
+        self._answer(200 if verdict is Verdict.ALLOWED else 403)
+
+    def _answer(self, status: int) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        return  # the refusals are told by the server's owner; nothing on the console

@@ -14,18 +14,16 @@ import logging
 import os
 import signal
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from kaizen_studio.broadcast.server import (
-    MediaServer,
-    PortBusyError,
-    Refusal,
-    RestartPolicy,
-    check_port,
-)
+from kaizen_studio.broadcast.server import MediaServer, PortBusyError, check_port
 from kaizen_studio.broadcast.stream_key import (
     ENVIRONMENT,
     KEY_FILE_NAME,
+    Refusal,
     ServerKey,
     Verdict,
     hidden,
@@ -39,6 +37,30 @@ log = logging.getLogger(__name__)
 SLOWED_QUIET = 10.0
 """Seconds between two lines about the same address being slowed (a guesser may knock
 many times a second)."""
+
+
+@dataclass
+class RestartPolicy:
+    """When to start nginx again after it stopped by itself: after 1 s, then twice as
+    long each time (up to ``longest`` s), at most ``most`` times in ``within`` seconds;
+    beyond that something is wrong that restarting will not mend."""
+
+    most: int = 5
+    within: float = 600.0
+    first: float = 1.0
+    longest: float = 30.0
+    clock: Callable[[], float] = time.monotonic
+    _restarts: list[float] = field(default_factory=list)
+
+    def next_delay(self) -> float | None:
+        """Seconds to wait before the next restart (counted now), or None to give up."""
+        now = self.clock()
+        self._restarts = [t for t in self._restarts if now - t < self.within]
+        if len(self._restarts) >= self.most:
+            return None
+        delay = min(self.longest, self.first * 2 ** len(self._restarts))
+        self._restarts.append(now)
+        return delay
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
