@@ -88,6 +88,7 @@ class Serve:
             text=True,
             env=env if env is not None else serve_env(),
             cwd=cwd,
+            start_new_session=True,  # its own process group, as a terminal gives a command
         )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -123,10 +124,14 @@ class Serve:
     def url(self, key: str = KEY) -> str:
         return f"rtmp://127.0.0.1:{self.rtmp_port}/live/show?key={key}"
 
-    def stop(self, number: int = signal.SIGTERM) -> int:
-        """Send the signal ``number`` and wait (up to 30 s) for the exit status."""
+    def stop(self, number: int = signal.SIGTERM, *, group: bool = False) -> int:
+        """Send the signal ``number`` (to its whole process group when ``group``, as a
+        terminal sends Ctrl+C) and wait (up to 30 s) for the exit status."""
         if self.process.poll() is None:
-            self.process.send_signal(number)
+            if group:
+                os.killpg(self.process.pid, number)
+            else:
+                self.process.send_signal(number)
         code = self.process.wait(timeout=30)
         self._reader.join(timeout=10)
         return code

@@ -53,6 +53,7 @@ def test_a_weak_key_is_refused_in_one_line_from_the_environment_or_a_file(
     key_file.write_text(weak + "\n")
     result = run_studio("serve", "--folder", folder, "--key-file", str(key_file))
     one_line_error(result, f"the stream key from {key_file} is too weak")
+    assert not (tmp_path / "s").exists()  # refused before anything is made
 
 
 def test_key_strength_and_characters() -> None:

@@ -62,10 +62,15 @@ def test_a_file_given_as_the_folder_is_one_clear_line(tmp_path: Path) -> None:
     assert afile.read_text() == "not a folder"
 
 
-@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
-def test_stopping_serve_stops_nginx(tmp_path: Path, number: signal.Signals) -> None:
-    """Ctrl+C (SIGINT), SIGTERM and a closed terminal (SIGHUP): serve stops nginx, says
-    so and exits 0; run without --folder, it says where it keeps its files."""
+@pytest.mark.parametrize(
+    ("number", "group"),
+    [(signal.SIGINT, True), (signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGHUP, True)],
+)
+def test_stopping_serve_stops_nginx(tmp_path: Path, number: signal.Signals, group: bool) -> None:
+    """Ctrl+C in its terminal (SIGINT to its process group), SIGINT or SIGTERM to serve
+    alone, a closed terminal (SIGHUP to the group): serve stops nginx, says so and exits
+    0, without taking nginx's end for a crash; run without --folder, it says where it
+    keeps its files."""
     with Serve(
         Path("studio-server"), rtmp_port=free_port(), http_port=free_port(), cwd=tmp_path
     ) as serve:
@@ -73,9 +78,10 @@ def test_stopping_serve_stops_nginx(tmp_path: Path, number: signal.Signals) -> N
         assert f"keeps its files in {tmp_path / 'studio-server'}" in serve.lines[0]
         nginx = int((tmp_path / "studio-server" / "nginx.pid").read_text())
         assert not gone(nginx)
-        assert serve.stop(number) == 0
+        assert serve.stop(number, group=group) == 0
     assert wait_until(lambda: gone(nginx), seconds=10), "nginx outlived studio serve"
     assert serve.lines[-1] == "Media server stopped."
+    assert "stopped by itself" not in serve.output()
     assert "Traceback" not in serve.output()
 
 

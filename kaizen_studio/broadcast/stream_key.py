@@ -87,7 +87,9 @@ def read_key_file(path: Path) -> str:
     try:
         text = path.read_text("utf-8")
     except FileNotFoundError:
-        raise MissingFileError(f"no stream key file at {path}") from None
+        raise MissingFileError(
+            f"no stream key file at {path}: give the path of a file whose first line is the key"
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"cannot read the stream key file {path}: {error}") from None
     lines = text.strip().splitlines()

@@ -110,8 +110,14 @@ def run(args: argparse.Namespace) -> int:
         check_port(args.http_port, name="--http-port")
     except ValueError as error:
         raise InputError(str(error)) from error
-    folder = _prepare_folder(args.folder)
-    key = server_key(folder, key_file=args.key_file, environment=dict(os.environ))
+    folder = _check_folder(args.folder)
+    environment = dict(os.environ)
+    # a key given is checked before anything is made; a key to make needs the folder
+    given = args.key_file is not None or bool(environment.get(ENVIRONMENT))
+    key = server_key(folder, key_file=args.key_file, environment=environment) if given else None
+    _make_folder(folder, args.folder)
+    if key is None:
+        key = server_key(folder, key_file=None, environment=environment)
     try:
         server = MediaServer(
             folder,
@@ -135,21 +141,26 @@ def run(args: argparse.Namespace) -> int:
         handler.close()
 
 
-def _prepare_folder(folder: Path) -> Path:
-    """``folder`` made if missing and said; InputError in one line if it cannot be."""
+def _check_folder(folder: Path) -> Path:
+    """``folder`` resolved; InputError in one line if it names a file."""
     where = folder.resolve()
     if where.exists() and not where.is_dir():
         raise InputError(
             f"--folder {folder} is a file, not a folder: give the name of a folder "
             "(studio serve keeps its files there)"
         )
+    return where
+
+
+def _make_folder(where: Path, folder: Path) -> None:
+    """Make ``where`` if missing; InputError in one line if it cannot be or cannot be
+    written in."""
     try:
         where.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InputError(f"cannot make the folder {folder}: {error.strerror}") from None
     if not os.access(where, os.W_OK):
         raise InputError(f"cannot write in the folder {folder}: choose another with --folder")
-    return where
 
 
 def _say(line: str) -> None:
