@@ -136,6 +136,8 @@ def test_wrong_keys_through_the_real_nginx_slow_the_publisher(tmp_path: Path) ->
 
 
 def test_the_key_shows_in_no_process_list_and_its_files_are_private(tmp_path: Path) -> None:
+    """Given by a file: not in ps, not in full in the output nor in any file serve writes;
+    given by the environment: not in nginx's environment."""
     key_file = tmp_path / "school-key"
     key_file.write_text("marigold-55-xyz\n")
     key_file.chmod(0o600)
@@ -162,6 +164,10 @@ def test_the_key_shows_in_no_process_list_and_its_files_are_private(tmp_path: Pa
     for path in (tmp_path / "s").rglob("*"):
         if path.is_file():
             assert "marigold" not in path.read_text("utf-8", "replace"), path
+    with Serve(tmp_path / "e", rtmp_port=free_port(), http_port=free_port()) as serve:
+        serve.running()
+        environ = Path(f"/proc/{serve.nginx_pid()}/environ").read_bytes()
+        assert b"KAIZEN_STREAM_KEY" not in environ and KEY.encode() not in environ
 
 
 def test_serve_makes_a_key_shows_it_once_then_only_in_part(tmp_path: Path) -> None:

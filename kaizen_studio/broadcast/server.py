@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import secrets
 import shutil
@@ -25,7 +26,13 @@ from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
-from kaizen_studio.broadcast.stream_key import KeyCheck, KeyGuard, Refusal, write_private
+from kaizen_studio.broadcast.stream_key import (
+    ENVIRONMENT,
+    KeyCheck,
+    KeyGuard,
+    Refusal,
+    write_private,
+)
 from kaizen_studio.core.errors import DeviceError, MissingToolError
 
 log = logging.getLogger(__name__)
@@ -289,7 +296,13 @@ class MediaServer:
         with open(self.folder / "logs" / "nginx-output.log", "wb") as output:
             # its own process group: a Ctrl+C in the terminal reaches the owner, who
             # stops nginx in turn (not both at once, which would look like a crash)
-            self._process = subprocess.Popen(command, stdout=output, stderr=output, process_group=0)
+            self._process = subprocess.Popen(
+                command,
+                stdout=output,
+                stderr=output,
+                process_group=0,
+                env={k: v for k, v in os.environ.items() if k != ENVIRONMENT},  # not nginx's
+            )
         log.info("nginx started (pid %d) in %s", self._process.pid, self.folder)
         self._wait_ready()
 
