@@ -145,3 +145,31 @@ def test_a_restart_names_a_port_taken_meanwhile_then_works_once_it_is_free(
         assert server.running and server.pid != first
         code, said = publish(server.publish_url)
         assert code == 0, said
+
+
+def test_serve_gives_up_in_words_when_nginx_will_not_start_again(tmp_path: Path) -> None:
+    """nginx dies and another program takes its port meanwhile (serve is paused so that
+    it cannot win the race): serve tries again after 1, 2, 4, 8 and 16 s, says why each
+    try failed, then gives up with exit status 1."""
+    rtmp = free_port()
+    with Serve(tmp_path / "s", rtmp_port=rtmp, http_port=free_port()) as serve:
+        serve.running()
+        nginx = serve.nginx_pid()
+        serve.process.send_signal(signal.SIGSTOP)
+        try:
+            os.kill(nginx, signal.SIGKILL)
+            assert wait_until(lambda: gone(nginx), seconds=10)
+            thief = socket.socket()
+            thief.bind(("127.0.0.1", rtmp))
+            thief.listen()
+        finally:
+            serve.process.send_signal(signal.SIGCONT)
+        with thief:
+            assert serve.process.wait(timeout=180) == 1
+    said = serve.output()
+    waits = [line.rsplit("again in ", 1)[1] for line in serve.lines if "again in " in line]
+    assert waits == ["1 s", "2 s", "4 s", "8 s", "16 s"], said
+    refused = f"could not start again: port {rtmp} is in use (another studio serve?)"
+    assert said.count(refused) == 5, said
+    assert "would not keep running (5 restarts in 10 minutes): giving up" in said
+    assert "Traceback" not in said

@@ -242,21 +242,22 @@ def _tell(refusal: Refusal, slowed_told: dict[str, float], now: float) -> None:
 
 def _restart(server: MediaServer, policy: RestartPolicy, done: threading.Event) -> bool:
     """Start nginx again after a wait; False when it has stopped too often to go on."""
-    code = server.exit_code
-    if code is None:
-        why = "it did not start"
-    elif code < 0:
-        why = f"killed by {signal.Signals(-code).name}"
-    else:
-        why = f"exit status {code}"
+    code = server.exit_code  # None: the last try to start it again failed (and was said)
     delay = policy.next_delay()
     if delay is None:
         _say(
-            f"The media server (nginx) stopped by itself ({why}) {policy.most + 1} times "
-            f"in {policy.within / 60:.0f} minutes: giving up; see {server.folder / 'error.log'}"
+            f"The media server (nginx) would not keep running ({policy.most} restarts in "
+            f"{policy.within / 60:.0f} minutes): giving up; see {server.folder / 'error.log'}"
         )
         return False
-    _say(f"The media server (nginx) stopped by itself ({why}); starting it again in {delay:.0f} s")
+    if code is None:
+        _say(f"Trying to start the media server again in {delay:.0f} s")
+    else:
+        why = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+        _say(
+            f"The media server (nginx) stopped by itself ({why}); "
+            f"starting it again in {delay:.0f} s"
+        )
     if done.wait(delay):
         return True
     try:
