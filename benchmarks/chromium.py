@@ -28,9 +28,13 @@ from kaizen_studio.core.media import Image
 
 
 class Chromium:
-    """One headless Chromium with one page, ``width`` x ``height`` CSS pixels."""
+    """One headless Chromium with one page, ``width`` x ``height`` CSS pixels.
 
-    def __init__(self, profile: Path, *, width: int, height: int) -> None:
+    ``autoplay`` starts it as a classroom kiosk is started (sound may play before anyone
+    touches the page); False keeps the browser's own rule (sound waits for a tap).
+    """
+
+    def __init__(self, profile: Path, *, width: int, height: int, autoplay: bool = True) -> None:
         browser = shutil.which("chromium") or shutil.which("chromium-browser")
         if browser is None:
             raise FileNotFoundError("chromium is not installed: sudo apt install chromium")
@@ -48,10 +52,11 @@ class Chromium:
             f"--user-data-dir={profile}",
             f"--window-size={width},{height}",
             "--hide-scrollbars",
-            "--autoplay-policy=no-user-gesture-required",
             "--remote-debugging-pipe",
             "about:blank",
         ]
+        if autoplay:
+            flags.insert(-2, "--autoplay-policy=no-user-gesture-required")
         # bash (dash cannot name descriptors above 9) puts the pipe on 3 and 4, where
         # Chromium expects it
         redirect = f'exec "$0" "$@" 3<&{to_browser_r} 4>&{from_browser_w}'
@@ -155,6 +160,12 @@ class Chromium:
                 return True
             time.sleep(0.1)
         return False
+
+    def click(self, x: float, y: float) -> None:
+        """A left mouse click at (``x``, ``y``) CSS pixels, as a user's (it counts as a
+        user's gesture, so it lets the page start sound)."""
+        for kind in ("mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
 
     def screenshot(self, *, exact: bool = False) -> tuple[Image, float]:
         """The page as a BGR picture, and the monotonic time it was taken (the middle of

@@ -3,23 +3,39 @@
 The project writes nginx's whole configuration into a folder of its own (pid file, logs,
 temporary paths, HLS fragments): no root, no system file touched. Publishing needs the
 school's stream key, checked by a small HTTP server the project runs on loopback (nginx's
-``on_publish``); anyone may watch, over RTMP (the player app) or HLS (the classroom page).
+``on_publish``, at an address with a secret in it, so only this nginx may ask) which slows
+an address that keeps giving wrong keys (:mod:`stream_key`); anyone may watch, over RTMP
+(the player app) or HLS (the classroom page). Ports are checked free before nginx starts;
+nginx dies with the thread that started it (Linux), and :meth:`MediaServer.restart`
+starts it again after a crash (``studio serve`` decides when).
 """
 
 from __future__ import annotations
 
-import hmac
+import json
+import logging
+import os
+import re
+import secrets
 import shutil
 import socket
 import subprocess
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
-from urllib.parse import parse_qs
 
+from kaizen_studio.broadcast.stream_key import (
+    ENVIRONMENT,
+    KeyCheck,
+    KeyGuard,
+    Refusal,
+    write_private,
+)
 from kaizen_studio.core.errors import DeviceError, MissingToolError
+
+log = logging.getLogger(__name__)
 
 RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
 WEB_FOLDER = Path(__file__).with_name("web")
@@ -34,6 +50,7 @@ error_log {folder}/error.log warn;
 load_module {module};
 events {{ worker_connections 256; }}
 rtmp {{
+    access_log off;
     server {{
         listen {host}:{rtmp_port};
         chunk_size 4096;
@@ -41,7 +58,7 @@ rtmp {{
             live on;
             record off;
             wait_key on;
-            on_publish http://127.0.0.1:{check_port}/publish;
+            on_publish http://127.0.0.1:{check_port}/publish/{token};
             notify_method post;
             hls on;
             hls_path {folder}/hls;
@@ -92,6 +109,24 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
+def check_port(port: int, *, name: str) -> None:
+    """Raise ValueError naming ``name`` unless ``port`` is one an ordinary user may open."""
+    if not 1024 < port < 65536:
+        raise ValueError(f"{name} must be between 1025 and 65535, got {port}")
+
+
+def port_taken(host: str, port: int) -> bool:
+    """True if another program listens on ``port`` at ``host`` (or on all addresses), so
+    nginx could not open it. Connections still closing (TIME_WAIT) do not count."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def check_installed() -> Path:
     """Path of nginx; raise MissingToolError naming the install command if it or the
     RTMP module is missing."""
@@ -105,26 +140,15 @@ def check_installed() -> Path:
     return Path(nginx)
 
 
-class _KeyCheck(BaseHTTPRequestHandler):
-    """Answers nginx's on_publish: 200 for the school's key, 403 otherwise (noting the
-    refused publisher's address in ``refused``)."""
+class PortBusyError(DeviceError):
+    """A port the server needs is taken by another program; ``option`` names the
+    setting that chooses it (``rtmp_port`` or ``http_port``)."""
 
-    key = ""
-    refused: ClassVar[list[str]] = []  # each server sets its own list
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        fields = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
-        given = (fields.get("key") or [""])[0]
-        allowed = bool(self.key) and hmac.compare_digest(given.encode(), self.key.encode())
-        if not allowed:
-            self.refused.append((fields.get("addr") or ["an unknown address"])[0])
-        self.send_response(200 if allowed else 403)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        return  # nginx keeps the log; nothing printed on the show's console
+    def __init__(self, port: int, option: str) -> None:
+        super().__init__(
+            f"port {port} is in use (another studio serve?): stop it or choose another {option}"
+        )
+        self.port, self.option = port, option
 
 
 class MediaServer:
@@ -142,6 +166,12 @@ class MediaServer:
         Address to listen on; 127.0.0.1 by default, 0.0.0.0 for the whole school.
     school : str
         Name shown on the classroom page's "off air" card.
+    clock : callable
+        Seconds, for slowing wrong keys (a fake clock in tests).
+
+    Start it from a thread that lives as long as the server (the main thread): on Linux
+    nginx is stopped when the thread that started it ends, so that no nginx outlives a
+    killed ``studio serve``.
     """
 
     def __init__(
@@ -153,19 +183,25 @@ class MediaServer:
         http_port: int = 8080,
         host: str = "127.0.0.1",
         school: str = "Our School",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not key or any(c in key for c in "&?=# /"):
             raise ValueError(f"the stream key must be a word without spaces or &?=#/, got {key!r}")
-        for name, port in (("rtmp_port", rtmp_port), ("http_port", http_port)):
-            if not 1024 < port < 65536:
-                raise ValueError(f"{name} must be between 1025 and 65535, got {port}")
+        check_port(rtmp_port, name="rtmp_port")
+        check_port(http_port, name="http_port")
         self.folder = Path(folder).resolve()
         self.key, self.host, self.school = key, host, school
         self.rtmp_port, self.http_port = rtmp_port, http_port
+        self.guard = KeyGuard(key, clock=clock)
         self._process: subprocess.Popen[bytes] | None = None
         self._check: ThreadingHTTPServer | None = None
-        self.refused: list[str] = []
-        """Addresses of publishers refused for a wrong or missing key, oldest first."""
+        self.refusals: list[Refusal] = []
+        """Publishers refused for a wrong or missing key or while slowed, oldest first."""
+
+    @property
+    def refused(self) -> list[str]:
+        """Addresses of the refused publishers, oldest first."""
+        return [refusal.address for refusal in self.refusals]
 
     @property
     def publish_url(self) -> str:
@@ -182,20 +218,42 @@ class MediaServer:
         """The classroom page."""
         return f"http://127.0.0.1:{self.http_port}/"
 
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        """nginx's process id while it runs."""
+        return self._process.pid if self.running and self._process is not None else None
+
+    @property
+    def exit_code(self) -> int | None:
+        """nginx's exit status once it has stopped by itself (negative: killed by that
+        signal); None while it runs or before it started."""
+        return None if self._process is None else self._process.poll()
+
     def start(self) -> None:
-        """Write the configuration and start nginx; raise DeviceError if it will not run."""
+        """Check the ports, write the configuration and start nginx; raise PortBusyError
+        or DeviceError if it will not run. Safe to call twice."""
         if self._process is not None:
             return
         nginx = check_installed()
+        self._check_ports()
         for sub in ("hls", "tmp", "logs"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
-        handler = type("KeyCheck", (_KeyCheck,), {"key": self.key, "refused": self.refused})
+        token = secrets.token_urlsafe(16)
+        handler = type(
+            "KeyCheck",
+            (KeyCheck,),
+            {"guard": self.guard, "token": token, "refusals": self.refusals},
+        )
         self._check = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._check.serve_forever, daemon=True, name="key-check").start()
-        safe_name = self.school.replace("\\", "\\\\").replace('"', '\\"')
-        (self.folder / "school.json").write_text(f'{{"school": "{safe_name}"}}\n', "utf-8")
-        config = self.folder / "nginx.conf"
-        config.write_text(
+        (self.folder / "school.json").write_text(json.dumps({"school": self.school}), "utf-8")
+        # the configuration holds the key check's secret address: owner only
+        write_private(
+            self.folder / "nginx.conf",
             CONFIG.format(
                 folder=self.folder,
                 module=RTMP_MODULE,
@@ -203,39 +261,87 @@ class MediaServer:
                 rtmp_port=self.rtmp_port,
                 http_port=self.http_port,
                 check_port=self._check.server_address[1],
+                token=token,
                 web=WEB_FOLDER.resolve(),
             ),
-            "utf-8",
         )
-        command = [
-            str(nginx),
-            "-p",
-            str(self.folder),
-            "-c",
-            str(config),
-            "-e",
-            str(self.folder / "error.log"),
-        ]
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._spawn(nginx)
+
+    def restart(self) -> None:
+        """Start nginx again after it stopped by itself, with the same configuration and
+        key check (and the same addresses still slowed); raise as :meth:`start`."""
+        if self._check is None:
+            self.start()
+            return
+        if self.running:
+            return
+        self._release()
+        self._check_ports()
+        self._spawn(check_installed())
+
+    def _check_ports(self) -> None:
+        for option, port in (("rtmp_port", self.rtmp_port), ("http_port", self.http_port)):
+            if port_taken(self.host, port):
+                self._stop_check()
+                raise PortBusyError(port, option)
+
+    def _spawn(self, nginx: Path) -> None:
+        config = self.folder / "nginx.conf"
+        command = [str(nginx), "-p", str(self.folder), "-c", str(config)]
+        command += ["-e", str(self.folder / "error.log")]
+        setpriv = shutil.which("setpriv")
+        if setpriv is not None:  # Linux: nginx gets SIGTERM when its starter dies
+            command = [setpriv, "--pdeathsig", "TERM", *command]
+        (self.folder / "nginx.pid").unlink(missing_ok=True)
+        with open(self.folder / "logs" / "nginx-output.log", "wb") as output:
+            # its own process group: a Ctrl+C in the terminal reaches the owner, who
+            # stops nginx in turn (not both at once, which would look like a crash)
+            self._process = subprocess.Popen(
+                command,
+                stdout=output,
+                stderr=output,
+                process_group=0,
+                env={k: v for k, v in os.environ.items() if k != ENVIRONMENT},  # not nginx's
+            )
+        log.info("nginx started (pid %d) in %s", self._process.pid, self.folder)
         self._wait_ready()
 
-    def _wait_ready(self, timeout: float = 5.0) -> None:
+    def _wait_ready(self, timeout: float = 10.0) -> None:
+        """Wait until nginx has written its pid file (it does once its ports are open)."""
         assert self._process is not None
+        pid_file = self.folder / "nginx.pid"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                why = (self._process.stderr.read() if self._process.stderr else b"").decode()
                 self._process = None
                 self._stop_check()
-                line = why.strip().splitlines()[-1] if why.strip() else "no reason given"
-                raise DeviceError(f"the media server did not start: {line}")
-            if all(_listening(self.host, p) for p in (self.rtmp_port, self.http_port)):
+                raise self._start_failure()
+            try:
+                ready = pid_file.read_text("ascii").strip() == str(self._process.pid)
+            except FileNotFoundError:
+                ready = False
+            if ready:
                 return
             time.sleep(0.05)
         self.stop()
         raise DeviceError(
             f"the media server did not open ports {self.rtmp_port} and {self.http_port} "
             f"within {timeout:.0f} s; see {self.folder / 'error.log'}"
+        )
+
+    def _start_failure(self) -> DeviceError:
+        """Why nginx stopped while starting, from its own words."""
+        try:
+            said = (self.folder / "logs" / "nginx-output.log").read_text("utf-8", "replace")
+        except OSError:
+            said = ""
+        busy = re.search(r"bind\(\) to \S+:(\d+) failed \(98", said)
+        if busy is not None:
+            port = int(busy.group(1))
+            return PortBusyError(port, "rtmp_port" if port == self.rtmp_port else "http_port")
+        lines = [line for line in said.strip().splitlines() if line.strip()]
+        return DeviceError(
+            f"the media server did not start: {lines[-1] if lines else 'no reason given'}"
         )
 
     def stop(self) -> None:
@@ -248,8 +354,7 @@ class MediaServer:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        if process is not None and process.stderr is not None:
-            process.stderr.close()
+            log.info("nginx stopped (pid %d)", process.pid)
         self._stop_check()
 
     def kill(self) -> None:
@@ -257,10 +362,13 @@ class MediaServer:
         if self._process is not None:
             self._process.kill()
             self._process.wait()
-            if self._process.stderr is not None:
-                self._process.stderr.close()
             self._process = None
         self._stop_check()
+
+    def _release(self) -> None:
+        """Forget an nginx that has stopped by itself (reaped already by ``poll``)."""
+        if self._process is not None and self._process.poll() is not None:
+            self._process = None
 
     def _stop_check(self) -> None:
         check, self._check = self._check, None
@@ -271,22 +379,9 @@ class MediaServer:
     def close(self) -> None:
         self.stop()
 
-    @property
-    def running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
-
     def __enter__(self) -> MediaServer:
         self.start()
         return self
 
     def __exit__(self, *_: object) -> None:
         self.stop()
-
-
-def _listening(host: str, port: int) -> bool:
-    address = "127.0.0.1" if host in ("0.0.0.0", "") else host
-    try:
-        with socket.create_connection((address, port), timeout=0.2):
-            return True
-    except OSError:
-        return False

@@ -1,14 +1,66 @@
-"""``studio serve``: the school's media server (nginx + RTMP) with the classroom page."""
+"""``studio serve``: the school's media server (nginx + RTMP) with the classroom page.
+
+It says where it keeps its files; takes the stream key from a file, the environment or a
+key it makes once (never from the command line, where ``ps`` shows it to everyone); names
+a taken port before starting; starts nginx again when it stops by itself (a few times,
+waiting longer each time); and stops nginx on Ctrl+C, SIGTERM or SIGHUP. What it says on
+the screen also goes to FOLDER/serve.log.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import signal
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from kaizen_studio.broadcast.server import MediaServer
-from kaizen_studio.core.errors import InputError
+from kaizen_studio.broadcast.server import MediaServer, PortBusyError, check_port
+from kaizen_studio.broadcast.stream_key import (
+    ENVIRONMENT,
+    KEY_FILE_NAME,
+    Refusal,
+    ServerKey,
+    Verdict,
+    hidden,
+    readable_by_others,
+    server_key,
+)
+from kaizen_studio.core.errors import DeviceError, InputError
+
+log = logging.getLogger(__name__)
+
+SLOWED_QUIET = 10.0
+"""Seconds between two lines about the same address being slowed (a guesser may knock
+many times a second)."""
+
+
+@dataclass
+class RestartPolicy:
+    """When to start nginx again after it stopped by itself: after 1 s, then twice as
+    long each time (up to ``longest`` s), at most ``most`` times in ``within`` seconds;
+    beyond that something is wrong that restarting will not mend."""
+
+    most: int = 5
+    within: float = 600.0
+    first: float = 1.0
+    longest: float = 30.0
+    clock: Callable[[], float] = time.monotonic
+    _restarts: list[float] = field(default_factory=list)
+
+    def next_delay(self) -> float | None:
+        """Seconds to wait before the next restart (counted now), or None to give up."""
+        now = self.clock()
+        self._restarts = [t for t in self._restarts if now - t < self.within]
+        if len(self._restarts) >= self.most:
+            return None
+        delay = min(self.longest, self.first * 2 ** len(self._restarts))
+        self._restarts.append(now)
+        return delay
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,12 +69,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="run the school's media server",
         description=(
             "Run nginx with the RTMP module as an ordinary user, from a configuration kept "
-            "in --folder. The studio publishes to rtmp://HOST:RTMP_PORT/live/show?key=KEY; "
-            "classrooms watch rtmp://HOST:RTMP_PORT/live/show (studio watch) or open "
-            "http://HOST:HTTP_PORT/ in a browser. Ctrl+C stops it."
+            "in --folder. Studios publish to rtmp://HOST:RTMP_PORT/live/show with the "
+            "school's stream key; classrooms watch rtmp://HOST:RTMP_PORT/live/show (studio "
+            "watch) or open http://HOST:HTTP_PORT/ in a browser. The key comes from "
+            f"--key-file, else the environment variable {ENVIRONMENT}, else studio serve "
+            f"makes one the first time, keeps it in FOLDER/{KEY_FILE_NAME} and shows it "
+            "once. Ctrl+C stops it."
         ),
     )
-    parser.add_argument("--key", required=True, help="the school's stream key (publishers need it)")
+    parser.add_argument(
+        "--key-file",
+        type=Path,
+        metavar="PATH",
+        help=f"file whose first line is the school's stream key (or set {ENVIRONMENT})",
+    )
+    parser.add_argument("--key", help=argparse.SUPPRESS)  # refused in words, see run
     parser.add_argument("--rtmp-port", type=int, default=1935, help="RTMP port (default 1935)")
     parser.add_argument("--http-port", type=int, default=8080, help="web page port (default 8080)")
     parser.add_argument(
@@ -33,16 +94,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--folder",
         type=Path,
         default=Path("studio-server"),
-        help="where the server keeps its files",
+        help="where the server keeps its files (default ./studio-server, made if missing)",
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.key is not None:
+        raise InputError(
+            "the stream key is not taken from the command line (every user can read it "
+            f"there with ps): use --key-file PATH or the {ENVIRONMENT} environment variable"
+        )
+    try:
+        check_port(args.rtmp_port, name="--rtmp-port")
+        check_port(args.http_port, name="--http-port")
+    except ValueError as error:
+        raise InputError(str(error)) from error
+    folder = _check_folder(args.folder)
+    environment = dict(os.environ)
+    # a key given is checked before anything is made; a key to make needs the folder
+    given = args.key_file is not None or bool(environment.get(ENVIRONMENT))
+    key = server_key(folder, key_file=args.key_file, environment=environment) if given else None
+    _make_folder(folder, args.folder)
+    if key is None:
+        key = server_key(folder, key_file=None, environment=environment)
     try:
         server = MediaServer(
-            args.folder,
-            key=args.key,
+            folder,
+            key=key.key,
             rtmp_port=args.rtmp_port,
             http_port=args.http_port,
             host=args.host,
@@ -50,21 +129,144 @@ def run(args: argparse.Namespace) -> int:
         )
     except ValueError as error:
         raise InputError(str(error)) from error
+    handler = logging.FileHandler(folder / "serve.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    package = logging.getLogger("kaizen_studio")
+    package.addHandler(handler)
+    package.setLevel(logging.INFO)
+    try:
+        return _serve(server, key, args)
+    finally:
+        package.removeHandler(handler)
+        handler.close()
+
+
+def _check_folder(folder: Path) -> Path:
+    """``folder`` resolved; InputError in one line if it names a file."""
+    where = folder.resolve()
+    if where.exists() and not where.is_dir():
+        raise InputError(
+            f"--folder {folder} is a file, not a folder: give the name of a folder "
+            "(studio serve keeps its files there)"
+        )
+    return where
+
+
+def _make_folder(where: Path, folder: Path) -> None:
+    """Make ``where`` if missing; InputError in one line if it cannot be or cannot be
+    written in."""
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"cannot make the folder {folder}: {error.strerror}") from None
+    if not os.access(where, os.W_OK):
+        raise InputError(f"cannot write in the folder {folder}: choose another with --folder")
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+    log.info("%s", line)
+
+
+def _serve(server: MediaServer, key: ServerKey, args: argparse.Namespace) -> int:
+    _say(
+        f"studio serve keeps its files in {server.folder} (the stream key if it made one, "
+        "nginx's configuration, the logs, the classroom page's video)"
+    )
+    if key.made_now:
+        print(
+            f"Made a stream key: {key.key}  (shown this once; kept in {key.source}, "
+            "readable only by you; give it to the studios)",
+            flush=True,
+        )
+        log.info("made a stream key %s, kept in %s", hidden(key.key), key.source)
+    else:
+        _say(f"Stream key from {key.source}: {hidden(key.key)}")
+        if args.key_file is not None and readable_by_others(args.key_file):
+            _say(f"Note: other users can read {args.key_file}: chmod 600 {args.key_file}")
     done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
-    with server:
-        print(f"Media server running. Publish to {server.publish_url}")
-        print(f"Watch with: studio watch {server.play_url}   or open {server.page_url}")
-        told = 0
-        try:
-            while not done.wait(0.5):
-                for address in server.refused[told:]:
-                    print(f"Refused a stream from {address}: wrong or missing key", flush=True)
-                told = len(server.refused)
-                if not server.running:
-                    print("The media server stopped by itself; see", args.folder / "error.log")
-                    return 1
-        except KeyboardInterrupt:
-            pass
-    print("Media server stopped.")
+    stopping = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    before = {number: signal.signal(number, lambda *_: done.set()) for number in stopping}
+    started = False
+    try:
+        server.start()
+        started = True
+        _say(
+            f"Media server running. Studios publish to rtmp://{args.host}:{server.rtmp_port}"
+            f"/live/show with the stream key ({hidden(key.key)})"
+        )
+        _say(f"Watch with: studio watch {server.play_url}   or open {server.page_url}")
+        return _watch(server, done)
+    except PortBusyError as error:
+        flag = "--" + error.option.replace("_", "-")
+        raise DeviceError(
+            f"port {error.port} is in use (another studio serve?): stop it or choose {flag}"
+        ) from None
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C cannot cut the stop
+        server.stop()
+        if started:
+            _say("Media server stopped.")
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+def _watch(server: MediaServer, done: threading.Event) -> int:
+    """Tell the refusals, restart nginx when it stops by itself; until ``done`` is set
+    (0) or nginx will not stay up (1)."""
+    policy = RestartPolicy()
+    told, slowed_told = 0, dict[str, float]()
+    while not done.wait(0.5):
+        for refusal in server.refusals[told:]:
+            _tell(refusal, slowed_told, server.guard.clock())
+        told = len(server.refusals)
+        if not server.running and not _restart(server, policy, done):
+            return 1
     return 0
+
+
+def _tell(refusal: Refusal, slowed_told: dict[str, float], now: float) -> None:
+    address = refusal.address
+    if refusal.verdict is Verdict.SLOWED:
+        if now - slowed_told.get(address, -SLOWED_QUIET) < SLOWED_QUIET:
+            return
+        slowed_told[address] = now
+        _say(
+            f"Refused a stream from {address} without checking its key: too many wrong "
+            f"keys lately (it may try again in {refusal.wait:.0f} s)"
+        )
+        return
+    then = f"; it must wait {refusal.wait:.0f} s before its next try" if refusal.wait else ""
+    _say(f"Refused a stream from {address}: wrong or missing key{then}")
+
+
+def _restart(server: MediaServer, policy: RestartPolicy, done: threading.Event) -> bool:
+    """Start nginx again after a wait; False when it has stopped too often to go on."""
+    code = server.exit_code  # None: the last try to start it again failed (and was said)
+    delay = policy.next_delay()
+    if delay is None:
+        _say(
+            f"The media server (nginx) would not keep running ({policy.most} restarts in "
+            f"{policy.within / 60:.0f} minutes): giving up; see {server.folder / 'error.log'}"
+        )
+        return False
+    if code is None:
+        _say(f"Trying to start the media server again in {delay:.0f} s")
+    else:
+        why = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+        _say(
+            f"The media server (nginx) stopped by itself ({why}); "
+            f"starting it again in {delay:.0f} s"
+        )
+    if done.wait(delay):
+        return True
+    try:
+        server.restart()
+    except DeviceError as error:
+        _say(f"The media server could not start again: {error}")
+        return True
+    _say(
+        f"The media server is running again (nginx pid {server.pid}); "
+        "studios reconnect by themselves"
+    )
+    return True
