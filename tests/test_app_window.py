@@ -75,7 +75,6 @@ def test_clicking_a_background_puts_it_behind_the_presenter(
     studio: StudioWindow, qtbot: QtBot
 ) -> None:
     qtbot.waitUntil(lambda: studio.gallery.drawn, timeout=15_000)
-    studio.gallery.doItemsLayout()  # type: ignore[attr-defined]  # thumbnails resized items
     corner = programme(studio)[:40, :40].reshape(-1, 3).mean(axis=0)
     items = [studio.gallery.item(i) for i in range(studio.gallery.count())]
     beach = next(i for i in items if i is not None and i.text() == "Beach")
