@@ -79,7 +79,7 @@ def test_the_checklist_answers_camera_screen_and_microphone(studio: StudioWindow
         assert answers["Green screen found?"][1].startswith("Yes: green screen")
         assert "✔" in dialog.text.text() and "✘" in dialog.text.text()
     finally:
-        dialog.close()
+        studio.close_checklist()
 
 
 def test_choosing_the_microphone_on_a_machine_without_one_keeps_the_test_sound(

@@ -1,22 +1,39 @@
-"""The first-run checklist as a dialog: camera, green screen, microphone, with tips."""
+"""The first-run checklist as a panel of the window: camera, green screen, microphone,
+with tips. It sits in the window's side tabs (never over RECORD or GO LIVE) and reads
+the show again each time the status strip does, so both always say the same."""
 
 from __future__ import annotations
 
-from PyQt6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PyQt6.QtCore import pyqtSignal
+from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kaizen_studio.studio.checklist import camera_check, screen_check, sound_check
+from kaizen_studio.studio.checklist import Check, camera_check, screen_check, sound_check
 from kaizen_studio.studio.control import StudioControl
 from kaizen_studio.studio.sources import DemoPresenterSource
 
 
-class ChecklistDialog(QDialog):
+def show_checks(control: StudioControl) -> list[Check]:
+    """The checklist's answers for ``control``'s show as it is now."""
+    status = control.status()
+    starting = "Looking for it: the show is still starting..."
+    return [
+        camera_check(isinstance(control.source, DemoPresenterSource)),
+        screen_check(control.keyer.calibration, starting if status.frames == 0 else ""),
+        sound_check(status.sound_db, status.sound_message),
+    ]
+
+
+class ChecklistPanel(QWidget):
+    """The checklist's answers, "Check again" and "All set" (emits ``done``)."""
+
+    done = pyqtSignal()
+
     def __init__(self, control: StudioControl, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.control = control
-        self.setWindowTitle("Before the show: checklist")
+        self.setAccessibleName("Before the show: checklist")
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.text.setMinimumWidth(520)
         self.again = QPushButton("Check again")
         self.done_button = QPushButton("All set")
         self.done_button.setDefault(True)
@@ -26,20 +43,14 @@ class ChecklistDialog(QDialog):
         buttons.addWidget(self.done_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
+        layout.addStretch(1)
         layout.addLayout(buttons)
         self.again.clicked.connect(self.refresh)
-        self.done_button.clicked.connect(self.accept)
+        self.done_button.clicked.connect(self.done)
         self.refresh()
 
     def checks(self) -> list[tuple[str, bool, str]]:
-        control = self.control
-        status = control.status()
-        checks = [
-            camera_check(isinstance(control.source, DemoPresenterSource)),
-            screen_check(control.keyer.calibration),
-            sound_check(status.sound_db, status.sound_message),
-        ]
-        return [(c.question, c.ok, c.answer) for c in checks]
+        return [(c.question, c.ok, c.answer) for c in show_checks(self.control)]
 
     def refresh(self) -> None:
         rows = []
