@@ -4,6 +4,8 @@ the show again each time the status strip does, so both always say the same."""
 
 from __future__ import annotations
 
+import time
+
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -11,15 +13,20 @@ from kaizen_studio.studio.checklist import Check, camera_check, screen_check, so
 from kaizen_studio.studio.control import StudioControl
 from kaizen_studio.studio.sources import DemoPresenterSource
 
+SOUND_HOLD_S = 3.0
+"""the microphone's answer is the loudest level of the last few seconds (speech pauses)"""
 
-def show_checks(control: StudioControl) -> list[Check]:
-    """The checklist's answers for ``control``'s show as it is now."""
+
+def show_checks(control: StudioControl, sound_db: float | None = None) -> list[Check]:
+    """The checklist's answers for ``control``'s show as it is now (``sound_db``: the
+    level to judge the microphone by, default the level now)."""
     status = control.status()
     starting = "Looking for it: the show is still starting..."
+    level = status.sound_db if sound_db is None else sound_db
     return [
         camera_check(isinstance(control.source, DemoPresenterSource)),
         screen_check(control.keyer.calibration, starting if status.frames == 0 else ""),
-        sound_check(status.sound_db, status.sound_message),
+        sound_check(level, status.sound_message),
     ]
 
 
@@ -31,6 +38,8 @@ class ChecklistPanel(QWidget):
     def __init__(self, control: StudioControl, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.control = control
+        self._levels: list[tuple[float, float]] = []
+        """(when, sound level in dB) of the last few seconds"""
         self.setAccessibleName("Before the show: checklist")
         self.text = QLabel()
         self.text.setWordWrap(True)
@@ -50,7 +59,11 @@ class ChecklistPanel(QWidget):
         self.refresh()
 
     def checks(self) -> list[tuple[str, bool, str]]:
-        return [(c.question, c.ok, c.answer) for c in show_checks(self.control)]
+        now = time.monotonic()
+        self._levels = [(t, db) for t, db in self._levels if now - t <= SOUND_HOLD_S]
+        self._levels.append((now, self.control.sound.level_db))
+        loudest = max(db for _, db in self._levels)
+        return [(c.question, c.ok, c.answer) for c in show_checks(self.control, loudest)]
 
     def refresh(self) -> None:
         rows = []

@@ -29,6 +29,9 @@ from kaizen_studio.studio.app.video_view import VideoView
 from kaizen_studio.studio.app_settings import AppSettings
 from kaizen_studio.studio.show import Show
 
+RIGHT_COLUMN = 460
+"""the camera and side tabs' width (pixels): all five tabs' names show"""
+
 
 class StudioLayout(QMainWindow):
     """The window's widgets for ``show``, set as ``settings`` and ``keyer`` say."""
@@ -85,6 +88,7 @@ class StudioLayout(QMainWindow):
         right_column.setContentsMargins(0, 0, 0, 0)
         right_column.addWidget(self.camera_view, 2)
         right_column.addWidget(self.tabs, 3)
+        right.setMinimumWidth(RIGHT_COLUMN)
         middle = QSplitter(Qt.Orientation.Horizontal)
         middle.addWidget(left)
         middle.addWidget(right)
