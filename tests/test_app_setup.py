@@ -17,8 +17,9 @@ from kaizen_studio.studio.app.window import StudioWindow
 from tests.studio_window import open_studio, saved
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def studio(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioWindow]:
+    """A new window for each test: no test depends on what another left."""
     yield from open_studio(qapp, tmp_path_factory.mktemp("studio"))
 
 

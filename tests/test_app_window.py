@@ -36,8 +36,9 @@ class Unplugged(ThreadedSource):
         raise DeviceError("camera 0 stopped sending pictures: is it unplugged?")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def studio(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioWindow]:
+    """A new window for each test: no test depends on what another left."""
     yield from open_studio(qapp, tmp_path_factory.mktemp("studio"))
 
 
