@@ -30,7 +30,13 @@ def wait(app: QApplication, seconds: float, until: Callable[[], bool] = lambda: 
         time.sleep(0.02)
 
 
-def save(widget: QWidget, path: Path) -> None:
+def save(widget: QWidget, path: Path, steady: Callable[[], bool] = lambda: True) -> None:
+    """Write ``widget``'s picture to ``path``, once ``steady`` (or after half a minute: a
+    busy computer's picture says it is busy)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    wait(app, 30, steady)
+    wait(app, 0.6)  # the status strip's next tick
     if not widget.grab().save(str(path)):
         raise OSError(f"{path}: the screenshot could not be written")
     print(f"wrote {path}")
@@ -45,9 +51,21 @@ def main(argv: list[str]) -> int:
     from kaizen_studio.studio.app_settings import AppSettings
     from kaizen_studio.studio.control import StudioControl
     from kaizen_studio.studio.show import starter_show
+    from kaizen_studio.studio.sources.mixer import SILENCE_DB
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+
+    def steady() -> bool:
+        """The show runs at its rate with no picture late lately, and sound is heard."""
+        status = control.status()
+        fps = control.show.fps
+        return (
+            status.fps >= 0.8 * fps
+            and status.late_recently == 0
+            and status.sound_db > SILENCE_DB + 1
+        )
+
     with tempfile.TemporaryDirectory() as folder:
         settings = AppSettings(
             recordings=folder, remote_host="127.0.0.1", remote_port=0, checklist_done=True
@@ -75,18 +93,18 @@ def main(argv: list[str]) -> int:
         window.tabs.setCurrentWidget(window.gallery.parentWidget())
         wait(app, 3, lambda: window.gallery.drawn)
         wait(app, 1)
-        save(window, out / SHOTS[0])
+        save(window, out / SHOTS[0], steady)
         window.tabs.setCurrentIndex(0)  # the green screen key
         window.key_panel.matte_view.setChecked(True)
         wait(app, 2)
-        save(window, out / SHOTS[1])
+        save(window, out / SHOTS[1], steady)
         window.key_panel.matte_view.setChecked(False)
         window.tabs.setCurrentWidget(window.autocue)
         wait(app, 1)
-        save(window, out / SHOTS[2])
+        save(window, out / SHOTS[2], steady)
         window.open_checklist()
         wait(app, 1)
-        save(window, out / SHOTS[3])
+        save(window, out / SHOTS[3], steady)
         window.close_checklist()
         window.close()
     return 0
