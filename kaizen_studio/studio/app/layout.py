@@ -19,13 +19,14 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from kaizen_studio.core.media import Image, VideoFrame
 from kaizen_studio.keying import KeyerSettings
 from kaizen_studio.studio.app.autocue_panel import AutocuePanel
 from kaizen_studio.studio.app.gallery import Gallery
 from kaizen_studio.studio.app.key_panel import KeyPanel
 from kaizen_studio.studio.app.on_air import OnAirPanel, StatusStrip
 from kaizen_studio.studio.app.scenes_panel import CaptionsPanel, ScenesPanel
-from kaizen_studio.studio.app.video_view import VideoView
+from kaizen_studio.studio.app.video_view import VideoView, to_qimage
 from kaizen_studio.studio.app_settings import AppSettings
 from kaizen_studio.studio.show import Show
 
@@ -39,6 +40,8 @@ class StudioLayout(QMainWindow):
     def __init__(self, show: Show, settings: AppSettings, keyer: KeyerSettings) -> None:
         super().__init__()
         self.setWindowTitle(f"Kaizen Studio: {show.title}")
+        self.shown_index = -1
+        """the number of the programme picture shown (each is drawn once)"""
         self.message = QLabel("Welcome! The show is getting ready...")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("padding: 6px; background: #eef3fb;")
@@ -100,6 +103,20 @@ class StudioLayout(QMainWindow):
         layout.addWidget(middle, 1)
         layout.addWidget(self.status_strip)
         self.setCentralWidget(central)
+
+    def show_pictures(
+        self, programme: VideoFrame | None, camera: Image | None, inset: Image | None
+    ) -> None:
+        """Draw a new ``programme`` picture (each once) with the autocue's ``inset`` over
+        it, and ``camera`` (the camera's picture or the matte; None: keep the last)."""
+        self.programme_view.inset = None if inset is None else to_qimage(inset)
+        if programme is not None and programme.index != self.shown_index:
+            self.shown_index = programme.index
+            self.programme_view.set_picture(programme.image)
+        elif inset is not None:
+            self.programme_view.update()
+        if camera is not None:
+            self.camera_view.set_picture(camera)
 
     def show_side_tab(self, panel: QWidget, title: str) -> None:
         """Show ``panel`` as the first side tab (added if it is not there yet)."""

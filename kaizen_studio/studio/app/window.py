@@ -29,7 +29,6 @@ from kaizen_studio.studio.app.matte_view import MatteView
 from kaizen_studio.studio.app.menus import MenuActions, StudioMenus
 from kaizen_studio.studio.app.remembered import Remembered
 from kaizen_studio.studio.app.show_switch import hand_over, next_control
-from kaizen_studio.studio.app.video_view import to_qimage
 from kaizen_studio.studio.app_settings import AppSettings
 from kaizen_studio.studio.control import StudioControl
 from kaizen_studio.studio.jobs import Job, JobKind, problem_words
@@ -53,7 +52,6 @@ class StudioWindow(StudioLayout):
         super().__init__(control.show, settings, control.keyer_settings)
         self.control = control
         self.messages: list[str] = []
-        self.shown_index = -1
         self.matte = MatteView(lambda keyer: self.control.matte_picture(keyer))
         self.remembered = Remembered(settings, save, self.say, self)
         self.closing_show: threading.Thread | None = None
@@ -330,21 +328,10 @@ class StudioWindow(StudioLayout):
 
     # -- polling ------------------------------------------------------------------------------
     def _tick_frames(self) -> None:
-        frame = self.control.programme_picture()
-        inset = self.autocue.confidence_picture()
-        self.programme_view.inset = None if inset is None else to_qimage(inset)
-        if frame is not None and frame.index != self.shown_index:
-            self.shown_index = frame.index
-            self.programme_view.set_picture(frame.image)
-        elif inset is not None:
-            self.programme_view.update()
-        if self.matte.on:
-            if self.matte.picture is not None:
-                self.camera_view.set_picture(self.matte.picture)
-        else:
-            camera = self.control.camera_picture()
-            if camera is not None:
-                self.camera_view.set_picture(camera.image)
+        camera = self.control.camera_picture()
+        shown = self.matte.picture if self.matte.on else None if camera is None else camera.image
+        programme = self.control.programme_picture()
+        self.show_pictures(programme, shown, self.autocue.confidence_picture())
 
     def _tick_status(self) -> None:
         for job in self.control.finished_jobs():
