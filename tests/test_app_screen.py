@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -213,3 +215,45 @@ def test_the_window_fits_a_school_laptop_and_the_checklist_agrees_with_the_strip
         if keep and (out / "screen.png").exists():
             shutil.copy(out / "screen.png", keep)
         shutil.rmtree(out, ignore_errors=True)
+
+
+def test_the_studio_app_under_x_closes_properly_when_told_to_stop(
+    display: str, tmp_path: Path
+) -> None:
+    """``studio app`` on a real X server, stopped by SIGTERM (a shutdown; Ctrl+C is
+    SIGINT): the window closes as if its close button were pressed, so its settings are
+    written (and a recording would be finished). Before, the signal broke Qt's X
+    connection ('The X11 connection broke') and the window never closed."""
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "QT_QPA_PLATFORM": "xcb",
+        "KAIZEN_STUDIO_CONFIG": str(tmp_path),
+    }
+    app = subprocess.Popen(
+        [sys.executable, "-m", "kaizen_studio", "app", "--camera", "demo"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    log = tmp_path / "logs" / "studio.log"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and app.poll() is None:
+            if log.is_file() and "The show is on" in log.read_text("utf-8"):
+                break
+            time.sleep(0.2)
+        assert app.poll() is None, f"the studio stopped by itself:\n{app.communicate()[0]}"
+        assert "The show is on" in log.read_text("utf-8"), "the show did not start in 3 min"
+        app.send_signal(signal.SIGTERM)
+        output, _ = app.communicate(timeout=120)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0, output
+    assert "X11 connection broke" not in output
+    assert (tmp_path / "settings.json").is_file(), "the window did not close properly"
+    assert "studio closed" in log.read_text("utf-8")

@@ -99,6 +99,9 @@ def run_app(*, camera: str | None = None, show_file: str | None = None) -> int:
     # the timer lets Python see the signal while Qt's loop runs.
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: QTimer.singleShot(0, window.close))
+        # Restart system calls the signal interrupts: Qt's X connection (xcb) takes an
+        # interrupted read as a broken connection and quits without closing the window.
+        signal.siginterrupt(number, False)
     wake = QTimer()
     wake.timeout.connect(lambda: None)
     wake.start(200)
