@@ -1,5 +1,6 @@
 """The studio window the app tests drive: a small show on the demo presenter, opened
-once per test module (Qt offscreen), and what the window saved or showed."""
+afresh for each test (Qt offscreen, so the tests pass in any order), and what the window
+saved or showed."""
 
 from __future__ import annotations
 
@@ -30,8 +31,8 @@ SHOW = Show(
 
 
 def open_studio(qapp: QApplication, folder: Path) -> Iterator[StudioWindow]:
-    """A module fixture's body: the window on :data:`SHOW`, its settings writes kept in
-    ``window.saved``, closed at the end."""
+    """A fixture's body: the window on :data:`SHOW` with its settings in ``folder``, its
+    settings writes kept in ``window.saved``, closed at the end."""
     settings = AppSettings(
         recordings=str(folder / "recordings"),
         remote_host="127.0.0.1",

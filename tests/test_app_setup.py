@@ -17,8 +17,9 @@ from kaizen_studio.studio.app.window import StudioWindow
 from tests.studio_window import open_studio, saved
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def studio(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioWindow]:
+    """A new window for each test: no test depends on what another left."""
     yield from open_studio(qapp, tmp_path_factory.mktemp("studio"))
 
 
@@ -79,7 +80,7 @@ def test_the_checklist_answers_camera_screen_and_microphone(studio: StudioWindow
         assert answers["Green screen found?"][1].startswith("Yes: green screen")
         assert "✔" in dialog.text.text() and "✘" in dialog.text.text()
     finally:
-        dialog.close()
+        studio.close_checklist()
 
 
 def test_choosing_the_microphone_on_a_machine_without_one_keeps_the_test_sound(

@@ -36,8 +36,9 @@ class Unplugged(ThreadedSource):
         raise DeviceError("camera 0 stopped sending pictures: is it unplugged?")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def studio(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioWindow]:
+    """A new window for each test: no test depends on what another left."""
     yield from open_studio(qapp, tmp_path_factory.mktemp("studio"))
 
 
@@ -75,7 +76,6 @@ def test_clicking_a_background_puts_it_behind_the_presenter(
     studio: StudioWindow, qtbot: QtBot
 ) -> None:
     qtbot.waitUntil(lambda: studio.gallery.drawn, timeout=15_000)
-    studio.gallery.doItemsLayout()  # type: ignore[attr-defined]  # thumbnails resized items
     corner = programme(studio)[:40, :40].reshape(-1, 3).mean(axis=0)
     items = [studio.gallery.item(i) for i in range(studio.gallery.count())]
     beach = next(i for i in items if i is not None and i.text() == "Beach")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Setting:
-    """One adjustable setting: its key, what people see, its default and its range."""
+    """One adjustable setting: its key, what people see (``label``, ``help``), its default,
+    its range, and whether it is one of the few shown first (``basic``)."""
 
     name: str
     label: str
@@ -24,6 +25,8 @@ class Setting:
     maximum: float
     step: float
     integer: bool = False
+    basic: bool = False
+    """shown first, in words a ten-year-old understands; the others wait behind 'More'"""
 
     def check(self, value: object) -> float | int:
         """Return ``value`` as this setting's type, or raise naming the setting and range."""
@@ -42,23 +45,25 @@ class Setting:
 KEYER_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "background_cleanup",
-        "Clean background",
-        "Make more of the green screen fully see-through. Raise it if specks of the screen "
-        "still show; too much eats into hair.",
+        "Hide green bits",
+        "Slide right if bits of the green screen still show behind you. Too far and your "
+        "hair starts to vanish.",
         0.0,
         0.0,
         0.5,
         0.01,
+        basic=True,
     ),
     Setting(
         "subject_solidity",
-        "Solid presenter",
-        "Make more of the presenter fully solid. Raise it if the background shows through "
-        "clothes; too much gives a hard edge.",
+        "Stop see-through",
+        "Slide right if the background shows through you or your clothes. Too far and your "
+        "edge looks hard.",
         0.0,
         0.0,
         0.5,
         0.01,
+        basic=True,
     ),
     Setting(
         "core_distance",
@@ -85,12 +90,13 @@ KEYER_SETTINGS: tuple[Setting, ...] = (
     Setting(
         "softness",
         "Soft edge",
-        "Blur the edge of the presenter by this many pixels at 1080p.",
+        "Slide right to make your outline softer, less like a paper cut-out.",
         0,
         0,
         10,
         1,
         integer=True,
+        basic=True,
     ),
     Setting(
         "despeckle",
@@ -115,13 +121,14 @@ KEYER_SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "spill",
-        "Remove green glow",
-        "How much green light reflected from the screen is taken off the presenter. Green "
-        "clothes keep their own colour.",
+        "Take off green glow",
+        "Takes off the green light the screen shines onto you. Green clothes keep their own "
+        "colour.",
         1.0,
         0.0,
         1.0,
         0.05,
+        basic=True,
     ),
     Setting(
         "light_wrap",

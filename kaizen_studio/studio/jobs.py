@@ -8,19 +8,51 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 from kaizen_studio.core.errors import StudioError
 
 log = logging.getLogger(__name__)
 
 
+class JobKind(StrEnum):
+    """What a job does; its value is the words a problem with it starts with."""
+
+    START = "Starting the show"
+    AUTO_KEY = "Auto key"
+    EYEDROPPER = "Eyedropper"
+    PLATE = "Capture empty screen"
+    SCENE = "Scene"
+    BACKGROUND = "Background"
+    RETRY_CAMERA = "Try the camera again"
+    CAMERA = "Camera"
+    START_RECORDING = "Start recording"
+    STOP_RECORDING = "Stop recording"
+    GO_LIVE = "Go live"
+    STOP_LIVE = "Stop the stream"
+
+
 @dataclass
 class Job:
-    """Work started by a button: its description, and when done, its outcome in words."""
+    """Work started by a button: its kind, and when done, its outcome in words.
 
-    what: str
+    ``what`` is a :class:`JobKind` or its value (the words); anything else is refused, so
+    the window decides by kind, never by display text.
+    """
+
+    what: JobKind | str
     future: Future[str]
+    kind: JobKind = field(init=False)
+
+    def __post_init__(self) -> None:
+        try:
+            self.kind = JobKind(self.what)
+        except ValueError:
+            known = ", ".join(repr(k.value) for k in JobKind)
+            raise ValueError(
+                f"unknown job {self.what!r}: add it to JobKind in studio/jobs.py (known: {known})"
+            ) from None
 
     def outcome(self) -> tuple[bool, str] | None:
         """None while running; (True, message) or (False, the problem) when done."""
@@ -29,7 +61,7 @@ class Job:
         error = self.future.exception()
         if error is None:
             return True, self.future.result()
-        return False, problem_words(self.what, error)
+        return False, problem_words(self.kind, error)
 
 
 EXPECTED_PROBLEMS = (StudioError, ValueError, TypeError, OSError)

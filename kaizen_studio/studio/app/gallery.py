@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from PyQt6.QtCore import QSize, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
+from PyQt6.QtGui import QColor, QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PyQt6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from kaizen_studio.core.errors import StudioError
@@ -18,6 +18,8 @@ from kaizen_studio.studio.backgrounds import BUILT_IN
 PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp"}
 THUMBNAIL = (192, 108)
 MOST_FILES = 60
+GAP = 6
+"""pixels around each thumbnail in the gallery's grid"""
 log = logging.getLogger(__name__)
 
 
@@ -37,6 +39,13 @@ class Gallery(QListWidget):
         super().__init__(parent)
         self.setViewMode(QListWidget.ViewMode.IconMode)
         self.setIconSize(QSize(*THUMBNAIL))
+        # Every item gets the same cell, big enough for a thumbnail and two lines of its
+        # name: items are placed when added (before their thumbnail is drawn), and Qt does
+        # not place them again when a thumbnail arrives, so cells sized by the item's
+        # contents at that moment (its name only) made the thumbnails overlap.
+        line = self.fontMetrics().lineSpacing()
+        self.setGridSize(QSize(THUMBNAIL[0] + 2 * GAP, THUMBNAIL[1] + 2 * line + 2 * GAP))
+        self.setUniformItemSizes(True)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.setMovement(QListWidget.Movement.Static)
         self.setWordWrap(True)
@@ -44,6 +53,9 @@ class Gallery(QListWidget):
         self.setToolTip("Click a background to put it behind the presenter; drop pictures here")
         self.setAccessibleName("Backgrounds")
         self._waiting: list[QListWidgetItem] = []
+        blank = QPixmap(*THUMBNAIL)  # shown until an item's thumbnail is drawn
+        blank.fill(QColor("#d8dde6"))
+        self._blank = QIcon(blank)
         for name in BUILT_IN:
             self._add(name, name.replace("_", " ").title())
         self.itemActivated.connect(self._activated)
@@ -104,7 +116,7 @@ class Gallery(QListWidget):
     def _add(self, spec: str, title: str) -> None:
         """Add ``spec`` at once; its thumbnail is drawn soon after (a bad file is taken
         out again and reported)."""
-        item = QListWidgetItem(title)
+        item = QListWidgetItem(self._blank, title)
         item.setData(Qt.ItemDataRole.UserRole, spec)
         item.setToolTip(spec)
         self.addItem(item)

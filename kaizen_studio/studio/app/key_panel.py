@@ -1,6 +1,7 @@
 """The key panel: one-click auto key, the eyedropper, the empty-screen picture, the matte
 view, the keep-in box, and a slider for each keyer setting, built from its declaration
-(:data:`keying.KEYER_SETTINGS`: label, help, range, default)."""
+(:data:`keying.KEYER_SETTINGS`: label, help, range, default). The few settings declared
+``basic`` are shown first, in plain words; the fine ones wait behind "More"."""
 
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ class KeyPanel(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("Green screen key", parent)
-        self.auto_key = QPushButton("Auto key")
+        self.auto_key = QPushButton("Auto key: find the green screen")
         self.auto_key.setToolTip("Find the green screen and key it, on the camera's picture now")
         self.eyedropper = QPushButton("Pick screen colour")
         self.eyedropper.setCheckable(True)
@@ -77,26 +78,26 @@ class KeyPanel(QGroupBox):
             "Then click on the green screen in the camera view (or move the cross with the "
             "arrow keys and press Enter)"
         )
-        self.plate = QPushButton("Capture empty screen")
+        self.plate = QPushButton("Photo of the empty screen")
         self.plate.setToolTip(
             "Step out of the picture first: the studio remembers the empty screen and keys "
             "better where the light is uneven"
         )
-        self.matte_view = QPushButton("Matte view")
+        self.matte_view = QPushButton("Black and white check")
         self.matte_view.setCheckable(True)
         self.matte_view.setToolTip(
             "Show the key in black and white: white is the presenter, black the background"
         )
-        self.keep_in = QPushButton("Draw keep-in box")
+        self.keep_in = QPushButton("Draw a keep-in box")
         self.keep_in.setCheckable(True)
         self.keep_in.setToolTip(
             "Drag a box on the camera view around where the presenter stands: outside it is "
             "always background (hides the edges of the cloth). Keyboard: arrow keys and Enter "
             "for one corner, then the other"
         )
-        self.clear_box = QPushButton("Clear box")
+        self.clear_box = QPushButton("Clear the box")
         self.clear_box.setToolTip("Take the keep-in box away")
-        self.reset = QPushButton("Reset sliders")
+        self.reset = QPushButton("Put the sliders back")
         self.reset.setToolTip("Put every slider back where it started")
         buttons = QGridLayout()
         for i, button in enumerate(
@@ -110,20 +111,36 @@ class KeyPanel(QGroupBox):
             )
         ):
             buttons.addWidget(button, i // 2, i % 2)
-        form = QFormLayout()
+        basic, self.fine = QFormLayout(), QWidget()
+        fine = QFormLayout(self.fine)
+        fine.setContentsMargins(0, 0, 0, 0)
         self.sliders: dict[str, SettingSlider] = {}
         for setting in KEYER_SETTINGS:
             slider = SettingSlider(setting)
             slider.changed.connect(self.setting_changed)
             label = QLabel(setting.label)
             label.setToolTip(setting.help)
-            form.addRow(label, slider)
+            (basic if setting.basic else fine).addRow(label, slider)
             self.sliders[setting.name] = slider
+        self.more = QPushButton("More sliders ▸")
+        self.more.setCheckable(True)
+        self.more.setToolTip("Fine tuning, for when the sliders above are not enough")
+        self.more.toggled.connect(self._show_more)
+        self.fine.setVisible(False)
+        below = QHBoxLayout()
+        below.addWidget(self.more)
+        below.addWidget(self.reset)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
-        layout.addLayout(form)
-        layout.addWidget(self.reset)
+        layout.addLayout(basic)
+        layout.addLayout(below)
+        layout.addWidget(self.fine)
+        layout.addStretch(1)
         self.reset.clicked.connect(lambda: self.show_settings(KeyerSettings()))
+
+    def _show_more(self, on: bool) -> None:
+        self.fine.setVisible(on)
+        self.more.setText("Fewer sliders ▾" if on else "More sliders ▸")
 
     def show_settings(self, settings: KeyerSettings) -> None:
         """Move the sliders to ``settings`` without reporting each move."""

@@ -56,6 +56,7 @@ def run_app(*, camera: str | None = None, show_file: str | None = None) -> int:
     from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication
 
+    from kaizen_studio.studio.app.screen import place_on_screen
     from kaizen_studio.studio.app.window import StudioWindow
 
     folder = config_dir()
@@ -92,12 +93,15 @@ def run_app(*, camera: str | None = None, show_file: str | None = None) -> int:
         if text:
             window.say(text)
     log.info("studio started: %s, camera %s", show.title, control.camera_choice)
-    window.resize(1400, 900)
+    place_on_screen(window)  # a 1366x768 laptop shows all of it
     window.show()
     # Ctrl+C or a shutdown closes the window properly (a recording is finished, not lost);
     # the timer lets Python see the signal while Qt's loop runs.
     for number in (signal.SIGINT, signal.SIGTERM):
         signal.signal(number, lambda *_: QTimer.singleShot(0, window.close))
+        # Restart system calls the signal interrupts: Qt's X connection (xcb) takes an
+        # interrupted read as a broken connection and quits without closing the window.
+        signal.siginterrupt(number, False)
     wake = QTimer()
     wake.timeout.connect(lambda: None)
     wake.start(200)

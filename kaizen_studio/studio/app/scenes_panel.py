@@ -47,13 +47,12 @@ class ScenesPanel(QGroupBox):
         self.fade = QRadioButton("Fade")
         self.fade.setToolTip("Change scene gently over half a second")
         self.cut.setChecked(True)
-        choice = QHBoxLayout()
+        choice = QVBoxLayout()  # beside the buttons: the window fits a laptop's screen
+        choice.setSpacing(0)
         choice.addWidget(self.cut)
         choice.addWidget(self.fade)
-        choice.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addLayout(choice)
+        row.addLayout(choice)
+        self.setLayout(row)
 
     @property
     def transition(self) -> str:

@@ -1,5 +1,7 @@
-"""The studio's main window: the programme preview, the camera view, the key panel, scenes,
-backgrounds, captions, the autocue, RECORD and GO LIVE, and the status strip.
+"""The studio's main window: what its widgets do (they and their places are
+:class:`studio.app.layout.StudioLayout`'s): the programme preview, the camera view, the
+key panel, scenes, backgrounds, captions, the autocue, RECORD and GO LIVE, the first-run
+checklist and the status strip.
 
 The window only polls :class:`studio.control.StudioControl` for pictures (25 times a
 second) and status (twice a second); everything slow runs on the control's worker, so the
@@ -12,45 +14,34 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PyQt6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PyQt6.QtCore import QTimer
+from PyQt6.QtGui import QCloseEvent
+from PyQt6.QtWidgets import QFileDialog
 
-from kaizen_studio.core.errors import StudioError
-from kaizen_studio.studio.app import show_switch
-from kaizen_studio.studio.app.autocue_panel import AutocuePanel
-from kaizen_studio.studio.app.checklist_dialog import ChecklistDialog
-from kaizen_studio.studio.app.gallery import Gallery
-from kaizen_studio.studio.app.key_panel import KeyPanel
+from kaizen_studio.studio.app.checklist_panel import ChecklistPanel
+from kaizen_studio.studio.app.layout import StudioLayout
 from kaizen_studio.studio.app.matte_view import MatteView
-from kaizen_studio.studio.app.menus import StudioMenus
-from kaizen_studio.studio.app.on_air import OnAirPanel, StatusStrip
-from kaizen_studio.studio.app.scenes_panel import CaptionsPanel, ScenesPanel
-from kaizen_studio.studio.app.video_view import VideoView, to_qimage
+from kaizen_studio.studio.app.menus import MenuActions, StudioMenus
+from kaizen_studio.studio.app.remembered import Remembered
+from kaizen_studio.studio.app.show_switch import hand_over, next_control
 from kaizen_studio.studio.app_settings import AppSettings
 from kaizen_studio.studio.control import StudioControl
-from kaizen_studio.studio.jobs import Job, problem_words
-from kaizen_studio.studio.status_words import status_lines
+from kaizen_studio.studio.jobs import Job, JobKind, problem_words
+from kaizen_studio.studio.status_words import recording_line, status_lines, stream_line
 
 log = logging.getLogger(__name__)
 FRAME_MS = 40
 STATUS_MS = 500
+QUIET_JOBS = {JobKind.SCENE, JobKind.START_RECORDING, JobKind.GO_LIVE}
+"""jobs whose success the buttons and the strip show (not said in the message bar)"""
 
 
-class StudioWindow(QMainWindow):
+class StudioWindow(StudioLayout):
     def __init__(
         self,
         control: StudioControl,
@@ -58,16 +49,14 @@ class StudioWindow(QMainWindow):
         *,
         save: Callable[[AppSettings], object] | None = None,
     ) -> None:
-        super().__init__()
-        self.control, self.settings, self._save = control, settings, save
+        super().__init__(control.show, settings, control.keyer_settings)
+        self.control = control
         self.messages: list[str] = []
-        self.shown_index = -1
         self.matte = MatteView(lambda keyer: self.control.matte_picture(keyer))
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.timeout.connect(self.save_settings)
+        self.remembered = Remembered(settings, save, self.say, self)
         self.closing_show: threading.Thread | None = None
-        self.setWindowTitle(f"Kaizen Studio: {control.show.title}")
+        self.checklist: ChecklistPanel | None = None
+        """the first-run checklist while it is open (a tab beside the key panel)"""
         self._build()
         self._connect()
         self._restore()
@@ -79,77 +68,22 @@ class StudioWindow(QMainWindow):
         self.status_timer.start(STATUS_MS)
         control.start()
 
-    # -- building ---------------------------------------------------------------------
+    # -- menus and buttons ---------------------------------------------------------------------
     def _build(self) -> None:
-        control, settings = self.control, self.settings
-        self.message = QLabel("Welcome! The show is getting ready...")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("padding: 6px; background: #eef3fb;")
-        self.programme_view = VideoView("Programme: what goes out")
-        self.programme_view.setToolTip("The programme: what is recorded and sent out")
-        self.camera_view = VideoView("Camera")
-        self.camera_view.setToolTip("The camera as it is, before the key")
-        self.camera_view.setMinimumSize(320, 180)
-        self.key_panel = KeyPanel()
-        self.key_panel.show_settings(control.keyer_settings)
-        self.scenes = ScenesPanel(control.show)
-        self.scenes.set_transition(settings.transition)
-        self.on_air = OnAirPanel(settings.stream_url)
-        self.gallery = Gallery()
-        self.backgrounds_folder = QPushButton("Choose the school's backgrounds folder...")
-        self.captions = CaptionsPanel()
-        self.autocue = AutocuePanel(
-            remote_host=settings.remote_host, remote_port=settings.remote_port
+        actions = MenuActions(
+            open_show=self.open_show,
+            use_recordings=self.use_recordings,
+            checklist=self.open_checklist,
+            retry_camera=lambda: self.control.retry_camera(),
+            use_microphone=self.use_microphone,
+            microphone_on=bool(self.settings.microphone),
+            use_camera=self.use_camera,
+            camera_choice=lambda: self.control.camera_choice,
+            quit=self.close,
         )
-        self.autocue.speed.setValue(round(settings.words_per_minute))
-        self.status_strip = StatusStrip()
-
-        backgrounds = QWidget()
-        column = QVBoxLayout(backgrounds)
-        column.addWidget(self.gallery)
-        column.addWidget(self.backgrounds_folder)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(backgrounds, "Backgrounds")
-        self.tabs.addTab(self.captions, "Captions")
-        self.tabs.addTab(self.autocue, "Autocue")
-
-        left = QWidget()
-        left_column = QVBoxLayout(left)
-        left_column.addWidget(self.programme_view, 3)
-        left_column.addWidget(self.scenes)
-        left_column.addWidget(self.on_air)
-        key_scroll = QScrollArea()
-        key_scroll.setWidget(self.key_panel)
-        key_scroll.setWidgetResizable(True)
-        right = QWidget()
-        right_column = QVBoxLayout(right)
-        right_column.addWidget(self.camera_view, 1)
-        right_column.addWidget(key_scroll, 2)
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(left)
-        top.addWidget(right)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 2)
-        middle = QSplitter(Qt.Orientation.Vertical)
-        middle.addWidget(top)
-        middle.addWidget(self.tabs)
-        middle.setStretchFactor(0, 3)
-        middle.setStretchFactor(1, 1)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.message)
-        layout.addWidget(middle, 1)
-        layout.addWidget(self.status_strip)
-        self.setCentralWidget(central)
-        self.menus = StudioMenus(
-            self,
-            items=[
-                ("Open a show file...", self._choose_show),
-                ("Choose the recordings folder...", self._choose_recordings),
-                ("Before the show: checklist", self.open_checklist),
-                ("Try the camera again", lambda: self.control.retry_camera()),
-            ],
-        )
+        bar = self.menuBar()
+        assert bar is not None
+        self.menus = StudioMenus(bar, self, self.guard, actions)
         self.microphone_action = self.menus.microphone
 
     def _connect(self) -> None:
@@ -173,8 +107,7 @@ class StudioWindow(QMainWindow):
         self.camera_view.box_drawn.connect(
             lambda *box: self.guard("Keep-in box", self._boxed, *box)
         )
-        self.scenes.scene_chosen.connect(lambda i: self.guard("Scene", self.show_scene, i))
-        self.scenes.fade.toggled.connect(lambda _: self.remember(transition=self.scenes.transition))
+        self._connect_scenes()
         self.gallery.chosen.connect(
             lambda spec: self.guard("Background", self.set_background, spec)
         )
@@ -187,23 +120,31 @@ class StudioWindow(QMainWindow):
             lambda text: self.guard("Ticker", self.control.set_ticker, text)
         )
         self.autocue.problem.connect(self.say)
-        self.autocue.script_opened.connect(lambda path: self.remember(script=path))
+        self.autocue.script_opened.connect(
+            lambda path: self.remember(replace(self.settings, script=path))
+        )
         self.autocue.speed.valueChanged.connect(
-            lambda value: self.remember(words_per_minute=float(value))
+            lambda value: self.remember(replace(self.settings, words_per_minute=float(value)))
         )
         self.on_air.record.clicked.connect(lambda: self.guard("Record", self.toggle_recording))
         self.on_air.live.clicked.connect(lambda: self.guard("Go live", self.toggle_live))
-        for digit in range(1, 10):  # text boxes keep their digits (they take the shortcut over)
-            shortcut = QShortcut(QKeySequence(str(digit)), self)
-            shortcut.activated.connect(lambda i=digit - 1: self.guard("Scene", self._scene_key, i))
-        for keys, slot in (
-            ("Ctrl+R", self.toggle_recording),
-            ("Ctrl+L", self.toggle_live),
-            ("Ctrl+K", self.auto_key),
-            ("Ctrl+M", lambda: self.key_panel.matte_view.toggle()),
-        ):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.activated.connect(lambda s=slot, k=keys: self.guard(k, s))
+        scene_keys = [(str(d), "Scene", partial(self._scene_key, d - 1)) for d in range(1, 10)]
+        self.menus.add_shortcuts(
+            [
+                *scene_keys,  # text boxes keep their digits (they take the shortcut over)
+                ("Ctrl+R", "Record", self.toggle_recording),
+                ("Ctrl+L", "Go live", self.toggle_live),
+                ("Ctrl+K", "Auto key", self.auto_key),
+                ("Ctrl+M", "Matte view", self.key_panel.matte_view.toggle),
+            ]
+        )
+
+    def _connect_scenes(self) -> None:
+        scenes = self.scenes
+        scenes.scene_chosen.connect(lambda i: self.guard("Scene", self.show_scene, i))
+        scenes.fade.toggled.connect(
+            lambda _: self.remember(replace(self.settings, transition=scenes.transition))
+        )
 
     # -- safety -------------------------------------------------------------------------
     def guard(self, what: str, action: Callable[..., Any], *args: Any) -> None:
@@ -255,11 +196,11 @@ class StudioWindow(QMainWindow):
 
     def _set_setting(self, name: str, value: float) -> None:
         self.control.set_keyer_setting(name, value)
-        self.remember(keyer=dict(self.control.keyer.settings.as_dict()))
+        self.remember(replace(self.settings, keyer=dict(self.control.keyer.settings.as_dict())))
 
     def _reset_key(self) -> None:
         self.control.reset_keyer()
-        self.remember(keyer={})
+        self.remember(replace(self.settings, keyer={}))
 
     def set_matte_view(self, on: bool) -> None:
         self.matte.set(on)
@@ -273,7 +214,7 @@ class StudioWindow(QMainWindow):
         test sound; the status strip says which, and why a microphone could not be used."""
         choice = (self.settings.microphone or "default") if on else None
         self.control.sound.use_microphone(choice)
-        self.remember(microphone=choice or "")
+        self.remember(replace(self.settings, microphone=choice or ""))
         self.say(f"Sound: {self.control.sound.status}")
 
     def show_scene(self, index: int) -> None:
@@ -301,35 +242,53 @@ class StudioWindow(QMainWindow):
         else:
             url = self.on_air.stream_url.text().strip()
             on_air.go_live(url)
-            self.remember(stream_url=url)
+            self.remember(replace(self.settings, stream_url=url))
             self.say("Going live to the classroom screens...")
 
-    def open_checklist(self) -> ChecklistDialog:
-        dialog = ChecklistDialog(self.control, self)
-        dialog.accepted.connect(lambda: self.remember(checklist_done=True))
-        dialog.show()
-        return dialog
+    def open_checklist(self) -> ChecklistPanel:
+        """Show the checklist as the first of the side tabs (it covers nothing); it reads
+        the show again with each status tick until "All set" closes it."""
+        if self.checklist is None:
+            self.checklist = ChecklistPanel(self.control)
+            self.checklist.done.connect(self.close_checklist)
+        self.checklist.refresh()
+        self.show_side_tab(self.checklist, "Checklist")
+        return self.checklist
 
-    def _choose_show(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open a show", "", "Show files (*.toml)")
-        if name:
-            self.open_show(name)
+    def close_checklist(self) -> None:
+        """ "All set": the checklist is done (not opened by itself again)."""
+        if self.checklist is not None:
+            self.close_side_tab(self.checklist)
+            self.checklist = None
+        self.remember(replace(self.settings, checklist_done=True))
 
     def open_show(self, path: str) -> None:
-        """Switch to the show file at ``path`` (see :func:`studio.app.show_switch.switch`)."""
-        show_switch.switch(self, path)
+        """Switch to the show file at ``path``: its scenes replace the buttons and the show
+        starts again on its first scene, with the same camera, microphone, stream address
+        and key. A file with a mistake is refused in words (raised before anything
+        changes) and the show goes on as it was."""
+        old, new = self.control, next_control(self.control, path)
+        self.control = new
+        if self.checklist is not None:
+            self.checklist.control = new
+        if self.closing_show is not None:
+            self.closing_show.join()
+        self.closing_show = hand_over(old, new)
+        self.replace_scenes(new.show)
+        self._connect_scenes()
+        self.shown_index = -1  # the new show's first picture is shown whatever its number
+        self.remember(replace(self.settings, show_file=str(Path(path).resolve())))
+        self.say(f"Opening {new.show.title}...")
 
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "The school's backgrounds")
         if folder:
             self.gallery.add_folder(folder)
-            self.remember(backgrounds=folder)
+            self.remember(replace(self.settings, backgrounds=folder))
 
-    def _choose_recordings(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Where recordings go")
-        if folder:
-            self.control.on_air.recordings = Path(folder)
-            self.remember(recordings=folder)
+    def use_recordings(self, folder: str) -> None:
+        self.control.on_air.recordings = Path(folder)
+        self.remember(replace(self.settings, recordings=folder))
 
     def _restore(self) -> None:
         """What the last run left: the school's backgrounds, the script, the autocue's and
@@ -340,36 +299,28 @@ class StudioWindow(QMainWindow):
             self.gallery.add_file(Path(added))
         if settings.script:
             self.autocue.load(settings.script)
-        self.autocue.mirror.setChecked(settings.prompter_mirror)
-        self.autocue.confidence.setChecked(settings.confidence)
-        self.on_air.camera_too.setChecked(settings.record_camera)
-        self.autocue.mirror.toggled.connect(lambda on: self.remember(prompter_mirror=on))
-        self.autocue.confidence.toggled.connect(lambda on: self.remember(confidence=on))
-        self.on_air.camera_too.toggled.connect(lambda on: self.remember(record_camera=on))
-        self.gallery.file_added.connect(self._remember_background)
+        self.autocue.mirror.toggled.connect(
+            lambda on: self.remember(replace(self.settings, prompter_mirror=on))
+        )
+        self.autocue.confidence.toggled.connect(
+            lambda on: self.remember(replace(self.settings, confidence=on))
+        )
+        self.on_air.camera_too.toggled.connect(
+            lambda on: self.remember(replace(self.settings, record_camera=on))
+        )
+        self.gallery.file_added.connect(self.remembered.background_added)
 
-    def _remember_background(self, path: str) -> None:
-        folder = self.settings.backgrounds
-        if folder and Path(path).parent == Path(folder):
-            return
-        if path not in self.settings.backgrounds_added:
-            self.remember(backgrounds_added=[*self.settings.backgrounds_added, path])
+    @property
+    def settings(self) -> AppSettings:
+        """The settings remembered now."""
+        return self.remembered.settings
 
-    def remember(self, **changes: Any) -> None:
-        """Change the remembered settings; they are written half a second after the last
-        change (a slider sends many)."""
-        for name, value in changes.items():
-            setattr(self.settings, name, value)
-        self._save_timer.start(500)
+    def remember(self, settings: AppSettings) -> None:
+        """Remember ``settings`` (made with :func:`dataclasses.replace`); written soon."""
+        self.remembered.remember(settings)
 
     def save_settings(self) -> None:
-        if self._save is None:
-            return
-        try:
-            self._save(self.settings)
-        except (OSError, StudioError) as error:
-            log.warning("settings not saved: %s", error)
-            self.say(f"The settings could not be saved: {error}")
+        self.remembered.save()
 
     def _scene_key(self, index: int) -> None:
         if index < len(self.control.show.scenes):
@@ -377,49 +328,40 @@ class StudioWindow(QMainWindow):
 
     # -- polling ------------------------------------------------------------------------------
     def _tick_frames(self) -> None:
-        frame = self.control.programme_picture()
-        inset = self.autocue.confidence_picture()
-        self.programme_view.inset = None if inset is None else to_qimage(inset)
-        if frame is not None and frame.index != self.shown_index:
-            self.shown_index = frame.index
-            self.programme_view.set_picture(frame.image)
-        elif inset is not None:
-            self.programme_view.update()
-        if self.matte.on:
-            if self.matte.picture is not None:
-                self.camera_view.set_picture(self.matte.picture)
-        else:
-            camera = self.control.camera_picture()
-            if camera is not None:
-                self.camera_view.set_picture(camera.image)
+        camera = self.control.camera_picture()
+        shown = self.matte.picture if self.matte.on else None if camera is None else camera.image
+        programme = self.control.programme_picture()
+        self.show_pictures(programme, shown, self.autocue.confidence_picture())
 
     def _tick_status(self) -> None:
         for job in self.control.finished_jobs():
             outcome = job.outcome()
             assert outcome is not None
             ok, words = outcome
-            if ok and job.what == "Scene":
+            if ok and job.kind is JobKind.SCENE:
                 self._fill_captions()
                 self.key_panel.show_settings(self.control.keyer.settings)
-            if ok and job.what in ("Scene", "Start recording", "Go live"):
+            if ok and job.kind in QUIET_JOBS:
                 continue  # the buttons and the strip show these
             self.say(words)
-            if ok and job.what == "Camera":
-                self.remember(camera=self.control.camera_choice)
-            if ok and job.what == "Starting the show":
+            if ok and job.kind is JobKind.CAMERA:
+                self.remember(replace(self.settings, camera=self.control.camera_choice))
+            if ok and job.kind is JobKind.START:
                 self._fill_captions()
                 if not self.settings.checklist_done:
                     self.open_checklist()
+        if self.checklist is not None:
+            self.checklist.refresh()  # says what the strip says
         status = self.control.status()
         self.status_strip.show_lines(status_lines(status), status.sound_db)
         self.on_air.show_recording(
             self.control.recording, status.recording_seconds, status.recording_file
         )
         if not self.control.recording and status.recording is not None:
-            self.on_air.record_state.setText(status_lines(status)[2].words)
+            self.on_air.record_state.setText(recording_line(status).words)
         self.on_air.show_live(self.control.live, status.streaming_seconds)
         if not self.control.live and status.streaming is not None:
-            self.on_air.live_state.setText(status_lines(status)[3].words)
+            self.on_air.live_state.setText(stream_line(status).words)
 
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
@@ -432,8 +374,7 @@ class StudioWindow(QMainWindow):
                 self.say("Finishing the recording...")
                 self.repaint()
             self.autocue.shut()
-            self._save_timer.stop()
-            self.save_settings()
+            self.remembered.save()
         finally:
             self.control.close()
             if self.closing_show is not None:
