@@ -252,7 +252,7 @@ def run_clip(folder: Path, clip: Clip, *, quick: bool) -> tuple[list[str], str]:
     picks = sorted({0, count // 2, count - 1})
     if ours_alphas:
         ours_flicker, _ = trimap_metrics.flicker(frames, ours_alphas[:-1])
-        on_trimap = ours_alphas[-1].astype(np.float32) / 255
+        on_trimap = ours_alphas[-1].astype(np.float32) * np.float32(1 / 255)
         holes, left = trimap_metrics.holes_and_leftover(on_trimap, trimap)
         rows.append(
             f"| {clip.name} | {label} | {ours_flicker:.3f} | {still_share:.0f} | {holes:.2f} | "
@@ -261,7 +261,7 @@ def run_clip(folder: Path, clip: Clip, *, quick: bool) -> tuple[list[str], str]:
         sheet += [
             trimap_metrics.sheet_row(
                 frames[i],
-                ours_alphas[i].astype(np.float32) / 255,
+                ours_alphas[i].astype(np.float32) * np.float32(1 / 255),
                 frames[i],
                 f"{clip.name} frame {i} {label}",
                 width=SHEET_WIDTH,
@@ -278,7 +278,7 @@ def run_clip(folder: Path, clip: Clip, *, quick: bool) -> tuple[list[str], str]:
     sheet += [
         trimap_metrics.sheet_row(
             frames[i],
-            ffmpeg_alphas[i].astype(np.float32) / 255,
+            ffmpeg_alphas[i].astype(np.float32) * np.float32(1 / 255),
             frames[i],
             f"{clip.name} frame {i} ffmpeg",
             width=SHEET_WIDTH,

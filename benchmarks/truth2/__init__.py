@@ -130,8 +130,12 @@ def run(*, quick: bool = False, split: str = "report") -> str:
     refused = len(rows) - len(answered)
     mean_ratio = float(np.mean([r.ours / r.ffmpeg for r in answered])) if answered else math.nan
     table = "\n".join(
-        f"| {r.scene} | {r.description} | {r.ours:.2f} | {r.ffmpeg:.2f} | "
-        f"{r.ours / r.ffmpeg:.2f} | {r.note} |"
+        f"| {r.scene} | {r.description} | "
+        + (
+            "refused | " + f"{r.ffmpeg:.2f} | - | {r.note} |"
+            if math.isnan(r.ours)
+            else f"{r.ours:.2f} | {r.ffmpeg:.2f} | {r.ours / r.ffmpeg:.2f} | {r.note} |"
+        )
         for r in rows
     )
     beaten = [r for r in rows if not r.ours < r.ffmpeg]
