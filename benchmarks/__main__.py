@@ -32,6 +32,9 @@ BENCHMARKS = (
     "hls_latency",
     "reconnect",
     "app_responsiveness",
+    "footage",
+    "chart",
+    "truth2",
 )
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"

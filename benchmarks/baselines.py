@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from benchmarks import metrics
+from benchmarks import colour, metrics
 from kaizen_studio.core.errors import MissingToolError
 from kaizen_studio.keying import Keyer
 
@@ -66,8 +66,8 @@ def _ffmpeg() -> str:
     return path
 
 
-def _hex(colour: Sequence[float]) -> str:
-    b, g, r = (round(c) for c in colour)
+def _hex(value: Sequence[float]) -> str:
+    b, g, r = (round(c) for c in value)
     return f"0x{r:02X}{g:02X}{b:02X}"
 
 
@@ -217,3 +217,109 @@ def ours(frame: Image, background: Image, *, plate: Image | None = None) -> Keye
         result = keyer.process(frame, background)
         alpha = result.alpha.astype(np.float32) * np.float32(1 / 255)
         return Keyed(alpha, result.composite.copy(), calibration.describe())
+
+
+TRIMAP_BATCH_PIXELS = 60_000_000
+"""At most this many output pixels per ffmpeg run when tuning on a trimap (big stills)."""
+
+
+def _alphas_batched(
+    frame: Image, key: Sequence[float], grid: Sequence[tuple[float, float]]
+) -> list[Alpha]:
+    per_run = max(1, TRIMAP_BATCH_PIXELS // (frame.shape[0] * frame.shape[1]))
+    alphas: list[Alpha] = []
+    for start in range(0, len(grid), per_run):
+        batch = ffmpeg_alphas(frame, key, grid[start : start + per_run])
+        alphas += [a.astype(np.float32) * np.float32(1 / 255) for a in batch]
+    return alphas
+
+
+@dataclass(frozen=True, slots=True)
+class TrimapTuned:
+    """FFmpeg tuned on a trimap: its answer, and the key colour (BGR) and settings chosen,
+    to key other frames of the same clip with."""
+
+    keyed: Keyed
+    key: tuple[float, ...]
+    similarity: float
+    blend: float
+
+
+def tuned_ffmpeg_on_trimap(
+    frame: Image, trimap: npt.NDArray[np.uint8], *, screen: str
+) -> TrimapTuned:
+    """FFmpeg ``chromakey`` at its best for a real picture without ground truth: the key
+    colour is the median of the trimap's definitely-screen pixels (0), similarity and
+    blend (coarse grid, then fine) minimise holes + leftover screen (% of the trimap's
+    definitely-subject 255 and definitely-screen 0 pixels, as in
+    :mod:`benchmarks.trimap_metrics`), then ``despill`` (none or mix 0, 0.5, 1) is chosen
+    for the least change of the subject's colour. ``composite`` holds the straight
+    foreground (the keyed colour un-premultiplied), not a composite."""
+    subject, backing = trimap == 255, trimap == 0
+    key = tuple(float(c) for c in np.median(frame[backing], axis=0))
+
+    def cost(alpha: Alpha) -> float:
+        holes = float(np.mean(alpha[subject] < 0.95)) if subject.any() else 0.0
+        left = float(np.mean(alpha[backing] > 0.05)) if backing.any() else 0.0
+        return holes + left
+
+    def best(grid: list[tuple[float, float]]) -> tuple[tuple[float, float], Alpha]:
+        alphas = _alphas_batched(frame, key, grid)
+        i = min(range(len(grid)), key=lambda k: cost(alphas[k]))
+        return grid[i], alphas[i]
+
+    (sim, bl), _ = best(list(itertools.product(SIMILARITY_COARSE, BLEND_COARSE)))
+    fine = itertools.product(
+        _fine(SIMILARITY_COARSE, sim, 0.01, 1.0), _fine(BLEND_COARSE, bl, 0.0, 1.0)
+    )
+    (sim, bl), alpha = best(list(fine))
+    despills: list[tuple[float, float] | None] = [None, (0.0, 0.0), (0.5, 0.0), (1.0, 0.0)]
+    black = np.zeros_like(frame)
+    composites = ffmpeg_composites(
+        frame, black, key=key, similarity=sim, blend=bl, screen=screen, despills=despills
+    )
+    a = np.maximum(alpha, np.float32(1 / 255))[..., None]
+    foregrounds = [
+        np.asarray(np.clip(c.astype(np.float32) / a + 0.5, 0, 255), np.uint8) for c in composites
+    ]
+    inside = subject & (alpha > 0.5)
+
+    def shift(fg: Image) -> float:
+        if not inside.any():
+            return 0.0
+        lab = colour.bgr8_to_lab
+        return float(colour.ciede2000(lab(frame[inside]), lab(fg[inside])).mean())
+
+    i = min(range(len(despills)), key=lambda k: shift(foregrounds[k]))
+    chosen = despills[i]
+    spill = "no despill" if chosen is None else f"despill mix {chosen[0]:.1f}"
+    note = f"key {_hex(key)}, similarity {sim:.3f}, blend {bl:.3f}, {spill}"
+    return TrimapTuned(Keyed(alpha, foregrounds[i], note), key, sim, bl)
+
+
+def ffmpeg_clip_alphas(
+    frames: Sequence[Image], key: Sequence[float], *, similarity: float, blend: float
+) -> npt.NDArray[np.uint8]:
+    """FFmpeg ``chromakey`` alphas (n, h, w) uint8 of every frame of a clip, in one run."""
+    h, w = frames[0].shape[:2]
+    with tempfile.TemporaryDirectory(prefix="kaizen-ffmpeg-") as folder:
+        raw = Path(folder) / "clip.raw"
+        with raw.open("wb") as out:
+            for frame in frames:
+                out.write(np.ascontiguousarray(frame).tobytes())
+        args = [_ffmpeg(), "-hide_banner", "-loglevel", "error", "-nostdin"]
+        args += ["-f", "rawvideo", "-pix_fmt", "bgr24", "-s", f"{w}x{h}", "-i", str(raw)]
+        args += [
+            "-vf",
+            f"format=yuv444p,chromakey=color={_hex(key)}:similarity={similarity:.4f}:"
+            f"blend={blend:.4f},format=yuva444p,alphaextract,format=gray",
+        ]
+        args += ["-f", "rawvideo", "-pix_fmt", "gray", "-"]
+        done = subprocess.run(args, capture_output=True, timeout=FFMPEG_TIMEOUT, check=False)
+    if done.returncode != 0:
+        tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
+        raise RuntimeError(f"ffmpeg failed ({done.returncode}): {' | '.join(tail)}")
+    expected = len(frames) * h * w
+    if len(done.stdout) != expected:
+        raise RuntimeError(f"ffmpeg returned {len(done.stdout)} bytes, expected {expected}")
+    return np.frombuffer(done.stdout, np.uint8).reshape(len(frames), h, w)

@@ -1,0 +1,5 @@
+"""``python -m benchmarks.truth2``."""
+
+from benchmarks.truth2 import main
+
+main()
