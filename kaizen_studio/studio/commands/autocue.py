@@ -118,6 +118,7 @@ def _run_window(script: object, args: argparse.Namespace, look: object) -> int:
     from kaizen_studio.autocue.render import Look, Mirror
     from kaizen_studio.autocue.script import Script
     from kaizen_studio.autocue.window import PrompterWindow, pick_screen
+    from kaizen_studio.studio.ctrl_c import stop_on_ctrl_c
 
     assert isinstance(script, Script) and isinstance(look, Look)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -147,8 +148,12 @@ def _run_window(script: object, args: argparse.Namespace, look: object) -> int:
     try:
         for window, (screen, _) in zip(windows, screens, strict=True):
             window.show_on(screen, full_screen=not args.windowed)
-        app.exec()
+        with stop_on_ctrl_c(QApplication.closeAllWindows) as interrupted:
+            print("autocue: Escape or Ctrl+C stops", file=sys.stderr, flush=True)
+            app.exec()
     finally:
         if remote is not None:
             remote.stop()
+    if interrupted.is_set():
+        raise KeyboardInterrupt  # the windows have closed; studio.cli says "stopped"
     return 0
