@@ -56,7 +56,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "1:horizontal; repeat for several prompter screens scrolling together",
     )
     parser.add_argument("--size", type=int, default=96, metavar="PX", help="text size (16-400)")
-    parser.add_argument("--theme", choices=sorted(THEMES), default="white")
+    parser.add_argument(
+        "--theme",
+        choices=sorted(THEMES),
+        default="white",
+        help="the text's colour on black (default white)",
+    )
     parser.add_argument("--remote", action="store_true", help="serve the tablet remote")
     parser.add_argument(
         "--remote-address",
@@ -64,7 +69,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="HOST",
         help="address the remote listens on (default all)",
     )
-    parser.add_argument("--remote-port", type=int, default=8765, metavar="PORT")
+    parser.add_argument(
+        "--remote-port",
+        type=int,
+        default=8765,
+        metavar="PORT",
+        help="port the remote listens on (default 8765; 0 picks a free one)",
+    )
     parser.add_argument("--voice", action="store_true", help="follow the reader's voice")
     parser.add_argument("--windowed", action="store_true", help="a window, not full screen")
     parser.set_defaults(func=handler)
