@@ -162,3 +162,28 @@ def test_matte_keys_a_phone_picture_the_right_way_up(tmp_path: Path) -> None:
     assert studio("matte", phone, "--matte", tmp_path / "alpha.png").returncode == 0
     alpha = read_back(tmp_path / "alpha.png", cv2.IMREAD_UNCHANGED)
     assert alpha.shape == upright.shape[:2]
+
+
+def test_autocue_refuses_a_huge_script_at_once(tmp_path: Path) -> None:
+    script = tmp_path / "everything.txt"
+    script.write_bytes(b"ZOE: And here is the news, again and again.\n" * 120_000)  # 5 MB
+    line = refused(studio("autocue", script), str(script), "too long", "split it")
+    assert "5,280,000 bytes" in line
+
+
+def test_autocue_names_a_utf8_mark_before_latin1_bytes(tmp_path: Path) -> None:
+    script = tmp_path / "menu.txt"
+    script.write_bytes(b"\xef\xbb\xbfZOE: Today's lunch.\nSAM: Cr\xe8me br\xfbl\xe9e!\n")
+    refused(studio("autocue", script), str(script), "line 2 is not UTF-8", "save it again")
+
+
+def test_autocue_lists_its_built_in_scripts_and_its_help_shows_the_format() -> None:
+    listed = studio("autocue", "--list")
+    assert listed.returncode == 0, listed.stderr
+    names = [line.split(":")[0] for line in listed.stdout.splitlines()]
+    assert {"news", "soap"} <= set(names)
+    assert all(Path(line.split(": ", 1)[1]).is_file() for line in listed.stdout.splitlines())
+    shown = studio("autocue", "--help").stdout
+    for example in ("# Scene 1", "[SARAH walks in]", "SARAH: Have you", "---", "@cue sport"):
+        assert example in shown
+    assert "studio autocue soap" in shown
