@@ -187,3 +187,20 @@ def test_autocue_lists_its_built_in_scripts_and_its_help_shows_the_format() -> N
     for example in ("# Scene 1", "[SARAH walks in]", "SARAH: Have you", "---", "@cue sport"):
         assert example in shown
     assert "studio autocue soap" in shown
+
+
+def test_running_out_of_memory_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kaizen_studio.studio import cli
+    from kaizen_studio.studio.commands import matte
+
+    def too_big(args: argparse.Namespace) -> int:
+        raise MemoryError
+
+    monkeypatch.setattr(matte, "run", too_big)
+    assert cli.main(["matte", "pupil.png", "-o", "out.png"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "studio: error: the computer ran out of memory for this; close other programs, "
+        "or use a smaller picture or video"
+    ]

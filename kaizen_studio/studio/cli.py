@@ -6,9 +6,9 @@ the parsed arguments and returns the exit status. Modules are found by name, so 
 command touches no other file.
 
 Errors the user can fix (:class:`core.errors.StudioError`) become one line on stderr and
-exit status 2; Ctrl+C becomes "stopped" and status 130; nothing else is caught here, so a
-bug still shows its traceback. Help texts may come from docstrings: their reStructuredText
-markup is taken out before a user sees them.
+exit status 2, and so does running out of memory; Ctrl+C becomes "stopped" and status
+130; nothing else is caught here, so a bug still shows its traceback. Help texts may come
+from docstrings: their reStructuredText markup is taken out before a user sees them.
 """
 
 from __future__ import annotations
@@ -99,6 +99,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("studio: stopped", file=sys.stderr)
         return 130
+    except MemoryError:
+        print(
+            "studio: error: the computer ran out of memory for this; close other programs, "
+            "or use a smaller picture or video",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":
