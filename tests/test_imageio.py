@@ -212,3 +212,25 @@ def test_a_huge_picture_is_refused_from_its_header(tmp_path: Path, size: tuple[i
         with pytest.raises(InputError, match="megapixels") as caught:
             read_image(path, strict=strict)
         assert str(caught.value).startswith(f"{path}: the picture is ")
+
+
+def test_a_logo_keeps_its_transparency_and_is_turned_the_right_way_up(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from kaizen_studio.studio.imageio import read_image_with_alpha
+
+    rgba = np.zeros((20, 40, 4), np.uint8)
+    rgba[:, :20] = (255, 0, 0, 255)  # opaque red on the left, see-through on the right
+    logo = Image.fromarray(rgba)
+    exif = logo.getexif()
+    exif[0x0112] = 3  # stored upside down
+    path = tmp_path / "logo.png"
+    logo.save(path, exif=exif)
+    got = read_image_with_alpha(path)
+    assert got.shape == (20, 40, 4)
+    assert (got[:, 20:, 3] == 255).all() and (got[:, :20, 3] == 0).all()  # turned round
+    assert tuple(got[0, 30]) == (0, 0, 255, 255)  # BGRA
+    grey = saved(tmp_path, "grey.png", np.full((6, 8), 90, np.uint8))
+    assert tuple(read_image_with_alpha(grey)[0, 0]) == (90, 90, 90, 255)
+    with pytest.raises(InputError, match="megapixels"):
+        read_image_with_alpha(huge_png(tmp_path / "poster.png", 12000, 6750))

@@ -1,10 +1,11 @@
 """Reading and writing pictures and colours, with errors that name the file and the fix.
 
 Every picture the project reads goes through :func:`read_image`: camera stills and plates
-strictly (BGR 8-bit colour only), backgrounds and logos leniently (grey, alpha and 16-bit
-are converted). Each is turned the right way up (its EXIF orientation, as a phone saves
-it), and its size is checked from its header before it is decoded (at most
-:data:`MAX_PIXELS`). Pictures are written atomically: a failure leaves no half-written file.
+strictly (BGR 8-bit colour only), backgrounds leniently (grey, alpha and 16-bit are
+converted); logos through :func:`read_image_with_alpha`, which keeps transparency. Each
+is turned the right way up (its EXIF orientation, as a phone saves it), and its size is
+checked from its header before it is decoded (at most :data:`MAX_PIXELS`). Pictures are
+written atomically: a failure leaves no half-written file.
 """
 
 from __future__ import annotations
@@ -57,6 +58,36 @@ def read_image(path: str | os.PathLike[str], *, strict: bool = True) -> BGR:
     InputError : empty, unreadable, not a picture, or (strict) not 8-bit colour
     """
     file = Path(path)
+    return _as_bgr8(_decoded(file), file, strict=strict)
+
+
+def read_image_with_alpha(path: str | os.PathLike[str]) -> npt.NDArray[np.uint8]:
+    """The picture at ``path`` as BGRA uint8 (a logo or a sticker keeps its transparency;
+    one without gets an opaque alpha), the right way up and size-checked as
+    :func:`read_image`. Grey and 16-bit pictures are converted.
+
+    Raises
+    ------
+    MissingFileError, InputError : as :func:`read_image`
+    """
+    file = Path(path)
+    image = _decoded(file)
+    if image.dtype == np.uint16:
+        image = (image >> 8).astype(np.uint8)
+    elif image.dtype != np.uint8:
+        raise InputError(f"{file}: is a {8 * image.dtype.itemsize}-bit picture; save it as 8-bit")
+    channels = 1 if image.ndim == 2 else image.shape[2]
+    conversions = {1: cv2.COLOR_GRAY2BGRA, 3: cv2.COLOR_BGR2BGRA}
+    if channels == 4:
+        return np.ascontiguousarray(image)
+    if channels not in conversions:
+        raise InputError(f"{file}: has {channels} colour channels; save it as a colour picture")
+    return cv2.cvtColor(image if image.ndim == 3 else image[..., None], conversions[channels])
+
+
+def _decoded(file: Path) -> np.ndarray:
+    """The picture in ``file`` as OpenCV decodes it, unchanged but turned the right way up
+    (after its size is checked from its header)."""
     if not file.exists():
         raise MissingFileError(f"{file}: no such file; check the name and the folder")
     if not file.is_file():
@@ -71,7 +102,7 @@ def read_image(path: str | os.PathLike[str], *, strict: bool = True) -> BGR:
     image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
     if image is None:
         raise InputError(f"{file}: is not a picture OpenCV can read, or it is damaged")
-    return _as_bgr8(upright(image, orientation), file, strict=strict)
+    return upright(image, orientation)
 
 
 def _check_header(data: np.ndarray, file: Path) -> int:
