@@ -204,3 +204,16 @@ def test_running_out_of_memory_is_one_line(
         "studio: error: the computer ran out of memory for this; close other programs, "
         "or use a smaller picture or video"
     ]
+
+
+def test_key_names_a_damaged_background_video_not_the_take(tmp_path: Path) -> None:
+    source, whole, indexed = tmp_path / "take.mp4", tmp_path / "whole.mp4", tmp_path / "i.mp4"
+    take(source, frames=30, sound=False)
+    take(whole, frames=30)
+    faststart(whole, indexed)
+    data = indexed.read_bytes()
+    background = tmp_path / "sea.mp4"
+    background.write_bytes(data[: int(len(data) * 0.3)])
+    out = tmp_path / "keyed.mp4"
+    refused(studio("key", source, "--background", background, "-o", out), str(background))
+    assert not out.exists()

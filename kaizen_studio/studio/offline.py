@@ -312,9 +312,14 @@ def _key_into(
                         calibration = keyer.calibration.describe() if keyer.calibration else ""
                     seconds = float(frame.pts * frame.time_base)
                     first = seconds if first is None else first
-                    keyed = keyer.process(
-                        picture, backdrop.at(seconds - first), foreground=False
-                    ).composite
+                    try:
+                        behind = backdrop.at(seconds - first)
+                    except av.FFmpegError as error:  # not the take's fault: say whose
+                        raise InputError(
+                            f"{background}: the background video is damaged or was cut "
+                            "short; nothing was written (use another background)"
+                        ) from error
+                    keyed = keyer.process(picture, behind, foreground=False).composite
                     out_frame = av.VideoFrame.from_ndarray(yuv420p(keyed), format="yuv420p")
                     out_frame.pts, out_frame.time_base = frame.pts, frame.time_base
                     output.mux(encoder.encode(out_frame))
