@@ -153,3 +153,34 @@ def test_bad_settings_named() -> None:
         Look(text_size=2)
     with pytest.raises(ValueError, match="64x64"):
         PrompterRenderer(SCRIPT, width=32, height=240)
+
+
+def test_the_strip_drawn_in_tiles_matches_the_whole_script_drawn_at_once() -> None:
+    from kaizen_studio.autocue.render import TILE_ROWS, layout_script
+    from kaizen_studio.core.draw import blend_bgra, render_text
+
+    long = parse_script("\n\n".join(f"SAM: Line number {i} of the news." for i in range(60)))
+    layout = layout_script(long, width=320, look=LOOK)
+    strip = layout.strip
+    assert strip.shape[0] > 2 * TILE_ROWS  # lines straddle the tiles' edges
+    whole = np.zeros(strip.shape, np.uint8)
+    for line in layout.lines:
+        blend_bgra(whole, render_text(line.text, line.style), line.x - layout.left, line.top)
+    assert np.array_equal(strip[0 : strip.shape[0]], whole)
+    assert np.array_equal(
+        strip[TILE_ROWS - 50 : TILE_ROWS + 50], whole[TILE_ROWS - 50 : TILE_ROWS + 50]
+    )
+
+
+def test_a_long_script_keeps_only_a_few_tiles_drawn() -> None:
+    from kaizen_studio.autocue.render import KEPT_TILES, TILE_ROWS
+
+    text = "\n\n".join(f"ZOE: Story {i}: the library has new books." for i in range(1000))
+    r = PrompterRenderer(parse_script(text), width=640, height=360, look=LOOK)
+    rows = r.layout.strip.shape[0]
+    assert rows > 20 * TILE_ROWS
+    for position in range(0, len(r.layout.lines), 7):  # scroll through it all
+        r.render(float(position))
+    kept = r.layout.strip._tiles
+    assert len(kept) <= KEPT_TILES
+    assert sum(tile.nbytes for tile in kept.values()) <= KEPT_TILES * TILE_ROWS * 640 * 3

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from kaizen_studio.autocue.script import SPEAKER_PALETTE, BlockKind, load_script, parse_script
+from kaizen_studio.autocue.script import (
+    MAX_SCRIPT_BYTES,
+    MAX_SCRIPT_CHARACTERS,
+    SPEAKER_PALETTE,
+    BlockKind,
+    built_in_scripts,
+    decode_script,
+    load_script,
+    parse_script,
+)
 from kaizen_studio.core.errors import InputError, MissingFileError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "autocue"
@@ -100,3 +109,45 @@ def test_bad_files_named_in_a_clear_error(tmp_path: Path, content: bytes, messag
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(MissingFileError, match="no such script"):
         load_script(tmp_path / "nope.txt")
+
+
+def test_a_utf8_mark_before_latin1_bytes_is_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "café.txt"
+    path.write_bytes(b"\xef\xbb\xbfZOE: Hello.\nSAM: Caf\xe9 au lait.\n")
+    with pytest.raises(InputError) as caught:
+        load_script(path)
+    assert str(caught.value) == (
+        f"{path}: the file is marked as UTF-8 but line 2 is not UTF-8 text; save it again "
+        "as UTF-8 text (or as plain text without the UTF-8 mark)"
+    )
+
+
+def test_a_script_over_the_limit_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "long.txt"
+    path.write_bytes(b"ZOE: Hello there.\n" * (MAX_SCRIPT_BYTES // 18 + 1))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the file was read"))
+    with pytest.raises(InputError, match=r"too long \(200,0\d\d bytes\).*split it"):
+        load_script(path)
+
+
+def test_a_text_over_the_limit_is_refused() -> None:
+    text = "word " * (MAX_SCRIPT_CHARACTERS // 5 + 1)
+    with pytest.raises(InputError, match="too long"):
+        parse_script(text)
+    with pytest.raises(InputError, match="too long"):
+        decode_script(text.encode(), name="pasted")
+    assert parse_script(text[:MAX_SCRIPT_CHARACTERS]).words == MAX_SCRIPT_CHARACTERS // 5
+
+
+def test_the_built_in_scripts_show_every_kind_of_line() -> None:
+    scripts = built_in_scripts()
+    assert {"news", "soap"} <= set(scripts)
+    soap = load_script(scripts["soap"])
+    kinds = {block.kind for block in soap.blocks}
+    assert kinds == set(BlockKind)
+    assert soap.speakers == ("LEO", "MAYA", "PRIYA")
+    assert sum(block.is_marker for block in soap.blocks) >= 4
+    news = load_script(scripts["news"])
+    assert news.speakers == ("ZOE", "SAM") and news.words > 40

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
+import av
 import cv2
+import numpy as np
 
 from kaizen_studio.studio.cli import main
+from kaizen_studio.studio.commands.demo import contact_pictures
 
 
 def test_demo_records_a_show_that_decodes_back(tmp_path: Path) -> None:
@@ -21,3 +26,48 @@ def test_demo_records_a_show_that_decodes_back(tmp_path: Path) -> None:
 def test_demo_refuses_a_bad_size(tmp_path: Path) -> None:
     assert main(["demo", "--size", "big", "--output", str(tmp_path)]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def numbered_video(path: Path, frames: int) -> None:
+    """A video whose frame ``i`` is grey level ``8 * i``."""
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264", rate=25)
+        video.width, video.height, video.pix_fmt = 64, 64, "yuv420p"
+        video.options = {"crf": "0"}
+        for i in range(frames):
+            picture = np.full((64, 64, 3), 8 * i, np.uint8)
+            frame = av.VideoFrame.from_ndarray(picture, format="bgr24")
+            frame.pts = i
+            container.mux(video.encode(frame))
+        container.mux(video.encode(None))
+
+
+def levels(picks: list[np.ndarray]) -> list[int]:
+    return [round(float(p.mean()) / 8) for p in picks]
+
+
+def test_the_contact_sheet_keeps_four_pictures_while_counting_them_all(tmp_path: Path) -> None:
+    recording = tmp_path / "show.mp4"
+    numbered_video(recording, 31)
+    decoded, picks = contact_pictures(recording, 31)
+    assert decoded == 31 and levels(picks) == [0, 10, 20, 30]
+    decoded, picks = contact_pictures(recording, 40)  # fewer frames than were sent
+    assert decoded == 31 and levels(picks) == [0, 13, 26, 30]
+
+
+def test_demo_refuses_an_output_that_is_a_file(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    result = subprocess.run(
+        [sys.executable, "-m", "kaizen_studio", "demo", "--output", str(notes)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"studio: error: --output {notes}: is a file, not a folder; give a folder for the "
+        "results (it is made if it does not exist)"
+    ]
+    assert notes.read_text() == "my notes"

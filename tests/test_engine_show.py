@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -9,7 +11,7 @@ import numpy as np
 import pytest
 
 from kaizen_studio.core.errors import InputError, MissingFileError
-from kaizen_studio.studio.show import read_show
+from kaizen_studio.studio.show import MAX_SHOW_BYTES, read_show
 
 GOOD = """\
 title = "School News"
@@ -67,8 +69,30 @@ def test_a_good_show_is_read(tmp_path: Path) -> None:
         (
             ("presenter = { x = 0.25, scale = 0.8 }", "presenter = { x = 2 }"),
             17,
-            "presenter x must be 0 to 1",
+            "presenter x must be a number from 0 to 1, not 2",
         ),
+        (
+            ("presenter = { x = 0.25, scale = 0.8 }", "presenter = { x = true }"),
+            17,
+            "presenter x must be a number from 0 to 1, not true",
+        ),
+        (
+            ('role = "Year 5 reporter" }', 'role = "Year 5 reporter", colour = "red" }'),
+            9,
+            "lower_third has name and role, not ['colour']",
+        ),
+        (
+            ('role = "Year 5 reporter" }', "role = 5 }"),
+            9,
+            "lower_third role must be text in quotes, not 5",
+        ),
+        (('name = "Zoë"', f'name = "{"Z" * 101}"'), 9, "name is 101 characters; at most 100"),
+        (
+            ('ticker = ["Sports day on Friday", "Quiz winners"]', f"ticker = {['x'] * 201}"),
+            10,
+            "ticker has 201 headlines",
+        ),
+        (('ticker = "headlines.txt"', 'ticker = [[["a"]]]'), 18, "nested too deep"),
         (('size = "1280x720"', 'size = "big"'), 3, 'size must be like "1280x720"'),
         (("live_badge = true", 'live_badge = "yes"'), 11, "live_badge must be true or false"),
     ],
@@ -90,3 +114,48 @@ def test_broken_toml_and_missing_files(tmp_path: Path) -> None:
         read_show(write(tmp_path, 'title = "x"\nfps = = 3\n'))
     with pytest.raises(InputError, match="at least one"):
         read_show(write(tmp_path, 'title = "empty"\n'))
+
+
+def test_arrays_nested_thousands_deep_are_refused_in_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, 'title = "x"\nheadlines = ' + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(InputError) as caught:
+        read_show(path)
+    assert str(caught.value).startswith(f"{path}, line 2: lists or tables are nested too deep")
+
+
+def test_a_huge_show_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD + "# " + "x" * MAX_SHOW_BYTES + "\n")
+    with pytest.raises(InputError, match="a show file is at most 1,000,000 bytes"):
+        read_show(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("scene = [1, 2]\n", "line 1: scene must be written as [[scene]] tables"),
+        ("title = " + "[" * 5000 + "]" * 5000 + "\n", "line 1: lists or tables are nested"),
+        ("[[scene]]\npresenter = { x = true }\n", "line 2: presenter x must be a number"),
+        (
+            '[[scene]]\nlower_third = { name = "Zoë", role = "Y5", size = 3 }\n',
+            "line 2: lower_third has name and role, not ['size']",
+        ),
+    ],
+)
+def test_bad_show_files_through_the_real_command(tmp_path: Path, text: str, words: str) -> None:
+    path = tmp_path / "show.toml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "show.mp4"
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "kaizen_studio", "live", "--show", str(path)),
+            *("--seconds", "1", "--record", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"studio: error: {path}, {words}"), lines
+    assert not out.exists()

@@ -167,3 +167,70 @@ def test_matte_is_written_as_16_bit_grey_scaled_to_the_full_range(tmp_path: Path
     assert back.tolist() == [[0, 257, 128 * 257, 65535]]
     with pytest.raises(ValueError, match="uint8"):
         write_matte16(tmp_path / "bad.png", alpha.astype(np.float32))
+
+
+@pytest.mark.parametrize("suffix", ["jpg", "png"])
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_phone_picture_is_turned_the_right_way_up(
+    tmp_path: Path, orientation: int, suffix: str
+) -> None:
+    from PIL import Image, ImageOps
+
+    rgb = np.zeros((40, 60, 3), np.uint8)  # wider than high, a red corner at the top left
+    rgb[:10, :15] = (255, 0, 0)
+    rgb[30:, 50:] = (0, 0, 255)
+    picture = Image.fromarray(rgb)
+    exif = picture.getexif()
+    exif[0x0112] = orientation
+    path = tmp_path / f"phone{orientation}.{suffix}"
+    picture.save(path, exif=exif)
+    with Image.open(path) as saved_picture:
+        expected = np.asarray(ImageOps.exif_transpose(saved_picture).convert("RGB"))[..., ::-1]
+    got = read_image(path)
+    assert got.shape == expected.shape
+    assert np.abs(got.astype(int) - expected).max() <= 12  # two JPEG decoders, one picture
+    assert (got.shape[0] > got.shape[1]) == (orientation >= 5)
+
+
+def huge_png(path: Path, width: int, height: int) -> Path:
+    """A small PNG whose header says it is ``width`` x ``height`` (its pixels are not)."""
+    import struct
+    import zlib
+
+    data = bytearray(cv2.imencode(".png", np.zeros((4, 4, 3), np.uint8))[1].tobytes())
+    header = struct.pack(">II", width, height) + bytes(data[24:29])
+    data[16:29] = header
+    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + header))
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("size", [(12000, 6750), (60000, 60000)])
+def test_a_huge_picture_is_refused_from_its_header(tmp_path: Path, size: tuple[int, int]) -> None:
+    path = huge_png(tmp_path / "poster.png", *size)
+    for strict in (True, False):
+        with pytest.raises(InputError, match="megapixels") as caught:
+            read_image(path, strict=strict)
+        assert str(caught.value).startswith(f"{path}: the picture is ")
+
+
+def test_a_logo_keeps_its_transparency_and_is_turned_the_right_way_up(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from kaizen_studio.studio.imageio import read_image_with_alpha
+
+    rgba = np.zeros((20, 40, 4), np.uint8)
+    rgba[:, :20] = (255, 0, 0, 255)  # opaque red on the left, see-through on the right
+    logo = Image.fromarray(rgba)
+    exif = logo.getexif()
+    exif[0x0112] = 3  # stored upside down
+    path = tmp_path / "logo.png"
+    logo.save(path, exif=exif)
+    got = read_image_with_alpha(path)
+    assert got.shape == (20, 40, 4)
+    assert (got[:, 20:, 3] == 255).all() and (got[:, :20, 3] == 0).all()  # turned round
+    assert tuple(got[0, 30]) == (0, 0, 255, 255)  # BGRA
+    grey = saved(tmp_path, "grey.png", np.full((6, 8), 90, np.uint8))
+    assert tuple(read_image_with_alpha(grey)[0, 0]) == (90, 90, 90, 255)
+    with pytest.raises(InputError, match="megapixels"):
+        read_image_with_alpha(huge_png(tmp_path / "poster.png", 12000, 6750))

@@ -144,17 +144,23 @@ def test_matte_refuses_bad_pictures(
     assert list(tmp_path.iterdir()) == ([] if kind == "missing" else [picture])
 
 
-def test_matte_refuses_a_background_of_another_shape_unless_told_to_crop(
+def test_matte_crops_a_background_of_another_shape_unless_told_exact(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     picture, square = tmp_path / "pupil.png", tmp_path / "square.png"
     green_picture(picture)
-    cv2.imwrite(str(square), np.full((200, 200, 3), 90, np.uint8))
+    square_picture = np.full((200, 200, 3), 90, np.uint8)
+    square_picture[:, :100] = (200, 40, 40)  # blue on the left, grey on the right
+    cv2.imwrite(str(square), square_picture)
     out = tmp_path / "out.png"
-    assert studio("matte", picture, "--background", square, "-o", out) == 2
-    assert "--fit cover" in capsys.readouterr().err and not out.exists()
-    assert studio("matte", picture, "--background", square, "-o", out, "--fit", "cover") == 0
-    assert read_back(out).shape == (*SIZE[::-1], 3)
+    assert studio("matte", picture, "--background", square, "-o", out, "--fit", "exact") == 2
+    assert "another shape" in capsys.readouterr().err and not out.exists()
+    assert studio("matte", picture, "--background", square, "-o", out) == 0
+    keyed = read_back(out)
+    assert keyed.shape == (*SIZE[::-1], 3)
+    # cover-fit: the middle of the square fills the width, so both halves show at the edges
+    assert np.abs(keyed[3, 3].astype(int) - (200, 40, 40)).max() <= 3
+    assert np.abs(keyed[3, -4].astype(int) - (90, 90, 90)).max() <= 3
 
 
 @pytest.mark.parametrize(

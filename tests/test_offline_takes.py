@@ -157,7 +157,8 @@ def test_bad_backgrounds_are_refused_and_leave_nothing(
             container.mux(video.encode(None))
     else:
         background.write_bytes(b"")
-    assert studio("key", source, "--background", background, "-o", out) == 2
+    fit = ["--fit", "exact"] if words == "another shape" else []  # the default crops
+    assert studio("key", source, "--background", background, "-o", out, *fit) == 2
     message = capsys.readouterr().err.strip().splitlines()[-1]
     assert words in message and str(background) in message
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["take.mp4", kind])

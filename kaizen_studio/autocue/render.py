@@ -2,13 +2,17 @@
 
 Laying out and drawing text is slow (Pillow); a frame is only a copy of rows of the strip
 at the scroll position, the reading line and arrow, and an optional flip for the
-beam-splitter glass, so a 1920x1080 frame costs a few milliseconds.
+beam-splitter glass, so a 1920x1080 frame costs a few milliseconds. The strip is drawn in
+tiles when they are first shown, and only a few are kept (:class:`Strip`), so its memory
+does not grow with the script's length.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -44,6 +48,11 @@ class Mirror(enum.Enum):
 
 _FLIP_CODES = {Mirror.HORIZONTAL: 1, Mirror.VERTICAL: 0, Mirror.BOTH: -1}
 READING_LINE_COLOUR = (0, 0, 220)  # red, BGR
+TILE_ROWS = 1024
+"""Rows of the strip drawn at a time."""
+KEPT_TILES = 8
+"""Tiles kept drawn (enough for a 4K-high frame and the next tile); older ones are drawn
+again if the script scrolls back to them: about 37 MB for a 1920-wide prompter."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +95,72 @@ class LaidLine:
     words: int
 
 
+class Strip:
+    """The script's text column drawn top to bottom (BGR uint8, ``shape`` rows x columns),
+    in tiles of :data:`TILE_ROWS` rows drawn when first asked for; at most
+    :data:`KEPT_TILES` are kept. ``strip[a:b]`` gives rows a to b (a new array);
+    :meth:`copy_rows` copies them into a frame without one."""
+
+    def __init__(
+        self,
+        lines: Sequence[LaidLine],
+        *,
+        height: int,
+        width: int,
+        left: int,
+        background: tuple[int, int, int],
+    ) -> None:
+        self.shape = (max(height, 1), width, 3)
+        self._lines, self._left, self._background = lines, left, background
+        self._tops = np.array([line.top for line in lines], np.int64)
+        self._bottoms = np.array([line.top + line.height for line in lines], np.int64)
+        self._tiles: OrderedDict[int, Image] = OrderedDict()
+
+    def _tile(self, index: int) -> Image:
+        tile = self._tiles.get(index)
+        if tile is not None:
+            self._tiles.move_to_end(index)
+            return tile
+        y0 = index * TILE_ROWS
+        rows = min(TILE_ROWS, self.shape[0] - y0)
+        tile = np.empty((rows, self.shape[1], 3), np.uint8)
+        tile[...] = self._background
+        # the lines reaching into this tile: tops before its end, bottoms after its start
+        first = int(np.searchsorted(self._bottoms, y0, side="right"))
+        last = int(np.searchsorted(self._tops, y0 + rows, side="left"))
+        for line in self._lines[first:last]:
+            blend_bgra(tile, render_text(line.text, line.style), line.x - self._left, line.top - y0)
+        self._tiles[index] = tile
+        while len(self._tiles) > KEPT_TILES:
+            self._tiles.popitem(last=False)
+        return tile
+
+    def copy_rows(self, start: int, stop: int, out: Image) -> None:
+        """Copy rows ``start`` to ``stop`` (within the strip) into ``out``."""
+        row = start
+        while row < stop:
+            index = row // TILE_ROWS
+            tile = self._tile(index)
+            end = min(stop, (index + 1) * TILE_ROWS)
+            out[row - start : end - start] = tile[row - index * TILE_ROWS : end - index * TILE_ROWS]
+            row = end
+
+    def __getitem__(self, rows: slice) -> Image:
+        start, stop, step = rows.indices(self.shape[0])
+        if step != 1:
+            raise ValueError("the strip is read in runs of rows")
+        out = np.empty((max(stop - start, 0), *self.shape[1:]), np.uint8)
+        self.copy_rows(start, stop, out)
+        return out
+
+
 @dataclass(frozen=True, slots=True)
 class Layout:
     """The script laid out for a width and look: lines, marker lines and the strip."""
 
     lines: tuple[LaidLine, ...]
     markers: tuple[int, ...]  # line indices
-    strip: Image  # BGR uint8, the whole script drawn: only the text column, to save memory
+    strip: Strip  # the whole script, only the text column, drawn as it is shown
     width: int  # of the frame
     left: int  # frame column of the strip's first column
 
@@ -171,11 +239,9 @@ def layout_script(script: Script, *, width: int, look: Look) -> Layout:
             )
         else:
             add(block.text, TextStyle(size=size, colour=text_colour), words=True)
-    strip = np.empty((max(top, 1), usable, 3), np.uint8)
-    strip[...] = background
-    for line in lines:
-        blend_bgra(strip, render_text(line.text, line.style), line.x - left, line.top)
-    return Layout(tuple(lines), tuple(markers), strip, width, left)
+    laid = tuple(lines)
+    strip = Strip(laid, height=top, width=usable, left=left, background=background)
+    return Layout(laid, tuple(markers), strip, width, left)
 
 
 class PrompterRenderer:
@@ -244,7 +310,7 @@ class PrompterRenderer:
         frame[:, :left] = blank[:, :left]
         frame[:, right:] = blank[:, right:]
         frame[:dst0, left:right] = blank[:dst0, left:right]
-        frame[dst0:dst1, left:right] = strip[src0:src1]
+        strip.copy_rows(src0, src1, frame[dst0:dst1, left:right])
         frame[dst1:, left:right] = blank[dst1:, left:right]
         self._draw_reading_line(frame, reading)
         if countdown:

@@ -2,7 +2,10 @@
 
 A block is a speaker line (``SARAH: Have you seen the newsroom?``), a stage direction
 (``[she looks up]``), a scene heading (``# Scene 2``), a marker (``---`` or ``@cue``) or
-plain text. Headings and markers are the places PageUp/PageDown jump to.
+plain text. Headings and markers are the places PageUp/PageDown jump to. A script is at
+most :data:`MAX_SCRIPT_CHARACTERS` long (over an hour of reading): the limit is checked
+from the file's size before it is read, and again on the text. The built-in scripts
+(:func:`built_in_scripts`) are examples to start from.
 """
 
 from __future__ import annotations
@@ -13,6 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaizen_studio.core.errors import InputError, MissingFileError
+
+MAX_SCRIPT_CHARACTERS = 50_000
+"""The longest script shown: about 8,000 words, over an hour at 120 words a minute. A
+longer one would take minutes to lay out each time the text size changes."""
+
+MAX_SCRIPT_BYTES = 4 * MAX_SCRIPT_CHARACTERS
+"""The largest script file read (4 bytes is the most a character takes in UTF-8)."""
+
+BUILT_IN_FOLDER = Path(__file__).with_name("scripts")
+"""Where the built-in scripts are (installed with the package)."""
 
 # High-contrast colours (BGR) that read well on black, one per speaker in order of entry.
 SPEAKER_PALETTE: tuple[tuple[int, int, int], ...] = (
@@ -100,8 +113,17 @@ def decode_script(data: bytes, *, name: str = "script") -> str:
     """
     if not data.strip():
         raise InputError(f"{name}: the script is empty; write some lines in it and try again")
+    if len(data) > MAX_SCRIPT_BYTES:
+        raise _too_long(name, f"{len(data):,} bytes")
     if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="strict")
+        try:
+            text = data[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError as error:
+            line = data[: 3 + error.start].count(b"\n") + 1
+            raise InputError(
+                f"{name}: the file is marked as UTF-8 but line {line} is not UTF-8 text; "
+                "save it again as UTF-8 text (or as plain text without the UTF-8 mark)"
+            ) from error
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -125,7 +147,17 @@ def decode_script(data: bytes, *, name: str = "script") -> str:
         )
     if not text.strip():
         raise InputError(f"{name}: the script is empty; write some lines in it and try again")
+    if len(text) > MAX_SCRIPT_CHARACTERS:
+        raise _too_long(name, f"{len(text):,} characters")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _too_long(name: str, size: str) -> InputError:
+    return InputError(
+        f"{name}: the script is too long ({size}); the autocue takes up to "
+        f"{MAX_SCRIPT_CHARACTERS:,} characters (over an hour of reading): split it into "
+        "parts, one file each"
+    )
 
 
 def _plain(text: str) -> str:
@@ -139,7 +171,14 @@ def _plain(text: str) -> str:
 
 
 def parse_script(text: str, *, source: str = "") -> Script:
-    """Split script text into blocks; consecutive plain lines join into one paragraph."""
+    """Split script text into blocks; consecutive plain lines join into one paragraph.
+
+    Raises
+    ------
+    InputError : longer than :data:`MAX_SCRIPT_CHARACTERS`
+    """
+    if len(text) > MAX_SCRIPT_CHARACTERS:
+        raise _too_long(source or "the script", f"{len(text):,} characters")
     blocks: list[Block] = []
     speakers: list[str] = []
     paragraph: list[str] = []
@@ -196,6 +235,8 @@ def load_script(path: str | Path) -> Script:
     if not file.is_file():
         raise MissingFileError(f"{file}: no such script file; check the name and the folder")
     try:
+        if file.stat().st_size > MAX_SCRIPT_BYTES:  # refused before it is read
+            raise _too_long(str(file), f"{file.stat().st_size:,} bytes")
         data = file.read_bytes()
     except OSError as error:
         raise InputError(f"{file}: cannot read the script ({error.strerror})") from error
@@ -203,3 +244,9 @@ def load_script(path: str | Path) -> Script:
     if not script.blocks:
         raise InputError(f"{file}: the script has no lines to show")
     return script
+
+
+def built_in_scripts() -> dict[str, Path]:
+    """The built-in scripts by name (``news``, ``soap``, ...): examples of the format to
+    copy and change."""
+    return {path.stem: path for path in sorted(BUILT_IN_FOLDER.glob("*.md"))}

@@ -81,8 +81,13 @@ class PlayerWindow(QLabel):
 
 
 def run_window(url: str, *, school: str, full_screen: bool = True) -> int:
-    """Open the player window until Escape; return the exit status."""
+    """Open the player window until it is closed (Escape, or any close of all windows);
+    return the exit status. Whatever ends Qt's loop, the reader and sound are stopped."""
     app = QApplication.instance() or QApplication([])
     window = PlayerWindow(url, school=school)
     window.showFullScreen() if full_screen else window.show()
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        if window.isVisible():
+            window.close()

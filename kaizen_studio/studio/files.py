@@ -35,6 +35,25 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
     return out
 
 
+def check_video_output_path(path: str | os.PathLike[str]) -> Path:
+    """:func:`check_output_path` for a video the studio writes: always H.264 and AAC in
+    MP4, so the name must end in ``.mp4`` (a file named ``.avi`` holding MP4 would open in
+    the wrong player, or in none).
+
+    Raises
+    ------
+    InputError : another ending (and as :func:`check_output_path`)
+    """
+    out = check_output_path(path)
+    if out.suffix.lower() != ".mp4":
+        ending = f"'{out.suffix}'" if out.suffix else "no ending"
+        raise InputError(
+            f"{out}: videos are written as MP4, and this name has {ending}; "
+            f"end it with .mp4 (such as {out.with_suffix('.mp4').name})"
+        )
+    return out
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it to ``path`` only on success.

@@ -9,6 +9,7 @@ a temporary name and renamed at the end, so a failed or interrupted run leaves n
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,9 +23,10 @@ import numpy as np
 from kaizen_studio.broadcast.encoder import yuv420p
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.keying import Keyer, NoScreenFoundError
+from kaizen_studio.keying.calibrate import Calibration
 from kaizen_studio.keying.frames import BGRImage
 from kaizen_studio.studio.backdrop import Backdrop
-from kaizen_studio.studio.files import atomic_output, check_output_path
+from kaizen_studio.studio.files import atomic_output, check_video_output_path
 from kaizen_studio.studio.imageio import read_colour, read_image
 from kaizen_studio.studio.playback import open_video
 
@@ -37,6 +39,8 @@ __all__ = [
     "key_take",
     "parse_screen",
 ]
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Called with (frames done, frames expected; 0 when not known)."""
@@ -57,7 +61,61 @@ def add_keying_options(parser: argparse.ArgumentParser) -> None:
         help="the screen's colour (default: found by itself)",
     )
     parser.add_argument(
-        "--fit", choices=["cover"], help="crop a background of another shape to fit"
+        "--fit",
+        choices=FITS,
+        default="cover",
+        help="a background of another shape: cover crops it to fill the picture (default); "
+        "exact refuses it (one of the same shape is only scaled)",
+    )
+
+
+FITS = ("cover", "exact")
+"""How a background of another shape is fitted (``--fit``): cropped to fill, or refused."""
+
+SCREEN_COLOURS = ("green", "blue")
+"""What a screen found by itself may be: a red, orange or purple area is something else."""
+
+MIN_SCREEN_SHARE = 0.25
+"""A screen found by itself covers at least this share of the picture (a quarter): less
+is a patch of sky or a poster, not the backing behind a presenter."""
+
+MIN_SCREEN_LEVEL = 48
+"""A screen found by itself is lit: its strongest channel reaches at least this level
+(0..255); darker is a night sky or a shadow."""
+
+
+def check_screen_found(calibration: Calibration) -> None:
+    """Refuse what the keyer found by itself (``--screen auto``) when it cannot be a
+    screen: not green or blue, under a quarter of the picture, or unlit.
+
+    Raises
+    ------
+    InputError : naming what was found and the fix (the caller adds the file's name)
+    """
+    b, g, r = calibration.key_colour
+    found = f"the largest coloured area is {calibration.screen_name} (about RGB {r},{g},{b})"
+    problem = None
+    if calibration.screen_name not in SCREEN_COLOURS:
+        problem = "a screen is green or blue"
+    elif calibration.screen_share < MIN_SCREEN_SHARE:
+        problem = f"it fills only {calibration.screen_share:.0%} of the picture"
+    elif max(calibration.key_colour) < MIN_SCREEN_LEVEL:
+        problem = "it is too dark to be a lit screen"
+    if problem is not None:
+        raise InputError(
+            f"no green or blue screen found: {found}, but {problem}; take the "
+            "picture in front of the screen, or name its colour with --screen #RRGGBB"
+        )
+
+
+def screen_words(calibration: Calibration) -> str:
+    """What was keyed, for people: 'the green screen (about RGB 55,170,70), 79% of the
+    picture'."""
+    b, g, r = calibration.key_colour
+    plate = ", measured on the empty-screen picture" if calibration.from_plate else ""
+    return (
+        f"the {calibration.screen_name} screen (about RGB {r},{g},{b}){plate}, "
+        f"{calibration.screen_share:.0%} of the picture"
     )
 
 
@@ -91,9 +149,13 @@ def calibrated_keyer(
     keyer = Keyer()
     try:
         keyer.calibrate(frame, screen=colour, plate=plate)
+        if colour == "auto" and plate is None and keyer.calibration is not None:
+            check_screen_found(keyer.calibration)
     except NoScreenFoundError as error:
+        keyer.close()
         raise InputError(f"{name}: {error}") from error
     except ValueError as error:
+        keyer.close()
         raise InputError(f"{name}: {error}") from error
     return keyer
 
@@ -106,6 +168,8 @@ class StillResult:
     """the despilled subject colour, straight (not premultiplied)"""
     composite: BGRImage | None
     """over the background, when one was given"""
+    screen: str
+    """what was keyed, in words (see :func:`screen_words`)"""
 
 
 def key_still(
@@ -122,12 +186,14 @@ def key_still(
 
     keyer = calibrated_keyer(image, screen=screen, plate=plate, name=name, plate_name=plate_name)
     with keyer:
+        assert keyer.calibration is not None  # calibrated_keyer calibrates
         result = keyer.process(image, background if background is not None else image)
         assert result.foreground is not None  # asked for by default
         return StillResult(
             alpha=result.alpha.copy(),
             foreground=straight_foreground(result.foreground, result.alpha),
             composite=result.composite.copy() if background is not None else None,
+            screen=screen_words(keyer.calibration),
         )
 
 
@@ -158,13 +224,17 @@ def key_take(
     progress: Progress | None = None,
 ) -> TakeReport:
     """Key a recorded take into a new MP4 (see the module's docstring)."""
-    src, out = Path(source), check_output_path(output)
+    src, out = Path(source), check_video_output_path(output)
     parse_screen(screen)  # a wrong --screen is named before any work
     if src.resolve() == out.resolve():
         raise InputError(f"{out}: is the take itself; write to another file")
-    if out.suffix.lower() not in (".mp4", ".m4v", ".mov"):
-        raise InputError(f"{out}: the keyed take is written as MP4; end the name with .mp4")
     container = open_video(src)
+    if container.format.name == "image2" or container.format.name.endswith("_pipe"):
+        container.close()
+        raise InputError(
+            f"{src}: is a picture, not a video; key a picture with "
+            f"'studio matte {src} -o OUT.png' (add --background to put one behind)"
+        )
     try:
         with atomic_output(out) as temporary:
             return _key_into(
@@ -178,7 +248,11 @@ def key_take(
                 progress=progress,
             )
     except av.FFmpegError as error:
-        raise InputError(f"{src}: could not be decoded to the end ({error})") from error
+        log.info("%s: decoding failed: %s", src, error)
+        raise InputError(
+            f"{src}: the video is damaged or was cut short, so it cannot be keyed to the "
+            "end; nothing was written (play it to check, or record the take again)"
+        ) from error
     finally:
         container.close()
 
@@ -238,9 +312,14 @@ def _key_into(
                         calibration = keyer.calibration.describe() if keyer.calibration else ""
                     seconds = float(frame.pts * frame.time_base)
                     first = seconds if first is None else first
-                    keyed = keyer.process(
-                        picture, backdrop.at(seconds - first), foreground=False
-                    ).composite
+                    try:
+                        behind = backdrop.at(seconds - first)
+                    except av.FFmpegError as error:  # not the take's fault: say whose
+                        raise InputError(
+                            f"{background}: the background video is damaged or was cut "
+                            "short; nothing was written (use another background)"
+                        ) from error
+                    keyed = keyer.process(picture, behind, foreground=False).composite
                     out_frame = av.VideoFrame.from_ndarray(yuv420p(keyed), format="yuv420p")
                     out_frame.pts, out_frame.time_base = frame.pts, frame.time_base
                     output.mux(encoder.encode(out_frame))

@@ -17,11 +17,13 @@
     clock = true
 
 A mistake (an unknown key, a missing picture, a bad colour, a wrong type, a value out of
-range) is refused with the file, the line and the problem, before anything starts.
+range, values nested deeper than a show has, a file over :data:`MAX_SHOW_BYTES`) is
+refused in one line with the file, the line and the problem, before anything starts.
 """
 
 from __future__ import annotations
 
+import reprlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +47,77 @@ SCENE_KEYS = {
     "live_badge",
     "clock",
 }
+LOWER_THIRD_KEYS = {"name", "role"}
+PRESENTER_KEYS = {"x", "scale"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v"}
+
+MAX_SHOW_BYTES = 1_000_000
+"""The largest show file read (a show of a hundred scenes is about 20 KB)."""
+MAX_NESTING = 4
+"""How deep a show's values go: the file, its list of scenes, a scene, a table or list in
+it (such as ``keyer = { ... }`` or a ticker's headlines). Deeper is a mistake."""
+MAX_CAPTION = 100
+"""The longest lower-third name or role, in characters (a line across the screen)."""
+MAX_HEADLINES = 200
+MAX_HEADLINE = 200
+"""A ticker given as a list in the show file: at most this many headlines, each at most
+this many characters."""
+
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlist = 2, 40, 40, 4
+
+
+def shown(value: Any) -> str:
+    """``value`` as written in a message: short, whatever its size or nesting (true and
+    false as TOML spells them)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _SHOWN.repr(value)
+
+
+def _deep_line(text: str) -> int:
+    """The first line where brackets open deeper than a show's values go (1-based; 0 when
+    none is found): a list or table in a scene holds plain values only, at the top
+    ``scene = [{ ... = { ... } }]`` is the deepest. Quoted text and comments are skipped."""
+    allowed, depth, quote = MAX_NESTING - 1, 0, ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if depth == 0 and stripped.startswith("["):  # a [table] or [[scene]] heading
+            allowed = MAX_NESTING - 3 if stripped.startswith("[[") else MAX_NESTING - 2
+            continue
+        for char in line:
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "\"'":
+                quote = char
+            elif char == "#":
+                break
+            elif char in "[{":
+                depth += 1
+                if depth > allowed:
+                    return number
+            elif char in "]}":
+                depth = max(0, depth - 1)
+        quote = ""  # strings in a show file end on their line
+    return 0
+
+
+def _deepest(data: Any) -> int:
+    """How deep ``data``'s tables and lists go (the file itself is 1), without recursion."""
+    deepest = 0
+    todo: list[tuple[Any, int]] = [(data, 1)]
+    while todo:
+        value, depth = todo.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            break
+        if isinstance(value, dict):
+            todo.extend(
+                (item, depth + 1) for item in value.values() if isinstance(item, dict | list)
+            )
+        elif isinstance(value, list):
+            todo.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
+    return deepest
 
 
 @dataclass(frozen=True)
@@ -86,14 +158,29 @@ class ShowFile:
         self.path = Path(path)
         if not self.path.is_file():
             raise MissingFileError(f"{self.path}: no such show file")
+        if self.path.stat().st_size > MAX_SHOW_BYTES:
+            raise InputError(
+                f"{self.path}: is {self.path.stat().st_size:,} bytes; a show file is at most "
+                f"{MAX_SHOW_BYTES:,} bytes: is it the right file?"
+            )
         try:
             self.text = self.path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as error:
             raise InputError(f"{self.path}: is not a text file saved as UTF-8") from error
+        line = _deep_line(self.text)
+        too_deep = InputError(
+            f"{self.path}{f', line {line}' if line else ''}: lists or tables are nested too "
+            "deep; a show has scenes, and in a scene tables { ... } or lists [ ... ] of plain "
+            "values only"
+        )
         try:
             self.data = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as error:
             raise InputError(f"{self.path}: {error}") from error
+        except RecursionError:  # Python's TOML reader nests by calling itself
+            raise too_deep from None
+        if _deepest(self.data) > MAX_NESTING:
+            raise too_deep
         self.lines = self.text.splitlines()
 
     def line_of(self, key: str, scene: int | None = None) -> int:
@@ -130,6 +217,13 @@ class ShowFile:
         raw_scenes = data.get("scene", [])
         if not isinstance(raw_scenes, list) or not raw_scenes:
             raise InputError(f"{self.path}: a show needs at least one [[scene]]")
+        for raw in raw_scenes:
+            if not isinstance(raw, dict):
+                raise self.fail(
+                    f"scene must be written as [[scene]] tables, one for each scene, "
+                    f"not {shown(raw)} in a list",
+                    "scene",
+                )
         scenes = tuple(self._scene(i, raw) for i, raw in enumerate(raw_scenes))
         return Show(title, fps, size, scenes)
 
@@ -143,7 +237,7 @@ class ShowFile:
                 dict: "a table { ... }",
             }
             raise self.fail(
-                f"{key} must be {names.get(kind, kind.__name__)}, not {value!r}", key, scene
+                f"{key} must be {names.get(kind, kind.__name__)}, not {shown(value)}", key, scene
             )
         return value
 
@@ -161,7 +255,8 @@ class ShowFile:
         for key in raw:
             if key not in SCENE_KEYS:
                 raise self.fail(
-                    f"unknown scene setting {key!r}; a scene has {', '.join(sorted(SCENE_KEYS))}",
+                    f"unknown scene setting {shown(key)}; a scene has "
+                    f"{', '.join(sorted(SCENE_KEYS))}",
                     key,
                     index,
                 )
@@ -177,29 +272,63 @@ class ShowFile:
         presenter = Placement()
         if "presenter" in raw:
             table = self._typed(raw["presenter"], dict, "presenter", index)
-            unknown = set(table) - {"x", "scale"}
+            unknown = set(table) - PRESENTER_KEYS
             if unknown:
                 raise self.fail(
-                    f"presenter has x and scale, not {sorted(unknown)}", "presenter", index
+                    f"presenter has x and scale, not {shown(sorted(unknown))}", "presenter", index
                 )
             x, scale = table.get("x", 0.5), table.get("scale", 1.0)
-            if not isinstance(x, int | float) or not 0 <= x <= 1:
-                raise self.fail(f"presenter x must be 0 to 1, not {x!r}", "presenter", index)
-            if not isinstance(scale, int | float) or not 0.3 <= scale <= 2:
+            if not _is_number(x) or not 0 <= x <= 1:
                 raise self.fail(
-                    f"presenter scale must be 0.3 to 2, not {scale!r}", "presenter", index
+                    f"presenter x must be a number from 0 to 1, not {shown(x)}", "presenter", index
+                )
+            if not _is_number(scale) or not 0.3 <= scale <= 2:
+                raise self.fail(
+                    f"presenter scale must be a number from 0.3 to 2, not {shown(scale)}",
+                    "presenter",
+                    index,
                 )
             presenter = Placement(float(x), float(scale))
         lower = None
         if "lower_third" in raw:
             table = self._typed(raw["lower_third"], dict, "lower_third", index)
+            unknown = set(table) - LOWER_THIRD_KEYS
+            if unknown:
+                raise self.fail(
+                    f"lower_third has name and role, not {shown(sorted(unknown))}",
+                    "lower_third",
+                    index,
+                )
             if not isinstance(table.get("name"), str) or not table["name"].strip():
-                raise self.fail("lower_third needs a name", "lower_third", index)
-            lower = (table["name"], str(table.get("role", "")))
+                raise self.fail('lower_third needs a name = "..."', "lower_third", index)
+            role = table.get("role", "")
+            if not isinstance(role, str):
+                raise self.fail(
+                    f"lower_third role must be text in quotes, not {shown(role)}",
+                    "lower_third",
+                    index,
+                )
+            for part, text in (("name", table["name"]), ("role", role)):
+                if len(text) > MAX_CAPTION:
+                    raise self.fail(
+                        f"lower_third {part} is {len(text)} characters; at most {MAX_CAPTION} "
+                        "fit across the screen",
+                        "lower_third",
+                        index,
+                    )
+            lower = (table["name"], role)
         ticker: tuple[str, ...] | str | None = None
         if "ticker" in raw:
             value = raw["ticker"]
             if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                longest = max((len(v) for v in value), default=0)
+                if len(value) > MAX_HEADLINES or longest > MAX_HEADLINE:
+                    raise self.fail(
+                        f"ticker has {len(value)} headlines, the longest {longest} characters; "
+                        f"give at most {MAX_HEADLINES}, each at most {MAX_HEADLINE} characters",
+                        "ticker",
+                        index,
+                    )
                 ticker = tuple(value)
             else:
                 text = self._typed(value, str, "ticker", index)
@@ -245,6 +374,10 @@ class ShowFile:
                 f"{key} file {text!r} not found next to the show file{extra}", key, index
             )
         return path
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def read_show(path: str | Path) -> Show:

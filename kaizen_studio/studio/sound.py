@@ -4,7 +4,10 @@
 none is asked for or it cannot be opened, the speech-like test sound (the show never stops
 for a microphone). The voice's 20 ms blocks set the pace; the sound of a video backdrop or
 a video file source arrives through a :class:`SoundFeed` and is lined up with each block by
-its time stamps on the show's clock, then mixed in. Every mixed block goes to ``deliver``
+its time stamps on the show's clock, then mixed in. The test sound stands in for the demo
+presenter's voice only: while a video file *is* the camera (a feed made with
+``replaces_test_sound``), the file's own sound is heard without it (a microphone still
+mixes in, for a pupil speaking over the video). Every mixed block goes to ``deliver``
 (the programme's ``send_audio``), and its level (dBFS) is kept for a meter. Nothing here
 prints: what is playing, and why the microphone is not used, is in :attr:`ShowSound.status`.
 """
@@ -38,10 +41,19 @@ class SoundFeed:
     """
 
     def __init__(
-        self, name: str, *, sample_rate: int, channels: int, gain: float, seconds: float = 2.0
+        self,
+        name: str,
+        *,
+        sample_rate: int,
+        channels: int,
+        gain: float,
+        seconds: float = 2.0,
+        replaces_test_sound: bool = False,
     ) -> None:
         self.name, self.sample_rate, self.channels = name, sample_rate, channels
         self.gain = gain
+        self.replaces_test_sound = replaces_test_sound
+        """the sound of the video that is the camera: the test sound is silent meanwhile"""
         self._limit = round(seconds * sample_rate)
         self._lock = threading.Lock()
         self._held: Samples = np.zeros((0, channels), np.float32)
@@ -196,11 +208,21 @@ class ShowSound:
         self.stop()
 
     # -- video sound ----------------------------------------------------------------
-    def feed(self, name: str, *, gain: float = 1.0) -> SoundFeed:
-        """A new input for the sound of ``name`` (a video), mixed in at ``gain``."""
+    def feed(self, name: str, *, gain: float = 1.0, replaces_test_sound: bool = False) -> SoundFeed:
+        """A new input for the sound of ``name`` (a video), mixed in at ``gain``.
+
+        With ``replaces_test_sound`` (the video file that is the camera, not a background),
+        the test sound is silent while the feed is mixed in.
+        """
         if not 0.0 <= gain <= 4.0:
             raise ValueError(f"a sound's gain must be 0 to 4, got {gain}")
-        feed = SoundFeed(name, sample_rate=self.sample_rate, channels=self.channels, gain=gain)
+        feed = SoundFeed(
+            name,
+            sample_rate=self.sample_rate,
+            channels=self.channels,
+            gain=gain,
+            replaces_test_sound=replaces_test_sound,
+        )
         with self._lock:
             self._feeds.append(feed)
         return feed
@@ -216,6 +238,12 @@ class ShowSound:
             return list(self._feeds)
 
     # -- mixing ------------------------------------------------------------------------
+    @property
+    def test_sound_silent(self) -> bool:
+        """Whether the test sound plays silently (keeping the pace) because a video file is
+        the camera and brings its own sound."""
+        return self.playing == "test sound" and any(f.replaces_test_sound for f in self.feeds)
+
     def _mixed(self, block: AudioBlock) -> None:
         feeds = self.feeds
         if feeds:
@@ -223,7 +251,8 @@ class ShowSound:
             videos = [
                 AudioBlock(feed.take(block.pts, n), self.sample_rate, block.pts) for feed in feeds
             ]
-            block = mix([block, *videos], gains=[1.0, *(feed.gain for feed in feeds)])
+            voice = 0.0 if self.test_sound_silent else 1.0
+            block = mix([block, *videos], gains=[voice, *(feed.gain for feed in feeds)])
         self._meter(block)
         self.blocks += 1
         if self.deliver is not None:
@@ -245,6 +274,8 @@ class ShowSound:
         if self.playing == "microphone":
             name = "default" if self.microphone == "default" else repr(self.microphone)
             words = f"the microphone ({name})"
+        elif self.test_sound_silent:
+            words = "no microphone, and no test sound over the video file's own sound"
         elif self.playing == "test sound":
             kind = "speech-like test sound" if self.speech else "test tone"
             words = f"the {kind}" + (

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from pathlib import Path
 
+from kaizen_studio.autocue.script import MAX_SCRIPT_CHARACTERS
 from kaizen_studio.core.errors import InputError
 
 HELP = """Show a script on the autocue, full screen.
@@ -13,7 +15,26 @@ HELP = """Show a script on the autocue, full screen.
 Keys: Space start/pause, Up/Down faster/slower, PageUp/PageDown previous/next marker
 (what a presentation clicker sends), Home/End, + and - text size, M mirror, R reverse,
 Escape closes. With --remote, a classmate can drive it from a tablet: open the address
-shown and type the code."""
+shown and type the code. SCRIPT is a file, or the name of a built-in script (--list)."""
+
+FORMAT = f"""How to write a script (a .txt or .md file; see the built-in ones with --list):
+
+  # Scene 1: The newsroom          a heading: PageUp/PageDown jump to it
+  [SARAH walks in]                 a stage direction, small and grey, not read out
+  SARAH: Have you seen the desk?   a speaker's line, in the speaker's own colour
+  TOM: It wasn't me!               (the name in capitals, then a colon and a space;
+                                   each speaker line is one line of the file)
+  The bell rings at nine.          plain text; lines next to each other join up
+  ---                              a marker: PageUp/PageDown stop here too
+  @cue sport                       a marker with a word shown on it
+
+Leave an empty line between paragraphs. **bold** and *italic* marks are taken off. A
+script may be up to {MAX_SCRIPT_CHARACTERS:,} characters (over an hour of reading).
+
+Examples:
+  studio autocue soap                       the built-in starter soap
+  studio autocue my-script.md --speed 100
+  studio autocue --list                     the built-in scripts and where they are"""
 
 THEMES = {"white": "WHITE_ON_BLACK", "yellow": "YELLOW_ON_BLACK"}
 MIRRORS = ("none", "horizontal", "vertical", "both")
@@ -24,9 +45,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "autocue",
         help="show a script on the autocue",
         description=HELP,
+        epilog=FORMAT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("script", metavar="SCRIPT", help="the script (.txt or .md)")
+    parser.add_argument(
+        "script",
+        nargs="?",
+        metavar="SCRIPT",
+        help="the script (.txt or .md), or a built-in script's name such as soap",
+    )
+    parser.add_argument(
+        "--list", action="store_true", help="list the built-in scripts and where they are"
+    )
     parser.add_argument(
         "--mirror",
         nargs="?",
@@ -56,7 +86,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "1:horizontal; repeat for several prompter screens scrolling together",
     )
     parser.add_argument("--size", type=int, default=96, metavar="PX", help="text size (16-400)")
-    parser.add_argument("--theme", choices=sorted(THEMES), default="white")
+    parser.add_argument(
+        "--theme",
+        choices=sorted(THEMES),
+        default="white",
+        help="the text's colour on black (default white)",
+    )
     parser.add_argument("--remote", action="store_true", help="serve the tablet remote")
     parser.add_argument(
         "--remote-address",
@@ -65,7 +100,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="address the remote listens on: this computer only (default), 0.0.0.0 for "
         "every network, or one network address of this computer",
     )
-    parser.add_argument("--remote-port", type=int, default=8765, metavar="PORT")
+    parser.add_argument(
+        "--remote-port",
+        type=int,
+        default=8765,
+        metavar="PORT",
+        help="port the remote listens on (default 8765; 0 picks a free one)",
+    )
     parser.add_argument("--voice", action="store_true", help="follow the reader's voice")
     parser.add_argument("--windowed", action="store_true", help="a window, not full screen")
     parser.set_defaults(func=handler)
@@ -73,8 +114,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def handler(args: argparse.Namespace) -> int:
     from kaizen_studio.autocue.render import Look, Mirror, Theme
-    from kaizen_studio.autocue.script import load_script
+    from kaizen_studio.autocue.script import built_in_scripts, load_script
     from kaizen_studio.autocue.voice import voice_following_unavailable_reason
+
+    built_in = built_in_scripts()
+    if args.list:
+        for name, path in built_in.items():
+            print(f"{name}: {path}")
+        return 0
+    if args.script is None:
+        raise InputError(
+            "give a script file, or a built-in script: " + ", ".join(built_in) + " (--list)"
+        )
+    if not Path(args.script).exists() and args.script in built_in:
+        args.script = str(built_in[args.script])
 
     if not 10 <= args.speed <= 600:
         raise InputError(f"--speed {args.speed}: use 10 to 600 words per minute (120 is usual)")
@@ -119,6 +172,7 @@ def _run_window(script: object, args: argparse.Namespace, look: object) -> int:
     from kaizen_studio.autocue.render import Look, Mirror
     from kaizen_studio.autocue.script import Script
     from kaizen_studio.autocue.window import PrompterWindow, pick_screen
+    from kaizen_studio.studio.ctrl_c import stop_on_ctrl_c
 
     assert isinstance(script, Script) and isinstance(look, Look)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -153,8 +207,12 @@ def _run_window(script: object, args: argparse.Namespace, look: object) -> int:
     try:
         for window, (screen, _) in zip(windows, screens, strict=True):
             window.show_on(screen, full_screen=not args.windowed)
-        app.exec()
+        with stop_on_ctrl_c(QApplication.closeAllWindows) as interrupted:
+            print("autocue: Escape or Ctrl+C stops", file=sys.stderr, flush=True)
+            app.exec()
     finally:
         if remote is not None:
             remote.stop()
+    if interrupted.is_set():
+        raise KeyboardInterrupt  # the windows have closed; studio.cli says "stopped"
     return 0

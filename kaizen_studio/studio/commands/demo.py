@@ -10,6 +10,7 @@ and succeeds only if the recording decodes back with every frame it was sent and
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -60,6 +61,28 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def output_folder(text: str) -> Path:
+    """The folder for the results, made if missing.
+
+    Raises
+    ------
+    InputError : it is a file, or it cannot be made
+    """
+    out = Path(text)
+    if out.exists() and not out.is_dir():
+        raise InputError(
+            f"--output {out}: is a file, not a folder; give a folder for the results "
+            "(it is made if it does not exist)"
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"--output {out}: the folder cannot be made ({error.strerror})") from error
+    if not os.access(out, os.W_OK):
+        raise InputError(f"--output {out}: the folder is not writable; give another")
+    return out
+
+
 def say(text: str) -> None:
     print(f"demo: {text}", file=sys.stderr, flush=True)
 
@@ -68,8 +91,7 @@ def run(args: argparse.Namespace) -> int:
     size = parse_size(args.size)
     if not 1 <= args.seconds <= 600:
         raise InputError(f"--seconds {args.seconds}: choose 1 to 600 seconds")
-    out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(args.output)
     clock = Clock()
     presenter = DemoPresenterSource(size=size, fps=args.fps, loop_seconds=2.0, clock=clock)
     presenter.start()
@@ -125,6 +147,25 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
+def contact_pictures(recording: Path, expected: int) -> tuple[int, list[np.ndarray]]:
+    """Decode ``recording``'s pictures one at a time: (how many there are, the four for the
+    contact sheet: the first, the last and two between, as ``expected`` frames would
+    place them). Only those four are kept, so memory does not grow with the show's length.
+    """
+    wanted = {round(i * (max(expected, 1) - 1) / 3) for i in range(4)}
+    picks: list[np.ndarray] = []
+    decoded = 0
+    last: av.VideoFrame | None = None
+    with av.open(str(recording)) as container:
+        for frame in container.decode(video=0):
+            if decoded in wanted:
+                picks.append(frame.to_ndarray(format="bgr24"))
+            last, decoded = frame, decoded + 1
+    if last is not None and decoded - 1 not in wanted:  # fewer frames than sent
+        picks.append(last.to_ndarray(format="bgr24"))
+    return decoded, picks[:4]
+
+
 def check(
     recording: Path,
     *,
@@ -138,20 +179,17 @@ def check(
     if not recording.exists():
         say(f"FAILED: {recording} was not written")
         return 1
-    with av.open(str(recording)) as container:
-        pictures = [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
+    decoded, picks = contact_pictures(recording, expected)
     with av.open(str(recording)) as container:
         sound = sum(f.samples for f in container.decode(audio=0)) / 48000
-    length = len(pictures) / fps
+    length = decoded / fps
     problems = []
-    if len(pictures) != expected or len(pictures) < 0.8 * seconds * fps:
-        problems.append(
-            f"{len(pictures)} frames decoded, {expected} sent, {seconds * fps:.0f} expected"
-        )
+    if decoded != expected or decoded < 0.8 * seconds * fps:
+        problems.append(f"{decoded} frames decoded, {expected} sent, {seconds * fps:.0f} expected")
     if abs(sound - length) > 0.3:
         problems.append(f"{sound:.2f} s of sound for {length:.2f} s of pictures")
-    if pictures:
-        picks = [pictures[round(i * (len(pictures) - 1) / 3)] for i in range(4)]
+    if picks:
+        picks += [picks[-1]] * (4 - len(picks))  # a recording shorter than it should be
         h, w = picks[0].shape[:2]
         sheet = np.vstack([np.hstack(picks[:2]), np.hstack(picks[2:])])
         write_png(out / "demo-contact-sheet.png", cv2.resize(sheet, (w, h), cv2.INTER_AREA))
@@ -163,7 +201,7 @@ def check(
         say("FAILED: " + "; ".join(problems))
         return 1
     say(
-        f"{recording} decodes back: {len(pictures)} frames, {sound:.2f} s of sound; "
+        f"{recording} decodes back: {decoded} frames, {sound:.2f} s of sound; "
         f"contact sheet {out / 'demo-contact-sheet.png'}"
     )
     return 0

@@ -21,9 +21,10 @@ Writes any of: the picture keyed over a new background (-o OUT.png or .jpg with
 --background); the presenter alone on a transparent background, straight colour with the
 matte as its alpha channel (-o OUT.png without --background); the matte as a 16-bit grey
 PNG (--matte); the presenter's own colour with the green taken out, straight, not
-premultiplied, without alpha (--foreground). A background of another size is scaled; one
-of another shape is refused unless --fit cover crops it. Nothing is written if anything
-is wrong."""
+premultiplied, without alpha (--foreground). A background of another size is scaled, and
+one of another shape cropped to fill the picture (--fit exact refuses it instead). It says
+which screen it keyed; a picture with no green or blue screen is refused. Nothing is
+written if anything is wrong."""
 
 
 PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         write_matte16(args.matte, result.alpha)
     if args.foreground:
         write_png(args.foreground, result.foreground)
-    print(f"keyed {source}: " + ", ".join(outputs), file=sys.stderr)
+    print(f"keyed {source}: {result.screen}; wrote " + ", ".join(outputs), file=sys.stderr)
     return 0
 
 

@@ -56,6 +56,16 @@ def run(args: argparse.Namespace) -> int:
         }
         print(json.dumps(report))
         return 0 if stats.frames else 1
-    from kaizen_studio.broadcast.watch_window import run_window  # Qt only when a window is wanted
+    from PyQt6.QtWidgets import QApplication  # Qt only when a window is wanted
 
-    return run_window(args.url, school=args.school)
+    from kaizen_studio.broadcast.watch_window import run_window
+    from kaizen_studio.studio.ctrl_c import stop_on_ctrl_c
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])  # kept while the window runs
+    with stop_on_ctrl_c(QApplication.closeAllWindows) as interrupted:
+        print(f"watch: {args.url} full screen; Escape or Ctrl+C stops", file=sys.stderr, flush=True)
+        code = run_window(args.url, school=args.school)
+    del app
+    if interrupted.is_set():
+        raise KeyboardInterrupt  # the window has closed properly; studio.cli says "stopped"
+    return code
