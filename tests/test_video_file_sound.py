@@ -10,7 +10,6 @@ from pathlib import Path
 
 import av
 import numpy as np
-import pytest
 
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.media import AudioBlock
@@ -92,11 +91,6 @@ def test_a_background_videos_sound_plays_with_the_test_sound() -> None:
     assert tone > 0 and speech > 0.01 * tone  # the demo presenter still speaks
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs studio/pipeline.py's _hear to make its feed with replaces_test_sound=True "
-    "(the faults helper's file): see the cli branch's report",
-)
 def test_a_show_from_a_video_file_records_only_the_files_sound(tmp_path: Path) -> None:
     clip, out = tmp_path / "clip.mp4", tmp_path / "show.mp4"
     tone_take(clip)

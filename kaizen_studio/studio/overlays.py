@@ -25,6 +25,7 @@ from kaizen_studio.core.draw import BGRA, TextStyle, blend_bgra, render_text
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.core.media import Image
 from kaizen_studio.studio.feeds import check_headlines, is_feed_address, ticker_items
+from kaizen_studio.studio.imageio import read_image_with_alpha
 
 __all__ = [
     "ClockOverlay",
@@ -249,21 +250,7 @@ class Logo:
     _tiles: dict[int, Prepared] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        file = Path(self.path)
-        picture = (
-            cv2.imdecode(np.fromfile(file, np.uint8), cv2.IMREAD_UNCHANGED)
-            if file.is_file()
-            else None
-        )
-        if picture is None:
-            raise InputError(f"{file}: the logo is missing or is not a picture")
-        if picture.dtype != np.uint8:
-            picture = (picture >> 8).astype(np.uint8)
-        if picture.ndim == 2:
-            picture = cv2.cvtColor(picture, cv2.COLOR_GRAY2BGRA)
-        elif picture.shape[2] == 3:
-            picture = cv2.cvtColor(picture, cv2.COLOR_BGR2BGRA)
-        self._picture = picture
+        self._picture = read_image_with_alpha(self.path)  # the right way up, size checked
 
     def draw(self, image: Image, t: float) -> None:
         h, w = image.shape[:2]

@@ -98,7 +98,7 @@ class VideoSounds:
     def hear(self, source: VideoSource) -> None:
         """Mix a video file source's sound into the show's sound."""
         if isinstance(source, VideoFileSource) and source.on_sound is None:
-            feed = self._feed(source.name)
+            feed = self._feed(source.name, replaces_test_sound=True)
             if feed is not None:
                 source.on_sound = feed.push
 
@@ -107,10 +107,10 @@ class VideoSounds:
         if isinstance(source, VideoFileSource):
             self._forget(source.name)
 
-    def _feed(self, name: str) -> SoundFeed | None:
+    def _feed(self, name: str, *, replaces_test_sound: bool = False) -> SoundFeed | None:
         if self.sound is None:
             return None
-        feed = self.sound.feed(name)
+        feed = self.sound.feed(name, replaces_test_sound=replaces_test_sound)
         self._feeds.append(feed)
         return feed
 
