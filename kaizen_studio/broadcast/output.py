@@ -416,7 +416,7 @@ class BroadcastOutput:
                     try:
                         self.file.write(packet)
                         self._bytes += len(packet.data)
-                        if packet.kind == "v" and self._state is OutputState.CONNECTING:
+                        if self.file.pictures and self._state is OutputState.CONNECTING:
                             self._set(OutputState.ON_AIR, f"recording to {self.file.path.name}")
                     except (OSError, av.FFmpegError) as error:
                         self._failed_writing(error)

@@ -29,6 +29,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from kaizen_studio.broadcast.streamer import check_key, split_key, with_key
 from kaizen_studio.core.errors import StudioError
 from kaizen_studio.studio.app import show_switch
 from kaizen_studio.studio.app.autocue_panel import AutocuePanel
@@ -37,13 +38,13 @@ from kaizen_studio.studio.app.gallery import Gallery
 from kaizen_studio.studio.app.key_panel import KeyPanel
 from kaizen_studio.studio.app.matte_view import MatteView
 from kaizen_studio.studio.app.menus import StudioMenus
-from kaizen_studio.studio.app.on_air import OnAirPanel, StatusStrip
+from kaizen_studio.studio.app.on_air import ASK_KEY, OnAirPanel, StatusStrip
 from kaizen_studio.studio.app.scenes_panel import CaptionsPanel, ScenesPanel
 from kaizen_studio.studio.app.video_view import VideoView, to_qimage
 from kaizen_studio.studio.app_settings import AppSettings
 from kaizen_studio.studio.control import StudioControl
 from kaizen_studio.studio.jobs import Job, problem_words
-from kaizen_studio.studio.status_words import status_lines
+from kaizen_studio.studio.status_words import recording_line, status_lines, stream_line
 
 log = logging.getLogger(__name__)
 FRAME_MS = 40
@@ -67,6 +68,7 @@ class StudioWindow(QMainWindow):
         self._save_timer.setSingleShot(True)
         self._save_timer.timeout.connect(self.save_settings)
         self.closing_show: threading.Thread | None = None
+        self._live_after_key = False  # GO LIVE waits for the stream key being typed
         self.setWindowTitle(f"Kaizen Studio: {control.show.title}")
         self._build()
         self._connect()
@@ -94,7 +96,7 @@ class StudioWindow(QMainWindow):
         self.key_panel.show_settings(control.keyer_settings)
         self.scenes = ScenesPanel(control.show)
         self.scenes.set_transition(settings.transition)
-        self.on_air = OnAirPanel(settings.stream_url)
+        self.on_air = OnAirPanel(settings.stream_url, key_set=bool(settings.stream_key))
         self.gallery = Gallery()
         self.backgrounds_folder = QPushButton("Choose the school's backgrounds folder...")
         self.captions = CaptionsPanel()
@@ -193,6 +195,7 @@ class StudioWindow(QMainWindow):
         )
         self.on_air.record.clicked.connect(lambda: self.guard("Record", self.toggle_recording))
         self.on_air.live.clicked.connect(lambda: self.guard("Go live", self.toggle_live))
+        self.on_air.key_given.connect(lambda key: self.guard("Stream key", self.set_key, key))
         for digit in range(1, 10):  # text boxes keep their digits (they take the shortcut over)
             shortcut = QShortcut(QKeySequence(str(digit)), self)
             shortcut.activated.connect(lambda i=digit - 1: self.guard("Scene", self._scene_key, i))
@@ -298,11 +301,28 @@ class StudioWindow(QMainWindow):
         on_air = self.control.on_air
         if on_air.live:
             on_air.stop_live()
-        else:
-            url = self.on_air.stream_url.text().strip()
-            on_air.go_live(url)
-            self.remember(stream_url=url)
-            self.say("Going live to the classroom screens...")
+            return
+        url, typed = split_key(self.on_air.stream_url.text().strip())
+        self.on_air.stream_url.setText(url)  # a key typed there is never left on screen
+        if typed:
+            self.set_key(typed, go_live=False)
+        if not self.settings.stream_key:
+            self._live_after_key = True
+            self.on_air.ask_for_key(ASK_KEY)
+            return
+        on_air.go_live(with_key(url, self.settings.stream_key))
+        self.on_air.show_live(True, None, 0.0)  # "Connecting..." at once, not ON AIR
+        self.remember(stream_url=url)
+        self.say("Connecting to the school's server...")
+
+    def set_key(self, key: str, *, go_live: bool = True) -> None:
+        """Remember the school's stream key (a teacher's setting); go live if GO LIVE was
+        waiting for it."""
+        self.remember(stream_key=check_key(key))
+        self.on_air.show_key_set(True)
+        if go_live and self._live_after_key:
+            self._live_after_key = False
+            self.toggle_live()
 
     def open_checklist(self) -> ChecklistDialog:
         dialog = ChecklistDialog(self.control, self)
@@ -413,13 +433,16 @@ class StudioWindow(QMainWindow):
         status = self.control.status()
         self.status_strip.show_lines(status_lines(status), status.sound_db)
         self.on_air.show_recording(
-            self.control.recording, status.recording_seconds, status.recording_file
+            self.control.recording,
+            status.recording,
+            status.recording_seconds,
+            status.recording_file,
         )
         if not self.control.recording and status.recording is not None:
-            self.on_air.record_state.setText(status_lines(status)[2].words)
-        self.on_air.show_live(self.control.live, status.streaming_seconds)
+            self.on_air.record_state.setText(recording_line(status).words)
+        self.on_air.show_live(self.control.live, status.streaming, status.streaming_seconds)
         if not self.control.live and status.streaming is not None:
-            self.on_air.live_state.setText(status_lines(status)[3].words)
+            self.on_air.live_state.setText(stream_line(status).words)
 
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
