@@ -110,3 +110,28 @@ def test_a_wrong_or_missing_key_is_refused_and_said_so(server: MediaServer, kind
     assert [s.state for s in statuses].count(OutputState.REFUSED) == 1
     # the server knows too (studio serve says so); a wrong name never reaches the key check
     assert server.refused == ([] if kind.endswith("wrong name") else ["127.0.0.1"] * 2)
+
+
+def test_a_server_that_is_not_there_is_connecting_never_on_air_and_the_key_stays_hidden() -> None:
+    statuses: list[OutputStats] = []
+    url = f"rtmp://127.0.0.1:{free_port()}/live/show?key=daisy"
+    output = BroadcastOutput(stream=url, width=W, height=H, fps=FPS, on_status=statuses.append)
+    output.start()
+    stop = threading.Event()
+    shown = threading.Thread(target=play_show, args=([output], 30.0, stop))
+    shown.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not output.stats().last_error and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        shown.join()
+    stats = output.stats()
+    output.close()
+    assert stats.state is OutputState.CONNECTING and "Cannot reach the school's server" in (
+        stats.message
+    )
+    assert "Connection refused" in stats.last_error
+    assert all("daisy" not in s.message + s.last_error for s in [*statuses, stats])
+    assert OutputState.ON_AIR not in [s.state for s in statuses]

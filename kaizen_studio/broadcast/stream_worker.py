@@ -84,6 +84,18 @@ def safe_url(url: str) -> str:
     return url.split("?", 1)[0]
 
 
+def scrub(text: str, url: str) -> str:
+    """``text`` (an error FFmpeg gave, which may quote the address) with ``url``'s query,
+    and so its stream key, taken out."""
+    base, _, query = url.partition("?")
+    text = text.replace(url, base)
+    for part in query.split("&") if query else []:
+        secret = part.partition("=")[2]
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class StreamSettings:
     url: str
@@ -264,6 +276,7 @@ def run_stream(
     def retry_later(why: str, refusal: OutputState | None) -> float | None:
         """When to try again, having said why; None when it is time to stop."""
         nonlocal attempt, refusals
+        why = scrub(why, settings.url)
         attempt += 1
         if refusal is None:
             refusals = 0
@@ -354,7 +367,11 @@ def run_stream(
         try:
             connection.close()
         except (OSError, av.FFmpegError) as error:
-            say(OutputState.STOPPED, "The stream has ended.", f"closing: {error}")
+            say(
+                OutputState.STOPPED,
+                "The stream has ended.",
+                scrub(f"closing: {error}", settings.url),
+            )
     beat()
 
 

@@ -21,6 +21,7 @@ travels inside the pickled settings, through a pipe, never on a command line.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import queue
@@ -42,6 +43,7 @@ from kaizen_studio.broadcast.stream_worker import (
 )
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 
+log = logging.getLogger(__name__)
 StatusCallback = Callable[[OutputStats], None]
 STARTUP_SECONDS = 5.0
 CONNECTING = "Connecting to the school's server..."
@@ -243,8 +245,13 @@ class _StreamProcess:
         self._notify()
 
     def _notify(self) -> None:
+        stats = self.stats_now()
+        if stats.state in (OutputState.ON_AIR, OutputState.CONNECTING, OutputState.STOPPED):
+            log.info("stream %s: %s", stats.state, stats.message)
+        else:  # the teacher's log says why (never the key: messages hold none)
+            log.warning("stream %s: %s (%s)", stats.state, stats.message, stats.last_error)
         if self.on_status is not None:
-            self.on_status(self.stats_now())
+            self.on_status(stats)
 
     def stats_now(self) -> OutputStats:
         """Stats without reading pending events (used inside the monitor)."""

@@ -230,13 +230,16 @@ class OnAir:
     # -- status --------------------------------------------------------------------------
     def recording_status(self) -> tuple[OutputStats | None, str, float]:
         """The recording's stats (or the last one's), its file name, seconds since its
-        first picture reached the file."""
+        first picture reached the file. A recording that failed ends the wish to record
+        (its job says why)."""
         last = self.last_recording
         if last is None or last.file is None:
             return None, "", 0.0
         stats = last.recording_stats()
         if stats.state is OutputState.ON_AIR and self._recording_since is None:
             self._recording_since = self.clock.now()
+        if self.recording and stats.state is OutputState.FAILED:
+            self.stop_recording()  # the button goes back to RECORD; the job says why
         since = self._recording_since
         seconds = self.clock.now() - since if since is not None else 0.0
         return stats, last.file.path.name, seconds

@@ -113,7 +113,7 @@ class OnAirPanel(QWidget):
             self.record.setText("■ STOP RECORDING")
             self.record.setStyleSheet(ON_STYLE)
             self.record_state.setText(f"Recording {clock_time(seconds)}: {file}")
-        elif wanted:
+        elif wanted and state in (OutputState.IDLE, OutputState.CONNECTING):
             self.record.setText("■ Starting the recording...")
             self.record.setStyleSheet(WAIT_STYLE)
             self.record_state.setText("Starting the recording...")
@@ -130,7 +130,7 @@ class OnAirPanel(QWidget):
             self.live.setText("■ END LIVE")
             self.live.setStyleSheet(ON_STYLE)
             self.live_state.setText(f"ON AIR {clock_time(seconds)}")
-        elif wanted:
+        elif wanted and not state.final:
             self.live.setText("Connecting... (press to stop)")
             self.live.setStyleSheet(WAIT_STYLE)
             words = "Reconnecting..." if state is OutputState.RECONNECTING else "Connecting..."
