@@ -176,7 +176,10 @@ class BroadcastOutput:
         self._offer(block)
 
     def _offer(self, item: VideoFrame | AudioBlock) -> None:
-        if self._thread is None or not (self._writing or self._streaming):
+        # while start() opens the encoder, the file and the streaming process, frames
+        # wait in the queue (bounded) for the worker: none is lost to a slow start
+        starting = not self._encoding.is_set()
+        if self._thread is None or not (self._writing or self._streaming or starting):
             self._dropped += isinstance(item, VideoFrame)
             return
         if not self._queue.offer(item):

@@ -295,6 +295,7 @@ class StudioWindow(QMainWindow):
             on_air.stop_recording()
         else:
             path = on_air.start_recording(camera_too=self.on_air.camera_too.isChecked())
+            self.on_air.show_recording(True, None, 0.0, path.name)  # not red until it records
             self.say(f"Recording to {path}")
 
     def toggle_live(self) -> None:
