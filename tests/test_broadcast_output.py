@@ -108,7 +108,10 @@ def test_a_server_restart_reconnects_and_the_recording_has_no_gap(
     counted: list[int] = []
     show = threading.Thread(target=lambda: counted.append(play_show([output], 30, stop)))
     show.start()
-    time.sleep(2.0)
+    deadline = time.monotonic() + 30  # on air first (a busy machine starts the child late)
+    while output.stream_stats().state is not OutputState.ON_AIR and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)
     server.kill()
     time.sleep(1.0)
     server.start()

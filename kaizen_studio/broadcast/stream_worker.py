@@ -16,7 +16,9 @@ RTMP session and returns only once the server has answered the publish):
   another publisher holds the name ("already publishing"): NAME_TAKEN;
 - ECONNREFUSED, EPIPE, ECONNRESET...: the server cannot be reached or went away.
 A refusal or a taken name is tried once more, then the process says so and ends: it
-never loops on a stream that cannot go out.
+never loops on a stream that cannot go out. A stream that has been on air keeps trying
+instead (a server restarting may refuse for a moment, or still hold the lost
+connection's name), saying so in words.
 
 The process dies with the show whatever kills the show: on Linux the kernel sends it
 SIGKILL when the thread that started it ends (``prctl(PR_SET_PDEATHSIG)``), and on any
@@ -301,6 +303,13 @@ def run_stream(
         else:
             words = name_taken_words(settings.url)
             detail = f"{where}: the server says another publisher holds the name ({why})"
+        if been_live:  # a show that was on air keeps trying (a server restarting)
+            say(
+                OutputState.RECONNECTING,
+                f"{words} Trying again in {REFUSED_DELAY:.0f} s...",
+                detail,
+            )
+            return time.monotonic() + REFUSED_DELAY
         if refusals >= TRIES_WHEN_REFUSED:
             say(refusal, words, f"{detail}; tried {refusals} times, stopped")
             return None
