@@ -6,6 +6,7 @@ SIGTERM and SIGHUP finish the recording as Ctrl+C does."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -256,3 +257,39 @@ def test_a_second_show_on_a_taken_name_says_so_and_stops(server: MediaServer, sh
         first.process.send_signal(signal.SIGINT)
         first.finish()
         first.kill()
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs script(1) for a terminal")
+def test_on_a_terminal_the_key_is_asked_for_hidden(server: MediaServer, show: Path) -> None:
+    command = (
+        f"{sys.executable} -m kaizen_studio live --show {show} --seconds 3 "
+        f"--stream {address(server)}"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "KAIZEN_STREAM_KEY"}
+    terminal = subprocess.Popen(
+        ["script", "-qec", command, "/dev/null"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    seen: list[bytes] = []
+    reader = threading.Thread(
+        target=lambda: seen.extend(iter(lambda: terminal.stdout.read1(4096), b"")),  # type: ignore[union-attr]
+        daemon=True,
+    )
+    reader.start()
+    try:
+        assert wait_for(lambda: b"The school's stream key:" in b"".join(seen), 60)
+        assert terminal.stdin is not None
+        terminal.stdin.write(KEY.encode() + b"\n")
+        terminal.stdin.flush()
+        assert terminal.wait(timeout=120) == 0
+    finally:
+        if terminal.poll() is None:
+            terminal.kill()
+            terminal.wait()
+    reader.join(timeout=10)
+    said = b"".join(seen).decode(errors="replace")
+    assert "On air: the school's server took the stream" in said
+    assert KEY not in said  # typed hidden: the terminal never echoed it
