@@ -28,6 +28,17 @@ from kaizen_studio.studio.output_link import OutputLink
 from kaizen_studio.studio.pipeline import Programme
 
 
+def check_address(url: str) -> None:
+    """Raise InputError, in words for a pupil, unless ``url`` is an RTMP address."""
+    try:
+        check_url(url)
+    except ValueError:
+        raise InputError(
+            "the stream address must start with rtmp://; ask your teacher for the "
+            "school's address (studio serve prints it)"
+        ) from None
+
+
 class Worker(Protocol):
     def __call__(self, what: str, work: Callable[[], str]) -> object: ...
 
@@ -190,13 +201,7 @@ class OnAir:
         """Stream to ``url`` (checked at once; the streaming process starts on the
         worker, from the recording's encoder when recording)."""
         self._programme()
-        try:
-            check_url(url)
-        except ValueError:
-            raise InputError(
-                "the stream address must start with rtmp://; ask your teacher for the "
-                "school's address (studio serve prints it)"
-            ) from None
+        check_address(url)
         if self.live:
             raise InputError("already live")
         self.live = True

@@ -44,6 +44,7 @@ from kaizen_studio.studio.app.video_view import VideoView, to_qimage
 from kaizen_studio.studio.app_settings import AppSettings
 from kaizen_studio.studio.control import StudioControl
 from kaizen_studio.studio.jobs import Job, problem_words
+from kaizen_studio.studio.on_air import check_address
 from kaizen_studio.studio.status_words import recording_line, status_lines, stream_line
 
 log = logging.getLogger(__name__)
@@ -305,6 +306,7 @@ class StudioWindow(QMainWindow):
             return
         url, typed = split_key(self.on_air.stream_url.text().strip())
         self.on_air.stream_url.setText(url)  # a key typed there is never left on screen
+        check_address(url)
         if typed:
             self.set_key(typed, go_live=False)
         if not self.settings.stream_key:
