@@ -13,7 +13,13 @@ import av
 import numpy as np
 import pytest
 
-from kaizen_studio.broadcast import BroadcastOutput, MediaServer, OutputStats, StreamReader
+from kaizen_studio.broadcast import (
+    BroadcastOutput,
+    MediaServer,
+    OutputState,
+    OutputStats,
+    StreamReader,
+)
 from kaizen_studio.broadcast.server import free_port
 from kaizen_studio.core.media import VideoFrame
 from tests.test_broadcast_stream import FPS, H, W, play_show
@@ -50,9 +56,13 @@ def test_one_encoder_records_and_streams(server: MediaServer, tmp_path: Path) ->
     reader.stop()
     stream, rec = output.stream_stats(), output.recording_stats()
     output.close()
-    assert stream.state == "stopped" and stream.frames_dropped == 0
+    assert stream.state is OutputState.STOPPED and stream.frames_dropped == 0
     assert sent - 2 <= stream.frames_sent <= sent  # the encoder's last frames come at stop
-    assert rec.state == "stopped" and rec.frames_sent == sent and rec.message == "saved take.mp4"
+    assert (
+        rec.state is OutputState.STOPPED
+        and rec.frames_sent == sent
+        and rec.message == "saved take.mp4"
+    )
     assert "Recording: saved take.mp4" in output.stats().message
     assert sent - 2 * FPS <= reader.stats.frames <= sent
     assert reader.stats.audio_samples >= 2 * 48000
@@ -74,7 +84,10 @@ def test_stream_only_fills_silence_when_there_is_no_sound(server: MediaServer) -
     time.sleep(0.5)
     reader.stop()
     output.close()
-    assert output.stats().frames_sent >= 5 * FPS - 2 and output.recording_stats().state == "idle"
+    assert (
+        output.stats().frames_sent >= 5 * FPS - 2
+        and output.recording_stats().state is OutputState.IDLE
+    )
     assert reader.stats.frames >= FPS and reader.stats.audio_samples > 48000 // 2
 
 
@@ -95,7 +108,10 @@ def test_a_server_restart_reconnects_and_the_recording_has_no_gap(
     counted: list[int] = []
     show = threading.Thread(target=lambda: counted.append(play_show([output], 30, stop)))
     show.start()
-    time.sleep(2.0)
+    deadline = time.monotonic() + 30  # on air first (a busy machine starts the child late)
+    while output.stream_stats().state is not OutputState.ON_AIR and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1.0)
     server.kill()
     time.sleep(1.0)
     server.start()
@@ -117,12 +133,12 @@ def test_a_server_restart_reconnects_and_the_recording_has_no_gap(
     assert after.reconnects >= 1 and reconnected_after < 5
     assert after.frames_sent > before  # frames flow again after the return
     assert after.frames_dropped > 0  # the time the server was away
-    assert any(s.state == "reconnecting" for s in statuses)
-    assert statuses[-1].state in ("streaming", "stopped")
+    assert any(s.state is OutputState.RECONNECTING for s in statuses)
+    assert statuses[-1].state in (OutputState.ON_AIR, OutputState.STOPPED)
     # the new connection starts at a keyframe with the codec's set-up: it decodes
     assert reader.stats.frames >= FPS
     stamps, _ = recorded(tmp_path / "take.mp4")
-    assert len(stamps) == counted[0] and output.recording_stats().state == "stopped"
+    assert len(stamps) == counted[0] and output.recording_stats().state is OutputState.STOPPED
     # no gap in the recording (the first step is the MP4 edit list: AAC priming, 21 ms)
     assert max(np.diff(stamps)[1:]) < 1.5 / FPS
 
@@ -164,7 +180,7 @@ def test_a_stream_process_that_stops_answering_is_restarted(server: MediaServer)
         output.close()
     assert "stopped answering" in restarted.last_error and restarted.reconnects == 1
     assert back.frames_sent > restarted.frames_sent  # the new process streams again
-    assert any(s.state == "reconnecting" for s in statuses)
+    assert any(s.state is OutputState.RECONNECTING for s in statuses)
 
 
 def test_a_recording_joins_a_running_stream_and_leaves_it(
@@ -187,7 +203,7 @@ def test_a_recording_joins_a_running_stream_and_leaves_it(
     reader.stop()
     rec, stream = output.recording_stats(), output.stream_stats()
     output.close()
-    assert rec.state == "stopped" and rec.message == "saved join.mp4"
+    assert rec.state is OutputState.STOPPED and rec.message == "saved join.mp4"
     stamps, samples = recorded(tmp_path / "join.mp4")
     # from the first keyframe after it joined (one a second) to where it left
     assert during - FPS <= len(stamps) <= during and stamps[0] == 0.0
@@ -221,8 +237,8 @@ def test_a_stream_joins_a_running_recording_and_leaves_it(
     reader.stop()
     rec, stream = output.recording_stats(), output.stream_stats()
     output.close()
-    assert stream.state == "stopped" and during - 2 * FPS <= heard <= during
+    assert stream.state is OutputState.STOPPED and during - 2 * FPS <= heard <= during
     total = before + during + after
-    assert rec.state == "stopped" and rec.frames_sent == total
+    assert rec.state is OutputState.STOPPED and rec.frames_sent == total
     stamps, _ = recorded(tmp_path / "take.mp4")
     assert len(stamps) == total  # the recording never noticed

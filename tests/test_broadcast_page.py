@@ -14,6 +14,7 @@ import pytest
 from benchmarks.chromium import Chromium
 from kaizen_studio.broadcast import MediaServer, RtmpStreamer, SafeVirtualCamera, VirtualCamera
 from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.broadcast.stats import OutputState
 from kaizen_studio.broadcast.virtualcam import install_help
 from kaizen_studio.core.errors import DeviceError
 from kaizen_studio.core.media import AudioBlock, VideoFrame
@@ -211,7 +212,7 @@ def test_no_virtual_camera_says_what_to_install_and_the_show_goes_on() -> None:
     camera.start()
     camera.send(VideoFrame(np.zeros((48, 64, 3), np.uint8), 0.0))  # never raises
     stats = camera.stats()
-    assert stats.state == "error" and "modprobe v4l2loopback" in stats.last_error
+    assert stats.state is OutputState.FAILED and "modprobe v4l2loopback" in stats.last_error
     camera.close()
     assert "OBS" in install_help("win32") and "OBS" in install_help("darwin")
 

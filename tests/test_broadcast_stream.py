@@ -13,6 +13,7 @@ import pytest
 from kaizen_studio.broadcast import (
     BroadcastOutput,
     MediaServer,
+    OutputState,
     OutputStats,
     RtmpStreamer,
     StreamReader,
@@ -59,7 +60,11 @@ def test_the_right_key_publishes_and_the_show_reads_back(server: MediaServer) ->
     streamer.stop()  # twice is fine
     reader.stop()
     streamer.close()
-    assert stats.state == "streaming" and stats.frames_sent == sent and stats.frames_dropped == 0
+    assert (
+        stats.state is OutputState.ON_AIR
+        and stats.frames_sent == sent
+        and stats.frames_dropped == 0
+    )
     assert stats.bitrate_kbps > 0
     # the reader joined a little after the start: it sees most of the 4 s, with sound
     assert sent - 2 * FPS <= reader.stats.frames <= sent
@@ -83,15 +88,50 @@ def test_a_wrong_or_missing_key_is_refused_and_said_so(server: MediaServer, kind
     reader = StreamReader(server.play_url, retry=0.2)
     output.start()
     reader.start()
-    play_show([output], 2.5)
+    stop = threading.Event()
+    shown = threading.Thread(target=play_show, args=([output], 60.0, stop))
+    shown.start()
+    try:  # refused, tried once more, refused again: it stops for good and says so
+        deadline = time.monotonic() + 40
+        while not output.stats().state.final and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        shown.join()
     stats = output.stats()
     output.close()
     reader.stop()
     assert reader.stats.frames == 0  # nothing reached the classrooms
-    assert stats.state == "refused" and stats.frames_sent == 0 and stats.reconnects == 0
-    assert "refused the stream: check the key and the name after the port" in stats.message
-    assert "next" in stats.message or "again" in stats.message  # still trying, slowly
+    assert stats.state is OutputState.REFUSED and stats.frames_sent == 0
+    assert stats.message == "The school's server said no: ask your teacher for the stream key."
+    assert "name after the port" in stats.last_error and "tried 2 times" in stats.last_error
     assert "daisy" not in stats.last_error and "daisy" not in stats.message
-    assert [s.state for s in statuses].count("refused") == 1  # one try in 2.5 s
+    assert OutputState.ON_AIR not in [s.state for s in statuses]  # never said on air
+    assert [s.state for s in statuses].count(OutputState.REFUSED) == 1
     # the server knows too (studio serve says so); a wrong name never reaches the key check
-    assert server.refused == ([] if kind.endswith("wrong name") else ["127.0.0.1"])
+    assert server.refused == ([] if kind.endswith("wrong name") else ["127.0.0.1"] * 2)
+
+
+def test_a_server_that_is_not_there_is_connecting_never_on_air_and_the_key_stays_hidden() -> None:
+    statuses: list[OutputStats] = []
+    url = f"rtmp://127.0.0.1:{free_port()}/live/show?key=daisy"
+    output = BroadcastOutput(stream=url, width=W, height=H, fps=FPS, on_status=statuses.append)
+    output.start()
+    stop = threading.Event()
+    shown = threading.Thread(target=play_show, args=([output], 30.0, stop))
+    shown.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not output.stats().last_error and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        shown.join()
+    stats = output.stats()
+    output.close()
+    assert stats.state is OutputState.CONNECTING and "Cannot reach the school's server" in (
+        stats.message
+    )
+    assert "Connection refused" in stats.last_error
+    assert all("daisy" not in s.message + s.last_error for s in [*statuses, stats])
+    assert OutputState.ON_AIR not in [s.state for s in statuses]

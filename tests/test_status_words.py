@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from kaizen_studio.broadcast import OutputStats
+from kaizen_studio.broadcast import OutputState, OutputStats
+from kaizen_studio.broadcast.streamer import CONNECTING
 from kaizen_studio.studio.sources import SourceStats
 from kaizen_studio.studio.status_words import Status, clock_time, status_lines
 
@@ -46,8 +47,10 @@ def test_an_unplugged_camera_says_what_to_do() -> None:
 
 
 def test_a_reconnecting_stream_and_a_failed_recording_are_flagged() -> None:
-    stream = OutputStats(10, 0, 0, 0.0, 2, "reconnecting", "server gone; next try in 3 s")
-    record = OutputStats(10, 0, 0, 0.0, 0, "failed", "the disk is full; 0:42 saved")
+    stream = OutputStats(
+        state=OutputState.RECONNECTING, message="server gone; next try in 3 s", reconnects=2
+    )
+    record = OutputStats(state=OutputState.FAILED, message="the disk is full; 0:42 saved")
     lines = words(dataclasses.replace(CALM, streaming=stream, recording=record))
     assert lines["Live"] == ("The stream is reconnecting... (server gone; next try in 3 s)", True)
     assert lines["Recording"] == ("Recording stopped: the disk is full; 0:42 saved", True)
@@ -76,3 +79,48 @@ def test_the_key_line_gives_the_checklists_lighting_tips() -> None:
     tips = ("The screen is too dark: add light on the cloth or turn on the room lights.",)
     text, attention = words(dataclasses.replace(CALM, key_tips=tips))["Key"]
     assert attention and text.endswith("Tip: " + tips[0])
+
+
+def test_on_air_and_recording_only_once_pictures_go_out() -> None:
+    connecting = OutputStats(state=OutputState.CONNECTING, message=CONNECTING)
+    starting = OutputStats(state=OutputState.CONNECTING, message="starting the recording")
+    lines = words(
+        dataclasses.replace(
+            CALM, streaming=connecting, recording=starting, recording_file="Show.mp4"
+        )
+    )
+    assert lines["Live"] == ("Connecting...", False)
+    assert lines["Recording"] == ("Starting the recording to Show.mp4...", False)
+    on_air = OutputStats(state=OutputState.ON_AIR, message="On air", frames_sent=50)
+    recording = OutputStats(state=OutputState.ON_AIR, message="recording", frames_sent=50)
+    lines = words(
+        dataclasses.replace(
+            CALM,
+            streaming=on_air,
+            streaming_seconds=20,
+            recording=recording,
+            recording_seconds=21,
+            recording_file="Show.mp4",
+        )
+    )
+    assert lines["Live"][0].startswith("On air 0:20")
+    assert lines["Recording"][0] == "Recording 0:21 to Show.mp4"
+
+
+def test_a_refused_key_a_taken_name_and_a_stalled_encoder_say_what_to_do() -> None:
+    refused = OutputStats(
+        state=OutputState.REFUSED,
+        message="The school's server said no: ask your teacher for the stream key.",
+    )
+    taken = OutputStats(
+        state=OutputState.NAME_TAKEN,
+        message="Another show is already live as 'show' on this server: end that show first",
+    )
+    stalled = OutputStats(
+        state=OutputState.STALLED, message="the encoder has taken nothing for 3 s"
+    )
+    for stats, said in ((refused, "ask your teacher"), (taken, "already live as 'show'")):
+        text, attention = words(dataclasses.replace(CALM, streaming=stats))["Live"]
+        assert attention and said in text and "On air" not in text
+    text, attention = words(dataclasses.replace(CALM, recording=stalled))["Recording"]
+    assert attention and text == "Recording, but the encoder has taken nothing for 3 s"

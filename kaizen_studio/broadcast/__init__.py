@@ -6,7 +6,7 @@ from kaizen_studio.broadcast.player import PlayerStats, StreamReader, watch_head
 from kaizen_studio.broadcast.recorder import Recorder
 from kaizen_studio.broadcast.server import MediaServer
 from kaizen_studio.broadcast.speaker import Speaker
-from kaizen_studio.broadcast.stats import OutputStats
+from kaizen_studio.broadcast.stats import OutputState, OutputStats
 from kaizen_studio.broadcast.streamer import PacketStreamer, RtmpStreamer
 from kaizen_studio.broadcast.virtualcam import SafeVirtualCamera, VirtualCamera
 
@@ -14,6 +14,7 @@ __all__ = [
     "BroadcastOutput",
     "EncodedPacket",
     "MediaServer",
+    "OutputState",
     "OutputStats",
     "PacketStreamer",
     "PlayerStats",

@@ -8,6 +8,12 @@ muxes them into FLV over RTMP. Either may be left out: ``record`` only is the
 :class:`broadcast.Recorder`; ``stream`` only is a stream encoded here rather than in the
 child. Trouble on the network never reaches the recording: the child process has its
 own queue, and a packet that does not fit in it is dropped and counted.
+
+The encoder's queue is the only one between the show and the encoder (the programme hands
+frames straight to :meth:`BroadcastOutput.send`), and it is bounded in bytes, not frames:
+whatever the encoder does, it holds at most :attr:`BroadcastOutput.max_queue_bytes`. An
+encoder that makes no progress for a while is a fault the stats report (STALLED, in
+words), and frames that do not fit are dropped and counted.
 """
 
 from __future__ import annotations
@@ -29,13 +35,18 @@ from kaizen_studio.broadcast.encoder import (
     check_format,
     give_way,
 )
+from kaizen_studio.broadcast.encoder_queue import (
+    ENCODER_STALL_SECONDS,
+    MAX_QUEUE_BYTES,
+    EncoderQueue,
+)
 from kaizen_studio.broadcast.mp4 import RecordingFile, reason
-from kaizen_studio.broadcast.stats import OutputStats
+from kaizen_studio.broadcast.stats import OutputState, OutputStats
 from kaizen_studio.broadcast.stream_worker import MAX_DELAY
 from kaizen_studio.broadcast.streamer import PacketStreamer, StatusCallback, check_url
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 
-IDLE = OutputStats(0, 0, 0, 0.0, 0, "idle", "Not streaming yet.")
+IDLE = OutputStats(state=OutputState.IDLE, message="Not streaming yet.")
 
 
 @dataclass
@@ -61,9 +72,13 @@ class BroadcastOutput:
     video_bitrate : int, optional
         Bits per second for the picture (x264's own choice when None and not streaming).
     buffer_seconds : float
-        How much the encoder's queue holds before frames are dropped.
+        How much the encoder's queue holds before frames are dropped (in bytes, at most
+        :data:`MAX_QUEUE_BYTES`).
     stall_seconds, max_delay, on_status
         For the stream, as in :class:`broadcast.RtmpStreamer`.
+    encoder_stall_seconds : float
+        An encoder that takes nothing for this long while frames wait is reported
+        stalled (:attr:`OutputState.STALLED`).
     """
 
     def __init__(
@@ -81,6 +96,7 @@ class BroadcastOutput:
         stall_seconds: float = 6.0,
         max_delay: float = MAX_DELAY,
         on_status: StatusCallback | None = None,
+        encoder_stall_seconds: float = ENCODER_STALL_SECONDS,
     ) -> None:
         if record is None and stream is None:
             raise ValueError("give a file to record to, a stream address, or both")
@@ -94,10 +110,13 @@ class BroadcastOutput:
         self.stall_seconds, self.max_delay, self.on_status = stall_seconds, max_delay, on_status
         self.file = RecordingFile(record) if record is not None else None
         self.streamer: PacketStreamer | None = None
-        # frames and sound; a _Cut: the recording ends there; None: the end
-        self._queue: queue.Queue[VideoFrame | AudioBlock | _Cut | None] = queue.Queue(
-            maxsize=max(8, round(buffer_seconds * fps * 2))
+        per_second = (width * height * 3 * fps) + sample_rate * channels * 4
+        self.max_queue_bytes = max(
+            2 * width * height * 3, min(MAX_QUEUE_BYTES, round(buffer_seconds * per_second))
         )
+        """The most the encoder's queue holds (frames and sound), in bytes."""
+        # frames and sound; a _Cut: the recording ends there; None: the end
+        self._queue = EncoderQueue(self.max_queue_bytes, stall_seconds=encoder_stall_seconds)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._encoder: ProgrammeEncoder | None = None
@@ -106,7 +125,7 @@ class BroadcastOutput:
         self._streaming = False  # the streamer takes packets
         self._consumers = threading.Lock()  # held while a packet goes to the file and stream
         self._dropped = self._bytes = 0
-        self._state, self._message, self._error = "idle", "not recording", ""
+        self._state, self._message, self._error = OutputState.IDLE, "not recording", ""
         self._recording_since = 0.0
 
     # -- the show's side: never waits, never raises --------------------------------
@@ -118,12 +137,12 @@ class BroadcastOutput:
             why = self.file.folder_problem()
             if why:
                 self._set(
-                    "failed",
+                    OutputState.FAILED,
                     f"cannot record to the folder {self.file.path.parent}: {why}; "
                     "choose another folder",
                     error=why,
                 )
-        recording = self.file is not None and self._state != "failed"
+        recording = self.file is not None and self._state is not OutputState.FAILED
         if not recording and self.stream_url is None:
             return
         self._encoding.clear()
@@ -157,12 +176,13 @@ class BroadcastOutput:
         self._offer(block)
 
     def _offer(self, item: VideoFrame | AudioBlock) -> None:
-        if self._thread is None or not (self._writing or self._streaming):
+        # while start() opens the encoder, the file and the streaming process, frames
+        # wait in the queue (bounded) for the worker: none is lost to a slow start
+        starting = not self._encoding.is_set()
+        if self._thread is None or not (self._writing or self._streaming or starting):
             self._dropped += isinstance(item, VideoFrame)
             return
-        try:
-            self._queue.put_nowait(item)
-        except queue.Full:
+        if not self._queue.offer(item):
             self._dropped += isinstance(item, VideoFrame)
 
     def stop(self) -> None:
@@ -195,7 +215,9 @@ class BroadcastOutput:
         file = RecordingFile(path)
         why = file.folder_problem()
         if why:
-            self._set("failed", f"cannot record to the folder {file.path.parent}: {why}", error=why)
+            self._set(
+                OutputState.FAILED, f"cannot record to the folder {file.path.parent}: {why}", why
+            )
             return False
         return self._take(file, encoder)
 
@@ -214,7 +236,7 @@ class BroadcastOutput:
             cut.done.wait()
             closed = cut.file
         if closed is not None:  # rewritten here, not on the worker: it takes a while
-            self._set("stopped", closed.finish())
+            self._set(OutputState.STOPPED, closed.finish())
 
     def _close_recording(self) -> RecordingFile | None:
         """Take the file off the packets and write its trailer; the file to finish, or
@@ -281,41 +303,55 @@ class BroadcastOutput:
             file.open(encoder.header)
         except (OSError, av.FFmpegError) as error:
             self._set(
-                "failed", f"cannot record to {file.path.parent}: {reason(error)}", reason(error)
+                OutputState.FAILED,
+                f"cannot record to {file.path.parent}: {reason(error)}",
+                reason(error),
             )
             return False
         with self._consumers:
             self.file, self._writing, self._bytes = file, True, 0
         self._recording_since = time.monotonic()
-        self._set("recording", f"recording to {file.path.name}")
+        # on air once the first picture is in the file (see _deliver)
+        self._set(OutputState.CONNECTING, f"starting the recording to {file.path.name}")
         return True
 
     # -- health -------------------------------------------------------------------
     def recording_stats(self) -> OutputStats:
         """The encoder and the recording: frames encoded, dropped before encoding, late,
-        the recording's bitrate and state."""
+        the recording's bitrate and state (ON_AIR once pictures reach the file; STALLED
+        while the encoder takes nothing)."""
         since = self._recording_since
         seconds = max(time.monotonic() - since, 1e-6) if since else 1.0
         encoder = self._encoder
         with self._lock:
+            state, message = self._state, self._message
+            if self._queue.stalled and self._writing:
+                state, message = OutputState.STALLED, self._queue.stalled
             return OutputStats(
-                self.file.pictures if self.file is not None else 0,
-                self._dropped,
-                encoder.late if encoder else 0,
-                self._bytes * 8 / 1000 / seconds,
-                0,
-                self._state,
-                self._message,
-                self._error,
+                state=state,
+                message=message,
+                frames_sent=self.file.pictures if self.file is not None else 0,
+                frames_dropped=self._dropped,
+                frames_late=encoder.late if encoder else 0,
+                bitrate_kbps=self._bytes * 8 / 1000 / seconds,
+                last_error=self._error,
+                queued_bytes=self._queue.bytes,
             )
 
     def stream_stats(self) -> OutputStats:
         """The stream: frames that reached the server, dropped (here or on the way),
-        bitrate, reconnects, state ('streaming', 'reconnecting', 'refused', ...)."""
+        bitrate, reconnects, state (ON_AIR only once the server took the stream)."""
         if self.streamer is None:
             return IDLE
         stream = self.streamer.stats()
-        return replace(stream, frames_dropped=stream.frames_dropped + self._dropped)
+        stream = replace(
+            stream,
+            frames_dropped=stream.frames_dropped + self._dropped,
+            queued_bytes=self._queue.bytes,
+        )
+        if self._queue.stalled and self._streaming and not stream.state.final:
+            stream = replace(stream, state=OutputState.STALLED, message=self._queue.stalled)
+        return stream
 
     def stats(self) -> OutputStats:
         """The recording's stats when only recording, the stream's when only streaming;
@@ -332,7 +368,7 @@ class BroadcastOutput:
             last_error=stream.last_error or rec.last_error,
         )
 
-    def _set(self, state: str, message: str, error: str = "") -> None:
+    def _set(self, state: OutputState, message: str, error: str = "") -> None:
         with self._lock:
             self._state, self._message = state, message
             if error:
@@ -368,6 +404,7 @@ class BroadcastOutput:
                 item.file = self._close_recording()
                 item.done.set()
                 continue
+            assert isinstance(item, VideoFrame | AudioBlock)
             if not (self._writing or self._streaming):
                 self._dropped += isinstance(item, VideoFrame)
                 continue
@@ -382,6 +419,8 @@ class BroadcastOutput:
                     try:
                         self.file.write(packet)
                         self._bytes += len(packet.data)
+                        if self.file.pictures and self._state is OutputState.CONNECTING:
+                            self._set(OutputState.ON_AIR, f"recording to {self.file.path.name}")
                     except (OSError, av.FFmpegError) as error:
                         self._failed_writing(error)
                 if self._streaming and self.streamer is not None:
@@ -392,7 +431,7 @@ class BroadcastOutput:
         self._writing = False
         self.file.abandon()
         self._set(
-            "failed",
+            OutputState.FAILED,
             f"the recording stopped: {reason(error)}; what was recorded is "
             f"kept in {self.file.partial.name}",
             reason(error),

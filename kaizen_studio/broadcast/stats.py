@@ -1,19 +1,64 @@
-"""How an output is doing, as numbers and in words a child understands."""
+"""How an output is doing: a typed state, numbers, and words a child understands.
+
+Every output (the recording, the stream, the virtual camera) reports an
+:class:`OutputStats`, built by keyword, whose :class:`OutputState` says what is *true*:
+``ON_AIR`` only once pictures really go out (the server accepted the stream and took
+frames; frames reached the file; the virtual camera took a frame). Decisions are taken on
+the state, never on the words.
+"""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+class OutputState(enum.StrEnum):
+    """Where an output is. (A ``StrEnum``: its value is a plain word for logs.)"""
+
+    IDLE = "idle"
+    """not started"""
+    CONNECTING = "connecting"
+    """started; nothing has gone out yet (connecting to the server, opening the file)"""
+    ON_AIR = "on air"
+    """pictures are going out: the server accepted the stream, the file takes frames"""
+    RECONNECTING = "reconnecting"
+    """was on air, lost the server; trying again by itself"""
+    REFUSED = "refused"
+    """the server said no to the stream key (or the application name), twice: stopped"""
+    NAME_TAKEN = "name taken"
+    """another show is already live under this stream name on the server: stopped"""
+    STALLED = "stalled"
+    """the encoder has not kept up for a while: pictures are being dropped"""
+    FAILED = "failed"
+    """stopped by a fault (the message says which); what was recorded is kept"""
+    STOPPED = "stopped"
+    """ended as asked (a recording: finished and saved)"""
+
+    @property
+    def final(self) -> bool:
+        """The output will not go out again by itself (it needs a person)."""
+        return self in (
+            OutputState.REFUSED,
+            OutputState.NAME_TAKEN,
+            OutputState.FAILED,
+            OutputState.STOPPED,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OutputStats:
-    frames_sent: int
-    frames_dropped: int
-    frames_late: int
-    bitrate_kbps: float
-    reconnects: int
-    state: str
-    """'idle', 'recording', 'streaming', 'reconnecting', 'refused' (the server would not
-    take the stream: a wrong or missing key), 'stopped' or 'failed'"""
+    """One output's health. Build it by keyword."""
+
+    state: OutputState
     message: str
+    """what is happening, in words for the status strip"""
+    frames_sent: int = 0
+    frames_dropped: int = 0
+    frames_late: int = 0
+    bitrate_kbps: float = 0.0
+    reconnects: int = 0
     last_error: str = ""
+    """the technical reason of the last problem, for the log (never holds a stream key)"""
+    queued_bytes: int = 0
+    """what waits in the output's queue for the encoder (bounded)"""

@@ -1,21 +1,40 @@
-"""The streaming process: mux FLV to RTMP, reconnect with growing delays.
+"""The streaming process: mux FLV to RTMP, reconnect with growing delays, die with the show.
 
 Runs in a child process started by :class:`broadcast.streamer.RtmpStreamer` (which hands
 it raw frames: it encodes H.264 + AAC here) or :class:`broadcast.streamer.PacketStreamer`
 (which hands it packets already encoded in the show's process: it only muxes them). It
-reports its state through an event queue and its counts through shared values; it updates
-a heartbeat after every step so the show's process can tell a hung write from a quiet one.
+reports its state (:class:`broadcast.stats.OutputState`) through an event queue and its
+counts through shared values; it updates a heartbeat after every step so the show's
+process can tell a hung write from a quiet one.
 
-A server that takes the connection but refuses the publish (nginx's ``on_publish`` said
-no: a wrong or missing stream key) is told apart from one that cannot be reached: FFmpeg
-fails the first write of such a connection with EIO, where an absent server gives
-ECONNREFUSED and a lost one EPIPE or ECONNRESET. It is retried slowly.
+What the server said is read from how FFmpeg's first write fails (that write opens the
+RTMP session and returns only once the server has answered the publish):
+- it succeeds: the server accepted the stream (``NetStream.Publish.Start``): ON AIR;
+- EIO: the server closed the connection, as nginx does when ``on_publish`` says no (a
+  wrong or missing key) or the application name is wrong: REFUSED;
+- EPERM: the server answered the publish with an error status, as nginx-rtmp does when
+  another publisher holds the name ("already publishing"): NAME_TAKEN;
+- ECONNREFUSED, EPIPE, ECONNRESET...: the server cannot be reached or went away.
+A refusal or a taken name is tried once more, then the process says so and ends: it
+never loops on a stream that cannot go out. A stream that has been on air keeps trying
+instead (a server restarting may refuse for a moment, or still hold the lost
+connection's name), saying so in words.
+
+The process dies with the show whatever kills the show: on Linux the kernel sends it
+SIGKILL when the thread that started it ends (``prctl(PR_SET_PDEATHSIG)``), and on any
+system it watches a pipe from the show and ends when that pipe closes.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import errno
+import os
 import queue
+import signal
+import sys
+import threading
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,6 +50,7 @@ from kaizen_studio.broadcast.encoder import (
     give_way,
     yuv420p,
 )
+from kaizen_studio.broadcast.stats import OutputState
 
 COUNTERS = ("sent", "dropped", "late", "bytes", "reconnects", "heartbeat")
 FLV_TIME_BASE = Fraction(1, 1000)
@@ -39,13 +59,43 @@ GROWTH = 1.5
 MAX_DELAY = 4.5
 """The longest wait between tries: 2 s, 3 s, then 4.5 s each time, so the stream is back
 within about 5 s of the server's return however long it was away."""
-REFUSED_DELAY = 10.0
-REFUSED = (
-    "The school's server refused the stream: check the key and the name after the port "
-    "(live) in the stream address; studio serve prints the right one."
-)
-"""A wrong key and a wrong application name look the same from here (the server closes
-the connection: EIO on the first write), so the message names both."""
+REFUSED_DELAY = 3.0
+"""The wait before the one more try after a refusal or a taken name (a show that has just
+ended may still hold the name for a moment)."""
+TRIES_WHEN_REFUSED = 2
+"""A stream the server refuses this many times in a row stops for good."""
+REFUSED = "The school's server said no: ask your teacher for the stream key."
+PR_SET_PDEATHSIG = 1
+
+
+def name_taken_words(url: str) -> str:
+    """What to say when another show holds the stream name of ``url``."""
+    return (
+        f"Another show is already live as '{stream_name(url)}' on this server: end that "
+        "show first, or give this one another name at the end of the stream address."
+    )
+
+
+def stream_name(url: str) -> str:
+    """The stream's name: the last part of ``url``'s path, without the key."""
+    return safe_url(url).rstrip("/").rsplit("/", 1)[-1]
+
+
+def safe_url(url: str) -> str:
+    """``url`` without its query (and so without any stream key), fit for a message."""
+    return url.split("?", 1)[0]
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` (an error FFmpeg gave, which may quote the address) with ``url``'s query,
+    and so its stream key, taken out."""
+    base, _, query = url.partition("?")
+    text = text.replace(url, base)
+    for part in query.split("&") if query else []:
+        secret = part.partition("=")[2]
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +213,33 @@ class _Connection:
 
 
 Item = tuple[str, np.ndarray, float] | EncodedPacket
+Event = tuple[OutputState, str, str]
+"""(state, words for the strip, technical reason for the log)"""
+
+
+def die_with_parent(lifeline: Any, parent: int) -> None:
+    """End this process when the show's process (``parent``) ends, whatever ends it.
+
+    On Linux the kernel kills this process when the thread that started it ends; on
+    every system a thread watches ``lifeline`` (the read end of a pipe whose other end
+    only the show holds) and ends the process when it closes. The socket closes with the
+    process, so the server frees the stream's name at once.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != parent:  # the show ended before the line above
+        os._exit(1)
+
+    def watch() -> None:
+        try:
+            while True:
+                lifeline.recv_bytes()
+        except (EOFError, OSError):
+            os._exit(1)  # the show is gone: nobody will read what this process sends
+
+    threading.Thread(target=watch, name="lifeline", daemon=True).start()
 
 
 def run_stream(
@@ -170,8 +247,12 @@ def run_stream(
     items: Any,
     events: Any,
     counters: dict[str, Any],
+    lifeline: Any = None,
+    parent: int | None = None,
 ) -> None:
     """The child's main loop (see the module docstring)."""
+    if lifeline is not None and parent is not None:
+        die_with_parent(lifeline, parent)
     if settings.header is None:
         give_way()  # it encodes: the show's process comes first
 
@@ -181,33 +262,63 @@ def run_stream(
     def add(name: str, amount: float = 1) -> None:
         counters[name].value += amount
 
+    def say(state: OutputState, words: str, why: str = "") -> None:
+        event: Event = (state, words, why)
+        events.put(event)
+
     connection: _Connection | None = None
     delays = reconnect_delays(cap=settings.max_delay)
     retry_at = 0.0
     attempt = 0
-    live = False
+    refusals = 0
+    live = False  # the server has taken this connection's first packet
+    been_live = False
+    where = safe_url(settings.url)
 
-    def retry_later(why: str, refused: bool) -> float:
-        nonlocal attempt
+    def retry_later(why: str, refusal: OutputState | None) -> float | None:
+        """When to try again, having said why; None when it is time to stop."""
+        nonlocal attempt, refusals
+        why = scrub(why, settings.url)
         attempt += 1
-        wait = max(next(delays), REFUSED_DELAY) if refused else next(delays)
-        if refused:
-            events.put(
-                (
-                    "refused",
-                    f"{REFUSED} Trying again in {wait:.0f} s (try {attempt}).",
-                    f"{_safe(settings.url)} would not take the stream: {why}",
+        if refusal is None:
+            refusals = 0
+            wait = next(delays)
+            if been_live:
+                words = f"The stream is reconnecting... (try {attempt}, next in {wait:.0f} s)"
+                say(OutputState.RECONNECTING, words, f"{where}: {why}")
+            else:
+                words = (
+                    "Cannot reach the school's server (is studio serve running?): "
+                    f"trying again in {wait:.0f} s (try {attempt})"
                 )
+                say(OutputState.CONNECTING, words, f"{where}: {why}")
+            return time.monotonic() + wait
+        refusals += 1
+        if refusal is OutputState.REFUSED:
+            words = REFUSED
+            detail = (
+                f"{where} would not take the stream ({why}): a wrong or missing stream "
+                "key, or a wrong name after the port (it should be live)"
             )
         else:
-            events.put(
-                (
-                    "reconnecting",
-                    f"The stream is reconnecting... (try {attempt}, next in {wait:.0f} s)",
-                    f"{_safe(settings.url)}: {why}",
-                )
+            words = name_taken_words(settings.url)
+            detail = f"{where}: the server says another publisher holds the name ({why})"
+        if been_live:  # a show that was on air keeps trying (a server restarting)
+            say(
+                OutputState.RECONNECTING,
+                f"{words} Trying again in {REFUSED_DELAY:.0f} s...",
+                detail,
             )
-        return time.monotonic() + wait
+            return time.monotonic() + REFUSED_DELAY
+        if refusals >= TRIES_WHEN_REFUSED:
+            say(refusal, words, f"{detail}; tried {refusals} times, stopped")
+            return None
+        say(
+            OutputState.CONNECTING,
+            f"{words} Trying once more in {REFUSED_DELAY:.0f} s...",
+            detail,
+        )
+        return time.monotonic() + REFUSED_DELAY
 
     while True:
         beat()
@@ -216,7 +327,8 @@ def run_stream(
                 connection = _Connection(settings)
                 live = False  # "live" only once the server has taken the first packet
             except (OSError, av.FFmpegError) as error:
-                retry_at = retry_later(f"cannot reach it: {error}", refused=False)
+                when = retry_later(f"cannot reach it: {error}", refusal=None)
+                retry_at = when if when is not None else retry_at
             beat()
         try:
             item: Item | None = items.get(timeout=0.25)
@@ -240,22 +352,35 @@ def run_stream(
             add("sent", sent)
             if packets and not live:
                 live = True
-                add("reconnects", bool(attempt))
+                add("reconnects", been_live)
+                been_live = True
                 delays = reconnect_delays(cap=settings.max_delay)
-                attempt = 0
-                events.put(("streaming", "We are live!", ""))
+                attempt = refusals = 0
+                say(OutputState.ON_AIR, "On air: the school's server took the stream.")
         except (OSError, av.FFmpegError) as error:
             add("dropped", is_video)
             _abandon(connection)
             connection = None
-            refused = not live and getattr(error, "errno", None) == errno.EIO
+            code = getattr(error, "errno", None)
+            refusal = None
+            if not live and code == errno.EIO:
+                refusal = OutputState.REFUSED
+            elif not live and code == errno.EPERM:
+                refusal = OutputState.NAME_TAKEN
             why = f"lost: {error}" if live else f"cannot reach it: {error}"
-            retry_at = retry_later(why, refused=refused)
+            when = retry_later(str(error) if refusal else why, refusal)
+            if when is None:
+                break  # said why; the show's side stops sending
+            retry_at = when
     if connection is not None:
         try:
             connection.close()
         except (OSError, av.FFmpegError) as error:
-            events.put(("stopped", "The stream has ended.", f"closing: {error}"))
+            say(
+                OutputState.STOPPED,
+                "The stream has ended.",
+                scrub(f"closing: {error}", settings.url),
+            )
     beat()
 
 
@@ -265,8 +390,3 @@ def _abandon(connection: _Connection) -> None:
         connection.container.close()
     except (OSError, av.FFmpegError):
         return
-
-
-def _safe(url: str) -> str:
-    """The URL without its stream key, fit for a message on screen."""
-    return url.split("?", 1)[0]

@@ -6,21 +6,32 @@ child process fed through a bounded queue: ``send`` never waits and never raises
 hands it packets already encoded in the show's process (:class:`broadcast.BroadcastOutput`
 encodes once for the recording and the stream).
 
-When the server vanishes the child keeps taking frames (dropping and counting them) and
-reconnects after 2 s, then each delay x1.5 up to a cap (4.5 s); a watchdog in the show's process
-restarts the child if it stops making progress (a write hung on a dead connection).
+The state is ON AIR only once the server has accepted the stream and taken its first
+picture (see :mod:`broadcast.stream_worker`). When the server vanishes the child keeps
+taking frames (dropping and counting them) and reconnects after 2 s, then each delay x1.5
+up to a cap (4.5 s); a watchdog in the show's process restarts the child if it stops
+making progress (a write hung on a dead connection). A refused key or a taken stream name
+stops the stream for good (the state says which), after one more try.
+
+The child is started, watched and ended by one thread of the show's process (the
+monitor), and dies with it: the kernel kills it when that thread ends (Linux), and it
+ends by itself when the pipe it watches from the show closes (any system). The stream key
+travels inside the pickled settings, through a pipe, never on a command line.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
+import os
 import queue
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from kaizen_studio.broadcast.encoder import EncodedPacket, StreamHeader
-from kaizen_studio.broadcast.stats import OutputStats
+from kaizen_studio.broadcast.stats import OutputState, OutputStats
 from kaizen_studio.broadcast.stream_worker import (
     COUNTERS,
     FIRST_DELAY,
@@ -28,11 +39,14 @@ from kaizen_studio.broadcast.stream_worker import (
     MAX_DELAY,
     StreamSettings,
     run_stream,
+    safe_url,
 )
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 
+log = logging.getLogger(__name__)
 StatusCallback = Callable[[OutputStats], None]
 STARTUP_SECONDS = 5.0
+CONNECTING = "Connecting to the school's server..."
 
 
 class _StreamProcess:
@@ -57,45 +71,59 @@ class _StreamProcess:
             per_second = settings.fps + settings.sample_rate / 1024
         self._queue_size = max(4, round(buffer_seconds * per_second))
         self._queue: mp.Queue[object] = self._ctx.Queue(self._queue_size)
-        self._events: mp.Queue[tuple[str, str, str]] = self._ctx.Queue()
+        self._events: mp.Queue[tuple[OutputState, str, str]] = self._ctx.Queue()
         # no locks on the counters: a child killed while holding one would leave the show
         # waiting on it (each is written by one side only, a double at a time)
         self._counters = {name: self._ctx.Value("d", 0.0, lock=False) for name in COUNTERS}
         self._process: mp.process.BaseProcess | None = None
+        self._lifeline: Any = None  # the show's end of the pipe the child watches
         self._monitor: threading.Thread | None = None
+        self._spawned = threading.Event()
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._dropped_here = 0
         self._restarts = 0
-        self._state, self._message, self._error = "idle", "Not streaming yet.", ""
+        self._state, self._message, self._error = OutputState.IDLE, "Not streaming yet.", ""
         self._started_at = 0.0
 
     # -- the show's side ------------------------------------------------------------
     def start(self) -> None:
-        """Start the streaming process (connecting happens there); safe to call twice."""
+        """Start the streaming process (connecting happens there); safe to call twice.
+        Returns once the process is started, so no frame handed over is lost."""
         if self._monitor is not None:
             return
         self._started_at = time.monotonic()
         self._stopping.clear()
-        self._spawn()
+        self._spawned.clear()
+        self._set(OutputState.CONNECTING, CONNECTING)
         self._monitor = threading.Thread(target=self._watch, name="stream-monitor", daemon=True)
         self._monitor.start()
+        self._spawned.wait()
+
+    @property
+    def pid(self) -> int | None:
+        """The streaming process's id while it runs."""
+        process = self._process
+        return process.pid if process is not None else None
 
     def _spawn(self) -> None:
+        """Start a child (on the monitor thread only: the child dies with that thread)."""
         # a new Python process takes a moment to import PyAV before its first beat
         self._counters["heartbeat"].value = time.monotonic() + STARTUP_SECONDS
+        watched, self._lifeline = self._ctx.Pipe(duplex=False)
         self._process = self._ctx.Process(
             target=run_stream,
-            args=(self.settings, self._queue, self._events, self._counters),
+            args=(self.settings, self._queue, self._events, self._counters, watched, os.getpid()),
             name="studio-stream",
             daemon=True,
         )
         self._process.start()
+        watched.close()  # only the child holds the read end now
 
     def _offer(self, item: object, is_video: bool) -> bool:
         """Queue ``item`` for the child without waiting; False (and a video drop
         counted) when it could not be queued."""
-        if self._process is None or self._stopping.is_set():
+        if self._process is None or self._stopping.is_set() or self._state.final:
             if is_video:
                 self._drop()
             return False
@@ -117,22 +145,10 @@ class _StreamProcess:
         if monitor is None:
             return
         self._stopping.set()
-        monitor.join(timeout=5)  # no restart from here on
-        process, self._process = self._process, None
-        if process is not None:
-            try:
-                self._queue.put(None, timeout=2)
-            except queue.Full:
-                process.terminate()
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        # what the child did not take stays unsent; do not wait for it at exit (the
-        # queue's feeder thread would block on a pipe nobody reads)
-        self._queue.cancel_join_thread()
+        monitor.join()  # it ends the child (gracefully, then firmly) before it ends
         self._read_events()
-        self._set("stopped", "The stream has ended.")
+        if not self._state.final:
+            self._set(OutputState.STOPPED, "The stream has ended.")
 
     def close(self) -> None:
         self.stop()
@@ -144,29 +160,59 @@ class _StreamProcess:
         self._read_events()
         return self.stats_now()
 
-    # -- monitor: events from the child, and the stall watchdog ------------------------
+    # -- monitor: the child's life, events from it, and the stall watchdog -----------------
     def _watch(self) -> None:
+        self._spawn()
+        self._spawned.set()
         while not self._stopping.wait(0.2):
             self._read_events()
             process = self._process
             if process is None:
-                return
+                break
             quiet = time.monotonic() - self._counters["heartbeat"].value
-            if not process.is_alive() or quiet > self.stall_seconds:
-                why = "stopped answering" if process.is_alive() else "ended unexpectedly"
-                process.kill()
-                process.join()
-                self._process = None  # frames are dropped (and counted) until the new one
-                self._fresh_queues()
-                self._restarts += 1
-                self._set(
-                    "reconnecting",
-                    "The stream is reconnecting...",
-                    f"the streaming process {why} (after {quiet:.1f} s quiet); restarted",
-                )
-                wait = min(FIRST_DELAY * GROWTH ** (self._restarts - 1), self.settings.max_delay)
-                if not self._stopping.wait(wait):
-                    self._spawn()
+            if process.is_alive() and quiet <= self.stall_seconds:
+                continue
+            self._read_events()  # what it said before it ended
+            if self._state.final:  # refused or name taken: it said so and ended
+                self._end_child(process, graceful=False)
+                return
+            why = "stopped answering" if process.is_alive() else "ended unexpectedly"
+            self._end_child(process, graceful=False)
+            self._fresh_queues()
+            self._restarts += 1
+            state = OutputState.CONNECTING
+            words = CONNECTING
+            if self._state in (OutputState.ON_AIR, OutputState.RECONNECTING):
+                state, words = OutputState.RECONNECTING, "The stream is reconnecting..."
+            self._set(
+                state, words, f"the streaming process {why} (after {quiet:.1f} s quiet); restarted"
+            )
+            wait = min(FIRST_DELAY * GROWTH ** (self._restarts - 1), self.settings.max_delay)
+            if self._stopping.wait(wait):
+                return
+            self._spawn()
+        process = self._process
+        if process is not None:
+            self._end_child(process, graceful=True)
+
+    def _end_child(self, process: mp.process.BaseProcess, *, graceful: bool) -> None:
+        """End ``process``: with ``graceful``, after it has sent what is queued."""
+        if graceful and process.is_alive():
+            try:
+                self._queue.put(None, timeout=2)
+            except queue.Full:
+                process.terminate()
+            process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+        process.join()
+        self._process = None  # frames are dropped (and counted) until a new one
+        lifeline, self._lifeline = self._lifeline, None
+        if lifeline is not None:
+            lifeline.close()
+        # what the child did not take stays unsent; do not wait for it at exit (the
+        # queue's feeder thread would block on a pipe nobody reads)
+        self._queue.cancel_join_thread()
 
     def _fresh_queues(self) -> None:
         """New queues for the next child: the killed one may have died holding a queue's
@@ -184,14 +230,14 @@ class _StreamProcess:
             except (queue.Empty, OSError, ValueError):
                 break
             with self._lock:
-                self._state, self._message = state, message
+                self._state, self._message = OutputState(state), message
                 if error:
                     self._error = error
             changed = True
         if changed:
             self._notify()
 
-    def _set(self, state: str, message: str, error: str = "") -> None:
+    def _set(self, state: OutputState, message: str, error: str = "") -> None:
         with self._lock:
             self._state, self._message = state, message
             if error:
@@ -199,8 +245,13 @@ class _StreamProcess:
         self._notify()
 
     def _notify(self) -> None:
+        stats = self.stats_now()
+        if stats.state in (OutputState.ON_AIR, OutputState.CONNECTING, OutputState.STOPPED):
+            log.info("stream %s: %s", stats.state, stats.message)
+        else:  # the teacher's log says why (never the key: messages hold none)
+            log.warning("stream %s: %s (%s)", stats.state, stats.message, stats.last_error)
         if self.on_status is not None:
-            self.on_status(self.stats_now())
+            self.on_status(stats)
 
     def stats_now(self) -> OutputStats:
         """Stats without reading pending events (used inside the monitor)."""
@@ -208,14 +259,14 @@ class _StreamProcess:
         seconds = max(time.monotonic() - self._started_at, 1e-6) if self._started_at else 1.0
         with self._lock:
             return OutputStats(
-                int(c["sent"]),
-                int(c["dropped"]) + self._dropped_here,
-                int(c["late"]),
-                c["bytes"] * 8 / 1000 / seconds,
-                int(c["reconnects"]) + self._restarts,
-                self._state,
-                self._message,
-                self._error,
+                state=self._state,
+                message=self._message,
+                frames_sent=int(c["sent"]),
+                frames_dropped=int(c["dropped"]) + self._dropped_here,
+                frames_late=int(c["late"]),
+                bitrate_kbps=c["bytes"] * 8 / 1000 / seconds,
+                reconnects=int(c["reconnects"]) + self._restarts,
+                last_error=self._error,
             )
 
 
@@ -235,7 +286,7 @@ class RtmpStreamer(_StreamProcess):
     stall_seconds : float
         The child is restarted if it makes no progress for this long.
     max_delay : float
-        The longest wait between reconnect tries (a refused key waits 10 s or more).
+        The longest wait between reconnect tries.
     on_status : callable, optional
         Called (from a monitor thread) with fresh stats whenever the state changes,
         including each reconnect attempt.
@@ -332,4 +383,39 @@ class PacketStreamer(_StreamProcess):
 def check_url(url: str) -> None:
     """Raise ValueError unless ``url`` is an RTMP address."""
     if not url.startswith(("rtmp://", "rtmps://")):
-        raise ValueError(f"the stream address must start with rtmp://, got {url!r}")
+        raise ValueError(f"the stream address must start with rtmp://, got {safe_url(url)!r}")
+
+
+def check_key(key: str) -> str:
+    """``key`` if it can be a stream key (a word without spaces or &?=#/), else ValueError
+    (the message never repeats the key)."""
+    if not key or any(c in key for c in "&?=#/ ") or not key.isprintable():
+        raise ValueError(
+            f"the stream key must be one word without spaces or &?=#/ ({len(key)} characters given)"
+        )
+    return key
+
+
+def split_key(url: str) -> tuple[str, str]:
+    """``url`` without its ``key=`` parameter, and that key ('' when it has none)."""
+    base, _, query = url.partition("?")
+    kept, key = [], ""
+    for part in query.split("&") if query else []:
+        name, _, value = part.partition("=")
+        if name == "key":
+            key = value
+        else:
+            kept.append(part)
+    return (f"{base}?{'&'.join(kept)}" if kept else base), key
+
+
+def with_key(url: str, key: str) -> str:
+    """``url`` (without a key) with ``key`` added as the server expects it (``?key=``);
+    ``url`` as it is when ``key`` is ''. Made inside the process only: the result is
+    never put on a command line."""
+    if not key:
+        return url
+    base, old = split_key(url)
+    if old:
+        raise ValueError("the stream address already holds a key")
+    return f"{base}{'&' if '?' in base else '?'}key={check_key(key)}"

@@ -1,11 +1,15 @@
-"""The programme as the computer's virtual camera (Teams, Zoom, Skype) through pyvirtualcam."""
+"""The programme as the computer's virtual camera (Teams, Zoom, Skype) through pyvirtualcam.
+
+Its state is ON AIR only once the camera has taken a picture; CONNECTING between
+:meth:`VirtualCamera.start` and the first picture; FAILED when the computer has none.
+"""
 
 from __future__ import annotations
 
 import sys
 from typing import Any
 
-from kaizen_studio.broadcast.stats import OutputStats
+from kaizen_studio.broadcast.stats import OutputState, OutputStats
 from kaizen_studio.core.errors import DeviceError
 from kaizen_studio.core.media import VideoFrame
 
@@ -74,15 +78,14 @@ class VirtualCamera:
         self.stop()
 
     def stats(self) -> OutputStats:
-        on = self._camera is not None
+        if self._camera is None:
+            state, words = OutputState.STOPPED, "The virtual camera is off."
+        elif self._sent:
+            state, words = OutputState.ON_AIR, "The virtual camera is on."
+        else:
+            state, words = OutputState.CONNECTING, "The virtual camera is starting..."
         return OutputStats(
-            self._sent,
-            self._dropped,
-            0,
-            0.0,
-            0,
-            "streaming" if on else "stopped",
-            "The virtual camera is on." if on else "The virtual camera is off.",
+            state=state, message=words, frames_sent=self._sent, frames_dropped=self._dropped
         )
 
 
@@ -114,5 +117,7 @@ class SafeVirtualCamera:
         if not self.error:
             return self.camera.stats()
         return OutputStats(
-            0, 0, 0, 0.0, 0, "error", "The virtual camera is not available.", self.error
+            state=OutputState.FAILED,
+            message="The virtual camera is not available.",
+            last_error=self.error,
         )

@@ -1,9 +1,10 @@
 """What the studio application remembers between runs, in the platform's config folder.
 
 A teacher sets things up once (the show file, where recordings go, the school's stream
-address); the pupils' next session starts from there. The file is JSON, written
-atomically; a damaged or hand-edited file is never fatal: bad values fall back to their
-defaults and the reason is kept in :attr:`AppSettings.problems` for the window to show.
+address and key); the pupils' next session starts from there. The file is JSON, written
+atomically and created readable by its owner only (0600: it holds the stream key); a
+damaged or hand-edited file is never fatal: bad values fall back to their defaults and the
+reason is kept in :attr:`AppSettings.problems` for the window to show.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Any
 
 import platformdirs
 
+from kaizen_studio.broadcast.streamer import split_key
 from kaizen_studio.keying import KeyerSettings
-from kaizen_studio.studio.files import atomic_output
 
 APP_NAME = "kaizen-studio"
 
@@ -53,6 +54,9 @@ class AppSettings:
     backgrounds: str = ""
     """a folder of the school's own pictures and videos for the gallery"""
     stream_url: str = "rtmp://127.0.0.1:1935/live/show"
+    """the school's stream address, without the key"""
+    stream_key: str = ""
+    """the school's stream key (a teacher's setting; never shown, kept in a 0600 file)"""
     script: str = ""
     """the last autocue script"""
     words_per_minute: float = 120.0
@@ -94,15 +98,34 @@ class AppSettings:
                     f"{path}: {item.name} = {value!r} is not a {type(default).__name__}; "
                     f"using {default!r}"
                 )
+        url, key = split_key(settings.stream_url)
+        if key:  # an address that held its key (older settings): the key is kept apart
+            settings.stream_url, settings.stream_key = url, settings.stream_key or key
         return settings
 
     def save(self, folder: Path | None = None) -> Path:
         path = (folder or config_dir()) / "settings.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {k: v for k, v in dataclasses.asdict(self).items() if k != "problems"}
-        with atomic_output(path) as partial:
-            partial.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+        write_private(path, json.dumps(data, indent=2, ensure_ascii=False))
         return path
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, in a file created readable and writable by
+    its owner only (0600 given to ``os.open``: there is no moment when others may read)."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)  # a stale one may have another mode
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(partial, path)
+    finally:
+        if partial.exists():
+            partial.unlink()
 
 
 def _same_kind(value: Any, default: Any) -> bool:

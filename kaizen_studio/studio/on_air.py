@@ -2,8 +2,13 @@
 
 :class:`OnAir` starts and stops the recording (the programme, and the clean camera beside
 it when asked) and the stream on the show's programme. Opening an encoder or starting the
-streaming process takes a moment, so that work runs on the control's worker; the state a
-button shows (:attr:`OnAir.recording`, :attr:`OnAir.live`) changes at once.
+streaming process takes a moment, so that work runs on the control's worker; what a
+pupil asked for (:attr:`OnAir.recording`, :attr:`OnAir.live`) changes at once, and what is
+true comes from the outputs' states (:meth:`OnAir.recording_status`,
+:meth:`OnAir.stream_status`): on air only once the school's server took the stream,
+recording only once pictures reach the file. A stream the server refuses (the key) or
+whose name another show holds ends by itself: the wish to be live ends with it, and the
+job that ends it says why in words.
 """
 
 from __future__ import annotations
@@ -14,12 +19,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from kaizen_studio.broadcast import BroadcastOutput, OutputStats, Recorder
+from kaizen_studio.broadcast import BroadcastOutput, OutputState, OutputStats, Recorder
+from kaizen_studio.broadcast.streamer import CONNECTING, check_url
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import InputError, StudioError
 from kaizen_studio.studio.files import check_output_path
 from kaizen_studio.studio.output_link import OutputLink
 from kaizen_studio.studio.pipeline import Programme
+
+
+def check_address(url: str) -> None:
+    """Raise InputError, in words for a pupil, unless ``url`` is an RTMP address."""
+    try:
+        check_url(url)
+    except ValueError:
+        raise InputError(
+            "the stream address must start with rtmp://; ask your teacher for the "
+            "school's address (studio serve prints it)"
+        ) from None
 
 
 class Worker(Protocol):
@@ -60,6 +77,7 @@ class OnAir:
         self._output: _Running | None = None
         self._camera: tuple[Recorder, OutputLink] | None = None
         self._recording_since: float | None = None
+        self._taking = False  # a take was started (it may have failed since)
         self._live_since: float | None = None
         self.last_recording: BroadcastOutput | None = None
         self.last_stream: BroadcastOutput | None = None
@@ -67,6 +85,7 @@ class OnAir:
         self.recording_camera = False
         """the clean camera is being recorded too (its size is fixed for the take)"""
         self.live = False
+        """a pupil asked to be live (the stream's state says whether it is on air)"""
 
     def _join(
         self, programme: Programme, *, record: Path | None = None, stream: str | None = None
@@ -141,8 +160,8 @@ class OnAir:
                 if camera is not None:
                     programme.remove_output(camera[1])
                 raise
-            self._camera, self._recording_since = camera, self.clock.now()
-            self.last_recording = output
+            self._camera, self._recording_since = camera, None  # counted once on air
+            self.last_recording, self._taking = output, True
             return f"Recording to {path.name}"
 
         self._run("Start recording", work)
@@ -154,9 +173,9 @@ class OnAir:
         self.recording = self.recording_camera = False
 
         def work() -> str:
-            since, self._recording_since = self._recording_since, None
+            taking, self._taking, self._recording_since = self._taking, False, None
             held, camera, self._camera = self._output, self._camera, None
-            if since is None or held is None:
+            if not taking or held is None:
                 return "Not recording"
             programme = self._programme()
             if held.output.streaming:
@@ -169,7 +188,7 @@ class OnAir:
                 programme.remove_output(camera[1])
                 outputs.append(camera[0])
             stats = [o.recording_stats() for o in outputs]
-            problems = [s.message for s in stats if s.state == "failed"]
+            problems = [s.message for s in stats if s.state is OutputState.FAILED]
             if problems:
                 raise StudioError("; ".join(problems))
             names = " and ".join(o.file.path.name for o in outputs if o.file is not None)
@@ -182,14 +201,11 @@ class OnAir:
         """Stream to ``url`` (checked at once; the streaming process starts on the
         worker, from the recording's encoder when recording)."""
         self._programme()
-        if not url.startswith(("rtmp://", "rtmps://")):
-            raise InputError(
-                f"the stream address {url!r} must start with rtmp://; ask your teacher for "
-                "the school's address (studio serve prints it)"
-            )
+        check_address(url)
         if self.live:
             raise InputError("already live")
         self.live = True
+        self.last_stream, self._live_since = None, None  # the last stream's state is not ours
 
         def work() -> str:
             try:
@@ -197,36 +213,55 @@ class OnAir:
             except Exception:  # the button goes back to GO LIVE; the job says why
                 self.live = False
                 raise
-            self._live_since = self.clock.now()
             self.last_stream = output
-            return "Going live to the classroom screens..."
+            return "Connecting to the school's server..."
 
         self._run("Go live", work)
 
     def stop_live(self) -> None:
         self.live = False
+        self._run("Stop the stream", self._end_stream)
 
-        def work() -> str:
-            since, self._live_since = self._live_since, None
-            held = self._output
-            if since is None or held is None:
-                return "Not live"
-            held.output.stop_stream()
-            self._leave(self._programme())
-            return f"Off air ({held.output.stream_stats().frames_sent} pictures sent)"
-
-        self._run("Stop the stream", work)
+    def _end_stream(self, why: str = "") -> str:
+        """End the stream (on the worker); ``why`` it ended by itself, or how it went."""
+        self._live_since = None
+        held = self._output
+        if held is None or not held.output.streaming:
+            return why or "Not live"
+        held.output.stop_stream()
+        self._leave(self._programme())
+        return why or f"Off air ({held.output.stream_stats().frames_sent} pictures sent)"
 
     # -- status --------------------------------------------------------------------------
     def recording_status(self) -> tuple[OutputStats | None, str, float]:
-        """The recording's stats (or the last one's), its file name, seconds so far."""
-        since, last = self._recording_since, self.last_recording
-        seconds = self.clock.now() - since if since is not None else 0.0
+        """The recording's stats (or the last one's), its file name, seconds since its
+        first picture reached the file. A recording that failed ends the wish to record
+        (its job says why)."""
+        last = self.last_recording
         if last is None or last.file is None:
-            return None, "", seconds
-        return last.recording_stats(), last.file.path.name, seconds
+            return None, "", 0.0
+        stats = last.recording_stats()
+        if stats.state is OutputState.ON_AIR and self._recording_since is None:
+            self._recording_since = self.clock.now()
+        if self.recording and stats.state is OutputState.FAILED:
+            self.stop_recording()  # the button goes back to RECORD; the job says why
+        since = self._recording_since
+        seconds = self.clock.now() - since if since is not None else 0.0
+        return stats, last.file.path.name, seconds
 
     def stream_status(self) -> tuple[OutputStats | None, float]:
-        since, last = self._live_since, self.last_stream
-        seconds = self.clock.now() - since if since is not None else 0.0
-        return (last.stream_stats() if last else None), seconds
+        """The stream's stats (CONNECTING until the stream exists) and seconds since the
+        school's server took it. A stream that ended by itself (refused, the name taken,
+        failed) ends the wish to be live, and a job ends the stream saying why."""
+        last = self.last_stream
+        if last is None:
+            waiting = OutputStats(state=OutputState.CONNECTING, message=CONNECTING)
+            return (waiting if self.live else None), 0.0
+        stats = last.stream_stats()
+        if stats.state is OutputState.ON_AIR and self._live_since is None:
+            self._live_since = self.clock.now()
+        if self.live and stats.state.final and stats.state is not OutputState.STOPPED:
+            self.live = False
+            self._run("Stop the stream", lambda: self._end_stream(stats.message))
+        since = self._live_since
+        return stats, (self.clock.now() - since if since is not None else 0.0)

@@ -180,9 +180,7 @@ class Programme:
 
     def _send_audio(self, block: AudioBlock) -> None:
         for link in list(self.links):
-            take = getattr(link.output, "send_audio", None)
-            if take is not None and not link.failed:
-                take(block)
+            link.send_audio(block)  # the link knows whether its output takes sound
 
     def _start_link(self, link: OutputLink) -> None:
         link.output.start()

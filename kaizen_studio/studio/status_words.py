@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kaizen_studio.broadcast.stats import OutputStats
+from kaizen_studio.broadcast.stats import OutputState, OutputStats
+from kaizen_studio.broadcast.streamer import CONNECTING
 from kaizen_studio.studio.disk_watch import DiskSpace
 from kaizen_studio.studio.sources import SourceStats
 from kaizen_studio.studio.sources.mixer import SILENCE_DB
@@ -94,10 +95,12 @@ def key_line(status: Status) -> Line:
 
 
 def recording_line(status: Status) -> Line:
+    """The recording, by its state: "Recording" only once pictures reach the file."""
     stats = status.recording
     if stats is None:
         return Line("Recording", "Not recording")
-    if stats.state == "recording":
+    state = stats.state
+    if state is OutputState.ON_AIR:
         dropped = stats.frames_dropped
         return Line(
             "Recording",
@@ -105,27 +108,36 @@ def recording_line(status: Status) -> Line:
             + (f" ({dropped} pictures dropped: the computer is too busy)" if dropped else ""),
             bool(dropped),
         )
-    if stats.state == "failed":
+    if state in (OutputState.IDLE, OutputState.CONNECTING):
+        return Line("Recording", f"Starting the recording to {status.recording_file}...")
+    if state is OutputState.STALLED:
+        return Line("Recording", f"Recording, but {stats.message}", True)
+    if state is OutputState.FAILED:
         return Line("Recording", f"Recording stopped: {stats.message}", True)
     return Line("Recording", f"Last recording: {status.recording_file} ({stats.message})")
 
 
 def stream_line(status: Status) -> Line:
+    """The stream, by its state: "On air" only once the school's server took it."""
     stats = status.streaming
     if stats is None:
         return Line("Live", "Not live")
-    if stats.state == "streaming":
+    state = stats.state
+    if state is OutputState.ON_AIR:
         return Line(
             "Live",
             f"On air {clock_time(status.streaming_seconds)}, {stats.bitrate_kbps:.0f} kb/s, "
             f"{stats.reconnects} reconnects, {stats.frames_dropped} pictures dropped",
         )
-    if stats.state == "refused" or "refused" in stats.message:
-        return Line("Live", f"The school's server said no: {stats.message}", True)
-    if stats.state in ("reconnecting", "failed"):
+    if state in (OutputState.IDLE, OutputState.CONNECTING):
+        waiting = stats.message not in ("", CONNECTING, "Not streaming yet.")
+        return Line("Live", "Connecting..." + (f" ({stats.message})" if waiting else ""), waiting)
+    if state is OutputState.RECONNECTING:
         return Line("Live", f"The stream is reconnecting... ({stats.message})", True)
-    if stats.state in ("idle", "connecting", "starting"):
-        return Line("Live", "Connecting to the school's server...")
+    if state in (OutputState.REFUSED, OutputState.NAME_TAKEN, OutputState.STALLED):
+        return Line("Live", stats.message, True)
+    if state is OutputState.FAILED:
+        return Line("Live", f"The stream stopped: {stats.message}", True)
     return Line("Live", f"Off air ({stats.message})")
 
 

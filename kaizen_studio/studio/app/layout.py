@@ -54,7 +54,7 @@ class StudioLayout(QMainWindow):
         self.key_panel.show_settings(keyer)
         self.scenes = ScenesPanel(show)
         self.scenes.set_transition(settings.transition)
-        self.on_air = OnAirPanel(settings.stream_url)
+        self.on_air = OnAirPanel(settings.stream_url, key_set=bool(settings.stream_key))
         self.gallery = Gallery()
         self.backgrounds_folder = QPushButton("Choose the school's backgrounds folder...")
         self.captions = CaptionsPanel()

@@ -1,11 +1,19 @@
-"""The big RECORD and GO LIVE buttons (red while on), and the status strip in words."""
+"""The big RECORD and GO LIVE buttons, the stream key, and the status strip in words.
+
+The buttons say what is true, from the outputs' states: RECORD turns red only once
+pictures reach the file, GO LIVE says "Connecting..." until the school's server has
+accepted the stream and only then "ON AIR". The stream key is a teacher's setting: asked
+for once (and again after the server said no to it), remembered, never shown.
+"""
 
 from __future__ import annotations
 
+from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -14,6 +22,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from kaizen_studio.broadcast import OutputState, OutputStats
 from kaizen_studio.studio.sources.mixer import SILENCE_DB
 from kaizen_studio.studio.status_words import Line, clock_time
 
@@ -22,13 +31,26 @@ ON_STYLE = (
     "QPushButton { font-size: 20px; font-weight: bold; padding: 12px; background: #c62828;"
     " color: white; }"
 )
+WAIT_STYLE = (
+    "QPushButton { font-size: 20px; font-weight: bold; padding: 12px; background: #f0b429; }"
+)
+ASK_KEY = "Type the school's stream key (your teacher knows it; studio serve prints it)."
+REFUSED_KEY = "The school's server said no: ask your teacher for the stream key."
 
 
 class OnAirPanel(QWidget):
-    """RECORD and GO LIVE with their state, elapsed time and file name."""
+    """RECORD and GO LIVE with their state, elapsed time and file name; the stream key.
 
-    def __init__(self, stream_url: str, parent: QWidget | None = None) -> None:
+    ``key_given`` is emitted with the key a teacher typed (the window remembers it)."""
+
+    key_given = pyqtSignal(str)
+
+    def __init__(
+        self, stream_url: str, *, key_set: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.key_dialog: QInputDialog | None = None
+        self._asked_after_refusal = False
         self.record = QPushButton("● RECORD")
         self.record.setToolTip("Start or stop recording the show to a video file (Ctrl+R)")
         self.live = QPushButton("GO LIVE")
@@ -54,22 +76,74 @@ class OnAirPanel(QWidget):
         grid.addWidget(self.camera_too, 2, 0)
         grid.addWidget(QLabel("Stream address"), 3, 0)
         grid.addWidget(self.stream_url, 3, 1)
+        self.key_state = QLabel()
+        self.change_key = QPushButton("Change the stream key...")
+        self.change_key.setToolTip("For teachers: the key the school's server asks for")
+        self.change_key.clicked.connect(lambda: self.ask_for_key(ASK_KEY))
+        grid.addWidget(self.key_state, 4, 0)
+        grid.addWidget(self.change_key, 4, 1)
+        self.show_key_set(key_set)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
-    def show_recording(self, on: bool, seconds: float, file: str) -> None:
-        self.record.setText("■ STOP RECORDING" if on else "● RECORD")
-        self.record.setStyleSheet(ON_STYLE if on else OFF_STYLE)
-        self.camera_too.setEnabled(not on)
-        if on:
-            self.record_state.setText(f"Recording {clock_time(seconds)}: {file}")
+    def show_key_set(self, key_set: bool) -> None:
+        """Say whether a stream key is remembered (never the key itself)."""
+        self.key_state.setText("Stream key: ●●●●●● (set)" if key_set else "Stream key: not set")
 
-    def show_live(self, on: bool, seconds: float) -> None:
-        self.live.setText("■ END LIVE" if on else "GO LIVE")
-        self.live.setStyleSheet(ON_STYLE if on else OFF_STYLE)
+    def ask_for_key(self, why: str) -> QInputDialog:
+        """Ask for the stream key (typed hidden); ``key_given`` follows when it is given."""
+        if self.key_dialog is not None and self.key_dialog.isVisible():
+            return self.key_dialog
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("The school's stream key")
+        dialog.setLabelText(why)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(lambda key: self.key_given.emit(key.strip()))
+        dialog.open()
+        self.key_dialog = dialog
+        return dialog
+
+    def show_recording(
+        self, wanted: bool, stats: OutputStats | None, seconds: float, file: str
+    ) -> None:
+        """RECORD as it truly is: red only once pictures reach the file."""
+        state = stats.state if stats is not None else OutputState.IDLE
+        on = wanted and state in (OutputState.ON_AIR, OutputState.STALLED)
         if on:
+            self.record.setText("■ STOP RECORDING")
+            self.record.setStyleSheet(ON_STYLE)
+            self.record_state.setText(f"Recording {clock_time(seconds)}: {file}")
+        elif wanted and state in (OutputState.IDLE, OutputState.CONNECTING):
+            self.record.setText("■ Starting the recording...")
+            self.record.setStyleSheet(WAIT_STYLE)
+            self.record_state.setText("Starting the recording...")
+        else:
+            self.record.setText("● RECORD")
+            self.record.setStyleSheet(OFF_STYLE)
+        self.camera_too.setEnabled(not wanted)
+
+    def show_live(self, wanted: bool, stats: OutputStats | None, seconds: float) -> None:
+        """GO LIVE as it truly is: ON AIR only once the school's server took the stream;
+        a refused key asks for the key (once for each refusal)."""
+        state = stats.state if stats is not None else OutputState.IDLE
+        if wanted and state in (OutputState.ON_AIR, OutputState.STALLED):
+            self.live.setText("■ END LIVE")
+            self.live.setStyleSheet(ON_STYLE)
             self.live_state.setText(f"ON AIR {clock_time(seconds)}")
-        self.stream_url.setEnabled(not on)
+        elif wanted and not state.final:
+            self.live.setText("Connecting... (press to stop)")
+            self.live.setStyleSheet(WAIT_STYLE)
+            words = "Reconnecting..." if state is OutputState.RECONNECTING else "Connecting..."
+            self.live_state.setText(words)
+        else:
+            self.live.setText("GO LIVE")
+            self.live.setStyleSheet(OFF_STYLE)
+        self.stream_url.setEnabled(not wanted)
+        if wanted:
+            self._asked_after_refusal = False
+        elif state is OutputState.REFUSED and not self._asked_after_refusal:
+            self._asked_after_refusal = True
+            self.ask_for_key(REFUSED_KEY + " " + ASK_KEY)
 
 
 class StatusStrip(QWidget):

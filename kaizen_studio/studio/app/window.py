@@ -23,15 +23,18 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtGui import QCloseEvent
 from PyQt6.QtWidgets import QFileDialog
 
+from kaizen_studio.broadcast.streamer import check_key, split_key, with_key
 from kaizen_studio.studio.app.checklist_panel import ChecklistPanel
 from kaizen_studio.studio.app.layout import StudioLayout
 from kaizen_studio.studio.app.matte_view import MatteView
 from kaizen_studio.studio.app.menus import MenuActions, StudioMenus
+from kaizen_studio.studio.app.on_air import ASK_KEY
 from kaizen_studio.studio.app.remembered import Remembered
 from kaizen_studio.studio.app.show_switch import hand_over, next_control
 from kaizen_studio.studio.app_settings import AppSettings
 from kaizen_studio.studio.control import StudioControl
 from kaizen_studio.studio.jobs import Job, JobKind, problem_words
+from kaizen_studio.studio.on_air import check_address
 from kaizen_studio.studio.status_words import recording_line, status_lines, stream_line
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,7 @@ class StudioWindow(StudioLayout):
         self.matte = MatteView(lambda keyer: self.control.matte_picture(keyer))
         self.remembered = Remembered(settings, save, self.say, self)
         self.closing_show: threading.Thread | None = None
+        self._live_after_key = False  # GO LIVE waits for the stream key being typed
         self.checklist: ChecklistPanel | None = None
         """the first-run checklist while it is open (a tab beside the key panel)"""
         self._build()
@@ -128,6 +132,7 @@ class StudioWindow(StudioLayout):
         )
         self.on_air.record.clicked.connect(lambda: self.guard("Record", self.toggle_recording))
         self.on_air.live.clicked.connect(lambda: self.guard("Go live", self.toggle_live))
+        self.on_air.key_given.connect(lambda key: self.guard("Stream key", self.set_key, key))
         scene_keys = [(str(d), "Scene", partial(self._scene_key, d - 1)) for d in range(1, 10)]
         self.menus.add_shortcuts(
             [
@@ -233,17 +238,36 @@ class StudioWindow(StudioLayout):
             on_air.stop_recording()
         else:
             path = on_air.start_recording(camera_too=self.on_air.camera_too.isChecked())
+            self.on_air.show_recording(True, None, 0.0, path.name)  # not red until it records
             self.say(f"Recording to {path}")
 
     def toggle_live(self) -> None:
         on_air = self.control.on_air
         if on_air.live:
             on_air.stop_live()
-        else:
-            url = self.on_air.stream_url.text().strip()
-            on_air.go_live(url)
-            self.remember(replace(self.settings, stream_url=url))
-            self.say("Going live to the classroom screens...")
+            return
+        url, typed = split_key(self.on_air.stream_url.text().strip())
+        self.on_air.stream_url.setText(url)  # a key typed there is never left on screen
+        check_address(url)
+        if typed:
+            self.set_key(typed, go_live=False)
+        if not self.settings.stream_key:
+            self._live_after_key = True
+            self.on_air.ask_for_key(ASK_KEY)
+            return
+        on_air.go_live(with_key(url, self.settings.stream_key))
+        self.on_air.show_live(True, None, 0.0)  # "Connecting..." at once, not ON AIR
+        self.remember(replace(self.settings, stream_url=url))
+        self.say("Connecting to the school's server...")
+
+    def set_key(self, key: str, *, go_live: bool = True) -> None:
+        """Remember the school's stream key (a teacher's setting); go live if GO LIVE was
+        waiting for it."""
+        self.remember(replace(self.settings, stream_key=check_key(key)))
+        self.on_air.show_key_set(True)
+        if go_live and self._live_after_key:
+            self._live_after_key = False
+            self.toggle_live()
 
     def open_checklist(self) -> ChecklistPanel:
         """Show the checklist as the first of the side tabs (it covers nothing); it reads
@@ -355,11 +379,14 @@ class StudioWindow(StudioLayout):
         status = self.control.status()
         self.status_strip.show_lines(status_lines(status), status.sound_db)
         self.on_air.show_recording(
-            self.control.recording, status.recording_seconds, status.recording_file
+            self.control.recording,
+            status.recording,
+            status.recording_seconds,
+            status.recording_file,
         )
         if not self.control.recording and status.recording is not None:
             self.on_air.record_state.setText(recording_line(status).words)
-        self.on_air.show_live(self.control.live, status.streaming_seconds)
+        self.on_air.show_live(self.control.live, status.streaming, status.streaming_seconds)
         if not self.control.live and status.streaming is not None:
             self.on_air.live_state.setText(stream_line(status).words)
 

@@ -5,27 +5,41 @@ recorded (``--record``), streamed to the school's media server (``--stream``, se
 serve``) and shown as a camera in video calls (``--virtual-camera``; where there is none,
 the show goes on and says what to install). ``--record-camera`` records the clean camera
 (the green take, unkeyed) beside it, with the same time stamps and the show's sound, for
-re-keying later with ``studio key``. Stops after ``--seconds`` or on Ctrl+C, finishing the
-recordings properly either way.
+re-keying later with ``studio key``. Stops after ``--seconds``, on Ctrl+C, SIGTERM or
+SIGHUP, finishing the recordings properly either way; the streaming process ends with it
+whatever ends it.
+
+The stream key never goes on the command line (anyone can read that in the process
+list): it comes from ``--key-file PATH``, or the environment variable KAIZEN_STREAM_KEY,
+or is typed at a prompt; it is added to the address inside the show only. A stream the
+school's server refuses twice, or whose name another show holds, stops the show (exit 2).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 from types import FrameType
 
-from kaizen_studio.broadcast import BroadcastOutput, OutputStats, Recorder, SafeVirtualCamera
+from kaizen_studio.broadcast import (
+    BroadcastOutput,
+    OutputState,
+    OutputStats,
+    Recorder,
+    SafeVirtualCamera,
+)
 from kaizen_studio.broadcast.recorder import take_path
+from kaizen_studio.broadcast.streamer import check_key, check_url, split_key, with_key
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backdrop import VIDEO_SUFFIXES
-from kaizen_studio.studio.files import check_output_path
+from kaizen_studio.studio.files import check_video_output_path
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.scenes import look_for
 from kaizen_studio.studio.show import Scene, Show, read_show
@@ -55,7 +69,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--stream",
         metavar="URL",
-        help="send the programme to a media server (rtmp://.../live/NAME?key=K)",
+        help="send the programme to the school's media server (rtmp://HOST:PORT/live/NAME; "
+        "studio serve prints it); the key comes from --key-file or KAIZEN_STREAM_KEY",
+    )
+    parser.add_argument(
+        "--key-file",
+        metavar="PATH",
+        help="a file holding the school's stream key (else KAIZEN_STREAM_KEY, else a prompt)",
     )
     parser.add_argument(
         "--virtual-camera",
@@ -88,6 +108,50 @@ def default_show() -> Show:
     )
 
 
+KEY_VARIABLE = "KAIZEN_STREAM_KEY"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+"""Each ends the show as Ctrl+C does: recordings finished, the stream closed."""
+
+
+def stream_address(url: str, key_file: str | None) -> str:
+    """``url`` with the school's stream key (from ``key_file``, KAIZEN_STREAM_KEY or a
+    prompt) added, inside this process only; InputError naming the fix otherwise."""
+    try:
+        check_url(url)
+    except ValueError:
+        raise InputError(
+            "--stream: give the server's rtmp:// address (studio serve prints it)"
+        ) from None
+    if split_key(url)[1]:
+        raise InputError(
+            "--stream: the stream key does not go on the command line (anyone can read it "
+            f"in the process list): put it in a file for --key-file PATH, or set {KEY_VARIABLE}"
+        )
+    if key_file:
+        try:
+            key, where = (
+                Path(key_file).read_text(encoding="utf-8").strip(),
+                f"--key-file {key_file}",
+            )
+        except (OSError, UnicodeDecodeError) as error:
+            why = getattr(error, "strerror", None) or str(error)
+            raise InputError(f"--key-file {key_file}: cannot be read ({why})") from None
+    elif KEY_VARIABLE in os.environ:
+        # read once, and kept from the processes the show starts
+        key, where = os.environ.pop(KEY_VARIABLE).strip(), KEY_VARIABLE
+    elif sys.stdin.isatty():
+        key, where = getpass.getpass("The school's stream key: ").strip(), "the key typed"
+    else:
+        raise InputError(
+            "--stream needs the school's stream key: put it in a file and give --key-file "
+            f"PATH, or set {KEY_VARIABLE} (studio serve prints the key)"
+        )
+    try:
+        return with_key(url, check_key(key))
+    except ValueError as error:
+        raise InputError(f"{where}: {error}") from None
+
+
 def report_stream(stats: OutputStats) -> None:
     print(f"live: stream: {stats.message}", file=sys.stderr)
 
@@ -107,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--seconds {args.seconds}: choose 1 second to a day")
     for path in (args.record, args.record_camera):
         if path:
-            check_output_path(path)
+            check_video_output_path(path)
     for option in ("record", "record_camera"):  # no take written over, none lost to a crash
         if getattr(args, option):
             take = take_path(getattr(args, option), overwrite=args.overwrite)
@@ -116,6 +180,27 @@ def run(args: argparse.Namespace) -> int:
                 print(f"live: {note}", file=sys.stderr)
     if args.record and args.record_camera and Path(args.record) == Path(args.record_camera):
         raise InputError(f"--record-camera {args.record_camera}: give it a name of its own")
+    stream = stream_address(args.stream, args.key_file) if args.stream else None
+    finished = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        finished.set()
+
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+    try:
+        return _run(args, show, scene, stream, finished)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _run(
+    args: argparse.Namespace,
+    show: Show,
+    scene: Scene,
+    stream: str | None,
+    finished: threading.Event,
+) -> int:
     clock = Clock()
     source: DemoPresenterSource | CameraSource | VideoFileSource
     if Path(args.camera).suffix.lower() in VIDEO_SUFFIXES:
@@ -131,7 +216,10 @@ def run(args: argparse.Namespace) -> int:
             if presenter.stats().state == "failed":
                 presenter.close()
                 raise DeviceError(presenter.stats().message)
-            time.sleep(1.0)
+            if finished.wait(1.0):
+                presenter.close()
+                print("live: stopped before the show began", file=sys.stderr)
+                return 0
         source = presenter
     else:
         source = CameraSource(args.camera, clock=clock)
@@ -142,16 +230,20 @@ def run(args: argparse.Namespace) -> int:
     programme.show_look(look_for(scene, show.size, now=clock.now()))
     camera_recorder = None
     broadcast = None  # recording and streaming share one encoder
-    if args.stream and not args.stream.startswith(("rtmp://", "rtmps://")):
-        raise InputError(f"--stream {args.stream!r}: give the server's rtmp:// address")
-    if args.record or args.stream:
+
+    def stream_status(stats: OutputStats) -> None:
+        report_stream(stats)
+        if stats.state.final and stats.state is not OutputState.STOPPED:
+            finished.set()  # refused, the name taken: the show stops and says why
+
+    if args.record or stream:
         broadcast = BroadcastOutput(
             record=args.record,
-            stream=args.stream,
+            stream=stream,
             width=show.size[0],
             height=show.size[1],
             fps=show.fps,
-            on_status=report_stream if args.stream else None,
+            on_status=stream_status if stream else None,
         )
         programme.add_output(broadcast)
     if args.record_camera:
@@ -162,12 +254,6 @@ def run(args: argparse.Namespace) -> int:
     if args.virtual_camera:
         camera = SafeVirtualCamera(show.size[0], show.size[1], show.fps)
         programme.add_output(camera, mode="latest")
-    finished = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        finished.set()
-
-    previous = signal.signal(signal.SIGINT, stop)
     print(
         f"live: {show.title}, scene '{scene.name}', {show.size[0]}x{show.size[1]} at "
         f"{show.fps} fps; Ctrl+C to stop",
@@ -187,7 +273,6 @@ def run(args: argparse.Namespace) -> int:
             if args.seconds is not None and clock.now() - started >= args.seconds:
                 break
     finally:
-        signal.signal(signal.SIGINT, previous)
         heard = sound.status
         programme.close()
     stats = programme.stats()
@@ -197,16 +282,19 @@ def run(args: argparse.Namespace) -> int:
         f"{stats.message}",
         file=sys.stderr,
     )
-    if broadcast is not None and args.stream:
+    code = 0
+    if broadcast is not None and stream:
         sent = broadcast.stream_stats()
         print(
             f"live: stream: {sent.frames_sent} frames sent, {sent.frames_dropped} dropped, "
             f"{sent.reconnects} reconnects",
             file=sys.stderr,
         )
+        if sent.state in (OutputState.REFUSED, OutputState.NAME_TAKEN):
+            print(f"live: {sent.message}", file=sys.stderr)
+            code = 2
     if camera is not None and camera.error:
         print(f"live: virtual camera: {camera.error}", file=sys.stderr)
-    code = 0
     recordings = [broadcast.recording_stats() if broadcast and args.record else None]
     recordings.append(camera_recorder.stats() if camera_recorder else None)
     for rec in recordings:
@@ -215,5 +303,5 @@ def run(args: argparse.Namespace) -> int:
                 f"live: {rec.message} ({rec.frames_sent} frames, {rec.frames_dropped} dropped)",
                 file=sys.stderr,
             )
-            code = code if rec.state == "stopped" else 1
+            code = code or (0 if rec.state is OutputState.STOPPED else 1)
     return code

@@ -1,0 +1,103 @@
+"""The encoder's queue: bounded in bytes, and it tells when the encoder has stalled.
+
+The show hands frames and sound to an encoder through exactly one queue. A queue bounded
+in frames holds 750 MB of 1080p pictures when the encoder stops for 4 s; this one holds at
+most ``max_bytes`` whatever the pictures' size, refuses (never waits) past that, and when
+nothing has been taken for ``stall_seconds`` while items wait it says so in words (the
+output reports it as :attr:`broadcast.stats.OutputState.STALLED`) until the encoder takes
+an item again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+
+from kaizen_studio.core.media import AudioBlock, VideoFrame
+
+log = logging.getLogger(__name__)
+
+MAX_QUEUE_BYTES = 160 * 2**20
+"""The most an encoder's queue holds, whatever else asks: about 25 pictures at 1920x1080
+(a second at 25 fps), 58 at 1280x720. Only a slow or stalled encoder fills it; then
+pictures are dropped, not memory taken."""
+ENCODER_STALL_SECONDS = 2.0
+"""An encoder that has taken nothing for this long while items wait has stalled."""
+
+
+def item_bytes(item: VideoFrame | AudioBlock) -> int:
+    """The bytes ``item``'s pixels or samples take."""
+    return item.image.nbytes if isinstance(item, VideoFrame) else item.samples.nbytes
+
+
+class EncoderQueue:
+    """A FIFO of frames and sound bounded in bytes (thread-safe); control items (the
+    end, a cut) always fit and count no bytes.
+
+    Parameters
+    ----------
+    max_bytes : int
+        The most the pictures and sound queued may take.
+    stall_seconds : float
+        Nothing taken for this long while items wait is a stall (see :attr:`stalled`).
+    """
+
+    def __init__(self, max_bytes: int, *, stall_seconds: float = ENCODER_STALL_SECONDS) -> None:
+        if max_bytes < 1:
+            raise ValueError(f"a queue must hold at least 1 byte, got {max_bytes}")
+        if stall_seconds <= 0:
+            raise ValueError(f"stall_seconds must be above 0, got {stall_seconds}")
+        self.max_bytes, self.stall_seconds = max_bytes, stall_seconds
+        self._items: deque[tuple[object, int]] = deque()
+        self._bytes = 0
+        self._ready = threading.Condition()
+        self._taken_at = time.monotonic()
+        self.stalled = ""
+        """Why the encoder is said to have stalled ('' while it keeps up)."""
+
+    def offer(self, item: VideoFrame | AudioBlock) -> bool:
+        """Queue ``item`` unless that would pass the bound; never waits. False when it
+        did not fit (the caller counts the drop)."""
+        size = item_bytes(item)
+        with self._ready:
+            if self._bytes + size <= self.max_bytes:
+                self._items.append((item, size))
+                self._bytes += size
+                self._ready.notify()
+                return True
+            quiet = time.monotonic() - self._taken_at
+            if quiet > self.stall_seconds and not self.stalled:
+                self.stalled = (
+                    f"the encoder has taken nothing for {quiet:.0f} s: pictures are being "
+                    "dropped (is the computer too busy? close other programs)"
+                )
+                log.warning(
+                    "encoder stalled: nothing taken for %.1f s, %d bytes queued", quiet, self._bytes
+                )
+            return False
+
+    def put(self, item: object) -> None:
+        """Queue a control item (it always fits)."""
+        with self._ready:
+            self._items.append((item, 0))
+            self._ready.notify()
+
+    def get(self) -> object:
+        """The oldest item, waiting for one; the encoder is keeping up again."""
+        with self._ready:
+            while not self._items:
+                self._ready.wait()
+            item, size = self._items.popleft()
+            self._bytes -= size
+            self._taken_at = time.monotonic()
+            if self.stalled:
+                log.info("the encoder is keeping up again")
+                self.stalled = ""
+            return item
+
+    @property
+    def bytes(self) -> int:
+        """Bytes of pictures and sound queued now."""
+        return self._bytes

@@ -1,0 +1,103 @@
+"""The outputs' side of the programme: one queue between the compositor and an encoder,
+bounded in bytes; sound through a declared interface; a stalled encoder is a fault the
+stats report in words (state STALLED), not a growing heap, and the take still plays."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import av
+import numpy as np
+
+from kaizen_studio.broadcast import BroadcastOutput, OutputState, ProgrammeEncoder
+from kaizen_studio.core.media import AudioBlock, VideoFrame
+from kaizen_studio.studio.output_link import QueuedOutput, SoundOutput
+from kaizen_studio.studio.pipeline import Programme
+from tests.test_engine_pipeline import Collector, Numbered
+
+W, H, FPS = 320, 240, 25
+
+
+def wait_for(check: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return check()
+
+
+def test_an_encoder_is_fed_through_its_own_queue_only(tmp_path: Path) -> None:
+    output = BroadcastOutput(record=tmp_path / "take.mp4", width=32, height=24, fps=25)
+    assert isinstance(output, QueuedOutput) and isinstance(output, SoundOutput)
+    programme = Programme(Numbered(fps=25), fps=25)
+    link = programme.add_output(output)
+    preview = programme.add_output(Collector())
+    assert link.direct and link.frames.maxsize == 1 and link.sound is output
+    assert not preview.direct and preview.sound is None  # a plain output keeps its queue
+    programme.start()
+    assert wait_for(lambda: output.recording_stats().frames_sent >= 25, 60)
+    link.send_audio(AudioBlock(np.zeros((1920, 2), np.float32), 48000, time.monotonic()))
+    programme.stop()
+    stats = output.recording_stats()
+    assert stats.state is OutputState.STOPPED and link.frames.empty()
+    with av.open(str(tmp_path / "take.mp4")) as take:
+        assert sum(1 for _ in take.decode(video=0)) == stats.frames_sent
+
+
+class HungEncoder(BroadcastOutput):
+    """A real output whose real encoder hangs until ``release`` is set (a fault put in on
+    purpose: an encoder that stops taking frames)."""
+
+    release = threading.Event()
+
+    def _open(self) -> ProgrammeEncoder:
+        encoder = super()._open()
+        real = encoder.encode
+
+        def encode(item: VideoFrame | AudioBlock) -> list:  # type: ignore[type-arg]
+            self.release.wait()
+            return real(item)
+
+        encoder.encode = encode  # type: ignore[method-assign]
+        return encoder
+
+
+def test_a_stalled_encoder_is_reported_and_its_queue_stays_bounded(tmp_path: Path) -> None:
+    output = HungEncoder(
+        record=tmp_path / "take.mp4",
+        width=W,
+        height=H,
+        fps=FPS,
+        buffer_seconds=0.5,
+        encoder_stall_seconds=1.0,
+    )
+    HungEncoder.release.clear()
+    output.start()
+    start, i, peak = time.monotonic(), 0, 0
+    try:
+        while output.recording_stats().state is not OutputState.STALLED:
+            assert time.monotonic() - start < 60, output.recording_stats()
+            output.send(VideoFrame(np.full((H, W, 3), i % 256, np.uint8), start + i / FPS, i))
+            peak = max(peak, output.recording_stats().queued_bytes)
+            i += 1
+            time.sleep(1 / FPS)
+        stats = output.recording_stats()
+        assert "the encoder has taken nothing" in stats.message
+        assert stats.frames_dropped > 0 and peak <= output.max_queue_bytes
+        assert output.max_queue_bytes < 25 * W * H * 3  # half a second, not frames unbounded
+    finally:
+        HungEncoder.release.set()
+    for _ in range(3 * FPS):  # the encoder is back: the take goes on
+        output.send(VideoFrame(np.full((H, W, 3), i % 256, np.uint8), start + i / FPS, i))
+        i += 1
+        time.sleep(1 / FPS)
+    assert wait_for(lambda: output.recording_stats().state is OutputState.ON_AIR, 30)
+    output.stop()
+    stats = output.recording_stats()
+    assert stats.state is OutputState.STOPPED
+    with av.open(str(tmp_path / "take.mp4")) as take:
+        assert sum(1 for _ in take.decode(video=0)) == stats.frames_sent > FPS
