@@ -32,6 +32,7 @@ BENCHMARKS = (
     "hls_latency",
     "reconnect",
     "app_responsiveness",
+    "autocue_voice",
 )
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"
