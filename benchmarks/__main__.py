@@ -35,6 +35,7 @@ BENCHMARKS = (
     "footage",
     "chart",
     "truth2",
+    "autocue_voice",
 )
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"

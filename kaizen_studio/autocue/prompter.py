@@ -12,6 +12,7 @@ from kaizen_studio.autocue.remote import RemoteServer, RemoteStatus
 from kaizen_studio.autocue.render import Look, Mirror, PrompterRenderer
 from kaizen_studio.autocue.script import Script
 from kaizen_studio.autocue.scroll import ScrollModel, lines_per_second
+from kaizen_studio.autocue.voice import VoiceFollowing
 from kaizen_studio.core.media import Image
 
 TEXT_SIZE_STEP = 1.15
@@ -35,11 +36,28 @@ class Prompter:
         layout = self.renderer.layout
         speed = lines_per_second(words_per_minute, words_per_line=layout.words_per_line)
         self.model = ScrollModel(len(layout.lines), markers=layout.markers, speed=speed)
+        self.voice: VoiceFollowing | None = None
+
+    def follow_voice(self, voice: VoiceFollowing, now: float) -> None:
+        """Let ``voice`` move the scroll from now on (until the keys or the remote do)."""
+        self.model.pause(now)
+        self.voice = voice
+        voice.start()
 
     def apply(self, command: str, now: float) -> None:
         """Apply a named command: start, pause, toggle, faster, slower, next, previous,
-        home, end, reverse, bigger, smaller, mirror."""
+        home, end, reverse, bigger, smaller, mirror, voice (follow the voice again, or
+        stop). Any command that moves the scroll takes it back from the voice."""
         model = self.model
+        if command == "voice" and self.voice is not None:
+            if self.voice.active:
+                self.voice.hand_back()
+            else:
+                model.pause(now)
+                self.voice.resume(model.position(now))
+            return
+        if self.voice is not None and command not in ("bigger", "smaller", "mirror"):
+            self.voice.hand_back()
         actions = {
             "start": lambda: model.play(now, countdown=model.position(now) == 0.0),
             "pause": lambda: model.pause(now),
@@ -83,9 +101,13 @@ class Prompter:
         if was_playing:
             model.play(now, countdown=False)
         self.model = model
+        if self.voice is not None:
+            self.voice.relayout(layout)
 
     def frame(self, now: float) -> Image:
         """The frame to show at ``now`` (BGR uint8; reused by the next call)."""
+        if self.voice is not None and self.voice.active:
+            self.model.seek(now, self.voice.glide(self.model.position(now), now))
         state = self.model.state(now)
         return self.renderer.render(state.position, countdown=state.countdown)
 

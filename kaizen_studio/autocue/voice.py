@@ -1,18 +1,41 @@
-"""Voice-following: whether the scroll can follow the reader's voice on this machine.
+"""Voice-following: the scroll follows the reader's voice.
 
-The issue asks for an offline recogniser installable from PyPI *with its model*. The
-candidate is ``pocketsphinx`` (its wheel ships a small US-English model); it also needs
-a microphone library. Following the voice is not built yet, so the option always reports
-unavailable, with the reason, rather than pretending.
+:class:`VoiceFollowing` joins a :class:`~kaizen_studio.autocue.listen.Listener` (the
+recogniser, in its worker) to a :class:`~kaizen_studio.autocue.follow.Follower` (where the
+words heard put the reader). The worker only queues what it heard; :meth:`target` is
+called on the window's thread and works the queue through, so the follower is only ever
+touched by one thread. The prompter glides its scroll towards the target (no jumps), holds
+still while nothing new is heard, and lets the keys or the remote take over at once:
+following stops when they are used and starts again on the ``voice`` command (the V key),
+from wherever the scroll then is.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
+import math
+import queue
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from kaizen_studio.autocue.follow import Follower, script_words
+from kaizen_studio.autocue.listen import Listener, microphone_blocks
+from kaizen_studio.autocue.render import Layout
+from kaizen_studio.core.errors import StudioError
+
+log = logging.getLogger(__name__)
+
+GLIDE_SECONDS = 0.12
+"""How quickly the scroll closes on the target: the time constant of its glide."""
 
 
-def voice_following_unavailable_reason() -> str:
-    """Why voice-following cannot be used here (always a reason, for now)."""
+def voice_following_unavailable_reason() -> str | None:
+    """Why voice-following cannot be used here, or None when it can."""
     missing = [
         name for name in ("pocketsphinx", "sounddevice") if importlib.util.find_spec(name) is None
     ]
@@ -21,7 +44,85 @@ def voice_following_unavailable_reason() -> str:
             "voice-following needs the offline recogniser packages "
             f"{', '.join(missing)} (pip install {' '.join(missing)}), which are not installed"
         )
-    return (
-        "voice-following is not built into this version of the autocue yet; "
-        "use the keys, a clicker or the remote"
-    )
+    return None
+
+
+class VoiceFollowing:
+    """The reader's place in the script ``layout``, from sound ``blocks`` (16 kHz mono
+    int16; default: the microphone)."""
+
+    def __init__(self, layout: Layout, blocks: Iterator[np.ndarray] | None = None) -> None:
+        reason = voice_following_unavailable_reason()
+        if reason is not None:
+            raise StudioError(reason)
+        self.follower = Follower(script_words(layout))
+        if not self.follower.words:
+            raise StudioError(
+                "the script has no lines to read aloud, so there is nothing to follow"
+            )
+        self.active = True
+        self._events: queue.SimpleQueue[tuple[str, list[str]]] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._folder = tempfile.TemporaryDirectory(prefix="kaizen-voice-")
+        self.listener = Listener(
+            [w.word for w in self.follower.words],
+            microphone_blocks(self._stop) if blocks is None else blocks,
+            lambda words, _at: self._events.put(("heard", words)),
+            folder=Path(self._folder.name),
+            on_pause=lambda _at: self._events.put(("pause", [])),
+        )
+        self._shown: float | None = None
+        self._shown_at = 0.0
+
+    def start(self) -> None:
+        self.listener.start()
+
+    def close(self) -> None:
+        """Stop listening (safe to call twice)."""
+        self._stop.set()
+        self.listener.stop()
+        self._folder.cleanup()
+
+    def target(self) -> float | None:
+        """The line position the reader has reached (None for nothing yet): what was heard
+        since the last call worked through."""
+        while True:
+            try:
+                kind, words = self._events.get_nowait()
+            except queue.Empty:
+                break
+            if not self.active:
+                continue
+            if kind == "heard":
+                self.follower.hear(words)
+            else:
+                self.follower.pause()
+        return self.follower.position()
+
+    def glide(self, shown: float, now: float) -> float:
+        """Where the scroll shows at ``now``, closing on :meth:`target` from ``shown``."""
+        goal = self.target()
+        if goal is None:
+            return shown
+        step = 1.0 if self._shown is None else 1 - math.exp(-(now - self._shown_at) / GLIDE_SECONDS)
+        self._shown, self._shown_at = shown + (goal - shown) * min(1.0, max(0.0, step)), now
+        return self._shown
+
+    def relayout(self, layout: Layout) -> None:
+        """The script was laid out again (another text size): the same words, new lines."""
+        self.follower.words = script_words(layout)
+        self._shown = None
+
+    def hand_back(self) -> None:
+        """The keys or the remote were used: stop following until :meth:`resume`."""
+        self.active = False
+        self._shown = None
+
+    def resume(self, position: float) -> None:
+        """Follow again from the word at line ``position`` (where the scroll is now)."""
+        words = self.follower.words
+        self.follower.place = next(
+            (i for i, w in enumerate(words) if w.line + w.along >= position), len(words)
+        )
+        self.active = True
+        self._shown = None

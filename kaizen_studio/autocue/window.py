@@ -33,6 +33,7 @@ KEY_COMMANDS: dict[int, str] = {
     Qt.Key.Key_Minus.value: "smaller",
     Qt.Key.Key_M.value: "mirror",
     Qt.Key.Key_R.value: "reverse",
+    Qt.Key.Key_V.value: "voice",
 }
 FRAME_INTERVAL_MS = 16
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import time
 from pathlib import Path
 
 from kaizen_studio.autocue.script import MAX_SCRIPT_CHARACTERS
@@ -107,7 +108,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PORT",
         help="port the remote listens on (default 8765; 0 picks a free one)",
     )
-    parser.add_argument("--voice", action="store_true", help="follow the reader's voice")
+    parser.add_argument(
+        "--voice",
+        action="store_true",
+        help="follow the reader's voice through the microphone (offline); the keys or the "
+        "remote take over at once, V follows the voice again",
+    )
     parser.add_argument("--windowed", action="store_true", help="a window, not full screen")
     parser.set_defaults(func=handler)
 
@@ -137,8 +143,8 @@ def handler(args: argparse.Namespace) -> int:
         raise InputError(f"--fit {args.fit}: the number of minutes must be more than 0")
     if not 0 <= args.remote_port <= 65535:
         raise InputError(f"--remote-port {args.remote_port}: use 0 to 65535 (0 picks a free port)")
-    if args.voice:
-        raise InputError(f"--voice: {voice_following_unavailable_reason()}")
+    if args.voice and (reason := voice_following_unavailable_reason()) is not None:
+        raise InputError(f"--voice: {reason}")
     script = load_script(args.script)
     seconds = round(script.reading_seconds(words_per_minute=args.speed))
     print(
@@ -184,6 +190,11 @@ def _run_window(script: object, args: argparse.Namespace, look: object) -> int:
     prompter = Prompter(
         script, width=size.width(), height=size.height(), words_per_minute=args.speed, look=look
     )
+    if args.voice:
+        from kaizen_studio.autocue.voice import VoiceFollowing
+
+        prompter.follow_voice(VoiceFollowing(prompter.renderer.layout), time.monotonic())
+        print("voice: following the reader's voice (V hands over to the keys and back)")
     remote = None
     if args.remote:
         remote = RemoteServer(args.remote_address, args.remote_port)
@@ -213,6 +224,8 @@ def _run_window(script: object, args: argparse.Namespace, look: object) -> int:
     finally:
         if remote is not None:
             remote.stop()
+        if prompter.voice is not None:
+            prompter.voice.close()
     if interrupted.is_set():
         raise KeyboardInterrupt  # the windows have closed; studio.cli says "stopped"
     return 0

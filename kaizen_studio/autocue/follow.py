@@ -1,0 +1,175 @@
+"""Following the reader's voice through the script: where the words heard so far put the
+reading line. Pure logic: words in, a line position out; no sound, no recogniser.
+
+The script's read-aloud words are numbered in order, each with the laid-out line it sits
+on. :meth:`Follower.hear` takes the newest words the recogniser believes were said (its
+partial hypothesis; only the last few matter) and looks for them a little behind and ahead
+of the place reached so far. The place moves on only when the heard words match the script
+there: the next word alone, or two or more in order further ahead (a skipped line, after
+an ad-lib). Words that match nothing (an ad-lib, a stumble) and words already passed (a
+repeated word) leave the place where it is; silence leaves it too, so the reading line
+holds still when the reader stops.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kaizen_studio.autocue.render import Layout
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+LOOK_AHEAD = 40
+"""How many script words ahead a match is looked for: a skipped line or two."""
+
+LOOK_BEHIND = 3
+"""How many words behind the place reached a match may be (the recogniser revising)."""
+
+TAIL = 4
+"""How many of the newest heard words are matched against the script."""
+
+NEAR = 4
+"""A match ending within this many words of the place is near: two words in order (one
+missed word allowed between) move the place; so does the next word alone, or a telling
+word (:data:`TELLING_LETTERS`)."""
+
+TELLING_LETTERS = 5
+"""A near word this long, said once nearby, moves the place on its own ("welcome")."""
+
+END_OF_LINE = 2
+END_SHARE = 0.4
+"""At a pause in the reading, a line with at most END_OF_LINE words, or END_SHARE of its
+words, left is taken as read (the recogniser is often a word or two behind the reader)."""
+
+FAR_MATCH = 3
+"""Words that must match in a row, with no gap, to move the place further than NEAR (a
+skipped line): common words ("in the") recur all through a script. Two do when the last
+is a telling word found nowhere else in reach."""
+
+
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` as the recogniser writes them: lower case, no punctuation."""
+    return _WORD.findall(text.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptWord:
+    """One read-aloud word of the script and where it is laid out: its line, and how far
+    along that line (0 to 1) it starts."""
+
+    word: str
+    line: int
+    along: float
+
+
+def script_words(layout: Layout) -> list[ScriptWord]:
+    """The read-aloud words of a laid-out script, in order: its speaker lines and text,
+    not speaker names, directions, headings or markers."""
+    found: list[ScriptWord] = []
+    skipped = set(layout.markers)  # headings and markers: places to jump to, not read
+    for index, line in enumerate(layout.lines):
+        if line.words == 0 or index in skipped:
+            continue  # speaker names, directions, headings, markers are not read aloud
+        words = words_of(line.text)
+        for i, word in enumerate(words):
+            found.append(ScriptWord(word, index, i / max(len(words), 1)))
+    return found
+
+
+class Follower:
+    """The reader's place in ``words``: the index of the next word to be said."""
+
+    def __init__(self, words: Sequence[ScriptWord]) -> None:
+        self.words = list(words)
+        self.place = 0
+
+    def position(self) -> float | None:
+        """The line position (line index + fraction along it) of the next word to be read
+        (the first, before anything was heard); past the last word, the line after it;
+        None for a script with nothing to read aloud."""
+        if not self.words:
+            return None
+        if self.place >= len(self.words):
+            return self.words[-1].line + 1.0
+        word = self.words[self.place]
+        return word.line + word.along
+
+    def hear(self, heard: Sequence[str]) -> bool:
+        """Move the place on if the newest of ``heard`` match the script ahead of it;
+        return whether it moved."""
+        tail = [w for text in heard[-TAIL:] for w in words_of(text)][-TAIL:]
+        if not tail or not self.words:
+            return False
+        best: tuple[int, int] | None = None  # (words matched, index after the last one)
+        low = max(0, self.place - LOOK_BEHIND)
+        high = min(len(self.words), self.place + LOOK_AHEAD)
+        for end in range(low + 1, high + 1):
+            near = end <= self.place + NEAR
+            matched = self._matched(tail, end, gaps=near)
+            telling = self._telling(end - 1, far=not near)
+            needed = 1 if end == self.place + 1 or (near and telling) else 2
+            if matched < (needed if near else 2 if telling else FAR_MATCH):
+                continue
+            if (
+                best is None
+                or matched > best[0]
+                or (matched == best[0] and abs(end - self.place) < abs(best[1] - self.place))
+            ):
+                best = (matched, end)
+        if best is None or best[1] <= self.place:
+            return False  # nothing ahead matches (an ad-lib), or only behind (a repeat)
+        self.place = best[1]
+        return True
+
+    def _telling(self, index: int, *, far: bool = False) -> bool:
+        """Whether the word at ``index`` tells where the reader is: a word of at least
+        :data:`TELLING_LETTERS` letters found nowhere else near the place (with ``far``,
+        nowhere else in the words looked at)."""
+        word = self.words[index].word
+        if len(word) < TELLING_LETTERS:
+            return False
+        reach = LOOK_AHEAD if far else NEAR
+        near = self.words[max(0, self.place - LOOK_BEHIND) : self.place + reach + 1]
+        return sum(w.word == word for w in near) == 1
+
+    def pause(self) -> bool:
+        """The reader paused: if at most :data:`END_OF_LINE` words of the line are left,
+        the line is finished (its last words were said but not yet recognised); move to
+        the next line and return True."""
+        if not self.words or not 0 < self.place < len(self.words):
+            return False
+        line = self.words[self.place].line
+        rest = 0
+        for word in self.words[self.place :]:
+            if word.line != line:
+                break
+            rest += 1
+        said = sum(1 for w in self.words[: self.place] if w.line == line)
+        if rest > max(END_OF_LINE, (said + rest) * END_SHARE) or self.place + rest >= len(
+            self.words
+        ):
+            return False
+        self.place += rest
+        return True
+
+    def _matched(self, tail: list[str], end: int, *, gaps: bool) -> int:
+        """How many of ``tail``'s last words, in order, are the script's words ending at
+        ``end`` (the last heard word must be the script word just before ``end``); with
+        ``gaps``, one script word the recogniser missed may stand between two."""
+        if self.words[end - 1].word != tail[-1]:
+            return 0
+        matched, i = 1, end - 2
+        for word in reversed(tail[:-1]):
+            if i < 0:
+                break
+            if self.words[i].word == word:
+                matched += 1
+                i -= 1
+            elif gaps and i >= 1 and self.words[i - 1].word == word:
+                matched += 1
+                i -= 2
+            else:
+                break
+        return matched

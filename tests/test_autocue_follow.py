@@ -1,0 +1,123 @@
+"""Voice-following: the follower's rules on words, and the listener on real speech."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks.autocue_voice import first_lines, reading, spoken_lines
+from kaizen_studio.autocue.follow import Follower, script_words
+from kaizen_studio.autocue.listen import Listener, file_blocks
+from kaizen_studio.autocue.prompter import Prompter
+from kaizen_studio.autocue.render import Look, layout_script
+from kaizen_studio.autocue.script import parse_script
+from kaizen_studio.autocue.voice import VoiceFollowing
+
+SCRIPT = parse_script(
+    """# Minibeasts
+ZOE: Spiders have eight legs and most of them spin webs.
+RAJ: Ladybirds eat greenfly, which helps the gardeners.
+ZOE: Woodlice are not insects, they are related to crabs.
+RAJ: Thank you for listening to our minibeast report.
+"""
+)
+LAYOUT = layout_script(SCRIPT, width=1280, look=Look(text_size=64))
+
+
+def follower() -> tuple[Follower, list[int]]:
+    found = Follower(script_words(LAYOUT))
+    return found, first_lines(SCRIPT, found)
+
+
+def test_only_lines_read_aloud_are_followed() -> None:
+    words = [w.word for w in script_words(LAYOUT)]
+    assert words[:3] == ["spiders", "have", "eight"]  # not the heading, not the names
+    assert "zoe" not in words and "minibeasts" not in words
+
+
+def test_reading_on_moves_the_place_line_by_line() -> None:
+    found, lines = follower()
+    assert found.position() == lines[0]  # the first line to read waits at the reading line
+    assert found.hear(["spiders", "have", "eight", "legs"])
+    assert lines[0] < found.position() < lines[1]  # type: ignore[operator]
+    found.hear(["spiders", "have", "eight", "legs", "and", "most", "of", "them", "spin", "webs"])
+    assert found.position() == lines[1]  # the next line is up once this one is read
+
+
+def test_an_ad_lib_a_stumble_and_a_repeated_word_leave_the_place() -> None:
+    found, _lines = follower()
+    found.hear(["spiders", "have", "eight"])
+    place = found.place
+    for heard in (["oh", "no", "sorry"], ["eight", "eight"], ["spiders"], []):
+        assert not found.hear(heard)
+        assert found.place == place
+
+
+def test_a_skipped_line_is_followed_once_the_next_one_is_clearly_heard() -> None:
+    found, lines = follower()
+    found.hear(["spiders", "have", "eight", "legs", "and", "most", "of", "them", "spin", "webs"])
+    assert not found.hear(["they"])  # one common word far ahead is not enough
+    assert found.hear(["woodlice", "are", "not", "insects"])
+    assert lines[2] <= found.position() < lines[3]  # type: ignore[operator]
+
+
+def test_a_pause_near_the_end_of_a_line_finishes_it_and_not_before() -> None:
+    found, lines = follower()
+    found.hear(["spiders", "have"])
+    assert not found.pause()  # most of the line is still to come
+    found.hear(["spiders", "have", "eight", "legs", "and", "most", "of", "them", "spin"])
+    assert found.pause()
+    assert found.position() == lines[1]
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng makes the speech")
+def test_the_listener_follows_a_real_reading_with_a_skipped_line(tmp_path: Path) -> None:
+    read = reading(spoken_lines(SCRIPT), 150, tmp_path, skip=2)
+    found, lines = follower()
+    reached: dict[int, float] = {}
+
+    def heard(words: list[str], at: float) -> None:
+        found.hear(words)
+        note(at)
+
+    def paused(at: float) -> None:
+        found.pause()
+        note(at)
+
+    def note(at: float) -> None:
+        for number, line in enumerate(lines):
+            position = found.position()
+            if number not in reached and position is not None and position >= line - 0.25:
+                reached[number] = at
+
+    listener = Listener(
+        [w.word for w in found.words],
+        file_blocks(read.sound),
+        heard,
+        folder=tmp_path,
+        on_pause=paused,
+    )
+    listener.start()
+    assert listener.wait(timeout=120) and listener.error is None
+    assert set(reached) >= {0, 1, 3}  # every line read was reached...
+    for number in (1, 3):  # ...and before its reader got far into it (seconds of sound)
+        assert reached[number] <= read.starts[number] + 1.5, (number, reached, read.starts)
+
+
+def test_the_keys_take_the_scroll_back_from_the_voice_and_v_gives_it_again() -> None:
+    silence = iter([np.zeros(1600, np.int16)] * 5)
+    prompter = Prompter(SCRIPT, width=640, height=360)
+    voice = VoiceFollowing(prompter.renderer.layout, silence)
+    try:
+        prompter.follow_voice(voice, 0.0)
+        assert voice.active
+        prompter.apply("faster", 1.0)
+        assert not voice.active  # the keys (or the remote) have it now
+        prompter.apply("bigger", 2.0)  # the text size is no hand-over, and the words follow
+        prompter.apply("voice", 3.0)
+        assert voice.active and voice.follower.words == script_words(prompter.renderer.layout)
+    finally:
+        voice.close()
