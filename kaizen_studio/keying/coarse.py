@@ -46,7 +46,20 @@ def coarse_maps(
         lowest=lowest,
     )
     nearest = kr.nearest_solid(solid)  # for the rules that look past the solid's reach
-    lead = kr.foreground_lead(st.half_small, solid, st.peak_small, labels=nearest)
+    grey = kr.near_grey(st.sample_small, st.static_small, st.gain_small)
+    allowance = kr.grey_allowance(grey, st.strength_small)
+    lead = kr.foreground_lead(
+        st.half_small, solid, st.peak_small, labels=nearest, allowance=allowance
+    )
+    pale = kv.pale_subject(
+        st.sample_small,
+        st.static_small,
+        st.gain_small,
+        st.half_small,
+        st.peak_small,
+        allowance,
+        grey=grey,
+    )
     lead = kr.lead_along(
         lead,
         st.sample_small,
@@ -55,6 +68,7 @@ def coarse_maps(
         st.half_small,
         solid,
         lowest=lowest,
+        keep=pale,
     )
     lead = kv.veil_lead(
         lead,
