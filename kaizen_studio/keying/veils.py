@@ -213,7 +213,7 @@ def dark_own_lead(
     return out
 
 
-PALE_LEAST = 0.4
+PALE_LEAST = 0.6
 """A block clearly the subject's own colour that no mix of the screen with less than
 this share of any colour could give is the subject, solid: see :func:`pale_subject`."""
 
