@@ -40,6 +40,10 @@ def reference(
     subject = np.clip(frame - screen * share / 255.0, 0, None)
     subject = np.minimum(subject, a)
     others = [c for c in (0, 1, 2) if c != primary]
+    # the screen's channel not left the lowest where the camera's was not
+    was = frame[..., primary] >= frame[..., others].min(axis=-1)
+    lowest = np.where(was, subject[..., others].min(axis=-1), 0.0)
+    subject[..., primary] = np.maximum(subject[..., primary], lowest)
     lean = subject[..., primary] - (subject[..., others[0]] + subject[..., others[1]]) / 2.0
     glow = np.clip(lean - floor, 0, None) * spill
     if keep_brightness:  # the lean goes, given back as grey

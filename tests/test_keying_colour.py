@@ -53,7 +53,7 @@ def test_a_pale_shaded_shirt_on_a_dark_towel_has_no_holes() -> None:
     frame = np.ones((h, w, 1), np.float32) * np.array(TOWEL, np.float32)
     shirt = np.zeros((h, w), bool)
     shirt[70:, 90:230] = True
-    xx = np.arange(w)[None, :]
+    xx = np.broadcast_to(np.arange(w, dtype=np.float32), (h, w))
     shade = 0.5 + 0.25 * (1.0 + np.cos((xx - 90) / 14.0))  # folds, down to half the light
     pale = np.array((206, 208, 205), np.float32)  # a slight green cast
     frame[shirt] = (pale * shade[..., None])[shirt]

@@ -13,7 +13,10 @@ With ``a`` the matte, ``I`` the camera, ``S`` the screen map, ``g`` the screen's
 ``B`` the background (all 0..255):
 
 - the subject premultiplied by its alpha: ``F = min(I - (255 - a) g S / 255, a)``, which
-  zeroes the screen's noise where ``a`` is 0 (``F <= 1`` times alpha);
+  zeroes the screen's noise where ``a`` is 0 (``F <= 1`` times alpha); where the camera's
+  screen channel was not the lowest of the three, ``F``'s is raised to the lower of the
+  other two (an alpha a little too low takes too much of the screen away, and turned
+  greys and skin pink or purple);
 - spill, how far the screen's channel stands above the mean of the other two, less the
   ``floor`` (the subject's own lean that way there), times ``strength``, comes off in one
   of two ways (:func:`spill_off`), both taking the same off the two other channels so
@@ -100,11 +103,21 @@ def _blend_run(
             r = min(
                 max(np.float32(frame_row[i + 2]) - np.float32(screen_row[i + 2]) * share, zero), a
             )
+            # taking the screen away never leaves the screen's channel the lowest where the
+            # camera's was not (a grey or skin keyed a little too see-through turned pink)
+            fb, fg, fr = (
+                np.float32(frame_row[i]),
+                np.float32(frame_row[i + 1]),
+                np.float32(frame_row[i + 2]),
+            )
             if primary == 1:
+                g = max(g, min(b, r) if fg >= min(fb, fr) else zero)
                 lean = g - (b + r) * half
             elif primary == 0:
+                b = max(b, min(g, r) if fb >= min(fg, fr) else zero)
                 lean = b - (g + r) * half
             else:
+                r = max(r, min(b, g) if fr >= min(fb, fg) else zero)
                 lean = r - (b + g) * half
             spill = min(max(lean - mix(floor0[x], floor1[x], w), zero), top) * strength32
             b = min(max(b - spill * off_b, zero), top)
@@ -169,11 +182,21 @@ def _composite_run(
             r = min(
                 max(np.float32(frame_row[i + 2]) - np.float32(screen_row[i + 2]) * share, zero), a
             )
+            # taking the screen away never leaves the screen's channel the lowest where the
+            # camera's was not (a grey or skin keyed a little too see-through turned pink)
+            fb, fg, fr = (
+                np.float32(frame_row[i]),
+                np.float32(frame_row[i + 1]),
+                np.float32(frame_row[i + 2]),
+            )
             if primary == 1:
+                g = max(g, min(b, r) if fg >= min(fb, fr) else zero)
                 lean = g - (b + r) * half
             elif primary == 0:
+                b = max(b, min(g, r) if fb >= min(fg, fr) else zero)
                 lean = b - (g + r) * half
             else:
+                r = max(r, min(b, g) if fr >= min(fb, fg) else zero)
                 lean = r - (b + g) * half
             spill = min(max(lean - mix(floor0[x], floor1[x], w), zero), top) * strength32
             b = min(max(b - spill * off_b, zero), top)

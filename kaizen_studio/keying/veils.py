@@ -26,6 +26,7 @@ from kaizen_studio.keying.ramp import (
     FloatImage,
     FloatMap,
     Mask,
+    channel_spread,
     clearly_subject,
     nearest_solid,
 )
@@ -137,7 +138,7 @@ def veil_lead(
     shown = colour.reshape(-1, 3)[blocks]
     least = np.maximum(least_alpha(shown, lit), 0.05)
     faint_enough = least < faint
-    faint_enough &= np.ptp(shown, axis=1) > NEUTRAL_SHARE * np.ptp(lit, axis=1)  # not grey
+    faint_enough &= channel_spread(shown) > NEUTRAL_SHARE * channel_spread(lit)  # not grey
     chosen = np.flatnonzero(solid)
     close = beside.ravel()[blocks]
     if close.any():
