@@ -85,7 +85,7 @@ class FrameWork:
         if calibration.plate is not None:
             self.plate = plate_key(calibration.plate, primary=calibration.primary, size=(w, h))
             reliable = cv2.resize(self.plate.reliable, (cw, ch), interpolation=cv2.INTER_AREA)
-            self.unreliable_small = 255 - reliable  # uint8 minus uint8, never below 0
+            self.unreliable_small = 255 - reliable  # uint8 less uint8, never below 0
         self.alpha = np.empty((h, w), np.uint8)
         self.foreground, self.composite = (np.empty((h, w, 3), np.uint8) for _ in range(2))
         bounds = np.linspace(0, h, n + 1).round().astype(int)
