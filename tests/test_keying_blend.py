@@ -40,13 +40,19 @@ def reference(
     subject = np.clip(frame - screen * share / 255.0, 0, None)
     subject = np.minimum(subject, a)
     others = [c for c in (0, 1, 2) if c != primary]
+    # the screen's channel not left the lowest where the camera's was not
+    was = frame[..., primary] >= frame[..., others].min(axis=-1)
+    lowest = np.where(was, subject[..., others].min(axis=-1), 0.0)
+    subject[..., primary] = np.maximum(subject[..., primary], lowest)
     lean = subject[..., primary] - (subject[..., others[0]] + subject[..., others[1]]) / 2.0
     glow = np.clip(lean - floor, 0, None) * spill
     if keep_brightness:  # the lean goes, given back as grey
         subject[..., primary] -= glow
         subject = subject + (glow * LUMA[primary])[..., None]
-    else:  # the screen's light goes, scaled so that its lean is the spill
+    else:  # the screen's light goes (its other channels evened: greys stay grey),
+        # scaled so that its lean is the spill
         key = np.array(KEY, float)
+        key[others] = key[others].mean()
         key_lean = key[primary] - (key[others[0]] + key[others[1]]) / 2
         subject = subject - (glow / max(key_lean, LEAST_SCREEN_LEAN))[..., None] * key
     subject = np.clip(subject, 0.0, 255.0)
@@ -155,13 +161,17 @@ def despilled(frame: np.ndarray, screen: np.ndarray, *, keep_brightness: bool) -
     return foreground
 
 
-def test_from_a_full_colour_camera_the_screens_light_comes_off_the_subject() -> None:
-    # grey (150, 150, 150) lit a fifth by a screen of (40, 200, 60) too: the glow is light
-    # of the screen's colour, and what comes back is the grey itself, darker than the frame
+def test_from_a_full_colour_camera_the_screens_light_comes_off_and_grey_stays_grey() -> None:
+    # grey (150, 150, 150) lit a fifth by a screen of (40, 200, 60) too: the glow comes off
+    # as light (the frame's brightness goes down), with its blue and red evened, so that
+    # what comes back is the grey, its blue and red as far apart as the frame's (the
+    # screen's own lean towards red is not taken for the grey's lean towards blue)
     screen = np.full((H, W, 3), (40, 200, 60), np.uint8)
     frame = np.full((H, W, 3), (158, 190, 162), np.uint8)
-    foreground = despilled(frame, screen, keep_brightness=False)
-    assert np.abs(foreground.astype(int) - 150).max() <= 1
+    foreground = despilled(frame, screen, keep_brightness=False).astype(int)
+    assert np.abs(foreground - 150).max() <= 2
+    assert (foreground[..., 2] - foreground[..., 0] == 162 - 158).all()
+    assert (foreground.mean(axis=2) < frame.mean(axis=2)).all()
 
 
 def test_from_a_half_colour_camera_the_lean_goes_and_the_luminance_stays() -> None:

@@ -24,11 +24,14 @@ cover_fit, straight_foreground
     fit a background to the frame; un-premultiply the recovered foreground
 NoScreenFoundError, NotCalibratedError
     the keyer's errors (a ValueError and a RuntimeError)
+check_keyable, KeyCheck, KeyProblem, KeyRemedy
+    whether a solid part of the subject is the screen's own colour, and what to do
 """
 
 from kaizen_studio.keying.calibrate import Calibration, calibrate
 from kaizen_studio.keying.composite import cover_fit, straight_foreground
 from kaizen_studio.keying.errors import NoScreenFoundError, NotCalibratedError
+from kaizen_studio.keying.keyable import KeyCheck, KeyProblem, KeyRemedy, check_keyable
 from kaizen_studio.keying.keyer import Keyer, KeyResult, warm_up
 from kaizen_studio.keying.settings import KEYER_SETTINGS, KeyerSettings, Setting
 from kaizen_studio.keying.shapes import Mattes, rectangle
@@ -36,6 +39,9 @@ from kaizen_studio.keying.shapes import Mattes, rectangle
 __all__ = [
     "KEYER_SETTINGS",
     "Calibration",
+    "KeyCheck",
+    "KeyProblem",
+    "KeyRemedy",
     "KeyResult",
     "Keyer",
     "KeyerSettings",
@@ -44,6 +50,7 @@ __all__ = [
     "NotCalibratedError",
     "Setting",
     "calibrate",
+    "check_keyable",
     "cover_fit",
     "rectangle",
     "straight_foreground",

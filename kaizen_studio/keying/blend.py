@@ -13,12 +13,17 @@ With ``a`` the matte, ``I`` the camera, ``S`` the screen map, ``g`` the screen's
 ``B`` the background (all 0..255):
 
 - the subject premultiplied by its alpha: ``F = min(I - (255 - a) g S / 255, a)``, which
-  zeroes the screen's noise where ``a`` is 0 (``F <= 1`` times alpha);
+  zeroes the screen's noise where ``a`` is 0 (``F <= 1`` times alpha); where the camera's
+  screen channel was not the lowest of the three, ``F``'s is raised to the lower of the
+  other two (an alpha a little too low takes too much of the screen away, and turned
+  greys and skin pink or purple);
 - spill, how far the screen's channel stands above the mean of the other two, less the
   ``floor`` (the subject's own lean that way there), times ``strength``, comes off in one
-  of two ways (:func:`spill_off`). From a camera that sends colour at full resolution it
+  of two ways (:func:`spill_off`), both taking the same off the two other channels so
+  that greys stay grey. From a camera that sends colour at full resolution it
   is light the screen threw on the subject: it comes off as the screen's colour (the
-  calibrated key colour scaled so that its lean is the spill), brightness and all, and
+  calibrated key colour, its other channels evened, scaled so that its lean is the
+  spill), brightness and all, and
   the subject keeps its own luminance, not the glow's. From one that sends colour at half
   resolution (4:2:0, as webcams do), a lean at an edge is as likely the screen's colour
   smeared over the subject's edge, a colour error with the brightness (sent at full
@@ -98,11 +103,21 @@ def _blend_run(
             r = min(
                 max(np.float32(frame_row[i + 2]) - np.float32(screen_row[i + 2]) * share, zero), a
             )
+            # taking the screen away never leaves the screen's channel the lowest where the
+            # camera's was not (a grey or skin keyed a little too see-through turned pink)
+            fb, fg, fr = (
+                np.float32(frame_row[i]),
+                np.float32(frame_row[i + 1]),
+                np.float32(frame_row[i + 2]),
+            )
             if primary == 1:
+                g = max(g, min(b, r) if fg >= min(fb, fr) else zero)
                 lean = g - (b + r) * half
             elif primary == 0:
+                b = max(b, min(g, r) if fb >= min(fg, fr) else zero)
                 lean = b - (g + r) * half
             else:
+                r = max(r, min(b, g) if fr >= min(fb, fg) else zero)
                 lean = r - (b + g) * half
             spill = min(max(lean - mix(floor0[x], floor1[x], w), zero), top) * strength32
             b = min(max(b - spill * off_b, zero), top)
@@ -167,11 +182,21 @@ def _composite_run(
             r = min(
                 max(np.float32(frame_row[i + 2]) - np.float32(screen_row[i + 2]) * share, zero), a
             )
+            # taking the screen away never leaves the screen's channel the lowest where the
+            # camera's was not (a grey or skin keyed a little too see-through turned pink)
+            fb, fg, fr = (
+                np.float32(frame_row[i]),
+                np.float32(frame_row[i + 1]),
+                np.float32(frame_row[i + 2]),
+            )
             if primary == 1:
+                g = max(g, min(b, r) if fg >= min(fb, fr) else zero)
                 lean = g - (b + r) * half
             elif primary == 0:
+                b = max(b, min(g, r) if fb >= min(fg, fr) else zero)
                 lean = b - (g + r) * half
             else:
+                r = max(r, min(b, g) if fr >= min(fb, fg) else zero)
                 lean = r - (b + g) * half
             spill = min(max(lean - mix(floor0[x], floor1[x], w), zero), top) * strength32
             b = min(max(b - spill * off_b, zero), top)
@@ -191,16 +216,22 @@ def spill_off(
     key_colour: tuple[int, int, int], primary: int, *, keep_brightness: bool
 ) -> tuple[float, float, float]:
     """How much comes off blue, green and red per level of spill (see the module's
-    formulas). As light: the screen's colour scaled so that its lean is one level. As a
+    formulas). As light: the screen's colour scaled so that its lean is one level, with
+    its two other channels taken as their mean (the grey under the screen's colour), so
+    that a grey or white with spill on it comes out grey, never tinted towards the
+    screen's opposite (a lime screen's red share would leave greys blue-purple). As a
     lean with the brightness kept: one level off the screen's channel, given back to all
-    three as grey by that channel's share of luminance."""
+    three as grey by that channel's share of luminance. Either way the two other
+    channels lose the same, and the lean falls by exactly the spill: the screen's
+    channel is never pushed below the mean of the others plus the subject's own lean
+    (no pink, purple or magenta from the spill's removal)."""
     if keep_brightness:
         luma = LUMA[primary]
         b, g, r = (1.0 - luma if c == primary else -luma for c in range(3))
         return b, g, r
-    others = sum(float(key_colour[c]) for c in range(3) if c != primary)
-    lean = max(float(key_colour[primary]) - others / 2.0, LEAST_SCREEN_LEAN)
-    b, g, r = (float(key_colour[c]) / lean for c in range(3))
+    grey = sum(float(key_colour[c]) for c in range(3) if c != primary) / 2.0
+    lean = max(float(key_colour[primary]) - grey, LEAST_SCREEN_LEAN)
+    b, g, r = (float(key_colour[c] if c == primary else grey) / lean for c in range(3))
     return b, g, r
 
 

@@ -73,6 +73,8 @@ class Calibration:
     screen_small : the screen's colour as lit everywhere, on a small grid (float32 BGR)
     frame_size : (width, height) of the frame calibrated on
     from_plate : the screen map came from a picture of the empty screen
+    plate : that picture (BGR uint8, the frame's size), for the difference key where the
+        screen has no usable colour (see :mod:`keying.plate`); None without one
     soft_chroma : the camera sends colour at half resolution (4:2:0, as webcams and
         MJPEG do), so colour edges are smeared over a few pixels
     """
@@ -87,6 +89,7 @@ class Calibration:
     frame_size: tuple[int, int]
     from_plate: bool = False
     soft_chroma: bool = False
+    plate: BGRImage | None = field(default=None, repr=False)
 
     @property
     def screen_name(self) -> str:
@@ -156,13 +159,21 @@ def calibrate(
             )
     source = plate if plate is not None else frame
     small = working_copy(source, width=PLATE_WORK_WIDTH if plate is not None else WORK_WIDTH)
-    if sample is not None:
-        key = _sampled_colour(frame, sample)
-        primary, mask = _match_colour(small, key)
-    elif isinstance(screen, str):
-        primary, mask = _find_backing(small, screen)
-    else:
-        primary, mask = _match_colour(small, check_colour(screen))
+    try:
+        if sample is not None:
+            key = _sampled_colour(frame, sample)
+            primary, mask = _match_colour(small, key)
+        elif isinstance(screen, str):
+            primary, mask = _find_backing(small, screen)
+        else:
+            primary, mask = _match_colour(small, check_colour(screen))
+    except NoScreenFoundError:
+        if plate is None:
+            raise
+        # no coloured screen in the picture of the empty one (a dark sheet, a wall): the
+        # difference key alone keys it (keying.plate), against the whole plate
+        primary = int(np.argmax(np.median(small.reshape(-1, 3), axis=0)))
+        mask = np.ones(small.shape[:2], bool)
 
     if not mask.any():
         raise NoScreenFoundError("no screen found in this frame: pick its colour on the screen")
@@ -172,8 +183,8 @@ def calibrate(
     b, g, r = (int(v) for v in np.median(small[mask], axis=0) + 0.5)
     key_colour = (b, g, r)
     screen_small = fill_screen(small, mask)
-    if plate is not None:  # the plate shows the cloth itself: keep its creases sharp
-        screen_small[mask] = cv2.blur(small, (3, 3))[mask]
+    if plate is not None:  # the plate shows what is behind the subject: creases, glare
+        screen_small = cv2.blur(small, (3, 3))
     lit = screen_small[..., primary][mask]
     p5, p50, p95 = np.percentile(lit, [5, 50, 95])
     unevenness = float(min(1.0, (p95 - p5) / max(p50, 1.0)))
@@ -195,6 +206,7 @@ def calibrate(
         frame_size=(frame.shape[1], frame.shape[0]),
         from_plate=plate is not None,
         soft_chroma=chroma_is_soft(frame),
+        plate=None if plate is None else np.ascontiguousarray(plate).copy(),
     )
 
 

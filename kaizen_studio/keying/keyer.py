@@ -30,6 +30,7 @@ from kaizen_studio.keying.calibrate import MAX_DENOISE, Calibration, Sample, Scr
 from kaizen_studio.keying.coarse import coarse_maps
 from kaizen_studio.keying.errors import NotCalibratedError
 from kaizen_studio.keying.frames import BGRImage, Matte, check_frame
+from kaizen_studio.keying.plate import with_plate
 from kaizen_studio.keying.ramp import RampEnds
 from kaizen_studio.keying.settings import KeyerSettings
 from kaizen_studio.keying.shapes import Mattes
@@ -202,6 +203,8 @@ class Keyer:
             ends=self._ends,
             core_pixels=self._scaled(self._settings.core_distance, st.size[1]),
         )
+        if st.unreliable_small is not None:  # no screen colour there: nothing is spill
+            st.floor_small = np.maximum(st.floor_small, st.unreliable_small)
 
     def _scaled(self, pixels: int, height: int) -> int:
         return round(pixels * height / REFERENCE_HEIGHT)
@@ -290,7 +293,7 @@ class Keyer:
         self._each_stripe(st, difference)
         self._ramp_maps(st)
         whole = bool(s.shrink or s.despeckle or s.softness) or (
-            st.garbage is not None or st.holdout is not None
+            st.garbage is not None or st.holdout is not None or st.plate is not None
         )
         if then is not None and not whole:
 
@@ -301,6 +304,8 @@ class Keyer:
             self._each_stripe(st, alpha_then)
             return st.alpha
         self._each_stripe(st, alpha)
+        if st.plate is not None:
+            with_plate(st.alpha, frame, st.plate, out=st.alpha)
         if s.shrink:
             km.shrink_grow(st.alpha, pixels=self._scaled(s.shrink, h), out=st.alpha)
         if s.despeckle:

@@ -61,6 +61,17 @@ OWN_PEAK = 20.0
 OWN_STRONG = -20.0
 """Levels of lead that tell a block that is clearly the subject (see
 :func:`clearly_subject`)."""
+OWN_SHARE = 0.15
+"""A grey block leading by at most this share of the screen's strength there is still
+clearly the subject when the whole block is (see :func:`grey_allowance`): a real camera
+puts a few levels of spill and noise on greys and whites, which then lean a little
+towards the screen colour (a mix of the screen and a grey that leans this little is at
+least 85% grey)."""
+NEUTRAL_SHARE = 0.25
+"""A block whose colour spreads over the channels (max less min) by at most this share of
+the screen's spread there is a grey or a white: a veil of a colour over the screen comes
+out grey only if that colour is the screen's opposite in just the right measure, while a
+grey or white subject with a little spill or noise on it is common."""
 EDGE_INSIDE = 0.15
 """On the subject's side of its outline, a block whose middle is this close to the
 subject's own colour difference (a share of the way to the screen's) is outline."""
@@ -244,6 +255,7 @@ def foreground_lead(
     peak_small: Matte | None = None,
     *,
     labels: npt.NDArray[np.int32] | None = None,
+    allowance: FloatMap | None = None,
 ) -> FloatMap:
     """The lead of the solid subject near each coarse pixel.
 
@@ -257,10 +269,10 @@ def foreground_lead(
     solid core) keeps its own lead (see :func:`clearly_subject`; ``peak_small``, the most
     screen-like half difference in each block, tells a whole block of subject from the
     edge of a blur). Softened over a coarse pixel; 0 (the plain key) when nothing is
-    solid.
+    solid. ``allowance``: see :func:`clearly_subject`.
     """
     lead = half_small.astype(np.float32) * 2.0 - 255.0
-    own = clearly_subject(lead, peak_small)
+    own = clearly_subject(lead, peak_small, allowance=allowance)
     return largest_nearby(lead, solid, far=True, own=own, labels=labels)
 
 
@@ -276,6 +288,7 @@ def lead_along(
     off_line: float = ALONG_OFF_LINE,
     most: float = ALONG_MOST,
     lowest: npt.NDArray[np.float64] | None = None,
+    keep: Mask | None = None,
 ) -> FloatMap:
     """``lead``, lowered to the lead of the most subject-like solid colour (the lowest
     lead) within ``reach`` where a coarse pixel's colour lies within ``off_line`` (a
@@ -287,12 +300,16 @@ def lead_along(
     screen), and their leads keyed the whole blur too opaque. A collar's edge lies off
     the maroon's line and keeps the largest lead; a block holding the subject's own
     colour lies at the end of the line, not short of it. ``lowest``: :func:`lowest_within`
-    of the core before :func:`drop_mixes` (no mix holds the lowest lead near it)."""
+    of the core before :func:`drop_mixes` (no mix holds the lowest lead near it).
+    ``keep``: blocks left as they are (see :func:`keying.veils.pale_subject`)."""
     best = lowest_within(solid, half_small, reach=reach) if lowest is None else lowest
     low = (np.floor(best * (1.0 / INDEX_BASE)) * 2.0 - 255.0).astype(np.float32)
     # inside the solid core (solid all about) the core keys the block, whatever its lead
     inside = cv2.erode(solid, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_REPLICATE)
-    blocks = np.flatnonzero((low < lead) & (inside == 0))
+    candidates = (low < lead) & (inside == 0)
+    if keep is not None:
+        candidates &= ~keep
+    blocks = np.flatnonzero(candidates)
     picked = best.ravel()[blocks].astype(np.int64) & (INDEX_BASE - 1)
     colours = colour.reshape(-1, 3)
     lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
@@ -303,18 +320,49 @@ def lead_along(
     return out
 
 
-def clearly_subject(lead: FloatMap, peak_small: Matte | None = None) -> FloatMap:
+def clearly_subject(
+    lead: FloatMap, peak_small: Matte | None = None, *, allowance: FloatMap | None = None
+) -> FloatMap:
     """The lead of coarse pixels that are clearly the subject's own colour, NO_LEAD
-    elsewhere: the middle leans away from the screen colour (lead at most 0) and, given
-    ``peak_small``, either the block's most screen-like pixel leads by at most
-    :data:`OWN_PEAK` levels (the whole block is subject, not the edge of a blur) or the
-    middle leans away by :data:`OWN_STRONG` levels or more."""
-    own = lead <= 0
+    elsewhere: the middle leans away from the screen colour (lead at most 0, or at most
+    ``allowance`` where given, see :func:`grey_allowance`) and, given ``peak_small``,
+    either the block's most screen-like pixel leads by at most :data:`OWN_PEAK` levels
+    (or the allowance above its middle: the whole block is subject, not the edge of a
+    blur) or the middle leans away by :data:`OWN_STRONG` levels or more."""
+    top = np.float32(0.0) if allowance is None else allowance
+    own = lead <= top
     if peak_small is not None:
         peak = peak_small.astype(np.float32) * 2.0 - 255.0
-        own &= (peak <= OWN_PEAK) | (lead <= OWN_STRONG)
+        own &= (peak <= np.maximum(OWN_PEAK, lead + top)) | (lead <= OWN_STRONG)
     clearly: FloatMap = np.where(own, lead, NO_LEAD).astype(np.float32)
     return clearly
+
+
+def near_grey(colour: FloatImage, screen: FloatImage, gain: FloatMap) -> Mask:
+    """The coarse pixels whose colour (BGR float) is a grey or a white: its channels
+    spread by at most :data:`NEUTRAL_SHARE` of the spread of the screen's (``screen``
+    times ``gain``, as lit now)."""
+    lit = screen * gain[..., None]
+    grey: Mask = channel_spread(colour) <= NEUTRAL_SHARE * channel_spread(lit)
+    return grey
+
+
+def channel_spread(colour: FloatImage) -> FloatMap:
+    """The largest of the three channels (the last axis) less the smallest (np.ptp along
+    a last axis of three is a slow strided reduce: a few ms on a 1080p frame's grid)."""
+    a, b, c = colour[..., 0], colour[..., 1], colour[..., 2]
+    spread: FloatMap = np.maximum(np.maximum(a, b), c) - np.minimum(np.minimum(a, b), c)
+    return spread
+
+
+def grey_allowance(grey: Mask, strength: FloatMap) -> FloatMap:
+    """How far a block may lead and still be clearly the subject (see
+    :func:`clearly_subject`): :data:`OWN_SHARE` of the screen's ``strength`` on
+    :func:`near_grey` blocks, 0 elsewhere."""
+    allowance: FloatMap = np.where(grey, OWN_SHARE * np.maximum(strength, 0.0), 0.0).astype(
+        np.float32
+    )
+    return allowance
 
 
 def nearest_solid(solid: Matte) -> npt.NDArray[np.int32]:

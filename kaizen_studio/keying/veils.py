@@ -20,10 +20,14 @@ from kaizen_studio.keying.frames import Matte
 from kaizen_studio.keying.ramp import (
     LEAD_REACH,
     LUMA_WEIGHTS,
+    NEUTRAL_SHARE,
     NO_LEAD,
     OWN_PEAK,
     FloatImage,
     FloatMap,
+    Mask,
+    channel_spread,
+    clearly_subject,
     nearest_solid,
 )
 
@@ -98,7 +102,8 @@ def veil_lead(
     ``margin`` levels), or that lead leans towards the screen colour (a green jumper,
     whose steep ramp makes any other colour nearly opaque) and the block lies off the
     line from the screen to the nearest solid colour by more than ``off_line`` of its
-    length. Given ``peak_small`` (each block's most screen-like half difference), an
+    length. A block close to grey (see :data:`NEUTRAL_SHARE`) is never a veil. Given
+    ``peak_small`` (each block's most screen-like half difference), an
     even block (see :data:`VEIL_EVEN`) off that line by more than ``off_colour`` is a
     veil too whatever the solid's lead: a pink scarf beyond a maroon jumper mixes with
     the screen to a lead the maroon's could give, at a brightness it could not. There
@@ -133,6 +138,7 @@ def veil_lead(
     shown = colour.reshape(-1, 3)[blocks]
     least = np.maximum(least_alpha(shown, lit), 0.05)
     faint_enough = least < faint
+    faint_enough &= channel_spread(shown) > NEUTRAL_SHARE * channel_spread(lit)  # not grey
     chosen = np.flatnonzero(solid)
     close = beside.ravel()[blocks]
     if close.any():
@@ -206,3 +212,44 @@ def dark_own_lead(
     own.ravel()[blocks[darker]] = middle.ravel()[blocks[darker]]
     out: FloatMap = np.maximum(lead, cv2.dilate(own, np.ones((3, 3), np.uint8)))
     return out
+
+
+PALE_LEAST = 0.6
+"""A block clearly the subject's own colour that no mix of the screen with less than
+this share of any colour could give is the subject, solid: see :func:`pale_subject`."""
+
+
+def pale_subject(
+    colour: FloatImage,
+    screen: FloatImage,
+    gain: FloatMap,
+    half_small: Matte,
+    peak_small: Matte,
+    allowance: FloatMap,
+    *,
+    grey: Mask | None = None,
+    least: float = PALE_LEAST,
+) -> Mask:
+    """The coarse pixels that are a pale or bright subject, never a mix with the screen:
+    clearly the subject's own colour all over the block (see
+    :func:`keying.ramp.clearly_subject`, with its ``allowance``) and explained as
+    a mix of the screen (``screen`` times ``gain``, its light now) and any colour only
+    with at least ``least`` of that colour (:func:`least_alpha`), or given ``grey``
+    (see :func:`keying.ramp.near_grey`), a grey: a mix of the screen and a grey keeps
+    some of the screen's colour, and a grey mixed from the screen and its opposite is
+    rare where a grey or white shirt in shadow is common.
+
+    On a dim or washed-out screen (a dark towel, a webcam's cloth), the shaded folds of a
+    pale shirt lie on the line from the screen to the shirt's brightest part, and were
+    keyed as mixes of the two: round see-through holes. A real mix of a dim screen and a
+    pale colour lies there too, but it is a blur or an edge, whose block holds a
+    screen-like pixel somewhere (not clearly the subject)."""
+    lead = half_small.astype(np.float32) * 2.0 - 255.0
+    own = clearly_subject(lead, peak_small, allowance=allowance) > NO_LEAD
+    blocks = np.flatnonzero(own)
+    lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
+    pale = np.zeros(lead.shape, bool)
+    pale.ravel()[blocks] = least_alpha(colour.reshape(-1, 3)[blocks], lit) >= least
+    if grey is not None:
+        pale |= own & grey
+    return pale

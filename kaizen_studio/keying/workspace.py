@@ -17,6 +17,7 @@ import numpy as np
 from kaizen_studio.keying.alpha_pass import RAMP_MAPS
 from kaizen_studio.keying.blend import LIGHT_MAPS
 from kaizen_studio.keying.calibrate import MAX_DENOISE, Calibration
+from kaizen_studio.keying.plate import PlateKey, plate_key
 from kaizen_studio.keying.ramp import LEAD_SCALE
 from kaizen_studio.keying.shapes import Mattes
 from kaizen_studio.keying.upsample import Across
@@ -77,6 +78,14 @@ class FrameWork:
         self.sample_rows = np.minimum(np.arange(ch) * scale + scale // 2, h - 1)
         self.sample_cols = np.minimum(np.arange(cw) * scale + scale // 2, w - 1)
         self.garbage, self.holdout = mattes.masks((w, h))
+        # the picture of the empty screen, for the difference key (keying.plate), and
+        # where the screen has no usable colour on the coarse grid (no spill taken off)
+        self.plate: PlateKey | None = None
+        self.unreliable_small: np.ndarray | None = None
+        if calibration.plate is not None:
+            self.plate = plate_key(calibration.plate, primary=calibration.primary, size=(w, h))
+            reliable = cv2.resize(self.plate.reliable, (cw, ch), interpolation=cv2.INTER_AREA)
+            self.unreliable_small = 255 - reliable  # uint8 less uint8, never below 0
         self.alpha = np.empty((h, w), np.uint8)
         self.foreground, self.composite = (np.empty((h, w, 3), np.uint8) for _ in range(2))
         bounds = np.linspace(0, h, n + 1).round().astype(int)

@@ -10,10 +10,11 @@ import cv2
 import numpy as np
 
 from kaizen_studio.core.errors import InputError
+from kaizen_studio.keying import KeyProblem, calibrate, check_keyable
 from kaizen_studio.studio.backdrop import Backdrop
 from kaizen_studio.studio.files import check_output_path
 from kaizen_studio.studio.imageio import read_image, write_matte16, write_png
-from kaizen_studio.studio.offline import add_keying_options, key_still
+from kaizen_studio.studio.offline import add_keying_options, key_still, parse_screen
 
 HELP = """Key a picture taken in front of the green screen.
 
@@ -99,6 +100,10 @@ def run(args: argparse.Namespace) -> int:
         plate_name=str(args.plate),
         screen=args.screen,
     )
+    screen = calibrate(image, screen=parse_screen(args.screen), plate=plate)
+    check = check_keyable(image, screen, plate=plate, alpha=result.alpha)
+    if check.problem is not KeyProblem.NONE:
+        print(f"{source}: {check.describe()}", file=sys.stderr)
     if args.output:
         if result.composite is not None:
             _write_picture(Path(args.output), result.composite)

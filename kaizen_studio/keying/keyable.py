@@ -1,0 +1,235 @@
+"""Honest about what cannot key: whether a solid part of the subject is the screen's own
+colour (a green shirt on a green screen), how much of the picture it covers, and what to
+do about it, as a typed answer for the command line and the window to put in words.
+
+A colour-difference key cannot tell a subject from the screen where the subject's colour
+lies within the colours the screen itself takes on (its hue, over the brightness its
+light and shadows give it): such a part keys see-through. A picture of the empty screen
+(a clean plate) tells them apart where the subject differs from what the plate shows
+behind it (:mod:`keying.plate`); otherwise the other cloth or other clothes do.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from kaizen_studio.keying.calibrate import MIN_LEAD, Calibration
+from kaizen_studio.keying.frames import BGRImage, Matte, check_frame
+from kaizen_studio.keying.keyer import Keyer
+from kaizen_studio.keying.plate import difference_alpha, plate_key
+from kaizen_studio.keying.screen import CHANNEL_NAMES, chromaticity
+
+HUE_TOLERANCE = 0.08
+"""How far (shares of the primary) a colour's other channels may be from the screen's
+as lit there and still be the screen's hue."""
+BRIGHT_RANGE = (0.75, 1.3)
+"""A colour of the screen's hue within this share of the screen's brightness there is
+within the screen's own spread (its light's unevenness and the keyer's shadow tracking)."""
+SOLID_PIXELS = 0.004
+"""A part of the subject smaller than this share of the picture is a detail (a logo, the
+screen between two fingers), not a problem to warn about."""
+LIKE_SCREEN = (0.9, 1.12)
+"""Inside the outline, a colour of the screen's hue this bright (shares of the screen's
+about it) is the screen seen between an arm and the body, not a shirt."""
+ENCLOSED = 0.6
+"""A keyed-out region is inside the subject's outline when at least this share of its
+border (the picture's edges included) is the subject."""
+HELD = 0.9
+"""With a plate, the share of such a part the difference key keys solid for it to hold."""
+
+
+class KeyProblem(enum.Enum):
+    """What stands in the way of a clean key."""
+
+    NONE = "none"
+    SUBJECT_IN_SCREEN_COLOUR = "subject in screen colour"
+
+
+class KeyRemedy(enum.Enum):
+    """What the people in the picture can do, best first."""
+
+    CLEAN_PLATE = "clean plate"
+    OTHER_CLOTH = "other cloth"
+    OTHER_CLOTHES = "other clothes"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCheck:
+    """The answer of :func:`check_keyable`.
+
+    problem : what stands in the way (``KeyProblem.NONE``: nothing found)
+    share : the share of the picture (0..1) where the subject is the screen's colour
+    keyed_out : the share of those pixels the key makes see-through (alpha below 0.5)
+    held_by_plate : with a plate, the share of them the difference key keys solid; None
+        without one
+    screen : the screen's channel, 0 blue, 1 green, 2 red
+    remedies : what to do, best first (empty when there is no problem)
+    """
+
+    problem: KeyProblem
+    share: float
+    keyed_out: float
+    held_by_plate: float | None
+    screen: int
+    remedies: tuple[KeyRemedy, ...]
+
+    def describe(self) -> str:
+        """One line for people (empty when there is no problem)."""
+        if self.problem is KeyProblem.NONE:
+            return ""
+        name = CHANNEL_NAMES[self.screen]
+        other = "blue" if name == "green" else "green"
+        words = {
+            KeyRemedy.CLEAN_PLATE: "take a picture of the empty screen (clean plate)",
+            KeyRemedy.OTHER_CLOTH: f"use the {other} cloth",
+            KeyRemedy.OTHER_CLOTHES: f"wear clothes that are not {name}",
+        }
+        todo = ", or ".join(words[r] for r in self.remedies)
+        return (
+            f"{self.share:.0%} of the picture is someone in the screen's own {name}: "
+            f"it keys see-through; {todo}"
+        )
+
+
+def check_keyable(
+    frame: BGRImage,
+    calibration: Calibration,
+    *,
+    plate: BGRImage | None = None,
+    alpha: Matte | None = None,
+) -> KeyCheck:
+    """Whether a solid part of the subject in ``frame`` is the screen's own colour.
+
+    Parameters
+    ----------
+    frame : BGR uint8 (h, w, 3), a camera picture with the subject in it
+    calibration : the screen, as measured (see :func:`keying.calibrate`)
+    plate : a picture of the empty screen (same size as ``frame``), if there is one;
+        the calibration's own plate is used when it has one
+    alpha : the frame's matte (uint8, 255 subject), if already keyed; else keyed here
+
+    The subject in the screen's colour is found where the screen's hue shows inside the
+    subject's outline (a keyed-out region the clear screen at the picture's edges does
+    not reach) or where the key is half see-through, at a brightness unlike the screen's
+    behind it; with a plate, also wherever the frame differs from it in the screen's hue.
+    """
+    check_frame(frame)
+    h, w = frame.shape[:2]
+    if plate is None:
+        plate = calibration.plate
+    if alpha is None:
+        with Keyer(threads=1) as keyer:
+            keyer.calibration = calibration
+            alpha = keyer.matte(frame).copy()
+    if alpha.shape != (h, w):
+        raise ValueError(f"the matte is {alpha.shape[1]}x{alpha.shape[0]}, the frame {w}x{h}")
+    primary = calibration.primary
+    key = calibration.key_colour
+    if key[primary] - max(v for c, v in enumerate(key) if c != primary) < MIN_LEAD:
+        # no screen colour to be confused with (a dark sheet keyed against its plate)
+        return KeyCheck(
+            problem=KeyProblem.NONE,
+            share=0.0,
+            keyed_out=0.0,
+            held_by_plate=None if plate is None else 1.0,
+            screen=primary,
+            remedies=(),
+        )
+    screen, _ = calibration.full_maps((w, h))
+    colour = cv2.blur(frame, (5, 5)).astype(np.float32)  # a solid part, not noise
+    lit = screen.astype(np.float32)
+    hue = np.abs(chromaticity(colour, primary) - chromaticity(lit, primary)).max(axis=2)
+    ratio = colour[..., primary] / np.maximum(lit[..., primary], 1.0)
+    low, high = BRIGHT_RANGE
+    in_spread = (hue <= HUE_TOLERANCE) & (ratio >= low * 0.5) & (ratio <= high)
+    # inside the outline (keyed out, but bordered mostly by the subject rather than by
+    # the picture's edges) at a brightness unlike the screen's about it, or half
+    # see-through at a brightness unlike any the screen takes on
+    clear = (alpha < 128).astype(np.uint8)
+    enclosed = inside_outline(clear)
+    # the screen's brightness about such a region (calibration took the region itself
+    # for a shadowed part of the screen, and mapped the screen there as its colour)
+    about = screen_about(lit[..., primary], (clear > 0) & ~enclosed)
+    like_low, like_high = LIKE_SCREEN
+    near = colour[..., primary] / np.maximum(about, 1.0)
+    subject = in_spread & enclosed & ((near < like_low) | (near > like_high))
+    half = (alpha > 25) & (alpha < 230)
+    subject |= in_spread & half & ((ratio < low) | (ratio > high * 0.95))
+    if plate is not None:  # and wherever the frame differs from the empty screen
+        difference = difference_alpha(frame, plate_key(plate, primary=primary, size=(w, h)))
+        subject |= in_spread & (difference >= 0.5)
+    subject = cv2.morphologyEx(
+        subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)
+    ).astype(bool)
+    share = float(subject.mean())
+    if subject.sum() == 0:
+        return KeyCheck(
+            problem=KeyProblem.NONE,
+            share=0.0,
+            keyed_out=0.0,
+            held_by_plate=None if plate is None else 1.0,
+            screen=primary,
+            remedies=(),
+        )
+    keyed_out = float((alpha[subject] < 128).mean())
+    held = None if plate is None else float((alpha[subject] >= 128).mean())
+    problem = KeyProblem.NONE
+    if share >= SOLID_PIXELS and (held is None or held < HELD):
+        problem = KeyProblem.SUBJECT_IN_SCREEN_COLOUR
+    remedies: tuple[KeyRemedy, ...] = ()
+    if problem is not KeyProblem.NONE:
+        remedies = (KeyRemedy.OTHER_CLOTHES, KeyRemedy.OTHER_CLOTH)
+        if plate is None:
+            remedies = (KeyRemedy.CLEAN_PLATE, *remedies)
+    return KeyCheck(
+        problem=problem,
+        share=share,
+        keyed_out=keyed_out,
+        held_by_plate=held,
+        screen=primary,
+        remedies=remedies,
+    )
+
+
+def inside_outline(clear: Matte) -> np.ndarray:
+    """The pixels of ``clear`` (uint8, 1 keyed out) in regions bordered mostly by the
+    subject, the picture's edges counted as border too (see :data:`ENCLOSED`), bar the
+    largest, the screen itself: a shirt keyed out reaches the bottom edge, but the arms
+    and the neck are most of its border; the screen beside the subject reaches the top
+    and sides, or a wall about it that keys as subject."""
+    count, labels = cv2.connectedComponents(clear, connectivity=4)
+    if count <= 1:
+        return np.zeros(clear.shape, bool)
+    ring = (cv2.dilate(clear, np.ones((3, 3), np.uint8)) > 0) & (clear == 0)
+    beside = cv2.dilate(labels.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.int32)
+    subject_border = np.bincount(beside[ring], minlength=count)
+    edges = np.concatenate((labels[0], labels[-1], labels[1:-1, 0], labels[1:-1, -1]))
+    edge_border = np.bincount(edges, minlength=count)
+    total = np.maximum(subject_border + edge_border, 1)
+    enclosed = subject_border >= ENCLOSED * total
+    enclosed[0] = False
+    areas = np.bincount(labels.ravel(), minlength=count)
+    areas[0] = 0
+    enclosed[int(areas.argmax())] = False  # the screen itself (walls may frame it)
+    inside: np.ndarray = enclosed[labels]
+    return inside
+
+
+def screen_about(brightness: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """``brightness`` (float32, full size) where ``seen``, filled in elsewhere from the
+    seen pixels about it (normalised convolution on a small copy, about a tenth of the
+    picture's width across)."""
+    h, w = seen.shape
+    small = (max(8, w // 8), max(8, h // 8))
+    weight = cv2.resize(seen.astype(np.float32), small, interpolation=cv2.INTER_AREA)
+    value = cv2.resize(brightness * seen, small, interpolation=cv2.INTER_AREA)
+    sigma = max(small) / 10.0
+    num = cv2.GaussianBlur(value, (0, 0), sigma)
+    den = cv2.GaussianBlur(weight, (0, 0), sigma)
+    filled = np.where(den > 1e-3, num / np.maximum(den, 1e-6), float(brightness.mean()))
+    about: np.ndarray = cv2.resize(filled.astype(np.float32), (w, h))
+    return np.where(seen, brightness, about)
