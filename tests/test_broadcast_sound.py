@@ -1,5 +1,6 @@
 """The classroom player's sound: the short buffer, the path from the stream to the sound
-card (driven here as a card drives it: this machine has none), and no device at all."""
+card (driven here as a card drives it: this machine has none), and no device at all; and a
+recording's sound, whole for all its pictures whatever came late or never came."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import av
 import numpy as np
 import pytest
 
-from kaizen_studio.broadcast import BroadcastOutput, MediaServer, StreamReader
+from kaizen_studio.broadcast import BroadcastOutput, MediaServer, Recorder, StreamReader
 from kaizen_studio.broadcast.server import free_port
 from kaizen_studio.broadcast.speaker import Pull, SoundBuffer, Speaker, open_sounddevice
 from kaizen_studio.core.media import AudioBlock, VideoFrame
@@ -122,3 +124,39 @@ def test_without_a_sound_card_it_says_so_once_and_ignores_the_sound() -> None:
     assert len(problems) == 1 and problems[0] == speaker.problem
     assert problems[0].startswith("no sound device (") and "pictures only" in problems[0]
     assert speaker.buffer is None
+
+
+def _tone(pts: float, seconds: float) -> AudioBlock:
+    wave = 0.3 * np.sin(2 * np.pi * 440 * np.arange(round(seconds * 48000)) / 48000)
+    return AudioBlock(np.repeat(wave.astype(np.float32)[:, None], 2, axis=1), 48000, pts)
+
+
+def test_a_recording_has_sound_for_all_its_pictures_whatever_came_late_or_never(
+    tmp_path: Path,
+) -> None:
+    """Sound reaching the encoder before the first picture (the pictures come through the
+    output's worker, which may be starved), a gap (blocks lost), an overlap and sound that
+    stops early: the file's sound is the pictures' two seconds, each stretch in its place."""
+    recorder = Recorder(tmp_path / "take.mp4", width=64, height=48, fps=25)
+    recorder.start()
+    for i in range(30):  # 9.8 to 10.4 s, all before the first picture (10.0 s) arrives
+        recorder.send_audio(_tone(9.8 + i * 0.02, 0.02))
+    picture = np.zeros((48, 64, 3), np.uint8)
+    for i in range(50):  # 10.0 to 12.0 s
+        pts = 10.0 + i / 25
+        recorder.send(VideoFrame(picture, pts, i))
+        if 10.4 <= pts < 10.8 or 11.2 <= pts < 11.4:  # none for 10.8-11.2, none after 11.4
+            recorder.send_audio(_tone(pts, 0.04))
+        if i == 35:
+            recorder.send_audio(_tone(pts - 0.03, 0.04))  # overlaps: the new part only
+    recorder.stop()
+    assert recorder.stats().state == "stopped"
+    with av.open(str(tmp_path / "take.mp4")) as take:
+        sound = np.concatenate([f.to_ndarray()[0] for f in take.decode(audio=0)])
+    assert 2 * 48000 <= len(sound) <= 2 * 48000 + 1024  # (AAC codes 1024 samples at a time)
+
+    def level(start: float, end: float) -> float:
+        return float(np.sqrt(np.mean(np.square(sound[round(start * 48000) : round(end * 48000)]))))
+
+    assert level(0.02, 0.78) > 0.15 and level(1.22, 1.38) > 0.15  # the tone where it was
+    assert level(0.85, 1.15) < 0.01 and level(1.45, 1.98) < 0.01  # silence for the rest
