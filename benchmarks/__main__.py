@@ -32,6 +32,7 @@ BENCHMARKS = (
     "hls_latency",
     "reconnect",
     "app_responsiveness",
+    "sound_starved",
 )
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"
