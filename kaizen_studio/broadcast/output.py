@@ -12,6 +12,7 @@ own queue, and a packet that does not fit in it is dropped and counted.
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import threading
@@ -34,6 +35,8 @@ from kaizen_studio.broadcast.stats import OutputStats
 from kaizen_studio.broadcast.stream_worker import MAX_DELAY
 from kaizen_studio.broadcast.streamer import PacketStreamer, StatusCallback, check_url
 from kaizen_studio.core.media import AudioBlock, VideoFrame
+
+log = logging.getLogger(__name__)
 
 IDLE = OutputStats(0, 0, 0, 0.0, 0, "idle", "Not streaming yet.")
 
@@ -337,6 +340,7 @@ class BroadcastOutput:
             self._state, self._message = state, message
             if error:
                 self._error = error
+        log.log(logging.WARNING if state == "failed" else logging.INFO, "recording: %s", message)
 
     # -- the worker -----------------------------------------------------------------
     def _open(self) -> ProgrammeEncoder:

@@ -13,6 +13,7 @@ restarts the child if it stops making progress (a write hung on a dead connectio
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import queue
 import threading
@@ -30,6 +31,8 @@ from kaizen_studio.broadcast.stream_worker import (
     run_stream,
 )
 from kaizen_studio.core.media import AudioBlock, VideoFrame
+
+log = logging.getLogger(__name__)
 
 StatusCallback = Callable[[OutputStats], None]
 STARTUP_SECONDS = 5.0
@@ -187,6 +190,7 @@ class _StreamProcess:
                 self._state, self._message = state, message
                 if error:
                     self._error = error
+            (log.warning if error else log.info)("stream %s: %s %s", state, message, error)
             changed = True
         if changed:
             self._notify()
@@ -196,6 +200,7 @@ class _StreamProcess:
             self._state, self._message = state, message
             if error:
                 self._error = error
+        (log.warning if error else log.info)("stream %s: %s %s", state, message, error)
         self._notify()
 
     def _notify(self) -> None:

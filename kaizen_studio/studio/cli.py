@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 
 from kaizen_studio.core.errors import StudioError
 from kaizen_studio.studio import __version__, commands
+from kaizen_studio.studio.show_record import start_log
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    start_log()  # the teacher's log (studio.log), and each show's record beside it
     handler: Handler | None = getattr(args, "func", None)
     if handler is None:
         default: Handler | None = getattr(commands, "default_command", None)

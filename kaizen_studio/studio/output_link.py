@@ -3,12 +3,15 @@ simplest output, which keeps the newest frame for a preview to read."""
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from dataclasses import dataclass, field
 from typing import Literal
 
 from kaizen_studio.core.media import VideoFrame, VideoOutput
+
+log = logging.getLogger(__name__)
 
 Mode = Literal["latest", "buffered"]
 Feed = Literal["programme", "camera"]
@@ -43,6 +46,8 @@ class OutputLink:
             self.frames.put_nowait(frame)
         except queue.Full:
             self.dropped += 1
+            if self.dropped == 1:  # (then counted: the show's record has the total)
+                log.warning("%s cannot keep up: frames dropped", type(self.output).__name__)
 
     def run(self) -> None:
         while True:
@@ -56,6 +61,7 @@ class OutputLink:
                 self.sent += 1
             except (OSError, ValueError, RuntimeError) as error:
                 self.failed = f"{type(self.output).__name__} stopped: {error}"
+                log.error("%s", self.failed)
 
 
 class LatestPicture:

@@ -14,6 +14,7 @@ engine never imports Qt.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -32,6 +33,8 @@ from kaizen_studio.studio.programme_stats import STAGES, ProgrammeStats, Rolling
 from kaizen_studio.studio.scenes import Look
 from kaizen_studio.studio.sound import ShowSound, SoundFeed
 from kaizen_studio.studio.sources.video_file import VideoFileSource
+
+log = logging.getLogger(__name__)
 
 
 class Programme:
@@ -364,6 +367,7 @@ class Programme:
                 self.keyer.calibrate(image)
             except NoScreenFoundError as error:
                 self._message = f"showing the camera unkeyed: {error}"
+                log.warning("%s", self._message)
                 return image
             self._message = "on: " + (
                 self.keyer.calibration.describe() if self.keyer.calibration else ""

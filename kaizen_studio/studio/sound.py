@@ -16,6 +16,7 @@ the sample rate, whatever the threads were doing.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -28,6 +29,8 @@ from kaizen_studio.core.media import AudioBlock, Samples
 from kaizen_studio.studio.sources.audio import BLOCK, ToneSource
 from kaizen_studio.studio.sources.microphone import MicrophoneSource
 from kaizen_studio.studio.sources.mixer import SILENCE_DB, level_db, mix
+
+log = logging.getLogger(__name__)
 
 Deliver = Callable[[AudioBlock], None]
 METER_SECONDS = 0.3
@@ -177,6 +180,7 @@ class ShowSound:
                 mic.start()
             except DeviceError as error:
                 self.microphone_problem = str(error)
+                log.warning("sound: the test sound plays instead: %s", error)
             else:
                 self.playing = "microphone"
                 return mic

@@ -28,6 +28,7 @@ from kaizen_studio.studio.files import check_output_path
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.scenes import look_for
 from kaizen_studio.studio.show import Scene, Show, read_show
+from kaizen_studio.studio.show_record import start_show
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, VideoFileSource
 
@@ -161,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
         f"{show.fps} fps; Ctrl+C to stop",
         file=sys.stderr,
     )
+    record = start_show(show.title, f"studio live, scene {scene.name}")
     try:
         programme.start()
         started = clock.now()  # --seconds counts from here, not from the presenter's drawing
@@ -178,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, previous)
         heard = sound.status
         programme.close()
+        record.stop(programme, [broadcast, camera_recorder])
     stats = programme.stats()
     print(f"live: sound: {heard}", file=sys.stderr)
     print(
