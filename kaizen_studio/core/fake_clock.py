@@ -37,6 +37,15 @@ class FakeClock(Clock):
         self._moved = threading.Condition()
         self.sleeps = 0
         """How many sleeps it was asked for (a loop that never waits never sleeps)."""
+        self._sleepers: list[float] = []  # the moments the threads asleep wait for
+
+    @property
+    def asleep(self) -> int:
+        """How many threads wait for a time still to come (one the test moved the time
+        past no longer counts, even before it runs): move the time once the thread the
+        test drives has done its work and gone to sleep again."""
+        with self._moved:
+            return sum(1 for moment in self._sleepers if moment > self._now)
 
     def now(self) -> float:
         with self._moved:
@@ -52,6 +61,19 @@ class FakeClock(Clock):
             self._moved.notify_all()
             return self._now
 
+    def next_wake(self) -> float | None:
+        """The soonest moment a thread asleep on the clock waits for (None: none)."""
+        with self._moved:
+            waiting = [moment for moment in self._sleepers if moment > self._now]
+            return min(waiting) if waiting else None
+
+    def release(self) -> None:
+        """From now on every sleep moves the time to its end at once (``auto``), waking
+        the threads asleep on it: call it before stopping what runs on this clock."""
+        with self._moved:
+            self.auto = True
+            self._moved.notify_all()
+
     def sleep_until(self, moment: float) -> None:
         """Return once the time has reached ``moment`` (at once with ``auto``)."""
         with self._moved:
@@ -59,4 +81,11 @@ class FakeClock(Clock):
             if self.auto:
                 self._now = max(self._now, moment)
                 return
-            self._moved.wait_for(lambda: self._now >= moment, timeout=SAFETY_SECONDS)
+            self._sleepers.append(moment)
+            try:
+                self._moved.wait_for(
+                    lambda: self.auto or self._now >= moment, timeout=SAFETY_SECONDS
+                )
+            finally:
+                self._sleepers.remove(moment)
+            self._now = max(self._now, moment) if self.auto else self._now
