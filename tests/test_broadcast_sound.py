@@ -17,6 +17,7 @@ from kaizen_studio.broadcast import BroadcastOutput, MediaServer, Recorder, Stre
 from kaizen_studio.broadcast.server import free_port
 from kaizen_studio.broadcast.speaker import Pull, SoundBuffer, Speaker, open_sounddevice
 from kaizen_studio.core.media import AudioBlock, VideoFrame
+from tests.conditions import wait_until
 
 
 def no_sound_card() -> bool:
@@ -100,7 +101,13 @@ def test_the_show_sound_reaches_the_card_through_the_media_server(tmp_path: Path
             pts = start + i / 25
             output.send(VideoFrame(np.zeros((120, 160, 3), np.uint8), pts, i))
             output.send_audio(AudioBlock(np.stack([tone, tone], 1), 48000, pts))
-            time.sleep(max(0.0, start + (i + 1) / 25 - time.monotonic()))
+            time.sleep(max(0.0, start + (i + 1) / 25 - time.monotonic()))  # the show's pace
+
+        def tone_heard() -> bool:  # a second of it (the way through nginx may be slow)
+            heard = list(devices[0].heard) if devices else []
+            return sum(int(np.count_nonzero(np.abs(h[:, 0]) > 0.1)) for h in heard) > 48000
+
+        wait_until(tone_heard, what="a second of the tone at the card")
         reader.stop()
         output.close()
     speaker.close()

@@ -80,7 +80,7 @@ class StarvedRecorder(Recorder):
 
     def send(self, frame: VideoFrame) -> None:
         if frame.index == 0:
-            time.sleep(0.5)
+            time.sleep(0.5)  # starved on purpose
         super().send(frame)
 
 
