@@ -121,7 +121,7 @@ def test_the_programme_plays_a_video_backdrop_and_records_its_sound(tmp_path: Pa
         corners = [number(p.image[:, :40]) for p in list(pictures)]
         return any(a >= 15 and b <= 5 for a, b in itertools.pairwise(corners))
 
-    wait_until(looped, what="the backdrop to loop")
+    wait_until(lambda: looped() and len(pictures) >= 50, what="the backdrop to loop, 50 frames")
     status = sound.status
     programme.close()
     assert status.endswith(f"+ the sound of the background {clip}")
