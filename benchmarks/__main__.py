@@ -36,6 +36,7 @@ BENCHMARKS = (
     "chart",
     "truth2",
     "autocue_voice",
+    "sound_starved",
 )
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"

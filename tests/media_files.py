@@ -1,13 +1,17 @@
-"""Media the offline tests make for themselves: pictures and a short take with sound."""
+"""Media the tests make for themselves: pictures, a short take with sound, a numbered clip
+(each picture readable back as its number), and a show paced at its frame rate."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import av
 import cv2
 import numpy as np
 
+from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
 from kaizen_studio.studio.synthetic import SceneSpec, render_scene
 
 SIZE = (320, 180)
@@ -66,3 +70,62 @@ def read_back(path: Path, flags: int = cv2.IMREAD_COLOR) -> np.ndarray:
     image = cv2.imread(str(path), flags)
     assert image is not None, f"{path} was not written"
     return image
+
+
+TONE = 1000.0  # Hz: far from the test sound's voice
+
+
+def numbered_clip(
+    path: Path, *, frames: int, fps: int = 25, size: tuple[int, int] = (64, 48)
+) -> None:
+    """Frame i is the grey level 10 * i (its number, readable back); a 1 kHz tone."""
+    w, h = size
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264", rate=fps)
+        video.width, video.height, video.pix_fmt = w, h, "yuv420p"
+        audio = container.add_stream("aac", rate=48000)
+        audio.layout = "stereo"
+        for i in range(frames):
+            frame = av.VideoFrame.from_ndarray(np.full((h, w, 3), 10 * i, np.uint8), format="bgr24")
+            frame.pts = i
+            container.mux(video.encode(frame))
+        container.mux(video.encode(None))
+        samples = 48000 * frames // fps
+        tone = (0.3 * np.sin(2 * np.pi * TONE * np.arange(samples) / 48000)).astype(np.float32)
+        for start in range(0, samples, 1024):
+            chunk = av.AudioFrame.from_ndarray(
+                np.tile(tone[start : start + 1024][None, :], (2, 1)), format="fltp", layout="stereo"
+            )
+            chunk.sample_rate, chunk.pts = 48000, start
+            container.mux(audio.encode(chunk))
+        container.mux(audio.encode(None))
+
+
+def number(image: Image) -> int:
+    return round(float(image[8:24, 8:40].mean()) / 10)
+
+
+def play_show(
+    outputs: list[object],
+    seconds: float,
+    stop: threading.Event | None = None,
+    *,
+    size: tuple[int, int] = (320, 240),
+    fps: int = 25,
+) -> int:
+    """Send numbered frames and a 440 Hz tone to each output at the show's pace (the
+    frames' stamps on the monotonic clock) for ``seconds``; the number of frames sent."""
+    w, h = size
+    start = time.monotonic()
+    i = 0
+    block = 48000 // fps
+    tone = (np.sin(np.arange(block) * 2 * np.pi * 440 / 48000) * 0.3).astype(np.float32)
+    while time.monotonic() - start < seconds and not (stop and stop.is_set()):
+        pts = start + i / fps
+        picture = np.full((h, w, 3), (i * 7) % 256, np.uint8)
+        for output in outputs:
+            output.send(VideoFrame(picture, pts, i))  # type: ignore[attr-defined]
+            output.send_audio(AudioBlock(np.stack([tone, tone], 1), 48000, pts))  # type: ignore[attr-defined]
+        i += 1
+        time.sleep(max(0.0, start + i / fps - time.monotonic()))  # the pace, not a wait
+    return i

@@ -36,7 +36,8 @@ class _Feed(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server() -> Iterator[str]:
+def feed_url() -> Iterator[str]:
+    """The address of a small RSS server on loopback (not the media server)."""
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Feed)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -48,20 +49,20 @@ def server() -> Iterator[str]:
         thread.join()
 
 
-def test_ticker_reads_the_titles_of_a_feed_at_an_address(server: str) -> None:
-    assert ticker_items(f"{server}/feed.xml") == ["Our trip to the café", "Sports day"]
+def test_ticker_reads_the_titles_of_a_feed_at_an_address(feed_url: str) -> None:
+    assert ticker_items(f"{feed_url}/feed.xml") == ["Our trip to the café", "Sports day"]
 
 
-def test_a_feed_address_that_fails_is_one_clear_error(server: str) -> None:
+def test_a_feed_address_that_fails_is_one_clear_error(feed_url: str) -> None:
     with pytest.raises(InputError, match=r"/missing\.xml: could not read the feed"):
-        ticker_items(f"{server}/missing.xml")
+        ticker_items(f"{feed_url}/missing.xml")
 
 
-def test_a_show_file_takes_a_feed_address_for_its_ticker(server: str, tmp_path: Path) -> None:
+def test_a_show_file_takes_a_feed_address_for_its_ticker(feed_url: str, tmp_path: Path) -> None:
     show = tmp_path / "show.toml"
     show.write_text(
-        f'[[scene]]\nname = "News"\nbackground = "newsroom"\nticker = "{server}/feed.xml"\n',
+        f'[[scene]]\nname = "News"\nbackground = "newsroom"\nticker = "{feed_url}/feed.xml"\n',
         encoding="utf-8",
     )
     scene = read_show(show).scenes[0]
-    assert scene.ticker == f"{server}/feed.xml"
+    assert scene.ticker == f"{feed_url}/feed.xml"

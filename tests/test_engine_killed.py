@@ -6,10 +6,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import av
+
+from tests.conditions import wait_until
 
 SHOW = """\
 title = "Assembly"
@@ -34,13 +35,17 @@ def test_a_killed_live_show_leaves_a_recording_that_plays(tmp_path: Path) -> Non
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     try:
-        deadline = time.monotonic() + 60
-        # wait for a few fragments (one a second) to reach the disk
-        while time.monotonic() < deadline and child.poll() is None:
-            if partial.exists() and partial.stat().st_size > 40_000:
-                break
-            time.sleep(0.2)
-        time.sleep(1.0)
+
+        def a_second_on_disk() -> bool:  # fragments (one a second) with pictures and sound
+            if child.poll() is not None or not partial.exists():
+                return child.poll() is not None
+            try:
+                frames, sound, _ = _playable(partial)
+            except av.InvalidDataError:  # its first fragment is not all there yet
+                return False
+            return frames >= 25 and sound >= 48000 * 0.5
+
+        wait_until(a_second_on_disk, what="a second of the show on disk")
         assert child.poll() is None, child.stderr.read().decode() if child.stderr else ""
         child.send_signal(signal.SIGKILL)
         child.wait()

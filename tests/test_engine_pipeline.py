@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 from kaizen_studio.core.clock import Clock, Pacer, first_tick, set_up_kept
+from kaizen_studio.core.fake_clock import FakeClock
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.overlays import LiveBadge
@@ -23,11 +25,13 @@ from kaizen_studio.studio.sources import (
     ThreadedSource,
     VideoFileSource,
 )
-from tests.test_engine_playback import number, numbered_clip
+from tests.conditions import BOUND, step, wait_until
+from tests.media_files import number, numbered_clip
 
 
 class Numbered(ThreadedSource):
-    """Frames whose grey level is their number (mod 256), at ``fps``."""
+    """Frames whose grey level is their number (mod 256), at ``fps`` (a camera in a
+    thread of its own, on the real clock)."""
 
     name = "the numbered source"
 
@@ -44,10 +48,37 @@ class Numbered(ThreadedSource):
             count += 1
 
 
+class Clocked:
+    """A camera at ``fps`` on ``clock``: picture n (grey level n mod 256) from the time
+    n / fps, read at once (the programme on a :class:`FakeClock` ticks when the test
+    says, and this camera keeps to the same clock)."""
+
+    def __init__(self, clock: Clock, fps: float, size: tuple[int, int] = (32, 24)) -> None:
+        self.clock, self.fps, self.size = clock, fps, size
+        self.started = self.stopped = 0
+
+    def start(self) -> None:
+        self.started += 1
+
+    def read(self) -> VideoFrame:
+        n = int(self.clock.now() * self.fps + 1e-9)
+        picture = np.full((self.size[1], self.size[0], 3), n % 256, np.uint8)
+        return VideoFrame(picture, n / self.fps, n)
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+    def close(self) -> None:
+        self.stop()
+
+
 class Collector:
-    def __init__(self, delay: float = 0.0, fail_after: int | None = None) -> None:
+    """An output that keeps what it is sent; ``held`` (set by the test) holds up its
+    worker, as a slow encoder does; ``fail_after`` frames it fails."""
+
+    def __init__(self, held: threading.Event | None = None, fail_after: int | None = None):
         self.frames: list[VideoFrame] = []
-        self.delay, self.fail_after = delay, fail_after
+        self.held, self.fail_after = held, fail_after
         self.started = self.stopped = 0
 
     def start(self) -> None:
@@ -56,55 +87,80 @@ class Collector:
     def send(self, frame: VideoFrame) -> None:
         if self.fail_after is not None and len(self.frames) >= self.fail_after:
             raise OSError("the disk is full")
-        time.sleep(self.delay)
+        if self.held is not None:
+            self.held.wait(timeout=BOUND)
         self.frames.append(frame)
 
     def stop(self) -> None:
         self.stopped += 1
 
 
-def run_for(programme: Programme, seconds: float) -> None:
+TICK = 1 / 25
+
+
+def on_a_fake_clock(fps: float = 50, **options: object) -> tuple[Programme, FakeClock]:
+    """A programme at 25 fps on a fake clock, fed by a :class:`Clocked` camera at ``fps``."""
+    clock = FakeClock(1.0)
+    return Programme(Clocked(clock, fps), fps=25, clock=clock, **options), clock  # type: ignore[arg-type]
+
+
+def stop(programme: Programme, clock: FakeClock) -> int:
+    """Stop a programme on a fake clock; the frames it made before (the clock runs free
+    while it stops, so one more may be made)."""
+    frames = programme.stats().frames
+    clock.release()
+    programme.stop()
+    return frames
+
+
+def run_for(programme: Programme, *, frames: int) -> None:
+    """Run a programme on the real clock until it has made ``frames`` frames."""
     programme.start()
-    time.sleep(seconds)
+    wait_until(lambda: programme.stats().frames >= frames, what=f"{frames} frames")
     programme.stop()
 
 
 def test_every_programme_frame_reaches_a_buffered_output_in_order() -> None:
     collector = Collector()
-    programme = Programme(Numbered(fps=50), fps=25)
+    programme, clock = on_a_fake_clock(fps=50)
     link = programme.add_output(collector, mode="buffered")
-    run_for(programme, 1.0)
-    stats = programme.stats()
+    programme.start()
+    step(clock, TICK, times=25)
+    made = stop(programme, clock)
+    assert made == 25 and programme.stats().late == 0  # one frame a tick, none late
     assert [f.index for f in collector.frames] == list(range(len(collector.frames)))
-    assert len(collector.frames) == stats.frames and link.dropped == 0
-    assert 15 <= stats.frames <= 27  # about 25 (a loaded machine skips late ticks)
-    numbers = [int(f.image[0, 0, 0]) for f in collector.frames]
-    assert numbers == sorted(numbers)  # the camera's frames never go backwards
-    times = np.diff([f.pts for f in collector.frames])
-    assert abs(float(np.median(times)) - 0.04) < 0.005  # stamped on the show's clock
+    assert len(collector.frames) == programme.stats().frames and link.dropped == 0
+    numbers = [int(f.image[0, 0, 0]) for f in collector.frames[:25]]
+    assert np.all(np.diff(numbers) == 2)  # every other picture of the 50 fps camera
+    assert np.allclose(np.diff([f.pts for f in collector.frames[:25]]), TICK)  # the ticks
     assert collector.started == 1 and collector.stopped == 1
 
 
 def test_a_slow_output_does_not_hold_up_the_show() -> None:
-    slow, fast = Collector(delay=0.2), Collector()
-    programme = Programme(Numbered(fps=25), fps=25)
+    held = threading.Event()  # the slow output's worker waits until the test lets it go
+    slow, fast = Collector(held=held), Collector()
+    programme, clock = on_a_fake_clock(fps=25)
     slow_link = programme.add_output(slow, mode="latest")
     programme.add_output(fast, mode="buffered")
-    run_for(programme, 1.0)
-    stats = programme.stats()
-    assert stats.frames >= 15 and len(fast.frames) == stats.frames
-    assert len(slow.frames) <= 7  # it takes 0.2 s a frame ...
-    assert slow_link.dropped >= stats.frames - len(slow.frames) - 2  # ... the rest is dropped
-    assert stats.late <= 3
+    programme.start()
+    step(clock, TICK, times=25)
+    assert programme.stats().frames == 25 and programme.stats().late == 0
+    held.set()
+    made = stop(programme, clock)
+    assert len(fast.frames) == programme.stats().frames >= made
+    assert len(slow.frames) <= 3  # the one it was held on, the newest, maybe one between
+    assert slow_link.dropped == programme.stats().frames - len(slow.frames)
 
 
 def test_a_failing_output_is_reported_and_the_show_goes_on() -> None:
     broken, fine = Collector(fail_after=3), Collector()
-    programme = Programme(Numbered(fps=25), fps=25)
+    programme, clock = on_a_fake_clock()
     programme.add_output(broken)
     programme.add_output(fine)
-    run_for(programme, 0.6)
-    assert len(broken.frames) == 3 and len(fine.frames) == programme.stats().frames
+    programme.start()
+    step(clock, TICK, times=10)
+    stop(programme, clock)
+    assert len(broken.frames) == 3 and len(fine.frames) == programme.stats().frames >= 10
     assert "the disk is full" in programme.stats().message
 
 
@@ -118,43 +174,44 @@ def test_the_programme_is_the_presenter_keyed_over_the_background() -> None:
         background=blue,
     )
     programme.add_output(collector)
-    run_for(programme, 0.8)
+    run_for(programme, frames=2)
     programme.close()
-    assert len(collector.frames) >= 5
-    corner = collector.frames[-1].image[2:12, 2:12].reshape(-1, 3).mean(0)
-    assert np.abs(corner - (200, 90, 30)).max() < 6
+    assert collector.frames  # however few a busy machine made, each one is keyed
+    for frame in collector.frames:
+        corner = frame.image[2:12, 2:12].reshape(-1, 3).mean(0)
+        assert np.abs(corner - (200, 90, 30)).max() < 6
+        assert not np.array_equal(frame.image[160:], blue[160:])  # the ticker
     assert "green screen" in programme.stats().message
-    assert not np.array_equal(collector.frames[-1].image[160:], blue[160:])  # the ticker
 
 
 def test_an_output_removed_mid_show_gets_its_frames_and_stops_while_the_show_goes_on() -> None:
-    programme = Programme(Numbered(50), fps=50)
+    programme, clock = on_a_fake_clock()
     stays, leaves = Collector(), Collector()
     programme.add_output(stays)
     programme.start()
-    time.sleep(0.3)
+    step(clock, TICK, times=8)
     link = programme.add_output(leaves)
-    time.sleep(0.3)
+    step(clock, TICK, times=8)
     programme.remove_output(link)
     assert leaves.started == 1 and leaves.stopped == 1
     held = len(leaves.frames)
-    time.sleep(0.3)
-    programme.stop()
-    assert held > 5 and len(leaves.frames) == held
-    assert len(stays.frames) > held + 5
+    step(clock, TICK, times=8)
+    stop(programme, clock)
+    assert held == 8 and len(leaves.frames) == held  # every tick while it was on, then none
+    assert len(stays.frames) >= 24
     indices = [frame.index for frame in leaves.frames]
     assert indices == list(range(indices[0], indices[0] + held))
 
 
 def test_a_camera_output_gets_the_unkeyed_frames_used_with_the_programme_ticks() -> None:
-    programme = Programme(
-        Numbered(fps=25), fps=25, keyer=None, size=(64, 48), overlays=[LiveBadge()]
-    )
+    programme, clock = on_a_fake_clock(fps=25, keyer=None, size=(64, 48), overlays=[LiveBadge()])
     shows, clean = Collector(), Collector()
     programme.add_output(shows)
     programme.add_output(clean, feed="camera")
-    run_for(programme, 0.6)
-    assert len(clean.frames) == len(shows.frames) >= 8
+    programme.start()
+    step(clock, TICK, times=10)
+    stop(programme, clock)
+    assert len(clean.frames) == len(shows.frames) >= 10
     assert [f.pts for f in clean.frames] == [f.pts for f in shows.frames]
     assert [f.index for f in clean.frames] == [f.index for f in shows.frames]
     assert clean.frames[0].size == (32, 24) and shows.frames[0].size == (64, 48)
@@ -164,9 +221,11 @@ def test_a_camera_output_gets_the_unkeyed_frames_used_with_the_programme_ticks()
 
 
 def test_stage_timings_are_reported() -> None:
-    programme = Programme(Numbered(fps=25), fps=25, overlays=[LiveBadge()])
-    run_for(programme, 0.5)
+    programme, clock = on_a_fake_clock(overlays=[LiveBadge()])
+    programme.start()
+    step(clock, TICK, times=5)
     stats = programme.stats()
+    stop(programme, clock)
     assert stats.frame_ms > 0 and stats.overlays_ms > 0 and stats.key_ms > 0
     assert stats.frame_ms >= stats.overlays_ms
     assert stats.timings.startswith("key ") and stats.timings.endswith(" ms")
@@ -189,20 +248,22 @@ def test_the_show_sound_runs_with_the_show_and_ends_with_its_last_frame() -> Non
     programme = Programme(Numbered(fps=25), fps=25, clock=clock, sound=sound)
     listener = Listener()
     programme.add_output(listener)
-    run_for(programme, 0.7)
+    programme.start()
+    wait_until(lambda: len(listener.blocks) >= 5, what="the show's sound")
+    programme.stop()
     assert sound.playing == "nothing" and sound.deliver == programme.send_audio
     last = listener.frames[-1].pts + 1 / 25
     end = listener.blocks[-1].pts + listener.blocks[-1].duration
-    assert len(listener.blocks) >= 25 and abs(end - last) < 0.002  # cut at the last frame
+    assert end <= last + 1 / 48000  # cut at the last frame (a starved voice may end before)
     starts = np.array([b.pts for b in listener.blocks])
     assert np.allclose(np.diff(starts), 0.02)  # every block, in order
 
 
 class Slow(Numbered):
-    """A camera whose frames take 0.1 s to key (a slow machine): the show is late."""
+    """A camera whose frames take 0.1 s to read (a slow machine): the show is late."""
 
     def read(self) -> VideoFrame | None:
-        time.sleep(0.1)
+        time.sleep(0.1)  # the slowness itself, not a wait for something
         return super().read()
 
 
@@ -211,40 +272,40 @@ def test_sound_never_runs_ahead_of_slow_pictures_and_ends_with_them() -> None:
     programme = Programme(Slow(fps=25), fps=25, clock=clock, sound=ShowSound(clock=clock))
     listener = Listener()
     programme.add_output(listener)
-    run_for(programme, 0.8)
-    assert programme.stats().late >= 3
+    programme.start()
+    wait_until(lambda: programme.stats().late >= 3, what="three late ticks")
+    programme.stop()
     last = listener.frames[-1].pts + 1 / 25
-    end = listener.blocks[-1].pts + listener.blocks[-1].duration
-    assert abs(end - last) < 0.002
+    assert all(b.pts + b.duration <= last + 1 / 48000 for b in listener.blocks)
 
 
 def test_a_show_sound_reused_by_a_new_programme_goes_to_the_new_one() -> None:
     clock = Clock()
     sound = ShowSound(clock=clock)
     first = Programme(Numbered(fps=25), fps=25, clock=clock, sound=sound)
-    run_for(first, 0.3)
+    run_for(first, frames=3)
     second = Programme(Numbered(fps=25), fps=25, clock=clock, sound=sound)
     listener = Listener()
     second.add_output(listener)
-    run_for(second, 0.5)
-    assert sound.deliver == second.send_audio and len(listener.blocks) >= 15
+    second.start()
+    wait_until(lambda: len(listener.blocks) >= 5, what="the sound in the new programme")
+    second.stop()
+    assert sound.deliver == second.send_audio
 
 
 def test_a_source_replaced_mid_show_is_shown_from_its_first_frame() -> None:
-    programme = Programme(Numbered(fps=25), fps=25)
+    programme, clock = on_a_fake_clock()
     collector = Collector()
     programme.add_output(collector)
     programme.start()
-    time.sleep(0.4)
+    step(clock, TICK, times=10)
     old = programme.source
-    programme.replace_source(StillSource(np.full((24, 32, 3), 200, np.uint8)))
-    time.sleep(0.3)
-    programme.stop()
-    assert isinstance(old, Numbered) and old.stats().state == "stopped"
+    programme.replace_source(StillSource(np.full((24, 32, 3), 200, np.uint8), clock=clock))
+    step(clock, TICK, times=10)
+    stop(programme, clock)
+    assert isinstance(old, Clocked) and old.stopped >= 1
     values = [int(f.image[0, 0, 0]) for f in collector.frames]
-    switched = values.index(200)
-    assert switched >= 5 and set(values[switched:]) == {200}
-    assert len(values) - switched >= 5
+    assert 200 not in values[:10] and set(values[10:]) == {200}  # from the next tick on
 
 
 def test_while_a_show_runs_what_was_set_up_before_it_is_kept_out_of_full_collections() -> None:
@@ -258,11 +319,11 @@ def test_while_a_show_runs_what_was_set_up_before_it_is_kept_out_of_full_collect
             assert gc.get_freeze_count() == frozen  # what a show makes is not frozen
         assert gc.get_freeze_count() == frozen  # the first show still runs
     assert gc.get_freeze_count() == 0 and made
-    programme = Programme(Numbered(fps=25), fps=25)
+    programme, clock = on_a_fake_clock()
     programme.start()
-    time.sleep(0.3)
+    step(clock, TICK)  # ticking: inside the show
     during = gc.get_freeze_count()
-    programme.stop()
+    stop(programme, clock)
     assert during > 0 and gc.get_freeze_count() == 0
 
 
@@ -271,25 +332,29 @@ def test_the_ticks_fall_just_after_the_pictures_and_keep_their_grid_after_a_late
         tick = first_tick(10.0, now, 25)
         assert now <= tick < now + 0.04
         assert abs((tick - 10.0) % 0.04 - 0.01) < 1e-9  # a quarter of a frame after
-    clock = Clock()
+    clock = FakeClock(5.0, auto=True)  # each wait moves the time to the tick
     start = clock.now() + 0.02
     pacer = Pacer(clock, 25, start=start)
     ticks = [pacer.wait() for _ in range(3)]
-    time.sleep(0.1)  # a slow frame: more than a whole frame late
+    clock.advance(0.1)  # a slow frame: more than a whole frame late
     ticks += [pacer.wait() for _ in range(3)]
-    assert pacer.late >= 1 and ticks[0] == start and np.all(np.diff(ticks) > 0.039)
+    assert pacer.late == 1 and ticks[0] == start and np.all(np.diff(ticks) > 0.039)
     frames = (np.array(ticks) - start) / 0.04
-    assert np.allclose(frames, np.round(frames), atol=1e-6)  # on the grid from the start
+    assert np.allclose(frames, [0, 1, 2, 4, 5, 6])  # one tick skipped, on the grid
 
 
 def test_a_video_file_at_the_shows_rate_shows_each_picture_once(tmp_path: Path) -> None:
     clip = tmp_path / "count.mp4"
     numbered_clip(clip, frames=10)
     collector = Collector()
-    programme = Programme(VideoFileSource(clip), fps=25)
+    clock = FakeClock(1.0)
+    source = VideoFileSource(clip, clock=clock)
+    programme = Programme(source, fps=25, clock=clock)
     programme.add_output(collector)
-    run_for(programme, 1.5)
-    numbers = np.array([number(f.image) for f in collector.frames])
-    ticks = np.diff([f.pts for f in collector.frames]) * 25
-    steps = (np.diff(numbers) % 10)[np.abs(ticks - 1) < 1e-6]  # ticks one frame apart
-    assert len(steps) >= 20 and np.all(steps == 1)  # the next picture: none twice, none lost
+    programme.start()
+    # each tick once the decoder has the pictures due by then (decoding is real work)
+    step(clock, times=25, ready=lambda ticks: source.stats().frames >= ticks + 2)
+    stop(programme, clock)
+    numbers = np.array([number(f.image) for f in collector.frames[:25]])
+    assert numbers[0] == 0 and np.all(np.diff(numbers) % 10 == 1)  # none twice, none lost
+    assert programme.stats().late == 0

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from kaizen_studio.core.fake_clock import FakeClock
 from kaizen_studio.core.media import VideoFrame
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backdrop import Backdrop
@@ -16,7 +16,9 @@ from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.placement import placed
 from kaizen_studio.studio.scenes import Look, look_for
 from kaizen_studio.studio.show import Placement, read_show
-from kaizen_studio.studio.sources import DemoPresenterSource
+from kaizen_studio.studio.sources import StillSource
+from kaizen_studio.studio.synthetic import SceneSpec, render_scene
+from tests.conditions import step
 
 SHOW = """\
 title = "Weather"
@@ -75,19 +77,23 @@ def test_cut_and_fade_between_looks() -> None:
     size = (160, 90)
     red, blue = Backdrop("#DC3C3C", size, fit=True), Backdrop("#3C3CDC", size, fit=True)
     collector = Collector()
+    clock = FakeClock(1.0)
+    green = render_scene(SceneSpec(seed=1), t=0.0, size=size).image
     programme = Programme(
-        DemoPresenterSource(size=size, fps=25, loop_seconds=0.2), fps=25, keyer=Keyer(threads=1)
+        StillSource(green, clock=clock), fps=25, keyer=Keyer(threads=1), clock=clock
     )
     programme.add_output(collector)
     programme.show_look(Look(red, [LowerThird("Ali")]))
     programme.start()
-    time.sleep(0.5)
+    step(clock, times=5)  # five ticks
     programme.show_look(Look(blue, [Ticker(["Fade to blue"])]), transition="fade", seconds=0.4)
-    time.sleep(0.9)
+    step(clock, times=15)  # the 0.4 s fade (ten ticks) and after
+    clock.release()
     programme.close()
     corners = [int(f.image[2, 2, 2]) for f in collector.frames]  # red channel of the corner
-    assert corners[0] > 200 and corners[-1] < 80
-    assert any(80 < c < 200 for c in corners)  # on its way from red to blue: a fade
+    assert min(corners[:5]) > 200 and corners[19] < 80  # red, then blue
+    fading = corners[5:16]
+    assert np.all(np.diff(fading) < 0) and all(80 < c < 200 for c in fading[2:-2])  # a fade
 
 
 def test_placed_only_in_the_presenters_box_makes_the_pixels_of_the_whole_picture() -> None:

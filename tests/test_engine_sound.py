@@ -3,8 +3,6 @@ stamps and mixed in, the level meter and the status in words."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -12,6 +10,7 @@ from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.media import AudioBlock
 from kaizen_studio.studio.sound import ShowSound, SoundFeed
 from kaizen_studio.studio.sources.mixer import SILENCE_DB
+from tests.conditions import wait_until
 
 
 def _has_microphone() -> bool:
@@ -29,13 +28,12 @@ def test_the_test_sound_plays_when_no_microphone_is_asked_for() -> None:
     assert sound.status == "no sound (not started)" and sound.level_db == SILENCE_DB
     sound.start()
     sound.start()  # twice is once
-    time.sleep(0.5)
+    wait_until(lambda: len(blocks) >= 15, what="0.3 s of the test sound")
     assert sound.playing == "test sound"
     assert sound.status == "the speech-like test sound (no microphone asked for)"
     sound.stop()
     sound.stop()
     assert sound.playing == "nothing"
-    assert len(blocks) >= 15
     assert np.allclose(np.diff([b.pts for b in blocks]), 0.02)  # stamped by samples counted
     assert all(b.samples.shape == (960, 2) and b.sample_rate == 48000 for b in blocks)
     assert max(float(np.abs(b.samples).max()) for b in blocks) > 0.05
@@ -45,7 +43,7 @@ def test_the_test_sound_plays_when_no_microphone_is_asked_for() -> None:
 def test_the_meter_reads_a_known_tone() -> None:
     sound = ShowSound(clock=Clock(), speech=False)  # 440 Hz at 0.2 of full scale
     sound.start()
-    time.sleep(0.45)
+    wait_until(lambda: sound.blocks >= 20, what="0.4 s of the tone")  # the meter's 0.3 s
     sound.stop()
     assert sound.level_db == pytest.approx(20 * np.log10(0.2 / np.sqrt(2)), abs=0.3)
 
@@ -55,7 +53,7 @@ def test_a_microphone_that_cannot_be_opened_gives_the_test_sound_and_says_why() 
     blocks: list[AudioBlock] = []
     sound = ShowSound(blocks.append, clock=Clock(), microphone="Blue Yeti", speech=False)
     sound.start()
-    time.sleep(0.2)
+    wait_until(lambda: bool(blocks), what="the test tone")
     assert sound.status.startswith("the test tone (the microphone is not used: could not open")
     sound.stop()
     assert blocks and sound.status == "no sound (stopped)"
@@ -104,7 +102,7 @@ def test_video_sound_is_mixed_into_the_show_sound_by_time() -> None:
     sound.start()
     soon = clock.now() + 0.2
     feed.push(_block(0.6, pts=soon, seconds=0.3))  # a constant: the tone averages to 0
-    time.sleep(0.8)
+    wait_until(lambda: bool(blocks) and blocks[-1].pts > soon + 0.4, what="the video's sound")
     assert sound.status == (
         "the test tone (no microphone asked for) + the sound of the background beach.mp4"
     )
@@ -139,12 +137,14 @@ def test_switching_to_a_missing_microphone_while_live_keeps_the_sound_going() ->
     blocks: list[AudioBlock] = []
     sound = ShowSound(blocks.append, clock=Clock())
     sound.start()
-    time.sleep(0.1)
+    wait_until(lambda: bool(blocks), what="the test sound")
     sound.use_microphone("Blue Yeti")
     assert sound.playing == "test sound" and "could not open 'Blue Yeti'" in sound.status
     before = len(blocks)
-    time.sleep(0.2)
+    wait_until(lambda: len(blocks) >= before + 5, what="the sound going on")
     sound.use_microphone(None)
     assert sound.status == "the speech-like test sound (no microphone asked for)"
     sound.close()
-    assert len(blocks) >= before + 5
+    starts = np.array([b.pts for b in blocks])
+    ends = starts + np.array([b.duration for b in blocks])
+    assert np.allclose(starts[1:], ends[:-1])  # no gap and no overlap across the switches

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import av
@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from kaizen_studio.core.errors import DeviceError, MissingFileError
+from kaizen_studio.core.fake_clock import FakeClock
 from kaizen_studio.core.media import Image
 from kaizen_studio.studio.cli import main
 from kaizen_studio.studio.sources import (
@@ -22,15 +23,7 @@ from kaizen_studio.studio.sources import (
     list_cameras,
 )
 from kaizen_studio.studio.sources.camera import find_camera
-
-
-def wait_for(predicate: object, seconds: float = 5.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.01)
-    raise AssertionError("timed out")
+from tests.conditions import wait_until
 
 
 def counting_clip(path: Path, frames: int, fps: int = 25) -> None:
@@ -54,25 +47,29 @@ def number(image: Image) -> int:
 def test_video_file_plays_in_order_at_its_pace_and_loops(tmp_path: Path) -> None:
     clip = tmp_path / "count.mp4"
     counting_clip(clip, frames=10)
+    clock = FakeClock(1.0)
     seen: list[int] = []
-    with VideoFileSource(clip) as source:
-        started = time.monotonic()
-        while time.monotonic() - started < 0.7:
+    with VideoFileSource(clip, clock=clock) as source:
+        for k in range(15):
+            wait_until(partial(_reads, source, k), what=f"picture {k}")
             frame = source.read()
-            if frame is not None and (not seen or number(frame.image) != seen[-1]):
-                seen.append(number(frame.image))
-            time.sleep(0.004)
-    first_pass = seen[: seen.index(0, 1)] if 0 in seen[1:] else seen
-    assert first_pass == list(range(10))  # every frame, in order, none dropped
-    assert 0 in seen[1:]  # and it loops
-    assert 15 <= len(seen) <= 20  # 0.7 s at 25 fps: paced, not as fast as it decodes
+            assert frame is not None
+            seen.append(number(frame.image))
+            assert _reads(source, k)  # the next is not shown before its time: paced
+            clock.advance(1 / 25)
+    assert seen == [k % 10 for k in range(15)]  # every frame, in order, and it loops
+
+
+def _reads(source: VideoFileSource, index: int) -> bool:
+    frame = source.read()
+    return frame is not None and frame.index == index
 
 
 def test_video_file_without_loop_ends(tmp_path: Path) -> None:
     clip = tmp_path / "count.mp4"
     counting_clip(clip, frames=3)
     with VideoFileSource(clip, loop=False) as source:
-        wait_for(lambda: source.stats().state == "ended")
+        wait_until(lambda: source.stats().state == "ended")
         frame = source.read()
         assert frame is not None and number(frame.image) == 2
 
@@ -84,10 +81,11 @@ def test_missing_video_is_refused_at_once(tmp_path: Path) -> None:
 
 def test_demo_presenter_newest_frame_wins() -> None:
     with DemoPresenterSource(size=(160, 90), fps=50) as source:
-        wait_for(lambda: source.stats().frames >= 3)
+        wait_until(lambda: source.stats().frames >= 3)
         first = source.read()
-        time.sleep(0.3)  # a slow reader
-        second = source.read()
+        assert first is not None
+        wait_until(lambda: source.stats().frames >= first.index + 5, what="5 frames unread")
+        second = source.read()  # a slow reader
         stats = source.stats()
     assert first is not None and second is not None
     assert second.pts > first.pts and second.index > first.index
@@ -106,7 +104,7 @@ class Failing(ThreadedSource):
 def test_a_failing_source_says_so_and_keeps_its_last_frame() -> None:
     source = Failing()
     source.start()
-    wait_for(lambda: source.stats().state == "failed")
+    wait_until(lambda: source.stats().state == "failed")
     assert "the cable came out" in source.stats().message
     assert source.read() is not None
     source.close()
@@ -144,21 +142,22 @@ def test_devices_command_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip()
 
 
-def test_demo_presenter_plays_its_loop_at_full_rate() -> None:
+def _newer(source: DemoPresenterSource, index: int) -> bool:
+    frame = source.read()
+    return frame is not None and frame.index > index
+
+
+def test_demo_presenter_plays_its_loop_once_drawn() -> None:
     source = DemoPresenterSource(size=(64, 36), fps=50, loop_seconds=0.2)  # 10 frames
     pictures: list[Image] = []
     with source:
-        wait_for(lambda: source.ready)
-        started = source.stats().frames
-        time.sleep(0.5)
-        played = source.stats().frames - started
+        wait_until(lambda: source.ready)
         last = -1
-        while len(pictures) < 12:
+        while len(pictures) < 12:  # each new picture (some may be missed: any 12 will do)
+            wait_until(partial(_newer, source, last), what="the next picture")
             frame = source.read()
-            if frame is not None and frame.index != last:
-                last = frame.index
-                pictures.append(frame.image)
-            time.sleep(0.002)
-    assert played >= 20  # 50 fps once drawn: memory, not drawing, sets the pace
+            assert frame is not None
+            last = frame.index
+            pictures.append(frame.image)
     looped = [any(np.array_equal(p, q) for q in pictures[:i]) for i, p in enumerate(pictures)]
     assert any(looped)  # the loop comes round again

@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import threading
+from collections import deque
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -28,6 +29,10 @@ from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
 log = logging.getLogger(__name__)
 
 VIDEO_TIME_BASE = Fraction(1, 90000)
+EARLY_BLOCKS = 500
+"""Blocks of sound held for the first picture when they reach the encoder before it (the
+pictures come through the output's own worker, the sound straight from the show): 10 s of
+20 ms blocks."""
 
 RECORDING = {"preset": "superfast", "bf": "0", "x264-params": "mbtree=1:rc-lookahead=10"}
 """x264 options of a recording on its own: superfast with veryfast's rate control (the
@@ -119,10 +124,15 @@ class ProgrammeEncoder:
     machine's hardware encoder when one works (``h264``, default :func:`choose_h264`), else
     x264 (:attr:`h264` says which).
 
-    Times start at the first picture: sound before it is left out, a picture stamped no
-    later than the one before is counted in :attr:`late` and left out. ``fill_silence``
-    adds silence when no sound has come for half a second (a stream's declared sound
-    track must not stall players). Not thread-safe: one worker feeds it.
+    Times start at the first picture: sound stamped before it is left out (sound that
+    merely *arrives* before it is held for it), a picture stamped no later than the one
+    before is counted in :attr:`late` and left out. The sound track follows the show's
+    clock, not the blocks that came: a gap between blocks is filled with silence, an
+    overlap is cut, and :meth:`flush` fills it to the end of the last picture, so a
+    recording's sound is never shorter than its pictures nor shifted from them, whatever
+    was late or dropped on the way. ``fill_silence`` adds silence when no sound has come
+    for half a second (a stream's declared sound track must not stall players). Not
+    thread-safe: one worker feeds it.
     """
 
     def __init__(
@@ -182,6 +192,7 @@ class ProgrammeEncoder:
         self.frames = self.late = 0
         self._last_video = -1
         self._next_audio = 0
+        self._early: deque[AudioBlock] = deque(maxlen=EARLY_BLOCKS)
 
     def _open_video(
         self, encoder: Probe, video_bitrate: int | None, options: dict[str, str] | None
@@ -209,17 +220,30 @@ class ProgrammeEncoder:
         """The packets ready after ``item`` (often none, sometimes several)."""
         if self.origin is None:
             if not isinstance(item, VideoFrame):
-                return []  # sound before the first picture waits for it
+                self._early.append(item)  # sound that came before the first picture waits
+                return []
             self.origin = item.pts
+            packets = self._picture(item)
+            while self._early:
+                early = self._early.popleft()
+                packets += self._sound(early.samples, early.pts)
+            return packets
         if isinstance(item, VideoFrame):
             return self._picture(item)
         return self._sound(item.samples, item.pts)
 
     def flush(self) -> list[EncodedPacket]:
-        """Everything still inside the encoders; the encoders are finished after this."""
-        return [EncodedPacket.of("v", p) for p in self.video.encode(None)] + [
-            EncodedPacket.of("a", p) for p in self.audio.encode(None)
-        ]
+        """Everything still inside the encoders, the sound filled with silence to the end
+        of the last picture; the encoders are finished after this."""
+        packets = []
+        if self.origin is not None and self._last_video >= 0:
+            end = float(self._last_video * VIDEO_TIME_BASE) + 1.0 / self.fps
+            packets = self._silence_to(round(end * self.sample_rate))
+        return (
+            packets
+            + [EncodedPacket.of("v", p) for p in self.video.encode(None)]
+            + [EncodedPacket.of("a", p) for p in self.audio.encode(None)]
+        )
 
     def _picture(self, item: VideoFrame) -> list[EncodedPacket]:
         assert self.origin is not None
@@ -243,24 +267,39 @@ class ProgrammeEncoder:
         return silence + [EncodedPacket.of("v", p) for p in self.video.encode(frame)]
 
     def _sound(self, samples: np.ndarray, pts: float) -> list[EncodedPacket]:
+        """Encode ``samples`` at their place on the show's clock: silence before them
+        for a gap, what overlaps the sound already encoded cut off."""
         assert self.origin is not None
         start = round((pts - self.origin) * self.sample_rate)
-        if start < 0 or start + samples.shape[0] <= self._next_audio:
+        skip = max(0, self._next_audio - start)  # before the origin or already encoded
+        if skip >= samples.shape[0]:
             return []
-        planar = np.ascontiguousarray(samples[:, : self.channels].T, dtype=np.float32)
+        packets = self._silence_to(start)
+        planar = np.ascontiguousarray(samples[skip:, : self.channels].T, dtype=np.float32)
+        return packets + self._encode_sound(planar)
+
+    def _encode_sound(self, planar: np.ndarray) -> list[EncodedPacket]:
+        """Encode (channels, n) float32 samples as the next ones of the sound track."""
         block = av.AudioFrame.from_ndarray(planar, format="fltp", layout=self.audio.layout.name)
         block.sample_rate = self.sample_rate
-        block.pts, block.time_base = max(start, self._next_audio), Fraction(1, self.sample_rate)
-        self._next_audio = block.pts + samples.shape[0]
+        block.pts, block.time_base = self._next_audio, Fraction(1, self.sample_rate)
+        self._next_audio += planar.shape[1]
         return [EncodedPacket.of("a", p) for p in self.audio.encode(block)]
+
+    def _silence_to(self, sample: int) -> list[EncodedPacket]:
+        """Silence from the end of the sound track to ``sample`` (counted from the
+        origin), one second at a time."""
+        packets: list[EncodedPacket] = []
+        while (missing := min(sample - self._next_audio, self.sample_rate)) > 0:
+            packets += self._encode_sound(np.zeros((self.channels, missing), np.float32))
+        return packets
 
     def _silence_until(self, pts: float) -> list[EncodedPacket]:
         assert self.origin is not None
         missing = round((pts - self.origin) * self.sample_rate) - self._next_audio
         if missing < self.sample_rate // 10:
             return []
-        silence = np.zeros((missing, self.channels), np.float32)
-        return self._sound(silence, self.origin + self._next_audio / self.sample_rate)
+        return self._silence_to(self._next_audio + missing)
 
 
 def hardware_bitrate(width: int, height: int, fps: float) -> int:

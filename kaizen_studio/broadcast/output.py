@@ -18,6 +18,7 @@ words), and frames that do not fit are dropped and counted.
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import threading
@@ -45,6 +46,8 @@ from kaizen_studio.broadcast.stats import OutputState, OutputStats
 from kaizen_studio.broadcast.stream_worker import MAX_DELAY
 from kaizen_studio.broadcast.streamer import PacketStreamer, StatusCallback, check_url
 from kaizen_studio.core.media import AudioBlock, VideoFrame
+
+log = logging.getLogger(__name__)
 
 IDLE = OutputStats(state=OutputState.IDLE, message="Not streaming yet.")
 
@@ -373,6 +376,7 @@ class BroadcastOutput:
             self._state, self._message = state, message
             if error:
                 self._error = error
+        log.log(logging.WARNING if state == "failed" else logging.INFO, "recording: %s", message)
 
     # -- the worker -----------------------------------------------------------------
     def _open(self) -> ProgrammeEncoder:

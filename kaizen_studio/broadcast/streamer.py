@@ -233,6 +233,7 @@ class _StreamProcess:
                 self._state, self._message = OutputState(state), message
                 if error:
                     self._error = error
+            (log.warning if error else log.info)("stream %s: %s %s", state, message, error)
             changed = True
         if changed:
             self._notify()
@@ -242,6 +243,7 @@ class _StreamProcess:
             self._state, self._message = state, message
             if error:
                 self._error = error
+        (log.warning if error else log.info)("stream %s: %s %s", state, message, error)
         self._notify()
 
     def _notify(self) -> None:

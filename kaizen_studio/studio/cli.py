@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 
 from kaizen_studio.core.errors import StudioError
 from kaizen_studio.studio import __version__, commands
+from kaizen_studio.studio.show_record import start_log
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -84,6 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser = build_parser()
     args = parser.parse_args(words)
+    start_log()  # the teacher's log (studio.log), and each show's record beside it
     handler: Handler | None = getattr(args, "func", None)
     if handler is None:
         default: Handler | None = getattr(commands, "default_command", None)

@@ -37,6 +37,7 @@ from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.scenes import Look, look_for
 from kaizen_studio.studio.shared_keyer import SharedKeyer
 from kaizen_studio.studio.show import Scene, Show
+from kaizen_studio.studio.show_record import ShowRecord, start_show
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, list_cameras
 from kaizen_studio.studio.status_words import Status
@@ -69,6 +70,7 @@ class StudioControl(KeyControls):
         self.size = show.size
         self.source: VideoSource | None = None
         self.programme: Programme | None = None
+        self.record: ShowRecord | None = None  # this show's entry in shows.txt
         self.preview = LatestPicture()
         self.scene_index = 0
         self.sound = ShowSound(clock=self.clock, microphone=microphone)
@@ -118,6 +120,7 @@ class StudioControl(KeyControls):
         programme.show_look(self._look(self.show.scenes[0], self.keyer_settings))
         programme.add_output(self.preview, mode="latest")
         programme.start()
+        self.record = start_show(self.show.title, f"the studio window, camera {self.camera_choice}")
         self.source, self.programme = source, programme
         self.starting = ""
         problem = f" ({self.source_problem})" if self.source_problem else ""
@@ -172,6 +175,10 @@ class StudioControl(KeyControls):
         self._outputs.shutdown(wait=True)  # the programme finishes the outputs it still has
         if self.programme is not None:
             self.programme.close()
+            if self.record is not None:  # after the close: the outputs' figures are final
+                self.record.stop(
+                    self.programme, [self.on_air.last_recording, self.on_air.last_stream]
+                )
         elif self.source is not None:
             self.source.close()
         self.keyer.close()

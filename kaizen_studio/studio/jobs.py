@@ -72,6 +72,7 @@ a bug in the studio, logged with its traceback"""
 def problem_words(what: str, error: BaseException) -> str:
     """A problem in words for the message bar; a bug is logged in full and said gently."""
     if isinstance(error, EXPECTED_PROBLEMS):
+        log.warning("%s: %s", what, error)
         return f"{what}: {error}"
     log.error("%s failed", what, exc_info=error)
     return (

@@ -10,12 +10,15 @@ seconds). Sound reaches an output through a declared interface, :class:`SoundOut
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
 from kaizen_studio.core.media import AudioBlock, VideoFrame, VideoOutput
+
+log = logging.getLogger(__name__)
 
 Mode = Literal["latest", "buffered"]
 Feed = Literal["programme", "camera"]
@@ -81,6 +84,8 @@ class OutputLink:
             self.frames.put_nowait(frame)
         except queue.Full:
             self.dropped += 1
+            if self.dropped == 1:  # (then counted: the show's record has the total)
+                log.warning("%s cannot keep up: frames dropped", type(self.output).__name__)
 
     def send_audio(self, block: AudioBlock) -> None:
         """Hand a block of the show's sound to the output if it takes sound."""
@@ -103,6 +108,7 @@ class OutputLink:
             self.sent += 1
         except (OSError, ValueError, RuntimeError) as error:
             self.failed = f"{type(self.output).__name__} stopped: {error}"
+            log.error("%s", self.failed)
 
 
 class LatestPicture:

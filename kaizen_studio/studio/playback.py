@@ -16,6 +16,7 @@ Used by video backdrops and the video file source.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -27,6 +28,8 @@ import numpy as np
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import InputError, MissingFileError, StudioError
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
+
+log = logging.getLogger(__name__)
 
 SOUND_AHEAD = 0.5
 """Seconds of sound handed over before it is due."""
@@ -146,6 +149,7 @@ class VideoPlayer:
                     pictures.rewind()
         except (StudioError, OSError, ValueError, av.FFmpegError) as error:
             self._state, self._message = "failed", f"{self.path.name} stopped: {error}"
+            log.warning("%s", self._message)
             return
         if not self._stop.is_set():
             self._ended = True

@@ -10,10 +10,16 @@ presenter's voice only: while a video file *is* the camera (a feed made with
 mixes in, for a pupil speaking over the video). Every mixed block goes to ``deliver``
 (the programme's ``send_audio``), and its level (dBFS) is kept for a meter. Nothing here
 prints: what is playing, and why the microphone is not used, is in :attr:`ShowSound.status`.
+
+The blocks delivered follow the show's clock without a gap or an overlap: where the voice
+lost samples (a starved microphone, a voice switched) silence fills the gap, and what
+overlaps sound already delivered is cut, so the show's sound is exactly its duration times
+the sample rate, whatever the threads were doing.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -23,13 +29,17 @@ import numpy as np
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import DeviceError
 from kaizen_studio.core.media import AudioBlock, Samples
-from kaizen_studio.studio.sources.audio import ToneSource
+from kaizen_studio.studio.sources.audio import BLOCK, ToneSource
 from kaizen_studio.studio.sources.microphone import MicrophoneSource
 from kaizen_studio.studio.sources.mixer import SILENCE_DB, level_db, mix
+
+log = logging.getLogger(__name__)
 
 Deliver = Callable[[AudioBlock], None]
 METER_SECONDS = 0.3
 """The level meter's window: the RMS of the last 0.3 s (a VU meter's time)."""
+MAX_GAP_SECONDS = 10.0
+"""A longer gap in the voice is not filled with silence: the sound starts again there."""
 
 
 class SoundFeed:
@@ -148,11 +158,16 @@ class ShowSound:
         """The RMS level of the last 0.3 s in dBFS (for a meter; SILENCE_DB when silent)."""
         self._powers: deque[float] = deque(maxlen=15)
         self.blocks = 0
+        self._origin: float | None = None  # the show's time of the first sample delivered
+        self._sent = 0  # samples delivered since ``_origin``
+        self.filled = 0
+        """Samples of silence put in where the voice had none (a starved microphone)."""
 
     # -- the voice ----------------------------------------------------------------
     def start(self) -> None:
         """Start the microphone asked for, or the test sound (safe to call twice)."""
         if self._voice is None:
+            self._origin, self._sent = None, 0  # a new stretch of sound
             self._voice = self._open_voice()
 
     def _open_voice(self) -> ToneSource | MicrophoneSource:
@@ -177,6 +192,7 @@ class ShowSound:
                 mic.start()
             except DeviceError as error:
                 self.microphone_problem = str(error)
+                log.warning("sound: the test sound plays instead: %s", error)
             else:
                 self.playing = "microphone"
                 return mic
@@ -245,6 +261,33 @@ class ShowSound:
         return self.playing == "test sound" and any(f.replaces_test_sound for f in self.feeds)
 
     def _mixed(self, block: AudioBlock) -> None:
+        for piece in self._in_step(block):
+            self._mix_in(piece)
+
+    def _in_step(self, block: AudioBlock) -> list[AudioBlock]:
+        """``block`` placed on the show's sound so far: silence before it for a gap, the
+        part that overlaps what was delivered cut off; stamped by the samples delivered."""
+        rate = self.sample_rate
+        if self._origin is None:
+            self._origin = block.pts
+        start = round((block.pts - self._origin) * rate)
+        gap = start - self._sent
+        if gap > MAX_GAP_SECONDS * rate:  # not a gap in one show's sound: start again here
+            self._origin, self._sent, gap = block.pts, 0, 0
+        samples = block.samples[max(0, -gap) :]
+        pieces = []
+        for offset in range(0, max(0, gap), BLOCK):
+            count = min(BLOCK, gap - offset)
+            silence = np.zeros((count, samples.shape[1]), np.float32)
+            pieces.append(AudioBlock(silence, rate, self._origin + (self._sent + offset) / rate))
+        self.filled += max(0, gap)
+        self._sent += max(0, gap)
+        if len(samples):
+            pieces.append(AudioBlock(samples, rate, self._origin + self._sent / rate))
+            self._sent += len(samples)
+        return pieces
+
+    def _mix_in(self, block: AudioBlock) -> None:
         feeds = self.feeds
         if feeds:
             n = block.samples.shape[0]

@@ -115,6 +115,7 @@ class KeyStage:
                 keyer.calibrate(image)
             except NoScreenFoundError as error:
                 self.message = f"showing the camera unkeyed: {error}"
+                log.warning("%s", self.message)
                 return image
             calibration = keyer.calibration
             self.message = "on: " + (calibration.describe() if calibration else "")

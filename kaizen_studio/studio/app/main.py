@@ -18,22 +18,9 @@ from kaizen_studio.core.errors import StudioError
 from kaizen_studio.studio.app_settings import AppSettings, config_dir, log_dir, settings_from
 from kaizen_studio.studio.control import StudioControl
 from kaizen_studio.studio.show import Show, read_show, starter_show
+from kaizen_studio.studio.show_record import start_log
 
 log = logging.getLogger("studio")
-
-
-def start_log(folder: Path) -> Path:
-    """Write the studio's log to ``folder``/studio.log (kept small, two old copies)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "studio.log"
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=2_000_000, backupCount=2, encoding="utf-8"
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
 
 
 def open_show(settings: AppSettings, wanted: str | None) -> tuple[Show, str]:
@@ -60,7 +47,7 @@ def run_app(*, camera: str | None = None, show_file: str | None = None) -> int:
     from kaizen_studio.studio.app.window import StudioWindow
 
     folder = config_dir()
-    log_path = start_log(log_dir())
+    log_path = start_log(log_dir()) or log_dir() / "studio.log"
     settings = AppSettings.load(folder)
     show, problem = open_show(settings, show_file)
     app = QApplication.instance() or QApplication(sys.argv[:1])

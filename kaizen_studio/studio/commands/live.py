@@ -43,6 +43,7 @@ from kaizen_studio.studio.files import check_video_output_path
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.scenes import look_for
 from kaizen_studio.studio.show import Scene, Show, read_show
+from kaizen_studio.studio.show_record import start_show
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, VideoFileSource
 
@@ -259,6 +260,7 @@ def _run(
         f"{show.fps} fps; Ctrl+C to stop",
         file=sys.stderr,
     )
+    record = start_show(show.title, f"studio live, scene {scene.name}")
     try:
         programme.start()
         started = clock.now()  # --seconds counts from here, not from the presenter's drawing
@@ -275,6 +277,7 @@ def _run(
     finally:
         heard = sound.status
         programme.close()
+        record.stop(programme, [broadcast, camera_recorder])
     stats = programme.stats()
     print(f"live: sound: {heard}", file=sys.stderr)
     print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import StudioError
 from kaizen_studio.core.media import Image, VideoFrame
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,7 @@ class ThreadedSource:
     def _set_state(self, state: str, message: str) -> None:
         with self._lock:
             self._state, self._message = state, message
+        log.log(logging.WARNING if state == "failed" else logging.INFO, "%s", message)
 
     def __enter__(self) -> ThreadedSource:
         self.start()

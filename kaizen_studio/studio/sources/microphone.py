@@ -6,7 +6,9 @@ format="alsa")`` fails on ordinary machines; PortAudio uses the system's ALSA (o
 PulseAudio/PipeWire through it), and works the same on Windows and macOS.
 
 Blocks are stamped on the show's clock by the samples counted since the first block, so
-the sound stays in step with the pictures however the callbacks are scheduled.
+the sound stays in step with the pictures however the callbacks are scheduled; when
+PortAudio says samples were lost (an overflow), the count moves on to the clock's time,
+so the sound never drifts behind the pictures.
 """
 
 from __future__ import annotations
@@ -87,10 +89,12 @@ class MicrophoneSource:
         """The last block's peak level, 0..1 (for a meter)."""
 
     def _callback(self, data: np.ndarray, frames: int, _time: Any, status: Any) -> None:
-        if status and status.input_overflow:
-            self.overflows += 1
         if self._origin is None:
             self._origin = self.clock.now() - frames / self.sample_rate
+        if status and status.input_overflow:  # samples were lost: take up the clock's time
+            self.overflows += 1
+            lost = (self.clock.now() - self._origin) * self.sample_rate - self._sent - frames
+            self._sent += max(0, round(lost))  # (the show's sound fills the gap with silence)
         samples = data.astype(np.float32, copy=True)
         self.level = float(np.abs(samples).max()) if samples.size else 0.0
         pts = self._origin + self._sent / self.sample_rate

@@ -1,0 +1,65 @@
+"""What the tests share: each test's own settings and log folder, the school's media server
+on loopback, clips made for the test, and a show paced at its frame rate.
+
+Helpers that are not fixtures live in modules of their own (:mod:`tests.media_files`,
+:mod:`tests.keying_frames`, :mod:`tests.conditions`); no test imports another test file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from kaizen_studio.broadcast import MediaServer
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.studio.show_record import stop_log
+from tests.media_files import numbered_clip, play_show, take
+
+KEY = "tulip42"
+"""The stream key of the test server."""
+
+
+@pytest.fixture(autouse=True)
+def studio_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Settings, studio.log and shows.txt in the test's own folder (never the user's);
+    the log file closed after the test. The folder with the settings; the log is in
+    ``logs`` under it."""
+    config = tmp_path / "studio-config"
+    monkeypatch.setenv("KAIZEN_STUDIO_CONFIG", str(config))
+    yield config
+    stop_log()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[MediaServer]:
+    """nginx with the RTMP module and the stream-key check (key :data:`KEY`), on free
+    loopback ports, stopped after the test."""
+    with MediaServer(
+        tmp_path / "server", key=KEY, rtmp_port=free_port(), http_port=free_port()
+    ) as media:
+        yield media
+
+
+@pytest.fixture
+def take_clip(tmp_path: Path) -> Path:
+    """A 1 s take (320x180, 15 fps) of the demo presenter with a 440 Hz tone."""
+    path = tmp_path / "take.mp4"
+    take(path, frames=15)
+    return path
+
+
+@pytest.fixture
+def counting_clip(tmp_path: Path) -> Path:
+    """Ten pictures at 25 fps (64x48), each its number as a grey level, a 1 kHz tone."""
+    path = tmp_path / "count.mp4"
+    numbered_clip(path, frames=10)
+    return path
+
+
+@pytest.fixture
+def paced_show() -> Callable[..., int]:
+    """:func:`tests.media_files.play_show`: numbered frames and a tone sent to outputs at
+    the show's pace."""
+    return play_show
