@@ -6,6 +6,7 @@ import dataclasses
 
 from kaizen_studio.broadcast import OutputState, OutputStats
 from kaizen_studio.broadcast.streamer import CONNECTING
+from kaizen_studio.studio.disk_watch import DiskSpace, DiskState
 from kaizen_studio.studio.sources import SourceStats
 from kaizen_studio.studio.status_words import Status, clock_time, status_lines
 
@@ -124,3 +125,14 @@ def test_a_refused_key_a_taken_name_and_a_stalled_encoder_say_what_to_do() -> No
         assert attention and said in text and "On air" not in text
     text, attention = words(dataclasses.replace(CALM, recording=stalled))["Recording"]
     assert attention and text == "Recording, but the encoder has taken nothing for 3 s"
+
+
+def test_little_room_on_the_disk_is_said_early_in_minutes_and_a_full_disk_plainly() -> None:
+    low = DiskSpace(state=DiskState.LOW_DISK, free_bytes=900_000_000, minutes_left=12.4)
+    text, attention = words(dataclasses.replace(CALM, disk=low))["Disk"]
+    assert attention and "about 12 minutes of recording" in text and "Free some space" in text
+    full = DiskSpace(state=DiskState.FULL, free_bytes=0, minutes_left=0.0)
+    text, attention = words(dataclasses.replace(CALM, disk=full))["Disk"]
+    assert attention and text.startswith("The disk is full")
+    fine = DiskSpace(state=DiskState.OK, free_bytes=50_000_000_000, minutes_left=3000.0)
+    assert not words(dataclasses.replace(CALM, disk=fine))["Disk"][1]

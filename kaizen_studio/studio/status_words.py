@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kaizen_studio.broadcast.stats import OutputState, OutputStats
 from kaizen_studio.broadcast.streamer import CONNECTING
-from kaizen_studio.studio.disk_watch import DiskSpace
+from kaizen_studio.studio.disk_watch import DiskSpace, DiskState
 from kaizen_studio.studio.sources import SourceStats
 from kaizen_studio.studio.sources.mixer import SILENCE_DB
 
@@ -149,6 +149,18 @@ def sound_line(status: Status) -> Line:
 
 
 def disk_line(status: Status) -> Line:
+    space = status.disk
+    if space is not None and space.state is DiskState.FULL:
+        return Line(
+            "Disk", "The disk is full: nothing more can be recorded. Free some space.", True
+        )
+    if space is not None and space.state is DiskState.LOW_DISK and space.minutes_left is not None:
+        return Line(
+            "Disk",
+            f"Little room left: about {max(space.minutes_left, 0):.0f} minutes of recording. "
+            "Free some space or choose another recordings folder.",
+            True,
+        )
     free = status.disk_free_bytes
     if free is None:
         return Line("Disk", "The recordings folder cannot be reached", True)
