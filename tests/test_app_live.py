@@ -150,7 +150,10 @@ def test_recording_while_live_joins_the_stream_encoder(
             qtbot.waitUntil(lambda: window.control.on_air.last_recording is not None, timeout=5000)
             on_air = window.control.on_air
             assert on_air.last_recording is on_air.last_stream  # one encoder for both
-            qtbot.wait(2500)
+            qtbot.waitUntil(  # a second of pictures in the take, however busy the machine
+                lambda: (window.control.status().recording or recording).frames_sent >= 25,
+                timeout=30_000,
+            )
             qtbot.mouseClick(window.on_air.record, Qt.MouseButton.LeftButton)
             qtbot.waitUntil(lambda: window.message.text().startswith("Saved "), timeout=20_000)
             heard = reader.stats.frames
@@ -159,7 +162,7 @@ def test_recording_while_live_joins_the_stream_encoder(
             (take,) = tmp_path.glob("Assembly *.mp4")
             with av.open(str(take)) as container:
                 times = [float(f.time) for f in container.decode(video=0)]
-            assert times[0] == 0.0 and 25 <= len(times) <= 80
+            assert times[0] == 0.0 and len(times) >= 25
             qtbot.mouseClick(window.on_air.live, Qt.MouseButton.LeftButton)
             qtbot.waitUntil(lambda: window.message.text().startswith("Off air"), timeout=20_000)
         finally:

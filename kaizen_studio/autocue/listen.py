@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+import queue
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -154,15 +155,14 @@ class Listener:
 def microphone_blocks(
     stop: threading.Event, *, device: int | str | None = None
 ) -> Iterator[np.ndarray]:
-    """Blocks of 0.1 s from the microphone at 16 kHz mono, until ``stop`` is set.
+    """Blocks of 0.1 s from the microphone at 16 kHz mono, until ``stop`` is set. The
+    microphone is opened here, at once, so a missing one is said before the show starts.
 
     Raises
     ------
     StudioError
         When no microphone can be opened, with PortAudio's reason.
     """
-    import queue
-
     import sounddevice  # type: ignore[import-untyped]  # loaded only when asked for
 
     waiting: queue.Queue[np.ndarray] = queue.Queue(maxsize=50)
@@ -183,9 +183,15 @@ def microphone_blocks(
     except (sounddevice.PortAudioError, ValueError) as error:
         raise StudioError(
             f"voice-following needs a microphone, and none could be opened ({error}); "
-            "plug one in or follow with the keys or the remote"
+            "plug one in, or follow with the keys or the remote"
         ) from error
-    with stream:
+    return _listened(stream, waiting, stop)
+
+
+def _listened(
+    stream: object, waiting: queue.Queue[np.ndarray], stop: threading.Event
+) -> Iterator[np.ndarray]:
+    with stream:  # type: ignore[attr-defined]
         while not stop.is_set():
             try:
                 yield waiting.get(timeout=0.2)

@@ -239,7 +239,8 @@ class BroadcastOutput:
             cut.done.wait()
             closed = cut.file
         if closed is not None:  # rewritten here, not on the worker: it takes a while
-            self._set(OutputState.STOPPED, closed.finish())
+            message = closed.finish()  # "saved ..." only when the file exists and plays
+            self._set(OutputState.STOPPED if closed.saved else OutputState.FAILED, message)
 
     def _close_recording(self) -> RecordingFile | None:
         """Take the file off the packets and write its trailer; the file to finish, or

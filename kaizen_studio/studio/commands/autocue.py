@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from kaizen_studio.autocue.script import MAX_SCRIPT_CHARACTERS
-from kaizen_studio.core.errors import InputError
+from kaizen_studio.core.errors import InputError, StudioError
 
 HELP = """Show a script on the autocue, full screen.
 
@@ -193,7 +193,11 @@ def _run_window(script: object, args: argparse.Namespace, look: object) -> int:
     if args.voice:
         from kaizen_studio.autocue.voice import VoiceFollowing
 
-        prompter.follow_voice(VoiceFollowing(prompter.renderer.layout), time.monotonic())
+        try:
+            voice = VoiceFollowing(prompter.renderer.layout)
+        except StudioError as error:
+            raise InputError(f"--voice: {error}") from error
+        prompter.follow_voice(voice, time.monotonic())
         print("voice: following the reader's voice (V hands over to the keys and back)")
     remote = None
     if args.remote:

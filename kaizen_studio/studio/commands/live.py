@@ -47,6 +47,10 @@ from kaizen_studio.studio.show_record import start_show
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, VideoFileSource
 
+FIRST_PICTURE_WAIT = 60.0
+"""Seconds the show may take to make its first picture (the presenter drawn, the keyer
+compiled) before --seconds starts counting anyway."""
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -263,7 +267,11 @@ def _run(
     record = start_show(show.title, f"studio live, scene {scene.name}")
     try:
         programme.start()
-        started = clock.now()  # --seconds counts from here, not from the presenter's drawing
+        waited = clock.now()  # --seconds counts from the first picture made, however busy
+        while programme.stats().frames == 0 and clock.now() - waited < FIRST_PICTURE_WAIT:
+            if finished.wait(0.05):
+                break
+        started = clock.now()
         print(f"live: sound: {sound.status}", file=sys.stderr)
         while not finished.wait(5.0 if args.seconds is None else min(5.0, args.seconds)):
             stats = programme.stats()
