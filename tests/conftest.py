@@ -22,11 +22,13 @@ KEY = "tulip42"
 
 
 @pytest.fixture(autouse=True)
-def studio_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Settings, studio.log and shows.txt in the test's own folder (never the user's);
-    the log file closed after the test. The folder with the settings; the log is in
-    ``logs`` under it."""
-    config = tmp_path / "studio-config"
+def studio_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """Settings, studio.log and shows.txt in a folder of the test's own (never the user's,
+    nor the test's tmp_path, which tests check for files left behind); the log file closed
+    after the test. The folder with the settings; the log is in ``logs`` under it."""
+    config = tmp_path_factory.mktemp("studio-config")
     monkeypatch.setenv("KAIZEN_STUDIO_CONFIG", str(config))
     yield config
     stop_log()

@@ -223,7 +223,7 @@ def test_studio_serve_and_watch_headless(tmp_path: Path) -> None:
         url = f"rtmp://127.0.0.1:{serve.rtmp_port}/live/show"
         # no sound sent: the streamer fills its sound track with silence
         with Feed(serve.url(), width=160, height=120) as feed:
-            assert wait_until(lambda: feed.streamer.stats().state == "streaming", seconds=60)
+            assert wait_until(lambda: feed.streamer.stats().state is OutputState.ON_AIR, seconds=60)
             # 10 s of watching for 1 s of pictures: room for a slow start on a busy machine
             result = run_studio("watch", url, "--headless", "--seconds", "10")
         report = json.loads(result.stdout)

@@ -15,7 +15,7 @@ import av
 import numpy as np
 import pytest
 
-from kaizen_studio.broadcast import BroadcastOutput, MediaServer
+from kaizen_studio.broadcast import BroadcastOutput, MediaServer, OutputState
 from kaizen_studio.broadcast.server import free_port
 from kaizen_studio.core.media import VideoFrame
 from kaizen_studio.studio.disk_watch import DiskState, DiskWatch, disk_space
@@ -137,6 +137,6 @@ def test_a_full_disk_stops_the_recording_and_the_stream_goes_on(
             assert "the disk is full at" in both.recording_stats().message
             sent = both.stream_stats().frames_sent
             wait_for(lambda: both.stream_stats().frames_sent >= sent + 25)  # on air still
-            assert both.stream_stats().state == "streaming"
+            assert both.stream_stats().state is OutputState.ON_AIR
         finally:
             programme.stop()
