@@ -20,7 +20,7 @@ from kaizen_studio.broadcast.encoder import ENCODER_NICENESS, give_way
 from kaizen_studio.broadcast.recorder import Recorder, TakePath, recover_folder, take_path
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.core.media import AudioBlock, VideoFrame
-from tests.test_engine_playback import numbered_clip
+from tests.media_files import numbered_clip
 
 
 def decoded(path: Path) -> tuple[int, float]:

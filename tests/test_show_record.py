@@ -28,22 +28,33 @@ background = "outer space"
 """
 
 
-def live_until(args: list[str], ready: Callable[[], bool], what: str) -> str:
-    """Run ``studio live`` with ``args`` until ``ready()``, then stop it as Ctrl+C does;
-    what it wrote on stderr (it must have ended well)."""
+def live_until(
+    args: list[str],
+    ready: Callable[[], bool],
+    what: str,
+    *,
+    key: str | None = None,
+    exit_code: int = 0,
+) -> str:
+    """Run ``studio live`` with ``args`` (and the stream ``key``, given as a school would,
+    in the environment) until ``ready()``, then stop it as Ctrl+C does; what it wrote on
+    stderr (it must have ended with ``exit_code``)."""
+    env = os.environ.copy()  # (with the test's own log folder)
+    if key is not None:
+        env["KAIZEN_STREAM_KEY"] = key
     live = subprocess.Popen(
         [sys.executable, "-m", "kaizen_studio", "live", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        env=os.environ.copy(),  # (with the test's own log folder)
+        env=env,
     )
     try:
         wait_until(lambda: live.poll() is not None or ready(), what=what)
     finally:
         live.send_signal(signal.SIGINT)
         _, err = live.communicate(timeout=60)
-    assert live.returncode == 0, err
+    assert live.returncode == exit_code, err
     return err
 
 
@@ -87,12 +98,13 @@ def test_a_refused_stream_is_in_the_log_and_the_show_record(
     the server refused it."""
     show = tmp_path / "show.toml"
     show.write_text(SHOW, encoding="utf-8")
-    wrong = server.publish_url.replace("tulip42", "daisy")
     log = studio_folders / "logs" / "studio.log"
-    live_until(
-        ["--show", str(show), "--stream", wrong],
-        lambda: log.exists() and "stream refused" in log.read_text(encoding="utf-8"),
-        "the refusal in the log",
+    live_until(  # a key refused twice stops the show by itself: exit 2
+        ["--show", str(show), "--stream", server.publish_url.split("?")[0]],
+        lambda: False,
+        "the show to stop after the refusals",
+        key="daisy-wrong-key-1234",
+        exit_code=2,
     )
     text = log.read_text(encoding="utf-8")
     assert re.search(r"WARNING kaizen_studio\.broadcast\.streamer: stream refused: ", text)
