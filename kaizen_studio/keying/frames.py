@@ -36,3 +36,19 @@ def check_colour(colour: object) -> tuple[int, int, int]:
         raise ValueError(f"expected a colour as three integers 0-255 (B, G, R), got {colour!r}")
     b, g, r = (int(c) for c in colour)
     return b, g, r
+
+
+def signed_levels(half: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+    """A signed colour difference (-255 to 255 levels) back from the half-level encoding
+    the keyer keeps its coarse maps in, ``(d + 255) / 2`` in uint8
+    (:func:`kaizen_studio.keying.matte.colour_difference` with ``signed``).
+
+    Parameters
+    ----------
+    half : uint8 array of any shape
+
+    Returns
+    -------
+    float32 array of the same shape, ``half * 2 - 255``
+    """
+    return half.astype(np.float32) * 2.0 - 255.0

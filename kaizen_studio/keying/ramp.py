@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from kaizen_studio.keying.frames import Matte
+from kaizen_studio.keying.frames import Matte, signed_levels
 
 FloatMap = npt.NDArray[np.float32]
 FloatImage = npt.NDArray[np.float32]
@@ -111,7 +111,7 @@ class RampEnds:
 def clear_screen(peak_small: Matte, strength_small: FloatMap, *, black: FloatMap) -> Mask:
     """The coarse pixels showing clear screen: their most screen-like half difference
     comes within twice the ramp's black end of the local screen strength."""
-    peak = peak_small.astype(np.float32) * 2.0 - 255.0
+    peak = signed_levels(peak_small)
     clear: Mask = peak >= (1.0 - 2.0 * black) * strength_small
     return clear
 
@@ -134,7 +134,7 @@ def hard_edges(
     over several blocks (steepened, it keyed see-through)."""
     size = 2 * reach + 1
     near = cv2.dilate(solid, np.ones((size, size), np.uint8)) > 0
-    middle = half_small.astype(np.float32) * 2.0 - 255.0
+    middle = signed_levels(half_small)
     subject = middle <= lead_small + inside * (strength_small - lead_small)
     beside = cv2.dilate(subject.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     edges: Mask = near & ((clear & beside) | (subject & (solid == 0)))
@@ -212,7 +212,7 @@ def drop_mixes(
     chosen = np.flatnonzero(solid)
     if reach <= 0 or chosen.size == 0:
         return solid
-    lead = half_small.ravel()[chosen].astype(np.float32) * 2.0 - 255.0
+    lead = signed_levels(half_small.ravel()[chosen])
     if lowest is None:
         lowest = lowest_within(solid, half_small, reach=reach)
     best = lowest.ravel()[chosen]
@@ -271,7 +271,7 @@ def foreground_lead(
     edge of a blur). Softened over a coarse pixel; 0 (the plain key) when nothing is
     solid. ``allowance``: see :func:`clearly_subject`.
     """
-    lead = half_small.astype(np.float32) * 2.0 - 255.0
+    lead = signed_levels(half_small)
     own = clearly_subject(lead, peak_small, allowance=allowance)
     return largest_nearby(lead, solid, far=True, own=own, labels=labels)
 
@@ -332,7 +332,7 @@ def clearly_subject(
     top = np.float32(0.0) if allowance is None else allowance
     own = lead <= top
     if peak_small is not None:
-        peak = peak_small.astype(np.float32) * 2.0 - 255.0
+        peak = signed_levels(peak_small)
         own &= (peak <= np.maximum(OWN_PEAK, lead + top)) | (lead <= OWN_STRONG)
     clearly: FloatMap = np.where(own, lead, NO_LEAD).astype(np.float32)
     return clearly

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from kaizen_studio.keying.frames import signed_levels
 from kaizen_studio.keying.screen import others
 
 FloatMap = npt.NDArray[np.float32]
@@ -106,6 +107,6 @@ def screen_behind(
         return strength
     size = 2 * reach + 1
     kernel = np.ones((size, size), np.uint8)
-    seen = cv2.dilate(half_small, kernel).astype(np.float32) * 2.0 - 255.0 - margin
+    seen = signed_levels(cv2.dilate(half_small, kernel)) - margin
     behind: FloatMap = np.where(clear, strength, np.maximum(strength, seen)).astype(np.float32)
     return behind

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from kaizen_studio.keying.frames import Matte
+from kaizen_studio.keying.frames import Matte, signed_levels
 from kaizen_studio.keying.ramp import (
     LEAD_REACH,
     LUMA_WEIGHTS,
@@ -125,7 +125,7 @@ def veil_lead(
     jumper's edge off it (a veil: keyed see-through). ``labels``: :func:`nearest_solid`
     of ``solid``, if already worked out.
     """
-    middle = half_small.astype(np.float32) * 2.0 - 255.0
+    middle = signed_levels(half_small)
     size = 2 * LEAD_REACH + 1
     near = cv2.dilate(solid, np.ones((size, size), np.uint8)) > 0
     # within reach of a solid colour leaning towards the screen's (a green jumper): a
@@ -152,7 +152,7 @@ def veil_lead(
     towards_screen = lead.ravel()[blocks] > 0
     check = ~alone & towards_screen
     if peak_small is not None and off_colour > 0:
-        spread = peak_small.ravel()[blocks].astype(np.float32) * 2.0 - 255.0
+        spread = signed_levels(peak_small.ravel()[blocks])
         check |= ~alone & (spread - middle.ravel()[blocks] <= VEIL_EVEN)
     if off_line > 0 and chosen.size and check.any():
         if labels is None:
@@ -198,8 +198,8 @@ def dark_own_lead(
     darker than ``dark`` of the screen there: a green jumper's strip too thin to be
     solid keys against its own lead, not a solid colour's further off. ``strength`` is
     the screen's lead now: blocks within ``margin`` of it are the screen."""
-    middle = half_small.astype(np.float32) * 2.0 - 255.0
-    peak = peak_small.astype(np.float32) * 2.0 - 255.0
+    middle = signed_levels(half_small)
+    peak = signed_levels(peak_small)
     candidates = (middle > lead) & (middle > 0) & (middle < strength - margin)
     candidates &= peak - middle <= OWN_PEAK
     blocks = np.flatnonzero(candidates)
@@ -244,7 +244,7 @@ def pale_subject(
     keyed as mixes of the two: round see-through holes. A real mix of a dim screen and a
     pale colour lies there too, but it is a blur or an edge, whose block holds a
     screen-like pixel somewhere (not clearly the subject)."""
-    lead = half_small.astype(np.float32) * 2.0 - 255.0
+    lead = signed_levels(half_small)
     own = clearly_subject(lead, peak_small, allowance=allowance) > NO_LEAD
     blocks = np.flatnonzero(own)
     lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
