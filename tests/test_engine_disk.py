@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -21,13 +21,7 @@ from kaizen_studio.core.media import VideoFrame
 from kaizen_studio.studio.disk_watch import DiskState, DiskWatch, disk_space
 from kaizen_studio.studio.output_link import LatestPicture
 from kaizen_studio.studio.pipeline import Programme
-
-
-def wait_for(condition: Callable[[], bool], *, seconds: float = 90.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.05)
+from tests.conditions import wait_until
 
 
 class Noise:
@@ -97,7 +91,7 @@ def test_a_full_disk_is_said_at_once_and_the_show_goes_on(
     assert watch.measure().state in (DiskState.LOW_DISK, DiskState.FULL)  # warned early
     programme.start()
     try:
-        wait_for(lambda: recording.recording_stats().state == "failed")
+        wait_until(lambda: recording.recording_stats().state == "failed", timeout=90.0)
         failed_at = programme.stats().frames
         stats = recording.recording_stats()
         assert re.match(r"the recording stopped: the disk is full at 0:\d\d;", stats.message)
@@ -105,7 +99,9 @@ def test_a_full_disk_is_said_at_once_and_the_show_goes_on(
         assert any(
             re.fullmatch(r"the disk is full: recording take.mp4 stopped at 0:\d\d", m) for m in said
         )
-        wait_for(lambda: programme.stats().frames >= failed_at + 25)  # the show goes on
+        wait_until(
+            lambda: programme.stats().frames >= failed_at + 25, timeout=90.0
+        )  # the show goes on
         assert preview.frame is not None and preview.frame.index >= failed_at
         assert watch.measure().state is DiskState.FULL
     finally:
@@ -133,10 +129,12 @@ def test_a_full_disk_stops_the_recording_and_the_stream_goes_on(
         programme.add_output(both)
         programme.start()
         try:
-            wait_for(lambda: both.recording_stats().state == "failed", seconds=150)
+            wait_until(lambda: both.recording_stats().state == "failed", timeout=150)
             assert "the disk is full at" in both.recording_stats().message
             sent = both.stream_stats().frames_sent
-            wait_for(lambda: both.stream_stats().frames_sent >= sent + 25)  # on air still
+            wait_until(
+                lambda: both.stream_stats().frames_sent >= sent + 25, timeout=90.0
+            )  # on air still
             assert both.stream_stats().state is OutputState.ON_AIR
         finally:
             programme.stop()

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import http.server
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,14 +21,7 @@ from kaizen_studio.studio.scenes import look_for
 from kaizen_studio.studio.show import Scene
 from kaizen_studio.studio.sources import StillSource
 from kaizen_studio.studio.stages import Compositor, Copy, OverlaysStage, TransitionStage
-
-
-def wait_for(condition: Callable[[], bool], *, seconds: float = 60.0) -> None:
-    """Wait until ``condition()`` holds (generous bound for a busy machine)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.02)
+from tests.conditions import wait_until
 
 
 class Broken:
@@ -94,7 +86,7 @@ def test_the_show_goes_on_when_an_overlay_fails_and_says_so() -> None:
     programme.on_frame = frames.append
     programme.start()
     try:
-        wait_for(lambda: len(frames) >= 10)
+        wait_until(lambda: len(frames) >= 10, timeout=60.0)
     finally:
         programme.stop()
     stats = programme.stats()
@@ -123,7 +115,7 @@ def test_a_frame_that_fails_is_reported_and_the_next_tick_goes_on() -> None:
     programme = Programme(Hiccup(np.full((48, 64, 3), 80, np.uint8)), fps=25)
     programme.start()
     try:
-        wait_for(lambda: programme.stats().frames >= 10)
+        wait_until(lambda: programme.stats().frames >= 10, timeout=60.0)
     finally:
         programme.stop()
     assert programme.stats().faults == (
