@@ -98,7 +98,7 @@ def costs(size: tuple[int, int], fps: int, frames: int = 30) -> dict[str, float]
         overlays: list[Overlay] = [
             LowerThird("Zoë Ångström", "Year 5"),
             Ticker(["Sports day on Friday", "Quiz winners"]),
-            LiveBadge(),
+            LiveBadge(on_air=lambda: True),
             ClockOverlay(),
         ]
         programme = Programme(
@@ -178,7 +178,7 @@ def measure(
         overlays: list[Overlay] = [
             LowerThird("Zoë Ångström", "Year 5"),
             Ticker(["Sports day on Friday", "Quiz winners"]),
-            LiveBadge(),
+            LiveBadge(on_air=lambda: True),
             ClockOverlay(),
         ]
         programme = Programme(

@@ -81,7 +81,9 @@ def test_an_overlay_that_raises_is_taken_off_and_the_others_stay() -> None:
 
 def test_the_show_goes_on_when_an_overlay_fails_and_says_so() -> None:
     picture = np.full((48, 64, 3), 80, np.uint8)
-    programme = Programme(StillSource(picture), fps=25, overlays=[Broken(), LiveBadge()])
+    programme = Programme(
+        StillSource(picture), fps=25, overlays=[Broken(), LiveBadge(lambda: True)]
+    )
     frames: list[VideoFrame] = []
     programme.on_frame = frames.append
     programme.start()

@@ -45,10 +45,21 @@ def test_ticker_scrolls_right_to_left() -> None:
 
 def test_badge_and_clock_draw_in_the_top_corners() -> None:
     frame = blank()
-    LiveBadge().draw(frame, 0.0)
+    LiveBadge(lambda: True).draw(frame, 0.0)
     ClockOverlay().draw(frame, 0.0)
     assert frame[15:25, 15:25, 2].mean() > 180  # red badge top left
     assert not np.all(frame[10:40, 540:630] == 120)  # the time top right
+
+
+def test_the_live_badge_shows_only_while_the_show_is_on_air() -> None:
+    live = False
+    badge = LiveBadge(lambda: live)
+    frame = blank()
+    badge.draw(frame, 0.0)
+    assert np.array_equal(frame, blank())  # recording only, or the stream not yet taken
+    live = True
+    badge.draw(frame, 1.0)
+    assert frame[15:25, 15:25, 2].mean() > 180
 
 
 def test_ticker_reads_text_rss_and_atom(tmp_path: Path) -> None:

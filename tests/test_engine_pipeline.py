@@ -204,7 +204,9 @@ def test_an_output_removed_mid_show_gets_its_frames_and_stops_while_the_show_goe
 
 
 def test_a_camera_output_gets_the_unkeyed_frames_used_with_the_programme_ticks() -> None:
-    programme, clock = on_a_fake_clock(fps=25, keyer=None, size=(64, 48), overlays=[LiveBadge()])
+    programme, clock = on_a_fake_clock(
+        fps=25, keyer=None, size=(64, 48), overlays=[LiveBadge(lambda: True)]
+    )
     shows, clean = Collector(), Collector()
     programme.add_output(shows)
     programme.add_output(clean, feed="camera")
@@ -221,7 +223,7 @@ def test_a_camera_output_gets_the_unkeyed_frames_used_with_the_programme_ticks()
 
 
 def test_stage_timings_are_reported() -> None:
-    programme, clock = on_a_fake_clock(overlays=[LiveBadge()])
+    programme, clock = on_a_fake_clock(overlays=[LiveBadge(lambda: True)])
     programme.start()
     step(clock, TICK, times=5)
     stats = programme.stats()

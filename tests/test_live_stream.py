@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from kaizen_studio.broadcast import MediaServer, StreamReader
 from kaizen_studio.broadcast.server import free_port
 
@@ -86,5 +88,15 @@ def test_live_records_and_streams_from_one_encoder(tmp_path: Path) -> None:
     assert reader.stats.frames >= 1
     with av.open(str(recording)) as container:
         assert container.streams.audio
-        stamps = [float(f.pts * f.time_base) for f in container.decode(video=0)]
+        frames = list(container.decode(video=0))
+        stamps = [float(f.pts * f.time_base) for f in frames]
+        first, last = (f.to_ndarray(format="bgr24") for f in (frames[0], frames[-1]))
     assert stamps and stamps[-1] - stamps[0] >= 3.0  # 5 s from the first picture
+    # the LIVE badge (red, top left) only once the server has the stream
+    assert not has_live_badge(first) and has_live_badge(last)
+
+
+def has_live_badge(picture: np.ndarray) -> bool:
+    """True when the top left of a 320x180 picture holds the red LIVE badge."""
+    b, _, r = picture[7:11, 7:14].reshape(-1, 3).mean(axis=0)
+    return bool(r > 150 and b < 100)

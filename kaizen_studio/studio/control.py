@@ -135,7 +135,7 @@ class StudioControl(KeyControls):
     def _look(self, scene: Scene, keyer: KeyerSettings | None = None) -> Look:
         """The look of ``scene``; a scene that sets no keyer settings keeps the key as it is
         (the sliders' positions), or ``keyer``."""
-        look = look_for(scene, self.size, now=self.clock.now())
+        look = look_for(scene, self.size, now=self.clock.now(), on_air=self.on_air.on_air_now)
         if look.keyer == KeyerSettings():
             look.keyer = keyer or self.keyer.settings
         return look

@@ -249,6 +249,12 @@ class OnAir:
         seconds = self.clock.now() - since if since is not None else 0.0
         return stats, last.file.path.name, seconds
 
+    def on_air_now(self) -> bool:
+        """True while the school's server has the stream (what the LIVE badge shows); a
+        plain query, safe from the programme's thread: it starts and ends nothing."""
+        last = self.last_stream
+        return last is not None and last.stream_stats().state is OutputState.ON_AIR
+
     def stream_status(self) -> tuple[OutputStats | None, float]:
         """The stream's stats (CONNECTING until the stream exists) and seconds since the
         school's server took it. A stream that ended by itself (refused, the name taken,

@@ -14,6 +14,7 @@ frame.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -211,11 +212,15 @@ class Ticker:
 
 @dataclass
 class LiveBadge:
-    """A red LIVE badge at the top left."""
+    """A red LIVE badge at the top left, drawn only while ``on_air()`` says the school's
+    server has taken the stream (a recording alone is not live)."""
 
+    on_air: Callable[[], bool]
     _tiles: dict[int, Prepared] = field(default_factory=dict, repr=False)
 
     def draw(self, image: Image, t: float) -> None:
+        if not self.on_air():
+            return
         h = image.shape[0]
         if h not in self._tiles:
             text = render_text("LIVE", TextStyle(size=max(8, h // 22), bold=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kaizen_studio.core.errors import InputError
@@ -30,12 +31,24 @@ class Look:
     name: str = ""
 
 
-def look_for(scene: Scene, size: tuple[int, int], *, now: float = 0.0) -> Look:
-    """The look of ``scene`` at picture ``size``; its lower third slides in after ``now``.
+def never() -> bool:
+    """Not on air: what a show that only records, or has no stream yet, tells its badge."""
+    return False
+
+
+def look_for(
+    scene: Scene,
+    size: tuple[int, int],
+    *,
+    now: float = 0.0,
+    on_air: Callable[[], bool] = never,
+) -> Look:
+    """The look of ``scene`` at picture ``size``; its lower third slides in after ``now``;
+    its LIVE badge shows only while ``on_air()`` (the school's server has the stream).
     Raises :class:`InputError` naming the scene when a caption or the ticker is beyond
     its bounds (:mod:`studio.overlays`)."""
     try:
-        overlays = _overlays(scene, now)
+        overlays = _overlays(scene, now, on_air)
     except InputError as error:
         raise InputError(f"scene '{scene.name}': {error}") from error
     return Look(
@@ -47,7 +60,7 @@ def look_for(scene: Scene, size: tuple[int, int], *, now: float = 0.0) -> Look:
     )
 
 
-def _overlays(scene: Scene, now: float) -> list[Overlay]:
+def _overlays(scene: Scene, now: float, on_air: Callable[[], bool]) -> list[Overlay]:
     overlays: list[Overlay] = []
     if scene.lower_third is not None:
         overlays.append(LowerThird(*scene.lower_third, shown_at=now + 0.5))
@@ -59,7 +72,7 @@ def _overlays(scene: Scene, now: float) -> list[Overlay]:
     if scene.logo is not None:
         overlays.append(Logo(scene.logo))
     if scene.live_badge:
-        overlays.append(LiveBadge())
+        overlays.append(LiveBadge(on_air))
     if scene.clock:
         overlays.append(ClockOverlay())
     return overlays

@@ -25,7 +25,7 @@ from kaizen_studio.core.errors import InputError
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backgrounds import newsroom
 from kaizen_studio.studio.imageio import write_matte16, write_png
-from kaizen_studio.studio.overlays import ClockOverlay, LiveBadge, LowerThird, Overlay, Ticker
+from kaizen_studio.studio.overlays import ClockOverlay, LowerThird, Overlay, Ticker
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources.demo import DemoPresenterSource
@@ -102,7 +102,6 @@ def run(args: argparse.Namespace) -> int:
     overlays: list[Overlay] = [
         LowerThird("Zoë Ångström", "Year 5 · School News", shown_at=clock.now() + 1),
         Ticker(HEADLINES),
-        LiveBadge(),
         ClockOverlay(),
     ]
     sound = ShowSound(clock=clock)

@@ -232,12 +232,17 @@ def _run(
     programme = Programme(
         source, fps=show.fps, keyer=Keyer(), size=show.size, clock=clock, sound=sound
     )
-    programme.show_look(look_for(scene, show.size, now=clock.now()))
+    on_air = threading.Event()  # the server has the stream: the LIVE badge shows
+    programme.show_look(look_for(scene, show.size, now=clock.now(), on_air=on_air.is_set))
     camera_recorder = None
     broadcast = None  # recording and streaming share one encoder
 
     def stream_status(stats: OutputStats) -> None:
         report_stream(stats)
+        if stats.state is OutputState.ON_AIR:
+            on_air.set()
+        else:
+            on_air.clear()
         if stats.state.final and stats.state is not OutputState.STOPPED:
             finished.set()  # refused, the name taken: the show stops and says why
 
