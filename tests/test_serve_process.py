@@ -173,3 +173,28 @@ def test_serve_gives_up_in_words_when_nginx_will_not_start_again(tmp_path: Path)
     assert said.count(refused) == 5, said
     assert "would not keep running (5 restarts in 10 minutes): giving up" in said
     assert "Traceback" not in said
+
+
+def test_serve_listens_on_ipv6_loopback_and_says_addresses_with_brackets(tmp_path: Path) -> None:
+    import urllib.request
+
+    rtmp, http = free_port("::1"), free_port("::1")
+    with Serve(tmp_path / "v6", rtmp_port=rtmp, http_port=http, extra=("--host", "::1")) as serve:
+        serve.wait_line("Media server running")
+        assert f"rtmp://[::1]:{rtmp}/live/show" in serve.output()
+        assert f"http://[::1]:{http}/" in serve.wait_line("Watch with")
+        with urllib.request.urlopen(f"http://[::1]:{http}/", timeout=10) as page:
+            assert page.status == 200 and b"<html" in page.read().lower()
+
+
+def test_a_host_that_is_not_an_address_is_one_clear_line_before_anything_is_made(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "s"
+    result = run_studio("serve", "--host", "hall-pc", "--folder", str(folder))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "studio: error: the address to listen on must be an IP address such as 127.0.0.1, "
+        "::1 or 0.0.0.0 (the whole school), got 'hall-pc'"
+    )
+    assert not folder.exists()

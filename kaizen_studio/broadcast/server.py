@@ -12,6 +12,7 @@ starts it again after a crash (``studio serve`` decides when).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -52,7 +53,7 @@ events {{ worker_connections 256; }}
 rtmp {{
     access_log off;
     server {{
-        listen {host}:{rtmp_port};
+        listen {listen}:{rtmp_port};
         chunk_size 4096;
         application live {{
             live on;
@@ -83,7 +84,7 @@ http {{
         video/mp2t ts;
     }}
     server {{
-        listen {host}:{http_port};
+        listen {listen}:{http_port};
         location /hls/ {{
             alias {folder}/hls/;
             add_header Cache-Control no-cache;
@@ -102,9 +103,39 @@ http {{
 """
 
 
+def check_host(host: str) -> str:
+    """``host`` if it is an IP address to listen on (127.0.0.1, ::1, 0.0.0.0, ::, or one
+    of this machine's); raise ValueError in words otherwise (a name would be looked up)."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(
+            f"the address to listen on must be an IP address such as 127.0.0.1, ::1 or "
+            f"0.0.0.0 (the whole school), got {host!r}"
+        ) from None
+    return host
+
+
+def url_host(host: str) -> str:
+    """``host`` as written in an address or nginx's ``listen``: IPv6 in brackets."""
+    return f"[{host}]" if ":" in host else host
+
+
+def reach_host(host: str) -> str:
+    """The address this machine reaches a server listening on ``host`` at: loopback for
+    all addresses (0.0.0.0 or ::), else ``host`` itself; IPv6 in brackets."""
+    if host == "0.0.0.0":
+        return "127.0.0.1"
+    return url_host("::1" if host == "::" else host)
+
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A TCP port free on ``host`` right now (for tests and the default of flags)."""
-    with socket.socket() as probe:
+    with socket.socket(_family(host)) as probe:
         probe.bind((host, 0))
         return int(probe.getsockname()[1])
 
@@ -118,7 +149,7 @@ def check_port(port: int, *, name: str) -> None:
 def port_taken(host: str, port: int) -> bool:
     """True if another program listens on ``port`` at ``host`` (or on all addresses), so
     nginx could not open it. Connections still closing (TIME_WAIT) do not count."""
-    with socket.socket() as probe:
+    with socket.socket(_family(host)) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
@@ -190,7 +221,7 @@ class MediaServer:
         check_port(rtmp_port, name="rtmp_port")
         check_port(http_port, name="http_port")
         self.folder = Path(folder).resolve()
-        self.key, self.host, self.school = key, host, school
+        self.key, self.host, self.school = key, check_host(host), school
         self.rtmp_port, self.http_port = rtmp_port, http_port
         self.guard = KeyGuard(key, clock=clock)
         self._process: subprocess.Popen[bytes] | None = None
@@ -206,17 +237,17 @@ class MediaServer:
     @property
     def publish_url(self) -> str:
         """Where the studio publishes the show (with the key)."""
-        return f"rtmp://127.0.0.1:{self.rtmp_port}/live/show?key={self.key}"
+        return f"rtmp://{reach_host(self.host)}:{self.rtmp_port}/live/show?key={self.key}"
 
     @property
     def play_url(self) -> str:
         """Where the player app watches the show over RTMP."""
-        return f"rtmp://127.0.0.1:{self.rtmp_port}/live/show"
+        return f"rtmp://{reach_host(self.host)}:{self.rtmp_port}/live/show"
 
     @property
     def page_url(self) -> str:
         """The classroom page."""
-        return f"http://127.0.0.1:{self.http_port}/"
+        return f"http://{reach_host(self.host)}:{self.http_port}/"
 
     @property
     def running(self) -> bool:
@@ -257,7 +288,7 @@ class MediaServer:
             CONFIG.format(
                 folder=self.folder,
                 module=RTMP_MODULE,
-                host=self.host,
+                listen=url_host(self.host),
                 rtmp_port=self.rtmp_port,
                 http_port=self.http_port,
                 check_port=self._check.server_address[1],

@@ -19,7 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kaizen_studio.broadcast.server import MediaServer, PortBusyError, check_port
+from kaizen_studio.broadcast.server import (
+    MediaServer,
+    PortBusyError,
+    check_host,
+    check_port,
+    url_host,
+)
 from kaizen_studio.broadcast.stream_key import (
     ENVIRONMENT,
     KEY_FILE_NAME,
@@ -87,7 +93,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--rtmp-port", type=int, default=1935, help="RTMP port (default 1935)")
     parser.add_argument("--http-port", type=int, default=8080, help="web page port (default 8080)")
     parser.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on; 0.0.0.0 for the whole school"
+        "--host",
+        default="127.0.0.1",
+        help="IP address to listen on (default 127.0.0.1, this machine only; ::1 for IPv6; "
+        "0.0.0.0 for the whole school)",
     )
     parser.add_argument("--school", default="Our School", help="name on the off-air card")
     parser.add_argument(
@@ -108,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         check_port(args.rtmp_port, name="--rtmp-port")
         check_port(args.http_port, name="--http-port")
+        check_host(args.host)
     except ValueError as error:
         raise InputError(str(error)) from error
     folder = _check_folder(args.folder)
@@ -192,7 +202,8 @@ def _serve(server: MediaServer, key: ServerKey, args: argparse.Namespace) -> int
         server.start()
         started = True
         _say(
-            f"Media server running. Studios publish to rtmp://{args.host}:{server.rtmp_port}"
+            f"Media server running. Studios publish to rtmp://{url_host(args.host)}:"
+            f"{server.rtmp_port}"
             f"/live/show with the stream key ({hidden(key.key)})"
         )
         _say(f"Watch with: studio watch {server.play_url}   or open {server.page_url}")
