@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaizen_studio.channel.site import environment
@@ -38,6 +38,8 @@ class Channel:
     colours: str = ""
     """``#rrggbb,#rrggbb`` or empty for the default colours."""
     threads: int = 8
+    extra: dict[str, str] = field(default_factory=dict)
+    """More variables for the channel's processes (e.g. ``KAIZEN_CHANNEL_DATABASE``)."""
 
     def environment(self) -> dict[str, str]:
         """This process's environment with the channel's variables set."""
@@ -52,6 +54,7 @@ class Channel:
         )
         if self.colours:
             base[environment.COLOURS] = self.colours
+        base.update(self.extra)
         return base
 
     @property
