@@ -8,6 +8,7 @@ from kaizen_studio.core.errors import InputError
 from kaizen_studio.keying import KeyerSettings
 from kaizen_studio.studio.backdrop import Backdrop
 from kaizen_studio.studio.feeds import ticker_items
+from kaizen_studio.studio.guest_look import GuestLook
 from kaizen_studio.studio.overlays import (
     ClockOverlay,
     LiveBadge,
@@ -28,23 +29,38 @@ class Look:
     placement: Placement = field(default_factory=Placement)
     keyer: KeyerSettings = field(default_factory=KeyerSettings)
     name: str = ""
+    guest: GuestLook = GuestLook.OFF
+    """where the guest (a partner school's stream) goes, if the show has one"""
 
 
-def look_for(scene: Scene, size: tuple[int, int], *, now: float = 0.0) -> Look:
-    """The look of ``scene`` at picture ``size``; its lower third slides in after ``now``.
-    Raises :class:`InputError` naming the scene when a caption or the ticker is beyond
-    its bounds (:mod:`studio.overlays`)."""
+def look_for(
+    scene: Scene, size: tuple[int, int], *, now: float = 0.0, guest: GuestLook = GuestLook.OFF
+) -> Look:
+    """The look of ``scene`` at picture ``size``; its lower third slides in after ``now``;
+    the guest where the scene says, else as ``guest`` says (with the guest beside, a
+    presenter the scene does not place moves to the left third). Raises
+    :class:`InputError` naming the scene when a caption or the ticker is beyond its
+    bounds (:mod:`studio.overlays`)."""
     try:
         overlays = _overlays(scene, now)
     except InputError as error:
         raise InputError(f"scene '{scene.name}': {error}") from error
+    where = GuestLook.named(scene.guest) if scene.guest else guest
+    placement = scene.presenter
+    if where is GuestLook.BESIDE and placement == Placement():
+        placement = BESIDE_GUEST
     return Look(
-        Backdrop(scene.background, size, fit=True),
-        overlays,
-        scene.presenter,
-        scene.keyer,
-        scene.name,
+        backdrop=Backdrop(scene.background, size, fit=True),
+        overlays=overlays,
+        placement=placement,
+        keyer=scene.keyer,
+        name=scene.name,
+        guest=where,
     )
+
+
+BESIDE_GUEST = Placement(x=0.27, scale=0.9)
+"""Where the presenter stands with the guest's box beside them (the left half)."""
 
 
 def _overlays(scene: Scene, now: float) -> list[Overlay]:

@@ -9,6 +9,12 @@ re-keying later with ``studio key``. Stops after ``--seconds``, on Ctrl+C, SIGTE
 SIGHUP, finishing the recordings properly either way; the streaming process ends with it
 whatever ends it.
 
+A partner school joins the show with ``--guest URL`` (their stream: rtmp://... from a
+server, or http://.../hls/NAME.m3u8 from their ``studio serve``), ``--guest-name`` and
+``--guest-look`` (full, beside, behind: where the scenes that do not say put it); or the
+show file's ``guest = { url = ..., name = ... }``. A guest that drops shows a card and
+comes back by itself; the show never waits for it.
+
 The stream key never goes on the command line (anyone can read that in the process
 list): it comes from ``--key-file PATH``, or the environment variable KAIZEN_STREAM_KEY,
 or is typed at a prompt; it is added to the address inside the show only. A stream the
@@ -40,12 +46,14 @@ from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backdrop import VIDEO_SUFFIXES
 from kaizen_studio.studio.files import check_video_output_path
+from kaizen_studio.studio.guest_look import GuestLook
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.scenes import look_for
 from kaizen_studio.studio.show import Scene, Show, read_show
 from kaizen_studio.studio.show_record import start_show
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, VideoFileSource
+from kaizen_studio.studio.sources.guest import GuestSource
 
 FIRST_PICTURE_WAIT = 60.0
 """Seconds the show may take to make its first picture (the presenter drawn, the keyer
@@ -101,7 +109,37 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="sound from a microphone (default one, or index or name); without it, or if it "
         "cannot be opened, a speech-like test sound",
     )
+    add_guest_options(parser)
     parser.set_defaults(func=run)
+
+
+def add_guest_options(parser: argparse.ArgumentParser) -> None:
+    """--guest, --guest-name and --guest-look."""
+    parser.add_argument(
+        "--guest",
+        metavar="URL",
+        help="a partner school's stream in the show (rtmp://HOST:PORT/live/NAME, or "
+        "http://HOST:PORT/hls/NAME.m3u8)",
+    )
+    parser.add_argument("--guest-name", metavar="SCHOOL", help="the partner school's name")
+    parser.add_argument(
+        "--guest-look",
+        choices=[look.value for look in GuestLook],
+        default="beside",
+        help="where the guest goes in scenes that do not say (default: beside)",
+    )
+
+
+def guest_from(args: argparse.Namespace, show: Show, clock: Clock) -> GuestSource | None:
+    """The guest the command line (or else the show file) names; InputError if wrong."""
+    if args.guest:
+        name = args.guest_name or "our guest"
+        return GuestSource(args.guest, name=name, size=show.size, clock=clock)
+    if args.guest_name:
+        raise InputError("--guest-name: give the guest's stream too, with --guest URL")
+    if show.guest is not None:
+        return GuestSource(show.guest[0], name=show.guest[1], size=show.size, clock=clock)
+    return None
 
 
 def default_show() -> Show:
@@ -157,6 +195,15 @@ def stream_address(url: str, key_file: str | None) -> str:
         raise InputError(f"{where}: {error}") from None
 
 
+def guest_line(guest: GuestSource) -> str:
+    """The guest's state and figures in one line."""
+    seen = guest.stats()
+    return (
+        f"guest {guest.name}: {seen.state.value}, {seen.frames} pictures, {seen.delay:.1f} s "
+        f"delay, lost {seen.losses} times"
+    )
+
+
 def report_stream(stats: OutputStats) -> None:
     print(f"live: stream: {stats.message}", file=sys.stderr)
 
@@ -207,6 +254,7 @@ def _run(
     finished: threading.Event,
 ) -> int:
     clock = Clock()
+    guest = guest_from(args, show, clock)
     source: DemoPresenterSource | CameraSource | VideoFileSource
     if Path(args.camera).suffix.lower() in VIDEO_SUFFIXES:
         source = VideoFileSource(args.camera, clock=clock)
@@ -232,7 +280,9 @@ def _run(
     programme = Programme(
         source, fps=show.fps, keyer=Keyer(), size=show.size, clock=clock, sound=sound
     )
-    programme.show_look(look_for(scene, show.size, now=clock.now()))
+    programme.set_guest(guest)
+    guest_look = GuestLook.named(args.guest_look) if guest is not None else GuestLook.OFF
+    programme.show_look(look_for(scene, show.size, now=clock.now(), guest=guest_look))
     camera_recorder = None
     broadcast = None  # recording and streaming share one encoder
 
@@ -280,6 +330,8 @@ def _run(
                 f"sound {sound.level_db:.0f} dBFS; {stats.timings}; {stats.message}",
                 file=sys.stderr,
             )
+            if guest is not None:
+                print(f"live: {guest_line(guest)}", file=sys.stderr)
             if args.seconds is not None and clock.now() - started >= args.seconds:
                 break
     finally:
