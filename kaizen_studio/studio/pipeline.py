@@ -24,14 +24,15 @@ from collections.abc import Callable
 from kaizen_studio.core.clock import Clock, Pacer, first_tick, set_up_kept
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
 from kaizen_studio.keying import Keyer, warm_up
-from kaizen_studio.studio.guest_look import GuestLook, GuestStage
+from kaizen_studio.studio.guest_look import GuestLook
+from kaizen_studio.studio.layers import CoverSource, Layers
 from kaizen_studio.studio.output_link import Feed, Mode, OutputLink
 from kaizen_studio.studio.overlays import Overlay
 from kaizen_studio.studio.programme_sound import HeldSound, VideoSounds
 from kaizen_studio.studio.programme_stats import ProgrammeStats, Rolling
 from kaizen_studio.studio.scenes import Look
 from kaizen_studio.studio.show import Placement
-from kaizen_studio.studio.sound import ShowSound, SoundFeed
+from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources.guest import GuestSource
 from kaizen_studio.studio.stages import (
     REPEAT,
@@ -76,13 +77,14 @@ class Programme:
         self._overlays = OverlaysStage(on_fault=self._fault)
         self._overlays.overlays = list(overlays or [])
         self._transition = TransitionStage()
-        self._guest = GuestStage(self._guest_look)
-        self._guest_sound: SoundFeed | None = None
+        self.layers = Layers(self._guest_look, sound)
+        """the guest and the cover (the break's videos), between the presenter and the
+        overlays"""
         self.compositor = Compositor(
             [
                 self._key,
                 PlaceStage(self._placement),
-                self._guest,
+                *self.layers.stages,
                 self._overlays,
                 self._transition,
             ],
@@ -202,23 +204,22 @@ class Programme:
     @property
     def guest(self) -> GuestSource | None:
         """The partner school's stream the looks may show (None: no guest)."""
-        return self._guest.guest
+        return self.layers.guest
 
     def set_guest(self, guest: GuestSource | None) -> None:
         """Show ``guest`` where the looks say from now on (its sound mixed in), the one
-        before stopped; it is started and stopped with the programme."""
-        old = self._guest.guest
-        if old is not None:
-            old.close()
-        if self._guest_sound is not None and self.sound is not None:
-            self.sound.remove_feed(self._guest_sound)
-        self._guest_sound = None
-        if guest is not None and self.sound is not None:
-            self._guest_sound = self.sound.feed(f"the guest {guest.name}")
-            guest.on_sound = self._guest_sound.push
-        self._guest.guest = guest
-        if guest is not None and self._thread is not None:
-            guest.start()
+        before closed; it is started and stopped with the programme."""
+        self.layers.set_guest(guest, running=self._thread is not None)
+
+    @property
+    def cover(self) -> CoverSource | None:
+        """What covers the whole programme now (None: nothing)."""
+        return self.layers.cover
+
+    def set_cover(self, cover: CoverSource | None) -> None:
+        """Cover the whole programme with ``cover`` (the break's videos), its sound mixed
+        in, from the next frame on; None: the show as it was. The one before is closed."""
+        self.layers.set_cover(cover, running=self._thread is not None)
 
     def _guest_look(self) -> GuestLook:
         return self.look.guest if self.look is not None else GuestLook.OFF
@@ -242,8 +243,7 @@ class Programme:
         self._held.reset()
         self._videos.hear(self.source)
         self.source.start()
-        if self.guest is not None:
-            self.guest.start()
+        self.layers.start()
         for link in self.links:
             self._start_link(link)
         self._stop.clear()
@@ -315,7 +315,7 @@ class Programme:
             and self._frames > 0
             and not changed
             and (self.look is None or self.look.backdrop.still)
-            and self._guest_look() is not GuestLook.BEHIND
+            and self.layers.still(self._guest_look())
         )
         self._repeated += repeat  # the camera is slower than the show: show it again
         self._last_index = frame.index
@@ -344,8 +344,8 @@ class Programme:
         if self.look is None:
             return self.background
         backdrop = self.look.backdrop.at(tick)
-        if self.look.guest is GuestLook.BEHIND and self.guest is not None:
-            return self._guest.behind(backdrop)
+        if self.look.guest is GuestLook.BEHIND:
+            return self.layers.behind(backdrop)
         return backdrop
 
     def _placement(self) -> Placement | None:
@@ -407,14 +407,12 @@ class Programme:
                 link.thread = None
                 link.output.stop()
         self.source.stop()
-        if self.guest is not None:
-            self.guest.stop()
+        self.layers.stop()
 
     def close(self) -> None:
         self.stop()
         self.source.close()
-        if self.guest is not None:
-            self.guest.close()
+        self.layers.close()
         if self.look is not None:
             self.look.backdrop.close()
         if self.keyer is not None:

@@ -15,6 +15,11 @@ server, or http://.../hls/NAME.m3u8 from their ``studio serve``), ``--guest-name
 show file's ``guest = { url = ..., name = ... }``. A guest that drops shows a card and
 comes back by itself; the show never waits for it.
 
+``--kidsmeet ORDER`` (a running order, .toml or .csv) runs a kidsmeet: commands typed one
+a line (pick, start [N], end, break, order, status) pick the next presenter at random,
+start their talk (lower third, timer) and play ``--breaks FOLDER`` (recorded
+presentations; or the order's ``breaks``) in the break.
+
 The stream key never goes on the command line (anyone can read that in the process
 list): it comes from ``--key-file PATH``, or the environment variable KAIZEN_STREAM_KEY,
 or is typed at a prompt; it is added to the address inside the show only. A stream the
@@ -47,6 +52,10 @@ from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backdrop import VIDEO_SUFFIXES
 from kaizen_studio.studio.files import check_video_output_path
 from kaizen_studio.studio.guest_look import GuestLook
+from kaizen_studio.studio.kidsmeet.breaks import FolderPlaylist
+from kaizen_studio.studio.kidsmeet.meet import Kidsmeet, status_line
+from kaizen_studio.studio.kidsmeet.order import read_order
+from kaizen_studio.studio.kidsmeet.typed import HELP, TypedCommands
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.scenes import look_for
 from kaizen_studio.studio.show import Scene, Show, read_show
@@ -110,6 +119,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "cannot be opened, a speech-like test sound",
     )
     add_guest_options(parser)
+    parser.add_argument(
+        "--kidsmeet",
+        metavar="ORDER",
+        help="run a kidsmeet from this running order (.toml or .csv); type commands (help)",
+    )
+    parser.add_argument(
+        "--breaks", metavar="FOLDER", help="recorded presentations to play in the breaks"
+    )
     parser.set_defaults(func=run)
 
 
@@ -233,6 +250,10 @@ def run(args: argparse.Namespace) -> int:
     if args.record and args.record_camera and Path(args.record) == Path(args.record_camera):
         raise InputError(f"--record-camera {args.record_camera}: give it a name of its own")
     stream = stream_address(args.stream, args.key_file) if args.stream else None
+    args.order = read_order(args.kidsmeet) if args.kidsmeet else None
+    args.playlist = FolderPlaylist(args.breaks) if args.breaks else None
+    if args.breaks and not args.kidsmeet:
+        raise InputError("--breaks: the breaks are a kidsmeet's; give --kidsmeet ORDER too")
     finished = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -315,6 +336,14 @@ def _run(
         file=sys.stderr,
     )
     record = start_show(show.title, f"studio live, scene {scene.name}")
+    typed = None
+    if args.order is not None:
+        meet = Kidsmeet(
+            args.order, lambda: programme, clock=clock, playlist=args.playlist, size=show.size
+        )
+        typed = TypedCommands(meet, sys.stdin, sys.stdout)
+        typed.start()
+        print(f"live: kidsmeet {args.order.title}, {len(args.order.talks)} talks; {HELP}")
     try:
         programme.start()
         waited = clock.now()  # --seconds counts from the first picture made, however busy
@@ -323,7 +352,15 @@ def _run(
                 break
         started = clock.now()
         print(f"live: sound: {sound.status}", file=sys.stderr)
-        while not finished.wait(5.0 if args.seconds is None else min(5.0, args.seconds)):
+        every = 5.0 if args.seconds is None else min(5.0, args.seconds)
+        reported = clock.now()
+        while not finished.wait(every if typed is None else 0.1):
+            if typed is not None:
+                typed.poll()
+                if clock.now() - reported < every:
+                    continue
+                reported = clock.now()
+                print(status_line(typed.meet.status()), file=sys.stderr)
             stats = programme.stats()
             print(
                 f"live: {stats.frames} frames, {stats.late} late, CPU {stats.cpu:.0%}, "
