@@ -52,9 +52,12 @@ def test_a_kidsmeet_is_driven_by_typed_commands(tmp_path: Path, take_clip: Path)
     )
     said: queue.Queue[str] = queue.Queue()
     lines: list[str] = []
-    threading.Thread(
-        target=lambda: [said.put(line) for line in process.stdout or ()], daemon=True
-    ).start()
+
+    def read() -> None:
+        for line in process.stdout or ():
+            said.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
 
     def answer(typed: str, words: str) -> str:
         assert process.stdin is not None
@@ -106,11 +109,9 @@ def test_live_puts_the_guest_in_the_recorded_programme(
     partner.start()
     try:
         wait_until(lambda: len(partner.sent) > 25, what="the partner to be publishing")
-        code = main(
-            ["live", "--show", str(show), "--camera", str(take_clip), "--record", str(out)]
-            + ["--guest", url, "--guest-name", "Hawes Side", "--guest-look", "beside"]
-            + ["--seconds", "6"]
-        )
+        command = ["live", "--show", str(show), "--camera", str(take_clip), "--record", str(out)]
+        command += ["--guest", url, "--guest-name", "Hawes Side", "--guest-look", "beside"]
+        code = main([*command, "--seconds", "6"])
     finally:
         partner.stop()
     assert code == 0
