@@ -140,11 +140,19 @@ class Kidsmeet:
         return "The break: the recorded presentations play until the next talk"
 
     def _lay(self, overlays: list[Overlay]) -> None:
-        """Put ``overlays`` on the programme in place of this meet's last ones (the
-        scene's own overlays stay)."""
+        """Put ``overlays`` on the programme in place of this meet's last ones. The
+        scene's own overlays stay, but for its lower third while the talk's is shown."""
         programme = self.programme()
         if programme is not None:
             kept = [o for o in programme.overlays if not any(o is m for m in self._mine)]
+            if any(isinstance(o, LowerThird) for o in overlays):
+                kept = [o for o in kept if not isinstance(o, LowerThird)]
+            elif programme.look is not None:  # the scene's lower third back
+                kept += [
+                    o
+                    for o in programme.look.overlays
+                    if isinstance(o, LowerThird) and not any(o is k for k in kept)
+                ]
             programme.overlays = kept + overlays
         self._mine = overlays
 
@@ -180,6 +188,9 @@ def status_line(status: MeetStatus) -> str:
         MeetState.BREAK: "the break" + (f", playing {status.playing}" if status.playing else ""),
     }[status.state]
     timer = status.timer
-    clock = f", {timer.text} left ({timer.colour.value})" if status.state is MeetState.TALK else ""
+    over = "over time" if timer.remaining < 0 else "left"
+    clock = (
+        f", {timer.text} {over} ({timer.colour.value})" if status.state is MeetState.TALK else ""
+    )
     up = f"; next: {status.next_up.name}" if status.next_up else ""
     return f"kidsmeet: {words}{clock}; {status.done} on, {status.left} to go{up}"
