@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from benchmarks.partner import COLOUR, TONE, Partner
 from kaizen_studio.broadcast import MediaServer
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import InputError
@@ -25,8 +26,6 @@ from kaizen_studio.studio.sources import StillSource
 from kaizen_studio.studio.sources.guest import GuestSource, GuestState, to_show_sound
 from tests.conditions import wait_until
 from tests.conftest import KEY
-from tests.media_files import TONE
-from tests.partner import COLOUR, Partner
 
 SIZE = (320, 180)
 
@@ -187,3 +186,24 @@ def test_show_file_guest_mistakes_name_the_line(tmp_path: Path, text: str, words
 def test_a_guest_address_that_is_not_a_stream_is_refused() -> None:
     with pytest.raises(InputError, match="rtmp://HOST:PORT/live/NAME"):
         GuestSource("hawes-side", name="Hawes Side")
+
+
+def test_a_guest_over_hls_from_a_partner_s_server(server: MediaServer) -> None:
+    clock = Clock()
+    partner = Partner(f"rtmp://127.0.0.1:{server.rtmp_port}/live/guest-hls?key={KEY}", size=SIZE)
+    url = f"http://127.0.0.1:{server.http_port}/hls/guest-hls.m3u8"
+    guest = GuestSource(url, name="Kew Road", size=SIZE, clock=clock)
+    assert guest.hold > 1.0 and guest.lost_after >= 3.0  # a segment at a time
+    partner.start()
+    guest.start()
+    try:
+        wait_until(lambda: guest.state is GuestState.ON, what="the guest over HLS")
+
+        def shown() -> bool:
+            frame = guest.read()
+            return frame is not None and near(frame.image[60:120, 100:220], COLOUR)
+
+        wait_until(shown, what="its pictures")
+    finally:
+        partner.stop()
+        guest.close()

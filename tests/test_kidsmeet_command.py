@@ -14,12 +14,12 @@ import av
 import numpy as np
 import pytest
 
+from benchmarks.partner import COLOUR, Partner
 from kaizen_studio.broadcast import MediaServer
 from kaizen_studio.studio.cli import main
 from kaizen_studio.studio.guest_look import BOXES, GuestLook
 from tests.conditions import wait_until
 from tests.conftest import KEY
-from tests.partner import COLOUR, Partner
 
 SHOW = """\
 title = "Kidsmeet"

@@ -43,6 +43,9 @@ HOLD = 0.15
 """Seconds each picture and its sound are held after they arrive (the jitter they ride)."""
 LOST_AFTER = 1.0
 """Seconds without a picture before the guest counts as lost (the card shows)."""
+HLS_HOLD, HLS_LOST_AFTER = 1.2, 3.0
+"""The same for a stream over HLS (http://.../NAME.m3u8), whose pictures come a segment
+(a second) at a time."""
 QUEUE = 50
 """Pictures held at most (two seconds at 25 fps); older ones are dropped and counted."""
 JUMP = 1.0
@@ -76,7 +79,7 @@ class GuestStats:
     joins: int
     """times the stream was joined (the first time, and after each loss or new stream)"""
     delay: float
-    """seconds: :data:`HOLD` plus how much later than at joining pictures arrive"""
+    """seconds: the hold (:data:`HOLD`) plus how much later than at joining pictures arrive"""
 
 
 def check_guest(url: str, name: str) -> None:
@@ -108,7 +111,7 @@ class GuestSource:
         name: str,
         size: tuple[int, int] = (1280, 720),
         clock: Clock | None = None,
-        lost_after: float = LOST_AFTER,
+        lost_after: float | None = None,
         timeout: float = 2.0,
         retry: float = 0.3,
         sample_rate: int = 48000,
@@ -117,7 +120,10 @@ class GuestSource:
         check_guest(url, name)
         self.url, self.name, self.size = url, name.strip(), size
         self.clock = clock or Clock()
-        self.lost_after = lost_after
+        hls = url.startswith(("http://", "https://"))
+        self.hold = HLS_HOLD if hls else HOLD
+        """seconds each picture is held after it arrives"""
+        self.lost_after = lost_after or (HLS_LOST_AFTER if hls else LOST_AFTER)
         self.sample_rate, self.channels = sample_rate, channels
         self.on_sound: Callable[[AudioBlock], None] | None = None
         self.audible = True
@@ -188,7 +194,7 @@ class GuestSource:
                 dropped=self._dropped,
                 losses=self._losses,
                 joins=self._joins,
-                delay=HOLD + (max(0.0, float(np.mean(lateness))) if lateness else 0.0),
+                delay=self.hold + (max(0.0, float(np.mean(lateness))) if lateness else 0.0),
             )
 
     # -- the reader's thread ---------------------------------------------------------
@@ -205,7 +211,7 @@ class GuestSource:
         with self._lock:
             offset = self._join_if_new(stream, now)
             due = stream + offset
-            self._lateness.append(now + HOLD - due)
+            self._lateness.append(now + self.hold - due)
             self._last_stream, self._last_arrival = stream, now
             self._lost = False
             if len(self._ready) >= QUEUE:
@@ -224,7 +230,7 @@ class GuestSource:
             or now - self._last_arrival > self.lost_after
             or abs(stream - self._last_stream) > JUMP
         ):
-            offset = now + HOLD - stream
+            offset = now + self.hold - stream
             self._offset = offset
             self._joins += 1
             self._lateness.clear()

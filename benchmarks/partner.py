@@ -12,12 +12,13 @@ import time
 
 import numpy as np
 
-from kaizen_studio.broadcast import RtmpStreamer
+from kaizen_studio.broadcast import OutputState, RtmpStreamer
 from kaizen_studio.core.media import AudioBlock, VideoFrame
-from tests.media_files import TONE
 
 COLOUR = (200, 60, 180)
 """the partner's pictures (BGR): a magenta no scene has"""
+TONE = 1000.0
+"""the partner's sound (Hz): far from the test sound's voice"""
 
 
 class Partner:
@@ -62,6 +63,12 @@ class Partner:
             streamer.send_audio(AudioBlock(np.stack([tone, tone], 1), 48000, pts))
             i += 1
             self._stop.wait(max(0.0, start + i / self.fps - time.monotonic()))
+
+    @property
+    def on_air(self) -> bool:
+        """Whether the server has taken the partner's stream."""
+        streamer = self._streamer
+        return streamer is not None and streamer.stats().state is OutputState.ON_AIR
 
     def kill(self) -> None:
         """Cut the link as a crash would: the encoder process killed, then no more sent."""
