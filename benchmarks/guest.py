@@ -95,9 +95,12 @@ def delays(
     return samples
 
 
-def show_alone(seconds: float) -> tuple[int, int, int]:
-    """The same show with no guest for ``seconds``: (frames made, ticks, late), the
+def show_alone(url: str, seconds: float) -> tuple[int, int, int]:
+    """The same show with no guest for ``seconds`` while the partner publishes to ``url``
+    (its encoder busy on this machine as before): (frames made, ticks, late), the
     machine's own share of late and missing frames, to set the guest's against."""
+    partner = Partner(url, size=(640, 360), fps=FPS, stamp=True)
+    partner.start()
     clock = Clock()
     camera = np.full((SIZE[1], SIZE[0], 3), 90, np.uint8)
     programme = Programme(
@@ -119,6 +122,7 @@ def show_alone(seconds: float) -> tuple[int, int, int]:
         stats = programme.stats()
     finally:
         programme.close()
+        partner.stop()
     ticks = watch.ticks[began : stats.frames]
     span = ticks[-1] - ticks[0] if ticks else 0.0
     return stats.frames - began, round(span * FPS) + 1, stats.late - late
@@ -183,9 +187,11 @@ def measure(cycles: int, outage: float) -> dict[str, object]:
         finally:
             partner.stop()
             programme.close()
+        span = ticks[-1] - ticks[0] if ticks else 0.0
+        try:
+            alone = show_alone(f"{url}?key=bench", span)
+        finally:
             server.stop()
-    span = ticks[-1] - ticks[0] if ticks else 0.0
-    alone = show_alone(span)
     print(
         f"the show alone for {span:.0f} s: {alone[0]} frames over {alone[1]} ticks, {alone[2]} late"
     )
@@ -232,12 +238,13 @@ def section(result: dict[str, object], cycles: int, outage: float) -> str:
         f"- the guest's delay, partner's encoder to due on our show (loopback, one clock): "
         f"median {np.nanmedian(true):.2f} s, worst {np.nanmax(true):.2f} s; the delay the "
         f"window showed meanwhile: median {np.nanmedian(shown):.2f} s (it sees the hold "
-        "and growth since joining, not the link's fixed part)",
+        "and how much later than the quickest pictures arrive, not the link's own time)",
         f"- the show: {result['made']} frames made over {result['expected']} ticks, "
         f"{result['late']} late, while the guest was lost {result['losses']} times and "
         f"joined {result['joins']} times (the guest's stage: {result['stage_ms']:.1f} ms a "
-        "frame, over the last second); the same show with no guest, for as long, just "
-        "after: {} frames over {} ticks, {} late (the machine's own share)".format(
+        "frame, over the last second)",
+        "- the same show with no guest, for as long, just after (the partner publishing as "
+        "before): {} frames made over {} ticks, {} late: the machine's own share".format(
             *result["alone"]  # type: ignore[misc]
         ),
     ]

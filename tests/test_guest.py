@@ -16,11 +16,12 @@ from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 from kaizen_studio.studio.backdrop import Backdrop
+from kaizen_studio.studio.control import StudioControl
 from kaizen_studio.studio.guest_look import BOXES, CARD, GuestLook, GuestStage, card_text
 from kaizen_studio.studio.output_link import LatestPicture
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.scenes import BESIDE_GUEST, Look, look_for
-from kaizen_studio.studio.show import Scene, read_show
+from kaizen_studio.studio.show import Scene, Show, read_show
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import StillSource
 from kaizen_studio.studio.sources.guest import GuestSource, GuestState, to_show_sound
@@ -207,3 +208,38 @@ def test_a_guest_over_hls_from_a_partner_s_server(server: MediaServer) -> None:
     finally:
         partner.stop()
         guest.close()
+
+
+def test_the_studio_shows_a_show_file_s_guest_where_its_scenes_say(
+    server: MediaServer, tmp_path: Path
+) -> None:
+    url = f"rtmp://127.0.0.1:{server.rtmp_port}/live/guest-studio"
+    show = Show(
+        "Link-up",
+        25,
+        SIZE,
+        (Scene("Studio", "#000000"), Scene("Link", "#000000", guest="full")),
+        guest=(url, "Hawes Side"),
+    )
+    partner = Partner(f"{url}?key={KEY}", size=SIZE)
+    control = StudioControl(show, camera="demo", recordings=tmp_path)
+    control.start()
+    partner.start()
+    try:
+        wait_until(lambda: control.programme is not None, what="the show to start")
+        programme = control.programme
+        assert programme is not None and programme.guest is not None
+        assert programme.guest.name == "Hawes Side"
+        wait_until(lambda: programme.guest.state is GuestState.ON, what="the guest")  # type: ignore[union-attr]
+        assert control.programme_picture() is not None
+        assert not near(control.programme_picture().image[60:120, 100:220], COLOUR)  # type: ignore[union-attr]
+        control.show_scene(1)
+
+        def full() -> bool:
+            frame = control.programme_picture()
+            return frame is not None and near(frame.image[60:120, 100:220], COLOUR)
+
+        wait_until(full, what="the guest full screen in the scene that says so")
+    finally:
+        partner.stop()
+        control.close()

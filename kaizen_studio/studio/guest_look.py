@@ -143,13 +143,7 @@ class GuestStage:
             return self._cards[(text, size)]
         fitted = self._fitted
         if fitted is None or fitted[0] != frame.index or fitted[1] != size:
-            method = cv2.INTER_AREA
-            image = (
-                cv2.resize(frame.image, size, interpolation=method)
-                if frame.image.shape[1::-1] != size
-                else frame.image
-            )
-            fitted = (frame.index, size, cover_fit(image, size))
+            fitted = (frame.index, size, cover_fit(frame.image, size))  # one resize
             self._fitted = fitted
         return fitted[2]
 

@@ -2,19 +2,21 @@
 
 The stream (RTMP from a server, or HLS from a partner's ``studio serve``) is decoded by
 :class:`broadcast.player.StreamReader` in its own thread, which connects again by itself
-when the stream drops. Each picture is fitted to the show's size in that thread and put in
-a bounded queue, stamped with the moment it is due on the show's clock: its time in the
-stream plus an offset fixed when the stream is joined (its arrival then, plus
-:data:`HOLD` to ride out the network's jitter). Its sound is stamped the same way, so
-pictures and sound stay together. :meth:`GuestSource.read` never waits: it gives the
-newest picture due, so no frame of the show is late because of the guest.
+when the stream drops. Each picture (made no bigger than the show in that thread; the
+programme resizes it once, to where it goes) is put in a bounded queue, stamped with the
+moment it is due on the show's clock: its time in the stream plus an offset fixed when
+the stream is joined (its arrival then, plus :data:`HOLD` to ride out the network's
+jitter). Its sound is stamped the same way, so pictures and sound stay together.
+:meth:`GuestSource.read` never waits: it gives the newest picture due.
 
+The offset only moves sooner after that: a picture that arrives earlier than the offset
+says (the first ones, read while the stream was being opened, are late ones) sets it.
 The guest is *lost* when no picture has arrived for ``lost_after`` seconds (the card
 "Reconnecting to ..." shows then; :class:`studio.guest_look.GuestStage`); the next
 picture after that joins the stream again (a new offset).
 
-What the delay shown measures: :data:`HOLD` plus how much later than at joining the
-pictures now arrive (their stream times against their arrival on the show's clock,
+What the delay shown measures: :data:`HOLD` plus how much later than the quickest since
+joining the pictures now arrive (their stream times against their arrival on the show's clock,
 averaged over the last second). The time the stream took to reach us before its first
 picture (the partner's encoder, their server, the network) is not in it: only a clock
 both schools share could measure that (``benchmarks/guest.py`` measures it on loopback).
@@ -48,6 +50,9 @@ HLS_HOLD, HLS_LOST_AFTER = 1.2, 3.0
 (a second) at a time."""
 QUEUE = 50
 """Pictures held at most (two seconds at 25 fps); older ones are dropped and counted."""
+EARLIER = 0.02
+"""A picture due this much (seconds) later than its arrival plus the hold moves every
+picture's due time sooner (the first ones read when the stream was opened were old)."""
 JUMP = 1.0
 """A stream time that jumps by more than this (seconds) is a new stream: joined again."""
 NAME_CHARS = 40
@@ -79,7 +84,8 @@ class GuestStats:
     joins: int
     """times the stream was joined (the first time, and after each loss or new stream)"""
     delay: float
-    """seconds: the hold (:data:`HOLD`) plus how much later than at joining pictures arrive"""
+    """seconds: the hold (:data:`HOLD`) plus how much later than the quickest since joining
+    pictures arrive"""
 
 
 def check_guest(url: str, name: str) -> None:
@@ -96,7 +102,8 @@ def check_guest(url: str, name: str) -> None:
 
 
 class GuestSource:
-    """The partner's stream at ``url``, called ``name``, fitted to the show's ``size``.
+    """The partner's stream at ``url``, called ``name``, its pictures no bigger than the
+    show's ``size``.
 
     ``on_sound`` (settable until :meth:`start`) gets the guest's sound at the show's
     ``sample_rate`` and ``channels``, stamped on ``clock`` in step with the pictures;
@@ -202,14 +209,19 @@ class GuestSource:
         """A decoded picture: fitted, stamped with when it is due, queued (never raises:
         the reader's thread must go on)."""
         stream = float(frame.meta.get("stream_pts", 0.0))  # type: ignore[arg-type]
+        image = frame.image
         try:
-            image = cover_fit(frame.image, self.size)
+            if image.shape[1] > self.size[0] or image.shape[0] > self.size[1]:
+                image = cover_fit(image, self.size)  # no bigger than the show: less to resize
         except ValueError as error:
             log.warning("a picture of the guest %s was not usable: %s", self.name, error)
             return
         now = self.clock.now()
         with self._lock:
             offset = self._join_if_new(stream, now)
+            early = stream + offset - (now + self.hold)
+            if early > EARLIER:  # the quickest picture yet: the link's own pace from now on
+                offset = self._move_earlier(early)
             due = stream + offset
             self._lateness.append(now + self.hold - due)
             self._last_stream, self._last_arrival = stream, now
@@ -219,6 +231,18 @@ class GuestSource:
                 self._dropped += 1
             self._ready.append(VideoFrame(image, due, self._frames, {"stream_pts": stream}))
             self._frames += 1
+
+    def _move_earlier(self, seconds: float) -> float:
+        """Make every picture due ``seconds`` sooner (the ones queued too, in step): the
+        pictures read while the stream was being opened are dropped as old, and the
+        guest is as fresh as the link allows. The new offset."""
+        assert self._offset is not None
+        self._offset -= seconds
+        self._ready = deque(
+            VideoFrame(f.image, f.pts - seconds, f.index, f.meta) for f in self._ready
+        )
+        self._lateness = deque((late + seconds for late in self._lateness), maxlen=25)
+        return self._offset
 
     def _join_if_new(self, stream: float, now: float) -> float:
         """The offset from stream time to the show's clock; set afresh (the stream joined)
