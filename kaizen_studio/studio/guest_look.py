@@ -110,7 +110,7 @@ class GuestStage:
         if look is GuestLook.FULL:
             size = frame.size
             frame.image[:] = self._picture(guest, size)
-            self._label(frame.image, guest, (0, 0, *size))
+            self._label(frame.image, guest, (0, 0, *size), top=False)
         elif look is GuestLook.BESIDE:
             self._draw_box(frame.image, guest, BOXES[look])
         return frame
@@ -131,7 +131,7 @@ class GuestStage:
         edge = max(2, h // 180)
         cv2.rectangle(image, (x - edge, y - edge), (x + bw + edge - 1, y + bh + edge - 1), CARD, -1)
         image[y : y + bh, x : x + bw] = self._picture(guest, (bw, bh))
-        self._label(image, guest, (x, y, bw, bh))
+        self._label(image, guest, (x, y, bw, bh), top=box is BOXES[GuestLook.BEHIND])
 
     def _picture(self, guest: GuestSource, size: tuple[int, int]) -> Image:
         """The guest's newest picture at ``size`` (resized once per picture), or the card."""
@@ -147,8 +147,11 @@ class GuestStage:
             self._fitted = fitted
         return fitted[2]
 
-    def _label(self, image: Image, guest: GuestSource, box: tuple[int, int, int, int]) -> None:
-        """The guest's name and delay along the box's foot (only while it is on)."""
+    def _label(
+        self, image: Image, guest: GuestSource, box: tuple[int, int, int, int], *, top: bool
+    ) -> None:
+        """The guest's name and delay along the box's foot (or, with ``top``, its top, where
+        a presenter in front does not hide it), only while it is on."""
         if guest.state is not GuestState.ON:
             return
         x, y, _, bh = box
@@ -160,4 +163,4 @@ class GuestStage:
             self._labels = {key: render_text(text, style)}  # one kept
         tile = self._labels[key]
         pad = max(2, height // 90)
-        blend_bgra(image, tile, x + pad, y + bh - tile.shape[0] - pad)
+        blend_bgra(image, tile, x + pad, y + pad if top else y + bh - tile.shape[0] - pad)
