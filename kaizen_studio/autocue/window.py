@@ -75,6 +75,8 @@ class PrompterWindow(QWidget):
     them), each on its own screen: give each its own ``mirror`` and it flips its own copy
     (the M key then cycles that window's mirroring only). Without ``mirror`` the window
     shows the prompter's own mirroring. Only one window should be given the ``remote``.
+    ``decorate(frame, now)``, if given, draws on a copy of each frame before it is flipped
+    (a kidsmeet's talk timer in the corner).
     """
 
     def __init__(
@@ -84,8 +86,10 @@ class PrompterWindow(QWidget):
         remote: RemoteServer | None = None,
         clock: Callable[[], float] | None = None,
         mirror: Mirror | None = None,
+        decorate: Callable[[Image, float], None] | None = None,
     ):
         super().__init__()
+        self.decorate = decorate
         self.prompter = prompter
         self.remote = remote
         self.mirror = mirror
@@ -136,7 +140,11 @@ class PrompterWindow(QWidget):
         self.update()
 
     def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802
-        frame = flipped(self.prompter.frame(self.now()), self.mirror)
+        frame = self.prompter.frame(self.now())
+        if self.decorate is not None:
+            frame = frame.copy()
+            self.decorate(frame, self.now())
+        frame = flipped(frame, self.mirror)
         height, width = frame.shape[:2]
         # The frame buffer outlives the paint (the renderer reuses it), so no copy is needed.
         image = QImage(  # type: ignore[call-overload]  # PyQt6 takes a buffer; stubs say bytes

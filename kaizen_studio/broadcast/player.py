@@ -44,6 +44,8 @@ class StreamReader:
     ``on_frame(VideoFrame)`` gets each picture (``pts`` is the local monotonic time it
     was decoded; ``meta['stream_pts']`` its time in the stream); ``on_audio(AudioBlock)``
     each block of sound; ``on_air(bool)`` each change between a show and "off air".
+    ``timeout``: seconds a connection or a read may wait for the server before the reader
+    gives up on it and connects again.
     """
 
     def __init__(
@@ -54,10 +56,13 @@ class StreamReader:
         on_audio: Callable[[AudioBlock], None] | None = None,
         on_air: Callable[[bool], None] | None = None,
         retry: float = 1.0,
+        timeout: float = 3.0,
     ) -> None:
         if not url.startswith(("rtmp://", "rtmps://", "http://", "https://", "file:", "/")):
             raise ValueError(f"cannot watch {url!r}: expected an rtmp:// address")
-        self.url, self.retry = url, retry
+        if not 0.2 <= timeout <= 30.0:
+            raise ValueError(f"a stream's timeout is 0.2 to 30 seconds, got {timeout}")
+        self.url, self.retry, self.timeout = url, retry, timeout
         self.on_frame, self.on_audio, self.on_air = on_frame, on_audio, on_air
         self.stats = PlayerStats()
         self._stop = threading.Event()
@@ -89,7 +94,8 @@ class StreamReader:
             self._stop.wait(self.retry)
 
     def _play_once(self) -> None:
-        with av.open(self.url, options=LOW_DELAY, timeout=(3.0, 3.0)) as container:
+        options = {**LOW_DELAY, "rw_timeout": str(round(self.timeout * 1_000_000))}
+        with av.open(self.url, options=options, timeout=(self.timeout, self.timeout)) as container:
             self.stats.connects += 1
             streams = [s for s in (container.streams.video[:1] + container.streams.audio[:1])]
             for stream in streams:

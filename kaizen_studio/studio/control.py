@@ -40,6 +40,7 @@ from kaizen_studio.studio.show import Scene, Show
 from kaizen_studio.studio.show_record import ShowRecord, start_show
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, list_cameras
+from kaizen_studio.studio.sources.guest import GuestSource
 from kaizen_studio.studio.status_words import Status
 
 
@@ -117,6 +118,9 @@ class StudioControl(KeyControls):
             clock=self.clock,
             sound=self.sound,
         )
+        if self.show.guest is not None:  # a partner school, shown where the scenes say
+            url, name = self.show.guest
+            programme.set_guest(GuestSource(url, name=name, size=self.size, clock=self.clock))
         programme.show_look(self._look(self.show.scenes[0], self.keyer_settings))
         programme.add_output(self.preview, mode="latest")
         programme.start()

@@ -24,6 +24,8 @@ from collections.abc import Callable
 from kaizen_studio.core.clock import Clock, Pacer, first_tick, set_up_kept
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
 from kaizen_studio.keying import Keyer, warm_up
+from kaizen_studio.studio.guest_look import GuestLook
+from kaizen_studio.studio.layers import CoverSource, Layers
 from kaizen_studio.studio.output_link import Feed, Mode, OutputLink
 from kaizen_studio.studio.overlays import Overlay
 from kaizen_studio.studio.programme_sound import HeldSound, VideoSounds
@@ -31,6 +33,7 @@ from kaizen_studio.studio.programme_stats import ProgrammeStats, Rolling
 from kaizen_studio.studio.scenes import Look
 from kaizen_studio.studio.show import Placement
 from kaizen_studio.studio.sound import ShowSound
+from kaizen_studio.studio.sources.guest import GuestSource
 from kaizen_studio.studio.stages import (
     REPEAT,
     Compositor,
@@ -74,8 +77,17 @@ class Programme:
         self._overlays = OverlaysStage(on_fault=self._fault)
         self._overlays.overlays = list(overlays or [])
         self._transition = TransitionStage()
+        self.layers = Layers(self._guest_look, sound)
+        """the guest and the cover (the break's videos), between the presenter and the
+        overlays"""
         self.compositor = Compositor(
-            [self._key, PlaceStage(self._placement), self._overlays, self._transition],
+            [
+                self._key,
+                PlaceStage(self._placement),
+                *self.layers.stages,
+                self._overlays,
+                self._transition,
+            ],
             window=round(fps),
         )
         """the stages each frame goes through, in order"""
@@ -189,6 +201,29 @@ class Programme:
         )
         link.thread.start()
 
+    @property
+    def guest(self) -> GuestSource | None:
+        """The partner school's stream the looks may show (None: no guest)."""
+        return self.layers.guest
+
+    def set_guest(self, guest: GuestSource | None) -> None:
+        """Show ``guest`` where the looks say from now on (its sound mixed in), the one
+        before closed; it is started and stopped with the programme."""
+        self.layers.set_guest(guest, running=self._thread is not None)
+
+    @property
+    def cover(self) -> CoverSource | None:
+        """What covers the whole programme now (None: nothing)."""
+        return self.layers.cover
+
+    def set_cover(self, cover: CoverSource | None) -> None:
+        """Cover the whole programme with ``cover`` (the break's videos), its sound mixed
+        in, from the next frame on; None: the show as it was. The one before is closed."""
+        self.layers.set_cover(cover, running=self._thread is not None)
+
+    def _guest_look(self) -> GuestLook:
+        return self.look.guest if self.look is not None else GuestLook.OFF
+
     def replace_source(self, source: VideoSource) -> None:
         """Show ``source`` from its next frame on (another camera, a video file) while the
         show goes on: it is started (its sound mixed in), the old one closed."""
@@ -208,6 +243,7 @@ class Programme:
         self._held.reset()
         self._videos.hear(self.source)
         self.source.start()
+        self.layers.start()
         for link in self.links:
             self._start_link(link)
         self._stop.clear()
@@ -279,6 +315,7 @@ class Programme:
             and self._frames > 0
             and not changed
             and (self.look is None or self.look.backdrop.still)
+            and self.layers.still(self._guest_look())
         )
         self._repeated += repeat  # the camera is slower than the show: show it again
         self._last_index = frame.index
@@ -304,9 +341,12 @@ class Programme:
         self._timings["frame"].add((done - began) * 1000.0)
 
     def _backdrop(self, tick: float) -> Image | None:
-        if self.look is not None:
-            return self.look.backdrop.at(tick)
-        return self.background
+        if self.look is None:
+            return self.background
+        backdrop = self.look.backdrop.at(tick)
+        if self.look.guest is GuestLook.BEHIND:
+            return self.layers.behind(backdrop)
+        return backdrop
 
     def _placement(self) -> Placement | None:
         return self.look.placement if self.look is not None else None
@@ -367,10 +407,12 @@ class Programme:
                 link.thread = None
                 link.output.stop()
         self.source.stop()
+        self.layers.stop()
 
     def close(self) -> None:
         self.stop()
         self.source.close()
+        self.layers.close()
         if self.look is not None:
             self.look.backdrop.close()
         if self.keyer is not None:

@@ -5,6 +5,7 @@
     title = "School News"
     fps = 25
     size = "1280x720"
+    guest = { url = "rtmp://HOST:1935/live/guest-hawes", name = "Hawes Side" }
 
     [[scene]]
     name = "Newsroom"
@@ -15,6 +16,7 @@
     ticker = "headlines.txt"       # a text, RSS or Atom file or URL, or a list of headlines
     live_badge = true
     clock = true
+    guest = "beside"               # the guest: "full", "beside", "behind" or "off"
 
 A mistake (an unknown key, a missing picture, a bad colour, a wrong type, a value out of
 range, values nested deeper than a show has, a file over :data:`MAX_SHOW_BYTES`) is
@@ -32,10 +34,12 @@ from typing import Any
 from kaizen_studio.core.errors import InputError, MissingFileError
 from kaizen_studio.keying import KeyerSettings
 from kaizen_studio.studio.backgrounds import BUILT_IN
+from kaizen_studio.studio.guest_look import GuestLook
 from kaizen_studio.studio.imageio import read_colour
 from kaizen_studio.studio.overlays import is_feed_address
+from kaizen_studio.studio.sources.guest import check_guest
 
-TOP_KEYS = {"title", "fps", "size", "scene"}
+TOP_KEYS = {"title", "fps", "size", "scene", "guest"}
 SCENE_KEYS = {
     "name",
     "background",
@@ -46,6 +50,7 @@ SCENE_KEYS = {
     "logo",
     "live_badge",
     "clock",
+    "guest",
 }
 LOWER_THIRD_KEYS = {"name", "role"}
 PRESENTER_KEYS = {"x", "scale"}
@@ -141,6 +146,8 @@ class Scene:
     logo: str | None = None
     live_badge: bool = False
     clock: bool = False
+    guest: str | None = None
+    """where the guest goes (a :class:`GuestLook` value); None: as the command line says"""
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,8 @@ class Show:
     fps: int
     size: tuple[int, int]
     scenes: tuple[Scene, ...]
+    guest: tuple[str, str] | None = None
+    """the partner school in the show: (stream address, school's name)"""
 
 
 class ShowFile:
@@ -225,7 +234,20 @@ class ShowFile:
                     "scene",
                 )
         scenes = tuple(self._scene(i, raw) for i, raw in enumerate(raw_scenes))
-        return Show(title, fps, size, scenes)
+        return Show(title, fps, size, scenes, self._guest(data.get("guest")))
+
+    def _guest(self, value: Any) -> tuple[str, str] | None:
+        if value is None:
+            return None
+        table = self._typed(value, dict, "guest")
+        if set(table) != {"url", "name"}:
+            raise self.fail('guest is written { url = "rtmp://...", name = "School" }', "guest")
+        try:
+            check_guest(str(table["url"]), str(table["name"]))
+        except InputError as error:
+            words = str(error).replace("--guest-name", "name").replace("--guest", "url")
+            raise self.fail(words, "guest") from None
+        return str(table["url"]), str(table["name"]).strip()
 
     def _typed(self, value: Any, kind: type, key: str, scene: int | None = None) -> Any:
         if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
@@ -346,7 +368,17 @@ class ShowFile:
             logo=logo,
             live_badge=self._typed(raw.get("live_badge", False), bool, "live_badge", index),
             clock=self._typed(raw.get("clock", False), bool, "clock", index),
+            guest=self._guest_look(raw.get("guest"), index),
         )
+
+    def _guest_look(self, value: Any, index: int) -> str | None:
+        if value is None:
+            return None
+        text = self._typed(value, str, "guest", index)
+        try:
+            return GuestLook.named(text).value
+        except ValueError as error:
+            raise self.fail(str(error), "guest", index) from None
 
     def _background(self, value: Any, index: int) -> str:
         text = self._typed(value, str, "background", index)

@@ -5,6 +5,7 @@ it from a tablet, and see a confidence copy of it over the preview."""
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 from PyQt6.QtCore import Qt, pyqtSignal
@@ -57,6 +58,8 @@ class AutocuePanel(QWidget):
     def __init__(self, *, remote_host: str, remote_port: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.remote_host, self.remote_port = remote_host, remote_port
+        self.decorate: Callable[[Image, float], None] | None = None
+        """draws on the prompter's frames (a kidsmeet's timer), if set"""
         self.script: Script | None = None
         self.prompter: Prompter | None = None
         self.windows: list[PrompterWindow] = []
@@ -153,7 +156,7 @@ class AutocuePanel(QWidget):
             look=look,
         )
         self.close_prompter()
-        window = PrompterWindow(self.prompter, remote=self.remote)
+        window = PrompterWindow(self.prompter, remote=self.remote, decorate=self.decorate)
         window.show_on(screen, full_screen=len(screens) > 1)
         self.windows = [window]
 

@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import QFileDialog
 
 from kaizen_studio.broadcast.streamer import check_key, split_key, with_key
 from kaizen_studio.studio.app.checklist_panel import ChecklistPanel
+from kaizen_studio.studio.app.kidsmeet_panel import KidsmeetPanel, add_kidsmeet_menu
 from kaizen_studio.studio.app.layout import StudioLayout
 from kaizen_studio.studio.app.matte_view import MatteView
 from kaizen_studio.studio.app.menus import MenuActions, StudioMenus
@@ -61,6 +62,8 @@ class StudioWindow(StudioLayout):
         self._live_after_key = False  # GO LIVE waits for the stream key being typed
         self.checklist: ChecklistPanel | None = None
         """the first-run checklist while it is open (a tab beside the key panel)"""
+        self.kidsmeet: KidsmeetPanel | None = None
+        """the kidsmeet's panel once opened (a side tab)"""
         self._build()
         self._connect()
         self._restore()
@@ -88,6 +91,7 @@ class StudioWindow(StudioLayout):
         bar = self.menuBar()
         assert bar is not None
         self.menus = StudioMenus(bar, self, self.guard, actions)
+        add_kidsmeet_menu(bar, self, lambda: self.guard("Kidsmeet", self.open_kidsmeet))
         self.microphone_action = self.menus.microphone
 
     def _connect(self) -> None:
@@ -279,6 +283,18 @@ class StudioWindow(StudioLayout):
         self.show_side_tab(self.checklist, "Checklist")
         return self.checklist
 
+    def open_kidsmeet(self) -> KidsmeetPanel:
+        """Show the kidsmeet's panel as the first side tab; its timer goes on the autocue."""
+        if self.kidsmeet is None:
+            control = self.control
+            self.kidsmeet = KidsmeetPanel(
+                lambda: self.control.programme, clock=control.clock, size=control.size
+            )
+            self.kidsmeet.problem.connect(self.say)
+            self.autocue.decorate = self.kidsmeet.decorate
+        self.show_side_tab(self.kidsmeet, "Kidsmeet")
+        return self.kidsmeet
+
     def close_checklist(self) -> None:
         """ "All set": the checklist is done (not opened by itself again)."""
         if self.checklist is not None:
@@ -401,6 +417,8 @@ class StudioWindow(StudioLayout):
                 self.say("Finishing the recording...")
                 self.repaint()
             self.autocue.shut()
+            if self.kidsmeet is not None:
+                self.kidsmeet.shut()
             self.remembered.save()
         finally:
             self.control.close()

@@ -9,6 +9,17 @@ re-keying later with ``studio key``. Stops after ``--seconds``, on Ctrl+C, SIGTE
 SIGHUP, finishing the recordings properly either way; the streaming process ends with it
 whatever ends it.
 
+A partner school joins the show with ``--guest URL`` (their stream: rtmp://... from a
+server, or http://.../hls/NAME.m3u8 from their ``studio serve``), ``--guest-name`` and
+``--guest-look`` (full, beside, behind: where the scenes that do not say put it); or the
+show file's ``guest = { url = ..., name = ... }``. A guest that drops shows a card and
+comes back by itself; the show never waits for it.
+
+``--kidsmeet ORDER`` (a running order, .toml or .csv) runs a kidsmeet: commands typed one
+a line (pick, start [N], end, break, order, status) pick the next presenter at random,
+start their talk (lower third, timer) and play ``--breaks FOLDER`` (recorded
+presentations; or the order's ``breaks``) in the break.
+
 The stream key never goes on the command line (anyone can read that in the process
 list): it comes from ``--key-file PATH``, or the environment variable KAIZEN_STREAM_KEY,
 or is typed at a prompt; it is added to the address inside the show only. A stream the
@@ -40,12 +51,18 @@ from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backdrop import VIDEO_SUFFIXES
 from kaizen_studio.studio.files import check_video_output_path
+from kaizen_studio.studio.guest_look import GuestLook
+from kaizen_studio.studio.kidsmeet.breaks import FolderPlaylist
+from kaizen_studio.studio.kidsmeet.meet import Kidsmeet, status_line
+from kaizen_studio.studio.kidsmeet.order import read_order
+from kaizen_studio.studio.kidsmeet.typed import HELP, TypedCommands
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.scenes import look_for
 from kaizen_studio.studio.show import Scene, Show, read_show
 from kaizen_studio.studio.show_record import start_show
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, VideoFileSource
+from kaizen_studio.studio.sources.guest import GuestSource
 
 FIRST_PICTURE_WAIT = 60.0
 """Seconds the show may take to make its first picture (the presenter drawn, the keyer
@@ -101,7 +118,45 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="sound from a microphone (default one, or index or name); without it, or if it "
         "cannot be opened, a speech-like test sound",
     )
+    add_guest_options(parser)
+    parser.add_argument(
+        "--kidsmeet",
+        metavar="ORDER",
+        help="run a kidsmeet from this running order (.toml or .csv); type commands (help)",
+    )
+    parser.add_argument(
+        "--breaks", metavar="FOLDER", help="recorded presentations to play in the breaks"
+    )
     parser.set_defaults(func=run)
+
+
+def add_guest_options(parser: argparse.ArgumentParser) -> None:
+    """--guest, --guest-name and --guest-look."""
+    parser.add_argument(
+        "--guest",
+        metavar="URL",
+        help="a partner school's stream in the show (rtmp://HOST:PORT/live/NAME, or "
+        "http://HOST:PORT/hls/NAME.m3u8)",
+    )
+    parser.add_argument("--guest-name", metavar="SCHOOL", help="the partner school's name")
+    parser.add_argument(
+        "--guest-look",
+        choices=[look.value for look in GuestLook],
+        default="beside",
+        help="where the guest goes in scenes that do not say (default: beside)",
+    )
+
+
+def guest_from(args: argparse.Namespace, show: Show, clock: Clock) -> GuestSource | None:
+    """The guest the command line (or else the show file) names; InputError if wrong."""
+    if args.guest:
+        name = args.guest_name or "our guest"
+        return GuestSource(args.guest, name=name, size=show.size, clock=clock)
+    if args.guest_name:
+        raise InputError("--guest-name: give the guest's stream too, with --guest URL")
+    if show.guest is not None:
+        return GuestSource(show.guest[0], name=show.guest[1], size=show.size, clock=clock)
+    return None
 
 
 def default_show() -> Show:
@@ -157,6 +212,15 @@ def stream_address(url: str, key_file: str | None) -> str:
         raise InputError(f"{where}: {error}") from None
 
 
+def guest_line(guest: GuestSource) -> str:
+    """The guest's state and figures in one line."""
+    seen = guest.stats()
+    return (
+        f"guest {guest.name}: {seen.state.value}, {seen.frames} pictures, {seen.delay:.1f} s "
+        f"delay, lost {seen.losses} times"
+    )
+
+
 def report_stream(stats: OutputStats) -> None:
     print(f"live: stream: {stats.message}", file=sys.stderr)
 
@@ -186,6 +250,10 @@ def run(args: argparse.Namespace) -> int:
     if args.record and args.record_camera and Path(args.record) == Path(args.record_camera):
         raise InputError(f"--record-camera {args.record_camera}: give it a name of its own")
     stream = stream_address(args.stream, args.key_file) if args.stream else None
+    args.order = read_order(args.kidsmeet) if args.kidsmeet else None
+    args.playlist = FolderPlaylist(args.breaks) if args.breaks else None
+    if args.breaks and not args.kidsmeet:
+        raise InputError("--breaks: the breaks are a kidsmeet's; give --kidsmeet ORDER too")
     finished = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -207,6 +275,7 @@ def _run(
     finished: threading.Event,
 ) -> int:
     clock = Clock()
+    guest = guest_from(args, show, clock)
     source: DemoPresenterSource | CameraSource | VideoFileSource
     if Path(args.camera).suffix.lower() in VIDEO_SUFFIXES:
         source = VideoFileSource(args.camera, clock=clock)
@@ -232,8 +301,12 @@ def _run(
     programme = Programme(
         source, fps=show.fps, keyer=Keyer(), size=show.size, clock=clock, sound=sound
     )
+    programme.set_guest(guest)
+    guest_look = GuestLook.named(args.guest_look) if guest is not None else GuestLook.OFF
     on_air = threading.Event()  # the server has the stream: the LIVE badge shows
-    programme.show_look(look_for(scene, show.size, now=clock.now(), on_air=on_air.is_set))
+    programme.show_look(
+        look_for(scene, show.size, now=clock.now(), guest=guest_look, on_air=on_air.is_set)
+    )
     camera_recorder = None
     broadcast = None  # recording and streaming share one encoder
 
@@ -270,6 +343,14 @@ def _run(
         file=sys.stderr,
     )
     record = start_show(show.title, f"studio live, scene {scene.name}")
+    typed = None
+    if args.order is not None:
+        meet = Kidsmeet(
+            args.order, lambda: programme, clock=clock, playlist=args.playlist, size=show.size
+        )
+        typed = TypedCommands(meet, sys.stdin, sys.stdout)
+        typed.start()
+        print(f"live: kidsmeet {args.order.title}, {len(args.order.talks)} talks; {HELP}")
     try:
         programme.start()
         waited = clock.now()  # --seconds counts from the first picture made, however busy
@@ -278,13 +359,23 @@ def _run(
                 break
         started = clock.now()
         print(f"live: sound: {sound.status}", file=sys.stderr)
-        while not finished.wait(5.0 if args.seconds is None else min(5.0, args.seconds)):
+        every = 5.0 if args.seconds is None else min(5.0, args.seconds)
+        reported = clock.now()
+        while not finished.wait(every if typed is None else 0.1):
+            if typed is not None:
+                typed.poll()
+                if clock.now() - reported < every:
+                    continue
+                reported = clock.now()
+                print(status_line(typed.meet.status()), file=sys.stderr)
             stats = programme.stats()
             print(
                 f"live: {stats.frames} frames, {stats.late} late, CPU {stats.cpu:.0%}, "
                 f"sound {sound.level_db:.0f} dBFS; {stats.timings}; {stats.message}",
                 file=sys.stderr,
             )
+            if guest is not None:
+                print(f"live: {guest_line(guest)}", file=sys.stderr)
             if args.seconds is not None and clock.now() - started >= args.seconds:
                 break
     finally:
