@@ -26,6 +26,8 @@ from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+from kaizen_studio.broadcast.guests import GuestBook
+from kaizen_studio.broadcast.partners import Partner, push_directives
 from kaizen_studio.broadcast.stream_key import (
     ENVIRONMENT,
     KeyCheck,
@@ -65,6 +67,8 @@ rtmp {{
             hls_fragment 1s;
             hls_playlist_length 4s;
             hls_cleanup on;
+            push_reconnect 1s;
+{relays}
         }}
     }}
 }}
@@ -88,6 +92,27 @@ http {{
             alias {folder}/hls/;
             add_header Cache-Control no-cache;
             add_header Access-Control-Allow-Origin *;
+        }}
+        # partner relays' health (broadcast.relays): nginx's own statistics and the
+        # status studio serve writes from them, for programs on this machine only
+        location = /stat {{
+            rtmp_stat all;
+            allow 127.0.0.1;
+            allow ::1;
+            deny all;
+        }}
+        location = /control/drop/publisher {{
+            rtmp_control all;
+            allow 127.0.0.1;
+            allow ::1;
+            deny all;
+        }}
+        location = /status.json {{
+            alias {folder}/status.json;
+            add_header Cache-Control no-cache;
+            allow 127.0.0.1;
+            allow ::1;
+            deny all;
         }}
         location = /school.json {{
             alias {folder}/school.json;
@@ -184,6 +209,7 @@ class MediaServer:
         host: str = "127.0.0.1",
         school: str = "Our School",
         clock: Callable[[], float] = time.monotonic,
+        partners: tuple[Partner, ...] = (),
     ) -> None:
         if not key or any(c in key for c in "&?=# /"):
             raise ValueError(f"the stream key must be a word without spaces or &?=#/, got {key!r}")
@@ -192,6 +218,9 @@ class MediaServer:
         self.folder = Path(folder).resolve()
         self.key, self.host, self.school = key, host, school
         self.rtmp_port, self.http_port = rtmp_port, http_port
+        self.partners = partners
+        self.guests = GuestBook(self.folder)
+        """The partner schools' guest keys, read at each guest's publish."""
         self.guard = KeyGuard(key, clock=clock)
         self._process: subprocess.Popen[bytes] | None = None
         self._check: ThreadingHTTPServer | None = None
@@ -212,6 +241,11 @@ class MediaServer:
     def play_url(self) -> str:
         """Where the player app watches the show over RTMP."""
         return f"rtmp://127.0.0.1:{self.rtmp_port}/live/show"
+
+    @property
+    def stat_url(self) -> str:
+        """nginx's own statistics (XML; answered on this machine only)."""
+        return f"http://127.0.0.1:{self.http_port}/stat"
 
     @property
     def page_url(self) -> str:
@@ -246,7 +280,12 @@ class MediaServer:
         handler = type(
             "KeyCheck",
             (KeyCheck,),
-            {"guard": self.guard, "token": token, "refusals": self.refusals},
+            {
+                "guard": self.guard,
+                "token": token,
+                "refusals": self.refusals,
+                "guest_key": staticmethod(self.guests.key_for),
+            },
         )
         self._check = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._check.serve_forever, daemon=True, name="key-check").start()
@@ -263,6 +302,7 @@ class MediaServer:
                 check_port=self._check.server_address[1],
                 token=token,
                 web=WEB_FOLDER.resolve(),
+                relays=push_directives(self.partners),
             ),
         )
         self._spawn(nginx)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kaizen_studio.broadcast.guests import GuestBook
+from kaizen_studio.broadcast.partners import PARTNERS_FILE, SHOW, read_partners
 from kaizen_studio.broadcast.server import MediaServer, PortBusyError, check_port
 from kaizen_studio.broadcast.stream_key import (
     ENVIRONMENT,
@@ -31,6 +33,7 @@ from kaizen_studio.broadcast.stream_key import (
     server_key,
 )
 from kaizen_studio.core.errors import DeviceError, InputError
+from kaizen_studio.studio.relay_status import RelayWatch
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
     _make_folder(folder, args.folder)
     if key is None:
         key = server_key(folder, key_file=None, environment=environment)
+    partners = read_partners(folder)  # refused (exit 2) before anything starts if unsafe
+    GuestBook(folder).guests()
     try:
         server = MediaServer(
             folder,
@@ -126,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
             http_port=args.http_port,
             host=args.host,
             school=args.school,
+            partners=partners,
         )
     except ValueError as error:
         raise InputError(str(error)) from error
@@ -196,6 +202,7 @@ def _serve(server: MediaServer, key: ServerKey, args: argparse.Namespace) -> int
             f"/live/show with the stream key ({hidden(key.key)})"
         )
         _say(f"Watch with: studio watch {server.play_url}   or open {server.page_url}")
+        _say_partners(server)
         return _watch(server, done)
     except PortBusyError as error:
         flag = "--" + error.option.replace("_", "-")
@@ -216,7 +223,9 @@ def _watch(server: MediaServer, done: threading.Event) -> int:
     (0) or nginx will not stay up (1)."""
     policy = RestartPolicy()
     told, slowed_told = 0, dict[str, float]()
+    relays = RelayWatch(server, _say)
     while not done.wait(0.5):
+        relays.poll()
         for refusal in server.refusals[told:]:
             _tell(refusal, slowed_told, server.guard.clock())
         told = len(server.refusals)
@@ -237,7 +246,23 @@ def _tell(refusal: Refusal, slowed_told: dict[str, float], now: float) -> None:
         )
         return
     then = f"; it must wait {refusal.wait:.0f} s before its next try" if refusal.wait else ""
-    _say(f"Refused a stream from {address}: wrong or missing key{then}")
+    stream = "" if refusal.stream == SHOW else f" for live/{refusal.stream}"
+    _say(f"Refused a stream from {address}: wrong or missing key{stream}{then}")
+
+
+def _say_partners(server: MediaServer) -> None:
+    """Which partner schools nginx relays the show to, and where guests publish."""
+    if server.partners:
+        names = ", ".join(partner.name for partner in server.partners)
+        _say(f"Relaying the show to {len(server.partners)} partner schools: {names}")
+    else:
+        _say(f"No partner schools to relay the show to ({server.folder / PARTNERS_FILE})")
+    guests = server.guests.guests()
+    if guests:
+        _say(
+            "Guests may publish to live/guest-NAME with their keys: "
+            + ", ".join(guest.name for guest in guests.values())
+        )
 
 
 def _restart(server: MediaServer, policy: RestartPolicy, done: threading.Event) -> bool:
