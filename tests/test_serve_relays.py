@@ -149,12 +149,15 @@ def test_partners_file_must_be_private_and_well_written(tmp_path: Path) -> None:
         (entry.format(url="http://h/live/x", key=KEY), "must look like rtmp://"),
         (entry.format(url="rtmp://h:1936/live/x", key="short"), "too weak"),
         (good + good, "twice"),
-        ('[[partner]]\nname = "Perth"\n', "exactly name, url and key"),
+        ('[[partner]]\nname = "Perth"\n', "name, url, key"),
         ("partner = [", "cannot read the partner schools"),
+        (good + 'relay = "guest-../x"\n', "relay must be show or guest-NAME"),
     ):
         write_private(path, bad)
         with pytest.raises(InputError, match=words):
             read_partners(folder)
+    write_private(path, good + 'relay = "guest-hawes-side"\n')  # passed on: a relay tree
+    assert read_partners(folder)[0].relay == "guest-hawes-side"
     write_private(path, good)
     path.chmod(0o644)
     with pytest.raises(InputError, match="chmod 600"):
@@ -190,7 +193,7 @@ def test_serve_refuses_a_partners_file_others_can_read_and_says_the_relays(
     path.chmod(0o600)
     with Serve(folder, rtmp_port=free_port(), http_port=free_port(), env=serve_env()) as serve:
         serve.running()
-        serve.wait_line("Relaying the show to 1 partner schools: Perth")
+        serve.wait_line("Relaying to 1 partner school: Perth")
         show = publisher(serve.url(), seconds=120)
         try:
             serve.wait_line("Relays: Perth not connected")

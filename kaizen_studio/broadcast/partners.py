@@ -10,6 +10,10 @@ owner only, and studio serve refuses to start otherwise. A file looks like::
     name = "Hawes Side"
     url = "rtmp://hawes-side.example:1935/live/guest-kaizen"
     key = "the key Hawes Side gave us"
+
+An entry may add ``relay = "guest-NAME"`` to pass on a guest's stream instead of our show:
+a school that receives the show as a guest relays it further (a relay tree, see
+docs/partners.md).
 """
 
 from __future__ import annotations
@@ -23,21 +27,25 @@ from kaizen_studio.broadcast.stream_key import check_strength, readable_by_other
 from kaizen_studio.core.errors import InputError
 
 PARTNERS_FILE = "partners.toml"
+FIELDS = frozenset({"name", "url", "key", "relay"})
 SHOW = "show"
-"""The stream relayed: the school's show (never a guest's stream)."""
+"""The stream relayed unless an entry says ``relay =``: the school's show."""
 
 _URL = re.compile(r"rtmp://[A-Za-z0-9.\-\[\]:]+(:\d+)?/[A-Za-z0-9_\-]+/[A-Za-z0-9_\-.~]+")
+_STREAM = re.compile(r"show|guest-[a-z0-9-]{1,40}")
 _NAME = re.compile(r"[^\"'{};\\\x00-\x1f]{1,60}")
 
 
 @dataclass(frozen=True, kw_only=True)
 class Partner:
     """One partner school: its name (for the screen), the RTMP address our show is
-    pushed to (``rtmp://HOST:PORT/APP/STREAM``) and the key it gave us."""
+    pushed to (``rtmp://HOST:PORT/APP/STREAM``), the key it gave us, and which of our
+    streams is pushed (the show, or a guest's passed on)."""
 
     name: str
     url: str
     key: str
+    relay: str = SHOW
 
     @property
     def push_url(self) -> str:
@@ -75,12 +83,13 @@ def read_partners(folder: Path) -> tuple[Partner, ...]:
 
 def _partner(entry: object, path: Path, number: int) -> Partner:
     where = f"partner {number} in {path}"
-    if not isinstance(entry, dict) or set(entry) != {"name", "url", "key"}:
+    if not isinstance(entry, dict) or not {"name", "url", "key"} <= set(entry) <= FIELDS:
         shown = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
-        raise InputError(f"{where} must have exactly name, url and key, got {shown}")
+        raise InputError(f"{where} must have name, url, key (and relay, if any), got {shown}")
     name, url, key = entry["name"], entry["url"], entry["key"]
-    if not all(isinstance(value, str) for value in (name, url, key)):
-        raise InputError(f"{where}: name, url and key must be words in quotes")
+    relay = entry.get("relay", SHOW)
+    if not all(isinstance(value, str) for value in (name, url, key, relay)):
+        raise InputError(f"{where}: name, url, key and relay must be words in quotes")
     if not _NAME.fullmatch(name):
         raise InputError(f"{where}: the name {name!r} must be 1-60 letters without quotes or ;")
     if not _URL.fullmatch(url):
@@ -88,10 +97,14 @@ def _partner(entry: object, path: Path, number: int) -> Partner:
             f"{where} ({name}): the url {url!r} must look like "
             "rtmp://HOST:PORT/live/STREAM (no key in it: the key goes in key =)"
         )
+    if not _STREAM.fullmatch(relay):
+        raise InputError(f"{where} ({name}): relay must be show or guest-NAME, got {relay!r}")
     check_strength(key, where=f"{where} ({name})")
-    return Partner(name=name, url=url, key=key)
+    return Partner(name=name, url=url, key=key, relay=relay)
 
 
 def push_directives(partners: tuple[Partner, ...]) -> str:
-    """nginx ``push`` lines relaying only the show (``name=show``) to each partner."""
-    return "\n".join(f"            push {partner.push_url} name={SHOW};" for partner in partners)
+    """nginx ``push`` lines relaying to each partner only its stream (``name=``)."""
+    return "\n".join(
+        f"            push {partner.push_url} name={partner.relay};" for partner in partners
+    )

@@ -3,10 +3,11 @@ each partner relay's health.
 
 nginx answers ``rtmp_stat all`` at ``/stat`` (loopback only) with XML, parsed here with
 defusedxml (no entities, no external references). A relay nginx is pushing appears as a
-client of the show whose address is the partner's (``HOST:PORT/APP/STREAM?key=...``) and
-whose flash version is ``ngx-local-relay``; a partner whose server is away has none
-until nginx's retry gets through. nginx sends each relay the whole show, so a connected
-relay's bitrate is the show's; its ``dropped`` counts the frames nginx dropped for it.
+client of the stream it relays, at the partner's address (``HOST:PORT/APP/STREAM?key=``)
+with the flash version ``ngx-local-relay``; a partner whose server is away has none until
+nginx's retry gets through. nginx sends each relay the whole stream it relays (the show,
+or a guest's passed on), so a connected relay's bitrate is that stream's; its ``dropped``
+counts the frames nginx dropped for it.
 :func:`write_status` keeps the status as FOLDER/status.json (served on loopback only),
 with no key in it.
 """
@@ -83,21 +84,23 @@ def parse_status(xml: bytes, partners: tuple[Partner, ...]) -> ServerStatus:
     on_air = show is not None and show.find("publishing") is not None
     bitrate = _number(show, "bw_in") if on_air else 0
     relays = {
-        _relay_target(client): client
-        for client in (show.iterfind("client") if show is not None else ())
+        (name, _relay_target(client)): client
+        for name, stream in streams.items()
+        for client in stream.iterfind("client")
         if client.findtext("flashver", "") == RELAY_CLIENT
     }
     health = []
     for partner in partners:
-        client = relays.get(partner.url.removeprefix("rtmp://"))
+        client = relays.get((partner.relay, partner.url.removeprefix("rtmp://")))
         connected = client is not None and client.find("active") is not None
+        relayed = streams.get(partner.relay)
         health.append(
             RelayHealth(
                 name=partner.name,
                 url=partner.url,
                 connected=connected,
                 seconds=_number(client, "time") / 1000 if connected else 0.0,
-                bitrate=bitrate if connected else 0,
+                bitrate=_number(relayed, "bw_in") if connected else 0,
                 dropped=_number(client, "dropped") if connected else 0,
             )
         )

@@ -36,7 +36,7 @@ def relay_line(relay: RelayHealth) -> str:
     """One line for the screen about ``relay``."""
     if relay.connected:
         return (
-            f"Relay to {relay.name} connected ({relay.url}): {relay.bitrate / 1000:.0f} kbit/s, "
+            f"Relay to {relay.name} connected ({relay.url}): {_bitrate(relay)}, "
             f"{relay.dropped} frames dropped"
         )
     return f"Relay to {relay.name} not connected ({relay.url}); nginx tries again every second"
@@ -45,7 +45,12 @@ def relay_line(relay: RelayHealth) -> str:
 def _short(relay: RelayHealth) -> str:
     if not relay.connected:
         return f"{relay.name} not connected"
-    return f"{relay.name} {relay.bitrate / 1000:.0f} kbit/s, {relay.dropped} dropped"
+    return f"{relay.name} {_bitrate(relay)}, {relay.dropped} dropped"
+
+
+def _bitrate(relay: RelayHealth) -> str:
+    """nginx measures a stream's bitrate over 10 s: none in a relay's first seconds."""
+    return f"{relay.bitrate / 1000:.0f} kbit/s" if relay.bitrate else "bitrate not measured yet"
 
 
 class RelayWatch:

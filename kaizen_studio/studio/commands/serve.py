@@ -254,7 +254,8 @@ def _say_partners(server: MediaServer) -> None:
     """Which partner schools nginx relays the show to, and where guests publish."""
     if server.partners:
         names = ", ".join(partner.name for partner in server.partners)
-        _say(f"Relaying the show to {len(server.partners)} partner schools: {names}")
+        schools = "school" if len(server.partners) == 1 else "schools"
+        _say(f"Relaying to {len(server.partners)} partner {schools}: {names}")
     else:
         _say(f"No partner schools to relay the show to ({server.folder / PARTNERS_FILE})")
     guests = server.guests.guests()
