@@ -1,0 +1,310 @@
+"""Partner schools on loopback: our show relayed by nginx to four schools, one hop further.
+
+Five schools, each a :class:`broadcast.MediaServer` (nginx with its own folder and ports,
+as ``studio serve`` runs it): ours relays the show (``push``, :mod:`broadcast.partners`)
+to the guest stream each of the four gave us a key for; school 1 passes it on to school
+2 as a second hop (``relay = "guest-kaizen"``: the relay tree). The show, 1280x720 15 fps
+with sound, carries its frame number drawn as a black/white code
+(:func:`benchmarks.latency.stamp`); a player (:class:`broadcast.StreamReader`, the code of
+``studio watch``) decodes each school's RTMP stream, and one school's HLS. Each hop's
+delay is the time a frame is decoded at the school minus the time the same frame is
+decoded from the server before it (decoding costs the same on both sides); glass to glass
+is from the frame handed to the encoder. Then relays come and go: school 4 is killed and
+started again, then school 1 (the hub of the second hop); meanwhile every other player's
+longest wait between two frames is kept, and the show's dropped frames are counted.
+``python -m benchmarks.partners [--seconds S]`` prints the figures; :func:`run` returns a
+markdown section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from benchmarks.hls_latency import clean_stamp
+from benchmarks.latency import BITS, stamp
+from benchmarks.reconnect import seconds_until
+from kaizen_studio.broadcast import BroadcastOutput, MediaServer, StreamReader
+from kaizen_studio.broadcast.guests import GuestBook
+from kaizen_studio.broadcast.partners import Partner
+from kaizen_studio.broadcast.relays import fetch_stat, parse_status
+from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.core.media import AudioBlock, VideoFrame
+
+W, H, FPS = 1280, 720, 15
+KEY = "bench-school-key"
+TARGET = 0.300
+"""Seconds each RTMP hop may add."""
+OUTAGE = 5.0
+
+
+class Player:
+    """A StreamReader that notes when each numbered frame was decoded."""
+
+    def __init__(self, url: str) -> None:
+        self.seen: dict[int, float] = {}
+        self.times: list[float] = []
+        self.reader = StreamReader(url, on_frame=self._frame, retry=0.2)
+
+    def _frame(self, frame: VideoFrame) -> None:
+        self.times.append(frame.pts)
+        number = clean_stamp(frame.image)
+        if number is not None:
+            self.seen.setdefault(number, frame.pts)
+
+    def frames_since(self, moment: float) -> int:
+        return sum(1 for t in self.times if t > moment)
+
+    def longest_gap(self, start: float, end: float) -> float:
+        inside = [start] + [t for t in self.times if start < t < end] + [end]
+        return max(np.diff(inside)) if len(inside) > 1 else float("nan")
+
+
+def school(folder: Path, *, guests: tuple[str, ...] = ("Kaizen",)) -> tuple[Path, dict[str, str]]:
+    """A school's folder with guest keys for ``guests``; the keys by guest stream."""
+    folder.mkdir(parents=True)
+    book = GuestBook(folder)
+    return folder, {guest.stream: guest.key for guest in map(book.add, guests)}
+
+
+def delays(later: Player, earlier: dict[int, float]) -> list[float]:
+    return [t - earlier[n] for n, t in later.seen.items() if n in earlier]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Measured:
+    """What one run saw: each player, when each frame was sent, when the steady part
+    ended, each killed school's moment of death and seconds until back in its player,
+    and the frames the show's encoder and our nginx (for the relays) dropped."""
+
+    players: dict[str, Player]
+    sent_at: dict[int, float]
+    steady_end: float
+    killed_at: dict[str, float]
+    back_after: dict[str, float]
+    dropped: int
+    dropped_steady: int
+    relays_dropped: int
+    load: float
+
+
+def measure(seconds: float) -> Measured:
+    sent_at: dict[int, float] = {}
+    stop = threading.Event()
+    with tempfile.TemporaryDirectory() as base:
+        root = Path(base)
+        folders = [school(root / f"school{i}", guests=("Kaizen", "School 1")) for i in (1, 2, 3, 4)]
+        ports = [(free_port(), free_port()) for _ in range(5)]
+        guest_url = [f"rtmp://127.0.0.1:{rtmp}/live/" for rtmp, _ in ports[1:]]
+        s1 = MediaServer(
+            folders[0][0],
+            key=KEY,
+            rtmp_port=ports[1][0],
+            http_port=ports[1][1],
+            partners=(
+                Partner(
+                    name="School 2 (second hop)",
+                    url=guest_url[1] + "guest-school-1",
+                    key=folders[1][1]["guest-school-1"],
+                    relay="guest-kaizen",
+                ),
+            ),
+        )
+        others = [
+            MediaServer(
+                folders[i][0], key=KEY, rtmp_port=ports[i + 1][0], http_port=ports[i + 1][1]
+            )
+            for i in (1, 2, 3)
+        ]
+        schools = [s1, *others]
+        us = MediaServer(
+            root / "us",
+            key=KEY,
+            rtmp_port=ports[0][0],
+            http_port=ports[0][1],
+            partners=tuple(
+                Partner(
+                    name=f"School {i + 1}",
+                    url=guest_url[i] + "guest-kaizen",
+                    key=folders[i][1]["guest-kaizen"],
+                )
+                for i in range(4)
+            ),
+        )
+        for server in (*schools, us):
+            server.start()
+        players = {"ours": Player(us.play_url)}
+        for i, server in enumerate(schools, 1):
+            players[f"school {i}"] = Player(
+                f"rtmp://127.0.0.1:{server.rtmp_port}/live/guest-kaizen"
+            )
+        players["school 2 via 1"] = Player(f"rtmp://127.0.0.1:{ports[2][0]}/live/guest-school-1")
+        players["school 3 HLS"] = Player(f"http://127.0.0.1:{ports[3][1]}/hls/guest-kaizen.m3u8")
+        output = BroadcastOutput(
+            stream=us.publish_url, width=W, height=H, fps=FPS, video_bitrate=2_000_000
+        )
+        output.start()
+
+        def show() -> None:
+            # smooth blobs moving sideways: a picture like a class's, not noise, so the
+            # machine's two cores are spent on seven players, not on encoding static
+            blobs = np.random.default_rng(0).integers(60, 190, (9, 16, 3), np.uint8)
+            background = cv2.resize(blobs, (W, H), interpolation=cv2.INTER_CUBIC)
+            silence = np.zeros((48000 // FPS, 2), np.float32)
+            start, i = time.monotonic(), 0
+            while not stop.is_set():
+                picture = np.roll(background, i * 4, axis=1)
+                stamp(picture, i % (1 << BITS))
+                pts = start + i / FPS
+                sent_at[i % (1 << BITS)] = time.monotonic()
+                output.send(VideoFrame(picture, pts, i))
+                output.send_audio(AudioBlock(silence, 48000, pts))
+                i += 1
+                time.sleep(max(0.0, start + i / FPS - time.monotonic()))
+
+        feeder = threading.Thread(target=show, name="show")
+        feeder.start()
+        killed_at: dict[str, float] = {}
+        back_after: dict[str, float] = {}
+        try:
+            for player in players.values():
+                player.reader.start()
+            time.sleep(seconds)  # everyone up: the delays
+            steady_end = time.monotonic()
+            dropped_steady = output.stream_stats().frames_dropped
+            for name, server in (("school 4", schools[3]), ("school 1", schools[0])):
+                killed = time.monotonic()
+                server.kill()  # a crash at that school
+                time.sleep(OUTAGE)
+                server.restart()
+                back = time.monotonic()
+                killed_at[name] = killed
+                back_after[name] = seconds_until(partial(_played_since, players[name], back), back)
+                time.sleep(2.0)
+            health = parse_status(fetch_stat(us.stat_url), us.partners)
+        finally:
+            stop.set()
+            feeder.join()
+            time.sleep(0.5)
+            stats = output.stream_stats()
+            output.close()
+            for player in players.values():
+                player.reader.stop()
+            for server in (us, *schools):
+                server.stop()
+    return Measured(
+        players=players,
+        sent_at=sent_at,
+        steady_end=steady_end,
+        killed_at=killed_at,
+        back_after=back_after,
+        dropped=stats.frames_dropped,
+        dropped_steady=dropped_steady,
+        load=os.getloadavg()[0],
+        relays_dropped=sum(relay.dropped for relay in health.relays),
+    )
+
+
+def _played_since(player: Player, moment: float) -> bool:
+    return player.frames_since(moment) > 0
+
+
+def _ms(values: list[float]) -> str:
+    if not values:
+        return "none read"
+    ordered = sorted(values)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return f"{statistics.median(ordered) * 1000:.0f} ms (p95 {p95 * 1000:.0f})"
+
+
+def run(*, quick: bool = False, seconds: float | None = None) -> str:
+    """Measure and print; return a markdown section."""
+    length = seconds if seconds is not None else (20.0 if quick else 60.0)
+    r = measure(length)
+    players, sent_at, steady_end = r.players, r.sent_at, r.steady_end
+    steady = {
+        name: {n: t for n, t in p.seen.items() if t < steady_end} for name, p in players.items()
+    }
+    ours = steady["ours"]
+
+    def hop(name: str, before: dict[int, float]) -> list[float]:
+        return [t - before[n] for n, t in steady[name].items() if n in before]
+
+    rows, worst = [], 0.0
+    for name, before, what in (
+        *((f"school {i}", ours, "ours → school (RTMP)") for i in (1, 2, 3, 4)),
+        ("school 2 via 1", steady["school 1"], "school 1 → school 2 (second hop)"),
+        ("school 3 HLS", steady["school 3"], "school 3's HLS after its RTMP"),
+    ):
+        added = hop(name, before)
+        g2g = [t - sent_at[n] for n, t in steady[name].items() if n in sent_at]
+        if "HLS" not in name:
+            worst = max(worst, statistics.median(added) if added else float("inf"))
+        rows.append(f"| {name} | {what} | {_ms(added)} | {_ms(g2g)} | {len(steady[name])} |")
+        print(rows[-1], flush=True)
+    own = [t - sent_at[n] for n, t in ours.items() if n in sent_at]
+    reached = sum(1 for i in (1, 2, 3, 4) if steady[f"school {i}"])
+    isolation = []
+    for name, spared in (("school 4", "school 4"), ("school 1", ("school 1", "school 2 via 1"))):
+        since = r.killed_at[name]
+        until = since + OUTAGE + r.back_after[name] + 2.0
+        gaps = {
+            other: p.longest_gap(since, until)
+            for other, p in players.items()
+            if other not in spared and "HLS" not in other
+        }
+        largest = max(gaps.values())
+        each = ", ".join(f"{k} {v * 1000:.0f}" for k, v in gaps.items())
+        isolation.append(
+            f"- {name} killed for {OUTAGE:.0f} s: back in its player {r.back_after[name]:.1f} s "
+            "after it restarted; longest wait between two frames at every other player "
+            f"{largest * 1000:.0f} ms ({each})"
+        )
+        print(isolation[-1], flush=True)
+    moving = sorted(n for n, t in players["ours"].seen.items() if t >= steady_end)
+    missing = moving[-1] - moving[0] + 1 - len(moving) if moving else -1
+    dropped = r.dropped - r.dropped_steady
+    verdict_hop = "PASS" if worst < TARGET else "FAIL"
+    verdict_reach = "PASS" if reached == 4 else "FAIL"
+    verdict_drop = "PASS" if dropped == 0 and missing == 0 and r.relays_dropped == 0 else "FAIL"
+    summary = (
+        f"- {verdict_hop}: each RTMP hop adds under {TARGET * 1000:.0f} ms (worst median "
+        f"{worst * 1000:.0f} ms)\n- {verdict_reach}: the show reached {reached} of 4 schools\n"
+        f"- {verdict_drop}: while relays came and went, the show's encoder dropped {dropped} "
+        f"frames, our own player missed {missing} of {len(moving) + max(missing, 0)}, our "
+        f"nginx dropped {r.relays_dropped} for the relays (the encoder dropped "
+        f"{r.dropped_steady} in the steady part; load average {r.load:.1f} on "
+        f"{os.cpu_count()} cores)\n"
+    )
+    print(f"our own player, glass to glass: {_ms(own)}\n{summary}", flush=True)
+    return (
+        "## Partner schools: the show relayed by nginx to four schools on loopback\n\n"
+        f"Five nginx servers on loopback (one per school), {W}x{H} at {FPS} fps with sound "
+        "at 2 Mbit/s (x264 zerolatency), our server pushing to four, school 1 passing it "
+        "on to school 2; a `studio watch` player decodes each. A hop's delay is a frame's "
+        "decode time at the school minus at the server before it; glass to glass from the "
+        "frame handed to "
+        f"the encoder. {length:.0f} s steady, then schools killed and restarted.\n\n"
+        "| player | hop | delay the hop adds | glass to glass | frames read |\n"
+        "|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        f"Our own server's player, glass to glass: {_ms(own)}.\n\n"
+        + "\n".join(isolation)
+        + "\n\n"
+        + summary
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--seconds", type=float, default=60.0, help="steady seconds")
+    run(seconds=parser.parse_args().seconds)
