@@ -6,7 +6,8 @@ to the guest stream each of the four gave us a key for; school 1 passes it on to
 2 as a second hop (``relay = "guest-kaizen"``: the relay tree). The show, 1280x720 15 fps
 with sound, carries its frame number drawn as a black/white code
 (:func:`benchmarks.latency.stamp`); a player (:class:`broadcast.StreamReader`, the code of
-``studio watch``) decodes each school's RTMP stream, and one school's HLS. Each hop's
+``studio watch``) decodes each school's RTMP stream, and one school's HLS, all in a
+process of their own (a school's screens are other machines). Each hop's
 delay is the time a frame is decoded at the school minus the time the same frame is
 decoded from the server before it (decoding costs the same on both sides); glass to glass
 is from the frame handed to the encoder. Then relays come and go: school 4 is killed and
@@ -19,13 +20,15 @@ markdown section.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import statistics
 import tempfile
 import threading
 import time
 from dataclasses import dataclass
-from functools import partial
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import cv2
@@ -33,7 +36,6 @@ import numpy as np
 
 from benchmarks.hls_latency import clean_stamp
 from benchmarks.latency import BITS, stamp
-from benchmarks.reconnect import seconds_until
 from kaizen_studio.broadcast import BroadcastOutput, MediaServer, StreamReader
 from kaizen_studio.broadcast.guests import GuestBook
 from kaizen_studio.broadcast.partners import Partner
@@ -46,6 +48,8 @@ KEY = "bench-school-key"
 TARGET = 0.300
 """Seconds each RTMP hop may add."""
 OUTAGE = 5.0
+COME_BACK = 10.0
+"""Seconds a restarted school is given to get the show again before the next is killed."""
 
 
 class Player:
@@ -62,12 +66,33 @@ class Player:
         if number is not None:
             self.seen.setdefault(number, frame.pts)
 
-    def frames_since(self, moment: float) -> int:
-        return sum(1 for t in self.times if t > moment)
+
+@dataclass(frozen=True, kw_only=True)
+class Seen:
+    """What one player saw: when each numbered frame was decoded, and every frame's time."""
+
+    seen: dict[int, float]
+    times: list[float]
+
+    def first_after(self, moment: float) -> float:
+        """Seconds from ``moment`` to the first frame after it (nan: none)."""
+        return min((t - moment for t in self.times if t > moment), default=float("nan"))
 
     def longest_gap(self, start: float, end: float) -> float:
         inside = [start] + [t for t in self.times if start < t < end] + [end]
-        return max(np.diff(inside)) if len(inside) > 1 else float("nan")
+        return float(max(np.diff(inside)))
+
+
+def _watch(urls: dict[str, str], stop: Event, out: Queue[dict[str, Seen]]) -> None:
+    """In a process of its own, as a school's screens are on other machines: play each
+    of ``urls`` until ``stop``; put what each saw in ``out``."""
+    players = {name: Player(url) for name, url in urls.items()}
+    for player in players.values():
+        player.reader.start()
+    stop.wait()
+    for player in players.values():
+        player.reader.stop()
+    out.put({n: Seen(seen=p.seen, times=p.times) for n, p in players.items()})
 
 
 def school(folder: Path, *, guests: tuple[str, ...] = ("Kaizen",)) -> tuple[Path, dict[str, str]]:
@@ -77,23 +102,19 @@ def school(folder: Path, *, guests: tuple[str, ...] = ("Kaizen",)) -> tuple[Path
     return folder, {guest.stream: guest.key for guest in map(book.add, guests)}
 
 
-def delays(later: Player, earlier: dict[int, float]) -> list[float]:
-    return [t - earlier[n] for n, t in later.seen.items() if n in earlier]
-
-
 @dataclass(frozen=True, kw_only=True)
 class Measured:
-    """What one run saw: each player, when each frame was sent, when the steady part
-    ended, each killed school's moment of death and seconds until back in its player,
-    and the frames the show's encoder and our nginx (for the relays) dropped."""
+    """What one run saw: each player, when each frame was sent, when each part began
+    and ended (steady, relays coming and going, quiet again: the control), each killed
+    school's moment of death and seconds until back in its player, the frames the show's
+    encoder dropped in each part and those our nginx dropped for the relays."""
 
-    players: dict[str, Player]
+    players: dict[str, Seen]
     sent_at: dict[int, float]
-    steady_end: float
+    parts: dict[str, tuple[float, float]]
     killed_at: dict[str, float]
     back_after: dict[str, float]
-    dropped: int
-    dropped_steady: int
+    dropped: dict[str, int]
     relays_dropped: int
     load: float
 
@@ -143,13 +164,14 @@ def measure(seconds: float) -> Measured:
         )
         for server in (*schools, us):
             server.start()
-        players = {"ours": Player(us.play_url)}
+        urls = {"ours": us.play_url}
         for i, server in enumerate(schools, 1):
-            players[f"school {i}"] = Player(
-                f"rtmp://127.0.0.1:{server.rtmp_port}/live/guest-kaizen"
-            )
-        players["school 2 via 1"] = Player(f"rtmp://127.0.0.1:{ports[2][0]}/live/guest-school-1")
-        players["school 3 HLS"] = Player(f"http://127.0.0.1:{ports[3][1]}/hls/guest-kaizen.m3u8")
+            urls[f"school {i}"] = f"rtmp://127.0.0.1:{server.rtmp_port}/live/guest-kaizen"
+        urls["school 2 via 1"] = f"rtmp://127.0.0.1:{ports[2][0]}/live/guest-school-1"
+        urls["school 3 HLS"] = f"http://127.0.0.1:{ports[3][1]}/hls/guest-kaizen.m3u8"
+        spawn = multiprocessing.get_context("spawn")
+        stop_players, records = spawn.Event(), spawn.Queue()
+        watcher = spawn.Process(target=_watch, args=(urls, stop_players, records), name="players")
         output = BroadcastOutput(
             stream=us.publish_url, width=W, height=H, fps=FPS, video_bitrate=2_000_000
         )
@@ -175,48 +197,60 @@ def measure(seconds: float) -> Measured:
         feeder = threading.Thread(target=show, name="show")
         feeder.start()
         killed_at: dict[str, float] = {}
-        back_after: dict[str, float] = {}
+        back_at: dict[str, float] = {}
+        players: dict[str, Seen] = {}
         try:
-            for player in players.values():
-                player.reader.start()
+            watcher.start()
+            parts, dropped = {}, {}
+            began, before = time.monotonic(), 0
             time.sleep(seconds)  # everyone up: the delays
-            steady_end = time.monotonic()
-            dropped_steady = output.stream_stats().frames_dropped
+            parts["steady"], began = (began, time.monotonic()), time.monotonic()
+            dropped["steady"] = before = output.stream_stats().frames_dropped
             for name, server in (("school 4", schools[3]), ("school 1", schools[0])):
                 killed = time.monotonic()
                 server.kill()  # a crash at that school
                 time.sleep(OUTAGE)
                 server.restart()
-                back = time.monotonic()
-                killed_at[name] = killed
-                back_after[name] = seconds_until(partial(_played_since, players[name], back), back)
-                time.sleep(2.0)
+                killed_at[name], back_at[name] = killed, time.monotonic()
+                time.sleep(COME_BACK)
+            parts["moving"], began = (began, time.monotonic()), time.monotonic()
+            dropped["moving"] = output.stream_stats().frames_dropped - before
+            before += dropped["moving"]
+            time.sleep(2 * (OUTAGE + COME_BACK))  # the control: as long, nothing happens
+            parts["quiet"] = (began, time.monotonic())
+            dropped["quiet"] = output.stream_stats().frames_dropped - before
             health = parse_status(fetch_stat(us.stat_url), us.partners)
         finally:
             stop.set()
             feeder.join()
-            time.sleep(0.5)
-            stats = output.stream_stats()
             output.close()
-            for player in players.values():
-                player.reader.stop()
+            stop_players.set()
+            players = records.get(timeout=60)
+            watcher.join(timeout=30)
             for server in (us, *schools):
                 server.stop()
     return Measured(
         players=players,
         sent_at=sent_at,
-        steady_end=steady_end,
+        parts=parts,
         killed_at=killed_at,
-        back_after=back_after,
-        dropped=stats.frames_dropped,
-        dropped_steady=dropped_steady,
+        back_after={name: players[name].first_after(t) for name, t in back_at.items()},
+        dropped=dropped,
         load=os.getloadavg()[0],
         relays_dropped=sum(relay.dropped for relay in health.relays),
     )
 
 
-def _played_since(player: Player, moment: float) -> bool:
-    return player.frames_since(moment) > 0
+def _back(seconds: float) -> str:
+    if seconds != seconds:  # nan: no frame after the restart
+        return "its player had no picture again before the end of the run"
+    return f"back in its player {seconds:.1f} s after it restarted"
+
+
+def _missed(player: Seen, start: float, end: float) -> int:
+    """Frames missing between the first and last numbered frame decoded in a part."""
+    numbers = sorted(n for n, t in player.seen.items() if start <= t < end)
+    return numbers[-1] - numbers[0] + 1 - len(numbers) if numbers else -1
 
 
 def _ms(values: list[float]) -> str:
@@ -231,7 +265,7 @@ def run(*, quick: bool = False, seconds: float | None = None) -> str:
     """Measure and print; return a markdown section."""
     length = seconds if seconds is not None else (20.0 if quick else 60.0)
     r = measure(length)
-    players, sent_at, steady_end = r.players, r.sent_at, r.steady_end
+    players, sent_at, steady_end = r.players, r.sent_at, r.parts["steady"][1]
     steady = {
         name: {n: t for n, t in p.seen.items() if t < steady_end} for name, p in players.items()
     }
@@ -257,7 +291,7 @@ def run(*, quick: bool = False, seconds: float | None = None) -> str:
     isolation = []
     for name, spared in (("school 4", "school 4"), ("school 1", ("school 1", "school 2 via 1"))):
         since = r.killed_at[name]
-        until = since + OUTAGE + r.back_after[name] + 2.0
+        until = since + OUTAGE + COME_BACK
         gaps = {
             other: p.longest_gap(since, until)
             for other, p in players.items()
@@ -266,25 +300,25 @@ def run(*, quick: bool = False, seconds: float | None = None) -> str:
         largest = max(gaps.values())
         each = ", ".join(f"{k} {v * 1000:.0f}" for k, v in gaps.items())
         isolation.append(
-            f"- {name} killed for {OUTAGE:.0f} s: back in its player {r.back_after[name]:.1f} s "
-            "after it restarted; longest wait between two frames at every other player "
+            f"- {name} killed for {OUTAGE:.0f} s: {_back(r.back_after[name])}; longest wait "
+            "between two frames at every other player "
             f"{largest * 1000:.0f} ms ({each})"
         )
         print(isolation[-1], flush=True)
-    moving = sorted(n for n, t in players["ours"].seen.items() if t >= steady_end)
-    missing = moving[-1] - moving[0] + 1 - len(moving) if moving else -1
-    dropped = r.dropped - r.dropped_steady
+    missed = {part: _missed(players["ours"], *r.parts[part]) for part in r.parts}
+    dropped, missing = r.dropped["moving"], missed["moving"]
     verdict_hop = "PASS" if worst < TARGET else "FAIL"
     verdict_reach = "PASS" if reached == 4 else "FAIL"
     verdict_drop = "PASS" if dropped == 0 and missing == 0 and r.relays_dropped == 0 else "FAIL"
     summary = (
         f"- {verdict_hop}: each RTMP hop adds under {TARGET * 1000:.0f} ms (worst median "
         f"{worst * 1000:.0f} ms)\n- {verdict_reach}: the show reached {reached} of 4 schools\n"
-        f"- {verdict_drop}: while relays came and went, the show's encoder dropped {dropped} "
-        f"frames, our own player missed {missing} of {len(moving) + max(missing, 0)}, our "
-        f"nginx dropped {r.relays_dropped} for the relays (the encoder dropped "
-        f"{r.dropped_steady} in the steady part; load average {r.load:.1f} on "
-        f"{os.cpu_count()} cores)\n"
+        f"- {verdict_drop}: while relays came and went the show's encoder dropped {dropped} "
+        f"frames, our own player missed {missing}, our nginx dropped {r.relays_dropped} for "
+        "the relays\n\n| part | the encoder dropped | our own player missed |\n|---|---|---|\n"
+        + "".join(f"| {p} | {r.dropped[p]} | {missed[p]} |\n" for p in r.parts)
+        + f"\nThe quiet part is the control: as long as the one with relays coming and going, "
+        f"nothing killed. Load average at the end {r.load:.1f} on {os.cpu_count()} cores.\n"
     )
     print(f"our own player, glass to glass: {_ms(own)}\n{summary}", flush=True)
     return (
