@@ -113,9 +113,14 @@ class Measured:
     sent_at: dict[int, float]
     parts: dict[str, tuple[float, float]]
     killed_at: dict[str, float]
+    restarted_at: dict[str, float]
     back_after: dict[str, float]
     dropped: dict[str, int]
+    drops: list[tuple[float, int]]
+    """The encoder's dropped frames so far, noted twice a second: (time, count)."""
     relays_dropped: int
+    relayed_at_end: dict[str, bool]
+    """Each school by our nginx's statistics: relay connected and its nginx receiving."""
     load: float
 
 
@@ -199,27 +204,39 @@ def measure(seconds: float) -> Measured:
         killed_at: dict[str, float] = {}
         back_at: dict[str, float] = {}
         players: dict[str, Seen] = {}
+        drops: list[tuple[float, int]] = []
         try:
             watcher.start()
             parts, dropped = {}, {}
             began, before = time.monotonic(), 0
-            time.sleep(seconds)  # everyone up: the delays
+
+            def wait(seconds: float) -> None:  # noting the encoder's drops twice a second
+                end = time.monotonic() + seconds
+                while time.monotonic() < end:
+                    time.sleep(0.5)
+                    drops.append((time.monotonic(), output.stream_stats().frames_dropped))
+
+            wait(seconds)  # everyone up: the delays
             parts["steady"], began = (began, time.monotonic()), time.monotonic()
             dropped["steady"] = before = output.stream_stats().frames_dropped
             for name, server in (("school 4", schools[3]), ("school 1", schools[0])):
                 killed = time.monotonic()
                 server.kill()  # a crash at that school
-                time.sleep(OUTAGE)
+                wait(OUTAGE)
                 server.restart()
                 killed_at[name], back_at[name] = killed, time.monotonic()
-                time.sleep(COME_BACK)
+                wait(COME_BACK)
             parts["moving"], began = (began, time.monotonic()), time.monotonic()
             dropped["moving"] = output.stream_stats().frames_dropped - before
             before += dropped["moving"]
-            time.sleep(2 * (OUTAGE + COME_BACK))  # the control: as long, nothing happens
+            wait(2 * (OUTAGE + COME_BACK))  # the control: as long, nothing happens
             parts["quiet"] = (began, time.monotonic())
             dropped["quiet"] = output.stream_stats().frames_dropped - before
             health = parse_status(fetch_stat(us.stat_url), us.partners)
+            receiving = {
+                f"school {i}": bool(parse_status(fetch_stat(server.stat_url), ()).guests)
+                for i, server in enumerate(schools, 1)
+            }
         finally:
             stop.set()
             feeder.join()
@@ -234,11 +251,24 @@ def measure(seconds: float) -> Measured:
         sent_at=sent_at,
         parts=parts,
         killed_at=killed_at,
+        restarted_at=back_at,
         back_after={name: players[name].first_after(t) for name, t in back_at.items()},
         dropped=dropped,
+        drops=drops,
         load=os.getloadavg()[0],
         relays_dropped=sum(relay.dropped for relay in health.relays),
+        relayed_at_end={
+            name: relay.connected and receiving[name]
+            for name, relay in zip(receiving, health.relays, strict=True)
+        },
     )
+
+
+def _drops_within(drops: list[tuple[float, int]], moment: float, seconds: float) -> int:
+    """Frames the encoder dropped from ``moment`` to ``seconds`` after it."""
+    before = max((n for t, n in drops if t <= moment), default=0)
+    after = max((n for t, n in drops if t <= moment + seconds), default=0)
+    return after - before
 
 
 def _back(seconds: float) -> str:
@@ -288,14 +318,16 @@ def run(*, quick: bool = False, seconds: float | None = None) -> str:
         print(rows[-1], flush=True)
     own = [t - sent_at[n] for n, t in ours.items() if n in sent_at]
     reached = sum(1 for i in (1, 2, 3, 4) if steady[f"school {i}"])
+    at_end = ", ".join(f"{k} {'yes' if v else 'NO'}" for k, v in r.relayed_at_end.items())
     isolation = []
-    for name, spared in (("school 4", "school 4"), ("school 1", ("school 1", "school 2 via 1"))):
+    lost = {name for name, seconds in r.back_after.items() if seconds != seconds}  # nan
+    for name, spared in (("school 4", {"school 4"}), ("school 1", {"school 1", "school 2 via 1"})):
         since = r.killed_at[name]
         until = since + OUTAGE + COME_BACK
-        gaps = {
+        gaps = {  # a school killed before and not back yet is not asked again
             other: p.longest_gap(since, until)
             for other, p in players.items()
-            if other not in spared and "HLS" not in other
+            if other not in spared | lost and "HLS" not in other
         }
         largest = max(gaps.values())
         each = ", ".join(f"{k} {v * 1000:.0f}" for k, v in gaps.items())
@@ -305,6 +337,10 @@ def run(*, quick: bool = False, seconds: float | None = None) -> str:
             f"{largest * 1000:.0f} ms ({each})"
         )
         print(isolation[-1], flush=True)
+    near = []
+    for name, killed in r.killed_at.items():
+        for what, moment in (("killed", killed), ("restarted", r.restarted_at[name])):
+            near.append(f"{name} {what}: {_drops_within(r.drops, moment, 3.0)}")
     missed = {part: _missed(players["ours"], *r.parts[part]) for part in r.parts}
     dropped, missing = r.dropped["moving"], missed["moving"]
     verdict_hop = "PASS" if worst < TARGET else "FAIL"
@@ -317,7 +353,9 @@ def run(*, quick: bool = False, seconds: float | None = None) -> str:
         f"frames, our own player missed {missing}, our nginx dropped {r.relays_dropped} for "
         "the relays\n\n| part | the encoder dropped | our own player missed |\n|---|---|---|\n"
         + "".join(f"| {p} | {r.dropped[p]} | {missed[p]} |\n" for p in r.parts)
-        + f"\nThe quiet part is the control: as long as the one with relays coming and going, "
+        + f"\nAt the end, relay connected and the school's nginx receiving: {at_end}.\n"
+        + f"\nThe encoder's drops in the 3 s after each event: {'; '.join(near)}. "
+        "The quiet part is the control: as long as the one with relays coming and going, "
         f"nothing killed. Load average at the end {r.load:.1f} on {os.cpu_count()} cores.\n"
     )
     print(f"our own player, glass to glass: {_ms(own)}\n{summary}", flush=True)
