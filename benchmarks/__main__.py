@@ -39,6 +39,7 @@ BENCHMARKS = (
     "sound_starved",
     "channel_upload",
     "guest",
+    "partners",
 )
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"

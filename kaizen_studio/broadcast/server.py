@@ -28,6 +28,8 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from kaizen_studio.broadcast.channel_site import ChannelSite
+from kaizen_studio.broadcast.guests import GuestBook
+from kaizen_studio.broadcast.partners import Partner, push_directives
 from kaizen_studio.broadcast.stream_key import (
     ENVIRONMENT,
     KeyCheck,
@@ -67,6 +69,8 @@ rtmp {{
             hls_fragment 1s;
             hls_playlist_length 4s;
             hls_cleanup on;
+            push_reconnect 1s;
+{relays}
         }}
     }}
 }}
@@ -95,6 +99,27 @@ http {{
             alias {folder}/hls/;
             add_header Cache-Control no-cache;
             add_header Access-Control-Allow-Origin *;
+        }}
+        # partner relays' health (broadcast.relays): nginx's own statistics and the
+        # status studio serve writes from them, for programs on this machine only
+        location = /stat {{
+            rtmp_stat all;
+            allow 127.0.0.1;
+            allow ::1;
+            deny all;
+        }}
+        location = /control/drop/publisher {{
+            rtmp_control all;
+            allow 127.0.0.1;
+            allow ::1;
+            deny all;
+        }}
+        location = /status.json {{
+            alias {folder}/status.json;
+            add_header Cache-Control no-cache;
+            allow 127.0.0.1;
+            allow ::1;
+            deny all;
         }}
         location = /school.json {{
             alias {folder}/school.json;
@@ -225,6 +250,7 @@ class MediaServer:
         school: str = "Our School",
         clock: Callable[[], float] = time.monotonic,
         channel: ChannelSite | None = None,
+        partners: tuple[Partner, ...] = (),
     ) -> None:
         if not key or any(c in key for c in "&?=# /"):
             raise ValueError(f"the stream key must be a word without spaces or &?=#/, got {key!r}")
@@ -233,6 +259,9 @@ class MediaServer:
         self.folder = Path(folder).resolve()
         self.key, self.host, self.school = key, check_host(host), school
         self.rtmp_port, self.http_port = rtmp_port, http_port
+        self.partners = partners
+        self.guests = GuestBook(self.folder)
+        """The partner schools' guest keys, read at each guest's publish."""
         self.guard = KeyGuard(key, clock=clock)
         self.channel = channel
         self._process: subprocess.Popen[bytes] | None = None
@@ -254,6 +283,11 @@ class MediaServer:
     def play_url(self) -> str:
         """Where the player app watches the show over RTMP."""
         return f"rtmp://{reach_host(self.host)}:{self.rtmp_port}/live/show"
+
+    @property
+    def stat_url(self) -> str:
+        """nginx's own statistics (XML; answered on this machine only)."""
+        return f"http://127.0.0.1:{self.http_port}/stat"
 
     @property
     def page_url(self) -> str:
@@ -288,7 +322,12 @@ class MediaServer:
         handler = type(
             "KeyCheck",
             (KeyCheck,),
-            {"guard": self.guard, "token": token, "refusals": self.refusals},
+            {
+                "guard": self.guard,
+                "token": token,
+                "refusals": self.refusals,
+                "guest_key": staticmethod(self.guests.key_for),
+            },
         )
         self._check = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._check.serve_forever, daemon=True, name="key-check").start()
@@ -306,6 +345,7 @@ class MediaServer:
                 token=token,
                 web=WEB_FOLDER.resolve(),
                 channel=self.channel.config() if self.channel is not None else "",
+                relays=push_directives(self.partners),
             ),
         )
         self._spawn(nginx)

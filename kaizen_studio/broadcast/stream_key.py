@@ -27,6 +27,8 @@ from urllib.parse import parse_qs
 from kaizen_studio.core.errors import InputError, MissingFileError
 
 ENVIRONMENT = "KAIZEN_STREAM_KEY"
+GUEST_PREFIX = "guest-"
+"""Streams named so are partner schools' (:mod:`guests`), each opened by its own key."""
 KEY_FILE_NAME = "stream-key"
 MIN_LENGTH = 12
 MIN_DIFFERENT = 6
@@ -173,19 +175,21 @@ class KeyGuard:
     _records: dict[str, _Record] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def check(self, address: str, given: str) -> Verdict:
-        """The verdict for one publish from ``address`` with the key ``given`` (safe to
-        call from several threads at once)."""
+    def check(self, address: str, given: str, *, key: str | None = None) -> Verdict:
+        """The verdict for one publish from ``address`` with the key ``given``, which
+        must be ``key`` (a guest's; "" when no key opens the stream) or else the school's
+        (safe to call from several threads at once). Wrong keys count per address, for
+        every stream alike."""
         with self._lock:
-            return self._check(address, given)
+            return self._check(address, given, self.key if key is None else key)
 
-    def _check(self, address: str, given: str) -> Verdict:
+    def _check(self, address: str, given: str, key: str) -> Verdict:
         now = self.clock()
         self._forget_quiet(now)
         record = self._records.setdefault(address, _Record())
         if now < record.blocked_until:
             return Verdict.SLOWED
-        if hmac.compare_digest(given.encode(), self.key.encode()):
+        if key and hmac.compare_digest(given.encode(), key.encode()):
             del self._records[address]
             return Verdict.ALLOWED
         record.failures += 1
@@ -213,21 +217,26 @@ class KeyGuard:
 
 @dataclass(frozen=True, kw_only=True)
 class Refusal:
-    """A publisher the key check refused: its address, why, and for how many seconds it
-    must wait before its next try counts (0 unless it is being slowed)."""
+    """A publisher the key check refused: its address, why, for how many seconds it
+    must wait before its next try counts (0 unless it is being slowed), and the stream it
+    asked for."""
 
     address: str
     verdict: Verdict
     wait: float = 0.0
+    stream: str = "show"
 
 
 class KeyCheck(BaseHTTPRequestHandler):
-    """Answers nginx's on_publish at ``/publish/TOKEN``: 200 for the school's key, 403
-    otherwise (a :class:`Refusal` noted in ``refusals``); 404 for any other address."""
+    """Answers nginx's on_publish at ``/publish/TOKEN``: 200 for the right key, 403
+    otherwise (a :class:`Refusal` noted in ``refusals``); 404 for any other address. A
+    stream named ``guest-...`` needs the key ``guest_key(name)`` gives (none: refused);
+    every other stream needs the school's."""
 
     guard: ClassVar[KeyGuard]
     token: ClassVar[str]
     refusals: ClassVar[list[Refusal]]
+    guest_key: ClassVar[Callable[[str], str | None]] = staticmethod(lambda _name: None)
 
     def do_POST(self) -> None:
         if not hmac.compare_digest(self.path.encode(), f"/publish/{self.token}".encode()):
@@ -237,10 +246,14 @@ class KeyCheck(BaseHTTPRequestHandler):
         fields = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
         given = (fields.get("key") or [""])[0]
         address = (fields.get("addr") or ["an unknown address"])[0]
-        verdict = self.guard.check(address, given)
+        stream = (fields.get("name") or [""])[0]
+        key = (type(self).guest_key(stream) or "") if stream.startswith(GUEST_PREFIX) else None
+        verdict = self.guard.check(address, given, key=key)
         if verdict is not Verdict.ALLOWED:
             wait = self.guard.wait_left(address)
-            self.refusals.append(Refusal(address=address, verdict=verdict, wait=wait))
+            self.refusals.append(
+                Refusal(address=address, verdict=verdict, wait=wait, stream=stream)
+            )
         self._answer(200 if verdict is Verdict.ALLOWED else 403)
 
     def _answer(self, status: int) -> None:

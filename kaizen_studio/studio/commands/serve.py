@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaizen_studio.broadcast.channel_site import ChannelSite
+from kaizen_studio.broadcast.guests import GuestBook
+from kaizen_studio.broadcast.partners import PARTNERS_FILE, SHOW, read_partners
 from kaizen_studio.broadcast.server import (
     MediaServer,
     PortBusyError,
@@ -41,6 +43,7 @@ from kaizen_studio.broadcast.stream_key import (
 from kaizen_studio.channel.site.process import AppServer, Channel
 from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.studio.channel_admin import add_admin
+from kaizen_studio.studio.relay_status import RelayWatch
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
     _make_folder(folder, args.folder)
     if key is None:
         key = server_key(folder, key_file=None, environment=environment)
+    partners = read_partners(folder)  # refused (exit 2) before anything starts if unsafe
+    GuestBook(folder).guests()
     app = AppServer(channel)
     try:
         server = MediaServer(
@@ -160,6 +165,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             school=args.school,
             channel=ChannelSite(upstream=app.address, static=channel.static, media=channel.media),
+            partners=partners,
         )
     except ValueError as error:
         raise InputError(str(error)) from error
@@ -234,6 +240,7 @@ def _serve(server: MediaServer, app: AppServer, key: ServerKey, args: argparse.N
         )
         _say(f"Watch with: studio watch {server.play_url}   or open {server.page_url}")
         _say(f"The school channel's staff page: {server.page_url}channel/")
+        _say_partners(server)
         return _watch(server, app, done)
     except PortBusyError as error:
         flag = "--" + error.option.replace("_", "-")
@@ -255,7 +262,9 @@ def _watch(server: MediaServer, app: AppServer, done: threading.Event) -> int:
     ``done`` is set (0) or one will not stay up (1)."""
     policy, app_policy = RestartPolicy(), RestartPolicy()
     told, slowed_told = 0, dict[str, float]()
+    relays = RelayWatch(server, _say)
     while not done.wait(0.5):
+        relays.poll()
         for refusal in server.refusals[told:]:
             _tell(refusal, slowed_told, server.guard.clock())
         told = len(server.refusals)
@@ -278,7 +287,24 @@ def _tell(refusal: Refusal, slowed_told: dict[str, float], now: float) -> None:
         )
         return
     then = f"; it must wait {refusal.wait:.0f} s before its next try" if refusal.wait else ""
-    _say(f"Refused a stream from {address}: wrong or missing key{then}")
+    stream = "" if refusal.stream == SHOW else f" for live/{refusal.stream}"
+    _say(f"Refused a stream from {address}: wrong or missing key{stream}{then}")
+
+
+def _say_partners(server: MediaServer) -> None:
+    """Which partner schools nginx relays the show to, and where guests publish."""
+    if server.partners:
+        names = ", ".join(partner.name for partner in server.partners)
+        schools = "school" if len(server.partners) == 1 else "schools"
+        _say(f"Relaying to {len(server.partners)} partner {schools}: {names}")
+    else:
+        _say(f"No partner schools to relay the show to ({server.folder / PARTNERS_FILE})")
+    guests = server.guests.guests()
+    if guests:
+        _say(
+            "Guests may publish to live/guest-NAME with their keys: "
+            + ", ".join(guest.name for guest in guests.values())
+        )
 
 
 def _restart(server: MediaServer, policy: RestartPolicy, done: threading.Event) -> bool:
