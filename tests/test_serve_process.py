@@ -198,3 +198,23 @@ def test_a_host_that_is_not_an_address_is_one_clear_line_before_anything_is_made
         "::1 or 0.0.0.0 (the whole school), got 'hall-pc'"
     )
     assert not folder.exists()
+
+
+def test_a_server_folder_with_spaces_works_and_one_nginx_cannot_read_is_refused(
+    tmp_path: Path,
+) -> None:
+    import urllib.request
+
+    rtmp, http = free_port(), free_port()
+    with Serve(tmp_path / "Studio Server", rtmp_port=rtmp, http_port=http) as serve:
+        serve.wait_line("Media server running")
+        with urllib.request.urlopen(f"http://127.0.0.1:{http}/", timeout=10) as page:
+            assert page.status == 200
+    folder = tmp_path / "cost$5"
+    result = run_studio("serve", "--folder", str(folder), "--rtmp-port", str(free_port()))
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"studio: error: the server's folder {str(folder)!r} has characters nginx cannot "
+        "read ($): choose a folder without them with --folder"
+    )
+    assert not folder.exists()

@@ -29,12 +29,12 @@ CHANNEL = """\
             proxy_request_buffering on;
         }}
         location /channel/static/ {{
-            alias {static}/;
+            alias "{static}/";
             expires 1h;
         }}
         location /channel/media/library/ {{
             internal;
-            alias {media}/library/;
+            alias "{media}/library/";
             add_header Cache-Control "public, max-age=3600";
         }}
 """

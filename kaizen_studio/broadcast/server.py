@@ -49,9 +49,9 @@ CONFIG = """\
 daemon off;
 master_process off;
 worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-load_module {module};
+pid "{folder}/nginx.pid";
+error_log "{folder}/error.log" warn;
+load_module "{module}";
 events {{ worker_connections 256; }}
 rtmp {{
     access_log off;
@@ -65,7 +65,7 @@ rtmp {{
             on_publish http://127.0.0.1:{check_port}/publish/{token};
             notify_method post;
             hls on;
-            hls_path {folder}/hls;
+            hls_path "{folder}/hls";
             hls_fragment 1s;
             hls_playlist_length 4s;
             hls_cleanup on;
@@ -76,11 +76,11 @@ rtmp {{
 }}
 http {{
     access_log off;
-    client_body_temp_path {folder}/tmp/body;
-    proxy_temp_path {folder}/tmp/proxy;
-    fastcgi_temp_path {folder}/tmp/fastcgi;
-    uwsgi_temp_path {folder}/tmp/uwsgi;
-    scgi_temp_path {folder}/tmp/scgi;
+    client_body_temp_path "{folder}/tmp/body";
+    proxy_temp_path "{folder}/tmp/proxy";
+    fastcgi_temp_path "{folder}/tmp/fastcgi";
+    uwsgi_temp_path "{folder}/tmp/uwsgi";
+    scgi_temp_path "{folder}/tmp/scgi";
     types {{
         text/html html;
         application/javascript js;
@@ -96,7 +96,7 @@ http {{
     server {{
         listen {listen}:{http_port};
         location /hls/ {{
-            alias {folder}/hls/;
+            alias "{folder}/hls/";
             add_header Cache-Control no-cache;
             add_header Access-Control-Allow-Origin *;
         }}
@@ -115,24 +115,41 @@ http {{
             deny all;
         }}
         location = /status.json {{
-            alias {folder}/status.json;
+            alias "{folder}/status.json";
             add_header Cache-Control no-cache;
             allow 127.0.0.1;
             allow ::1;
             deny all;
         }}
         location = /school.json {{
-            alias {folder}/school.json;
+            alias "{folder}/school.json";
             add_header Cache-Control no-cache;
         }}
 {channel}
         location / {{
-            root {web};
+            root "{web}";
             index index.html;
         }}
     }}
 }}
 """
+
+
+NGINX_UNSAFE = set('"$;{}\\\n\r')
+"""Characters a path cannot hold in nginx's configuration, even quoted (``$`` starts a
+variable there)."""
+
+
+def check_server_folder(folder: Path) -> Path:
+    """``folder`` if nginx can be told it (spaces are fine: the configuration quotes every
+    path); raise ValueError naming the characters otherwise."""
+    bad = sorted(NGINX_UNSAFE & set(str(folder)))
+    if bad:
+        raise ValueError(
+            f"the server's folder {str(folder)!r} has characters nginx cannot read "
+            f"({' '.join(bad)}): choose a folder without them with --folder"
+        )
+    return folder
 
 
 def check_host(host: str) -> str:
@@ -256,7 +273,7 @@ class MediaServer:
             raise ValueError(f"the stream key must be a word without spaces or &?=#/, got {key!r}")
         check_port(rtmp_port, name="rtmp_port")
         check_port(http_port, name="http_port")
-        self.folder = Path(folder).resolve()
+        self.folder = check_server_folder(Path(folder).resolve())
         self.key, self.host, self.school = key, check_host(host), school
         self.rtmp_port, self.http_port = rtmp_port, http_port
         self.partners = partners

@@ -28,6 +28,7 @@ from kaizen_studio.broadcast.server import (
     PortBusyError,
     check_host,
     check_port,
+    check_server_folder,
     url_host,
 )
 from kaizen_studio.broadcast.stream_key import (
@@ -139,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
         check_port(args.rtmp_port, name="--rtmp-port")
         check_port(args.http_port, name="--http-port")
         check_host(args.host)
+        check_server_folder(args.folder.resolve())
     except ValueError as error:
         raise InputError(str(error)) from error
     folder = _check_folder(args.folder)
