@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kaizen_studio.core.errors import InputError
+from kaizen_studio.core.feeds import ticker_items
 from kaizen_studio.keying import KeyerSettings
 from kaizen_studio.studio.backdrop import Backdrop
-from kaizen_studio.studio.feeds import ticker_items
 from kaizen_studio.studio.overlays import (
     ClockOverlay,
     LiveBadge,
