@@ -59,6 +59,7 @@ rtmp {{
             record off;
             wait_key on;
             on_publish http://127.0.0.1:{check_port}/publish/{token};
+            on_publish_done http://127.0.0.1:{check_port}/done/{token};
             notify_method post;
             hls on;
             hls_path {folder}/hls;
@@ -197,6 +198,9 @@ class MediaServer:
         self._check: ThreadingHTTPServer | None = None
         self.refusals: list[Refusal] = []
         """Publishers refused for a wrong or missing key or while slowed, oldest first."""
+        self._publishing: dict[str, str] = {}  # nginx's client id -> stream name
+        self._live_since: float | None = None
+        self._live_lock = threading.Lock()
 
     @property
     def refused(self) -> list[str]:
@@ -246,11 +250,16 @@ class MediaServer:
         handler = type(
             "KeyCheck",
             (KeyCheck,),
-            {"guard": self.guard, "token": token, "refusals": self.refusals},
+            {
+                "guard": self.guard,
+                "token": token,
+                "refusals": self.refusals,
+                "listeners": (self._publish_changed,),
+            },
         )
         self._check = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._check.serve_forever, daemon=True, name="key-check").start()
-        (self.folder / "school.json").write_text(json.dumps({"school": self.school}), "utf-8")
+        self._write_school(forget=True)
         # the configuration holds the key check's secret address: owner only
         write_private(
             self.folder / "nginx.conf",
@@ -276,8 +285,40 @@ class MediaServer:
         if self.running:
             return
         self._release()
+        self._write_school(forget=True)  # nginx's publishers died with it
         self._check_ports()
         self._spawn(check_installed())
+
+    @property
+    def live(self) -> bool:
+        """True from a publish the key check allowed until nginx says it ended."""
+        with self._live_lock:
+            return bool(self._publishing)
+
+    def _publish_changed(self, client: str, stream: str, on: bool) -> None:
+        with self._live_lock:
+            if on:
+                self._publishing[client] = stream
+            else:
+                self._publishing.pop(client, None)
+        self._write_school()
+
+    def _write_school(self, *, forget: bool = False) -> None:
+        """``school.json`` (served by nginx to every page): the school's name, and
+        whether a show is live and since when (seconds since 1970), replaced in one step
+        so a page never reads half of it; ``forget`` the publishers first."""
+        with self._live_lock:
+            if forget:
+                self._publishing.clear()
+            live = bool(self._publishing)
+            if not live:
+                self._live_since = None
+            elif self._live_since is None:
+                self._live_since = time.time()
+            state = {"school": self.school, "live": live, "since": self._live_since}
+            spare = self.folder / "school.json.new"
+            spare.write_text(json.dumps(state), "utf-8")
+            os.replace(spare, self.folder / "school.json")
 
     def _check_ports(self) -> None:
         for option, port in (("rtmp_port", self.rtmp_port), ("http_port", self.http_port)):
