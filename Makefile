@@ -7,14 +7,15 @@ OUT ?= out
 # Debian packages the tests drive for real: the media server, a reference encoder for the
 # benchmarks, the browser for the classroom page, fonts, the libraries Qt needs offscreen,
 # and those its xcb plugin links (readelf NEEDED of PyQt6's libqxcb.so, libQt6XcbQpa and
-# libqxcb-glx-integration, mapped with dpkg -S) to open the real window on X or Xvfb.
+# libqxcb-glx-integration, mapped with dpkg -S) to open the real window on X or Xvfb; and
+# PostgreSQL, which one channel test starts as a trust's server would use.
 DEBIAN_PACKAGES := python3-venv nginx libnginx-mod-rtmp ffmpeg chromium fonts-dejavu-core \
 	libportaudio2 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 xvfb \
 	libglib2.0-0 libfreetype6 libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-glx0 \
 	libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 \
 	libxcb-xkb1 libxkbcommon-x11-0 \
-	espeak-ng
+	espeak-ng postgresql
 
 .PHONY: demo test lint typecheck pytest system-deps benchmarks screenshots clean
 

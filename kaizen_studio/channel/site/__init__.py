@@ -1,0 +1,1 @@
+"""The channel's Django project: settings, URLs, WSGI entry and the app server's process."""
