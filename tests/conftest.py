@@ -2,7 +2,8 @@
 on loopback, clips made for the test, and a show paced at its frame rate.
 
 Helpers that are not fixtures live in modules of their own (:mod:`tests.media_files`,
-:mod:`tests.keying_frames`, :mod:`tests.conditions`); no test imports another test file.
+:mod:`tests.keying_frames`, :mod:`tests.conditions`, :mod:`tests.channel_site`); no test
+imports another test file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import pytest
 from kaizen_studio.broadcast import MediaServer
 from kaizen_studio.broadcast.server import free_port
 from kaizen_studio.studio.show_record import stop_log
+from tests.channel_site import RunningChannel, running_channel
 from tests.media_files import numbered_clip, play_show, take
 
 KEY = "tulip42"
@@ -42,6 +44,14 @@ def server(tmp_path: Path) -> Iterator[MediaServer]:
         tmp_path / "server", key=KEY, rtmp_port=free_port(), http_port=free_port()
     ) as media:
         yield media
+
+
+@pytest.fixture(scope="module")
+def channel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningChannel]:
+    """The school channel (gunicorn + nginx, SQLite) on free loopback ports, shared by the
+    tests of one file (migrations take seconds); each test makes its own accounts."""
+    with running_channel(tmp_path_factory.mktemp("channel") / "server") as running:
+        yield running
 
 
 @pytest.fixture

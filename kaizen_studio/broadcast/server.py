@@ -26,6 +26,7 @@ from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+from kaizen_studio.broadcast.channel_site import ChannelSite
 from kaizen_studio.broadcast.stream_key import (
     ENVIRONMENT,
     KeyCheck,
@@ -82,6 +83,11 @@ http {{
         application/json json;
         application/vnd.apple.mpegurl m3u8;
         video/mp2t ts;
+        video/mp4 mp4;
+        image/jpeg jpg;
+        image/png png;
+        image/svg+xml svg;
+        text/css css;
     }}
     server {{
         listen {host}:{http_port};
@@ -94,6 +100,7 @@ http {{
             alias {folder}/school.json;
             add_header Cache-Control no-cache;
         }}
+{channel}
         location / {{
             root {web};
             index index.html;
@@ -169,6 +176,8 @@ class MediaServer:
         Name shown on the classroom page's "off air" card.
     clock : callable
         Seconds, for slowing wrong keys (a fake clock in tests).
+    channel : ChannelSite, optional
+        The school channel's app server, served under ``/channel/``.
 
     Start it from a thread that lives as long as the server (the main thread): on Linux
     nginx is stopped when the thread that started it ends, so that no nginx outlives a
@@ -185,6 +194,7 @@ class MediaServer:
         host: str = "127.0.0.1",
         school: str = "Our School",
         clock: Callable[[], float] = time.monotonic,
+        channel: ChannelSite | None = None,
     ) -> None:
         if not key or any(c in key for c in "&?=# /"):
             raise ValueError(f"the stream key must be a word without spaces or &?=#/, got {key!r}")
@@ -194,6 +204,7 @@ class MediaServer:
         self.key, self.host, self.school = key, host, school
         self.rtmp_port, self.http_port = rtmp_port, http_port
         self.guard = KeyGuard(key, clock=clock)
+        self.channel = channel
         self._process: subprocess.Popen[bytes] | None = None
         self._check: ThreadingHTTPServer | None = None
         self.refusals: list[Refusal] = []
@@ -272,6 +283,7 @@ class MediaServer:
                 check_port=self._check.server_address[1],
                 token=token,
                 web=WEB_FOLDER.resolve(),
+                channel=self.channel.config() if self.channel is not None else "",
             ),
         )
         self._spawn(nginx)

@@ -7,13 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-
-class Role(models.TextChoices):
-    """Who someone is on the channel; what each may do is in :mod:`roles`."""
-
-    ADMINISTRATOR = "administrator", "Administrator"
-    TEACHER = "teacher", "Teacher"
-    DIGITAL_LEADER = "digital_leader", "Digital leader"
+from kaizen_studio.channel.accounts.rights import Role
 
 
 class User(AbstractUser):

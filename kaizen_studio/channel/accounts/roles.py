@@ -1,9 +1,8 @@
-"""What each role may do, one check for it (``has_right``, ``@requires``), and the
-school's name and colours for every page (a template context processor)."""
+"""The one check of a role's rights (``has_right``, ``@requires``), and the school's name
+and colours for every page (a template context processor)."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec
@@ -14,33 +13,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from kaizen_studio.channel.accounts.models import Role, User
+from kaizen_studio.channel.accounts.models import User
+from kaizen_studio.channel.accounts.rights import RIGHTS, Right
 
 P = ParamSpec("P")
-
-
-class Right(enum.Enum):
-    """Something a role may do on the channel."""
-
-    ACCOUNTS = "manage accounts"
-    SCREENS = "manage screens"
-    GROUPS = "manage screen groups"
-    APPROVE = "approve items"
-    SCHEDULE = "schedule playlists"
-    WIDGETS = "edit widgets"
-    UPLOAD = "upload to the library"
-    PROPOSE = "propose items for the timetable"
-    AUDIT = "read the audit log"
-
-
-_PUPIL = frozenset({Right.UPLOAD, Right.PROPOSE})
-_TEACHER = _PUPIL | {Right.APPROVE, Right.SCHEDULE, Right.WIDGETS}
-RIGHTS: dict[Role, frozenset[Right]] = {
-    # the administrator runs the screens and accounts and may do what a teacher does
-    Role.ADMINISTRATOR: _TEACHER | {Right.ACCOUNTS, Right.SCREENS, Right.GROUPS, Right.AUDIT},
-    Role.TEACHER: _TEACHER | {Right.AUDIT},
-    Role.DIGITAL_LEADER: _PUPIL,
-}
 
 
 def has_right(user: User | AnonymousUser, right: Right) -> bool:

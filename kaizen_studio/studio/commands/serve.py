@@ -1,10 +1,11 @@
-"""``studio serve``: the school's media server (nginx + RTMP) with the classroom page.
+"""``studio serve``: the school's media server (nginx + RTMP) with the classroom page,
+and the school channel's staff site (gunicorn behind the same nginx, under /channel/).
 
 It says where it keeps its files; takes the stream key from a file, the environment or a
 key it makes once (never from the command line, where ``ps`` shows it to everyone); names
 a taken port before starting; starts nginx again when it stops by itself (a few times,
-waiting longer each time); and stops nginx on Ctrl+C, SIGTERM or SIGHUP. What it says on
-the screen also goes to FOLDER/serve.log.
+waiting longer each time), and the channel's app server likewise; and stops both on
+Ctrl+C, SIGTERM or SIGHUP. What it says on the screen also goes to FOLDER/serve.log.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kaizen_studio.broadcast.channel_site import ChannelSite
 from kaizen_studio.broadcast.server import MediaServer, PortBusyError, check_port
 from kaizen_studio.broadcast.stream_key import (
     ENVIRONMENT,
@@ -30,7 +32,9 @@ from kaizen_studio.broadcast.stream_key import (
     readable_by_others,
     server_key,
 )
+from kaizen_studio.channel.site.process import AppServer, Channel
 from kaizen_studio.core.errors import DeviceError, InputError
+from kaizen_studio.studio.channel_admin import add_admin
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +93,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on; 0.0.0.0 for the whole school"
     )
-    parser.add_argument("--school", default="Our School", help="name on the off-air card")
+    parser.add_argument(
+        "--school", default="Our School", help="name on the off-air card and the channel"
+    )
+    parser.add_argument(
+        "--colours",
+        default="",
+        metavar="#MAIN,#ACCENT",
+        help="the school's colours on the channel's pages, e.g. #1d3557,#f4a261",
+    )
+    parser.add_argument(
+        "--add-admin",
+        metavar="NAME",
+        help="make an administrator account on the school channel (asks for its password), "
+        "then exit; the first administrator is made this way",
+    )
     parser.add_argument(
         "--folder",
         type=Path,
@@ -111,6 +129,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise InputError(str(error)) from error
     folder = _check_folder(args.folder)
+    channel = Channel(folder=folder, school=args.school, colours=args.colours)
+    if args.add_admin is not None:
+        _make_folder(folder, args.folder)
+        return add_admin(channel, args.add_admin)
     environment = dict(os.environ)
     # a key given is checked before anything is made; a key to make needs the folder
     given = args.key_file is not None or bool(environment.get(ENVIRONMENT))
@@ -118,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
     _make_folder(folder, args.folder)
     if key is None:
         key = server_key(folder, key_file=None, environment=environment)
+    app = AppServer(channel)
     try:
         server = MediaServer(
             folder,
@@ -126,6 +149,7 @@ def run(args: argparse.Namespace) -> int:
             http_port=args.http_port,
             host=args.host,
             school=args.school,
+            channel=ChannelSite(upstream=app.address, static=channel.static, media=channel.media),
         )
     except ValueError as error:
         raise InputError(str(error)) from error
@@ -135,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     package.addHandler(handler)
     package.setLevel(logging.INFO)
     try:
-        return _serve(server, key, args)
+        return _serve(server, app, key, args)
     finally:
         package.removeHandler(handler)
         handler.close()
@@ -168,7 +192,7 @@ def _say(line: str) -> None:
     log.info("%s", line)
 
 
-def _serve(server: MediaServer, key: ServerKey, args: argparse.Namespace) -> int:
+def _serve(server: MediaServer, app: AppServer, key: ServerKey, args: argparse.Namespace) -> int:
     _say(
         f"studio serve keeps its files in {server.folder} (the stream key if it made one, "
         "nginx's configuration, the logs, the classroom page's video)"
@@ -189,6 +213,8 @@ def _serve(server: MediaServer, key: ServerKey, args: argparse.Namespace) -> int
     before = {number: signal.signal(number, lambda *_: done.set()) for number in stopping}
     started = False
     try:
+        _say("Starting the school channel (database migrations first)...")
+        app.start()
         server.start()
         started = True
         _say(
@@ -196,7 +222,8 @@ def _serve(server: MediaServer, key: ServerKey, args: argparse.Namespace) -> int
             f"/live/show with the stream key ({hidden(key.key)})"
         )
         _say(f"Watch with: studio watch {server.play_url}   or open {server.page_url}")
-        return _watch(server, done)
+        _say(f"The school channel's staff page: {server.page_url}channel/")
+        return _watch(server, app, done)
     except PortBusyError as error:
         flag = "--" + error.option.replace("_", "-")
         raise DeviceError(
@@ -205,22 +232,25 @@ def _serve(server: MediaServer, key: ServerKey, args: argparse.Namespace) -> int
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C cannot cut the stop
         server.stop()
+        app.stop()
         if started:
             _say("Media server stopped.")
         for number, handler in before.items():
             signal.signal(number, handler)
 
 
-def _watch(server: MediaServer, done: threading.Event) -> int:
-    """Tell the refusals, restart nginx when it stops by itself; until ``done`` is set
-    (0) or nginx will not stay up (1)."""
-    policy = RestartPolicy()
+def _watch(server: MediaServer, app: AppServer, done: threading.Event) -> int:
+    """Tell the refusals, restart nginx or the app server when one stops by itself; until
+    ``done`` is set (0) or one will not stay up (1)."""
+    policy, app_policy = RestartPolicy(), RestartPolicy()
     told, slowed_told = 0, dict[str, float]()
     while not done.wait(0.5):
         for refusal in server.refusals[told:]:
             _tell(refusal, slowed_told, server.guard.clock())
         told = len(server.refusals)
         if not server.running and not _restart(server, policy, done):
+            return 1
+        if not app.running and not _restart_app(app, app_policy, done):
             return 1
     return 0
 
@@ -269,4 +299,29 @@ def _restart(server: MediaServer, policy: RestartPolicy, done: threading.Event) 
         f"The media server is running again (nginx pid {server.pid}); "
         "studios reconnect by themselves"
     )
+    return True
+
+
+def _restart_app(app: AppServer, policy: RestartPolicy, done: threading.Event) -> bool:
+    """Start the channel's app server again after a wait; False when it has stopped too
+    often to go on."""
+    code = app.exit_code
+    delay = policy.next_delay()
+    if delay is None:
+        _say(
+            f"The school channel (gunicorn) would not keep running ({policy.most} restarts "
+            f"in {policy.within / 60:.0f} minutes): giving up; see "
+            f"{app.channel.folder / 'logs' / 'channel.log'}"
+        )
+        return False
+    why = "" if code is None else f" (exit status {code})"
+    _say(f"The school channel stopped by itself{why}; starting it again in {delay:.0f} s")
+    if done.wait(delay):
+        return True
+    try:
+        app.restart()
+    except DeviceError as error:
+        _say(f"The school channel could not start again: {error}")
+        return True
+    _say(f"The school channel is running again (gunicorn pid {app.pid})")
     return True

@@ -1,0 +1,1 @@
+"""channel_add_user: make an account from the command line."""
