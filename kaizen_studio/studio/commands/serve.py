@@ -35,6 +35,7 @@ from kaizen_studio.broadcast.stream_key import (
 from kaizen_studio.channel.site.process import AppServer, Channel
 from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.studio.channel_admin import add_admin
+from kaizen_studio.studio.channel_demo import fill_demo
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the school's colours on the channel's pages, e.g. #1d3557,#f4a261",
     )
     parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="fill an empty school channel with demo films, a timetable and widgets first",
+    )
+    parser.add_argument(
         "--add-admin",
         metavar="NAME",
         help="make an administrator account on the school channel (asks for its password), "
@@ -140,6 +146,9 @@ def run(args: argparse.Namespace) -> int:
     _make_folder(folder, args.folder)
     if key is None:
         key = server_key(folder, key_file=None, environment=environment)
+    if args.demo:
+        _say("Making the channel's demo films and timetable (once; a minute or so)...")
+        _say(fill_demo(channel))
     app = AppServer(channel)
     try:
         server = MediaServer(
