@@ -62,6 +62,9 @@ class Birthday(models.Model):
     class Meta:
         ordering = ("class_name", "first_name")
 
+    def __str__(self) -> str:
+        return f"{self.first_name} ({self.class_name})"
+
 
 class Award(models.Model):
     """An award or the star of the week, shown until ``until`` (inclusive)."""
@@ -75,6 +78,9 @@ class Award(models.Model):
     class Meta:
         ordering = ("-until", "title")
 
+    def __str__(self) -> str:
+        return f"{self.title}: {self.first_name} ({self.class_name})"
+
 
 class SportsNews(models.Model):
     """A line of sports news, shown until ``until`` (inclusive)."""
@@ -85,6 +91,9 @@ class SportsNews(models.Model):
     class Meta:
         ordering = ("-until", "-id")
         verbose_name_plural = "sports news"
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def _read_every_feed() -> None:
