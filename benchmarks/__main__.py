@@ -37,6 +37,7 @@ BENCHMARKS = (
     "truth2",
     "autocue_voice",
     "sound_starved",
+    "channel_upload",
 )
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"

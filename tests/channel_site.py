@@ -5,8 +5,14 @@ speaks HTTP to it on loopback. Used by the ``channel`` fixture in conftest.py.""
 from __future__ import annotations
 
 import http.client
+import os
+import pwd
 import re
 import secrets
+import shutil
+import signal
+import subprocess
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +25,7 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 from kaizen_studio.broadcast.channel_site import ChannelSite
 from kaizen_studio.broadcast.server import MediaServer, free_port
 from kaizen_studio.channel.site.process import AppServer, Channel, manage
+from tests.conditions import wait_until
 
 PASSWORD = "correct-horse-battery-7"
 """Every test account's password."""
@@ -192,3 +199,58 @@ def raw_post(
         return response.status, response.read().decode("utf-8", "replace")
     finally:
         connection.close()
+
+
+POSTGRES_BINARIES = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+"""Debian's PostgreSQL (package ``postgresql``), newest last."""
+
+
+@contextmanager
+def postgresql() -> Iterator[str]:
+    """A PostgreSQL server of its own in a temporary folder on a free loopback port (as the
+    ``postgres`` user when run as root, which initdb refuses), with a password-protected
+    role and an empty database; yields its ``postgresql://`` address; removes it after."""
+    binaries = POSTGRES_BINARIES[-1].parent
+    folder = Path(tempfile.mkdtemp(prefix="kaizen-pg-"))  # not under root's 0700 pytest folder
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        owner = pwd.getpwnam("postgres")
+        os.chown(folder, owner.pw_uid, owner.pw_gid)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    password = secrets.token_hex(12)
+    port = free_port()
+    secret = folder / "password"
+    secret.write_text(password + "\n")
+    if run_as:
+        os.chown(secret, pwd.getpwnam("postgres").pw_uid, -1)
+    subprocess.run(
+        [*run_as, str(binaries / "initdb"), "-D", str(folder / "data"), "-U", "kaizen",
+         "--auth=scram-sha-256", f"--pwfile={secret}", "-E", "UTF8", "--locale=C.UTF-8"],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    server = subprocess.Popen(
+        [*run_as, str(binaries / "postgres"), "-D", str(folder / "data"), "-h", "127.0.0.1",
+         "-p", str(port), "-k", str(folder)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0,
+    )  # fmt: skip
+    environment = {**os.environ, "PGPASSWORD": password}
+    try:
+        ready = [str(binaries / "pg_isready"), "-h", "127.0.0.1", "-p", str(port), "-q"]
+        wait_until(
+            lambda: subprocess.run(ready, check=False, timeout=30).returncode == 0,
+            what="PostgreSQL to accept connections",
+        )
+        subprocess.run(
+            [str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "kaizen",
+             "channel"],
+            check=True, env=environment, timeout=60,
+        )  # fmt: skip
+        yield f"postgresql://kaizen:{password}@127.0.0.1:{port}/channel"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)  # "smart" shutdown would wait for clients
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -38,7 +38,7 @@ def requires(right: Right) -> Callable[[Callable[P, HttpResponse]], Callable[P, 
                 return render(request, "accounts/refused.html", {"right": right.value}, status=403)
             return view(*args, **kwargs)
 
-        return login_required(checked)  # type: ignore[return-value]
+        return login_required(checked)
 
     return wrap
 

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from kaizen_studio.channel.accounts.audit import audit
 from kaizen_studio.channel.accounts.forms import NewAccountForm
 from kaizen_studio.channel.accounts.models import AuditEntry, User
-from kaizen_studio.channel.accounts.roles import Right, requires
+from kaizen_studio.channel.accounts.rights import Right
+from kaizen_studio.channel.accounts.roles import requires
 
 AUDIT_PAGE = 50
 

@@ -206,9 +206,14 @@ def _video(source: Path, film: Path, kind: Kind, progress: Callable[[int], None]
             seconds = (container.duration or 0) / av.time_base
             has_sound = bool(container.streams.audio)
     except av.error.FFmpegError:
+        if _looks_like_media(source):
+            raise RefusedError(
+                "the film is damaged or cut short (it cannot be opened): copy it again from "
+                "the camera or computer, or export it again, and upload that"
+            ) from None
         raise RefusedError(
-            "this is not a film, picture or photostory zip that can be read (is it another "
-            "kind of file renamed?): export it again as MP4 and upload that"
+            "this is not a film, picture or photostory zip (is it another kind of file "
+            "renamed?): export the film as MP4 and upload that"
         ) from None
     if seconds <= 0 or not width or not height:
         raise RefusedError(
@@ -226,6 +231,24 @@ def _video(source: Path, film: Path, kind: Kind, progress: Callable[[int], None]
             f"{made:.1f} s could be read; copy it again from the camera or computer"
         )
     return Converted(kind=kind, duration=made, width=out_w, height=out_h)
+
+
+MEDIA_SIGNATURES = (
+    (4, b"ftyp"),  # MP4, MOV, 3GP, M4A
+    (0, b"\x1a\x45\xdf\xa3"),  # Matroska, WebM
+    (0, b"RIFF"),  # AVI, WAV
+    (0, b"OggS"),
+    (0, b"\x00\x00\x01\xba"),  # MPEG programme stream
+    (0, b"FLV"),
+)
+
+
+def _looks_like_media(path: Path) -> bool:
+    """True if ``path`` starts as a film's container does (so a failure to open it means
+    damage, not a file of another kind)."""
+    with open(path, "rb") as file:
+        head = file.read(16)
+    return any(head[at : at + len(mark)] == mark for at, mark in MEDIA_SIGNATURES)
 
 
 def _length(film: Path) -> float:

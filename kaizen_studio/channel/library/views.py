@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from kaizen_studio.channel.accounts.audit import audit
 from kaizen_studio.channel.accounts.models import User
-from kaizen_studio.channel.accounts.roles import Right, has_right, requires
+from kaizen_studio.channel.accounts.rights import Right
+from kaizen_studio.channel.accounts.roles import has_right, requires
 from kaizen_studio.channel.library import files, worker
 from kaizen_studio.channel.library.forms import UploadForm
 from kaizen_studio.channel.library.models import Item, Kind, State

@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kaizen_studio.channel.accounts.audit import audit
-from kaizen_studio.channel.accounts.models import Role, User
+from kaizen_studio.channel.accounts.models import User
+from kaizen_studio.channel.accounts.rights import Role
 
 
 class Command(BaseCommand):
