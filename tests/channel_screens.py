@@ -20,8 +20,8 @@ from kaizen_studio.channel.site.process import manage
 from tests.channel_site import RunningChannel, running_channel
 
 LONDON = ZoneInfo("Europe/London")
-COLOURS = ((200, 40, 40), (40, 200, 40), (40, 40, 200), (200, 200, 40), (40, 200, 200))
-COLOURS += ((200, 40, 200),)
+COLOURS: tuple[tuple[int, int, int], ...] = ((200, 40, 40), (40, 200, 40), (40, 40, 200))
+COLOURS += ((200, 200, 40), (40, 200, 200), (200, 40, 200))
 """Each demo film's flat colour (RGB), in the order of the demo's manifest."""
 SECONDS = 4.0
 

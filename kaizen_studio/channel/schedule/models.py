@@ -147,7 +147,7 @@ class Placement(models.Model):
         return pure.Placement(
             key=self.pk or 0,
             playlist=str(self.playlist_id),
-            group=self.group.slug if self.group_id else None,
+            group=self.group.slug if self.group is not None else None,
             weekdays=frozenset(int(d) for d in self.weekdays),
             start=self.start,
             end=self.end,

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kaizen_studio.channel.accounts.audit import audit
+from kaizen_studio.channel.accounts.models import User
 from kaizen_studio.channel.accounts.rights import Right
 from kaizen_studio.channel.accounts.roles import has_right, requires
 from kaizen_studio.channel.schedule import clock
@@ -64,7 +65,7 @@ def add_placement(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _timetable_page(request, placement_form=form)
     placement = form.save(commit=False)
-    placement.made_by = request.user  # type: ignore[assignment]
+    placement.made_by = request.user if isinstance(request.user, User) else None
     placement.save()
     audit(request.user, "placed", placement)
     return redirect("schedule:timetable")
@@ -90,7 +91,7 @@ def announce(request: HttpRequest) -> HttpResponse:
         text=form.cleaned_data["text"],
         starts=now,
         ends=now + timedelta(minutes=form.cleaned_data["minutes"]),
-        made_by=request.user,
+        made_by=request.user if isinstance(request.user, User) else None,
     )
     announcement.groups.set(form.cleaned_data["groups"])
     audit(request.user, "announced", announcement)
@@ -157,7 +158,9 @@ def screens(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None)
     if request.method == "POST":
         if not has_right(request.user, Right.GROUPS):
-            return render(request, "accounts/refused.html", {"right": Right.GROUPS.value}, 403)
+            return render(
+                request, "accounts/refused.html", {"right": Right.GROUPS.value}, status=403
+            )
         if form.is_valid():
             group = form.save()
             audit(request.user, "made the screen group", group)

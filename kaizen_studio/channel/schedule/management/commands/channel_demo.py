@@ -36,8 +36,8 @@ from kaizen_studio.channel.schedule.models import (
 )
 from kaizen_studio.channel.widgets.models import Award, Birthday, House, SportsNews
 
-HOUSES = (("Oak", "#2e7d32", 412), ("Ash", "#c62828", 388), ("Elm", "#1565c0", 455))
-HOUSES += (("Yew", "#f9a825", 301),)
+HOUSES: tuple[tuple[str, str, int], ...] = (("Oak", "#2e7d32", 412), ("Ash", "#c62828", 388))
+HOUSES += (("Elm", "#1565c0", 455), ("Yew", "#f9a825", 301))
 SPORTS = ("Netball: Hillside 6, Parkview 4", "Cross-country on Thursday: bring trainers")
 GROUPS = (
     ("hall", "The hall", Layout.MAIN_SIDE_TICKER, Panel.TURNS),
