@@ -188,6 +188,7 @@ async function remember(items) {
       const blob = await answer.blob();
       cachedBytes += blob.size;
       blobs.set(item.url, URL.createObjectURL(blob));
+      body.dataset.cached = String([...blobs.values()].filter(u => u.startsWith("blob:")).length);
     } catch (error) {
       blobs.delete(item.url);
     }
