@@ -38,6 +38,7 @@ BENCHMARKS = (
     "autocue_voice",
     "sound_starved",
     "channel_upload",
+    "channel_screens",
 )
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"

@@ -120,6 +120,7 @@ function playItem(key, playlist, index, at) {
   setState("timetable", playlist.name + ": " + item.title);
   media.onended = () => next(key, playlist, index);
   media.onerror = () => { say("cannot play " + item.url); setTimeout(() => next(key, playlist, index), 1000); };
+  body.dataset.mediaplaying = "no";
   media.src = blobs.get(item.url) || item.url;
   media.currentTime = at;
   play(media);
@@ -170,12 +171,15 @@ function stopLive() {
   if (hls) { hls.destroy(); hls = null; }
   if (liveRetry) { clearTimeout(liveRetry); liveRetry = 0; }
   if (!liveVideo.classList.contains("hidden")) {
+    body.dataset.liveplaying = "no";
     liveVideo.classList.add("hidden");
     liveVideo.removeAttribute("src"); liveVideo.load();
     current = "";  // back to the timetable where it is now
   }
 }
 liveVideo.addEventListener("playing", () => { body.dataset.liveplaying = "yes"; });
+media.addEventListener("playing", () => { body.dataset.mediaplaying = "yes"; });
+media.addEventListener("pause", () => { body.dataset.mediaplaying = "no"; });
 
 // ---- media kept for offline playing
 async function remember(items) {
