@@ -258,6 +258,7 @@ def run(*, quick: bool = False) -> str:
             "a core (the clients ran on the same 2 cores).",
             "",
             *[f"- {'PASS' if ok else 'FAIL'}: {what}" for what, ok in verdicts],
+            "",
         ]
     )
 

@@ -70,7 +70,8 @@ def test_the_hall_plays_lunch_at_noon_and_the_school_loop_at_one(
         # the screen reported in: the server's page lists it with what it plays
         screens.running.account("ms_seen", "teacher")
         teacher = screens.running.browser()
-        teacher.sign_in("ms_seen")
+        signed = teacher.sign_in("ms_seen")
+        assert signed.status == 302, signed
         page = teacher.get("/channel/schedule/screens/")
         assert "<td>hall-1</td><td>The hall</td>\n<td>Our work: Film" in page.text, page
 
@@ -81,7 +82,7 @@ def test_an_announcement_takes_over_every_screen_and_expires(
     screens.set_clock(datetime(2026, 12, 4, 12, 10, tzinfo=LONDON))
     screens.running.account("mr_wet", "teacher")
     teacher = screens.running.browser()
-    teacher.sign_in("mr_wet")
+    assert teacher.sign_in("mr_wet").status == 302
     with Chromium(tmp_path / "profile", width=W, height=H) as browser:
         browser.open(screens.screen_url(group="ks1", name="ks1-1"))
         assert browser.wait_for(BODY + "state", "timetable", seconds=BOUND), said(browser)
