@@ -39,7 +39,7 @@ class PlacementForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class AnnouncementForm(forms.Form):
-    text = forms.CharField(max_length=140, label="Words on every screen")
+    text = forms.CharField(max_length=140, label="Words on the screens")
     minutes = forms.IntegerField(
         min_value=1, max_value=7 * 24 * 60, initial=60, label="For minutes"
     )
