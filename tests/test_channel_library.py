@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import subprocess
 import time
 import zipfile
 from pathlib import Path
@@ -138,6 +139,18 @@ def test_a_film_cut_short_is_refused(channel: RunningChannel, tmp_path: Path) ->
     pk = item_id(teacher.upload(cut, title="Cut"))
     state = finished(teacher, pk)
     assert state["state"] == "refused" and "damaged or cut short" in str(state["reason"])
+    assert files_of(channel, pk) == []
+    # with its index at the front it opens, but a third of its pictures are missing
+    front = tmp_path / "front.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(whole), "-c", "copy", "-movflags", "+faststart",
+         str(front)],
+        check=True, timeout=60,
+    )  # fmt: skip
+    cut.write_bytes(front.read_bytes()[: front.stat().st_size * 2 // 3])
+    pk = item_id(teacher.upload(cut, title="Cut at the end"))
+    state = finished(teacher, pk)
+    assert state["state"] == "refused" and "cut short or damaged" in str(state["reason"])
     assert files_of(channel, pk) == []
 
 

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import logging
 import queue
+import re
+import shutil
 import threading
+import time
 
 from django.db import close_old_connections
 
-from kaizen_studio.channel.library import convert
+from kaizen_studio.channel.library import convert, files
 from kaizen_studio.channel.library.models import Item, Kind, State
 
 log = logging.getLogger(__name__)
@@ -24,6 +27,10 @@ log = logging.getLogger(__name__)
 QUEUE_SIZE = 32
 SWEEP_EVERY = 5.0
 """Seconds an idle worker waits before looking for items nobody queued."""
+
+STALE_UPLOAD = 6 * 3600.0
+"""Seconds after which a temporary upload file no request is writing any more is removed."""
+UPLOAD_NAME = re.compile(r"\d+\.upload")
 
 _queue: queue.Queue[int] = queue.Queue(maxsize=QUEUE_SIZE)
 _lock = threading.Lock()
@@ -49,8 +56,23 @@ def submit(pk: int) -> None:
         log.info("conversion queue full: item %d waits for the next sweep", pk)
 
 
-def _run() -> None:
+def _tidy() -> None:
+    """At start (one app-server process: nothing converts yet): items left converting by a
+    killed process wait again; half-made work and uploads a killed request left behind
+    (Django's temporary files, not ``<id>.upload``) are removed."""
     Item.objects.filter(state=State.CONVERTING).update(state=State.UPLOADED, percent=0)
+    files.make_folders()
+    for leftover in files.work().iterdir():
+        shutil.rmtree(leftover, ignore_errors=True)
+    stale = time.time() - STALE_UPLOAD
+    for upload in files.incoming().iterdir():
+        if not UPLOAD_NAME.fullmatch(upload.name) and upload.stat().st_mtime < stale:
+            upload.unlink(missing_ok=True)
+            log.info("removed %s, an upload a stopped request left behind", upload.name)
+
+
+def _run() -> None:
+    _tidy()
     while True:
         try:
             pk: int | None = _queue.get(timeout=SWEEP_EVERY)
