@@ -12,7 +12,6 @@ starts it again after a crash (``studio serve`` decides when).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -27,6 +26,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from kaizen_studio.broadcast.channel_site import ChannelSite
+from kaizen_studio.broadcast.live_state import LiveState
 from kaizen_studio.broadcast.stream_key import (
     ENVIRONMENT,
     KeyCheck,
@@ -209,9 +209,7 @@ class MediaServer:
         self._check: ThreadingHTTPServer | None = None
         self.refusals: list[Refusal] = []
         """Publishers refused for a wrong or missing key or while slowed, oldest first."""
-        self._publishing: dict[str, str] = {}  # nginx's client id -> stream name
-        self._live_since: float | None = None
-        self._live_lock = threading.Lock()
+        self._live = LiveState(self.folder, school=school)
 
     @property
     def refused(self) -> list[str]:
@@ -265,12 +263,12 @@ class MediaServer:
                 "guard": self.guard,
                 "token": token,
                 "refusals": self.refusals,
-                "listeners": (self._publish_changed,),
+                "listeners": (self._live.changed,),
             },
         )
         self._check = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._check.serve_forever, daemon=True, name="key-check").start()
-        self._write_school(forget=True)
+        self._live.forget()
         # the configuration holds the key check's secret address: owner only
         write_private(
             self.folder / "nginx.conf",
@@ -297,40 +295,14 @@ class MediaServer:
         if self.running:
             return
         self._release()
-        self._write_school(forget=True)  # nginx's publishers died with it
+        self._live.forget()  # nginx's publishers died with it
         self._check_ports()
         self._spawn(check_installed())
 
     @property
     def live(self) -> bool:
         """True from a publish the key check allowed until nginx says it ended."""
-        with self._live_lock:
-            return bool(self._publishing)
-
-    def _publish_changed(self, client: str, stream: str, on: bool) -> None:
-        with self._live_lock:
-            if on:
-                self._publishing[client] = stream
-            else:
-                self._publishing.pop(client, None)
-        self._write_school()
-
-    def _write_school(self, *, forget: bool = False) -> None:
-        """``school.json`` (served by nginx to every page): the school's name, and
-        whether a show is live and since when (seconds since 1970), replaced in one step
-        so a page never reads half of it; ``forget`` the publishers first."""
-        with self._live_lock:
-            if forget:
-                self._publishing.clear()
-            live = bool(self._publishing)
-            if not live:
-                self._live_since = None
-            elif self._live_since is None:
-                self._live_since = time.time()
-            state = {"school": self.school, "live": live, "since": self._live_since}
-            spare = self.folder / "school.json.new"
-            spare.write_text(json.dumps(state), "utf-8")
-            os.replace(spare, self.folder / "school.json")
+        return self._live.live
 
     def _check_ports(self) -> None:
         for option, port in (("rtmp_port", self.rtmp_port), ("http_port", self.http_port)):
