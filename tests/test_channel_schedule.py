@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from tests.channel_screens import LONDON, ScreenChannel
 from tests.conditions import wait_until
+from tests.feed_files import serve_feeds
 
 pytestmark = pytest.mark.timeout(300)
 FRIDAY_NOON = datetime(2026, 12, 4, 12, 0, tzinfo=LONDON)
@@ -110,3 +112,36 @@ def test_widgets_reach_the_screens_and_are_audited(screens: ScreenChannel) -> No
     assert [b["name"] for b in widgets["birthdays"]] == ["Amira", "Tom"]
     log = teacher.get("/channel/accounts/audit/").text
     assert "ms_widgets</td><td>set the points (412 -&gt; 999) of</td><td>House #1 &quot;Oak" in log
+
+
+def test_the_class_blogs_reach_the_ticker_and_a_hostile_feed_is_refused(
+    screens: ScreenChannel, tmp_path: Path
+) -> None:
+    screens.running.account("mr_blogs", "teacher")
+    teacher = screens.running.browser()
+    assert teacher.sign_in("mr_blogs").status == 302
+    with serve_feeds(tmp_path) as feeds:
+        for form, name in (("Year 3", "year3"), ("Year 6", "year6"), ("Year 4", "laughs")):
+            added = teacher.post("/channel/widgets/add/feed/",
+                                 {"class_name": form, "url": f"{feeds}/{name}.xml"})  # fmt: skip
+            assert added.status == 302, added.text
+
+        def ticker() -> list[str]:
+            widgets = data(screens)["widgets"]
+            assert isinstance(widgets, dict)
+            return list(widgets["ticker"])
+
+        wait_until(lambda: len(ticker()) == 3, timeout=60, what="the blogs' headlines")
+        wait_until(
+            lambda: "which are refused" in teacher.get("/channel/widgets/").text,
+            timeout=60,
+            what="the hostile feed's refusal on the widgets page",
+        )
+    assert ticker() == [
+        "Year 3: Sports day",
+        "Year 3: Our trip to the farm",
+        "Year 6: Our Viking longboat",
+    ]
+    page = teacher.get("/channel/widgets/").text
+    assert "entities or external references, which are refused" in page
+    assert "2 headlines, read" in page

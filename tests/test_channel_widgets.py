@@ -4,8 +4,6 @@ birthday CSV (only first name, class, day and month kept)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -18,54 +16,14 @@ from kaizen_studio.channel.widgets.birthdays import read_birthdays
 from kaizen_studio.channel.widgets.ticker import Background, check_address, read_feeds
 from kaizen_studio.core.errors import InputError
 from tests.conditions import wait_until
-
-
-def rss(titles: list[str]) -> str:
-    items = "".join(f"<item><title>{t}</title></item>" for t in titles)
-    channel = f"<channel><title>Blog</title>{items}</channel>"
-    return f'<?xml version="1.0"?><rss version="2.0">{channel}</rss>'
-
-
-ATOM = (
-    '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-    "<title>Year 6</title><entry><title>Our Viking longboat</title></entry></feed>"
-)
+from tests.feed_files import serve_feeds
 
 
 @pytest.fixture
 def feeds(tmp_path: Path) -> Iterator[str]:
-    """A loopback web server of feed files in ``tmp_path/feeds``; its address."""
-    folder = tmp_path / "feeds"
-    folder.mkdir()
-    secret = tmp_path / "secret.txt"
-    secret.write_text("the office password", encoding="utf-8")
-    (folder / "year3.xml").write_text(rss(["Sports day", "Our trip to the farm"]), "utf-8")
-    (folder / "year6.xml").write_text(ATOM, "utf-8")
-    (folder / "laughs.xml").write_text(
-        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
-        '<rss version="2.0"><channel><item><title>&lol3;</title></item></channel></rss>',
-        "utf-8",
-    )
-    (folder / "xxe.xml").write_text(
-        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>'
-        '<rss version="2.0"><channel><item><title>&x;</title></item></channel></rss>',
-        "utf-8",
-    )
-    (folder / "huge.xml").write_text(rss(["x" * 100] * 30_000), "utf-8")
-    (folder / "broken.xml").write_text("<rss><channel><item><title>cut off", "utf-8")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *_: None  # type: ignore[attr-defined]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    """The feed files served on loopback (:func:`tests.feed_files.serve_feeds`)."""
+    with serve_feeds(tmp_path) as address:
+        yield address
 
 
 def test_bad_feeds_are_refused_with_their_reason_and_the_good_ones_still_show(

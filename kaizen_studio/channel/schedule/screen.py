@@ -111,7 +111,7 @@ def data(request: HttpRequest) -> JsonResponse:
         "panel": group.panel,
         "plan": [_segment(s) for s in segments],
         "playlists": playlists,
-        "widgets": screen_widgets(now, now.astimezone(zone).date()),
+        "widgets": screen_widgets(now.astimezone(zone).date()),
     }
     content["version"] = hashlib.sha1(
         json.dumps(content, sort_keys=True, default=str).encode()
