@@ -8,9 +8,12 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from tests.channel_screens import LONDON, ScreenChannel
+from tests.channel_site import multipart
 from tests.conditions import wait_until
 from tests.feed_files import serve_feeds
 
@@ -145,3 +148,26 @@ def test_the_class_blogs_reach_the_ticker_and_a_hostile_feed_is_refused(
     page = teacher.get("/channel/widgets/").text
     assert "entities or external references, which are refused" in page
     assert "2 headlines, read" in page
+
+
+def test_the_school_logo_is_redrawn_for_the_screens(screens: ScreenChannel) -> None:
+    screens.running.account("ms_logo", "teacher")
+    teacher = screens.running.browser()
+    assert teacher.sign_in("ms_logo").status == 302
+
+    def send(name: str, content: bytes) -> int:
+        fields = {"csrfmiddlewaretoken": teacher.token()}
+        boundary, body = multipart(fields, "logo", name, [content])
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return teacher.request(
+            "/channel/widgets/logo/", data=b"".join(body), headers=headers
+        ).status
+
+    assert send("logo.png", b"MZ\x90\x00 a program, not a picture") == 400
+    drawn = np.zeros((400, 600, 3), np.uint8)
+    drawn[:] = (40, 120, 200)
+    assert send("logo.png", cv2.imencode(".png", drawn)[1].tobytes()) == 302
+    answer = screens.running.browser().get("/channel/widgets/logo.png")  # screens: no sign-in
+    assert answer.status == 200 and answer.headers["Content-Type"] == "image/png"
+    logo = cv2.imdecode(np.frombuffer(answer.body, np.uint8), cv2.IMREAD_COLOR)
+    assert logo.shape == (171, 256, 3) and tuple(logo[80, 120]) == (40, 120, 200)

@@ -13,4 +13,6 @@ urlpatterns = [
     path("house/<int:pk>/points/", views.points, name="points"),
     path("remove/<str:kind>/<int:pk>/", views.remove, name="remove"),
     path("birthdays/", views.birthdays, name="birthdays"),
+    path("logo.png", views.logo, name="logo"),
+    path("logo/", views.set_logo, name="set-logo"),
 ]

@@ -3,13 +3,17 @@ import, awards and sports news. Every change goes through :func:`accounts.audit.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+from PIL import Image as PILImage
 
 from kaizen_studio.channel.accounts.audit import audit
 from kaizen_studio.channel.accounts.rights import Right
@@ -108,6 +112,44 @@ def remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     thing = get_object_or_404(KINDS[kind], pk=pk)
     audit(request.user, f"removed the {kind}", thing)
     thing.delete()
+    return redirect("widgets:widgets")
+
+
+LOGO_BYTES = 4_000_000
+LOGO_PIXELS = 256
+
+
+def logo_path() -> Path:
+    return Path(settings.MEDIA_ROOT) / "school-logo.png"
+
+
+def logo(request: HttpRequest) -> HttpResponse:
+    """The school's logo for the screens (public), as the PNG the upload was made into."""
+    try:
+        return HttpResponse(logo_path().read_bytes(), content_type="image/png")
+    except FileNotFoundError:
+        raise Http404("no logo yet") from None
+
+
+@require_POST
+@requires(Right.WIDGETS)
+def set_logo(request: HttpRequest) -> HttpResponse:
+    """Take a picture as the school's logo: read by Pillow, at most 4 MB and 25
+    megapixels, redrawn as a 256-pixel PNG (the upload itself is never served)."""
+    upload = request.FILES.get("logo")
+    if upload is None or upload.size is None or upload.size > LOGO_BYTES:
+        return _page(request, 400, problem="choose a picture of at most 4 MB for the logo")
+    try:
+        with PILImage.open(upload) as picture:
+            if picture.width * picture.height > 25_000_000:
+                raise ValueError(f"{picture.width}x{picture.height} is too large")
+            picture.thumbnail((LOGO_PIXELS, LOGO_PIXELS))
+            spare = logo_path().with_suffix(".new")
+            picture.convert("RGBA").save(spare, format="PNG")
+    except (OSError, ValueError, PILImage.DecompressionBombError) as error:
+        return _page(request, 400, problem=f"the logo must be a picture (PNG, JPEG): {error}")
+    os.replace(spare, logo_path())
+    audit(request.user, "changed the school's logo", upload.name)
     return redirect("widgets:widgets")
 
 
