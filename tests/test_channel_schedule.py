@@ -170,4 +170,5 @@ def test_the_school_logo_is_redrawn_for_the_screens(screens: ScreenChannel) -> N
     answer = screens.running.browser().get("/channel/widgets/logo.png")  # screens: no sign-in
     assert answer.status == 200 and answer.headers["Content-Type"] == "image/png"
     logo = cv2.imdecode(np.frombuffer(answer.body, np.uint8), cv2.IMREAD_COLOR)
-    assert logo.shape == (171, 256, 3) and tuple(logo[80, 120]) == (40, 120, 200)
+    assert logo is not None and logo.shape == (171, 256, 3)
+    assert tuple(logo[80, 120]) == (40, 120, 200)
