@@ -40,6 +40,7 @@ BENCHMARKS = (
     "channel_upload",
     "guest",
     "partners",
+    "channel_screens",
 )
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"

@@ -16,6 +16,7 @@ import pytest
 from kaizen_studio.broadcast import MediaServer
 from kaizen_studio.broadcast.server import free_port
 from kaizen_studio.studio.show_record import stop_log
+from tests.channel_screens import ScreenChannel, screen_channel
 from tests.channel_site import RunningChannel, running_channel
 from tests.media_files import numbered_clip, play_show, take
 
@@ -51,6 +52,15 @@ def channel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningChannel
     """The school channel (gunicorn + nginx, SQLite) on free loopback ports, shared by the
     tests of one file (migrations take seconds); each test makes its own accounts."""
     with running_channel(tmp_path_factory.mktemp("channel") / "server") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def screens(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScreenChannel]:
+    """The school channel with the demo timetable on six flat-coloured films and a clock
+    the test sets (starting Friday 4 December 2026, 11:00 in London), shared by the tests
+    of one file."""
+    with screen_channel(tmp_path_factory.mktemp("screens")) as running:
         yield running
 
 

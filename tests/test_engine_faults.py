@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from kaizen_studio.core.errors import InputError
+from kaizen_studio.core.feeds import HEADLINE_CHARS, HEADLINES_MAX, fetch, ticker_items
 from kaizen_studio.core.media import Image, VideoFrame
-from kaizen_studio.studio.feeds import HEADLINE_CHARS, HEADLINES_MAX, fetch, ticker_items
 from kaizen_studio.studio.overlays import LiveBadge, LowerThird, Ticker
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.scenes import look_for

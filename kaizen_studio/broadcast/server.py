@@ -13,7 +13,6 @@ starts it again after a crash (``studio serve`` decides when).
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 import os
 import re
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from kaizen_studio.broadcast.channel_site import ChannelSite
 from kaizen_studio.broadcast.guests import GuestBook
+from kaizen_studio.broadcast.live_state import LiveState
 from kaizen_studio.broadcast.partners import Partner, push_directives
 from kaizen_studio.broadcast.stream_key import (
     ENVIRONMENT,
@@ -63,6 +63,7 @@ rtmp {{
             record off;
             wait_key on;
             on_publish http://127.0.0.1:{check_port}/publish/{token};
+            on_publish_done http://127.0.0.1:{check_port}/done/{token};
             notify_method post;
             hls on;
             hls_path "{folder}/hls";
@@ -285,6 +286,7 @@ class MediaServer:
         self._check: ThreadingHTTPServer | None = None
         self.refusals: list[Refusal] = []
         """Publishers refused for a wrong or missing key or while slowed, oldest first."""
+        self._live = LiveState(self.folder, school=school)
 
     @property
     def refused(self) -> list[str]:
@@ -344,11 +346,12 @@ class MediaServer:
                 "token": token,
                 "refusals": self.refusals,
                 "guest_key": staticmethod(self.guests.key_for),
+                "listeners": (self._live.changed,),
             },
         )
         self._check = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._check.serve_forever, daemon=True, name="key-check").start()
-        (self.folder / "school.json").write_text(json.dumps({"school": self.school}), "utf-8")
+        self._live.forget()
         # the configuration holds the key check's secret address: owner only
         write_private(
             self.folder / "nginx.conf",
@@ -376,8 +379,18 @@ class MediaServer:
         if self.running:
             return
         self._release()
+        self._live.forget()  # nginx's publishers died with it
         self._check_ports()
         self._spawn(check_installed())
+
+    @property
+    def live(self) -> bool:
+        """True from a publish the key check allowed until nginx says it ended."""
+        return self._live.live
+
+    def publishing(self) -> list[str]:
+        """The streams the key check let publish that have not ended (names, sorted)."""
+        return self._live.streams()
 
     def _check_ports(self) -> None:
         for option, port in (("rtmp_port", self.rtmp_port), ("http_port", self.http_port)):

@@ -231,22 +231,34 @@ class KeyCheck(BaseHTTPRequestHandler):
     """Answers nginx's on_publish at ``/publish/TOKEN``: 200 for the right key, 403
     otherwise (a :class:`Refusal` noted in ``refusals``); 404 for any other address. A
     stream named ``guest-...`` needs the key ``guest_key(name)`` gives (none: refused);
-    every other stream needs the school's."""
+    every other stream needs the school's. Each of ``listeners`` is told ``(client,
+    stream, True)`` for a publish allowed and ``(client, stream, False)`` at a publish's
+    end (nginx's on_publish_done at ``/done/TOKEN``)."""
 
     guard: ClassVar[KeyGuard]
     token: ClassVar[str]
     refusals: ClassVar[list[Refusal]]
     guest_key: ClassVar[Callable[[str], str | None]] = staticmethod(lambda _name: None)
+    listeners: ClassVar[tuple[Callable[[str, str, bool], None], ...]] = ()
 
     def do_POST(self) -> None:
-        if not hmac.compare_digest(self.path.encode(), f"/publish/{self.token}".encode()):
+        done = hmac.compare_digest(self.path.encode(), f"/done/{self.token}".encode())
+        if not done and not hmac.compare_digest(
+            self.path.encode(), f"/publish/{self.token}".encode()
+        ):
             self._answer(404)
             return
         length = min(int(self.headers.get("Content-Length") or 0), 65536)
         fields = parse_qs(self.rfile.read(length).decode("utf-8", "replace"))
+        client = (fields.get("clientid") or [""])[0]
+        stream = (fields.get("name") or [""])[0]
+        if done:
+            for listener in self.listeners:
+                listener(client, stream, False)
+            self._answer(200)
+            return
         given = (fields.get("key") or [""])[0]
         address = (fields.get("addr") or ["an unknown address"])[0]
-        stream = (fields.get("name") or [""])[0]
         key = (type(self).guest_key(stream) or "") if stream.startswith(GUEST_PREFIX) else None
         verdict = self.guard.check(address, given, key=key)
         if verdict is not Verdict.ALLOWED:
@@ -254,6 +266,9 @@ class KeyCheck(BaseHTTPRequestHandler):
             self.refusals.append(
                 Refusal(address=address, verdict=verdict, wait=wait, stream=stream)
             )
+        else:
+            for listener in self.listeners:
+                listener(client, stream, True)
         self._answer(200 if verdict is Verdict.ALLOWED else 403)
 
     def _answer(self, status: int) -> None:

@@ -1,7 +1,7 @@
 """What goes on top of the programme: lower thirds, a ticker, the clock, a LIVE badge.
 
 Their text is bounded where it enters (:data:`NAME_CHARS`, :data:`ROLE_CHARS`, and the
-ticker's :data:`studio.feeds.HEADLINES_MAX` headlines of :data:`studio.feeds.HEADLINE_CHARS`)
+ticker's :data:`core.feeds.HEADLINES_MAX` headlines of :data:`core.feeds.HEADLINE_CHARS`)
 so that no caption can take the show's memory or time; beyond, :class:`InputError` says so.
 
 Each overlay draws itself onto a BGR frame in place at time ``t`` (seconds on the show's
@@ -24,8 +24,8 @@ import numpy as np
 
 from kaizen_studio.core.draw import BGRA, TextStyle, blend_bgra, render_text
 from kaizen_studio.core.errors import InputError
+from kaizen_studio.core.feeds import check_headlines, is_feed_address, ticker_items
 from kaizen_studio.core.media import Image
-from kaizen_studio.studio.feeds import check_headlines, is_feed_address, ticker_items
 from kaizen_studio.studio.imageio import read_image_with_alpha
 
 __all__ = [
@@ -36,7 +36,7 @@ __all__ = [
     "Overlay",
     "Prepared",
     "Ticker",
-    "is_feed_address",  # read from studio.feeds; named here for the modules that use it
+    "is_feed_address",  # read from core.feeds; named here for the modules that use it
     "ticker_items",
 ]
 

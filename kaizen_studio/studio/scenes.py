@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kaizen_studio.core.errors import InputError
+from kaizen_studio.core.feeds import ticker_items
 from kaizen_studio.keying import KeyerSettings
 from kaizen_studio.studio.backdrop import Backdrop
-from kaizen_studio.studio.feeds import ticker_items
 from kaizen_studio.studio.guest_look import GuestLook
 from kaizen_studio.studio.overlays import (
     ClockOverlay,

@@ -42,8 +42,8 @@ INSTALLED_APPS = [
     "kaizen_studio.channel.accounts",
     "kaizen_studio.channel.library",
     # the timetable and widgets (branch chscreens) go here:
-    # "kaizen_studio.channel.schedule",
-    # "kaizen_studio.channel.widgets",
+    "kaizen_studio.channel.schedule",
+    "kaizen_studio.channel.widgets",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("channel/library/", include("kaizen_studio.channel.library.urls")),
     path("channel/admin/", admin.site.urls),
     # the timetable and widgets (branch chscreens) go here:
-    # path("channel/schedule/", include("kaizen_studio.channel.schedule.urls")),
-    # path("channel/widgets/", include("kaizen_studio.channel.widgets.urls")),
+    path("channel/schedule/", include("kaizen_studio.channel.schedule.urls")),
+    path("channel/widgets/", include("kaizen_studio.channel.widgets.urls")),
+    path("channel/screen/", include("kaizen_studio.channel.schedule.screen_urls")),
 ]

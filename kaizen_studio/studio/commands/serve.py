@@ -44,6 +44,7 @@ from kaizen_studio.broadcast.stream_key import (
 from kaizen_studio.channel.site.process import AppServer, Channel
 from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.studio.channel_admin import add_admin
+from kaizen_studio.studio.channel_demo import fill_demo
 from kaizen_studio.studio.relay_status import RelayWatch
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the school's colours on the channel's pages, e.g. #1d3557,#f4a261",
     )
     parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="fill an empty school channel with demo films, a timetable and widgets first",
+    )
+    parser.add_argument(
         "--add-admin",
         metavar="NAME",
         help="make an administrator account on the school channel (asks for its password), "
@@ -157,6 +163,9 @@ def run(args: argparse.Namespace) -> int:
         key = server_key(folder, key_file=None, environment=environment)
     partners = read_partners(folder)  # refused (exit 2) before anything starts if unsafe
     GuestBook(folder).guests()
+    if args.demo:
+        _say("Making the channel's demo films and timetable (once; a minute or so)...")
+        _say(fill_demo(channel))
     app = AppServer(channel)
     try:
         server = MediaServer(

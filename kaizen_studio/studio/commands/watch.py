@@ -9,6 +9,8 @@ import sys
 from kaizen_studio.broadcast.player import watch_headless
 from kaizen_studio.broadcast.speaker import Speaker
 from kaizen_studio.core.errors import InputError
+from kaizen_studio.studio.app_settings import config_dir
+from kaizen_studio.studio.screen_kiosk import run_screen
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,7 +23,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "so once and plays the pictures."
         ),
     )
-    parser.add_argument("url", help="rtmp://SERVER:PORT/live/show")
+    parser.add_argument("url", nargs="?", help="rtmp://SERVER:PORT/live/show")
+    parser.add_argument(
+        "--screen",
+        metavar="URL",
+        help="be one of the school channel's screens instead: open its page "
+        "(http://SERVER:PORT/channel/screen/?group=GROUP&name=NAME) in Chromium, full screen",
+    )
     parser.add_argument("--school", default="Our School", help="name on the off-air card")
     parser.add_argument(
         "--headless",
@@ -35,6 +43,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.screen is not None:
+        if args.url is not None:
+            raise InputError("give either an rtmp:// address or --screen URL, not both")
+        return run_screen(args.screen, profile=config_dir() / "screen-profile")
+    if args.url is None:
+        raise InputError("give the show's rtmp:// address, or --screen URL to be a channel screen")
     if not args.url.startswith(("rtmp://", "rtmps://")):
         raise InputError(f"cannot watch {args.url!r}: expected an rtmp:// address")
     if args.headless:
