@@ -10,11 +10,10 @@ from kaizen_studio.broadcast.mp4 import plays
 from kaizen_studio.studio.app.vodcast_dialog import VodcastDialog
 from tests.conditions import wait_until
 from tests.media_files import take
+from tests.studio_window import open_studio
 
-APP = QApplication.instance() or QApplication([])
 
-
-def dialog(tmp_path: Path) -> VodcastDialog:
+def dialog(tmp_path: Path) -> VodcastDialog:  # (with the qapp fixture)
     path = tmp_path / "take.mp4"
     take(path, frames=45)  # 3 s
     found = VodcastDialog(path, tmp_path / "lesson.mp4", school="Hillside Primary")
@@ -31,7 +30,9 @@ def finish(found: VodcastDialog) -> None:
     wait_until(done, timeout=180, what="the vodcast to finish")
 
 
-def test_the_strip_shows_the_take_and_the_fields_are_checked(tmp_path: Path) -> None:
+def test_the_strip_shows_the_take_and_the_fields_are_checked(
+    qapp: QApplication, tmp_path: Path
+) -> None:
     found = dialog(tmp_path)
     assert 2.5 < found.length < 3.5 and found.end.value() == found.length
     found.begin()
@@ -46,7 +47,7 @@ def test_the_strip_shows_the_take_and_the_fields_are_checked(tmp_path: Path) -> 
     found.close()
 
 
-def test_made_trimmed_and_saved_only_when_it_plays(tmp_path: Path) -> None:
+def test_made_trimmed_and_saved_only_when_it_plays(qapp: QApplication, tmp_path: Path) -> None:
     found = dialog(tmp_path)
     found.title.setText("Fractions")
     found.class_name.setText("Class 4")
@@ -62,7 +63,7 @@ def test_made_trimmed_and_saved_only_when_it_plays(tmp_path: Path) -> None:
     found.close()
 
 
-def test_cancel_leaves_nothing_half_written(tmp_path: Path) -> None:
+def test_cancel_leaves_nothing_half_written(qapp: QApplication, tmp_path: Path) -> None:
     found = dialog(tmp_path)
     found.title.setText("Fractions")
     found.class_name.setText("Class 4")
@@ -72,3 +73,11 @@ def test_cancel_leaves_nothing_half_written(tmp_path: Path) -> None:
     assert found.state.text() == "Cancelled: nothing was saved"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["take.mp4"]
     found.close()
+
+
+def test_the_window_offers_the_vodcast_step_in_its_show_menu(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    for studio in open_studio(qapp, tmp_path):
+        words = [a.text() for a in studio.menus.show_menu.actions()]
+        assert words[-2:] == ["Make a vodcast of a take...", "Quit"]

@@ -9,10 +9,8 @@ from PyQt6.QtWidgets import QApplication
 from kaizen_studio.studio.app.autocue_panel import AutocuePanel
 from tests.conditions import wait_until
 
-APP = QApplication.instance() or QApplication([])
 
-
-def test_the_switch_needs_a_prompter_and_says_so() -> None:
+def test_the_switch_needs_a_prompter_and_says_so(qapp: QApplication) -> None:
     panel = AutocuePanel(remote_host="127.0.0.1", remote_port=0)
     said: list[str] = []
     panel.problem.connect(said.append)
@@ -21,7 +19,9 @@ def test_the_switch_needs_a_prompter_and_says_so() -> None:
     assert not panel.voice.isChecked()
 
 
-def test_the_switch_starts_in_a_worker_and_says_plainly_what_is_missing(tmp_path: Path) -> None:
+def test_the_switch_starts_in_a_worker_and_says_plainly_what_is_missing(
+    qapp: QApplication, tmp_path: Path
+) -> None:
     script = tmp_path / "news.txt"
     script.write_text("SAM: Good morning and welcome to the school news.\n", encoding="utf-8")
     panel = AutocuePanel(remote_host="127.0.0.1", remote_port=0)

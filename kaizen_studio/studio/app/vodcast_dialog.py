@@ -7,19 +7,22 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import av
 import cv2
 from PyQt6.QtCore import QObject, Qt, pyqtSignal
-from PyQt6.QtGui import QImage, QPixmap
+from PyQt6.QtGui import QAction, QImage, QPixmap
 from PyQt6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -191,7 +194,7 @@ class VodcastDialog(QDialog):
                     progress=progress,
                 )
             except CancelledError:
-                self._signals.finished.emit("CancelledError: nothing was saved")
+                self._signals.finished.emit("Cancelled: nothing was saved")
                 return
             except (StudioError, OSError) as error:
                 self._signals.finished.emit(f"The vodcast could not be made: {error}")
@@ -223,3 +226,43 @@ class VodcastDialog(QDialog):
     def closeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
         self._cancel.set()  # closing cancels: the worker stops at its next picture
         super().closeEvent(event)  # type: ignore[arg-type]
+
+
+def open_vodcast_step(owner: QWidget, recordings: Path) -> VodcastDialog | None:
+    """Ask for a take (in ``recordings``, the newest first offered) and open the vodcast
+    dialog on it, writing ``NAME-vodcast.mp4`` beside it; None when none was chosen."""
+    takes = (
+        sorted(recordings.glob("*.mp4"), key=lambda p: p.stat().st_mtime)
+        if recordings.is_dir()
+        else []
+    )
+    newest = str(takes[-1]) if takes else str(recordings)
+    name, _ = QFileDialog.getOpenFileName(
+        owner, "Make a vodcast of a take", newest, "Takes (*.mp4)"
+    )
+    if not name:
+        return None
+    take = Path(name)
+    found = VodcastDialog(take, take.with_name(f"{take.stem}-vodcast.mp4"), school="", parent=owner)
+    found.show()
+    return found
+
+
+def add_vodcast_step(
+    menu: QMenu,
+    owner: QWidget,
+    guard: Callable[[str, Callable[[], object]], object],
+    recordings: Callable[[], Path],
+) -> QAction:
+    """Put "Make a vodcast of a take..." in ``menu`` (before its last item, Quit), run
+    through ``guard`` like every action of the window."""
+    action = QAction("Make a vodcast of a take...", owner)
+    action.triggered.connect(
+        lambda: guard("Vodcast", lambda: open_vodcast_step(owner, Path(recordings())))
+    )
+    items = menu.actions()
+    if items:
+        menu.insertAction(items[-1], action)
+    else:
+        menu.addAction(action)
+    return action
