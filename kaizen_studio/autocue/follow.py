@@ -146,32 +146,27 @@ class Follower:
 
     def _opening(self, utterance: list[str]) -> tuple[int, int] | None:
         """The reader, just after a pause, began a later sentence than the one expected (a
-        skipped line): two of the utterance's words are, in order, among that sentence's
-        first words (one more than were heard; the recogniser mishears some), or its first
-        or second word is one :data:`TELLING_LETTERS` long found nowhere else in reach.
-        Returns (words matched, index after the last)."""
+        skipped line): the utterance is that sentence's first words (the recogniser may
+        have missed the very first), two in a row, or one :data:`TELLING_LETTERS` long
+        found nowhere else in reach. Returns (words matched, index after the last)."""
         if not utterance or len(utterance) > OPENING_WORDS:
             return None
         high = min(len(self.words), self.place + LOOK_AHEAD)
         for start in range(self.place + 1, high):
             if not self.words[start].opens:
                 continue
-            matched, at = 0, start
-            for word in utterance:
-                found = next(
-                    (
-                        i
-                        for i in range(at, min(high, start + len(utterance) + 1))
-                        if self.words[i].word == word
-                    ),
-                    None,
-                )
-                if found is not None:
-                    matched, at = matched + 1, found + 1
-            if matched >= 2 or (
-                matched == 1 and at - start <= 2 and self._telling(at - 1, far=True)
-            ):
-                return matched, at
+            for at in (start, start + 1):
+                matched = 0
+                while (
+                    matched < len(utterance)
+                    and at + matched < high
+                    and self.words[at + matched].word == utterance[matched]
+                ):
+                    matched += 1
+                if matched < len(utterance):
+                    continue  # every word heard must be the sentence's, in order
+                if matched >= 2 or self._telling(at, far=True):
+                    return matched, at + matched
         return None
 
     def _telling(self, index: int, *, far: bool = False) -> bool:
