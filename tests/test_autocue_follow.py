@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import urllib.request
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from benchmarks.autocue_voice import first_lines, reading, spoken_lines
-from kaizen_studio.autocue.follow import Follower, script_words
+from kaizen_studio.autocue.follow import Follower, openings, script_words
 from kaizen_studio.autocue.listen import Listener, file_blocks
 from kaizen_studio.autocue.prompter import Prompter
+from kaizen_studio.autocue.remote import RemoteServer
 from kaizen_studio.autocue.render import Look, layout_script
 from kaizen_studio.autocue.script import parse_script
 from kaizen_studio.autocue.voice import VoiceFollowing
@@ -30,6 +32,12 @@ LAYOUT = layout_script(SCRIPT, width=1280, look=Look(text_size=64))
 def follower() -> tuple[Follower, list[int]]:
     found = Follower(script_words(LAYOUT))
     return found, first_lines(SCRIPT, found)
+
+
+def test_sentence_openings_are_marked_for_the_recogniser() -> None:
+    words = script_words(LAYOUT)
+    opening = [w.word for i, w in enumerate(words) if i in openings(words)]
+    assert opening == ["spiders", "ladybirds", "woodlice", "thank"]
 
 
 def test_only_lines_read_aloud_are_followed() -> None:
@@ -73,6 +81,63 @@ def test_a_pause_near_the_end_of_a_line_finishes_it_and_not_before() -> None:
     assert found.position() == lines[1]
 
 
+def test_a_stop_in_the_middle_of_a_line_holds_the_place() -> None:
+    found, _lines = follower()
+    found.hear(["spiders", "have"])
+    place = found.place
+    for _ in range(5):  # the reader stops, and stays stopped
+        assert not found.pause()
+        assert not found.hear([])
+    assert found.place == place
+
+
+def test_a_pause_after_a_sentence_heard_loosely_moves_to_the_next() -> None:
+    found, lines = follower()
+    heard = ["spiders", "have", "ate", "legs", "on", "most", "of", "them", "spun", "web"]
+    for end in range(1, len(heard) + 1):  # the recogniser's growing hypothesis
+        found.hear(heard[:end])
+    assert found.position() < lines[1]  # type: ignore[operator]  # the end was misheard
+    assert found.pause()  # but the utterance was as long as the sentence
+    assert found.position() == lines[1]
+
+
+def test_an_ad_lib_as_long_as_a_line_does_not_finish_it() -> None:
+    found, lines = follower()
+    found.hear(["oh", "sorry", "i", "lost", "my", "place", "for", "a", "moment", "now"])
+    assert not found.pause()
+    assert found.position() == lines[0]
+
+
+def test_an_utterance_opening_a_later_sentence_after_a_pause_goes_there() -> None:
+    found, lines = follower()
+    found.hear(["spiders", "have", "eight", "legs", "and", "most", "of", "them", "spin"])
+    found.pause()
+    assert found.position() == lines[1]
+    assert not found.hear(["they"])  # one common word is not enough
+    assert found.hear(["woodlice", "are"])  # the ladybirds' line was skipped
+    assert lines[2] <= found.position() < lines[3]  # type: ignore[operator]
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng makes the speech")
+def test_the_scroll_holds_still_while_the_reader_is_silent(tmp_path: Path) -> None:
+    read = reading(spoken_lines(SCRIPT)[:2], 150, tmp_path)
+    silence = np.zeros(16000 * 4, np.int16)
+    prompter = Prompter(SCRIPT, width=1280, height=720)
+    voice = VoiceFollowing(
+        prompter.renderer.layout, file_blocks(np.concatenate([read.sound, silence]))
+    )
+    try:
+        voice.start()
+        assert voice.listener.wait(timeout=120) and voice.listener.error is None
+        settled = voice.target()
+        assert settled is not None and settled > 0  # it followed the two lines...
+        assert [voice.target() for _ in range(3)] == [settled] * 3  # ...and stays put
+        shown = [voice.glide(settled, t) for t in (10.0, 10.5, 11.0)]
+        assert shown == [settled] * 3  # the scroll shown does not creep on
+    finally:
+        voice.close()
+
+
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng makes the speech")
 def test_the_listener_follows_a_real_reading_with_a_skipped_line(tmp_path: Path) -> None:
     read = reading(spoken_lines(SCRIPT), 150, tmp_path, skip=2)
@@ -105,6 +170,25 @@ def test_the_listener_follows_a_real_reading_with_a_skipped_line(tmp_path: Path)
     assert set(reached) >= {0, 1, 3}  # every line read was reached...
     for number in (1, 3):  # ...and before its reader got far into it (seconds of sound)
         assert reached[number] <= read.starts[number] + 1.5, (number, reached, read.starts)
+
+
+def test_the_remote_takes_the_scroll_back_from_the_voice_at_once() -> None:
+    silence = iter([np.zeros(1600, np.int16)] * 5)
+    prompter = Prompter(SCRIPT, width=640, height=360)
+    voice = VoiceFollowing(prompter.renderer.layout, silence)
+    remote = RemoteServer("127.0.0.1", 0, code="123456")
+    remote.start()
+    try:
+        prompter.follow_voice(voice, 0.0)
+        request = urllib.request.Request(remote.url + "control/start?code=123456", method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 204
+        prompter.drain(remote, 1.0)  # the window's next frame
+        assert not voice.active  # the remote has it now
+        assert prompter.model.state(1.0).playing
+    finally:
+        remote.stop()
+        voice.close()
 
 
 def test_the_keys_take_the_scroll_back_from_the_voice_and_v_gives_it_again() -> None:

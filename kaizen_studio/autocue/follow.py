@@ -43,10 +43,18 @@ END_SHARE = 0.4
 """At a pause in the reading, a line with at most END_OF_LINE words, or END_SHARE of its
 words, left is taken as read (the recogniser is often a word or two behind the reader)."""
 
+OPENING_WORDS = 4
+"""Just after a pause, an utterance of at most this many words may open a later sentence
+(:meth:`Follower._opening`)."""
+
+READ_SHARE = 0.8
+"""At a pause, a sentence is taken as read when the utterance had at least this share of
+the words from where it began to the sentence's end, and some of them matched."""
+
 FAR_MATCH = 3
 """Words that must match in a row, with no gap, to move the place further than NEAR (a
-skipped line): common words ("in the") recur all through a script. Two do when the last
-is a telling word found nowhere else in reach."""
+skipped line): common words ("the water") recur all through a script. Just after a pause
+fewer may do, at the opening of a sentence (:meth:`Follower._opening`)."""
 
 
 def words_of(text: str) -> list[str]:
@@ -62,6 +70,7 @@ class ScriptWord:
     word: str
     line: int
     along: float
+    opens: bool = False  # the first word of a sentence (or of a speaker's line)
 
 
 def script_words(layout: Layout) -> list[ScriptWord]:
@@ -69,12 +78,19 @@ def script_words(layout: Layout) -> list[ScriptWord]:
     not speaker names, directions, headings or markers."""
     found: list[ScriptWord] = []
     skipped = set(layout.markers)  # headings and markers: places to jump to, not read
+    opens, last = True, -1
     for index, line in enumerate(layout.lines):
         if line.words == 0 or index in skipped:
             continue  # speaker names, directions, headings, markers are not read aloud
+        opens = opens or index != last + 1  # after a name, heading or direction
+        last = index
         words = words_of(line.text)
-        for i, word in enumerate(words):
-            found.append(ScriptWord(word, index, i / max(len(words), 1)))
+        at = 0
+        for token in line.text.split():
+            for word in words_of(token):
+                found.append(ScriptWord(word, index, at / max(len(words), 1), opens))
+                opens, at = False, at + 1
+            opens = opens or token.endswith((".", "!", "?"))
     return found
 
 
@@ -84,6 +100,8 @@ class Follower:
     def __init__(self, words: Sequence[ScriptWord]) -> None:
         self.words = list(words)
         self.place = 0
+        self.anchor = 0  # the place when the utterance being heard began
+        self.said = 0  # the words heard in that utterance so far
 
     def position(self) -> float | None:
         """The line position (line index + fraction along it) of the next word to be read
@@ -100,6 +118,7 @@ class Follower:
         """Move the place on if the newest of ``heard`` match the script ahead of it;
         return whether it moved."""
         tail = [w for text in heard[-TAIL:] for w in words_of(text)][-TAIL:]
+        self.said = len(heard)
         if not tail or not self.words:
             return False
         best: tuple[int, int] | None = None  # (words matched, index after the last one)
@@ -108,9 +127,9 @@ class Follower:
         for end in range(low + 1, high + 1):
             near = end <= self.place + NEAR
             matched = self._matched(tail, end, gaps=near)
-            telling = self._telling(end - 1, far=not near)
+            telling = near and self._telling(end - 1)
             needed = 1 if end == self.place + 1 or (near and telling) else 2
-            if matched < (needed if near else 2 if telling else FAR_MATCH):
+            if matched < (needed if near else FAR_MATCH):
                 continue
             if (
                 best is None
@@ -118,10 +137,37 @@ class Follower:
                 or (matched == best[0] and abs(end - self.place) < abs(best[1] - self.place))
             ):
                 best = (matched, end)
+        if best is None and self.place == self.anchor:
+            best = self._opening(words_of(" ".join(heard)))
         if best is None or best[1] <= self.place:
             return False  # nothing ahead matches (an ad-lib), or only behind (a repeat)
         self.place = best[1]
         return True
+
+    def _opening(self, utterance: list[str]) -> tuple[int, int] | None:
+        """The reader, just after a pause, began a later sentence than the one expected (a
+        skipped line): the utterance is that sentence's first words (the recogniser may
+        have missed the very first), two in a row, or one :data:`TELLING_LETTERS` long
+        found nowhere else in reach. Returns (words matched, index after the last)."""
+        if not utterance or len(utterance) > OPENING_WORDS:
+            return None
+        high = min(len(self.words), self.place + LOOK_AHEAD)
+        for start in range(self.place + 1, high):
+            if not self.words[start].opens:
+                continue
+            for at in (start, start + 1):
+                matched = 0
+                while (
+                    matched < len(utterance)
+                    and at + matched < high
+                    and self.words[at + matched].word == utterance[matched]
+                ):
+                    matched += 1
+                if matched < len(utterance):
+                    continue  # every word heard must be the sentence's, in order
+                if matched >= 2 or self._telling(at, far=True):
+                    return matched, at + matched
+        return None
 
     def _telling(self, index: int, *, far: bool = False) -> bool:
         """Whether the word at ``index`` tells where the reader is: a word of at least
@@ -135,11 +181,27 @@ class Follower:
         return sum(w.word == word for w in near) == 1
 
     def pause(self) -> bool:
-        """The reader paused: if at most :data:`END_OF_LINE` words of the line are left,
-        the line is finished (its last words were said but not yet recognised); move to
-        the next line and return True."""
-        if not self.words or not 0 < self.place < len(self.words):
-            return False
+        """The reader paused (the recogniser starts a new utterance): if at most
+        :data:`END_OF_LINE` words of the line are left, the line is finished (its last
+        words were said but not yet recognised), and so is the sentence when the
+        utterance was as long as the rest of it, with some of the script's words in it
+        (:data:`READ_SHARE`); move to the next line or sentence and return True. After an
+        utterance with nothing heard, never: the reader has stopped."""
+        moved = self._pause(self.said)
+        self.anchor, self.said = self.place, 0
+        return moved
+
+    def _pause(self, said: int) -> bool:
+        if not self.words or not 0 < self.place < len(self.words) or said == 0:
+            return False  # nothing said since the last pause: the reader has stopped
+        if self.place > self.anchor:  # some of the utterance was the script's
+            end = next(
+                (i for i in range(self.place + 1, len(self.words)) if self.words[i].opens),
+                len(self.words),
+            )
+            if end < len(self.words) and said >= READ_SHARE * (end - self.anchor):
+                self.place = end
+                return True
         line = self.words[self.place].line
         rest = 0
         for word in self.words[self.place :]:
@@ -173,3 +235,9 @@ class Follower:
             else:
                 break
         return matched
+
+
+def openings(words: Sequence[ScriptWord]) -> list[int]:
+    """The indices of ``words`` that open a sentence (where an utterance is likely to
+    begin), for the recogniser's language model."""
+    return [i for i, w in enumerate(words) if w.opens]

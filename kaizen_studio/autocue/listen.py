@@ -45,18 +45,31 @@ Heard = Callable[[list[str], float], None]
 """Called with the words of the newest hypothesis and the time (seconds of sound) it came."""
 
 
-def write_script_model(words: Sequence[str], path: Path, *, known: Callable[[str], bool]) -> int:
+def write_script_model(
+    words: Sequence[str],
+    path: Path,
+    *,
+    known: Callable[[str], bool],
+    openings: Sequence[int] = (),
+) -> int:
     """Write an ARPA bigram language model of ``words`` (the script's, in order; those
     ``known`` to the dictionary only) to ``path``; return the size of its vocabulary.
 
     Every word of the script is likely, and a word is most likely followed by the one that
     follows it in the script (half of what is left goes to any word, for ad-libs and skips).
+    An utterance (speech between pauses) most likely begins with a word at one of the
+    ``openings`` (indices into ``words``: the first words of sentences) and ends before
+    one.
     """
     kept = [w for w in words if known(w)]
     if not kept:
         raise StudioError("the script has no words the recogniser knows")
     counts = Counter(kept)
     pairs = Counter(zip(["<s>", *kept], [*kept, "</s>"], strict=True))
+    for i in openings:
+        if 0 < i < len(words) and known(words[i]) and known(words[i - 1]):
+            pairs[("<s>", words[i])] += 1
+            pairs[(words[i - 1], "</s>")] += 1
     firsts = Counter(a for a, _b in pairs.elements())
     total = len(kept)
     rows = ["\\data\\", f"ngram 1={len(counts) + 2}", f"ngram 2={len(pairs)}", "", "\\1-grams:"]
@@ -85,12 +98,15 @@ class Listener:
         *,
         folder: Path,
         on_pause: Callable[[float], None] | None = None,
+        openings: Sequence[int] = (),
     ) -> None:
         from pocketsphinx import Decoder  # large: loaded only when the voice is followed
 
         probe = Decoder(loglevel="FATAL", lm=None)
         model = folder / "script.lm"
-        write_script_model(words, model, known=lambda w: probe.lookup_word(w) is not None)
+        write_script_model(
+            words, model, known=lambda w: probe.lookup_word(w) is not None, openings=openings
+        )
         self._decoder = Decoder(
             samprate=RATE,
             lm=str(model),
@@ -142,6 +158,9 @@ class Listener:
                 quiet = quiet + 1 if loudness < QUIET * peak else 0
                 if quiet == PAUSE_BLOCKS and heard_speech:  # a pause: start afresh after it
                     decoder.end_utt()
+                    hyp = decoder.hyp()  # the utterance's final words, often one or two more
+                    if hyp is not None and hyp.hypstr and hyp.hypstr != last:
+                        self._on_heard(hyp.hypstr.split(), self.seconds)
                     decoder.start_utt()
                     last, heard_speech = "", False
                     if self._on_pause is not None:

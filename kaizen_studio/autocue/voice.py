@@ -23,15 +23,22 @@ from pathlib import Path
 
 import numpy as np
 
-from kaizen_studio.autocue.follow import Follower, script_words
+from kaizen_studio.autocue.follow import Follower, openings, script_words
 from kaizen_studio.autocue.listen import Listener, microphone_blocks
 from kaizen_studio.autocue.render import Layout
 from kaizen_studio.core.errors import StudioError
 
 log = logging.getLogger(__name__)
 
-GLIDE_SECONDS = 0.12
+GLIDE_SECONDS = 0.08
 """How quickly the scroll closes on the target: the time constant of its glide."""
+
+
+def glided(shown: float, goal: float, seconds: float, *, glide_seconds: float) -> float:
+    """Where a scroll at ``shown`` is ``seconds`` later, closing on ``goal`` with the time
+    constant ``glide_seconds`` (no jumps, and no overshoot)."""
+    step = 1 - math.exp(-max(0.0, seconds) / glide_seconds)
+    return shown + (goal - shown) * step
 
 
 def voice_following_unavailable_reason() -> str | None:
@@ -70,6 +77,7 @@ class VoiceFollowing:
             lambda words, _at: self._events.put(("heard", words)),
             folder=Path(self._folder.name),
             on_pause=lambda _at: self._events.put(("pause", [])),
+            openings=openings(self.follower.words),
         )
         self._shown: float | None = None
         self._shown_at = 0.0
@@ -104,8 +112,11 @@ class VoiceFollowing:
         goal = self.target()
         if goal is None:
             return shown
-        step = 1.0 if self._shown is None else 1 - math.exp(-(now - self._shown_at) / GLIDE_SECONDS)
-        self._shown, self._shown_at = shown + (goal - shown) * min(1.0, max(0.0, step)), now
+        if self._shown is None:
+            self._shown = goal
+        else:
+            self._shown = glided(shown, goal, now - self._shown_at, glide_seconds=GLIDE_SECONDS)
+        self._shown_at = now
         return self._shown
 
     def relayout(self, layout: Layout) -> None:

@@ -28,6 +28,7 @@ from kaizen_studio.autocue.render import Look, Mirror, PrompterRenderer, confide
 from kaizen_studio.autocue.script import Script, load_script
 from kaizen_studio.autocue.window import PrompterWindow
 from kaizen_studio.core.media import Image
+from kaizen_studio.studio.app.voice_switch import VoiceSwitch
 
 
 def reachable_address(host: str, port: int) -> str:
@@ -89,6 +90,8 @@ class AutocuePanel(QWidget):
         self.remote_box.setToolTip("Let a classmate scroll the words from a tablet or phone")
         self.remote_label = QLabel("")
         self.remote_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.voice = VoiceSwitch(lambda: self.prompter, self._now)
+        self.voice.problem.connect(self.problem)
         self.confidence = QCheckBox("Show the words over the preview")
         self.confidence.setChecked(True)
         form = QFormLayout(self)
@@ -103,6 +106,7 @@ class AutocuePanel(QWidget):
         buttons.addWidget(self.start_pause)
         form.addRow(buttons)
         form.addRow("Speed", self.speed)
+        form.addRow(self.voice)
         form.addRow(self.remote_box, self.remote_label)
         form.addRow(self.confidence)
         self.open_script.clicked.connect(self._choose)
@@ -221,5 +225,6 @@ class AutocuePanel(QWidget):
         return self._confidence.render(position)
 
     def shut(self) -> None:
+        self.voice.setChecked(False)
         self.close_prompter()
         self.set_remote(False)

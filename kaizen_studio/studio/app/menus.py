@@ -45,6 +45,7 @@ class StudioMenus:
         self.owner, self.guard, self.actions = owner, guard, actions
         show = bar.addMenu("&Show")
         assert show is not None
+        self.show_menu: QMenu = show
         items: list[tuple[str, Callable[[], Any]]] = [
             ("Open a show file...", self._choose_show),
             ("Choose the recordings folder...", self._choose_recordings),

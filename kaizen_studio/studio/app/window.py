@@ -32,6 +32,7 @@ from kaizen_studio.studio.app.menus import MenuActions, StudioMenus
 from kaizen_studio.studio.app.on_air import ASK_KEY
 from kaizen_studio.studio.app.remembered import Remembered
 from kaizen_studio.studio.app.show_switch import hand_over, next_control
+from kaizen_studio.studio.app.vodcast_dialog import add_vodcast_step
 from kaizen_studio.studio.app_settings import AppSettings
 from kaizen_studio.studio.control import StudioControl
 from kaizen_studio.studio.jobs import Job, JobKind, problem_words
@@ -92,6 +93,9 @@ class StudioWindow(StudioLayout):
         assert bar is not None
         self.menus = StudioMenus(bar, self, self.guard, actions)
         add_kidsmeet_menu(bar, self, lambda: self.guard("Kidsmeet", self.open_kidsmeet))
+        add_vodcast_step(
+            self.menus.show_menu, self, self.guard, lambda: self.control.on_air.recordings
+        )
         self.microphone_action = self.menus.microphone
 
     def _connect(self) -> None:
