@@ -12,12 +12,18 @@ import stat
 import subprocess
 import sys
 import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from threading import Thread
 from urllib.parse import urlsplit
 
+import cv2
 import feedparser  # type: ignore[import-untyped]
 import pytest
 
+from benchmarks.chromium import Chromium
+from kaizen_studio.broadcast.server import free_port
 from kaizen_studio.studio.captions import Cue, write_webvtt
 from kaizen_studio.studio.cards import TEMPLATES, Cards
 from kaizen_studio.studio.vodcast import make_vodcast
@@ -297,3 +303,46 @@ def test_bad_uploads_are_refused_with_a_reason_and_leave_nothing(
     )
     assert no_token.returncode == 2 and "no upload token" in no_token.stderr
     assert os.environ.get("KAIZEN_STUDIO_CONFIG")
+
+
+def test_the_page_and_the_embed_play_with_captions_in_chromium(
+    channel: RunningChannel, vodcast: Path, tmp_path: Path
+) -> None:
+    teacher = signed_in(channel, "mr_elm", "teacher")
+    pk = publish(
+        channel, teacher, vodcast, "--series", "Year 6 science", "--title", "Why leaves fall",
+        "--class", "Year 6", "--credits", "Noor (Year 6), Ola (Year 6)",
+        "--description", "Trees save water in winter by dropping their leaves.",
+    )  # fmt: skip
+    ready(channel, pk)
+    at = f"{channel.base}/channel/vodcasts/{address(channel, pk)}/{pk}"
+    blog = tmp_path / "blog.html"  # a class blog on another site, with the embed code in it
+    blog.write_text(
+        f'<h1>Year 6 blog</h1><iframe id="v" src="{at}/embed/" width="640" height="360" '
+        f'style="border:0"></iframe><iframe id="page" src="{at}/" width="300" height="200">'
+        "</iframe>"
+    )
+    captions_shown = (
+        "(() => { const v = document.querySelector('video'); const t = v.textTracks[0];"
+        " return v.readyState >= 1 && t.mode === 'showing' && t.cues !== null"
+        " && t.cues.length; })()"
+    )
+    with Chromium(tmp_path / "profile", width=1100, height=900) as browser:
+        browser.open(f"{at}/")
+        assert browser.wait_for(captions_shown, len(CUES), seconds=60)
+        browser.evaluate("document.querySelector('video').currentTime = 4.0")
+        active = "(() => { const c = document.querySelector('video').textTracks[0].activeCues;"
+        active += " return c && c.length ? c[0].text : ''; })()"
+        assert browser.wait_for(active, CUES[0].text, seconds=30)
+        cv2.imwrite(str(tmp_path / "page.png"), browser.screenshot(exact=True)[0])
+        browser.open(f"{at}/embed/")
+        assert browser.wait_for(captions_shown, len(CUES), seconds=60)
+        # the blog from another site (origin): its load waits for the frames' loads
+        handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+        with ThreadingHTTPServer(("127.0.0.1", free_port()), handler) as other_site:
+            Thread(target=other_site.serve_forever, daemon=True).start()
+            try:
+                browser.open(f"http://127.0.0.1:{other_site.server_port}/blog.html")
+                cv2.imwrite(str(tmp_path / "blog.png"), browser.screenshot(exact=True)[0])
+            finally:
+                other_site.shutdown()

@@ -75,7 +75,10 @@ def series_privacy(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("regenerate") == "1":
         series.token = new_token()
     series.save(update_fields=["private", "token"])
-    audit(request.user, "made private" if series.private else "made public", series)
+    if "private" in request.POST:
+        audit(request.user, "made private" if series.private else "made public", series)
+    if request.POST.get("regenerate") == "1":
+        audit(request.user, "gave a new secret address to", series)
     return redirect("vodcasts:list")
 
 
