@@ -69,12 +69,17 @@ def studio(*argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def publish(channel: RunningChannel, browser: Browser, film: Path, *options: str) -> int:
-    """Save the account's token as a user would, publish ``film``, return the vodcast id."""
+def publish(
+    channel: RunningChannel, browser: Browser, film: Path, *options: str, waits: bool = False
+) -> int:
+    """Save the account's token as a user would, publish ``film`` (saying it ``waits`` for
+    a teacher or not), return the vodcast id."""
     saved = studio("--save-token", "--server", channel.base, stdin=upload_token(browser) + "\n")
     assert saved.returncode == 0, saved.stderr
     sent = studio(str(film), "--server", channel.base, *options)
     assert sent.returncode == 0, sent.stderr
+    said = "waits for a teacher's approval" if waits else "is public once converted"
+    assert said in sent.stderr, sent.stderr
     return int(re.search(r"\(vodcast (\d+)\)", sent.stderr).group(1))  # type: ignore[union-attr]
 
 
@@ -106,7 +111,7 @@ def test_a_leaders_vodcast_is_hidden_until_a_teacher_approves_it(
     pk = publish(
         channel, leader, vodcast, "--series", "Year 5 maths", "--title", "Adding fractions",
         "--class", "Year 5", "--credits", "Amir (Year 5), Bea (Year 5)",
-        "--description", "How to add two fractions with the same bottom number.",
+        "--description", "How to add two fractions with the same bottom number.", waits=True,
     )  # fmt: skip
     tokens = studio_folders / "upload-tokens.json"
     assert stat.S_IMODE(tokens.stat().st_mode) == 0o600
@@ -151,6 +156,8 @@ def test_a_leaders_vodcast_is_hidden_until_a_teacher_approves_it(
     assert "A fraction is part of a whole." in captions.text
     cover = stranger.get(f"{at}/cover.jpg")
     assert cover.status == 200 and cover.body[:3] == b"\xff\xd8\xff"
+    poster = stranger.get(f"{at}/poster.jpg")
+    assert poster.status == 200 and f'poster="{channel.base}{at}/poster.jpg"' in page.text
 
     feed = feedparser.parse(stranger.get("/channel/vodcasts/year-5-maths/feed.xml").body)
     assert not feed.bozo, feed.bozo_exception

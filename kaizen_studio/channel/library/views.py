@@ -110,6 +110,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         files.upload_path(item.pk),
         files.library() / f"{item.pk}.vtt",  # a vodcast's captions and cover
         files.library() / f"{item.pk}-cover.jpg",
+        files.library() / f"{item.pk}-poster.jpg",
     ):
         path.unlink(missing_ok=True)
     item.delete()

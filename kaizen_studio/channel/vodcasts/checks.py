@@ -23,6 +23,7 @@ MOST_COVER_BYTES = 10 * 1024 * 1024
 MOST_COVER_PIXELS = 24_000_000
 COVER_SIZE = 1400
 """Covers are made square, this many pixels a side (podcast apps ask for 1400-3000)."""
+POSTER_WIDTH = 1280
 
 _CREDIT = re.compile(r"(?P<name>[A-Z][a-z'’-]{0,19})(?:\s*\((?P<class>[\w .-]{1,30})\))?")
 _TIMING = re.compile(r"^(\d+:)?\d{2}:\d{2}\.\d{3}\s+-->\s+(\d+:)?\d{2}:\d{2}\.\d{3}", re.M)
@@ -91,8 +92,10 @@ def check_captions(data: bytes) -> str:
     return text
 
 
-def cover_jpeg(data: bytes) -> bytes:
-    """The cover picture made square (centre crop), :data:`COVER_SIZE` a side, as JPEG."""
+def cover_jpegs(data: bytes) -> tuple[bytes, bytes]:
+    """The thumbnail as two JPEGs: the podcast cover (centre crop, square,
+    :data:`COVER_SIZE` a side) and the player's poster (its own shape, at most
+    :data:`POSTER_WIDTH` wide)."""
     if len(data) > MOST_COVER_BYTES:
         raise PublishError(
             f"the thumbnail is {len(data) / 1e6:.0f} MB: the most is "
@@ -112,6 +115,12 @@ def cover_jpeg(data: bytes) -> bytes:
     square = rgb.crop((left, top, left + side, top + side)).resize(
         (COVER_SIZE, COVER_SIZE), Image.Resampling.LANCZOS
     )
+    poster = rgb.copy()
+    poster.thumbnail((POSTER_WIDTH, POSTER_WIDTH), Image.Resampling.LANCZOS)
+    return _jpeg(square), _jpeg(poster)
+
+
+def _jpeg(picture: Image.Image) -> bytes:
     out = io.BytesIO()
-    square.save(out, "JPEG", quality=88)
+    picture.save(out, "JPEG", quality=88)
     return out.getvalue()

@@ -2,7 +2,8 @@
 topic's podcast), a description, first-name credits, captions and a cover picture.
 
 The film itself is the library's item (converted, checked and served by nginx like any
-other); the captions ``<id>.vtt`` and cover ``<id>-cover.jpg`` sit beside its MP4 in the
+other); the captions ``<id>.vtt``, square cover ``<id>-cover.jpg`` and player's poster
+``<id>-poster.jpg`` sit beside its MP4 in the
 library folder. Nothing is public until the item is approved by a teacher. A series may be
 private: then every public address of it and its vodcasts holds its unguessable
 ``token`` (regenerating it revokes the old addresses), never its name.
@@ -82,6 +83,10 @@ class Vodcast(models.Model):
     @property
     def cover_name(self) -> str:
         return f"{self.item_id}-cover.jpg"
+
+    @property
+    def poster_name(self) -> str:
+        return f"{self.item_id}-poster.jpg"
 
     @property
     def public(self) -> bool:

@@ -21,7 +21,12 @@ from kaizen_studio.channel.library.views import INTERNAL
 from kaizen_studio.channel.vodcasts import feed
 from kaizen_studio.channel.vodcasts.models import Series, Vodcast
 
-FILES = {"film.mp4": "video/mp4", "captions.vtt": "text/vtt", "cover.jpg": "image/jpeg"}
+FILES = {
+    "film.mp4": "video/mp4",
+    "captions.vtt": "text/vtt",
+    "cover.jpg": "image/jpeg",
+    "poster.jpg": "image/jpeg",
+}
 
 
 def find_series(address: str) -> Series:
@@ -50,6 +55,7 @@ def addresses(request: HttpRequest, vodcast: Vodcast) -> dict[str, str]:
         "film": reverse("vodcasts:file", kwargs={**at, "name": "film.mp4"}),
         "captions": reverse("vodcasts:file", kwargs={**at, "name": "captions.vtt"}),
         "cover": reverse("vodcasts:file", kwargs={**at, "name": "cover.jpg"}),
+        "poster": reverse("vodcasts:file", kwargs={**at, "name": "poster.jpg"}),
         "feed": reverse("vodcasts:feed", kwargs={"address": vodcast.series.address}),
     }
     return {name: request.build_absolute_uri(url) for name, url in urls.items()}
@@ -75,7 +81,7 @@ def embed(request: HttpRequest, address: str, pk: int) -> HttpResponse:
 
 
 def media(request: HttpRequest, address: str, pk: int, name: str) -> HttpResponse:
-    """The film, captions or cover, sent by nginx from the library folder."""
+    """The film, captions, cover or poster, sent by nginx from the library folder."""
     vodcast = find_vodcast(request, address, pk)
     if name not in FILES:
         raise Http404("no such file")
@@ -83,6 +89,7 @@ def media(request: HttpRequest, address: str, pk: int, name: str) -> HttpRespons
         "film.mp4": vodcast.item.file_name,
         "captions.vtt": vodcast.captions_name,
         "cover.jpg": vodcast.cover_name,
+        "poster.jpg": vodcast.poster_name,
     }[name]
     response = HttpResponse(content_type=FILES[name])
     response["X-Accel-Redirect"] = INTERNAL + stored

@@ -143,11 +143,13 @@ def publish(request: HttpRequest) -> JsonResponse:
         checks.check_text(fields["description"], names, what="description")
         checks.check_film(Path(film.temporary_file_path()))
         captions = checks.check_captions(_small(sent["captions"], checks.MOST_CAPTION_BYTES))
-        cover = checks.cover_jpeg(_small(sent["thumbnail"], checks.MOST_COVER_BYTES))
+        cover, poster = checks.cover_jpegs(_small(sent["thumbnail"], checks.MOST_COVER_BYTES))
     except PublishError as refusal:
         return _refuse(str(refusal))
-    vodcast = _make(user, fields, film, captions, cover)
-    return JsonResponse({"id": vodcast.pk, "item": vodcast.item_id, "approved": vodcast.public})
+    vodcast = _make(user, fields, film, captions, (cover, poster))
+    return JsonResponse(
+        {"id": vodcast.pk, "item": vodcast.item_id, "approved": vodcast.item.approved}
+    )
 
 
 def _small(upload: UploadedFile, most: int) -> bytes:
@@ -157,7 +159,11 @@ def _small(upload: UploadedFile, most: int) -> bytes:
 
 
 def _make(
-    user: User, fields: dict[str, str], film: TemporaryUploadedFile, captions: str, cover: bytes
+    user: User,
+    fields: dict[str, str],
+    film: TemporaryUploadedFile,
+    captions: str,
+    pictures: tuple[bytes, bytes],
 ) -> Vodcast:
     teacher = has_right(user, Right.APPROVE)
     files.make_folders()
@@ -186,7 +192,8 @@ def _make(
             )
             for name, data in (
                 (vodcast.captions_name, captions.encode()),
-                (vodcast.cover_name, cover),
+                (vodcast.cover_name, pictures[0]),
+                (vodcast.poster_name, pictures[1]),
             ):
                 partial = files.work() / f"{name}.partial"
                 partial.write_bytes(data)

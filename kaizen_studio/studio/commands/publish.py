@@ -123,9 +123,9 @@ def run(args: argparse.Namespace) -> int:
     )
     if status != 200:
         raise InputError(f"the channel refused the vodcast: {answer.get('error', status)}")
-    waits = "published" if answer["approved"] else "sent; it waits for a teacher's approval"
+    then = "is public once converted" if answer["approved"] else "waits for a teacher's approval"
     print(
-        f"{film.name} {waits} (vodcast {answer['id']}); the channel converts it now",
+        f"{film.name} sent (vodcast {answer['id']}): the channel converts it now; it {then}",
         file=sys.stderr,
     )
     return 0
