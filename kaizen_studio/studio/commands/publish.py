@@ -44,13 +44,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("vodcast", nargs="?", metavar="VODCAST.mp4")
+    parser.add_argument(
+        "vodcast", nargs="?", metavar="VODCAST.mp4", help="the vodcast studio vodcast made"
+    )
     parser.add_argument("--server", required=True, metavar="URL", help="the school's server")
     parser.add_argument("--save-token", action="store_true", help="keep this server's token")
     parser.add_argument("--series", help="the podcast it belongs to, e.g. 'Year 5 maths'")
-    parser.add_argument("--title")
-    parser.add_argument("--class", dest="class_name", metavar="CLASS", default="")
-    parser.add_argument("--description", default="")
+    parser.add_argument("--title", help="its title, on its page and in the feed")
+    parser.add_argument(
+        "--class", dest="class_name", metavar="CLASS", default="", help='e.g. "Year 5"'
+    )
+    parser.add_argument("--description", default="", help="a sentence or two for its page")
     parser.add_argument("--credits", default="", help='first names, e.g. "Amir (Year 5), Bea"')
     parser.add_argument("--captions", metavar="VTT", help="default: VODCAST.vtt")
     parser.add_argument("--thumbnail", metavar="PNG", help="default: VODCAST-thumbnail.png")
@@ -121,6 +125,11 @@ def run(args: argparse.Namespace) -> int:
         fields,
         {"film": film, "captions": captions, "thumbnail": thumbnail},
     )
+    if status == 413:  # nginx's client_max_body_size, before the channel sees it
+        raise InputError(
+            f"{film.name} is larger than the school's server takes: make the vodcast "
+            "shorter (studio vodcast --start/--end) and publish that"
+        )
     if status != 200:
         raise InputError(f"the channel refused the vodcast: {answer.get('error', status)}")
     then = "is public once converted" if answer["approved"] else "waits for a teacher's approval"
