@@ -95,5 +95,6 @@ class Item(models.Model):
 
 
 def ready_items() -> QuerySet[Item]:
-    """Items screens may play (converted and approved), newest first."""
-    return Item.objects.filter(state=State.READY, approved=True)
+    """Items screens may play (converted and approved), newest first; a vodcast only once
+    a teacher has also added it to the screens (``vodcasts.Vodcast.screens``)."""
+    return Item.objects.filter(state=State.READY, approved=True).exclude(vodcast__screens=False)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kaizen_studio.channel.accounts.audit import audit
@@ -87,6 +88,9 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     item.approved_at = timezone.now() if item.approved else None
     item.save(update_fields=["approved", "approved_by", "approved_at"])
     audit(request.user, "approved" if item.approved else "withdrew approval of", item)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # the vodcast page's button comes back to it
     return redirect("library:list")
 
 
@@ -104,6 +108,9 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
         files.library() / item.file_name,
         files.library() / item.thumbnail_name,
         files.upload_path(item.pk),
+        files.library() / f"{item.pk}.vtt",  # a vodcast's captions and cover
+        files.library() / f"{item.pk}-cover.jpg",
+        files.library() / f"{item.pk}-poster.jpg",
     ):
         path.unlink(missing_ok=True)
     item.delete()
@@ -112,11 +119,13 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def media_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """An item's MP4 or thumbnail, sent by nginx: to anyone once approved (screens sign
-    in to nothing), to signed-in staff before."""
+    in to nothing), to signed-in staff before; a vodcast of a private series only to staff
+    here (others reach it at its series' secret address)."""
     item = get_object_or_404(Item, pk=pk)
     if name not in (item.file_name, item.thumbnail_name) or item.state != State.READY:
         raise Http404("no such file")
-    if not (item.approved or has_right(request.user, Right.UPLOAD)):
+    private = Item.objects.filter(pk=pk, vodcast__series__private=True).exists()
+    if not ((item.approved and not private) or has_right(request.user, Right.UPLOAD)):
         raise Http404("no such file")
     response = HttpResponse(content_type="video/mp4" if name.endswith(".mp4") else "image/jpeg")
     response["X-Accel-Redirect"] = INTERNAL + name

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "axes",
     "kaizen_studio.channel.accounts",
     "kaizen_studio.channel.library",
+    "kaizen_studio.channel.vodcasts",
     # the timetable and widgets (branch chscreens) go here:
     "kaizen_studio.channel.schedule",
     "kaizen_studio.channel.widgets",

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("channel/", RedirectView.as_view(pattern_name="library:list"), name="home"),
     path("channel/accounts/", include("kaizen_studio.channel.accounts.urls")),
     path("channel/library/", include("kaizen_studio.channel.library.urls")),
+    path("channel/vodcasts/", include("kaizen_studio.channel.vodcasts.urls")),
     path("channel/admin/", admin.site.urls),
     # the timetable and widgets (branch chscreens) go here:
     path("channel/schedule/", include("kaizen_studio.channel.schedule.urls")),

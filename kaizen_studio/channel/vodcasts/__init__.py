@@ -1,0 +1,1 @@
+"""Vodcasts: library items published with captions, a page, an embed and podcast feeds."""
