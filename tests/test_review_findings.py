@@ -3,14 +3,20 @@ fails today (``xfail(strict=True)``): the lead flips a mark once its finding is 
 
 from __future__ import annotations
 
+import os
+import signal
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
+from kaizen_studio.broadcast import MediaServer
 from kaizen_studio.studio.cli import main
 from tests.channel_site import PASSWORD, Browser, RunningChannel
+from tests.conditions import wait_until
 from tests.media_files import green_picture
 
 pytestmark = pytest.mark.timeout(300)
@@ -79,3 +85,30 @@ def test_sign_in_never_sends_on_to_the_host_a_client_names(channel: RunningChann
     )
     assert answer.status == 302
     assert "evil.example" not in answer.headers.get("Location", "")
+
+
+@pytest.mark.xfail(strict=True, reason="review finding 1")
+def test_ctrl_c_in_a_terminal_stops_a_streaming_show_without_a_traceback(
+    tmp_path: Path, server: MediaServer
+) -> None:
+    # a terminal's Ctrl+C reaches the whole foreground group: the streaming child too
+    err = tmp_path / "stderr.txt"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KAIZEN_STREAM_KEY": server.key}
+    command = [sys.executable, "-m", "kaizen_studio", "live", "--camera", "demo"]
+    command += ["--record", str(tmp_path / "take.mp4"), "--stream", server.play_url]
+    with err.open("wb") as stderr:
+        process = subprocess.Popen(
+            command, stdout=stderr, stderr=stderr, env=env, start_new_session=True
+        )
+        try:
+            wait_until(
+                lambda: "On air" in err.read_text(errors="replace"), timeout=240, what="On air"
+            )
+            os.killpg(process.pid, signal.SIGINT)
+            process.wait(timeout=120)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    said = err.read_text(errors="replace")
+    assert "Traceback" not in said and "reconnecting" not in said, said[-3000:]
