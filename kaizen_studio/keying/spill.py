@@ -16,10 +16,8 @@ import numpy.typing as npt
 
 from kaizen_studio.keying.frames import Matte
 from kaizen_studio.keying.lead import FloatImage, FloatMap, largest_nearby
-from kaizen_studio.keying.screen import others
+from kaizen_studio.keying.screen import CAMERA_GAMMA, others
 
-CAMERA_GAMMA = 2.2
-"""The exponent the camera's levels are taken back to linear light with (about sRGB's)."""
 SPILL_MOST = 0.2
 """The largest share of the screen's light (in linear light) taken for spill on a grey:
 more than a screen throws on a subject standing in front of it, less than a pale green
