@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from kaizen_studio.keying.spill import CAMERA_GAMMA, own_lean_floor, spilled_grey
+from kaizen_studio.keying.screen import CAMERA_GAMMA
+from kaizen_studio.keying.spill import own_lean_floor, spilled_grey
 
 SCREEN = np.array((70.0, 170.0, 60.0), np.float32)  # B, G, R: a lit green cloth
 
