@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from kaizen_studio.keying import Keyer, KeyerSettings
-from kaizen_studio.keying.ramp import LEAD_REACH, drop_mixes, key_maps, ramp_maps
+from kaizen_studio.keying.lead import LEAD_REACH, drop_mixes
+from kaizen_studio.keying.ramp import key_maps, ramp_maps
 from tests.keying_frames import GREEN, add_noise, ramp
 
 GREY = np.array((150.0, 150.0, 150.0), np.float32)

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from kaizen_studio.keying.ramp import (
+from kaizen_studio.keying.lead import (
     LEAD_REACH,
     NO_LEAD,
     clearly_subject,
     drop_mixes,
     foreground_lead,
-    hard_edges,
     lead_along,
     lowest_within,
-    ramp_maps,
 )
+from kaizen_studio.keying.ramp import hard_edges, ramp_maps
 
 SCREEN = np.array((70.0, 170.0, 55.0), np.float32)
 MAROON = np.array((45.0, 35.0, 115.0), np.float32)

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 
 from kaizen_studio.keying.errors import NoScreenFoundError
 from kaizen_studio.keying.frames import BGRImage, Matte, check_colour, check_frame
 from kaizen_studio.keying.matte import colour_difference, denoise
 from kaizen_studio.keying.screen import (
+    CAMERA_GAMMA,
     CHANNEL_NAMES,
     FloatImage,
     Mask,
@@ -23,6 +25,7 @@ from kaizen_studio.keying.screen import (
     excess,
     fill_screen,
     full_resolution,
+    screen_hue,
     working_copy,
 )
 
@@ -41,7 +44,20 @@ between neighbouring pixels as between pixels two apart (0.8 to 1 for full-resol
 colour, noise and all); below this ratio the camera's colour is taken as 4:2:0."""
 MIX_HUE = 0.015
 """How far (in shares of the primary) a pixel's hue may be off the screen's around it
-and still be screen when the subject is next to it (see :func:`_without_mixes`)."""
+and still be screen when the subject is next to it (see :func:`_without_mixes`), at the
+least: a noisier camera's own scatter of hue widens it (see :data:`MIX_NOISE`)."""
+MIX_NOISE = 3.0
+"""The hue's tolerance is at least this many times the median scatter of the screen's
+hue about its local mean (about three standard deviations of the camera's hue noise):
+noise is not a mix, and a tolerance below it ate the screen through its own speckle."""
+GLARE_LEAD = 0.7
+"""A glare keeps at least this share of the screen's typical coloured light (in linear
+light): the screen's own falloff across a cloth stays above it (measured down to 0.6 at
+the 0.5th percentile on the second truth set's tuning split), a half mix with a grey
+falls below it."""
+GLARE_STEP = 0.5
+"""A glare fades into the screen: across its border with the screen its hue steps by at
+most this share of the screen's hue tolerance (a veil's edge steps by all of it)."""
 MIX_SIGMA = 6.0
 MIX_STEPS = 8
 MIX_ROUNDS = 3
@@ -266,25 +282,87 @@ def _largest_regions(mask: Mask) -> Mask:
 
 
 def _cluster(small: FloatImage, primary: int, candidates: Mask) -> Mask:
-    """The pixels whose hue matches the bulk of ``candidates`` (tolerant of shadow)."""
-    chroma = chromaticity(small, primary)
-    centre = np.median(chroma[candidates], axis=0)
-    mad = np.median(np.abs(chroma[candidates] - centre), axis=0) * 1.4826
-    tolerance = np.clip(3.0 * mad, 0.06, 0.2)
+    """The pixels whose hue matches the bulk of ``candidates``: tolerant of shadow, and of
+    glare where the screen's coloured light stays whole (see :func:`_glare_like`) and the
+    glare fades into the screen around it (see :func:`_fading`)."""
     lead = excess(small, primary)
     typical_lead = float(np.median(lead[candidates]))
-    close = np.all(np.abs(chroma - centre) <= tolerance, axis=2)
-    mask: Mask = close & (lead >= max(MIN_LEAD * 0.5, 0.3 * typical_lead))
+    strong = lead >= max(MIN_LEAD * 0.5, 0.3 * typical_lead)
+    chroma = chromaticity(small, primary)
+    plain = _near_bulk(chroma, candidates)[0] & strong
+    hue = screen_hue(small, primary)
+    glare = _near_bulk(hue, candidates)[0] & _glare_like(small, primary, candidates)
+    glare &= strong & ~plain
+    tolerance = float(_near_bulk(chroma, candidates)[1].max())
+    mask: Mask = plain | _fading(glare, plain, chroma, step=GLARE_STEP * tolerance)
     return mask
+
+
+def _near_bulk(hue: FloatImage, candidates: Mask) -> tuple[Mask, npt.NDArray[np.float32]]:
+    """Where ``hue`` (h, w, 2) is within three robust deviations of its median over
+    ``candidates`` (held to 0.06..0.2 each), and those tolerances."""
+    centre = np.median(hue[candidates], axis=0)
+    mad = np.median(np.abs(hue[candidates] - centre), axis=0) * 1.4826
+    tolerance = np.clip(3.0 * mad, 0.06, 0.2).astype(np.float32)
+    near: Mask = np.all(np.abs(hue - centre) <= tolerance, axis=2)
+    return near, tolerance
+
+
+def _fading(glare: Mask, plain: Mask, chroma: FloatImage, *, step: float) -> Mask:
+    """The connected parts of ``glare`` whose hue (``chroma``, lightly smoothed) steps by
+    at most ``step`` (median) across their border with the ``plain`` screen: a glare's
+    light fades out over many pixels, while a veil or a sheet of a colour has an edge."""
+    if not glare.any() or not plain.any():
+        return np.zeros(glare.shape, bool)
+    count, labels = cv2.connectedComponents(glare.astype(np.uint8), connectivity=8)
+    soft = cv2.GaussianBlur(chroma, (0, 0), 1.0)
+    steps: list[npt.NDArray[np.float32]] = []
+    owners: list[npt.NDArray[np.int32]] = []
+    h, w = glare.shape
+    for dy, dx in ((0, 1), (1, 0), (0, -1), (-1, 0)):
+        ys, ye = max(0, -dy), h - max(0, dy)
+        xs, xe = max(0, -dx), w - max(0, dx)
+        here = (slice(ys, ye), slice(xs, xe))
+        there = (slice(ys + dy, ye + dy), slice(xs + dx, xe + dx))
+        border = glare[here] & plain[there]
+        steps.append(np.abs(soft[here] - soft[there]).max(axis=2)[border])
+        owners.append(labels[here][border])
+    step_all, owner_all = np.concatenate(steps), np.concatenate(owners)
+    keep = np.zeros(count, bool)
+    for label in np.unique(owner_all):
+        keep[label] = float(np.median(step_all[owner_all == label])) <= step
+    keep[0] = False
+    faded: Mask = keep[labels]
+    return faded
+
+
+def _glare_like(small: FloatImage, primary: int, screen: Mask) -> Mask:
+    """Where a glare of white light on the screen could be, given where the ``screen``
+    surely is: the colour's coloured part (its primary less its lowest channel, in linear
+    light) keeps at least :data:`GLARE_LEAD` of the screen's typical one. A glare adds
+    white light and takes none of the screen's colour away; a mix of the screen with a
+    grey or a dark subject (a veil, a blurred edge) takes its share of it."""
+    if not screen.any():
+        return np.zeros(small.shape[:2], bool)
+    linear = np.power(np.maximum(small, 0.0) / 255.0, CAMERA_GAMMA)
+    coloured = linear[..., primary] - linear.min(axis=2)
+    typical = float(np.median(coloured[screen]))
+    glare: Mask = coloured >= GLARE_LEAD * typical
+    return glare
 
 
 def _without_mixes(small: FloatImage, primary: int, mask: Mask) -> Mask:
     """``mask`` without the screen seen through the subject's edges: pixels reached from
     the subject through pixels whose hue is off the screen's nearby by more than
-    :data:`MIX_HUE`. A shadow dims every channel alike and keeps the hue; a blurred
-    bottle-green sleeve passes for dim screen by its hue and lead, but not so exactly,
-    and taken for screen it keys as screen where it is half sleeve."""
-    chroma = chromaticity(small, primary)
+    :data:`MIX_HUE` (or the camera's own scatter, :data:`MIX_NOISE`); on glare-like
+    pixels (:func:`_glare_like`) the hue blind to white light
+    (:func:`keying.screen.screen_hue`). A shadow dims every channel alike and keeps the
+    hue; a blurred bottle-green sleeve passes for dim screen by its hue and lead, but not
+    so exactly, and taken for screen it keys as screen where it is half sleeve."""
+    glare = _glare_like(small, primary, mask)
+    chroma = np.where(
+        glare[..., None], screen_hue(small, primary), chromaticity(small, primary)
+    ).astype(np.float32)
     kept = mask
     kernel = np.ones((3, 3), np.uint8)
     for _ in range(MIX_ROUNDS):  # the hue around, again without the mixes found
@@ -294,7 +372,8 @@ def _without_mixes(small: FloatImage, primary: int, mask: Mask) -> Mask:
         for c in range(2):
             local = cv2.GaussianBlur(chroma[..., c] * weight, (0, 0), MIX_SIGMA) / den
             np.maximum(off, np.abs(chroma[..., c] - local), out=off)
-        suspect = (mask & (off > MIX_HUE)).astype(np.uint8)
+        tolerance = max(MIX_HUE, MIX_NOISE * float(np.median(off[kept])))
+        suspect = (mask & (off > tolerance)).astype(np.uint8)
         reached = (~mask).astype(np.uint8)
         for _ in range(MIX_STEPS):
             grown = cv2.dilate(reached, kernel) & (suspect | reached)

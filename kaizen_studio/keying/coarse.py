@@ -10,11 +10,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from kaizen_studio.keying import lead as kl
 from kaizen_studio.keying import ramp as kr
 from kaizen_studio.keying import tracking as kt
 from kaizen_studio.keying import veils as kv
 from kaizen_studio.keying.calibrate import Calibration
-from kaizen_studio.keying.ramp import LEAD_REACH, RampEnds
+from kaizen_studio.keying.lead import LEAD_REACH
+from kaizen_studio.keying.ramp import RampEnds
+from kaizen_studio.keying.spill import own_lean_floor
 from kaizen_studio.keying.workspace import FrameWork
 
 
@@ -36,8 +39,8 @@ def coarse_maps(
     reach = max(2, round(core_pixels / st.scale)) if core_pixels else 0  # next to an edge: mixed
     clear = kr.clear_screen(st.peak_small, st.strength_small, black=st.black_small)
     solid = kr.solid_core(clear, reach=reach)
-    lowest = kr.lowest_within(solid, st.half_small, reach=LEAD_REACH)
-    solid = kr.drop_mixes(
+    lowest = kl.lowest_within(solid, st.half_small, reach=LEAD_REACH)
+    solid = kl.drop_mixes(
         solid,
         st.sample_small,
         st.static_small,
@@ -46,10 +49,10 @@ def coarse_maps(
         reach=LEAD_REACH,
         lowest=lowest,
     )
-    nearest = kr.nearest_solid(solid)  # for the rules that look past the solid's reach
-    grey = kr.near_grey(st.sample_small, st.static_small, st.gain_small)
-    allowance = kr.grey_allowance(grey, st.strength_small)
-    lead = kr.foreground_lead(
+    nearest = kl.nearest_solid(solid)  # for the rules that look past the solid's reach
+    grey = kl.near_grey(st.sample_small, st.static_small, st.gain_small)
+    allowance = kl.grey_allowance(grey, st.strength_small)
+    lead = kl.foreground_lead(
         st.half_small, solid, st.peak_small, labels=nearest, allowance=allowance
     )
     pale = kv.pale_subject(
@@ -61,7 +64,7 @@ def coarse_maps(
         allowance,
         grey=grey,
     )
-    lead = kr.lead_along(
+    lead = kl.lead_along(
         lead,
         st.sample_small,
         st.static_small,
@@ -104,12 +107,10 @@ def coarse_maps(
         behind=kt.screen_behind(st.strength_small, st.half_small, clear),
     )
     st.core_small = cv2.blur(solid, (3, 3))
-    # the solid subject's own lean towards the screen colour is its colour, not spill;
-    # beyond the solid's reach, the nearest solid's (a thin green sleeve stays green)
-    primary = calibration.primary
-    oa, ob = (c for c in (0, 1, 2) if c != primary)
-    sample = st.sample_small
-    lean = sample[..., primary] - 0.5 * (sample[..., oa] + sample[..., ob])
-    st.floor_small = np.clip(
-        kr.largest_nearby(lean, solid, far=True, labels=nearest), 0, 255
-    ).astype(np.uint8)
+    st.floor_small = own_lean_floor(
+        st.sample_small,
+        st.static_small * st.gain_small[..., None],
+        solid,
+        primary=calibration.primary,
+        labels=nearest,
+    )

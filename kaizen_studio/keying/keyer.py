@@ -4,8 +4,8 @@ Settings and calibration are converted into maps once, when they change; a frame
 costs a fixed sequence of OpenCV calls writing into buffers kept from the previous frame
 of the same size. The work is cut into horizontal stripes run on a small thread pool
 (OpenCV releases the GIL); between the stripe passes, the screen's light, the subject's
-lead, the ramp and the solid core are worked out on a coarse grid (:mod:`keying.ramp`,
-:mod:`keying.tracking`). Only the optional edge clean-up looks at the whole full-size
+lead, the ramp and the solid core are worked out on a coarse grid
+(:mod:`keying.coarse`). Only the optional edge clean-up looks at the whole full-size
 frame at once.
 
 A keyer serves one caller at a time (one camera's frames, in order).
@@ -40,6 +40,12 @@ RAMP_MARGIN = 0.02
 """Added to the measured screen spread so the last speck of noise keys out too."""
 MIN_OPAQUE_BAND = 0.10
 """The ramp's top end stays at least this far below 1 to absorb noise on the subject."""
+UNCALIBRATED_SPREAD = 5.0
+"""Levels of screen noise the ramp allows for before a calibration has measured it."""
+UNCALIBRATED_STRENGTH = 100
+"""A typical screen's lead in levels, for the clip ends shown before a calibration."""
+LIGHT_WRAP_RADIUS = 40
+"""How far (pixels at 1080p) the background's light wraps over the subject's edge."""
 REFERENCE_HEIGHT = 1080
 """Pixel settings are given at 1080p and scaled to the frame's height."""
 
@@ -172,7 +178,7 @@ class Keyer:
         """Convert settings and calibration into ramp ends and tables, once."""
         s, cal = self._settings, self._calibration
         self._ends = RampEnds(
-            spread=cal.spread[s.denoise] if cal else 5.0,
+            spread=cal.spread[s.denoise] if cal else UNCALIBRATED_SPREAD,
             margin=RAMP_MARGIN,
             cleanup=s.background_cleanup,
             solidity=s.subject_solidity,
@@ -186,7 +192,7 @@ class Keyer:
     def _typical_strength(self) -> int:
         cal = self._calibration
         if cal is None:
-            return 100
+            return UNCALIBRATED_STRENGTH
         key = cal.key_colour
         lead = key[cal.primary] - max(v for i, v in enumerate(key) if i != cal.primary)
         return int(np.clip(lead, 1, 255))
@@ -356,7 +362,7 @@ class Keyer:
                 plate,
                 st.alpha,
                 strength=self._settings.light_wrap,
-                radius=self._scaled(40, frame.shape[0]),
+                radius=self._scaled(LIGHT_WRAP_RADIUS, frame.shape[0]),
             )
         return KeyResult(
             alpha=st.alpha,

@@ -46,6 +46,34 @@ def chromaticity(image: FloatImage, primary: int) -> FloatImage:
     return (image[..., [a, b]] / p).astype(np.float32)
 
 
+CAMERA_GAMMA = 2.2
+"""The exponent a camera's picture is taken back to linear light with (sRGB's is about
+this): a glare of white light adds to every channel alike in linear light, not after."""
+
+
+def screen_hue(image: FloatImage, primary: int) -> FloatImage:
+    """The hue of a colour's coloured part in linear light, blind to white light added
+    to it (a glare on the cloth) and to its brightness (a shadow).
+
+    Parameters
+    ----------
+    image : float32 (h, w, 3), BGR levels 0..255
+    primary : the screen's channel
+
+    Returns
+    -------
+    float32 (h, w, 2): each other channel less the smallest of the three, as a share of
+    the primary less the smallest, in linear light; large where the primary is not the
+    largest channel (such a colour is no screen)
+    """
+    linear = np.power(np.maximum(image, 0.0) * np.float32(1 / 255), np.float32(CAMERA_GAMMA))
+    a, b = others(primary)
+    low = np.minimum(np.minimum(linear[..., 0], linear[..., 1]), linear[..., 2])
+    lead = np.maximum(linear[..., primary] - low, np.float32(1e-4))[..., None]
+    hue: FloatImage = ((linear[..., [a, b]] - low[..., None]) / lead).astype(np.float32)
+    return hue
+
+
 def fill_screen(image: FloatImage, mask: Mask) -> FloatImage:
     """The screen's colour as lit at every pixel of a small image.
 

@@ -1,6 +1,6 @@
 """The subject's lead where no solid subject vouches for it: veils, blurs and dark colours.
 
-:func:`keying.ramp.foreground_lead` takes a pixel's own lead from the solid subject
+:func:`keying.lead.foreground_lead` takes a pixel's own lead from the solid subject
 nearby. Two things fool it, and these rules, on the same coarse grid, put them right:
 
 - a veil or blur of a colour solid nowhere near (a chiffon scarf's end over the screen
@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kaizen_studio.keying.frames import Matte, signed_levels
-from kaizen_studio.keying.ramp import (
+from kaizen_studio.keying.lead import (
     LEAD_REACH,
     LUMA_WEIGHTS,
     NEUTRAL_SHARE,
@@ -62,7 +62,7 @@ def most_within(
     solid: Matte, half_small: Matte, at: npt.NDArray[np.intp], *, reach: int = LEAD_REACH
 ) -> npt.NDArray[np.intp]:
     """For the coarse pixels ``at`` (flat indices), the flat index of the ``solid`` one
-    with the largest lead (the colour :func:`keying.ramp.foreground_lead` keys it
+    with the largest lead (the colour :func:`keying.lead.foreground_lead` keys it
     against) within ``reach``; the pixel's own index where none is that near."""
     h, w = solid.shape
     offsets = np.arange(-reach, reach + 1)
@@ -232,10 +232,10 @@ def pale_subject(
 ) -> Mask:
     """The coarse pixels that are a pale or bright subject, never a mix with the screen:
     clearly the subject's own colour all over the block (see
-    :func:`keying.ramp.clearly_subject`, with its ``allowance``) and explained as
+    :func:`keying.lead.clearly_subject`, with its ``allowance``) and explained as
     a mix of the screen (``screen`` times ``gain``, its light now) and any colour only
     with at least ``least`` of that colour (:func:`least_alpha`), or given ``grey``
-    (see :func:`keying.ramp.near_grey`), a grey: a mix of the screen and a grey keeps
+    (see :func:`keying.lead.near_grey`), a grey: a mix of the screen and a grey keeps
     some of the screen's colour, and a grey mixed from the screen and its opposite is
     rare where a grey or white shirt in shadow is common.
 
