@@ -23,6 +23,7 @@ import av
 import cv2
 import numpy as np
 
+from kaizen_studio.broadcast.effort import EncoderEffort, effort_bitrate, x264_options
 from kaizen_studio.broadcast.h264 import H264Choice, Probe, choose_h264
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
 
@@ -131,8 +132,9 @@ class ProgrammeEncoder:
     overlap is cut, and :meth:`flush` fills it to the end of the last picture, so a
     recording's sound is never shorter than its pictures nor shifted from them, whatever
     was late or dropped on the way. ``fill_silence`` adds silence when no sound has come
-    for half a second (a stream's declared sound track must not stall players). Not
-    thread-safe: one worker feeds it.
+    for half a second (a stream's declared sound track must not stall players).
+    :meth:`set_effort` asks it for less work (or full work again) from the next picture.
+    Not thread-safe: one worker feeds it.
     """
 
     def __init__(
@@ -153,8 +155,10 @@ class ProgrammeEncoder:
         self.sample_rate, self.channels = sample_rate, channels
         self.fill_silence = fill_silence
         self.h264 = choose_h264() if h264 is None else h264
+        self.effort = EncoderEffort.FULL
+        self._bitrate, self._options = video_bitrate, options or RECORDING
         try:
-            video = self._open_video(self.h264.encoder, video_bitrate, options)
+            video = self._open_video(self.h264.encoder, self.effort)
         except (av.FFmpegError, OSError) as error:
             if not self.h264.encoder.hardware:
                 raise
@@ -167,7 +171,7 @@ class ProgrammeEncoder:
             )
             software = next(p for p in self.h264.probes if not p.hardware)
             self.h264 = H264Choice(software, self.h264.probes)
-            video = self._open_video(software, video_bitrate, options)
+            video = self._open_video(software, self.effort)
         log.info("%s", self.h264.summary())
         audio = av.CodecContext.create("aac", "w")
         assert isinstance(audio, av.AudioCodecContext)
@@ -194,12 +198,16 @@ class ProgrammeEncoder:
         self._next_audio = 0
         self._early: deque[AudioBlock] = deque(maxlen=EARLY_BLOCKS)
 
-    def _open_video(
-        self, encoder: Probe, video_bitrate: int | None, options: dict[str, str] | None
-    ) -> av.VideoCodecContext:
-        """The H.264 encoder ``encoder`` opened for this show: a keyframe every second and
-        no B-frames; x264 with ``options`` (default :data:`RECORDING`), a hardware encoder
-        at ``video_bitrate`` (default :func:`hardware_bitrate`)."""
+    def _open_video(self, encoder: Probe, effort: EncoderEffort) -> av.VideoCodecContext:
+        """The H.264 encoder ``encoder`` opened for this show at ``effort``: a keyframe
+        every second and no B-frames; x264 with the show's options (default
+        :data:`RECORDING`), a hardware encoder at the show's bitrate (default
+        :func:`hardware_bitrate`)."""
+        video_bitrate = effort_bitrate(self._bitrate, effort)
+        if encoder.hardware and effort >= EncoderEffort.LEANER:
+            full = self._bitrate or hardware_bitrate(self.width, self.height, self.fps)
+            video_bitrate = effort_bitrate(full, effort)
+        options = x264_options(self._options, effort, bitrate=self._bitrate)
         gop = str(max(1, round(self.fps)))
         video = av.CodecContext.create(encoder.name, "w")
         assert isinstance(video, av.VideoCodecContext)
@@ -211,10 +219,28 @@ class ProgrammeEncoder:
         else:
             if video_bitrate:
                 video.bit_rate = video_bitrate
-            video.options = {**(options or RECORDING), "g": gop, "keyint_min": gop}
+            video.options = {**options, "g": gop, "keyint_min": gop}
         video.flags |= av.codec.context.Flags.global_header
         video.open()
         return video
+
+    def set_effort(self, effort: EncoderEffort) -> list[EncodedPacket]:
+        """Encode the pictures from now on at ``effort``: the encoder is reopened (its
+        first picture a keyframe) when the stream's headers stay the same, else it goes
+        on as it was (logged). The packets the old encoder still held."""
+        if effort is self.effort:
+            return []
+        try:
+            video = self._open_video(self.h264.encoder, effort)
+        except (av.FFmpegError, OSError) as error:
+            log.warning("the encoder could not change to %s: %s", effort.words, error)
+            return []
+        if (video.extradata or b"") != self.header.video_extradata:
+            log.warning("%s would change the stream's headers: not taken", effort.words)
+            return []
+        old, self.video, self.effort = self.video, video, effort
+        log.info("encoding with %s", effort.words)
+        return [EncodedPacket.of("v", p) for p in old.encode(None)]
 
     def encode(self, item: VideoFrame | AudioBlock) -> list[EncodedPacket]:
         """The packets ready after ``item`` (often none, sometimes several)."""

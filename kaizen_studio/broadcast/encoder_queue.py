@@ -27,6 +27,15 @@ ENCODER_STALL_SECONDS = 2.0
 """An encoder that has taken nothing for this long while items wait has stalled."""
 
 
+def queue_bytes(
+    *, width: int, height: int, fps: float, sample_rate: int, channels: int, seconds: float
+) -> int:
+    """The bytes a queue holds for ``seconds`` of BGR pictures and float sound, never
+    over :data:`MAX_QUEUE_BYTES` nor under two pictures."""
+    per_second = width * height * 3 * fps + sample_rate * channels * 4
+    return max(2 * width * height * 3, min(MAX_QUEUE_BYTES, round(seconds * per_second)))
+
+
 def item_bytes(item: VideoFrame | AudioBlock) -> int:
     """The bytes ``item``'s pixels or samples take."""
     return item.image.nbytes if isinstance(item, VideoFrame) else item.samples.nbytes
