@@ -41,6 +41,7 @@ from kaizen_studio.studio.show_record import ShowRecord, start_show
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, list_cameras
 from kaizen_studio.studio.status_words import Status
+from kaizen_studio.studio.step_down import ShowLevel
 
 
 class StudioControl(KeyControls):
@@ -324,6 +325,8 @@ class StudioControl(KeyControls):
             late=late,
             late_recently=late - self._late_marks[0][1],
             programme_message=stats.message if stats else "",
+            level=stats.level if stats else ShowLevel.FULL,
+            stepped=stats.stepped if stats else "",
             key_message=self.key_message,
             recording=recording,
             recording_file=recording_file,

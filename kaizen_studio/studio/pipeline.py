@@ -30,6 +30,7 @@ from kaizen_studio.studio.programme_sound import HeldSound, VideoSounds
 from kaizen_studio.studio.programme_stats import ProgrammeStats, Rolling
 from kaizen_studio.studio.scenes import Look
 from kaizen_studio.studio.show import Placement
+from kaizen_studio.studio.show_level import ShowLevels
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.stages import (
     REPEAT,
@@ -80,6 +81,8 @@ class Programme:
         )
         """the stages each frame goes through, in order"""
         self.clock = clock or Clock()
+        self.levels = ShowLevels(clock=self.clock, fps=fps, key=self._key)
+        """steps the show down before it drops a picture, and back up (see studio.step_down)"""
         self.links: list[OutputLink] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -299,6 +302,11 @@ class Programme:
         if self.on_frame is not None:
             self.on_frame(programme)
         self._held.release()  # the sound up to this frame's end may go now
+        self.levels.look(
+            (link.output for link in self.links),
+            key_ms=self.compositor.timings["key"].mean,
+            late=self._pacer.late if self._pacer else 0,
+        )
         done = time.perf_counter()
         self._timings["outputs"].add((done - handed) * 1000.0)
         self._timings["frame"].add((done - began) * 1000.0)
@@ -338,6 +346,8 @@ class Programme:
             cpu=cpu,
             outputs=outputs,
             message="; ".join([said, *faults, *failed]),
+            level=self.levels.level,
+            stepped=self.levels.words,
             faults=faults,
             place_ms=timed["place"],
             overlays_ms=timed["overlays"],
@@ -373,5 +383,6 @@ class Programme:
         self.source.close()
         if self.look is not None:
             self.look.backdrop.close()
+        self._key.close()
         if self.keyer is not None:
             self.keyer.close()

@@ -73,9 +73,12 @@ class KeyStage:
     (``backdrop(tick)``; None: shown as it is). The picture it gives is borrowed: the
     keyer's buffer or the camera's, valid until its next call. The keyer calibrates itself
     on the first picture; with no screen found the camera is shown as it is and
-    :attr:`message` says why (the show never stops for it)."""
+    :attr:`message` says why (the show never stops for it). While :attr:`cheaper` is set
+    (the show stepped down, :mod:`studio.step_down`) the picture is keyed at half its
+    size and scaled back up: a quarter of the work, a softer picture."""
 
     name = "key"
+    cheaper = False
 
     def __init__(
         self,
@@ -89,6 +92,7 @@ class KeyStage:
         self._backdrop, self._placement = backdrop, placement
         self._last: VideoFrame | None = None
         self.message = "on"
+        self._half: HalfKey | None = None
 
     def apply(self, frame: VideoFrame) -> VideoFrame:
         if frame.meta.get(REPEAT) and self._last is not None:
@@ -120,6 +124,9 @@ class KeyStage:
             calibration = keyer.calibration
             self.message = "on: " + (calibration.describe() if calibration else "")
         if _is_centred(self._placement()):
+            if self.cheaper:
+                self._half = self._half or HalfKey(keyer)
+                return self._half.key(image, background)
             return keyer.process(image, background, foreground=False).composite
         result = keyer.process(image, background)
         assert result.foreground is not None  # asked for
@@ -131,6 +138,39 @@ class KeyStage:
     def fallback(self) -> Stage | None:
         self.message = "the key stopped working: showing the camera as it is"
         return Fit(self.size)
+
+    def close(self) -> None:
+        """Stop the cheaper path's keyer, if it ever ran (the main keyer is the caller's)."""
+        if self._half is not None:
+            self._half.close()
+
+
+class HalfKey:
+    """The key's cheaper path: a second keyer, calibrated as ``keyer``, keys the picture
+    at half its size over the backdrop at half its size; the composite is scaled back up
+    into a new picture."""
+
+    def __init__(self, keyer: Keyer) -> None:
+        self.keyer = Keyer(keyer.settings, mattes=keyer.mattes, threads=keyer.threads)
+        self.main = keyer
+        self._backdrop: tuple[Image, Image] | None = None  # (the backdrop, at half size)
+
+    def key(self, image: Image, background: Image) -> Image:
+        h, w = image.shape[:2]
+        half = (max(16, w // 2), max(16, h // 2))
+        calibration = self.main.calibration
+        if calibration is not None and self.keyer.calibration is not calibration:
+            self.keyer.calibration = calibration
+        if self.keyer.settings is not self.main.settings:
+            self.keyer.settings = self.main.settings
+        if self._backdrop is None or self._backdrop[0] is not background:
+            self._backdrop = (background, cover_fit(background, half))
+        small = cv2.resize(image, half, interpolation=cv2.INTER_AREA)
+        keyed = self.keyer.process(small, self._backdrop[1], foreground=False).composite
+        return cv2.resize(keyed, (w, h), interpolation=cv2.INTER_LINEAR)
+
+    def close(self) -> None:
+        self.keyer.close()
 
 
 class Fit:
