@@ -37,6 +37,7 @@ BENCHMARKS = (
     "truth2",
     "autocue_voice",
     "sound_starved",
+    "frame_path",
 )
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"

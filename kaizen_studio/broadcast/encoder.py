@@ -197,6 +197,7 @@ class ProgrammeEncoder:
         self._last_video = -1
         self._next_audio = 0
         self._early: deque[AudioBlock] = deque(maxlen=EARLY_BLOCKS)
+        self._planes = np.empty((height * 3 // 2, width), np.uint8)  # x264's input
 
     def _open_video(self, encoder: Probe, effort: EncoderEffort) -> av.VideoCodecContext:
         """The H.264 encoder ``encoder`` opened for this show at ``effort``: a keyframe
@@ -284,7 +285,11 @@ class ProgrammeEncoder:
                 f"{self.width}x{self.height} encoder"
             )
         self._last_video = pts
-        frame = av.VideoFrame.from_ndarray(yuv420p(picture), format="yuv420p")
+        # x264 copies the picture in before encode() returns: one buffer serves every
+        # picture, wrapped, not copied (a hardware encoder may keep it: a new one each)
+        software = not self.h264.encoder.hardware
+        planes = yuv420p(picture, out=self._planes if software else None)
+        frame = av.VideoFrame.from_numpy_buffer(planes, format="yuv420p")
         if self.video.pix_fmt != "yuv420p":  # a hardware encoder's own layout (nv12)
             frame = frame.reformat(format=self.video.pix_fmt)
         frame.pts, frame.time_base = pts, VIDEO_TIME_BASE
@@ -334,11 +339,12 @@ def hardware_bitrate(width: int, height: int, fps: float) -> int:
     return round(0.1 * width * height * fps)
 
 
-def yuv420p(picture: Image) -> Image:
+def yuv420p(picture: Image, *, out: Image | None = None) -> Image:
     """A BGR uint8 picture (even width and height) as one yuv420p plane set, shape
-    (height * 3 / 2, width): BT.601, limited range (Y 16..235), as swscale makes it from
-    bgr24, within a level; OpenCV's SIMD conversion costs about half of swscale's."""
-    planes: Image = cv2.cvtColor(picture, cv2.COLOR_BGR2YUV_I420)
+    (height * 3 / 2, width), written into ``out`` when given: BT.601, limited range
+    (Y 16..235), as swscale makes it from bgr24, within a level; OpenCV's SIMD
+    conversion costs about half of swscale's."""
+    planes: Image = cv2.cvtColor(picture, cv2.COLOR_BGR2YUV_I420, dst=out)
     return planes
 
 

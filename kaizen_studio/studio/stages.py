@@ -7,9 +7,10 @@ Every stage has the one frame interface (:class:`core.media.VideoFrame` in, out;
 and in the log; the frame goes on through the stages after it. The overlays stage does
 the same for each overlay: a ticker that cannot be drawn is taken off, the rest stay.
 
-Ownership of the picture: the key stage's picture is borrowed (the keyer's buffer, or the
-camera's picture); the place stage (or its fallback) makes the one copy the outputs keep;
-the overlays draw on that copy; the transition may blend it into a new one.
+Ownership of the picture: the key stage composites into a new picture the outputs keep
+(marked :data:`OWNED`); when it has none of its own (no key, the camera's picture; a
+repeat of the last) the place stage (or its fallback) makes the one copy the outputs
+keep; the overlays draw on that picture; the transition may blend it into a new one.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ REPEAT = "repeat"
 is slower than the show, the backdrop is still): the key stage gives its last result."""
 KEYED = "keyed"
 """frame.meta key: the :class:`Keyed` layers, for the place stage."""
+OWNED = "owned"
+"""frame.meta key: True when the picture is a new one the programme may keep (the key
+composited straight into it), so the place stage need not copy it."""
 
 
 class Stage(Protocol):
@@ -96,16 +100,19 @@ class KeyStage:
 
     def apply(self, frame: VideoFrame) -> VideoFrame:
         if frame.meta.get(REPEAT) and self._last is not None:
-            last = self._last
-            return VideoFrame(last.image, frame.pts, frame.index, last.meta)
+            last = self._last  # its picture is the outputs' already: not owned again
+            meta = {k: v for k, v in last.meta.items() if k != OWNED}
+            return VideoFrame(last.image, frame.pts, frame.index, meta)
         self._last = None  # the keyer's buffers change now
         image = frame.image
         if self.size is not None and image.shape[1::-1] != self.size:
             image = cover_fit(image, self.size)
+        self._owned = False
         self._last = VideoFrame(self._keyed(image, frame.pts), frame.pts, frame.index, {})
         layers = self._layers
         if layers is not None:
             self._last.meta[KEYED] = layers
+        self._last.meta[OWNED] = self._owned
         return self._last
 
     def _keyed(self, image: Image, tick: float) -> Image:
@@ -123,11 +130,13 @@ class KeyStage:
                 return image
             calibration = keyer.calibration
             self.message = "on: " + (calibration.describe() if calibration else "")
-        if _is_centred(self._placement()):
+        if _is_centred(self._placement()):  # composited into the outputs' own picture
+            self._owned = True
             if self.cheaper:
                 self._half = self._half or HalfKey(keyer)
                 return self._half.key(image, background)
-            return keyer.process(image, background, foreground=False).composite
+            out = np.empty_like(image)
+            return keyer.process(image, background, foreground=False, out=out).composite
         result = keyer.process(image, background)
         assert result.foreground is not None  # asked for
         self._layers = Keyed(
@@ -148,7 +157,7 @@ class KeyStage:
 class HalfKey:
     """The key's cheaper path: a second keyer, calibrated as ``keyer``, keys the picture
     at half its size over the backdrop at half its size; the composite is scaled back up
-    into a new picture."""
+    into a new picture (the outputs keep it)."""
 
     def __init__(self, keyer: Keyer) -> None:
         self.keyer = Keyer(keyer.settings, mattes=keyer.mattes, threads=keyer.threads)
@@ -204,7 +213,8 @@ class PlaceStage:
         layers = frame.meta.get(KEYED)
         placement = self._placement()
         if not isinstance(layers, Keyed) or placement is None or _is_centred(placement):
-            return VideoFrame(frame.image.copy(), frame.pts, frame.index)
+            image = frame.image if frame.meta.get(OWNED) else frame.image.copy()
+            return VideoFrame(image, frame.pts, frame.index)
         image = placed(
             layers.foreground,
             layers.alpha,
