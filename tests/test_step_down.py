@@ -152,11 +152,11 @@ def test_a_starved_encoder_steps_the_show_down_before_a_picture_is_dropped(
     step, stats = first_step
     assert step.reason is Reason.ENCODER_BEHIND and step.level is ShowLevel.FASTER_ENCODER
     assert stats.frames_dropped == 0 and stats.queued_bytes < output.max_queue_bytes
-    assert output.effort is EncoderEffort.LEANER and key.cheaper
+    assert output.encoding.effort is EncoderEffort.LEANER and key.cheaper
     assert "stepped down to a lower bitrate and a simpler key" in levels.words
     output.stop()
     stats = output.recording_stats()
-    assert output.encoding_effort is EncoderEffort.LEANER  # the encoder really took it
+    assert output.encoding.taken_effort is EncoderEffort.LEANER  # the encoder took it
     assert stats.frames_dropped == 0
     with av.open(str(tmp_path / "take.mp4")) as take:
         assert sum(1 for _ in take.decode(video=0)) == sent

@@ -57,10 +57,21 @@ class EncoderWorker:
         self.ready = threading.Event()
         """set once packets may be delivered (the file and the stream are in place)"""
         self.effort = EncoderEffort.FULL
-        """the effort asked of the encoder; taken up before its next picture"""
+        """the effort asked of the encoder (less when it falls behind, more when it has
+        room); taken up before its next picture (:attr:`taken_effort`)"""
         self.dropped = 0
         """pictures taken off the queue while nothing took packets"""
         self._refused: EncoderEffort | None = None  # the encoder could not take it
+
+    @property
+    def backlog(self) -> float:
+        """How full the queue is, 0 (keeping up) to 1 (pictures dropped)."""
+        return self.items.bytes / self.items.max_bytes
+
+    @property
+    def taken_effort(self) -> EncoderEffort:
+        """The effort the encoder really works at now (FULL before it starts)."""
+        return self.encoder.effort if self.encoder is not None else EncoderEffort.FULL
 
     def start(self) -> ProgrammeEncoder:
         """Start the thread and return its encoder once open; raises what opening it

@@ -10,8 +10,9 @@ child. Trouble on the network never reaches the recording: the child process has
 own queue, and a packet that does not fit in it is dropped and counted.
 
 The encoder's queue (:mod:`broadcast.encoder_queue`, bounded in bytes) is the only one
-between the show and the encoder; the worker (:mod:`broadcast.encoder_worker`) encodes it
-at the :attr:`BroadcastOutput.effort` the show asks (:mod:`broadcast.effort`).
+between the show and the encoder; the worker, :attr:`BroadcastOutput.encoding`
+(:mod:`broadcast.encoder_worker`), encodes it at the effort the show asks
+(:mod:`broadcast.effort`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import time
 
 import av
 
-from kaizen_studio.broadcast.effort import EncoderEffort
 from kaizen_studio.broadcast.encoder import (
     ENCODER_NICENESS,
     LOW_LATENCY,
@@ -112,7 +112,7 @@ class BroadcastOutput:
         """The most the encoder's queue holds (frames and sound), in bytes."""
         # frames and sound; a callable: run there (the recording ends); None: the end
         self._queue = EncoderQueue(self.max_queue_bytes, stall_seconds=encoder_stall_seconds)
-        self._worker = EncoderWorker(
+        self.encoding = EncoderWorker(  # its effort: set to step the show down
             self._queue,
             open_encoder=self._open,
             deliver=self._deliver,
@@ -130,7 +130,7 @@ class BroadcastOutput:
     # -- the show's side: never waits, never raises --------------------------------
     def start(self) -> None:
         """Open the encoder, check the folder, start the worker and the stream."""
-        if self._worker.thread is not None:
+        if self.encoding.thread is not None:
             return
         if self.file is not None:
             why = self.file.folder_problem()
@@ -144,14 +144,14 @@ class BroadcastOutput:
         recording = self.file is not None and self._state is not OutputState.FAILED
         if not recording and self.stream_url is None:
             return
-        encoder = self._worker.start()
+        encoder = self.encoding.start()
         try:
             if recording and self.file is not None:
                 self._take(self.file, encoder)
             if self.stream_url is not None:
                 self.start_stream(self.stream_url)
         finally:
-            self._worker.ready.set()
+            self.encoding.ready.set()
 
     def send(self, frame: VideoFrame) -> None:
         """Hand a programme frame over; never waits, never raises (drops are counted)."""
@@ -167,8 +167,8 @@ class BroadcastOutput:
     def _offer(self, item: VideoFrame | AudioBlock) -> None:
         # while start() opens the encoder, the file and the streaming process, frames
         # wait in the queue (bounded) for the worker: none is lost to a slow start
-        starting = not self._worker.ready.is_set()
-        if self._worker.thread is None or not (self._writing or self._streaming or starting):
+        starting = not self.encoding.ready.is_set()
+        if self.encoding.thread is None or not (self._writing or self._streaming or starting):
             self._dropped += isinstance(item, VideoFrame)
             return
         if not self._queue.offer(item):
@@ -177,9 +177,9 @@ class BroadcastOutput:
     def stop(self) -> None:
         """Encode what is queued, finish the recording (trailer once, final MP4) and the
         stream; safe to call twice."""
-        if self._worker.thread is None:
+        if self.encoding.thread is None:
             return
-        self._worker.stop()
+        self.encoding.stop()
         self._streaming = False
         if self.streamer is not None:
             self.streamer.stop()
@@ -211,7 +211,7 @@ class BroadcastOutput:
         """Finish the recording (trailer, final MP4) with the pictures handed over so far
         (less the few the encoder still holds when it goes on for a stream); the stream,
         if any, goes on. Safe to call when not recording."""
-        thread = self._worker.thread
+        thread = self.encoding.thread
         if not self._writing:
             return
         if thread is None or thread is threading.current_thread():
@@ -283,31 +283,10 @@ class BroadcastOutput:
     def streaming(self) -> bool:
         return self._streaming
 
-    @property
-    def effort(self) -> EncoderEffort:
-        """The work asked of the encoder (:class:`broadcast.effort.EncoderEffort`): less
-        when it falls behind, more when it has room; taken up before its next picture."""
-        return self._worker.effort
-
-    @effort.setter
-    def effort(self, effort: EncoderEffort) -> None:
-        self._worker.effort = EncoderEffort(effort)
-
-    @property
-    def encoding_effort(self) -> EncoderEffort:
-        """The effort the encoder really works at now (FULL before it starts)."""
-        encoder = self._worker.encoder
-        return encoder.effort if encoder is not None else EncoderEffort.FULL
-
-    @property
-    def backlog(self) -> float:
-        """How full the encoder's queue is, 0 (keeping up) to 1 (pictures dropped)."""
-        return self._queue.bytes / self.max_queue_bytes
-
     def _running(self) -> ProgrammeEncoder:
-        if self._worker.thread is None or self._worker.encoder is None:
+        if self.encoding.thread is None or self.encoding.encoder is None:
             raise ValueError("the output is not running: start() it first")
-        return self._worker.encoder
+        return self.encoding.encoder
 
     def _take(self, file: RecordingFile, encoder: ProgrammeEncoder) -> bool:
         """Open ``file`` and hand it the packets from now on."""
@@ -334,7 +313,7 @@ class BroadcastOutput:
         while the encoder takes nothing)."""
         since = self._recording_since
         seconds = max(time.monotonic() - since, 1e-6) if since else 1.0
-        encoder = self._worker.encoder
+        encoder = self.encoding.encoder
         with self._lock:
             state, message = self._state, self._message
             if self._queue.stalled and self._writing:
@@ -343,7 +322,7 @@ class BroadcastOutput:
                 state=state,
                 message=message,
                 frames_sent=self.file.pictures if self.file is not None else 0,
-                frames_dropped=self._dropped + self._worker.dropped,
+                frames_dropped=self._dropped + self.encoding.dropped,
                 frames_late=encoder.late if encoder else 0,
                 bitrate_kbps=self._bytes * 8 / 1000 / seconds,
                 last_error=self._error,
@@ -357,7 +336,7 @@ class BroadcastOutput:
             return IDLE
         return with_encoder(
             self.streamer.stats(),
-            dropped=self._dropped + self._worker.dropped,
+            dropped=self._dropped + self.encoding.dropped,
             queued_bytes=self._queue.bytes,
             stalled=self._queue.stalled if self._streaming else "",
         )

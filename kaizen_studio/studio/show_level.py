@@ -23,14 +23,20 @@ LOOK_SECONDS = 0.25
 """How often the load is looked at (the show's clock)."""
 
 
-@runtime_checkable
-class SteppedOutput(Protocol):
-    """An output whose encoder can be asked for less work (:class:`broadcast.BroadcastOutput`)."""
+class Encoding(Protocol):
+    """An encoder's worker (:class:`broadcast.encoder_worker.EncoderWorker`)."""
 
     effort: EncoderEffort
 
     @property
     def backlog(self) -> float: ...
+
+
+@runtime_checkable
+class SteppedOutput(Protocol):
+    """An output whose encoder can be asked for less work (:class:`broadcast.BroadcastOutput`)."""
+
+    encoding: Encoding
 
 
 class CheaperKey(Protocol):
@@ -68,7 +74,7 @@ class ShowLevels:
         self._looked = now
         stepped = [o for o in outputs if isinstance(o, SteppedOutput)]
         load = Load(
-            backlog=max((o.backlog for o in stepped), default=0.0),
+            backlog=max((o.encoding.backlog for o in stepped), default=0.0),
             key_share=key_ms / self.frame_ms,
             late_ticks=late - self._late,
         )
@@ -80,7 +86,6 @@ class ShowLevels:
             log.log(logging.INFO if up else logging.WARNING, "%s", step.words)
         effort = self.level.effort
         for output in stepped:
-            if output.effort is not effort:
-                output.effort = effort
+            output.encoding.effort = effort
         self.key.cheaper = self.level.cheaper_key
         return step
