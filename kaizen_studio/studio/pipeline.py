@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from kaizen_studio.core.clock import Clock, Pacer, first_tick, set_up_kept
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
+from kaizen_studio.core.memory import give_back_large_blocks
 from kaizen_studio.keying import Keyer, warm_up
 from kaizen_studio.studio.output_link import Feed, Mode, OutputLink
 from kaizen_studio.studio.overlays import Overlay
@@ -206,6 +207,7 @@ class Programme:
     def start(self) -> None:
         if self._thread is not None:
             return
+        give_back_large_blocks()  # pictures made and freed on many threads: RSS flat
         if self.keyer is not None:
             warm_up()  # the keyer's compiled passes, before the first picture wants them
         self._held.reset()
