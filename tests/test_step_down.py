@@ -13,7 +13,7 @@ import numpy as np
 
 from kaizen_studio.broadcast import BroadcastOutput, ProgrammeEncoder
 from kaizen_studio.broadcast.effort import EncoderEffort, x264_options
-from kaizen_studio.broadcast.encoder import LOW_LATENCY, RECORDING
+from kaizen_studio.broadcast.encoder import LOW_LATENCY, RECORDING, Picture
 from kaizen_studio.core.fake_clock import FakeClock
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 from kaizen_studio.keying import Keyer
@@ -116,7 +116,7 @@ class StarvedOutput(BroadcastOutput):
         encoder = super()._open()
         real = encoder.encode
 
-        def encode(item: VideoFrame | AudioBlock) -> list:  # type: ignore[type-arg]
+        def encode(item: Picture | AudioBlock) -> list:  # type: ignore[type-arg]
             self.fed.wait()
             return real(item)
 

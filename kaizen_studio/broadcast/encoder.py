@@ -109,6 +109,24 @@ class EncodedPacket:
         return packet
 
 
+@dataclass(frozen=True, slots=True)
+class Planes:
+    """A programme picture already in the encoder's 4:2:0 (:func:`yuv420p` planes, uint8
+    (height * 3 / 2, width)) and its time on the show's clock: what an encoder's queue
+    holds, half the bytes of the BGR picture, converted once."""
+
+    planes: Image
+    pts: float
+
+    @classmethod
+    def of(cls, frame: VideoFrame) -> Planes:
+        return cls(yuv420p(frame.image), frame.pts)
+
+
+Picture = VideoFrame | Planes
+"""What the encoder takes as a picture."""
+
+
 def check_format(*, width: int, height: int, fps: float, channels: int) -> None:
     """Refuse what H.264 + AAC cannot take, naming the bad value (checked once, at the
     boundary, for every output that encodes)."""
@@ -243,10 +261,10 @@ class ProgrammeEncoder:
         log.info("encoding with %s", effort.words)
         return [EncodedPacket.of("v", p) for p in old.encode(None)]
 
-    def encode(self, item: VideoFrame | AudioBlock) -> list[EncodedPacket]:
+    def encode(self, item: Picture | AudioBlock) -> list[EncodedPacket]:
         """The packets ready after ``item`` (often none, sometimes several)."""
         if self.origin is None:
-            if not isinstance(item, VideoFrame):
+            if isinstance(item, AudioBlock):
                 self._early.append(item)  # sound that came before the first picture waits
                 return []
             self.origin = item.pts
@@ -255,7 +273,7 @@ class ProgrammeEncoder:
                 early = self._early.popleft()
                 packets += self._sound(early.samples, early.pts)
             return packets
-        if isinstance(item, VideoFrame):
+        if not isinstance(item, AudioBlock):
             return self._picture(item)
         return self._sound(item.samples, item.pts)
 
@@ -272,23 +290,26 @@ class ProgrammeEncoder:
             + [EncodedPacket.of("a", p) for p in self.audio.encode(None)]
         )
 
-    def _picture(self, item: VideoFrame) -> list[EncodedPacket]:
+    def _picture(self, item: Picture) -> list[EncodedPacket]:
         assert self.origin is not None
         pts = round((item.pts - self.origin) / VIDEO_TIME_BASE)
         if pts <= self._last_video:
             self.late += 1
             return []
-        picture = item.image
-        if picture.shape[:2] != (self.height, self.width):
-            raise ValueError(
-                f"a frame of {picture.shape[1]}x{picture.shape[0]} reached a "
-                f"{self.width}x{self.height} encoder"
-            )
+        w, h = self.width, self.height
+        given = item.planes if isinstance(item, Planes) else item.image
+        want = (h * 3 // 2, w) if isinstance(item, Planes) else (h, w, 3)
+        if given.shape != want:
+            raise ValueError(f"a picture shaped {given.shape} reached an encoder wanting {want}")
         self._last_video = pts
         # x264 copies the picture in before encode() returns: one buffer serves every
         # picture, wrapped, not copied (a hardware encoder may keep it: a new one each)
         software = not self.h264.encoder.hardware
-        planes = yuv420p(picture, out=self._planes if software else None)
+        planes = (
+            item.planes
+            if isinstance(item, Planes)
+            else yuv420p(item.image, out=self._planes if software else None)
+        )
         frame = av.VideoFrame.from_numpy_buffer(planes, format="yuv420p")
         if self.video.pix_fmt != "yuv420p":  # a hardware encoder's own layout (nv12)
             frame = frame.reformat(format=self.video.pix_fmt)

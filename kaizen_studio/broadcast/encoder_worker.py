@@ -19,7 +19,7 @@ from collections.abc import Callable
 import av
 
 from kaizen_studio.broadcast.effort import EncoderEffort
-from kaizen_studio.broadcast.encoder import EncodedPacket, ProgrammeEncoder
+from kaizen_studio.broadcast.encoder import EncodedPacket, Planes, ProgrammeEncoder
 from kaizen_studio.broadcast.encoder_queue import EncoderQueue
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 
@@ -111,12 +111,12 @@ class EncoderWorker:
             if callable(item):
                 item()
                 continue
-            assert isinstance(item, VideoFrame | AudioBlock)
+            assert isinstance(item, Planes | VideoFrame | AudioBlock)
             if not self._wanted():
-                self.dropped += isinstance(item, VideoFrame)
+                self.dropped += not isinstance(item, AudioBlock)
                 continue
             wanted = self.effort
-            if isinstance(item, VideoFrame) and wanted not in (encoder.effort, self._refused):
+            if not isinstance(item, AudioBlock) and wanted not in (encoder.effort, self._refused):
                 self._deliver(encoder.set_effort(wanted))
                 self._refused = None if encoder.effort is wanted else wanted
             self._deliver(encoder.encode(item))

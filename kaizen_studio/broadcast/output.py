@@ -23,12 +23,14 @@ import threading
 import time
 
 import av
+import numpy as np
 
 from kaizen_studio.broadcast.encoder import (
     ENCODER_NICENESS,
     LOW_LATENCY,
     RECORDING,
     EncodedPacket,
+    Planes,
     ProgrammeEncoder,
     check_format,
     give_way,
@@ -154,25 +156,23 @@ class BroadcastOutput:
             self.encoding.ready.set()
 
     def send(self, frame: VideoFrame) -> None:
-        """Hand a programme frame over; never waits, never raises (drops are counted)."""
-        if frame.size != (self.width, self.height):
+        """Hand a programme frame over, converted here once to the encoder's 4:2:0 (half
+        the bytes of BGR wait in the queue); never waits, never raises (drops counted)."""
+        image = frame.image
+        fits = image.shape == (self.height, self.width, 3) and image.dtype == np.uint8
+        if not (fits and self._taking() and self._queue.offer(Planes.of(frame))):
             self._dropped += 1
-            return
-        self._offer(frame)
 
     def send_audio(self, block: AudioBlock) -> None:
-        """Hand a block of sound over (same clock as the frames)."""
-        self._offer(block)
+        """Hand a block of sound over (same clock as the frames; left out if no room)."""
+        if self._taking():
+            self._queue.offer(block)
 
-    def _offer(self, item: VideoFrame | AudioBlock) -> None:
+    def _taking(self) -> bool:
         # while start() opens the encoder, the file and the streaming process, frames
         # wait in the queue (bounded) for the worker: none is lost to a slow start
         starting = not self.encoding.ready.is_set()
-        if self.encoding.thread is None or not (self._writing or self._streaming or starting):
-            self._dropped += isinstance(item, VideoFrame)
-            return
-        if not self._queue.offer(item):
-            self._dropped += isinstance(item, VideoFrame)
+        return self.encoding.thread is not None and (self._writing or self._streaming or starting)
 
     def stop(self) -> None:
         """Encode what is queued, finish the recording (trailer once, final MP4) and the
