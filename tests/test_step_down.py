@@ -21,6 +21,7 @@ from kaizen_studio.studio.show_level import ShowLevels
 from kaizen_studio.studio.stages import KeyStage
 from kaizen_studio.studio.step_down import (
     BEHIND_BACKLOG,
+    MOST_ROOM_SECONDS,
     ROOM_SECONDS,
     SETTLE_SECONDS,
     Load,
@@ -85,6 +86,21 @@ def test_it_steps_back_up_only_after_room_for_a_while() -> None:
     assert first >= 5.5 + ROOM_SECONDS and second - first >= ROOM_SECONDS
     assert ups[1][0].words == "the computer has room again: back up to full quality"
     assert policy.decide(clock.now() + 100, ROOM) is None  # nothing above full
+
+
+def test_a_step_up_taken_back_makes_the_next_wait_longer() -> None:
+    """A show that only fits one level down must not bounce every twenty seconds."""
+    clock, policy = FakeClock(), StepDownPolicy()
+    ups = []
+    for _ in range(round(600 / 0.5)):  # ten minutes: behind whenever at full quality
+        load = BEHIND if policy.level is ShowLevel.FULL else ROOM
+        step = policy.decide(clock.now(), load)
+        if step is not None and step.reason is Reason.ROOM:
+            ups.append(clock.now())
+        clock.advance(0.5)
+    waits = [b - a for a, b in itertools.pairwise(ups)]
+    assert waits[0] >= 2 * ROOM_SECONDS and waits == sorted(waits)
+    assert len(ups) <= 6 and max(waits) <= MOST_ROOM_SECONDS + 1.0
 
 
 def test_every_effort_keeps_the_stream_headers() -> None:

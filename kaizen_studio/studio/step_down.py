@@ -31,8 +31,11 @@ ROOM_KEY_SHARE = 0.5
 SETTLE_SECONDS = 2.0
 """Time a step is given to take effect before the next step down."""
 ROOM_SECONDS = 20.0
-"""Time with room everywhere before a step back up (much longer than a step down: a
-show that bounces between levels would step down again at once)."""
+"""Time with room everywhere before a step back up (much longer than a step down)."""
+MOST_ROOM_SECONDS = 320.0
+"""A step up that had to be taken back (behind again within :data:`ROOM_SECONDS`)
+doubles the wait before the next one, up to this: a show must not bounce between two
+levels every twenty seconds."""
 
 
 class ShowLevel(enum.IntEnum):
@@ -108,6 +111,8 @@ class StepDownPolicy:
         self.level = ShowLevel.FULL
         self._changed_at: float | None = None
         self._room_since: float | None = None
+        self._room_needed = ROOM_SECONDS
+        self._went_up_at: float | None = None
 
     def decide(self, now: float, load: Load) -> Step | None:
         """The step to take at ``now`` given ``load`` (None: stay)."""
@@ -116,6 +121,9 @@ class StepDownPolicy:
             self._room_since = None
             settled = self._changed_at is None or now - self._changed_at >= SETTLE_SECONDS
             if self.level < ShowLevel.CHEAPER_KEY and settled:
+                up = self._went_up_at
+                if up is not None and now - up < ROOM_SECONDS:  # that step up was too soon
+                    self._room_needed = min(2 * self._room_needed, MOST_ROOM_SECONDS)
                 return self._go(ShowLevel(self.level + 1), reason, now)
             return None
         if load.backlog > ROOM_BACKLOG or load.key_share > ROOM_KEY_SHARE:
@@ -123,8 +131,8 @@ class StepDownPolicy:
             return None
         if self._room_since is None:
             self._room_since = now
-        if self.level > ShowLevel.FULL and now - self._room_since >= ROOM_SECONDS:
-            self._room_since = now  # the next step up waits as long again
+        if self.level > ShowLevel.FULL and now - self._room_since >= self._room_needed:
+            self._room_since = self._went_up_at = now  # the next step up waits again
             return self._go(ShowLevel(self.level - 1), Reason.ROOM, now)
         return None
 
