@@ -41,6 +41,7 @@ BENCHMARKS = (
     "guest",
     "partners",
     "channel_screens",
+    "frame_path",
 )
 HERE = Path(__file__).parent
 RESULTS = HERE / "RESULTS.md"

@@ -13,6 +13,7 @@ import av
 import numpy as np
 
 from kaizen_studio.broadcast import BroadcastOutput, OutputState, ProgrammeEncoder
+from kaizen_studio.broadcast.encoder import Picture
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 from kaizen_studio.studio.output_link import QueuedOutput, SoundOutput
 from kaizen_studio.studio.pipeline import Programme
@@ -58,7 +59,7 @@ class HungEncoder(BroadcastOutput):
         encoder = super()._open()
         real = encoder.encode
 
-        def encode(item: VideoFrame | AudioBlock) -> list:  # type: ignore[type-arg]
+        def encode(item: Picture | AudioBlock) -> list:  # type: ignore[type-arg]
             self.release.wait()
             return real(item)
 

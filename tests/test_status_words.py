@@ -9,6 +9,7 @@ from kaizen_studio.broadcast.streamer import CONNECTING
 from kaizen_studio.studio.disk_watch import DiskSpace, DiskState
 from kaizen_studio.studio.sources import SourceStats
 from kaizen_studio.studio.status_words import Status, clock_time, status_lines
+from kaizen_studio.studio.step_down import ShowLevel
 
 CALM = Status(
     starting="",
@@ -136,3 +137,17 @@ def test_little_room_on_the_disk_is_said_early_in_minutes_and_a_full_disk_plainl
     assert attention and text.startswith("The disk is full")
     fine = DiskSpace(state=DiskState.OK, free_bytes=50_000_000_000, minutes_left=3000.0)
     assert not words(dataclasses.replace(CALM, disk=fine))["Disk"][1]
+
+
+def test_a_show_that_stepped_down_says_why_and_what_to_do() -> None:
+    stepped = dataclasses.replace(
+        CALM,
+        level=ShowLevel.FASTER_ENCODER,
+        stepped="the encoder fell behind: the show stepped down to a faster encoder setting",
+    )
+    text, attention = words(stepped)["Picture"]
+    assert attention and "stepped down to a faster encoder setting" in text
+    assert "close other programs" in text
+    back = dataclasses.replace(CALM, stepped="the computer has room again: back up to full quality")
+    text, attention = words(back)["Picture"]
+    assert not attention and text.endswith("back up to full quality")

@@ -23,6 +23,7 @@ import av
 import cv2
 import numpy as np
 
+from kaizen_studio.broadcast.effort import EncoderEffort, effort_bitrate, x264_options
 from kaizen_studio.broadcast.h264 import H264Choice, Probe, choose_h264
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
 
@@ -108,6 +109,24 @@ class EncodedPacket:
         return packet
 
 
+@dataclass(frozen=True, slots=True)
+class Planes:
+    """A programme picture already in the encoder's 4:2:0 (:func:`yuv420p` planes, uint8
+    (height * 3 / 2, width)) and its time on the show's clock: what an encoder's queue
+    holds, half the bytes of the BGR picture, converted once."""
+
+    planes: Image
+    pts: float
+
+    @classmethod
+    def of(cls, frame: VideoFrame) -> Planes:
+        return cls(yuv420p(frame.image), frame.pts)
+
+
+Picture = VideoFrame | Planes
+"""What the encoder takes as a picture."""
+
+
 def check_format(*, width: int, height: int, fps: float, channels: int) -> None:
     """Refuse what H.264 + AAC cannot take, naming the bad value (checked once, at the
     boundary, for every output that encodes)."""
@@ -131,8 +150,9 @@ class ProgrammeEncoder:
     overlap is cut, and :meth:`flush` fills it to the end of the last picture, so a
     recording's sound is never shorter than its pictures nor shifted from them, whatever
     was late or dropped on the way. ``fill_silence`` adds silence when no sound has come
-    for half a second (a stream's declared sound track must not stall players). Not
-    thread-safe: one worker feeds it.
+    for half a second (a stream's declared sound track must not stall players).
+    :meth:`set_effort` asks it for less work (or full work again) from the next picture.
+    Not thread-safe: one worker feeds it.
     """
 
     def __init__(
@@ -153,8 +173,10 @@ class ProgrammeEncoder:
         self.sample_rate, self.channels = sample_rate, channels
         self.fill_silence = fill_silence
         self.h264 = choose_h264() if h264 is None else h264
+        self.effort = EncoderEffort.FULL
+        self._bitrate, self._options = video_bitrate, options or RECORDING
         try:
-            video = self._open_video(self.h264.encoder, video_bitrate, options)
+            video = self._open_video(self.h264.encoder, self.effort)
         except (av.FFmpegError, OSError) as error:
             if not self.h264.encoder.hardware:
                 raise
@@ -167,7 +189,7 @@ class ProgrammeEncoder:
             )
             software = next(p for p in self.h264.probes if not p.hardware)
             self.h264 = H264Choice(software, self.h264.probes)
-            video = self._open_video(software, video_bitrate, options)
+            video = self._open_video(software, self.effort)
         log.info("%s", self.h264.summary())
         audio = av.CodecContext.create("aac", "w")
         assert isinstance(audio, av.AudioCodecContext)
@@ -193,13 +215,18 @@ class ProgrammeEncoder:
         self._last_video = -1
         self._next_audio = 0
         self._early: deque[AudioBlock] = deque(maxlen=EARLY_BLOCKS)
+        self._planes = np.empty((height * 3 // 2, width), np.uint8)  # x264's input
 
-    def _open_video(
-        self, encoder: Probe, video_bitrate: int | None, options: dict[str, str] | None
-    ) -> av.VideoCodecContext:
-        """The H.264 encoder ``encoder`` opened for this show: a keyframe every second and
-        no B-frames; x264 with ``options`` (default :data:`RECORDING`), a hardware encoder
-        at ``video_bitrate`` (default :func:`hardware_bitrate`)."""
+    def _open_video(self, encoder: Probe, effort: EncoderEffort) -> av.VideoCodecContext:
+        """The H.264 encoder ``encoder`` opened for this show at ``effort``: a keyframe
+        every second and no B-frames; x264 with the show's options (default
+        :data:`RECORDING`), a hardware encoder at the show's bitrate (default
+        :func:`hardware_bitrate`)."""
+        video_bitrate = effort_bitrate(self._bitrate, effort)
+        if encoder.hardware and effort >= EncoderEffort.LEANER:
+            full = self._bitrate or hardware_bitrate(self.width, self.height, self.fps)
+            video_bitrate = effort_bitrate(full, effort)
+        options = x264_options(self._options, effort, bitrate=self._bitrate)
         gop = str(max(1, round(self.fps)))
         video = av.CodecContext.create(encoder.name, "w")
         assert isinstance(video, av.VideoCodecContext)
@@ -211,15 +238,33 @@ class ProgrammeEncoder:
         else:
             if video_bitrate:
                 video.bit_rate = video_bitrate
-            video.options = {**(options or RECORDING), "g": gop, "keyint_min": gop}
+            video.options = {**options, "g": gop, "keyint_min": gop}
         video.flags |= av.codec.context.Flags.global_header
         video.open()
         return video
 
-    def encode(self, item: VideoFrame | AudioBlock) -> list[EncodedPacket]:
+    def set_effort(self, effort: EncoderEffort) -> list[EncodedPacket]:
+        """Encode the pictures from now on at ``effort``: the encoder is reopened (its
+        first picture a keyframe) when the stream's headers stay the same, else it goes
+        on as it was (logged). The packets the old encoder still held."""
+        if effort is self.effort:
+            return []
+        try:
+            video = self._open_video(self.h264.encoder, effort)
+        except (av.FFmpegError, OSError) as error:
+            log.warning("the encoder could not change to %s: %s", effort.words, error)
+            return []
+        if (video.extradata or b"") != self.header.video_extradata:
+            log.warning("%s would change the stream's headers: not taken", effort.words)
+            return []
+        old, self.video, self.effort = self.video, video, effort
+        log.info("encoding with %s", effort.words)
+        return [EncodedPacket.of("v", p) for p in old.encode(None)]
+
+    def encode(self, item: Picture | AudioBlock) -> list[EncodedPacket]:
         """The packets ready after ``item`` (often none, sometimes several)."""
         if self.origin is None:
-            if not isinstance(item, VideoFrame):
+            if isinstance(item, AudioBlock):
                 self._early.append(item)  # sound that came before the first picture waits
                 return []
             self.origin = item.pts
@@ -228,7 +273,7 @@ class ProgrammeEncoder:
                 early = self._early.popleft()
                 packets += self._sound(early.samples, early.pts)
             return packets
-        if isinstance(item, VideoFrame):
+        if not isinstance(item, AudioBlock):
             return self._picture(item)
         return self._sound(item.samples, item.pts)
 
@@ -245,20 +290,27 @@ class ProgrammeEncoder:
             + [EncodedPacket.of("a", p) for p in self.audio.encode(None)]
         )
 
-    def _picture(self, item: VideoFrame) -> list[EncodedPacket]:
+    def _picture(self, item: Picture) -> list[EncodedPacket]:
         assert self.origin is not None
         pts = round((item.pts - self.origin) / VIDEO_TIME_BASE)
         if pts <= self._last_video:
             self.late += 1
             return []
-        picture = item.image
-        if picture.shape[:2] != (self.height, self.width):
-            raise ValueError(
-                f"a frame of {picture.shape[1]}x{picture.shape[0]} reached a "
-                f"{self.width}x{self.height} encoder"
-            )
+        w, h = self.width, self.height
+        given = item.planes if isinstance(item, Planes) else item.image
+        want = (h * 3 // 2, w) if isinstance(item, Planes) else (h, w, 3)
+        if given.shape != want:
+            raise ValueError(f"a picture shaped {given.shape} reached an encoder wanting {want}")
         self._last_video = pts
-        frame = av.VideoFrame.from_ndarray(yuv420p(picture), format="yuv420p")
+        # x264 copies the picture in before encode() returns: one buffer serves every
+        # picture, wrapped, not copied (a hardware encoder may keep it: a new one each)
+        software = not self.h264.encoder.hardware
+        planes = (
+            item.planes
+            if isinstance(item, Planes)
+            else yuv420p(item.image, out=self._planes if software else None)
+        )
+        frame = av.VideoFrame.from_numpy_buffer(planes, format="yuv420p")
         if self.video.pix_fmt != "yuv420p":  # a hardware encoder's own layout (nv12)
             frame = frame.reformat(format=self.video.pix_fmt)
         frame.pts, frame.time_base = pts, VIDEO_TIME_BASE
@@ -308,11 +360,12 @@ def hardware_bitrate(width: int, height: int, fps: float) -> int:
     return round(0.1 * width * height * fps)
 
 
-def yuv420p(picture: Image) -> Image:
+def yuv420p(picture: Image, *, out: Image | None = None) -> Image:
     """A BGR uint8 picture (even width and height) as one yuv420p plane set, shape
-    (height * 3 / 2, width): BT.601, limited range (Y 16..235), as swscale makes it from
-    bgr24, within a level; OpenCV's SIMD conversion costs about half of swscale's."""
-    planes: Image = cv2.cvtColor(picture, cv2.COLOR_BGR2YUV_I420)
+    (height * 3 / 2, width), written into ``out`` when given: BT.601, limited range
+    (Y 16..235), as swscale makes it from bgr24, within a level; OpenCV's SIMD
+    conversion costs about half of swscale's."""
+    planes: Image = cv2.cvtColor(picture, cv2.COLOR_BGR2YUV_I420, dst=out)
     return planes
 
 

@@ -1,7 +1,8 @@
 """The encoder's queue: bounded in bytes, and it tells when the encoder has stalled.
 
-The show hands frames and sound to an encoder through exactly one queue. A queue bounded
-in frames holds 750 MB of 1080p pictures when the encoder stops for 4 s; this one holds at
+The show hands frames (in 4:2:0, :class:`broadcast.encoder.Planes`) and sound to an encoder
+through exactly one queue. A queue bounded in frames holds 750 MB of 1080p BGR pictures
+when the encoder stops for 4 s; this one holds at
 most ``max_bytes`` whatever the pictures' size, refuses (never waits) past that, and when
 nothing has been taken for ``stall_seconds`` while items wait it says so in words (the
 output reports it as :attr:`broadcast.stats.OutputState.STALLED`) until the encoder takes
@@ -15,21 +16,35 @@ import threading
 import time
 from collections import deque
 
-from kaizen_studio.core.media import AudioBlock, VideoFrame
+from kaizen_studio.broadcast.encoder import Picture, Planes
+from kaizen_studio.core.media import AudioBlock
 
 log = logging.getLogger(__name__)
 
-MAX_QUEUE_BYTES = 160 * 2**20
-"""The most an encoder's queue holds, whatever else asks: about 25 pictures at 1920x1080
-(a second at 25 fps), 58 at 1280x720. Only a slow or stalled encoder fills it; then
-pictures are dropped, not memory taken."""
+MAX_QUEUE_BYTES = 96 * 2**20
+"""The most an encoder's queue holds, whatever else asks: 32 pictures in 4:2:0 at
+1920x1080 (a second at 30 fps; it held 25 BGR pictures in 160 MiB before), 72 at
+1280x720. Only a slow or stalled encoder fills it, and the show steps down long before
+(:mod:`studio.step_down`); then pictures are dropped, not memory taken."""
 ENCODER_STALL_SECONDS = 2.0
 """An encoder that has taken nothing for this long while items wait has stalled."""
 
 
-def item_bytes(item: VideoFrame | AudioBlock) -> int:
+def queue_bytes(
+    *, width: int, height: int, fps: float, sample_rate: int, channels: int, seconds: float
+) -> int:
+    """The bytes a queue holds for ``seconds`` of 4:2:0 pictures (:class:`Planes`) and
+    float sound, never over :data:`MAX_QUEUE_BYTES` nor under two pictures."""
+    picture = width * height * 3 // 2
+    per_second = picture * fps + sample_rate * channels * 4
+    return max(2 * picture, min(MAX_QUEUE_BYTES, round(seconds * per_second)))
+
+
+def item_bytes(item: Picture | AudioBlock) -> int:
     """The bytes ``item``'s pixels or samples take."""
-    return item.image.nbytes if isinstance(item, VideoFrame) else item.samples.nbytes
+    if isinstance(item, AudioBlock):
+        return item.samples.nbytes
+    return item.planes.nbytes if isinstance(item, Planes) else item.image.nbytes
 
 
 class EncoderQueue:
@@ -57,7 +72,7 @@ class EncoderQueue:
         self.stalled = ""
         """Why the encoder is said to have stalled ('' while it keeps up)."""
 
-    def offer(self, item: VideoFrame | AudioBlock) -> bool:
+    def offer(self, item: Picture | AudioBlock) -> bool:
         """Queue ``item`` unless that would pass the bound; never waits. False when it
         did not fit (the caller counts the drop)."""
         size = item_bytes(item)

@@ -9,40 +9,40 @@ muxes them into FLV over RTMP. Either may be left out: ``record`` only is the
 child. Trouble on the network never reaches the recording: the child process has its
 own queue, and a packet that does not fit in it is dropped and counted.
 
-The encoder's queue is the only one between the show and the encoder (the programme hands
-frames straight to :meth:`BroadcastOutput.send`), and it is bounded in bytes, not frames:
-whatever the encoder does, it holds at most :attr:`BroadcastOutput.max_queue_bytes`. An
-encoder that makes no progress for a while is a fault the stats report (STALLED, in
-words), and frames that do not fit are dropped and counted.
+The encoder's queue (:mod:`broadcast.encoder_queue`, bounded in bytes) is the only one
+between the show and the encoder; the worker, :attr:`BroadcastOutput.encoding`
+(:mod:`broadcast.encoder_worker`), encodes it at the effort the show asks
+(:mod:`broadcast.effort`).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import queue
 import threading
 import time
-from dataclasses import dataclass, field, replace
 
 import av
+import numpy as np
 
 from kaizen_studio.broadcast.encoder import (
     ENCODER_NICENESS,
     LOW_LATENCY,
     RECORDING,
     EncodedPacket,
+    Planes,
     ProgrammeEncoder,
     check_format,
     give_way,
 )
 from kaizen_studio.broadcast.encoder_queue import (
     ENCODER_STALL_SECONDS,
-    MAX_QUEUE_BYTES,
     EncoderQueue,
+    queue_bytes,
 )
+from kaizen_studio.broadcast.encoder_worker import EncoderWorker
 from kaizen_studio.broadcast.mp4 import RecordingFile, reason
-from kaizen_studio.broadcast.stats import OutputState, OutputStats
+from kaizen_studio.broadcast.stats import OutputState, OutputStats, both, with_encoder
 from kaizen_studio.broadcast.stream_worker import MAX_DELAY
 from kaizen_studio.broadcast.streamer import PacketStreamer, StatusCallback, check_url
 from kaizen_studio.core.media import AudioBlock, VideoFrame
@@ -50,15 +50,6 @@ from kaizen_studio.core.media import AudioBlock, VideoFrame
 log = logging.getLogger(__name__)
 
 IDLE = OutputStats(state=OutputState.IDLE, message="Not streaming yet.")
-
-
-@dataclass
-class _Cut:
-    """Where in the encoder's queue a recording stops: the worker closes the file there
-    and hands it back to be finished."""
-
-    done: threading.Event = field(default_factory=threading.Event)
-    file: RecordingFile | None = None
 
 
 class BroadcastOutput:
@@ -75,8 +66,7 @@ class BroadcastOutput:
     video_bitrate : int, optional
         Bits per second for the picture (x264's own choice when None and not streaming).
     buffer_seconds : float
-        How much the encoder's queue holds before frames are dropped (in bytes, at most
-        :data:`MAX_QUEUE_BYTES`).
+        How much the encoder's queue holds before frames are dropped (bounded in bytes).
     stall_seconds, max_delay, on_status
         For the stream, as in :class:`broadcast.RtmpStreamer`.
     encoder_stall_seconds : float
@@ -113,17 +103,25 @@ class BroadcastOutput:
         self.stall_seconds, self.max_delay, self.on_status = stall_seconds, max_delay, on_status
         self.file = RecordingFile(record) if record is not None else None
         self.streamer: PacketStreamer | None = None
-        per_second = (width * height * 3 * fps) + sample_rate * channels * 4
-        self.max_queue_bytes = max(
-            2 * width * height * 3, min(MAX_QUEUE_BYTES, round(buffer_seconds * per_second))
+        self.max_queue_bytes = queue_bytes(
+            width=width,
+            height=height,
+            fps=fps,
+            sample_rate=sample_rate,
+            channels=channels,
+            seconds=buffer_seconds,
         )
         """The most the encoder's queue holds (frames and sound), in bytes."""
-        # frames and sound; a _Cut: the recording ends there; None: the end
+        # frames and sound; a callable: run there (the recording ends); None: the end
         self._queue = EncoderQueue(self.max_queue_bytes, stall_seconds=encoder_stall_seconds)
-        self._thread: threading.Thread | None = None
+        self.encoding = EncoderWorker(  # its effort: set to step the show down
+            self._queue,
+            open_encoder=self._open,
+            deliver=self._deliver,
+            wanted=lambda: self._writing or self._streaming,
+            finished=self.stop_recording,
+        )
         self._lock = threading.Lock()
-        self._encoder: ProgrammeEncoder | None = None
-        self._encoding = threading.Event()  # set once the worker may deliver packets
         self._writing = False  # the recording file takes packets
         self._streaming = False  # the streamer takes packets
         self._consumers = threading.Lock()  # held while a packet goes to the file and stream
@@ -134,7 +132,7 @@ class BroadcastOutput:
     # -- the show's side: never waits, never raises --------------------------------
     def start(self) -> None:
         """Open the encoder, check the folder, start the worker and the stream."""
-        if self._thread is not None:
+        if self.encoding.thread is not None:
             return
         if self.file is not None:
             why = self.file.folder_problem()
@@ -148,60 +146,45 @@ class BroadcastOutput:
         recording = self.file is not None and self._state is not OutputState.FAILED
         if not recording and self.stream_url is None:
             return
-        self._encoding.clear()
-        opened: queue.SimpleQueue[ProgrammeEncoder | BaseException] = queue.SimpleQueue()
-        self._thread = threading.Thread(
-            target=self._run, args=(opened,), name="broadcast-encoder", daemon=True
-        )
-        self._thread.start()
-        encoder = opened.get()
-        if isinstance(encoder, BaseException):
-            self._thread.join()
-            self._thread = None
-            raise encoder
+        encoder = self.encoding.start()
         try:
             if recording and self.file is not None:
                 self._take(self.file, encoder)
             if self.stream_url is not None:
                 self.start_stream(self.stream_url)
         finally:
-            self._encoding.set()
+            self.encoding.ready.set()
 
     def send(self, frame: VideoFrame) -> None:
-        """Hand a programme frame over; never waits, never raises (drops are counted)."""
-        if frame.size != (self.width, self.height):
+        """Hand a programme frame over, converted here once to the encoder's 4:2:0 (half
+        the bytes of BGR wait in the queue); never waits, never raises (drops counted)."""
+        image = frame.image
+        fits = image.shape == (self.height, self.width, 3) and image.dtype == np.uint8
+        if not (fits and self._taking() and self._queue.offer(Planes.of(frame))):
             self._dropped += 1
-            return
-        self._offer(frame)
 
     def send_audio(self, block: AudioBlock) -> None:
-        """Hand a block of sound over (same clock as the frames)."""
-        self._offer(block)
+        """Hand a block of sound over (same clock as the frames; left out if no room)."""
+        if self._taking():
+            self._queue.offer(block)
 
-    def _offer(self, item: VideoFrame | AudioBlock) -> None:
+    def _taking(self) -> bool:
         # while start() opens the encoder, the file and the streaming process, frames
         # wait in the queue (bounded) for the worker: none is lost to a slow start
-        starting = not self._encoding.is_set()
-        if self._thread is None or not (self._writing or self._streaming or starting):
-            self._dropped += isinstance(item, VideoFrame)
-            return
-        if not self._queue.offer(item):
-            self._dropped += isinstance(item, VideoFrame)
+        starting = not self.encoding.ready.is_set()
+        return self.encoding.thread is not None and (self._writing or self._streaming or starting)
 
     def stop(self) -> None:
         """Encode what is queued, finish the recording (trailer once, final MP4) and the
         stream; safe to call twice."""
-        thread = self._thread
-        if thread is None:
+        if self.encoding.thread is None:
             return
-        self._queue.put(None)
-        thread.join()
-        self._thread = None
+        self.encoding.stop()
         self._streaming = False
         if self.streamer is not None:
             self.streamer.stop()
 
-    def close(self) -> None:
+    def close(self) -> None:  # the stream's child process too
         self.stop()
         if self.streamer is not None:
             self.streamer.close()
@@ -228,16 +211,21 @@ class BroadcastOutput:
         """Finish the recording (trailer, final MP4) with the pictures handed over so far
         (less the few the encoder still holds when it goes on for a stream); the stream,
         if any, goes on. Safe to call when not recording."""
-        thread = self._thread
+        thread = self.encoding.thread
         if not self._writing:
             return
         if thread is None or thread is threading.current_thread():
             closed = self._close_recording()
         else:  # the worker closes the file when it gets there; the stream goes on
-            cut = _Cut()
-            self._queue.put(cut)
-            cut.done.wait()
-            closed = cut.file
+            done, cut = threading.Event(), list[RecordingFile | None]()
+
+            def close_here() -> None:
+                cut.append(self._close_recording())
+                done.set()
+
+            self._queue.put(close_here)
+            done.wait()
+            closed = cut[0]
         if closed is not None:  # rewritten here, not on the worker: it takes a while
             message = closed.finish()  # "saved ..." only when the file exists and plays
             self._set(OutputState.STOPPED if closed.saved else OutputState.FAILED, message)
@@ -296,10 +284,9 @@ class BroadcastOutput:
         return self._streaming
 
     def _running(self) -> ProgrammeEncoder:
-        encoder = self._encoder
-        if self._thread is None or encoder is None:
+        if self.encoding.thread is None or self.encoding.encoder is None:
             raise ValueError("the output is not running: start() it first")
-        return encoder
+        return self.encoding.encoder
 
     def _take(self, file: RecordingFile, encoder: ProgrammeEncoder) -> bool:
         """Open ``file`` and hand it the packets from now on."""
@@ -326,7 +313,7 @@ class BroadcastOutput:
         while the encoder takes nothing)."""
         since = self._recording_since
         seconds = max(time.monotonic() - since, 1e-6) if since else 1.0
-        encoder = self._encoder
+        encoder = self.encoding.encoder
         with self._lock:
             state, message = self._state, self._message
             if self._queue.stalled and self._writing:
@@ -335,7 +322,7 @@ class BroadcastOutput:
                 state=state,
                 message=message,
                 frames_sent=self.file.pictures if self.file is not None else 0,
-                frames_dropped=self._dropped,
+                frames_dropped=self._dropped + self.encoding.dropped,
                 frames_late=encoder.late if encoder else 0,
                 bitrate_kbps=self._bytes * 8 / 1000 / seconds,
                 last_error=self._error,
@@ -347,30 +334,21 @@ class BroadcastOutput:
         bitrate, reconnects, state (ON_AIR only once the server took the stream)."""
         if self.streamer is None:
             return IDLE
-        stream = self.streamer.stats()
-        stream = replace(
-            stream,
-            frames_dropped=stream.frames_dropped + self._dropped,
+        return with_encoder(
+            self.streamer.stats(),
+            dropped=self._dropped + self.encoding.dropped,
             queued_bytes=self._queue.bytes,
+            stalled=self._queue.stalled if self._streaming else "",
         )
-        if self._queue.stalled and self._streaming and not stream.state.final:
-            stream = replace(stream, state=OutputState.STALLED, message=self._queue.stalled)
-        return stream
 
     def stats(self) -> OutputStats:
         """The recording's stats when only recording, the stream's when only streaming;
-        with both, the stream's numbers and state, and both messages."""
+        with both, as :func:`broadcast.stats.both` says."""
         if self.stream_url is None:
             return self.recording_stats()
-        stream = self.stream_stats()
         if self.file is None:
-            return stream
-        rec = self.recording_stats()
-        return replace(
-            stream,
-            message=f"{stream.message} Recording: {rec.message}.",
-            last_error=stream.last_error or rec.last_error,
-        )
+            return self.stream_stats()
+        return both(stream=self.stream_stats(), recording=self.recording_stats())
 
     def _set(self, state: OutputState, message: str, error: str = "") -> None:
         with self._lock:
@@ -394,28 +372,6 @@ class BroadcastOutput:
             options=LOW_LATENCY if self.stream_url else RECORDING,
             fill_silence=self.stream_url is not None,
         )
-
-    def _run(self, opened: queue.SimpleQueue[ProgrammeEncoder | BaseException]) -> None:
-        try:
-            encoder = self._open()
-        except (av.FFmpegError, ValueError, OSError) as error:
-            opened.put(error)
-            return
-        self._encoder = encoder
-        opened.put(encoder)
-        self._encoding.wait()  # the file and the streamer, if any, are in place
-        while (item := self._queue.get()) is not None:
-            if isinstance(item, _Cut):
-                item.file = self._close_recording()
-                item.done.set()
-                continue
-            assert isinstance(item, VideoFrame | AudioBlock)
-            if not (self._writing or self._streaming):
-                self._dropped += isinstance(item, VideoFrame)
-                continue
-            self._deliver(encoder.encode(item))
-        self._deliver(encoder.flush())
-        self.stop_recording()
 
     def _deliver(self, packets: list[EncodedPacket]) -> None:
         for packet in packets:

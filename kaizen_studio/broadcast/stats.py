@@ -10,7 +10,7 @@ the state, never on the words.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class OutputState(enum.StrEnum):
@@ -62,3 +62,27 @@ class OutputStats:
     """the technical reason of the last problem, for the log (never holds a stream key)"""
     queued_bytes: int = 0
     """what waits in the output's queue for the encoder (bounded)"""
+
+
+def both(*, stream: OutputStats, recording: OutputStats) -> OutputStats:
+    """One output that streams and records: the stream's numbers and state, and both
+    messages (the technical reason of the stream's trouble first)."""
+    return replace(
+        stream,
+        message=f"{stream.message} Recording: {recording.message}.",
+        last_error=stream.last_error or recording.last_error,
+    )
+
+
+def with_encoder(
+    stream: OutputStats, *, dropped: int, queued_bytes: int, stalled: str
+) -> OutputStats:
+    """A stream's stats with its encoder's: pictures ``dropped`` before encoding, the
+    bytes queued for it, and STALLED with the reason while it is ``stalled`` (unless
+    the stream has ended for good)."""
+    stream = replace(
+        stream, frames_dropped=stream.frames_dropped + dropped, queued_bytes=queued_bytes
+    )
+    if stalled and not stream.state.final:
+        stream = replace(stream, state=OutputState.STALLED, message=stalled)
+    return stream

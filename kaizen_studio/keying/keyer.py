@@ -327,12 +327,19 @@ class Keyer:
         return st.alpha
 
     def process(
-        self, frame: BGRImage, background: BGRImage | None = None, *, foreground: bool = True
+        self,
+        frame: BGRImage,
+        background: BGRImage | None = None,
+        *,
+        foreground: bool = True,
+        out: BGRImage | None = None,
     ) -> KeyResult:
         """Key ``frame`` and composite it over ``background`` (any size: cover-fitted;
         None: the one given to :meth:`set_background`); ``foreground`` False when only
-        the matte and the composite are wanted (a little faster)."""
+        the matte and the composite are wanted (a little faster); ``out`` the caller's
+        picture to composite into (the frame's shape, C-contiguous; None: a reused one)."""
         st = self._buffers(frame)
+        composited = st.composite_buffer(out)
         frame = np.ascontiguousarray(frame)
         plate = np.ascontiguousarray(self._fit_background(background, st.size))
         calibration = self._calibration
@@ -352,13 +359,13 @@ class Keyer:
                 key_colour=calibration.key_colour,
                 keep_brightness=calibration.soft_chroma,
                 foreground=st.foreground[rows] if foreground else None,
-                composite=st.composite[rows],
+                composite=composited[rows],
             )
 
         self._matte(frame, st, then=composite)
         if self._settings.light_wrap > 0:
             comp.light_wrap(
-                st.composite,
+                composited,
                 plate,
                 st.alpha,
                 strength=self._settings.light_wrap,
@@ -366,7 +373,7 @@ class Keyer:
             )
         return KeyResult(
             alpha=st.alpha,
-            composite=st.composite,
+            composite=composited,
             foreground=st.foreground if foreground else None,
         )
 

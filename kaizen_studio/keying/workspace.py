@@ -94,6 +94,20 @@ class FrameWork:
             r.start: StripeWork(r, w, cw, ch, self.sample_rows, scale) for r in self.stripes
         }
 
+    def composite_buffer(self, out: np.ndarray | None) -> np.ndarray:
+        """Where a frame's composite goes: the caller's ``out`` (checked: C-contiguous
+        uint8 of the frame's shape; the programme keeps it, no copy), else the
+        workspace's own, reused."""
+        if out is None:
+            return self.composite
+        if out.shape != self.composite.shape or out.dtype != np.uint8:
+            raise ValueError(
+                f"out must be uint8 {self.composite.shape}, got {out.dtype} {out.shape}"
+            )
+        if not out.flags.c_contiguous:
+            raise ValueError("out must be C-contiguous (np.empty makes one)")
+        return out
+
 
 class StripeWork:
     """Buffers of one stripe, so stripes never share rows: its rows plus a halo of

@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from kaizen_studio.core.errors import StudioError
+from kaizen_studio.core.memory import give_back_large_blocks
 from kaizen_studio.studio import __version__, commands
 from kaizen_studio.studio.show_record import start_log
 
@@ -86,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(words)
     start_log()  # the teacher's log (studio.log), and each show's record beside it
+    give_back_large_blocks()  # pictures freed go back to the system (core.memory)
     handler: Handler | None = getattr(args, "func", None)
     if handler is None:
         default: Handler | None = getattr(commands, "default_command", None)

@@ -42,6 +42,7 @@ from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, list_cameras
 from kaizen_studio.studio.sources.guest import GuestSource
 from kaizen_studio.studio.status_words import Status
+from kaizen_studio.studio.step_down import ShowLevel
 
 
 class StudioControl(KeyControls):
@@ -328,6 +329,8 @@ class StudioControl(KeyControls):
             late=late,
             late_recently=late - self._late_marks[0][1],
             programme_message=stats.message if stats else "",
+            level=stats.level if stats else ShowLevel.FULL,
+            stepped=stats.stepped if stats else "",
             key_message=self.key_message,
             recording=recording,
             recording_file=recording_file,

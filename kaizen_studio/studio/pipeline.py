@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from kaizen_studio.core.clock import Clock, Pacer, first_tick, set_up_kept
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
+from kaizen_studio.core.memory import give_back_large_blocks
 from kaizen_studio.keying import Keyer, warm_up
 from kaizen_studio.studio.guest_look import GuestLook
 from kaizen_studio.studio.layers import CoverSource, Layers
@@ -32,6 +33,7 @@ from kaizen_studio.studio.programme_sound import HeldSound, VideoSounds
 from kaizen_studio.studio.programme_stats import ProgrammeStats, Rolling
 from kaizen_studio.studio.scenes import Look
 from kaizen_studio.studio.show import Placement
+from kaizen_studio.studio.show_level import ShowLevels
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources.guest import GuestSource
 from kaizen_studio.studio.stages import (
@@ -92,6 +94,8 @@ class Programme:
         )
         """the stages each frame goes through, in order"""
         self.clock = clock or Clock()
+        self.levels = ShowLevels(clock=self.clock, fps=fps, key=self._key)
+        """steps the show down before it drops a picture, and back up (see studio.step_down)"""
         self.links: list[OutputLink] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -238,6 +242,7 @@ class Programme:
     def start(self) -> None:
         if self._thread is not None:
             return
+        give_back_large_blocks()  # pictures made and freed on many threads: RSS flat
         if self.keyer is not None:
             warm_up()  # the keyer's compiled passes, before the first picture wants them
         self._held.reset()
@@ -336,6 +341,11 @@ class Programme:
         if self.on_frame is not None:
             self.on_frame(programme)
         self._held.release()  # the sound up to this frame's end may go now
+        self.levels.look(
+            (link.output for link in self.links),
+            key_ms=self.compositor.timings["key"].mean,
+            late=self._pacer.late if self._pacer else 0,
+        )
         done = time.perf_counter()
         self._timings["outputs"].add((done - handed) * 1000.0)
         self._timings["frame"].add((done - began) * 1000.0)
@@ -378,6 +388,8 @@ class Programme:
             cpu=cpu,
             outputs=outputs,
             message="; ".join([said, *faults, *failed]),
+            level=self.levels.level,
+            stepped=self.levels.words,
             faults=faults,
             place_ms=timed["place"],
             overlays_ms=timed["overlays"],
@@ -415,5 +427,6 @@ class Programme:
         self.layers.close()
         if self.look is not None:
             self.look.backdrop.close()
+        self._key.close()
         if self.keyer is not None:
             self.keyer.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from kaizen_studio.studio.step_down import ShowLevel
+
 STAGES = ("key", "place", "overlays", "transition", "outputs")
 """The compositor's stages (:mod:`studio.stages`) and the hand-over to the outputs, timed
 each frame (:class:`ProgrammeStats`)."""
@@ -18,7 +20,9 @@ class ProgrammeStats:
     compositor: keying (and fitting the camera), placing the presenter, drawing the
     overlays, the transition (``fade_ms``) between scenes, handing the frame to the
     outputs; ``frame_ms`` is all of a frame's work. ``faults``: what went wrong and was
-    taken out of the show while it went on, in words (also in ``message``).
+    taken out of the show while it went on, in words (also in ``message``). ``level``:
+    how far the show has stepped down to keep every picture (:mod:`studio.step_down`),
+    ``stepped`` its last change in words ('' while it never has).
     """
 
     frames: int
@@ -35,6 +39,8 @@ class ProgrammeStats:
     frame_ms: float = 0.0
     place_ms: float = 0.0
     faults: tuple[str, ...] = ()
+    level: ShowLevel = ShowLevel.FULL
+    stepped: str = ""
 
     @property
     def timings(self) -> str:

@@ -18,10 +18,15 @@ class SharedKeyer(Keyer):
         super().__init__(settings)
 
     def process(
-        self, frame: BGRImage, background: BGRImage | None = None, *, foreground: bool = True
+        self,
+        frame: BGRImage,
+        background: BGRImage | None = None,
+        *,
+        foreground: bool = True,
+        out: BGRImage | None = None,
     ) -> Any:
         with self.lock:
-            return super().process(frame, background, foreground=foreground)
+            return super().process(frame, background, foreground=foreground, out=out)
 
     @Keyer.settings.setter  # type: ignore[attr-defined]
     def settings(self, settings: KeyerSettings) -> None:

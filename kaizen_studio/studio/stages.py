@@ -7,9 +7,10 @@ Every stage has the one frame interface (:class:`core.media.VideoFrame` in, out;
 and in the log; the frame goes on through the stages after it. The overlays stage does
 the same for each overlay: a ticker that cannot be drawn is taken off, the rest stay.
 
-Ownership of the picture: the key stage's picture is borrowed (the keyer's buffer, or the
-camera's picture); the place stage (or its fallback) makes the one copy the outputs keep;
-the overlays draw on that copy; the transition may blend it into a new one.
+Ownership of the picture: the key stage composites into a new picture the outputs keep
+(marked :data:`OWNED`); when it has none of its own (no key, the camera's picture; a
+repeat of the last) the place stage (or its fallback) makes the one copy the outputs
+keep; the overlays draw on that picture; the transition may blend it into a new one.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ REPEAT = "repeat"
 is slower than the show, the backdrop is still): the key stage gives its last result."""
 KEYED = "keyed"
 """frame.meta key: the :class:`Keyed` layers, for the place stage."""
+OWNED = "owned"
+"""frame.meta key: True when the picture is a new one the programme may keep (the key
+composited straight into it), so the place stage need not copy it."""
 
 
 class Stage(Protocol):
@@ -73,9 +77,12 @@ class KeyStage:
     (``backdrop(tick)``; None: shown as it is). The picture it gives is borrowed: the
     keyer's buffer or the camera's, valid until its next call. The keyer calibrates itself
     on the first picture; with no screen found the camera is shown as it is and
-    :attr:`message` says why (the show never stops for it)."""
+    :attr:`message` says why (the show never stops for it). While :attr:`cheaper` is set
+    (the show stepped down, :mod:`studio.step_down`) the picture is keyed at half its
+    size and scaled back up: a quarter of the work, a softer picture."""
 
     name = "key"
+    cheaper = False
 
     def __init__(
         self,
@@ -89,19 +96,23 @@ class KeyStage:
         self._backdrop, self._placement = backdrop, placement
         self._last: VideoFrame | None = None
         self.message = "on"
+        self._half: HalfKey | None = None
 
     def apply(self, frame: VideoFrame) -> VideoFrame:
         if frame.meta.get(REPEAT) and self._last is not None:
-            last = self._last
-            return VideoFrame(last.image, frame.pts, frame.index, last.meta)
+            last = self._last  # its picture is the outputs' already: not owned again
+            meta = {k: v for k, v in last.meta.items() if k != OWNED}
+            return VideoFrame(last.image, frame.pts, frame.index, meta)
         self._last = None  # the keyer's buffers change now
         image = frame.image
         if self.size is not None and image.shape[1::-1] != self.size:
             image = cover_fit(image, self.size)
+        self._owned = False
         self._last = VideoFrame(self._keyed(image, frame.pts), frame.pts, frame.index, {})
         layers = self._layers
         if layers is not None:
             self._last.meta[KEYED] = layers
+        self._last.meta[OWNED] = self._owned
         return self._last
 
     def _keyed(self, image: Image, tick: float) -> Image:
@@ -119,8 +130,13 @@ class KeyStage:
                 return image
             calibration = keyer.calibration
             self.message = "on: " + (calibration.describe() if calibration else "")
-        if _is_centred(self._placement()):
-            return keyer.process(image, background, foreground=False).composite
+        if _is_centred(self._placement()):  # composited into the outputs' own picture
+            self._owned = True
+            if self.cheaper:
+                self._half = self._half or HalfKey(keyer)
+                return self._half.key(image, background)
+            out = np.empty_like(image)
+            return keyer.process(image, background, foreground=False, out=out).composite
         result = keyer.process(image, background)
         assert result.foreground is not None  # asked for
         self._layers = Keyed(
@@ -131,6 +147,39 @@ class KeyStage:
     def fallback(self) -> Stage | None:
         self.message = "the key stopped working: showing the camera as it is"
         return Fit(self.size)
+
+    def close(self) -> None:
+        """Stop the cheaper path's keyer, if it ever ran (the main keyer is the caller's)."""
+        if self._half is not None:
+            self._half.close()
+
+
+class HalfKey:
+    """The key's cheaper path: a second keyer, calibrated as ``keyer``, keys the picture
+    at half its size over the backdrop at half its size; the composite is scaled back up
+    into a new picture (the outputs keep it)."""
+
+    def __init__(self, keyer: Keyer) -> None:
+        self.keyer = Keyer(keyer.settings, mattes=keyer.mattes, threads=keyer.threads)
+        self.main = keyer
+        self._backdrop: tuple[Image, Image] | None = None  # (the backdrop, at half size)
+
+    def key(self, image: Image, background: Image) -> Image:
+        h, w = image.shape[:2]
+        half = (max(16, w // 2), max(16, h // 2))
+        calibration = self.main.calibration
+        if calibration is not None and self.keyer.calibration is not calibration:
+            self.keyer.calibration = calibration
+        if self.keyer.settings is not self.main.settings:
+            self.keyer.settings = self.main.settings
+        if self._backdrop is None or self._backdrop[0] is not background:
+            self._backdrop = (background, cover_fit(background, half))
+        small = cv2.resize(image, half, interpolation=cv2.INTER_AREA)
+        keyed = self.keyer.process(small, self._backdrop[1], foreground=False).composite
+        return cv2.resize(keyed, (w, h), interpolation=cv2.INTER_LINEAR)
+
+    def close(self) -> None:
+        self.keyer.close()
 
 
 class Fit:
@@ -164,7 +213,8 @@ class PlaceStage:
         layers = frame.meta.get(KEYED)
         placement = self._placement()
         if not isinstance(layers, Keyed) or placement is None or _is_centred(placement):
-            return VideoFrame(frame.image.copy(), frame.pts, frame.index)
+            image = frame.image if frame.meta.get(OWNED) else frame.image.copy()
+            return VideoFrame(image, frame.pts, frame.index)
         image = placed(
             layers.foreground,
             layers.alpha,

@@ -14,6 +14,7 @@ from kaizen_studio.broadcast.streamer import CONNECTING
 from kaizen_studio.studio.disk_watch import DiskSpace, DiskState
 from kaizen_studio.studio.sources import SourceStats
 from kaizen_studio.studio.sources.mixer import SILENCE_DB
+from kaizen_studio.studio.step_down import ShowLevel
 
 BYTES_PER_HOUR = 2.5e6 / 8 * 3600
 """about how much an hour of recording takes (2.5 Mb/s)"""
@@ -46,6 +47,10 @@ class Status:
     disk: DiskSpace | None = None
     """the recordings folder's room as a typed state (LOW_DISK: minutes left at the
     current bitrate), for an early warning"""
+    level: ShowLevel = ShowLevel.FULL
+    """how far the show has stepped down to keep every picture (studio.step_down)"""
+    stepped: str = ""
+    """its last step down or up in words"""
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,8 @@ def picture_line(status: Status) -> Line:
             True,
         )
     words = f"{status.fps:.0f} pictures a second"
+    if status.stepped:
+        words = f"{words}; {status.stepped}"
     if status.late_recently > 2:
         return Line(
             "Picture",
@@ -79,6 +86,8 @@ def picture_line(status: Status) -> Line:
             "last few seconds): close other programs",
             True,
         )
+    if status.level > ShowLevel.FULL:  # amber: someone can give it room
+        return Line("Picture", f"{words}: close other programs to give it room", True)
     return Line("Picture", words)
 
 

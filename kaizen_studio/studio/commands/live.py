@@ -371,7 +371,8 @@ def _run(
             stats = programme.stats()
             print(
                 f"live: {stats.frames} frames, {stats.late} late, CPU {stats.cpu:.0%}, "
-                f"sound {sound.level_db:.0f} dBFS; {stats.timings}; {stats.message}",
+                f"sound {sound.level_db:.0f} dBFS; {stats.timings}; {stats.message}"
+                + (f"; {stats.stepped}" if stats.stepped else ""),
                 file=sys.stderr,
             )
             if guest is not None:
