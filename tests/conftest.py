@@ -21,6 +21,17 @@ from tests.channel_site import RunningChannel, running_channel
 from tests.media_files import numbered_clip, play_show, take
 
 KEY = "tulip42"
+
+
+def guest_urls(server: MediaServer, school: str) -> tuple[str, str]:
+    """A partner school's guest stream on ``server``, as the school sets it up (``studio
+    guests add``): (where the show reads it, where the partner publishes it with its own
+    guest key)."""
+    guest = server.guests.add(school)
+    url = f"rtmp://127.0.0.1:{server.rtmp_port}/live/{guest.stream}"
+    return url, f"{url}?key={guest.key}"
+
+
 """The stream key of the test server."""
 
 

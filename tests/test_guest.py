@@ -26,7 +26,7 @@ from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import StillSource
 from kaizen_studio.studio.sources.guest import GuestSource, GuestState, to_show_sound
 from tests.conditions import wait_until
-from tests.conftest import KEY
+from tests.conftest import guest_urls
 
 SIZE = (320, 180)
 
@@ -75,14 +75,14 @@ def show_with_guest(server: MediaServer, tmp_path: Path):  # type: ignore[no-unt
     programme = Programme(
         StillSource(grey, clock=clock), fps=25, keyer=None, size=SIZE, clock=clock, sound=sound
     )
-    url = f"rtmp://127.0.0.1:{server.rtmp_port}/live/guest-hawes"
+    url, publish = guest_urls(server, "Hawes Side")
     guest = GuestSource(url, name="Hawes Side", size=SIZE, clock=clock)
     programme.set_guest(guest)
     programme.show_look(Look(backdrop=Backdrop("#000000", SIZE, fit=True), guest=GuestLook.BESIDE))
     picture, heard = LatestPicture(), Heard()
     programme.add_output(picture, mode="latest")
     programme.add_output(heard)
-    partner = Partner(f"{url}?key={KEY}", size=SIZE)
+    partner = Partner(publish, size=SIZE)
     yield programme, guest, picture, heard, partner
     partner.stop()
     programme.close()
@@ -126,9 +126,9 @@ def test_the_card_says_who_and_why() -> None:
 
 def test_full_screen_and_behind_put_the_guest_where_the_look_says(server: MediaServer) -> None:
     clock = Clock()
-    url = f"rtmp://127.0.0.1:{server.rtmp_port}/live/guest-full"
+    url, publish = guest_urls(server, "Full")
     guest = GuestSource(url, name="Hawes Side", size=SIZE, clock=clock)
-    partner = Partner(f"{url}?key={KEY}", size=SIZE)
+    partner = Partner(publish, size=SIZE)
     look = [GuestLook.FULL]
     stage = GuestStage(lambda: look[0])
     stage.guest = guest
@@ -191,8 +191,9 @@ def test_a_guest_address_that_is_not_a_stream_is_refused() -> None:
 
 def test_a_guest_over_hls_from_a_partner_s_server(server: MediaServer) -> None:
     clock = Clock()
-    partner = Partner(f"rtmp://127.0.0.1:{server.rtmp_port}/live/guest-hls?key={KEY}", size=SIZE)
-    url = f"http://127.0.0.1:{server.http_port}/hls/guest-hls.m3u8"
+    rtmp, publish = guest_urls(server, "HLS")
+    partner = Partner(publish, size=SIZE)
+    url = f"http://127.0.0.1:{server.http_port}/hls/{rtmp.rsplit('/', 1)[1]}.m3u8"
     guest = GuestSource(url, name="Kew Road", size=SIZE, clock=clock)
     assert guest.hold > 1.0 and guest.lost_after >= 3.0  # a segment at a time
     partner.start()
@@ -213,7 +214,7 @@ def test_a_guest_over_hls_from_a_partner_s_server(server: MediaServer) -> None:
 def test_the_studio_shows_a_show_file_s_guest_where_its_scenes_say(
     server: MediaServer, tmp_path: Path
 ) -> None:
-    url = f"rtmp://127.0.0.1:{server.rtmp_port}/live/guest-studio"
+    url, publish = guest_urls(server, "Studio")
     show = Show(
         "Link-up",
         25,
@@ -221,7 +222,7 @@ def test_the_studio_shows_a_show_file_s_guest_where_its_scenes_say(
         (Scene("Studio", "#000000"), Scene("Link", "#000000", guest="full")),
         guest=(url, "Hawes Side"),
     )
-    partner = Partner(f"{url}?key={KEY}", size=SIZE)
+    partner = Partner(publish, size=SIZE)
     control = StudioControl(show, camera="demo", recordings=tmp_path)
     control.start()
     partner.start()

@@ -19,7 +19,7 @@ from kaizen_studio.broadcast import MediaServer
 from kaizen_studio.studio.cli import main
 from kaizen_studio.studio.guest_look import BOXES, GuestLook
 from tests.conditions import wait_until
-from tests.conftest import KEY
+from tests.conftest import guest_urls
 
 SHOW = """\
 title = "Kidsmeet"
@@ -104,8 +104,8 @@ def test_live_puts_the_guest_in_the_recorded_programme(
 ) -> None:
     show, out = tmp_path / "show.toml", tmp_path / "meet.mp4"
     show.write_text(SHOW, encoding="utf-8")
-    url = f"rtmp://127.0.0.1:{server.rtmp_port}/live/guest-hawes"
-    partner = Partner(f"{url}?key={KEY}", size=(320, 180))
+    url, publish = guest_urls(server, "Hawes Side")
+    partner = Partner(publish, size=(320, 180))
     partner.start()
     try:
         wait_until(lambda: len(partner.sent) > 25, what="the partner to be publishing")
