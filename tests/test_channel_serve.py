@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kaizen_studio.broadcast.server import free_port
-from tests.channel_site import Browser
+from tests.channel_site import Browser, running_channel
 from tests.serve_process import Serve, gone, serve_env, wait_until
 
 pytestmark = pytest.mark.timeout(300)
@@ -77,3 +77,13 @@ def test_serve_restarts_the_channel_when_it_dies(tmp_path: Path) -> None:
         assert browser.get("/channel/accounts/sign-in/").status == 200
         assert serve.stop(signal.SIGKILL) == -signal.SIGKILL
     assert wait_until(lambda: gone(second), seconds=30), "gunicorn outlived a killed serve"
+
+
+def test_a_folder_too_long_for_a_socket_still_serves_the_channel(tmp_path: Path) -> None:
+    folder = tmp_path / ("a-long-folder-name-" * 6) / "server"  # a socket's path: 107 bytes
+    with running_channel(folder) as channel:
+        socket = Path(channel.app.address.removeprefix("unix:"))
+        assert not socket.is_relative_to(folder) and len(os.fsencode(socket)) <= 107
+        assert socket.parent.stat().st_mode & 0o077 == 0
+        assert channel.browser().request("/channel/accounts/sign-in/").status == 200
+    assert not socket.parent.exists()  # the spare folder goes with the app server

@@ -150,3 +150,19 @@ def test_serve_refuses_guest_keys_others_can_read(tmp_path: Path) -> None:
     ]
     listed = run_studio("guests", "list", "--folder", str(folder))
     assert listed.returncode == 2 and "chmod 600" in listed.stderr
+
+
+def test_a_stream_name_the_server_refuses_is_said_like_a_wrong_key(tmp_path: Path) -> None:
+    folder = tmp_path / "server"
+    with Serve(folder, rtmp_port=free_port(), http_port=free_port()) as serve:
+        serve.running()
+        base = f"rtmp://127.0.0.1:{serve.rtmp_port}/live"
+        code, said = publish(f"{base}/class3?key={KEY}")  # any plain name is taken
+        assert code == 0, said
+        told = len(serve.lines)
+        code, said = publish(f"{base}/..%2f..%2fx?key={KEY}")  # the right key, a bad name
+        assert code != 0
+        line = serve.wait_line("Refused a stream from 127.0.0.1 to live/", after=told)
+        assert "..%2f..%2fx" in line and "not a stream name this server takes" in line
+        assert line in (folder / "serve.log").read_text("utf-8")
+        assert serve.stop() == 0

@@ -1,6 +1,8 @@
 """The school channel's part of nginx's configuration (the ``http`` block's locations).
 
-``/channel/`` goes to the channel's app server on loopback, with uploads held whole on
+``/channel/`` goes to the channel's app server (on a unix socket only its owner may open,
+or loopback), with nginx's own Host and X-Real-IP (a browser's X-Forwarded-Host never
+reaches the app), with uploads held whole on
 nginx's disk first; ``/channel/static/`` is served from the folder Django copies its
 static files to; ``/channel/media/library/`` is internal: nginx sends a library file only
 when the app answers a request for it with ``X-Accel-Redirect`` (the app decides who may
@@ -19,6 +21,8 @@ CHANNEL = """\
             proxy_set_header Host $http_host;
             proxy_set_header X-Real-IP $remote_addr;
             proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host "";
+            proxy_set_header X-Forwarded-For "";
             proxy_http_version 1.1;
             proxy_read_timeout 300s;
             # an upload is kept whole on nginx's disk (128 kB in memory at most) and then
@@ -43,8 +47,9 @@ CHANNEL = """\
 @dataclass(frozen=True)
 class ChannelSite:
     """Where nginx finds the school channel (``kaizen_studio.channel``): the app server's
-    loopback address, its static files, and its media folder (sent by nginx when the app
-    answers with ``X-Accel-Redirect: /channel/media/library/NAME``)."""
+    address (``unix:/path`` or a loopback ``host:port``), its static files, and its media
+    folder (sent by nginx when the app answers with
+    ``X-Accel-Redirect: /channel/media/library/NAME``)."""
 
     upstream: str
     static: Path
@@ -54,8 +59,10 @@ class ChannelSite:
     def config(self) -> str:
         if not re.fullmatch(r"127\.0\.0\.1:\d+|\[::1\]:\d+|unix:/[^;{}\s]+", self.upstream):
             raise ValueError(f"the channel's app server must be on loopback, got {self.upstream!r}")
+        # nginx ends a socket's path with a colon: http://unix:/path/to/socket:
+        upstream = f"{self.upstream}:" if self.upstream.startswith("unix:") else self.upstream
         return CHANNEL.format(
-            upstream=self.upstream,
+            upstream=upstream,
             static=self.static.resolve(),
             media=self.media.resolve(),
             max_body=self.max_body,

@@ -29,6 +29,7 @@ from pathlib import Path
 from kaizen_studio.broadcast.channel_site import ChannelSite
 from kaizen_studio.broadcast.guests import GuestBook
 from kaizen_studio.broadcast.live_state import LiveState
+from kaizen_studio.broadcast.nginx_log import ErrorLogRefusals
 from kaizen_studio.broadcast.partners import Partner, push_directives
 from kaizen_studio.broadcast.stream_key import (
     ENVIRONMENT,
@@ -285,8 +286,16 @@ class MediaServer:
         self._process: subprocess.Popen[bytes] | None = None
         self._check: ThreadingHTTPServer | None = None
         self.refusals: list[Refusal] = []
-        """Publishers refused for a wrong or missing key or while slowed, oldest first."""
+        """Publishers refused for a wrong or missing key or while slowed, or for a bad
+        stream name, oldest first (those nginx refuses by itself once
+        :meth:`note_log_refusals` has read them)."""
         self._live = LiveState(self.folder, school=school)
+        self._log_refusals = ErrorLogRefusals(self.folder / "error.log")
+
+    def note_log_refusals(self) -> None:
+        """Add to ``refusals`` the publishes nginx refused by itself since the last call
+        (a stream name its HLS step will not take: see :mod:`nginx_log`)."""
+        self.refusals.extend(self._log_refusals.read())
 
     @property
     def refused(self) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import re
 import secrets
 import string
 import threading
@@ -34,6 +35,22 @@ MIN_LENGTH = 12
 MIN_DIFFERENT = 6
 ALLOWED = frozenset(string.ascii_letters + string.digits + "-_.~")
 """Characters that pass through an RTMP address's ``?key=`` unchanged."""
+STREAM_NAME = re.compile(r"[A-Za-z0-9_~-]+(\.[A-Za-z0-9_~-]+)*")
+"""A stream name the server takes (``show``, ``guest-NAME``, ``class3``...): letters,
+digits and ``-_~``, with single dots inside, at most 100 characters; nginx's HLS refuses a
+name with ``..`` in it, and a file name is made from it."""
+STREAM_NAME_MOST = 100
+
+
+def good_stream_name(name: str) -> bool:
+    """True if the server takes a stream named ``name`` (see :data:`STREAM_NAME`)."""
+    return len(name) <= STREAM_NAME_MOST and STREAM_NAME.fullmatch(name) is not None
+
+
+def shown_stream(name: str) -> str:
+    """``name`` as said on screen and in logs: as it is when good, else quoted and cut
+    short (a name a publisher made up may hold control characters)."""
+    return name if good_stream_name(name) else repr(name[:60])
 
 
 def check_strength(key: str, *, where: str) -> None:
@@ -146,6 +163,8 @@ class Verdict(Enum):
     WRONG_KEY = "wrong key"
     SLOWED = "slowed"
     """Refused without looking at the key: the address gave too many wrong keys lately."""
+    BAD_NAME = "bad stream name"
+    """The right key, but a stream name the server does not take (:data:`STREAM_NAME`)."""
 
 
 @dataclass
@@ -231,9 +250,10 @@ class KeyCheck(BaseHTTPRequestHandler):
     """Answers nginx's on_publish at ``/publish/TOKEN``: 200 for the right key, 403
     otherwise (a :class:`Refusal` noted in ``refusals``); 404 for any other address. A
     stream named ``guest-...`` needs the key ``guest_key(name)`` gives (none: refused);
-    every other stream needs the school's. Each of ``listeners`` is told ``(client,
-    stream, True)`` for a publish allowed and ``(client, stream, False)`` at a publish's
-    end (nginx's on_publish_done at ``/done/TOKEN``)."""
+    every other stream needs the school's; a stream name the server does not take is
+    refused after its key is checked (a wrong key counts as one). Each of ``listeners``
+    is told ``(client, stream, True)`` for a publish allowed and ``(client, stream,
+    False)`` at a publish's end (nginx's on_publish_done at ``/done/TOKEN``)."""
 
     guard: ClassVar[KeyGuard]
     token: ClassVar[str]
@@ -261,6 +281,8 @@ class KeyCheck(BaseHTTPRequestHandler):
         address = (fields.get("addr") or ["an unknown address"])[0]
         key = (type(self).guest_key(stream) or "") if stream.startswith(GUEST_PREFIX) else None
         verdict = self.guard.check(address, given, key=key)
+        if verdict is Verdict.ALLOWED and not good_stream_name(stream):
+            verdict = Verdict.BAD_NAME
         if verdict is not Verdict.ALLOWED:
             wait = self.guard.wait_left(address)
             self.refusals.append(

@@ -1,5 +1,11 @@
-"""The channel's app server: gunicorn on a loopback port, run and watched by ``studio
-serve`` beside nginx, with the migrations and static files brought up to date first.
+"""The channel's app server: gunicorn on a unix socket only its owner may open (nginx,
+run by the same user, is the only way in), run and watched by ``studio serve`` beside
+nginx, with the migrations and static files brought up to date first.
+
+The channel's processes run with umask 077: the database (password hashes, sessions'
+keys) and its ``-wal``/``-shm`` companions are readable by their owner only, and so is the
+socket, so no other program on the machine can reach gunicorn with a made-up
+``X-Real-IP`` and get round the sign-in lockout.
 
 gunicorn runs one worker process with threads (gthread): the library's converter thread
 lives in that process (see ``library.worker``), and uploads reach Django through nginx,
@@ -17,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +34,12 @@ from kaizen_studio.core.errors import DeviceError, InputError
 log = logging.getLogger(__name__)
 
 SETTINGS = "kaizen_studio.channel.site.settings"
+PRIVATE = 0o077
+"""The channel's processes' umask: what they create only their owner may read."""
+SOCKET_PATH_MOST = 107
+"""The longest path a unix socket may have (108 bytes with the closing NUL on Linux)."""
+DATABASE_FILES = ("channel.sqlite3", "channel.sqlite3-wal", "channel.sqlite3-shm",
+                  "channel.sqlite3-journal")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,7 @@ def manage(channel: Channel, *arguments: str, stdin: str | None = None) -> str:
         [sys.executable, "-m", "django", *arguments],
         env=channel.environment(),
         input=stdin,
+        umask=PRIVATE,
         capture_output=True,
         text=True,
         timeout=600,
@@ -91,29 +105,56 @@ def prepare(channel: Channel) -> None:
     except ValueError as error:
         raise InputError(str(error)) from None
     manage(channel, "migrate", "--noinput")
+    make_private(channel.folder)
     manage(channel, "collectstatic", "--noinput", "--clear")
 
 
-def free_loopback_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def make_private(folder: Path) -> None:
+    """Make the SQLite database in ``folder`` and its companions owner-only (one made
+    readable by an older version of this program stays so otherwise)."""
+    for name in DATABASE_FILES:
+        path = folder / name
+        if path.exists() and path.stat().st_mode & PRIVATE:
+            path.chmod(0o600)
+            log.info("made %s readable by its owner only", path)
+
+
+def socket_folder(folder: Path) -> tuple[Path, bool]:
+    """The owner-only folder the app server's socket goes in: ``folder``/run, or a fresh
+    one in the temporary folder when that path would be too long for a socket (then
+    True: the caller removes it)."""
+    inside = folder / "run"
+    if len(os.fsencode(inside / "channel.sock")) <= SOCKET_PATH_MOST:
+        inside.mkdir(parents=True, exist_ok=True, mode=0o700)
+        inside.chmod(0o700)
+        return inside, False
+    spare = Path(tempfile.mkdtemp(prefix="kaizen-channel-"))  # 0700, a name nobody chose
+    if len(os.fsencode(spare / "channel.sock")) > SOCKET_PATH_MOST:
+        spare.rmdir()
+        raise InputError(
+            f"the server folder's path is too long for the channel's socket ({inside}) and "
+            f"so is the temporary folder's ({spare.parent}): use a shorter --folder"
+        )
+    log.info("the server folder's path is too long for a socket: using %s", spare)
+    return spare, True
 
 
 class AppServer:
-    """gunicorn serving the channel on 127.0.0.1:``port``; ``start``/``stop`` safe twice,
-    ``restart`` after it stopped by itself; a context manager."""
+    """gunicorn serving the channel on a unix socket in an owner-only folder (see
+    :func:`socket_folder`); ``start``/``stop`` safe twice, ``restart`` after it stopped by
+    itself, ``close`` also removes a temporary socket folder; a context manager."""
 
-    def __init__(self, channel: Channel, *, port: int | None = None) -> None:
+    def __init__(self, channel: Channel) -> None:
         self.channel = channel
-        self.port = port if port is not None else free_loopback_port()
+        self._folder, self._spare = socket_folder(channel.folder)
+        self.socket = self._folder / "channel.sock"
         self._process: subprocess.Popen[bytes] | None = None
         self._prepared = False
 
     @property
     def address(self) -> str:
-        """Where nginx passes the channel's requests."""
-        return f"127.0.0.1:{self.port}"
+        """Where nginx passes the channel's requests: ``unix:/path/of/the/socket``."""
+        return f"unix:{self.socket}"
 
     @property
     def running(self) -> bool:
@@ -138,7 +179,8 @@ class AppServer:
         logs.mkdir(parents=True, exist_ok=True)
         command = [
             sys.executable, "-m", "gunicorn", "kaizen_studio.channel.site.wsgi:application",
-            "--bind", self.address, "--workers", "1", "--worker-class", "gthread",
+            "--bind", self.address, "--umask", str(PRIVATE), "--workers", "1",
+            "--worker-class", "gthread",
             "--threads", str(self.channel.threads), "--timeout", "120",
             "--graceful-timeout", "10", "--forwarded-allow-ips", "127.0.0.1",
             "--error-logfile", str(logs / "channel.log"),
@@ -152,6 +194,7 @@ class AppServer:
                 stdout=output,
                 stderr=output,
                 process_group=0,
+                umask=PRIVATE,
                 env=self.channel.environment(),
                 cwd=self.channel.folder,
             )
@@ -169,7 +212,9 @@ class AppServer:
                     f"{self.channel.folder / 'logs' / 'channel.log'}"
                 )
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1.0):
+                with socket.socket(socket.AF_UNIX) as probe:
+                    probe.settimeout(1.0)
+                    probe.connect(str(self.socket))
                     return
             except OSError:
                 time.sleep(0.1)
@@ -206,10 +251,12 @@ class AppServer:
 
     def close(self) -> None:
         self.stop()
+        if self._spare:
+            shutil.rmtree(self._folder, ignore_errors=True)
 
     def __enter__(self) -> AppServer:
         self.start()
         return self
 
     def __exit__(self, *_: object) -> None:
-        self.stop()
+        self.close()

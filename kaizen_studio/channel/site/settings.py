@@ -24,7 +24,7 @@ if FOLDER.is_dir():  # made by studio serve; the upload folder must exist before
 SECRET_KEY = environment.secret_key(FOLDER)
 DEBUG = False
 ALLOWED_HOSTS = ["*"]  # nginx in front answers only on the addresses studio serve chose
-USE_X_FORWARDED_HOST = True
+USE_X_FORWARDED_HOST = False  # nginx passes the Host it answered to; a browser names no other
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in os.environ.get("KAIZEN_CHANNEL_ORIGINS", "").split(",")

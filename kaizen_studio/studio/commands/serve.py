@@ -40,6 +40,7 @@ from kaizen_studio.broadcast.stream_key import (
     hidden,
     readable_by_others,
     server_key,
+    shown_stream,
 )
 from kaizen_studio.channel.site.process import AppServer, Channel
 from kaizen_studio.core.errors import DeviceError, InputError
@@ -261,7 +262,7 @@ def _serve(server: MediaServer, app: AppServer, key: ServerKey, args: argparse.N
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C cannot cut the stop
         server.stop()
-        app.stop()
+        app.close()
         if started:
             _say("Media server stopped.")
         for number, handler in before.items():
@@ -276,9 +277,11 @@ def _watch(server: MediaServer, app: AppServer, done: threading.Event) -> int:
     relays = RelayWatch(server, _say)
     while not done.wait(0.5):
         relays.poll()
-        for refusal in server.refusals[told:]:
+        server.note_log_refusals()
+        new = server.refusals[told:]  # the key check may add one meanwhile: told next time
+        for refusal in new:
             _tell(refusal, slowed_told, server.guard.clock())
-        told = len(server.refusals)
+        told += len(new)
         if not server.running and not _restart(server, policy, done):
             return 1
         if not app.running and not _restart_app(app, app_policy, done):
@@ -297,8 +300,14 @@ def _tell(refusal: Refusal, slowed_told: dict[str, float], now: float) -> None:
             f"keys lately (it may try again in {refusal.wait:.0f} s)"
         )
         return
+    if refusal.verdict is Verdict.BAD_NAME:
+        _say(
+            f"Refused a stream from {address} to live/{shown_stream(refusal.stream)}: not a "
+            "stream name this server takes (use letters, digits and - _ ~, e.g. live/show)"
+        )
+        return
     then = f"; it must wait {refusal.wait:.0f} s before its next try" if refusal.wait else ""
-    stream = "" if refusal.stream == SHOW else f" for live/{refusal.stream}"
+    stream = "" if refusal.stream == SHOW else f" for live/{shown_stream(refusal.stream)}"
     _say(f"Refused a stream from {address}: wrong or missing key{stream}{then}")
 
 
