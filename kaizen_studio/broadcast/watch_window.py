@@ -20,8 +20,8 @@ from kaizen_studio.broadcast.speaker import Speaker
 from kaizen_studio.core.media import VideoFrame
 
 CARD_WORDS = {
-    PlayerState.CONNECTING: "Off air: waiting for the show",
-    PlayerState.RECONNECTING: "Off air: the show was lost, connecting again",
+    PlayerState.CONNECTING: "Off air\nWaiting for the show",
+    PlayerState.RECONNECTING: "Off air\nReconnecting...",
 }
 """what the card says while there is no picture, by the reader's state"""
 
