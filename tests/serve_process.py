@@ -150,12 +150,17 @@ class Serve:
         self._reader.join(timeout=10)
 
 
-def publisher(url: str, *, seconds: float, tone: bool = False) -> subprocess.Popen[bytes]:
+def publisher(
+    url: str, *, seconds: float, tone: bool = False, picture_after: float = 0.0
+) -> subprocess.Popen[bytes]:
     """ffmpeg publishing a test picture (green, 320x240, 25 fps) with sound (a 440 Hz tone
     at 1/8 of full scale when ``tone``, else silence) to ``url`` in real time for
-    ``seconds``."""
+    ``seconds``; the pictures start ``picture_after`` seconds into the sound (a busy
+    machine's encoder whose pictures lag its sound)."""
     sound = "sine=frequency=440:sample_rate=48000" if tone else "anullsrc=r=48000:cl=stereo"
     command = ["ffmpeg", "-nostdin", "-loglevel", "error", "-re"]
+    if picture_after:
+        command += ["-itsoffset", f"{picture_after}"]
     command += ["-f", "lavfi", "-i", "color=c=0x00c800:size=320x240:rate=25"]
     command += ["-f", "lavfi", "-i", sound, "-t", f"{seconds}"]
     command += ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25"]

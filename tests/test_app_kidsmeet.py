@@ -65,7 +65,7 @@ def test_the_kidsmeet_runs_from_the_window(
     assert panel.load(str(order)) and panel.talks.count() == 3
     qtbot.mouseClick(panel.pick_button, Qt.MouseButton.LeftButton)
     assert "Picked " in status_text(studio)
-    spin = next(o for o in studio.control.programme.overlays if isinstance(o, PickAnimation))  # type: ignore[union-attr]
+    spin = next(o for o in studio.control.programme.kept_overlays if isinstance(o, PickAnimation))  # type: ignore[union-attr]
     qtbot.waitUntil(
         lambda: studio.control.programme_picture().pts > spin.shown_at + 0.6,  # type: ignore[union-attr]
         timeout=30_000,
@@ -77,7 +77,7 @@ def test_the_kidsmeet_runs_from_the_window(
     assert meet is not None and meet.current is not None
     picked = meet.order.talks[meet.current]
     assert f"{picked.name} is on" in status_text(studio)
-    lower = [o for o in studio.control.programme.overlays if isinstance(o, LowerThird)]  # type: ignore[union-attr]
+    lower = [o for o in studio.control.programme.kept_overlays if isinstance(o, LowerThird)]  # type: ignore[union-attr]
     assert [o.name for o in lower] == [picked.name]  # in place of the scene's (Zoë)
     row = panel.talks.item(meet.current)
     assert row is not None and row.text().startswith("✓ ")
@@ -108,6 +108,7 @@ def test_the_kidsmeet_runs_from_the_window(
     qtbot.mouseClick(panel.end_button, Qt.MouseButton.LeftButton)
     after = [o for o in studio.control.programme.overlays if isinstance(o, LowerThird)]  # type: ignore[union-attr]
     assert [o.name for o in after] == ["Zoë"]  # the scene's own lower third is back
+    assert studio.control.programme.kept_overlays == []  # type: ignore[union-attr]
 
 
 def test_the_panel_timer_turns_amber_then_flashes_red_on_the_fake_clock(

@@ -14,6 +14,7 @@ import pytest
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.core.fake_clock import FakeClock
+from kaizen_studio.core.media import Image
 from kaizen_studio.studio.backdrop import Backdrop
 from kaizen_studio.studio.kidsmeet.breaks import BreakVideos, FolderPlaylist
 from kaizen_studio.studio.kidsmeet.meet import Kidsmeet, MeetState
@@ -33,7 +34,7 @@ from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.scenes import Look
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import StillSource
-from tests.conditions import wait_until
+from tests.conditions import step, wait_until
 from tests.media_files import number, numbered_clip
 
 ORDER = """title = "Spring kidsmeet"
@@ -191,7 +192,7 @@ def test_a_talk_fills_the_lower_third_and_the_break_plays_the_recordings(
     programme.start()
     try:
         talk = meet.start_talk(0)
-        lower = [o for o in programme.overlays if isinstance(o, LowerThird)]
+        lower = [o for o in programme.kept_overlays if isinstance(o, LowerThird)]
         assert [(o.name, o.role) for o in lower] == [(talk.name, talk.role)]
         assert talk.role == "Year 4, Hawes Side: How volcanoes work"
         shown = clock.now() + 1.2
@@ -210,7 +211,7 @@ def test_a_talk_fills_the_lower_third_and_the_break_plays_the_recordings(
             what="a recording's picture on the programme",
         )
         wait_until(lambda: "the break's videos" in sound.status, what="their sound mixed in")
-        assert [o for o in programme.overlays if isinstance(o, LowerThird)] == []
+        assert programme.kept_overlays == []
 
         meet.start_talk(1)
         assert programme.cover is None and meet.status().state is MeetState.TALK
@@ -220,4 +221,60 @@ def test_a_talk_fills_the_lower_third_and_the_break_plays_the_recordings(
         )
         assert meet.status().done == 2 and meet.status().left == 1
     finally:
+        programme.close()
+
+
+def shown_at(picture: LatestPicture, tick: float) -> Image:
+    """The programme's picture once it has reached ``tick``."""
+    wait_until(
+        lambda: picture.frame is not None and picture.frame.pts >= tick - 1e-6,
+        what=f"the programme's picture at {tick:.2f} s",
+    )
+    assert picture.frame is not None
+    return picture.frame.image
+
+
+def test_the_talks_lower_third_and_the_pick_stay_on_when_the_scene_changes(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock(1.0)
+    size = (320, 180)
+    grey = np.full((size[1], size[0], 3), 200, np.uint8)
+    programme = Programme(
+        StillSource(grey, clock=clock), fps=25, keyer=None, size=size, clock=clock
+    )
+    picture = LatestPicture()
+    programme.add_output(picture, mode="latest")
+    backdrop = Backdrop("#000000", size, fit=True)
+    programme.show_look(Look(backdrop, [LowerThird("Zoë", "Head teacher")], name="studio"))
+    order = read_order(order_file(tmp_path, ORDER))
+    meet = Kidsmeet(order, lambda: programme, clock=clock, size=size, rng=random.Random(2))
+    programme.start()
+    try:
+        step(clock, times=3)
+        talk = meet.pick()
+        step(clock, times=5)
+        programme.show_look(Look(backdrop, [], name="plain"))  # mid-spin, a bare scene
+        step(clock, times=5)
+        band = shown_at(picture, clock.now())[90, :4]  # the middle of the spinning band
+        assert band.max() < 150, "the pick's spinning names went with the scene change"
+
+        started = clock.now()
+        meet.start_talk()
+        step(clock, times=3)
+        programme.show_look(Look(backdrop, [LowerThird("Zoë", "Head teacher")], name="studio"))
+        step(clock, times=60)  # 2.4 s: the caption has slid in
+        tick = clock.now()
+        expected = grey.copy()
+        LowerThird(talk.name, talk.role, shown_at=started + 0.5).draw(expected, tick)
+        assert np.array_equal(shown_at(picture, tick), expected), "not the talk's caption"
+
+        meet.end_talk()  # the scene's own lower third back
+        step(clock, times=60)
+        tick = clock.now()
+        expected = grey.copy()
+        LowerThird("Zoë", "Head teacher").draw(expected, tick)
+        assert np.array_equal(shown_at(picture, tick), expected)
+    finally:
+        clock.release()
         programme.close()

@@ -2,7 +2,7 @@
 
 from kaizen_studio.broadcast.encoder import EncodedPacket, ProgrammeEncoder, StreamHeader
 from kaizen_studio.broadcast.output import BroadcastOutput
-from kaizen_studio.broadcast.player import PlayerStats, StreamReader, watch_headless
+from kaizen_studio.broadcast.player import PlayerState, PlayerStats, StreamReader, watch_headless
 from kaizen_studio.broadcast.recorder import Recorder
 from kaizen_studio.broadcast.server import MediaServer
 from kaizen_studio.broadcast.speaker import Speaker
@@ -17,6 +17,7 @@ __all__ = [
     "OutputState",
     "OutputStats",
     "PacketStreamer",
+    "PlayerState",
     "PlayerStats",
     "ProgrammeEncoder",
     "Recorder",

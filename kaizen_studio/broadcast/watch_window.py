@@ -15,9 +15,15 @@ from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QImage, QKeyEvent, QPixmap
 from PyQt6.QtWidgets import QApplication, QLabel
 
-from kaizen_studio.broadcast.player import StreamReader
+from kaizen_studio.broadcast.player import PlayerState, StreamReader
 from kaizen_studio.broadcast.speaker import Speaker
 from kaizen_studio.core.media import VideoFrame
+
+CARD_WORDS = {
+    PlayerState.CONNECTING: "Off air\nWaiting for the show",
+    PlayerState.RECONNECTING: "Off air\nReconnecting...",
+}
+"""what the card says while there is no picture, by the reader's state"""
 
 
 class PlayerWindow(QLabel):
@@ -46,7 +52,9 @@ class PlayerWindow(QLabel):
 
     def _card(self) -> str:
         note = f"\n\n{self.sound_note}" if self.sound_note else ""
-        return f"{self.school}\nOff air{note}"
+        state = self.reader.stats.state
+        words = CARD_WORDS.get(state, "Off air")
+        return f"{self.school}\n{words}{note}"
 
     def _keep(self, frame: VideoFrame) -> None:
         with self._lock:

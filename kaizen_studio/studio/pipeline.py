@@ -163,6 +163,17 @@ class Programme:
     def overlays(self, overlays: list[Overlay]) -> None:
         self._overlays.overlays = list(overlays)
 
+    @property
+    def kept_overlays(self) -> list[Overlay]:
+        """Drawn over the scene's overlays on every frame and kept when the scene changes
+        (the kidsmeet's talk caption and pick); a lower third among them stands in for
+        the scene's. The list may be replaced while live."""
+        return self._overlays.kept
+
+    @kept_overlays.setter
+    def kept_overlays(self, overlays: list[Overlay]) -> None:
+        self._overlays.kept = list(overlays)
+
     def _fault(self, words: str) -> None:
         self.compositor.fault(words)
 

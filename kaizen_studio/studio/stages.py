@@ -26,7 +26,7 @@ import numpy as np
 
 from kaizen_studio.core.media import Image, VideoFrame
 from kaizen_studio.keying import Keyer, NoScreenFoundError, cover_fit
-from kaizen_studio.studio.overlays import Overlay
+from kaizen_studio.studio.overlays import LowerThird, Overlay
 from kaizen_studio.studio.placement import placed
 from kaizen_studio.studio.programme_stats import Rolling
 from kaizen_studio.studio.show import Placement
@@ -242,24 +242,32 @@ class Copy:
 
 
 class OverlaysStage:
-    """Draws each overlay in turn on the picture, in place, at the frame's tick. An
-    overlay that raises is taken off (``on_fault`` told why); the others stay."""
+    """Draws each overlay in turn on the picture, in place, at the frame's tick: the
+    scene's (:attr:`overlays`), then those kept over every scene (:attr:`kept`); a lower
+    third among the kept stands in for the scene's. An overlay that raises is taken off
+    (``on_fault`` told why); the others stay."""
 
     name = "overlays"
 
     def __init__(self, on_fault: Callable[[str], None]) -> None:
         self.overlays: list[Overlay] = []
-        """drawn in order; the list may be replaced while live"""
+        """the scene's, drawn in order; the list may be replaced while live"""
+        self.kept: list[Overlay] = []
+        """drawn over the scene's and kept when the scene changes (the kidsmeet's talk
+        caption and pick); the list may be replaced while live"""
         self._on_fault = on_fault
 
     def apply(self, frame: VideoFrame) -> VideoFrame:
-        overlays = self.overlays
-        for overlay in list(overlays):
+        scene, kept = self.overlays, self.kept
+        if any(isinstance(o, LowerThird) for o in kept):
+            scene = [o for o in scene if not isinstance(o, LowerThird)]
+        for overlay in [*scene, *kept]:
             try:
                 overlay.draw(frame.image, frame.pts)
             except Exception as error:  # any fault: that overlay goes, the rest stay
                 log.error("the %s failed", describe(overlay), exc_info=error)
                 self.overlays = [o for o in self.overlays if o is not overlay]
+                self.kept = [o for o in self.kept if o is not overlay]
                 self._on_fault(f"the {describe(overlay)} was taken off: {describe_error(error)}")
         return frame
 

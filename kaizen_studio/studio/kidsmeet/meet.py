@@ -140,20 +140,12 @@ class Kidsmeet:
         return "The break: the recorded presentations play until the next talk"
 
     def _lay(self, overlays: list[Overlay]) -> None:
-        """Put ``overlays`` on the programme in place of this meet's last ones. The
-        scene's own overlays stay, but for its lower third while the talk's is shown."""
+        """Put ``overlays`` on the programme in place of this meet's last ones, kept over
+        every scene (a scene change leaves them on); the talk's lower third stands in for
+        the scene's while it is shown."""
         programme = self.programme()
         if programme is not None:
-            kept = [o for o in programme.overlays if not any(o is m for m in self._mine)]
-            if any(isinstance(o, LowerThird) for o in overlays):
-                kept = [o for o in kept if not isinstance(o, LowerThird)]
-            elif programme.look is not None:  # the scene's lower third back
-                kept += [
-                    o
-                    for o in programme.look.overlays
-                    if isinstance(o, LowerThird) and not any(o is k for k in kept)
-                ]
-            programme.overlays = kept + overlays
+            programme.kept_overlays = overlays
         self._mine = overlays
 
     def status(self) -> MeetStatus:
