@@ -38,6 +38,7 @@ from kaizen_studio.broadcast.stream_worker import (
     GROWTH,
     MAX_DELAY,
     StreamSettings,
+    block_interrupts,
     run_stream,
     safe_url,
 )
@@ -162,6 +163,7 @@ class _StreamProcess:
 
     # -- monitor: the child's life, events from it, and the stall watchdog -----------------
     def _watch(self) -> None:
+        block_interrupts()  # the child ignores Ctrl+C: the show stops it (stop())
         self._spawn()
         self._spawned.set()
         while not self._stopping.wait(0.2):
