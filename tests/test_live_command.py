@@ -102,3 +102,12 @@ def test_live_plays_a_video_file_as_the_camera_with_its_sound(
     times, samples = _frames_and_sound(out)
     assert times and times[-1] - times[0] >= 1.0  # 2 s from the first picture
     assert samples >= (times[-1] - times[0]) * 48000  # the sound covers the pictures
+
+
+def test_live_refuses_a_recording_into_a_folder_it_cannot_write(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # /proc refuses new files even to root: before, the show ran on saying "cannot record"
+    assert main(["live", "--camera", "demo", "--record", "/proc/x.mp4", "--seconds", "1"]) == 2
+    message = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "/proc" in message and "cannot be written" in message
