@@ -234,3 +234,11 @@ def test_an_output_inside_a_file_says_that_it_is_a_file(tmp_path: Path) -> None:
     line = refused(studio("matte", picture, "-o", notes / "x.png"), "afile is a file")
     assert "does not exist" not in line
     assert notes.read_text() == "my notes"
+
+
+def test_matte_names_a_file_that_is_not_a_picture_without_library_names(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.png"
+    fake.write_text("not a picture at all")
+    line = refused(studio("matte", fake, "-o", tmp_path / "out.png"), "fake.png", "PNG or JPEG")
+    assert "OpenCV" not in line
+    assert not (tmp_path / "out.png").exists()

@@ -111,3 +111,16 @@ def test_live_refuses_a_recording_into_a_folder_it_cannot_write(
     assert main(["live", "--camera", "demo", "--record", "/proc/x.mp4", "--seconds", "1"]) == 2
     message = capsys.readouterr().err.strip().splitlines()[-1]
     assert "/proc" in message and "cannot be written" in message
+
+
+@pytest.mark.parametrize("kind", ["picture", "folder", "file"])
+def test_live_says_a_camera_that_is_a_picture_a_folder_or_a_file_is_not_a_video(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    camera = {"picture": tmp_path / "s.jpg", "folder": tmp_path, "file": tmp_path / "notes"}[kind]
+    if kind != "folder":
+        camera.write_bytes(b"not a video")
+    assert main(["live", "--camera", str(camera), "--seconds", "1"]) == 2
+    message = capsys.readouterr().err.strip()
+    assert "\n" not in message and "no camera called" not in message, message
+    assert f"is a {kind}" in message and "give a video file" in message, message
