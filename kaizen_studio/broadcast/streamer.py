@@ -175,6 +175,8 @@ class _StreamProcess:
             if process.is_alive() and quiet <= self.stall_seconds:
                 continue
             self._read_events()  # what it said before it ended
+            if self._stopping.is_set():  # the show is ending it: stopped, not reconnecting
+                break
             if self._state.final:  # refused or name taken: it said so and ended
                 self._end_child(process, graceful=False)
                 return
