@@ -217,3 +217,28 @@ def test_key_names_a_damaged_background_video_not_the_take(tmp_path: Path) -> No
     out = tmp_path / "keyed.mp4"
     refused(studio("key", source, "--background", background, "-o", out), str(background))
     assert not out.exists()
+
+
+def test_key_into_a_folder_it_cannot_write_is_one_line(tmp_path: Path) -> None:
+    clip = tmp_path / "clip.mp4"
+    take(clip, frames=5)
+    # /proc refuses new files even to root: a stand-in for a read-only or full folder
+    refused(studio("key", clip, "--background", "beach", "-o", "/proc/kaizen-k.mp4"), "/proc")
+    assert not Path("/proc/kaizen-k.mp4").exists()
+
+
+def test_an_output_inside_a_file_says_that_it_is_a_file(tmp_path: Path) -> None:
+    picture, notes = tmp_path / "pupil.png", tmp_path / "afile"
+    green_picture(picture)
+    notes.write_text("my notes")
+    line = refused(studio("matte", picture, "-o", notes / "x.png"), "afile is a file")
+    assert "does not exist" not in line
+    assert notes.read_text() == "my notes"
+
+
+def test_matte_names_a_file_that_is_not_a_picture_without_library_names(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.png"
+    fake.write_text("not a picture at all")
+    line = refused(studio("matte", fake, "-o", tmp_path / "out.png"), "fake.png", "PNG or JPEG")
+    assert "OpenCV" not in line
+    assert not (tmp_path / "out.png").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -11,7 +12,11 @@ import cv2
 import numpy as np
 
 from kaizen_studio.studio.cli import main
-from kaizen_studio.studio.commands.demo import contact_pictures
+from kaizen_studio.studio.commands.demo import (
+    contact_pictures,
+    recording_lengths,
+    recording_problems,
+)
 
 
 def test_demo_records_a_show_that_decodes_back(tmp_path: Path) -> None:
@@ -71,3 +76,47 @@ def test_demo_refuses_an_output_that_is_a_file(tmp_path: Path) -> None:
         "results (it is made if it does not exist)"
     ]
     assert notes.read_text() == "my notes"
+
+
+def uneven_recording(path: Path, times: list[float], sound_seconds: float) -> None:
+    """A recording as a busy machine makes it: frames at the given times (variable frame
+    rate, in milliseconds), and ``sound_seconds`` of sound."""
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264", rate=25)
+        video.width, video.height, video.pix_fmt = 64, 64, "yuv420p"
+        video.time_base = Fraction(1, 1000)
+        audio = container.add_stream("aac", rate=48000)
+        audio.layout = "mono"
+        for t in times:
+            frame = av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="bgr24")
+            frame.pts, frame.time_base = round(t * 1000), Fraction(1, 1000)
+            container.mux(video.encode(frame))
+        container.mux(video.encode(None))
+        for start in range(0, round(sound_seconds * 48000), 1024):
+            chunk = av.AudioFrame.from_ndarray(
+                np.zeros((1, 1024), np.float32), format="fltp", layout="mono"
+            )
+            chunk.sample_rate, chunk.pts = 48000, start
+            container.mux(audio.encode(chunk))
+        container.mux(audio.encode(None))
+
+
+def test_a_good_recording_from_a_busy_machine_passes_and_a_broken_one_fails(
+    tmp_path: Path,
+) -> None:
+    # 30 frames over 4 s (a busy machine: 7.5 a second, not 25), and 4 s of sound
+    times = [i * 4.0 / 30 for i in range(30)]
+    good = tmp_path / "busy.mp4"
+    uneven_recording(good, times, 4.0)
+    pictures, sound = recording_lengths(good)
+    assert abs(pictures - 4.0) < 0.2 and abs(sound - 4.0) < 0.1
+    assert recording_problems(good, decoded=30, sent=30) == []
+    # frames lost between the programme and the file
+    assert recording_problems(good, decoded=30, sent=40) == [
+        "30 frames decoded back of the 40 sent to the recorder"
+    ]
+    # the sound runs on long after the pictures end
+    broken = tmp_path / "broken.mp4"
+    uneven_recording(broken, times[:10], 4.0)
+    (problem,) = recording_problems(broken, decoded=10, sent=10)
+    assert "of sound for" in problem

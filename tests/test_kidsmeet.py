@@ -278,3 +278,23 @@ def test_the_talks_lower_third_and_the_pick_stay_on_when_the_scene_changes(
     finally:
         clock.release()
         programme.close()
+
+
+def test_a_folder_given_as_the_running_order_is_named_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a folder, not a running order") as caught:
+        read_order(tmp_path)
+    assert "no such" not in str(caught.value)
+
+
+def test_end_says_what_happened_in_a_talk_a_break_and_between_talks() -> None:
+    order = RunningOrder(
+        title="t", talks=tuple(Talk(name=n, year=3, school="S", title="T") for n in "AB")
+    )
+    meet = Kidsmeet(order, lambda: None, clock=FakeClock(), rng=random.Random(4))
+    assert "no talk is on to end; start one" in apply(meet, "end")
+    meet.start_talk(0)
+    assert apply(meet, "end").startswith("kidsmeet: A's talk has ended; between talks")
+    apply(meet, "break")
+    said = apply(meet, "end")
+    assert "no talk is on to end: the break goes on" in said, said
+    assert meet.state is MeetState.BREAK

@@ -102,3 +102,25 @@ def test_live_plays_a_video_file_as_the_camera_with_its_sound(
     times, samples = _frames_and_sound(out)
     assert times and times[-1] - times[0] >= 1.0  # 2 s from the first picture
     assert samples >= (times[-1] - times[0]) * 48000  # the sound covers the pictures
+
+
+def test_live_refuses_a_recording_into_a_folder_it_cannot_write(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # /proc refuses new files even to root: before, the show ran on saying "cannot record"
+    assert main(["live", "--camera", "demo", "--record", "/proc/x.mp4", "--seconds", "1"]) == 2
+    message = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "/proc" in message and "cannot be written" in message
+
+
+@pytest.mark.parametrize("kind", ["picture", "folder", "file"])
+def test_live_says_a_camera_that_is_a_picture_a_folder_or_a_file_is_not_a_video(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    camera = {"picture": tmp_path / "s.jpg", "folder": tmp_path, "file": tmp_path / "notes"}[kind]
+    if kind != "folder":
+        camera.write_bytes(b"not a video")
+    assert main(["live", "--camera", str(camera), "--seconds", "1"]) == 2
+    message = capsys.readouterr().err.strip()
+    assert "\n" not in message and "no camera called" not in message, message
+    assert f"is a {kind}" in message and "give a video file" in message, message

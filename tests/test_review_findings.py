@@ -22,7 +22,6 @@ from tests.media_files import green_picture
 pytestmark = pytest.mark.timeout(300)
 
 
-@pytest.mark.xfail(strict=True, reason="review finding 2")
 def test_matte_into_a_folder_it_cannot_write_is_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -89,7 +88,6 @@ def test_sign_in_never_sends_on_to_the_host_a_client_names(channel: RunningChann
     assert "evil.example" not in answer.headers.get("Location", "")
 
 
-@pytest.mark.xfail(strict=True, reason="review finding 1")
 def test_ctrl_c_in_a_terminal_stops_a_streaming_show_without_a_traceback(
     tmp_path: Path, server: MediaServer
 ) -> None:

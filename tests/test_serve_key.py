@@ -185,3 +185,9 @@ def test_serve_makes_a_key_shows_it_once_then_only_in_part(tmp_path: Path) -> No
         assert second.stop() == 0
     assert key not in second.output() and f"{key[:4]}…" in second.output()
     assert key not in (folder / "serve.log").read_text()
+
+
+def test_a_key_file_that_is_a_folder_is_named_in_words(tmp_path: Path) -> None:
+    result = run_studio("serve", "--key-file", str(tmp_path), "--folder", str(tmp_path / "s"))
+    one_line_error(result, "is a folder: give the key's file inside it")
+    assert "Errno" not in result.stderr

@@ -83,6 +83,8 @@ def test_bad_ranges_and_names_are_refused_and_nothing_is_written(
         ({"start": 4.0, "end": 2.0}, "the start must come first"),
         ({"start": 30.0}, "the take is only"),
         ({"thumbnail_at": 0.5, "start": 1.0}, "between the start and end"),
+        ({"start": float("nan")}, "--start nan: give a number of seconds"),
+        ({"end": float("inf")}, "--end inf: give a number of seconds"),
     ]
     for options, words in cases:
         with pytest.raises(InputError, match=words):

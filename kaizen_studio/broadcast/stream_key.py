@@ -109,8 +109,21 @@ def read_key_file(path: Path) -> str:
         raise MissingFileError(
             f"no stream key file at {path}: give the path of a file whose first line is the key"
         ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read the stream key file {path}: {error}") from None
+    except IsADirectoryError:
+        raise InputError(
+            f"the stream key file {path} is a folder: give the key's file inside it (a file "
+            "whose first line is the key)"
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(
+            f"the stream key file {path} is not text: put the key on its first line"
+        ) from None
+    except OSError as error:
+        why = (error.strerror or str(error)).lower()
+        raise InputError(
+            f"cannot read the stream key file {path} ({why}): give a file you may read "
+            "whose first line is the key"
+        ) from None
     lines = text.strip().splitlines()
     if not lines:
         raise InputError(f"the stream key file {path} is empty: put the key on its first line")

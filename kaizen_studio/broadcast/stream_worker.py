@@ -22,7 +22,8 @@ connection's name), saying so in words.
 
 The process dies with the show whatever kills the show: on Linux the kernel sends it
 SIGKILL when the thread that started it ends (``prctl(PR_SET_PDEATHSIG)``), and on any
-system it watches a pipe from the show and ends when that pipe closes.
+system it watches a pipe from the show and ends when that pipe closes. It ignores Ctrl+C
+(a terminal sends it to the whole group): the show stops it, sending what is queued.
 """
 
 from __future__ import annotations
@@ -242,6 +243,26 @@ def die_with_parent(lifeline: Any, parent: int) -> None:
     threading.Thread(target=watch, name="lifeline", daemon=True).start()
 
 
+def ignore_interrupts() -> None:
+    """Ignore Ctrl+C here: a terminal sends it to the whole group, this process too, and
+    the show's process stops the stream itself (sending what is queued). The show starts
+    this process with SIGINT blocked (:func:`block_interrupts`), so one that came while it
+    was starting is dropped here, not raised as KeyboardInterrupt."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread may set handlers (a test calling run_stream)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # also drops one pending while blocked
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def block_interrupts() -> None:
+    """Block SIGINT on the calling thread (the show's stream monitor), so the processes it
+    starts are born with it blocked until :func:`ignore_interrupts` ignores it. The show's
+    own Ctrl+C handler runs on its main thread, which this does not touch."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
 def run_stream(
     settings: StreamSettings,
     items: Any,
@@ -251,6 +272,7 @@ def run_stream(
     parent: int | None = None,
 ) -> None:
     """The child's main loop (see the module docstring)."""
+    ignore_interrupts()
     if lifeline is not None and parent is not None:
         die_with_parent(lifeline, parent)
     if settings.header is None:

@@ -38,6 +38,7 @@ from kaizen_studio.broadcast.stream_worker import (
     GROWTH,
     MAX_DELAY,
     StreamSettings,
+    block_interrupts,
     run_stream,
     safe_url,
 )
@@ -162,6 +163,7 @@ class _StreamProcess:
 
     # -- monitor: the child's life, events from it, and the stall watchdog -----------------
     def _watch(self) -> None:
+        block_interrupts()  # the child ignores Ctrl+C: the show stops it (stop())
         self._spawn()
         self._spawned.set()
         while not self._stopping.wait(0.2):
@@ -173,6 +175,8 @@ class _StreamProcess:
             if process.is_alive() and quiet <= self.stall_seconds:
                 continue
             self._read_events()  # what it said before it ended
+            if self._stopping.is_set():  # the show is ending it: stopped, not reconnecting
+                break
             if self._state.final:  # refused or name taken: it said so and ended
                 self._end_child(process, graceful=False)
                 return

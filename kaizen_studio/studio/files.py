@@ -26,13 +26,34 @@ def check_output_path(path: str | os.PathLike[str]) -> Path:
     """
     out = Path(path)
     folder = out.parent if str(out.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise InputError(
+            f"{out}: {folder} is a file, not a folder; save into a folder (such as "
+            f"{out.name} on its own, for the current folder)"
+        )
     if not folder.is_dir():
         raise MissingFileError(f"{out}: the folder {folder} does not exist; create it first")
     if out.is_dir():
         raise InputError(f"{out}: is a folder; give a file name")
-    if not os.access(folder, os.W_OK):
-        raise InputError(f"{out}: the folder {folder} is not writable")
+    if not os.access(folder, os.W_OK) or not _can_create_in(folder):
+        raise InputError(
+            f"{out}: the folder {folder} cannot be written to (read-only or not "
+            "yours); save into another folder, such as your home folder"
+        )
     return out
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a new file can really be made in ``folder``: ``os.access`` says yes to
+    root for any folder, even /proc or a read-only disk. The probe file is removed."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".kaizen-probe.", dir=folder)
+    except OSError:
+        return False
+    os.close(fd)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name)
+    return True
 
 
 def check_video_output_path(path: str | os.PathLike[str]) -> Path:

@@ -101,7 +101,9 @@ def _decoded(file: Path) -> np.ndarray:
     orientation = _check_header(data, file)
     image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
     if image is None:
-        raise InputError(f"{file}: is not a picture OpenCV can read, or it is damaged")
+        raise InputError(
+            f"{file}: is not a picture, or it is damaged; save it again as PNG or JPEG"
+        )
     return upright(image, orientation)
 
 

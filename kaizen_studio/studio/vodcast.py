@@ -14,6 +14,7 @@ leaves nothing behind. Afterwards its loudness is measured again from the file i
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -102,6 +103,10 @@ def make_vodcast(
         A bad range, a take with no pictures or one that cannot be decoded, or an output
         that is not an .mp4 or is the take itself. Nothing is written then.
     """
+    times = {"--start": start, "--end": end, "--thumbnail-at": thumbnail_at}
+    for option, value in times.items():
+        if value is not None and not math.isfinite(value):
+            raise InputError(f"{option} {value:g}: give a number of seconds, such as 4 or 12.5")
     src, out = Path(take), check_output_path(output)
     if out.suffix.lower() != ".mp4":
         raise InputError(f"{out}: a vodcast is written as MP4; end the name with .mp4")

@@ -45,11 +45,13 @@ from kaizen_studio.broadcast import (
     SafeVirtualCamera,
 )
 from kaizen_studio.broadcast.recorder import take_path
+from kaizen_studio.broadcast.stream_key import read_key_file
 from kaizen_studio.broadcast.streamer import check_key, check_url, split_key, with_key
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backdrop import VIDEO_SUFFIXES
+from kaizen_studio.studio.commands.matte import PICTURE_TYPES
 from kaizen_studio.studio.files import check_video_output_path
 from kaizen_studio.studio.guest_look import GuestLook
 from kaizen_studio.studio.kidsmeet.breaks import FolderPlaylist
@@ -188,14 +190,8 @@ def stream_address(url: str, key_file: str | None) -> str:
             f"in the process list): put it in a file for --key-file PATH, or set {KEY_VARIABLE}"
         )
     if key_file:
-        try:
-            key, where = (
-                Path(key_file).read_text(encoding="utf-8").strip(),
-                f"--key-file {key_file}",
-            )
-        except (OSError, UnicodeDecodeError) as error:
-            why = getattr(error, "strerror", None) or str(error)
-            raise InputError(f"--key-file {key_file}: cannot be read ({why})") from None
+        # the one reader of key files: a folder, an empty file... each named in words
+        key, where = read_key_file(Path(key_file)), f"--key-file {key_file}"
     elif KEY_VARIABLE in os.environ:
         # read once, and kept from the processes the show starts
         key, where = os.environ.pop(KEY_VARIABLE).strip(), KEY_VARIABLE
@@ -225,6 +221,29 @@ def report_stream(stats: OutputStats) -> None:
     print(f"live: stream: {stats.message}", file=sys.stderr)
 
 
+def check_camera(camera: str) -> None:
+    """Refuse a --camera that names a folder or a file that is not a video, in words (a
+    camera's name never holds a slash or a dot-ending).
+
+    Raises
+    ------
+    InputError : naming the file and what to give instead
+    """
+    path = Path(camera)
+    instead = "give a video file (.mp4, .mov...), a camera's number or name, or 'demo'"
+    if path.is_dir():
+        raise InputError(f"--camera {camera}: is a folder, not a camera or a video; {instead}")
+    if path.suffix.lower() in VIDEO_SUFFIXES:
+        return
+    if path.suffix.lower() in PICTURE_TYPES:
+        raise InputError(
+            f"--camera {camera}: is a picture, not a video; {instead} (a picture is keyed "
+            f"with 'studio matte {camera} -o OUT.png')"
+        )
+    if path.is_file():
+        raise InputError(f"--camera {camera}: is a file but not a video; {instead}")
+
+
 def run(args: argparse.Namespace) -> int:
     show = read_show(args.show) if args.show else default_show()
     scene = show.scenes[0]
@@ -236,6 +255,7 @@ def run(args: argparse.Namespace) -> int:
                 + ", ".join(s.name for s in show.scenes)
             )
         scene = names[args.scene.lower()]
+    check_camera(args.camera)
     if args.seconds is not None and not 1 <= args.seconds <= 24 * 3600:
         raise InputError(f"--seconds {args.seconds}: choose 1 second to a day")
     for path in (args.record, args.record_camera):

@@ -68,6 +68,11 @@ def read_order(path: str | Path) -> RunningOrder:
     """The running order in ``path`` (.toml, or .csv), checked; :class:`InputError` (or
     :class:`MissingFileError`) naming the file, the line and the fix otherwise."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(
+            f"{path}: is a folder, not a running order; give the order's file (.toml or "
+            ".csv), such as --kidsmeet FOLDER/kidsmeet.toml"
+        )
     if not path.is_file():
         raise MissingFileError(f"{path}: no such running order; check the name and the folder")
     if path.stat().st_size > MAX_ORDER_BYTES:

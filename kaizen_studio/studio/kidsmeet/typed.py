@@ -13,7 +13,7 @@ import threading
 from typing import TextIO
 
 from kaizen_studio.core.errors import InputError
-from kaizen_studio.studio.kidsmeet.meet import Kidsmeet, status_line
+from kaizen_studio.studio.kidsmeet.meet import Kidsmeet, MeetState, status_line
 
 HELP = (
     "commands: pick (a presenter at random), start [N] (the one picked, or talk N), end, "
@@ -38,8 +38,7 @@ def apply(meet: Kidsmeet, line: str) -> str:
             talk = meet.start_talk(int(rest[0]) - 1 if rest else None)
             return f"kidsmeet: {talk.name} is on: {talk.title} ({meet.order.minutes:g} minutes)"
         if command == "end":
-            meet.end_talk()
-            return status_line(meet.status())
+            return end(meet)
         if command == "break":
             return "kidsmeet: " + meet.start_break()
         if command == "order":
@@ -55,6 +54,20 @@ def apply(meet: Kidsmeet, line: str) -> str:
     except InputError as error:
         return f"kidsmeet: {error}"
     return f"kidsmeet: {command!r} is not a command; {HELP}"
+
+
+def end(meet: Kidsmeet) -> str:
+    """``end``: end the talk that is on, or say that none is (in the break or between
+    talks) and what to do instead."""
+    status = meet.status()
+    if status.state is MeetState.BREAK:
+        return "kidsmeet: no talk is on to end: the break goes on until you start the next talk"
+    if status.state is not MeetState.TALK or status.current is None:
+        return "kidsmeet: no talk is on to end; start one with: start [N]"
+    meet.end_talk()
+    return f"kidsmeet: {status.current.name}'s talk has ended; " + status_line(
+        meet.status()
+    ).removeprefix("kidsmeet: ")
 
 
 class TypedCommands:
