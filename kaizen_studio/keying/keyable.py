@@ -86,21 +86,24 @@ class KeyCheck:
     screen: int
     remedies: tuple[KeyRemedy, ...]
 
-    def describe(self) -> str:
-        """One line for people (empty when there is no problem)."""
+    def describe(
+        self, *, plate_words: str = "take a picture of the empty screen (clean plate)"
+    ) -> str:
+        """One line for people (empty when there is no problem); ``plate_words`` say how
+        to give the keyer a clean plate where the words are read (a button, an option)."""
         if self.problem is KeyProblem.NONE:
             return ""
         name = CHANNEL_NAMES[self.screen]
         other = "blue" if name == "green" else "green"
         words = {
-            KeyRemedy.CLEAN_PLATE: "take a picture of the empty screen (clean plate)",
+            KeyRemedy.CLEAN_PLATE: plate_words,
             KeyRemedy.OTHER_CLOTH: f"use the {other} cloth",
             KeyRemedy.OTHER_CLOTHES: f"wear clothes that are not {name}",
         }
         todo = ", or ".join(words[r] for r in self.remedies)
         return (
-            f"{self.share:.0%} of the picture is someone in the screen's own {name}: "
-            f"it keys see-through; {todo}"
+            f"someone is wearing the screen's own {name} ({self.share:.0%} of the picture): "
+            f"that part keys see-through; {todo}"
         )
 
 
