@@ -99,6 +99,12 @@ def test_auto_key_says_when_a_shirt_is_the_screens_colour(
     qtbot.waitUntil(lambda: said in studio.status_strip.text(), timeout=15_000)
     screen = next(c for c in show_checks(control) if c.question == "Green screen found?")
     assert not screen.ok and said in screen.answer
+    control.key_check = None  # forgotten: the checklist looks again by itself
+    checklist = studio.open_checklist()
+    try:
+        qtbot.waitUntil(lambda: said in checklist.text.text(), timeout=30_000)
+    finally:
+        studio.close_checklist()
 
 
 def test_matte_view_shows_the_key_in_black_and_white(studio: StudioWindow, qtbot: QtBot) -> None:

@@ -22,7 +22,7 @@ from kaizen_studio.keying import (
     cover_fit,
     rectangle,
 )
-from kaizen_studio.studio.jobs import Job
+from kaizen_studio.studio.jobs import Job, JobKind
 from kaizen_studio.studio.shared_keyer import SharedKeyer
 
 EYEDROPPER_BOX = 0.02
@@ -52,7 +52,7 @@ class KeyControls:
     def camera_picture(self) -> VideoFrame | None:
         raise NotImplementedError  # the control's
 
-    def _job(self, what: str, work: Callable[[], str]) -> Job:
+    def _job(self, what: JobKind | str, work: Callable[[], str]) -> Job:
         raise NotImplementedError  # the control's
 
     def matte_picture(self, keyer: Keyer) -> Image | None:
@@ -99,6 +99,20 @@ class KeyControls:
 
     def _use_picture(self, image: Image) -> str:
         return self._use(calibrate(image, plate=self.plate), image)
+
+    def check_key(self) -> Job:
+        """Look again for someone in the screen's own colour on the current camera picture,
+        keyed as the show keys it now (the checklist's "Check again")."""
+
+        def work() -> str:
+            calibration = self.keyer.calibration
+            if calibration is None:
+                return "Not keyed yet: nothing to check"
+            image = self._camera_image()
+            self.key_check = check_keyable(image, calibration, plate=self.plate)
+            return key_check_words(self.key_check) or "Nothing in the screen's colour"
+
+        return self._job(JobKind.CHECK_KEY, work)
 
     def eyedropper(self, x: float, y: float) -> Job:
         """Key on the colour around the point (``x``, ``y``; 0..1 across and down)."""

@@ -59,8 +59,15 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.text)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self.again.clicked.connect(self.refresh)
+        self.again.clicked.connect(self.check_again)
         self.done_button.clicked.connect(self.done)
+        self.check_again()
+
+    def check_again(self) -> None:
+        """Answer again, and look again at the presenter's clothes against the screen (on
+        the show's worker: the answer follows on a later refresh)."""
+        if self.control.running and self.control.keyer.calibrated:
+            self.control.check_key()
         self.refresh()
 
     def checks(self) -> list[tuple[str, bool, str]]:

@@ -43,7 +43,7 @@ from kaizen_studio.studio.status_words import recording_line, status_lines, stre
 log = logging.getLogger(__name__)
 FRAME_MS = 40
 STATUS_MS = 500
-QUIET_JOBS = {JobKind.SCENE, JobKind.START_RECORDING, JobKind.GO_LIVE}
+QUIET_JOBS = {JobKind.SCENE, JobKind.START_RECORDING, JobKind.GO_LIVE, JobKind.CHECK_KEY}
 """jobs whose success the buttons and the strip show (not said in the message bar)"""
 
 
