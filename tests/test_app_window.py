@@ -19,6 +19,8 @@ from pytestqt.qtbot import QtBot
 from kaizen_studio.autocue.render import Look, Mirror, PrompterRenderer
 from kaizen_studio.core.errors import DeviceError
 from kaizen_studio.core.media import Image
+from kaizen_studio.keying import KeyProblem
+from kaizen_studio.studio.app.checklist_panel import show_checks
 from kaizen_studio.studio.app.window import StudioWindow, status_text
 from kaizen_studio.studio.sources import DemoPresenterSource, ThreadedSource
 from tests.studio_window import SIZE, open_studio, programme, saved
@@ -56,6 +58,53 @@ def test_auto_key_calibrates_on_the_current_picture(studio: StudioWindow, qtbot:
     qtbot.mouseClick(studio.key_panel.auto_key, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=30_000)
     qtbot.waitUntil(lambda: studio.message.text().startswith("Keyed: green screen"), timeout=15_000)
+    check = studio.control.key_check  # the demo presenter keys clean: nothing to warn of
+    assert check is not None and check.problem is KeyProblem.NONE
+    assert "wearing" not in studio.message.text() and studio.key_panel.warning.isHidden()
+
+
+class GreenShirt(ThreadedSource):
+    """A camera on a presenter in a shirt of nearly the screen's green, sides open onto
+    the screen, arms folded across it."""
+
+    name = "camera 0"
+
+    def produce(self) -> Iterator[Image]:
+        frame = np.zeros((SIZE[1], SIZE[0], 3), np.uint8)
+        frame[:] = (60, 180, 50)  # the screen, B G R
+        skin = (120, 150, 200)
+        frame[20:70, 215:265] = skin  # head
+        frame[70:80, 230:250] = skin  # neck
+        frame[80:200, 185:295] = (50, 165, 30)  # the shirt
+        frame[130:148, 170:310] = skin  # folded arms
+        frame[200:, 195:285] = (110, 80, 50)  # jeans
+        while not self.stopping:
+            yield frame.copy()
+            time.sleep(0.04)
+
+
+def test_auto_key_says_when_a_shirt_is_the_screens_colour(
+    studio: StudioWindow, qtbot: QtBot
+) -> None:
+    control = studio.control
+    control.replace_source(GreenShirt(clock=control.clock))
+    qtbot.waitUntil(lambda: control.camera_picture() is not None, timeout=15_000)
+    qtbot.mouseClick(studio.key_panel.auto_key, Qt.MouseButton.LeftButton)
+    said = "wearing the screen's own green"
+    qtbot.waitUntil(lambda: said in studio.message.text(), timeout=30_000)
+    assert "Photo of the empty screen" in studio.message.text()
+    qtbot.waitUntil(lambda: studio.key_panel.warning.isVisible(), timeout=15_000)
+    assert said in studio.key_panel.warning.text()
+    assert "blue cloth" in studio.key_panel.warning.text()
+    qtbot.waitUntil(lambda: said in studio.status_strip.text(), timeout=15_000)
+    screen = next(c for c in show_checks(control) if c.question == "Green screen found?")
+    assert not screen.ok and said in screen.answer
+    control.key_check = None  # forgotten: the checklist looks again by itself
+    checklist = studio.open_checklist()
+    try:
+        qtbot.waitUntil(lambda: said in checklist.text.text(), timeout=30_000)
+    finally:
+        studio.close_checklist()
 
 
 def test_matte_view_shows_the_key_in_black_and_white(studio: StudioWindow, qtbot: QtBot) -> None:

@@ -125,6 +125,28 @@ def test_matte_says_which_screen_it_keyed(tmp_path: Path) -> None:
     assert "the green screen (about RGB " in line and "% of the picture" in line
 
 
+def test_matte_says_before_the_show_when_a_shirt_is_the_screens_green(tmp_path: Path) -> None:
+    """A presenter in a shirt of nearly the screen's green (drawn here): studio matte says
+    so in plain words with what to do; the same presenter in a red shirt hears nothing."""
+    for shirt, warned in (((50, 165, 30), True), ((40, 40, 190), False)):
+        frame = np.zeros((240, 320, 3), np.uint8)
+        frame[:] = (60, 180, 50)  # the screen, B G R
+        frame[20:60, 140:180] = (120, 150, 200)  # head
+        frame[60:70, 152:168] = (120, 150, 200)  # neck
+        frame[70:170, 120:200] = shirt  # its sides meet the screen
+        frame[110:125, 110:210] = (120, 150, 200)  # folded arms
+        frame[170:, 125:195] = (110, 80, 50)  # jeans
+        picture = tmp_path / "pupil.png"
+        cv2.imwrite(str(picture), frame)
+        result = studio("matte", picture, "-o", tmp_path / "sticker.png")
+        assert result.returncode == 0, result.stderr
+        said = "wearing the screen's own green" in result.stderr
+        assert said is warned, (shirt, result.stderr)
+        if warned:
+            for words in ("before the show", "--plate", "blue cloth", "clothes that are not"):
+                assert words in result.stderr, words
+
+
 @pytest.mark.parametrize(
     ("name", "words"),
     [

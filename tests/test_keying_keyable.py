@@ -59,3 +59,19 @@ def test_with_a_plate_the_remedies_leave_the_plate_out() -> None:
     if result.problem is KeyProblem.SUBJECT_IN_SCREEN_COLOUR:  # a shade of the screen
         assert KeyRemedy.CLEAN_PLATE not in result.remedies
         assert result.held_by_plate < 0.9
+
+
+def test_a_shirt_near_the_screens_green_open_to_the_screen_is_named() -> None:
+    """A shirt of nearly the screen's colour (its own dye: a little less red, as bright),
+    not enclosed: its sides meet the screen, arms folded across it, trousers below."""
+    h, w = 240, 320
+    frame = np.ones((h, w, 1), np.float32) * np.array(GREEN, np.float32)
+    shirt = (GREEN[0] * 0.9, GREEN[1] * 0.95, GREEN[2] * 0.6)
+    frame[20:60, 140:180] = SKIN  # head
+    frame[60:70, 152:168] = SKIN  # neck
+    frame[70:170, 120:200] = shirt  # its sides open onto the screen
+    frame[110:125, 110:210] = SKIN  # folded arms
+    frame[170:, 125:195] = JEANS
+    result = check(add_noise(frame, 2.0, 13))
+    assert result.problem is KeyProblem.SUBJECT_IN_SCREEN_COLOUR
+    assert KeyRemedy.CLEAN_PLATE in result.remedies

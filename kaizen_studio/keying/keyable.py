@@ -30,14 +30,23 @@ BRIGHT_RANGE = (0.75, 1.3)
 """A colour of the screen's hue within this share of the screen's brightness there is
 within the screen's own spread (its light's unevenness and the keyer's shadow tracking)."""
 SOLID_PIXELS = 0.004
-"""A part of the subject smaller than this share of the picture is a detail (a logo, the
-screen between two fingers), not a problem to warn about."""
+"""A part of the subject (one connected piece) smaller than this share of the picture is
+a detail (a logo, the screen between two fingers, a shadow in a corner, a fringe of fur),
+not a problem to warn about."""
 LIKE_SCREEN = (0.9, 1.12)
 """Inside the outline, a colour of the screen's hue this bright (shares of the screen's
 about it) is the screen seen between an arm and the body, not a shirt."""
 ENCLOSED = 0.6
 """A keyed-out region is inside the subject's outline when at least this share of its
 border (the picture's edges included) is the subject."""
+SILHOUETTE = 0.04
+"""The subject's silhouette is its solid matte closed over gaps this wide (shares of the
+picture's longer side, as a radius): a keyed-out region it fills (a shirt between the
+arms, the head and the trousers) is inside the subject, not the screen about it."""
+APART = 0.05
+"""Inside the silhouette, a colour of the screen's hue whose other channels differ this
+much (shares of the primary) from the screen's about it is a cloth of its own, not the
+screen seen through a gap (which keeps the screen's hue, only darker in a shadow)."""
 HELD = 0.9
 """With a plate, the share of such a part the difference key keys solid for it to hold."""
 
@@ -77,21 +86,24 @@ class KeyCheck:
     screen: int
     remedies: tuple[KeyRemedy, ...]
 
-    def describe(self) -> str:
-        """One line for people (empty when there is no problem)."""
+    def describe(
+        self, *, plate_words: str = "take a picture of the empty screen (clean plate)"
+    ) -> str:
+        """One line for people (empty when there is no problem); ``plate_words`` say how
+        to give the keyer a clean plate where the words are read (a button, an option)."""
         if self.problem is KeyProblem.NONE:
             return ""
         name = CHANNEL_NAMES[self.screen]
         other = "blue" if name == "green" else "green"
         words = {
-            KeyRemedy.CLEAN_PLATE: "take a picture of the empty screen (clean plate)",
+            KeyRemedy.CLEAN_PLATE: plate_words,
             KeyRemedy.OTHER_CLOTH: f"use the {other} cloth",
             KeyRemedy.OTHER_CLOTHES: f"wear clothes that are not {name}",
         }
         todo = ", or ".join(words[r] for r in self.remedies)
         return (
-            f"{self.share:.0%} of the picture is someone in the screen's own {name}: "
-            f"it keys see-through; {todo}"
+            f"someone is wearing the screen's own {name} ({self.share:.0%} of the picture): "
+            f"that part keys see-through; {todo}"
         )
 
 
@@ -151,20 +163,26 @@ def check_keyable(
     # see-through at a brightness unlike any the screen takes on
     clear = (alpha < 128).astype(np.uint8)
     enclosed = inside_outline(clear)
-    # the screen's brightness about such a region (calibration took the region itself
-    # for a shadowed part of the screen, and mapped the screen there as its colour)
-    about = screen_about(lit[..., primary], (clear > 0) & ~enclosed)
+    filled = inside_silhouette(alpha)
+    # the screen's brightness and hue about such a region (calibration took the region
+    # itself for a shadowed part of the screen, and mapped the screen there as its colour)
+    seen = (clear > 0) & ~enclosed & ~filled
+    about = screen_about(lit[..., primary], seen)
     like_low, like_high = LIKE_SCREEN
     near = colour[..., primary] / np.maximum(about, 1.0)
-    subject = in_spread & enclosed & ((near < like_low) | (near > like_high))
+    unlike = (near < like_low) | (near > like_high)
+    subject = in_spread & enclosed & unlike
+    own = chromaticity(colour, primary)
+    screen_own = np.dstack([screen_about(own[..., c], seen) for c in range(2)])
+    apart = np.abs(own - screen_own).max(axis=2) >= APART
+    subject |= filled & apart  # keyed out: within what the key takes for screen
     half = (alpha > 25) & (alpha < 230)
     subject |= in_spread & half & ((ratio < low) | (ratio > high * 0.95))
     if plate is not None:  # and wherever the frame differs from the empty screen
         difference = difference_alpha(frame, plate_key(plate, primary=primary, size=(w, h)))
         subject |= in_spread & (difference >= 0.5)
-    subject = cv2.morphologyEx(
-        subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)
-    ).astype(bool)
+    subject = cv2.morphologyEx(subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    subject = solid_parts(subject)
     share = float(subject.mean())
     if subject.sum() == 0:
         return KeyCheck(
@@ -216,6 +234,36 @@ def inside_outline(clear: Matte) -> np.ndarray:
     areas[0] = 0
     enclosed[int(areas.argmax())] = False  # the screen itself (walls may frame it)
     inside: np.ndarray = enclosed[labels]
+    return inside
+
+
+def solid_parts(found: np.ndarray) -> np.ndarray:
+    """The connected pieces of ``found`` (uint8, 1 found) each at least
+    :data:`SOLID_PIXELS` of the picture, as a bool mask."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(found, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= SOLID_PIXELS * found.size
+    keep[0] = False
+    parts: np.ndarray = keep[labels]
+    return parts
+
+
+def inside_silhouette(alpha: Matte) -> np.ndarray:
+    """The keyed-out pixels (``alpha`` below 128) the subject's solid matte, closed over
+    gaps :data:`SILHOUETTE` wide, covers: a shirt keyed out between the arms, the head
+    and the trousers, or the screen seen between an arm and the body."""
+    solid = cv2.morphologyEx(
+        (alpha >= 128).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)
+    )
+    radius = max(2, round(SILHOUETTE * max(alpha.shape)))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    closed = cv2.morphologyEx(
+        solid, cv2.MORPH_CLOSE, disc, borderType=cv2.BORDER_CONSTANT, borderValue=0
+    )
+    # and what lies between the subject above and below it (a jumper keyed out between
+    # the head and the trousers, however wide; the closing fills only narrow gaps)
+    below = np.maximum.accumulate(solid, axis=0) > 0
+    above = np.maximum.accumulate(solid[::-1], axis=0)[::-1] > 0
+    inside: np.ndarray = ((closed > 0) | (below & above)) & (alpha < 128)
     return inside
 
 

@@ -57,14 +57,16 @@ def screen_tips(calibration: Calibration) -> list[str]:
     return tips
 
 
-def screen_check(calibration: Calibration | None, problem: str = "") -> Check:
+def screen_check(calibration: Calibration | None, problem: str = "", cannot_key: str = "") -> Check:
+    """``cannot_key``: the words for a part of the subject in the screen's own colour
+    (see :func:`studio.key_controls.key_check_words`), empty when there is none."""
     if calibration is None:
         return Check(
             "Green screen found?",
             False,
             problem or "Not yet: point the camera at the green screen and press Auto key.",
         )
-    tips = screen_tips(calibration)
+    tips = screen_tips(calibration) + ([cannot_key] if cannot_key else [])
     return Check(
         "Green screen found?",
         not tips,

@@ -23,13 +23,14 @@ from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.core.media import Image, VideoFrame, VideoSource
 from kaizen_studio.keying import (
+    KeyCheck,
     KeyerSettings,
 )
 from kaizen_studio.studio.backdrop import Backdrop
 from kaizen_studio.studio.checklist import screen_tips
 from kaizen_studio.studio.disk_watch import DiskSpace, DiskWatch
 from kaizen_studio.studio.jobs import Job
-from kaizen_studio.studio.key_controls import KeyControls
+from kaizen_studio.studio.key_controls import KeyControls, key_check_words
 from kaizen_studio.studio.on_air import OnAir
 from kaizen_studio.studio.output_link import LatestPicture
 from kaizen_studio.studio.overlays import LowerThird, Overlay, Ticker
@@ -81,6 +82,7 @@ class StudioControl(KeyControls):
         self.source_problem = ""
         """why the camera chosen is not showing ('' when it is)"""
         self.key_message = ""
+        self.key_check: KeyCheck | None = None
         self.plate: Image | None = None
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="studio control")
         self._outputs = ThreadPoolExecutor(1, thread_name_prefix="studio outputs")
@@ -341,7 +343,8 @@ class StudioControl(KeyControls):
             sound_message=self.sound.status,
             disk_free_bytes=self.disk.space.free_bytes,
             disk=self.disk.space,
-            key_tips=tuple(screen_tips(calibration)) if calibration else (),
+            key_tips=(tuple(screen_tips(calibration)) if calibration else ())
+            + tuple(w for w in (key_check_words(self.key_check),) if w),
         )
 
     def replace_source(self, source: VideoSource) -> None:

@@ -23,6 +23,7 @@ class JobKind(StrEnum):
     AUTO_KEY = "Auto key"
     EYEDROPPER = "Eyedropper"
     PLATE = "Capture empty screen"
+    CHECK_KEY = "Check the key"
     SCENE = "Scene"
     BACKGROUND = "Background"
     RETRY_CAMERA = "Try the camera again"

@@ -13,18 +13,28 @@ from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.core.media import Image, VideoFrame
 from kaizen_studio.keying import (
     Calibration,
+    KeyCheck,
     Keyer,
     KeyerSettings,
     Mattes,
     calibrate,
+    check_keyable,
     cover_fit,
     rectangle,
 )
-from kaizen_studio.studio.jobs import Job
+from kaizen_studio.studio.jobs import Job, JobKind
 from kaizen_studio.studio.shared_keyer import SharedKeyer
 
 EYEDROPPER_BOX = 0.02
 """the eyedropper samples a square this share of the frame's width around the click"""
+
+
+def key_check_words(check: KeyCheck | None) -> str:
+    """The window's words for what cannot key (empty when nothing)."""
+    if check is None:
+        return ""
+    words = check.describe(plate_words='step out and press "Photo of the empty screen"')
+    return words[:1].upper() + words[1:] + "." if words else ""
 
 
 class KeyControls:
@@ -36,11 +46,13 @@ class KeyControls:
     plate: Image | None
     """the empty screen, when captured"""
     key_message: str
+    key_check: KeyCheck | None
+    """what stands in the way of a clean key on the picture last keyed (None: not yet)"""
 
     def camera_picture(self) -> VideoFrame | None:
         raise NotImplementedError  # the control's
 
-    def _job(self, what: str, work: Callable[[], str]) -> Job:
+    def _job(self, what: JobKind | str, work: Callable[[], str]) -> Job:
         raise NotImplementedError  # the control's
 
     def matte_picture(self, keyer: Keyer) -> Image | None:
@@ -73,17 +85,34 @@ class KeyControls:
             image = cover_fit(image, self.size)
         return image
 
-    def _use(self, calibration: Calibration) -> str:
+    def _use(self, calibration: Calibration, image: Image) -> str:
         with self.keyer.lock:
             self.keyer.calibration = calibration
         self.key_message = calibration.describe()
-        return "Keyed: " + self.key_message
+        self.key_check = check_keyable(image, calibration, plate=self.plate)
+        warning = key_check_words(self.key_check)
+        return "Keyed: " + self.key_message + (f". {warning}" if warning else "")
 
     def auto_key(self) -> Job:
         """Find and measure the screen on the current camera picture."""
-        return self._job(
-            "Auto key", lambda: self._use(calibrate(self._camera_image(), plate=self.plate))
-        )
+        return self._job("Auto key", lambda: self._use_picture(self._camera_image()))
+
+    def _use_picture(self, image: Image) -> str:
+        return self._use(calibrate(image, plate=self.plate), image)
+
+    def check_key(self) -> Job:
+        """Look again for someone in the screen's own colour on the current camera picture,
+        keyed as the show keys it now (the checklist's "Check again")."""
+
+        def work() -> str:
+            calibration = self.keyer.calibration
+            if calibration is None:
+                return "Not keyed yet: nothing to check"
+            image = self._camera_image()
+            self.key_check = check_keyable(image, calibration, plate=self.plate)
+            return key_check_words(self.key_check) or "Nothing in the screen's colour"
+
+        return self._job(JobKind.CHECK_KEY, work)
 
     def eyedropper(self, x: float, y: float) -> Job:
         """Key on the colour around the point (``x``, ``y``; 0..1 across and down)."""
@@ -96,7 +125,8 @@ class KeyControls:
             side = max(3, round(EYEDROPPER_BOX * w))
             left = min(max(0, round(x * w) - side // 2), w - side)
             top = min(max(0, round(y * h) - side // 2), h - side)
-            return self._use(calibrate(image, sample=(left, top, side, side), plate=self.plate))
+            calibration = calibrate(image, sample=(left, top, side, side), plate=self.plate)
+            return self._use(calibration, image)
 
         return self._job("Eyedropper", work)
 
@@ -107,7 +137,7 @@ class KeyControls:
             plate = self._camera_image().copy()
             calibration = calibrate(plate, plate=plate)
             self.plate = plate
-            self._use(calibration)
+            self._use(calibration, plate)
             return "Empty screen captured: " + self.key_message
 
         return self._job("Capture empty screen", work)

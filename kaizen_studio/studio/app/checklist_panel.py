@@ -11,6 +11,7 @@ from PyQt6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidg
 
 from kaizen_studio.studio.checklist import Check, camera_check, screen_check, sound_check
 from kaizen_studio.studio.control import StudioControl
+from kaizen_studio.studio.key_controls import key_check_words
 from kaizen_studio.studio.sources import DemoPresenterSource
 
 SOUND_HOLD_S = 3.0
@@ -25,7 +26,11 @@ def show_checks(control: StudioControl, sound_db: float | None = None) -> list[C
     level = status.sound_db if sound_db is None else sound_db
     return [
         camera_check(isinstance(control.source, DemoPresenterSource)),
-        screen_check(control.keyer.calibration, starting if status.frames == 0 else ""),
+        screen_check(
+            control.keyer.calibration,
+            starting if status.frames == 0 else "",
+            key_check_words(control.key_check),
+        ),
         sound_check(level, status.sound_message),
     ]
 
@@ -54,8 +59,15 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.text)
         layout.addStretch(1)
         layout.addLayout(buttons)
-        self.again.clicked.connect(self.refresh)
+        self.again.clicked.connect(self.check_again)
         self.done_button.clicked.connect(self.done)
+        self.check_again()
+
+    def check_again(self) -> None:
+        """Answer again, and look again at the presenter's clothes against the screen (on
+        the show's worker: the answer follows on a later refresh)."""
+        if self.control.running and self.control.keyer.calibrated:
+            self.control.check_key()
         self.refresh()
 
     def checks(self) -> list[tuple[str, bool, str]]:

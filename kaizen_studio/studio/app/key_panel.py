@@ -99,6 +99,12 @@ class KeyPanel(QGroupBox):
         self.clear_box.setToolTip("Take the keep-in box away")
         self.reset = QPushButton("Put the sliders back")
         self.reset.setToolTip("Put every slider back where it started")
+        self.warning = QLabel()
+        """what cannot key on the picture last keyed, in plain words (hidden when nothing)"""
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b26a00; font-weight: bold")
+        self.warning.setAccessibleName("What cannot key")
+        self.warning.setVisible(False)
         buttons = QGridLayout()
         for i, button in enumerate(
             (
@@ -132,6 +138,7 @@ class KeyPanel(QGroupBox):
         below.addWidget(self.reset)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addWidget(self.warning)
         layout.addLayout(basic)
         layout.addLayout(below)
         layout.addWidget(self.fine)
@@ -141,6 +148,12 @@ class KeyPanel(QGroupBox):
     def _show_more(self, on: bool) -> None:
         self.fine.setVisible(on)
         self.more.setText("Fewer sliders ▾" if on else "More sliders ▸")
+
+    def show_warning(self, words: str) -> None:
+        """Say ``words`` (what cannot key and what to do) above the sliders; empty hides."""
+        if words != self.warning.text():
+            self.warning.setText(words)
+        self.warning.setVisible(bool(words))
 
     def show_settings(self, settings: KeyerSettings) -> None:
         """Move the sliders to ``settings`` without reporting each move."""

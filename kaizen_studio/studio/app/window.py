@@ -36,13 +36,14 @@ from kaizen_studio.studio.app.vodcast_dialog import add_vodcast_step
 from kaizen_studio.studio.app_settings import AppSettings
 from kaizen_studio.studio.control import StudioControl
 from kaizen_studio.studio.jobs import Job, JobKind, problem_words
+from kaizen_studio.studio.key_controls import key_check_words
 from kaizen_studio.studio.on_air import check_address
 from kaizen_studio.studio.status_words import recording_line, status_lines, stream_line
 
 log = logging.getLogger(__name__)
 FRAME_MS = 40
 STATUS_MS = 500
-QUIET_JOBS = {JobKind.SCENE, JobKind.START_RECORDING, JobKind.GO_LIVE}
+QUIET_JOBS = {JobKind.SCENE, JobKind.START_RECORDING, JobKind.GO_LIVE, JobKind.CHECK_KEY}
 """jobs whose success the buttons and the strip show (not said in the message bar)"""
 
 
@@ -398,6 +399,7 @@ class StudioWindow(StudioLayout):
             self.checklist.refresh()  # says what the strip says
         status = self.control.status()
         self.status_strip.show_lines(status_lines(status), status.sound_db)
+        self.key_panel.show_warning(key_check_words(self.control.key_check))
         self.on_air.show_recording(
             self.control.recording,
             status.recording,

@@ -103,7 +103,10 @@ def run(args: argparse.Namespace) -> int:
     screen = calibrate(image, screen=parse_screen(args.screen), plate=plate)
     check = check_keyable(image, screen, plate=plate, alpha=result.alpha)
     if check.problem is not KeyProblem.NONE:
-        print(f"{source}: {check.describe()}", file=sys.stderr)
+        words = check.describe(
+            plate_words="take a photo of the empty screen and run again with --plate PHOTO"
+        )
+        print(f"{source}: before the show: {words}", file=sys.stderr)
     if args.output:
         if result.composite is not None:
             _write_picture(Path(args.output), result.composite)
