@@ -90,7 +90,7 @@ def test_auto_key_says_when_a_shirt_is_the_screens_colour(
     control.replace_source(GreenShirt(clock=control.clock))
     qtbot.waitUntil(lambda: control.camera_picture() is not None, timeout=15_000)
     qtbot.mouseClick(studio.key_panel.auto_key, Qt.MouseButton.LeftButton)
-    said = "wearing the screen's own green"
+    said = "inside the presenter's outline is the screen's own green"
     qtbot.waitUntil(lambda: said in studio.message.text(), timeout=30_000)
     assert "Photo of the empty screen" in studio.message.text()
     qtbot.waitUntil(lambda: studio.key_panel.warning.isVisible(), timeout=15_000)

@@ -140,7 +140,7 @@ def test_matte_says_before_the_show_when_a_shirt_is_the_screens_green(tmp_path: 
         cv2.imwrite(str(picture), frame)
         result = studio("matte", picture, "-o", tmp_path / "sticker.png")
         assert result.returncode == 0, result.stderr
-        said = "wearing the screen's own green" in result.stderr
+        said = "inside the presenter's outline is the screen's own green" in result.stderr
         assert said is warned, (shirt, result.stderr)
         if warned:
             for words in ("before the show", "--plate", "blue cloth", "clothes that are not"):

@@ -102,8 +102,9 @@ class KeyCheck:
         }
         todo = ", or ".join(words[r] for r in self.remedies)
         return (
-            f"someone is wearing the screen's own {name} ({self.share:.0%} of the picture): "
-            f"that part keys see-through; {todo}"
+            f"something inside the presenter's outline is the screen's own {name} "
+            f"({self.share:.0%} of the picture): if it is their clothes, they will key "
+            f"see-through; {todo}"
         )
 
 
