@@ -109,20 +109,61 @@ class Programme:
         """Feed ``output`` from now on (its own worker and bounded queue) with the
         programme, or with ``feed="camera"`` the camera frames it used (unkeyed, at the
         camera's size, stamped with the programme's ticks: the clean take)."""
-        if feed not in ("programme", "camera"):
-            raise ValueError(f"an output is fed the 'programme' or the 'camera', got {feed!r}")
-        link = OutputLink(output, mode, max(2, round(seconds * self.fps)), feed)
+        link = self._link(output, mode=mode, seconds=seconds, feed=feed)
         self.links.append(link)
         if self._thread is not None:
             self._start_link(link)
         return link
 
+    def add_outputs(
+        self, *outputs: tuple[VideoOutput, Feed], mode: Mode = "buffered", seconds: float = 3.0
+    ) -> list[OutputLink]:
+        """Feed each ``(output, feed)`` from the same tick on: each is started first (an
+        encoder takes a moment to open), then all are linked at once, so a take and its
+        clean camera begin on the same picture."""
+        links = [
+            self._link(output, mode=mode, seconds=seconds, feed=feed) for output, feed in outputs
+        ]
+        started: list[OutputLink] = []
+        try:
+            for link in links if self._thread is not None else []:
+                self._start_link(link)
+                started.append(link)
+        except BaseException:  # none is linked; those started are stopped
+            for link in started:
+                self.finish(link)
+            raise
+        self.links = [*self.links, *links]  # one assignment: the ticks see all or none
+        return links
+
+    def _link(self, output: VideoOutput, *, mode: Mode, seconds: float, feed: Feed) -> OutputLink:
+        if feed not in ("programme", "camera"):
+            raise ValueError(f"an output is fed the 'programme' or the 'camera', got {feed!r}")
+        return OutputLink(output, mode, max(2, round(seconds * self.fps)), feed)
+
     def remove_output(self, link: OutputLink) -> None:
         """Stop feeding ``link``'s output: it gets what it already holds, then stops (a
         recording ends while the show goes on). Waits for that output only."""
-        if link not in self.links:
+        self.remove_outputs(link)
+
+    def remove_outputs(self, *links: OutputLink) -> None:
+        """Stop feeding the ``links``' outputs from the same tick on (a take and its clean
+        camera end on the same picture), then let each finish what it holds."""
+        self.detach(*links)
+        for link in links:
+            self.finish(link)
+
+    def detach(self, *links: OutputLink) -> None:
+        """Stop feeding the ``links``' outputs, all from the same tick, without waiting;
+        :meth:`finish` each then."""
+        held = {id(link) for link in self.links}
+        if any(id(link) not in held for link in links):
             raise ValueError("that output is not on this programme")
-        self.links = [other for other in self.links if other is not link]
+        gone = {id(link) for link in links}
+        self.links = [other for other in self.links if id(other) not in gone]  # one assignment
+
+    def finish(self, link: OutputLink) -> None:
+        """Let a detached ``link``'s output encode what it holds, and stop it (waits)."""
         if link.thread is not None:
             link.frames.put(None)
             link.thread.join(timeout=30.0)
@@ -361,11 +402,7 @@ class Programme:
             self.sound.stop()
         self._videos.stop()
         for link in self.links:
-            if link.thread is not None:
-                link.frames.put(None)
-                link.thread.join(timeout=30.0)
-                link.thread = None
-                link.output.stop()
+            self.finish(link)
         self.source.stop()
 
     def close(self) -> None:
