@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,6 +107,16 @@ def numbered_clip(
 
 def number(image: Image) -> int:
     return round(float(image[8:24, 8:40].mean()) / 10)
+
+
+def huge_png(path: Path, width: int, height: int) -> Path:
+    """A small PNG whose header says it is ``width`` x ``height`` (its pixels are not)."""
+    data = bytearray(cv2.imencode(".png", np.zeros((4, 4, 3), np.uint8))[1].tobytes())
+    header = struct.pack(">II", width, height) + bytes(data[24:29])
+    data[16:29] = header
+    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + header))
+    path.write_bytes(bytes(data))
+    return path
 
 
 def play_show(

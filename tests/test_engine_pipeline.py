@@ -267,8 +267,10 @@ def test_while_a_show_runs_what_was_set_up_before_it_is_kept_out_of_full_collect
         assert frozen >= len(set_up)
         with set_up_kept():  # a second show at the same time
             made: list[list[int]] = [[] for _ in range(100)]
-            assert gc.get_freeze_count() == frozen  # what a show makes is not frozen
-        assert gc.get_freeze_count() == frozen  # the first show still runs
+            # what a show makes is not frozen (frozen objects another thread lets go of
+            # leave the count: it may fall, never grow)
+            assert gc.get_freeze_count() <= frozen
+        assert len(set_up) <= gc.get_freeze_count() <= frozen  # the first show still runs
     assert gc.get_freeze_count() == 0 and made
     programme, clock = on_a_fake_clock()
     programme.start()

@@ -31,7 +31,8 @@ def test_an_encoder_is_fed_through_its_own_queue_only(tmp_path: Path) -> None:
     assert not preview.direct and preview.sound is None  # a plain output keeps its queue
     programme.start()
     wait_until(lambda: output.recording_stats().frames_sent >= 25, what="a second in the file")
-    link.send_audio(AudioBlock(np.zeros((1920, 2), np.float32), 48000, time.monotonic()))
+    # stamped on the show's clock, as all sound is (a stamp hours ahead is filled with silence)
+    link.send_audio(AudioBlock(np.zeros((1920, 2), np.float32), 48000, programme.clock.now()))
     programme.stop()
     stats = output.recording_stats()
     assert stats.state is OutputState.STOPPED and link.frames.empty()
