@@ -74,5 +74,5 @@ def test_a_schools_folder_joins_the_grid_without_overlapping(qtbot: QtBot, tmp_p
     assert gallery.count() == len(BUILT_IN) + 3
     assert_laid_out(gallery)
     gallery.resize(300, 300)  # a narrower window wraps them onto more rows
-    qtbot.wait(50)
+    qtbot.wait(50)  # the relayout after the resize (Qt does it on the next turn of its loop)
     assert_laid_out(gallery)

@@ -62,7 +62,7 @@ class Feed:
             self.streamer.send(VideoFrame(self.picture, pts, i))
             self.streamer.send_audio(AudioBlock(np.repeat(tone[:, None], 2, axis=1), 48000, pts))
             i += 1
-            time.sleep(max(0.0, start + i / 25 - time.monotonic()))
+            time.sleep(max(0.0, start + i / 25 - time.monotonic()))  # the pace
 
     def __enter__(self) -> Feed:
         self.streamer.start()

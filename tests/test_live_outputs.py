@@ -86,7 +86,7 @@ def test_a_stalled_encoder_is_reported_and_its_queue_stays_bounded(tmp_path: Pat
     for _ in range(3 * FPS):  # the encoder is back: the take goes on
         output.send(VideoFrame(np.full((H, W, 3), i % 256, np.uint8), start + i / FPS, i))
         i += 1
-        time.sleep(1 / FPS)
+        time.sleep(1 / FPS)  # the pace
     wait_until(
         lambda: output.recording_stats().state is OutputState.ON_AIR, what="the take to go on"
     )
