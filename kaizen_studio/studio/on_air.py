@@ -155,20 +155,19 @@ class OnAir:
         def work() -> str:
             programme = self._programme()
             clean: Recorder | None = None
-            if camera_too:
-                cw, ch = getattr(programme.source, "size", self.size)
-                clean = Recorder(
-                    path.with_name(f"{path.stem} camera.mp4"),
-                    width=cw - cw % 2,
-                    height=ch - ch % 2,
-                    fps=self.fps,
-                )
             try:
+                if camera_too:
+                    cw, ch = getattr(programme.source, "size", self.size)
+                    clean = Recorder(
+                        path.with_name(f"{path.stem} camera.mp4"),
+                        width=cw - cw % 2,
+                        height=ch - ch % 2,
+                        fps=self.fps,
+                    )
                 output, link = self._join(programme, record=path, camera=clean)
             except Exception:  # the button goes back to RECORD; the job says why
                 self.recording = self.recording_camera = False
-                if clean is not None:  # linked or not, it is stopped
-                    programme.remove_outputs(*[k for k in programme.links if k.output is clean])
+                if clean is not None:  # never linked (an output that fails is not)
                     clean.stop()
                 raise
             self._camera = (clean, link) if clean is not None and link is not None else None
