@@ -13,14 +13,22 @@ BOUND = 60.0
 
 
 def wait_until(
-    condition: Callable[[], bool], *, timeout: float = BOUND, what: str = "the condition"
+    condition: Callable[[], bool],
+    *,
+    timeout: float = BOUND,
+    what: str = "the condition",
+    every: float = 0.01,
+    why: Callable[[], str] | None = None,
 ) -> None:
-    """Return as soon as ``condition()`` is true; fail the test after ``timeout`` s."""
+    """Return as soon as ``condition()`` is true, asking every ``every`` s (longer for a
+    costly question, such as a browser's screenshot); fail the test after ``timeout`` s,
+    saying ``what`` was awaited and ``why()`` (what was seen instead)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"waited {timeout:.0f} s for {what}")
-        time.sleep(0.01)
+            seen = f": {why()}" if why is not None else ""
+            raise AssertionError(f"waited {timeout:.0f} s for {what}{seen}")
+        time.sleep(every)
 
 
 def step(

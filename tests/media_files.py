@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import struct
 import threading
 import time
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -13,6 +16,7 @@ import numpy as np
 
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
 from kaizen_studio.studio.synthetic import SceneSpec, render_scene
+from tests.conditions import wait_until
 
 SIZE = (320, 180)
 FPS = 15
@@ -105,6 +109,16 @@ def number(image: Image) -> int:
     return round(float(image[8:24, 8:40].mean()) / 10)
 
 
+def huge_png(path: Path, width: int, height: int) -> Path:
+    """A small PNG whose header says it is ``width`` x ``height`` (its pixels are not)."""
+    data = bytearray(cv2.imencode(".png", np.zeros((4, 4, 3), np.uint8))[1].tobytes())
+    header = struct.pack(">II", width, height) + bytes(data[24:29])
+    data[16:29] = header
+    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + header))
+    path.write_bytes(bytes(data))
+    return path
+
+
 def play_show(
     outputs: list[object],
     seconds: float,
@@ -112,9 +126,11 @@ def play_show(
     *,
     size: tuple[int, int] = (320, 240),
     fps: int = 25,
+    sound: bool = True,
 ) -> int:
-    """Send numbered frames and a 440 Hz tone to each output at the show's pace (the
-    frames' stamps on the monotonic clock) for ``seconds``; the number of frames sent."""
+    """Send numbered frames and a 440 Hz tone (none without ``sound``) to each output at
+    the show's pace (the frames' stamps on the monotonic clock) for ``seconds``, or until
+    ``stop`` is set; the number of frames sent."""
     w, h = size
     start = time.monotonic()
     i = 0
@@ -125,7 +141,46 @@ def play_show(
         picture = np.full((h, w, 3), (i * 7) % 256, np.uint8)
         for output in outputs:
             output.send(VideoFrame(picture, pts, i))  # type: ignore[attr-defined]
-            output.send_audio(AudioBlock(np.stack([tone, tone], 1), 48000, pts))  # type: ignore[attr-defined]
+            if sound:
+                output.send_audio(AudioBlock(np.stack([tone, tone], 1), 48000, pts))  # type: ignore[attr-defined]
         i += 1
         time.sleep(max(0.0, start + i / fps - time.monotonic()))  # the pace, not a wait
     return i
+
+
+def play_show_until(
+    outputs: list[object],
+    condition: Callable[[], bool],
+    *,
+    what: str,
+    seconds: float = 0.0,
+    sound: bool = True,
+) -> int:
+    """:func:`play_show` (in a thread) for at least ``seconds`` and until ``condition()``
+    holds (bounded: :func:`tests.conditions.wait_until`); the number of frames sent."""
+    stop = threading.Event()
+    sent: list[int] = []
+    show = threading.Thread(
+        target=lambda: sent.append(play_show(outputs, 24 * 3600, stop, sound=sound))
+    )
+    began = time.monotonic()
+    show.start()
+    try:
+        wait_until(lambda: time.monotonic() - began >= seconds and condition(), what=what)
+    finally:
+        stop.set()
+        show.join()
+    return sent[0]
+
+
+LIVE_SHOW = """\
+title = "Assembly"
+fps = 25
+size = "320x180"
+
+[[scene]]
+name = "Hall"
+background = "playground"
+live_badge = true
+"""
+"""A show file for ``studio live``: 320x180 at 25 fps, one scene with the LIVE badge."""

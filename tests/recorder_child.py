@@ -31,7 +31,7 @@ def main() -> None:
         recorder.send_audio(AudioBlock(np.zeros((1920, 2), np.float32), 48000, i / 25))
         i += 1
         print(i, flush=True)
-        time.sleep(max(0.0, started + i / 25 - time.monotonic()))
+        time.sleep(max(0.0, started + i / 25 - time.monotonic()))  # the show's pace
     recorder.stop()
     stats = recorder.stats()
     print(

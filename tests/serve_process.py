@@ -13,23 +13,12 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from tests.conditions import wait_until
 
 KEY = "tulip42-daisy17"
 """A key strong enough for ``studio serve`` (12 or more characters, 6 or more different)."""
-
-
-def wait_until(condition: Callable[[], bool], *, seconds: float) -> bool:
-    """Poll ``condition`` every twentieth of a second until it holds (True) or ``seconds``
-    of real time have passed (False)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 def gone(pid: int) -> bool:
@@ -111,7 +100,7 @@ class Serve:
             found.extend(line for line in self.lines[after:] if words in line)
             return bool(found)
 
-        assert wait_until(seen, seconds=seconds), f"no {words!r} in:\n{self.output()}"
+        wait_until(seen, timeout=seconds, what=f"{words!r}", why=lambda: f"in:\n{self.output()}")
         return found[0]
 
     def running(self) -> None:

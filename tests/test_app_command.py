@@ -8,8 +8,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from tests.conditions import BOUND, wait_until
 
 
 def test_studio_with_no_command_opens_the_window_and_closes_on_sigterm(tmp_path: Path) -> None:
@@ -33,17 +34,16 @@ def test_studio_with_no_command_opens_the_window_and_closes_on_sigterm(tmp_path:
     )
     log = config / "logs" / "studio.log"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and "The show is on" not in (
-            log.read_text("utf-8") if log.exists() else ""
-        ):
+
+        def on() -> bool:
             assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            time.sleep(0.2)
+            return "The show is on" in (log.read_text("utf-8") if log.exists() else "")
+
+        wait_until(on, timeout=2 * BOUND, what="the show to start", every=0.2)
         text = log.read_text("utf-8")
-        assert "The show is on" in text
         assert "missing.toml: no such show file; using the starter show" in text
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+        assert process.wait(timeout=BOUND) == 0
     finally:
         process.kill()
         process.wait()

@@ -55,7 +55,7 @@ def test_the_built_in_backgrounds_sit_side_by_side_not_on_top_of_each_other(
     qtbot.addWidget(gallery)
     gallery.resize(width, 260)
     gallery.show()
-    qtbot.waitUntil(lambda: gallery.drawn, timeout=30_000)
+    qtbot.waitUntil(lambda: gallery.drawn, timeout=60_000)
     qtbot.wait(50)  # the last thumbnail's repaint
     assert gallery.count() == len(BUILT_IN)
     assert_laid_out(gallery)
@@ -70,9 +70,9 @@ def test_a_schools_folder_joins_the_grid_without_overlapping(qtbot: QtBot, tmp_p
     gallery.resize(640, 300)
     gallery.show()
     gallery.add_folder(str(tmp_path))
-    qtbot.waitUntil(lambda: gallery.drawn, timeout=30_000)
+    qtbot.waitUntil(lambda: gallery.drawn, timeout=60_000)
     assert gallery.count() == len(BUILT_IN) + 3
     assert_laid_out(gallery)
     gallery.resize(300, 300)  # a narrower window wraps them onto more rows
-    qtbot.wait(50)
+    qtbot.wait(50)  # the relayout after the resize (Qt does it on the next turn of its loop)
     assert_laid_out(gallery)

@@ -45,6 +45,6 @@ def test_a_slider_behind_more_still_reports_its_setting(qtbot: QtBot) -> None:
     panel = KeyPanel()
     qtbot.addWidget(panel)
     panel.more.setChecked(True)
-    with qtbot.waitSignal(panel.setting_changed, timeout=5000) as changed:
+    with qtbot.waitSignal(panel.setting_changed, timeout=60_000) as changed:
         panel.sliders["core_distance"].slider.setValue(3)
     assert changed.args == ["core_distance", 3.0]

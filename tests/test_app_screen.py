@@ -17,13 +17,14 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+
+from tests.conditions import wait_until
 
 SCREEN = (1366, 768)
 TASKBAR = 48
@@ -240,11 +241,15 @@ def test_the_studio_app_under_x_closes_properly_when_told_to_stop(
     )
     log = tmp_path / "logs" / "studio.log"
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and app.poll() is None:
-            if log.is_file() and "The show is on" in log.read_text("utf-8"):
-                break
-            time.sleep(0.2)
+        wait_until(
+            lambda: (
+                app.poll() is not None
+                or (log.is_file() and "The show is on" in log.read_text("utf-8"))
+            ),
+            timeout=180,
+            what="the show to start",
+            every=0.2,
+        )
         assert app.poll() is None, f"the studio stopped by itself:\n{app.communicate()[0]}"
         assert "The show is on" in log.read_text("utf-8"), "the show did not start in 3 min"
         app.send_signal(signal.SIGTERM)

@@ -91,7 +91,7 @@ def test_choosing_the_microphone_on_a_machine_without_one_keeps_the_test_sound(
     assert sound.playing == "test sound" and sound.microphone_problem
     assert "the microphone is not used" in studio.message.text()
     level = sound.blocks
-    qtbot.waitUntil(lambda: sound.blocks > level + 5, timeout=15_000)  # the show still sounds
+    qtbot.waitUntil(lambda: sound.blocks > level + 5, timeout=60_000)  # the show still sounds
     assert saved(studio).microphone == "default"
     studio.microphone_action.setChecked(False)
     assert saved(studio).microphone == ""
@@ -117,17 +117,19 @@ def test_opening_a_show_file_replaces_the_scenes_and_a_mistake_is_refused(
     qtbot.waitUntil(lambda: studio.control.running, timeout=60_000)
     programme_ = studio.control.programme
     assert programme_ is not None
-    qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Hall")
+    qtbot.waitUntil(
+        lambda: programme_.look is not None and programme_.look.name == "Hall", timeout=60_000
+    )
     studio.activateWindow()  # the keys are the window's shortcuts: it must be the active one
-    qtbot.waitUntil(studio.isActiveWindow)
+    qtbot.waitUntil(studio.isActiveWindow, timeout=60_000)
     qtbot.keyClick(studio.scenes.buttons[0], Qt.Key.Key_2)
     qtbot.waitUntil(
-        lambda: programme_.look is not None and programme_.look.name == "Stars", timeout=15_000
+        lambda: programme_.look is not None and programme_.look.name == "Stars", timeout=60_000
     )
     assert saved(studio).show_file == str(good.resolve())
     old_programme = old.programme
     assert old_programme is not None
-    qtbot.waitUntil(lambda: old_programme._thread is None, timeout=30_000)  # closed aside
+    qtbot.waitUntil(lambda: old_programme._thread is None, timeout=60_000)  # closed aside
 
 
 def test_the_camera_menu_lists_the_demo_and_a_missing_camera_is_explained(
@@ -140,14 +142,14 @@ def test_the_camera_menu_lists_the_demo_and_a_missing_camera_is_explained(
     assert labels.get("The demo presenter") is (studio.control.camera_choice == "demo")
     frames = studio.control.status().frames
     studio.use_camera("9")
-    qtbot.waitUntil(lambda: "camera 9 could not be opened" in studio.message.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "camera 9 could not be opened" in studio.message.text(), timeout=60_000)
     assert studio.control.camera_choice == "demo"
     assert saved(studio).camera == "auto"  # a camera that did not open is not remembered
     studio.use_camera("demo")  # back to the presenter: the strip says how it runs again
     qtbot.waitUntil(lambda: "Showing the demo presenter" in studio.message.text(), timeout=60_000)
-    qtbot.waitUntil(lambda: "pictures a second" in studio.status_strip.text(), timeout=15_000)
+    qtbot.waitUntil(lambda: "pictures a second" in studio.status_strip.text(), timeout=60_000)
     assert saved(studio).camera == "demo"
-    qtbot.waitUntil(lambda: studio.control.status().frames > frames + 10, timeout=15_000)
+    qtbot.waitUntil(lambda: studio.control.status().frames > frames + 10, timeout=60_000)
 
 
 def test_the_remote_listening_everywhere_shows_an_address_a_tablet_can_type() -> None:

@@ -34,7 +34,7 @@ class Unplugged(ThreadedSource):
     def produce(self) -> Iterator[Image]:
         for _ in range(5):
             yield np.zeros((SIZE[1], SIZE[0], 3), np.uint8)
-            time.sleep(0.04)
+            time.sleep(0.04)  # the camera's pace
         raise DeviceError("camera 0 stopped sending pictures: is it unplugged?")
 
 
@@ -47,17 +47,17 @@ def studio(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iter
 def test_the_show_starts_on_the_demo_presenter_and_keys_itself(
     studio: StudioWindow, qtbot: QtBot
 ) -> None:
-    qtbot.waitUntil(lambda: studio.control.keyer.calibrated, timeout=15_000)
-    qtbot.waitUntil(lambda: "pictures a second" in studio.status_strip.text(), timeout=15_000)
-    qtbot.waitUntil(lambda: "green screen" in status_text(studio), timeout=15_000)
+    qtbot.waitUntil(lambda: studio.control.keyer.calibrated, timeout=60_000)
+    qtbot.waitUntil(lambda: "pictures a second" in studio.status_strip.text(), timeout=60_000)
+    qtbot.waitUntil(lambda: "green screen" in status_text(studio), timeout=60_000)
     assert isinstance(studio.control.source, DemoPresenterSource)
 
 
 def test_auto_key_calibrates_on_the_current_picture(studio: StudioWindow, qtbot: QtBot) -> None:
     before = studio.control.keyer.calibration
     qtbot.mouseClick(studio.key_panel.auto_key, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=30_000)
-    qtbot.waitUntil(lambda: studio.message.text().startswith("Keyed: green screen"), timeout=15_000)
+    qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=60_000)
+    qtbot.waitUntil(lambda: studio.message.text().startswith("Keyed: green screen"), timeout=60_000)
     check = studio.control.key_check  # the demo presenter keys clean: nothing to warn of
     assert check is not None and check.problem is KeyProblem.NONE
     assert "wearing" not in studio.message.text() and studio.key_panel.warning.isHidden()
@@ -111,20 +111,20 @@ def test_matte_view_shows_the_key_in_black_and_white(studio: StudioWindow, qtbot
     qtbot.mouseClick(studio.key_panel.matte_view, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: studio.camera_view.picture is not None and studio.camera_view.picture.ndim == 2,
-        timeout=5000,
+        timeout=60_000,
     )
     matte = studio.camera_view.picture
     assert matte is not None
     solid, clear = np.mean(matte == 255), np.mean(matte == 0)
     assert solid > 0.05 and clear > 0.4 and solid + clear > 0.9  # presenter and screen
     qtbot.mouseClick(studio.key_panel.matte_view, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: studio.camera_view.picture.ndim == 3, timeout=15_000)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: studio.camera_view.picture.ndim == 3, timeout=60_000)  # type: ignore[union-attr]
 
 
 def test_clicking_a_background_puts_it_behind_the_presenter(
     studio: StudioWindow, qtbot: QtBot
 ) -> None:
-    qtbot.waitUntil(lambda: studio.gallery.drawn, timeout=15_000)
+    qtbot.waitUntil(lambda: studio.gallery.drawn, timeout=60_000)
     corner = programme(studio)[:40, :40].reshape(-1, 3).mean(axis=0)
     items = [studio.gallery.item(i) for i in range(studio.gallery.count())]
     beach = next(i for i in items if i is not None and i.text() == "Beach")
@@ -134,7 +134,7 @@ def test_clicking_a_background_puts_it_behind_the_presenter(
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(
         lambda: np.abs(programme(studio)[:40, :40].reshape(-1, 3).mean(axis=0) - corner).max() > 20,
-        timeout=10_000,
+        timeout=60_000,
     )
     assert studio.control.programme is not None
     assert studio.control.programme.look is not None
@@ -146,18 +146,22 @@ def test_number_keys_switch_scenes_with_the_chosen_transition(
 ) -> None:
     studio.scenes.fade.setChecked(True)
     studio.activateWindow()
-    qtbot.waitUntil(studio.isActiveWindow)
+    qtbot.waitUntil(studio.isActiveWindow, timeout=60_000)
     studio.gallery.setFocus()  # the gallery has the focus after a background is picked
     qtbot.keyClick(studio.gallery, Qt.Key.Key_2)
     assert studio.control.scene_index == 1
     assert studio.scenes.buttons[1].isChecked()
     programme_ = studio.control.programme
     assert programme_ is not None
-    qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Weather")
+    qtbot.waitUntil(
+        lambda: programme_.look is not None and programme_.look.name == "Weather", timeout=60_000
+    )
     assert saved(studio).transition == "fade"
     qtbot.mouseClick(studio.scenes.buttons[0], Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Newsroom")
-    qtbot.waitUntil(lambda: studio.captions.name.text() == "Zoë", timeout=3000)
+    qtbot.waitUntil(
+        lambda: programme_.look is not None and programme_.look.name == "Newsroom", timeout=60_000
+    )
+    qtbot.waitUntil(lambda: studio.captions.name.text() == "Zoë", timeout=60_000)
 
 
 def test_caption_and_ticker_editors_change_the_programme(
@@ -186,8 +190,10 @@ def test_sliders_change_the_key_and_are_remembered(studio: StudioWindow, qtbot: 
     studio.show_scene(2)  # a scene that sets no keyer settings keeps the sliders' key
     programme_ = studio.control.programme
     assert programme_ is not None
-    qtbot.waitUntil(lambda: programme_.look is not None and programme_.look.name == "Space")
-    qtbot.wait(600)
+    qtbot.waitUntil(
+        lambda: programme_.look is not None and programme_.look.name == "Space", timeout=60_000
+    )
+    qtbot.wait(600)  # time for a wrong key to arrive: what is checked is that none does
     assert studio.control.keyer.settings.spill == slider.setting.minimum
     assert slider.value() == slider.setting.minimum
     qtbot.mouseClick(studio.key_panel.reset, Qt.MouseButton.LeftButton)
@@ -217,20 +223,28 @@ def test_record_button_records_a_file_that_decodes(studio: StudioWindow, qtbot: 
     studio.on_air.camera_too.setChecked(True)
     qtbot.mouseClick(studio.on_air.record, Qt.MouseButton.LeftButton)
     assert studio.control.recording
-    qtbot.waitUntil(lambda: "STOP" in studio.on_air.record.text(), timeout=3000)
-    qtbot.wait(2000)
+    qtbot.waitUntil(lambda: "STOP" in studio.on_air.record.text(), timeout=60_000)
+
+    def pictures() -> int:  # in the take's file so far
+        stats = studio.control.on_air.recording_status()[0]
+        return stats.frames_sent if stats is not None else 0
+
+    qtbot.waitUntil(lambda: pictures() >= 40, timeout=60_000)
     qtbot.mouseClick(studio.on_air.record, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: studio.message.text().startswith("Saved "), timeout=30_000)
+    qtbot.waitUntil(lambda: studio.message.text().startswith("Saved "), timeout=60_000)
     files = sorted(
         Path(studio.control.on_air.recordings).glob("Test News *.mp4"), key=lambda p: len(p.name)
     )
     assert len(files) == 2 and files[1].name == files[0].stem + " camera.mp4"
-    counts = []
+    stamps = []
     for file in files:
         with av.open(str(file)) as container:
             assert container.streams.audio, "the recording has the show's sound"
-            counts.append(sum(1 for _ in container.decode(video=0)))
-    assert 30 <= counts[0] <= 80 and abs(counts[0] - counts[1]) <= 2
+            stamps.append([float(f.time) for f in container.decode(video=0)])
+    # the take and its clean camera begin and end on the same ticks: the same stretch of
+    # the show (a starved encoder may drop pictures inside it, counted: not compared here)
+    spans = [times[-1] - times[0] for times in stamps]
+    assert len(stamps[0]) >= 40 and abs(spans[0] - spans[1]) <= 2 / 25, spans
     assert "RECORD" in studio.on_air.record.text() and "STOP" not in studio.on_air.record.text()
 
 
@@ -242,7 +256,7 @@ def test_a_bad_stream_address_is_explained_and_the_show_goes_on(
     qtbot.mouseClick(studio.on_air.live, Qt.MouseButton.LeftButton)
     assert "must start with rtmp://" in studio.message.text()
     assert not studio.control.live
-    qtbot.waitUntil(lambda: studio.control.status().frames > frames + 10, timeout=15_000)
+    qtbot.waitUntil(lambda: studio.control.status().frames > frames + 10, timeout=60_000)
 
 
 def test_the_prompter_opens_mirrored_and_scrolls(
@@ -272,12 +286,12 @@ def test_an_unplugged_camera_is_reported_and_the_window_keeps_running(
 ) -> None:
     control = studio.control
     control.replace_source(Unplugged(clock=control.clock))
-    qtbot.waitUntil(lambda: "Plug the camera back in" in studio.status_strip.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "Plug the camera back in" in studio.status_strip.text(), timeout=60_000)
     frames = control.status().frames
-    qtbot.waitUntil(lambda: control.status().frames > frames + 10, timeout=15_000)
+    qtbot.waitUntil(lambda: control.status().frames > frames + 10, timeout=60_000)
     presenter = DemoPresenterSource(size=SIZE, fps=25, clock=control.clock, loop_seconds=0.2)
     control.replace_source(presenter)
-    qtbot.waitUntil(lambda: "Plug the camera" not in studio.status_strip.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "Plug the camera" not in studio.status_strip.text(), timeout=60_000)
 
 
 def test_the_eyedropper_keys_on_the_colour_clicked(studio: StudioWindow, qtbot: QtBot) -> None:
@@ -287,7 +301,7 @@ def test_the_eyedropper_keys_on_the_colour_clicked(studio: StudioWindow, qtbot: 
     corner = QPoint(round(rect.x() + rect.width() * 0.05), round(rect.y() + rect.height() * 0.1))
     before = studio.control.keyer.calibration
     qtbot.mouseClick(studio.camera_view, Qt.MouseButton.LeftButton, pos=corner)
-    qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=30_000)
+    qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=60_000)
     calibration = studio.control.keyer.calibration
     assert calibration is not None and calibration.screen_name == "green"
     assert not studio.key_panel.eyedropper.isChecked() and studio.camera_view.mode == "none"
@@ -296,7 +310,7 @@ def test_the_eyedropper_keys_on_the_colour_clicked(studio: StudioWindow, qtbot: 
 def test_capture_empty_screen_keys_from_the_plate(studio: StudioWindow, qtbot: QtBot) -> None:
     qtbot.mouseClick(studio.key_panel.plate, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
-        lambda: studio.message.text().startswith("Empty screen captured"), timeout=10_000
+        lambda: studio.message.text().startswith("Empty screen captured"), timeout=60_000
     )
     calibration = studio.control.keyer.calibration
     assert calibration is not None and calibration.from_plate
@@ -330,16 +344,16 @@ def test_a_pupil_pressing_every_button_in_any_order_cannot_break_the_show(
             chance.choice(buttons).click()  # some are on tabs not shown
         if chance.random() < 0.1:
             studio.tabs.setCurrentIndex(chance.randrange(studio.tabs.count()))
-        qtbot.wait(chance.choice((0, 5, 30)))
+        qtbot.wait(chance.choice((0, 5, 30)))  # a pupil's pace, not a wait for something
     for window in studio.autocue.windows:
         window.close()
     frames = studio.control.status().frames
-    qtbot.waitUntil(lambda: studio.control.status().frames > frames + 10, timeout=30_000)
+    qtbot.waitUntil(lambda: studio.control.status().frames > frames + 10, timeout=60_000)
     if studio.control.recording:
         studio.toggle_recording()
     if studio.control.live:
         studio.toggle_live()
-    qtbot.waitUntil(lambda: not studio.jobs, timeout=30_000)
+    qtbot.waitUntil(lambda: not studio.jobs, timeout=60_000)
     qtbot.wait(600)  # the last jobs' outcomes reach the message bar
     bugs = [m for m in studio.messages if "something went wrong" in m]
     assert not bugs, bugs
@@ -373,7 +387,7 @@ def test_the_eyedropper_and_the_keep_in_box_work_from_the_keyboard(
     for _ in range(15):
         qtbot.keyClick(view, Qt.Key.Key_Left)  # to the left edge: green cloth
     qtbot.keyClick(view, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=30_000)
+    qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=60_000)
     key.eyedropper.setChecked(True)
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     assert not key.eyedropper.isChecked() and view.mode == "none"

@@ -7,13 +7,13 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from kaizen_studio.studio.cli import main
+from tests.conditions import wait_until
 
 FIXTURES = Path(__file__).parent / "fixtures" / "autocue"
 
@@ -88,18 +88,14 @@ def test_real_prompter_driven_from_the_remote(tmp_path: Path) -> None:
             with urllib.request.urlopen(f"{url}state?code={code}", timeout=5) as reply:
                 return str(json.loads(reply.read())["line"])
 
+        # the first frame publishes the line
+        wait_until(lambda: bool(line()), what="the first line", every=0.05)
         first = line()
-        deadline = time.monotonic() + 10
-        while not first and time.monotonic() < deadline:  # the first frame publishes it
-            time.sleep(0.05)
-            first = line()
         assert first == "Scene 1: The newsroom"
         request = urllib.request.Request(f"{url}control/next?code={code}", method="POST")
         with urllib.request.urlopen(request, timeout=5) as reply:
             assert reply.status == 204
-        sent = time.monotonic()
-        while line() == first and time.monotonic() - sent < 5:
-            time.sleep(0.02)
+        wait_until(lambda: line() != first, what="the next line", every=0.05)
         assert line() == "— — —"  # the --- marker after scene 1
     finally:
         process.kill()

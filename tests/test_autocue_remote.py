@@ -6,7 +6,6 @@ import base64
 import http.client
 import ipaddress
 import json
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -71,12 +70,10 @@ def test_unknown_command_is_404(remote: RemoteServer) -> None:
 
 def test_commands_reach_the_prompter_and_the_line_comes_back(remote: RemoteServer) -> None:
     prompter = Prompter(SCRIPT, width=320, height=240, look=None)
-    sent = time.monotonic()
     assert call(remote.url + "control/next?code=123456", post=True)[0] == 204
     assert call(remote.url + "control/start?code=123456", post=True)[0] == 204
     # The window drains the queue every frame; one drain here stands for the next frame.
     prompter.drain(remote, now=0.0)
-    assert time.monotonic() - sent < 0.5
     state = prompter.model.state(0.0)
     assert state.playing and state.countdown == 0  # mid-script: no countdown
     assert state.position == prompter.renderer.layout.markers[1]

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import numpy as np
 import pytest
 
 from kaizen_studio.broadcast import (
@@ -19,33 +15,11 @@ from kaizen_studio.broadcast import (
     StreamReader,
 )
 from kaizen_studio.broadcast.server import free_port
-from kaizen_studio.core.media import AudioBlock, VideoFrame
+from tests.conditions import wait_until
+from tests.media_files import play_show, play_show_until
 
 W, H, FPS = 320, 240, 25
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[MediaServer]:
-    with MediaServer(
-        tmp_path / "server", key="tulip42", rtmp_port=free_port(), http_port=free_port()
-    ) as media:
-        yield media
-
-
-def play_show(outputs: list[object], seconds: float, stop: threading.Event | None = None) -> int:
-    """Send numbered frames and a tone to each output at the show's pace; return count."""
-    start = time.monotonic()
-    i = 0
-    tone = (np.sin(np.arange(1920) * 2 * np.pi * 440 / 48000) * 0.3).astype(np.float32)
-    while time.monotonic() - start < seconds and not (stop and stop.is_set()):
-        pts = start + i / FPS
-        picture = np.full((H, W, 3), (i * 7) % 256, np.uint8)
-        for output in outputs:
-            output.send(VideoFrame(picture, pts, i))  # type: ignore[attr-defined]
-            output.send_audio(AudioBlock(np.stack([tone, tone], 1), 48000, pts))  # type: ignore[attr-defined]
-        i += 1
-        time.sleep(max(0.0, start + i / FPS - time.monotonic()))
-    return i
+"""The format :func:`tests.media_files.play_show` sends."""
 
 
 def test_the_right_key_publishes_and_the_show_reads_back(server: MediaServer) -> None:
@@ -53,22 +27,24 @@ def test_the_right_key_publishes_and_the_show_reads_back(server: MediaServer) ->
     reader = StreamReader(server.play_url, retry=0.2)
     streamer.start()
     reader.start()
-    sent = play_show([streamer], 4.0)
-    time.sleep(0.5)
+    sent = play_show_until(  # the classroom sees and hears two seconds of it
+        [streamer],
+        lambda: reader.stats.frames >= 2 * FPS and reader.stats.audio_samples >= 2 * 48000,
+        what="the classroom to see and hear 2 s of the show",
+        seconds=3.0,
+    )
+    wait_until(  # each picture sent, or dropped and counted (a starved machine drops)
+        lambda: streamer.stats().frames_sent + streamer.stats().frames_dropped == sent,
+        what="every frame sent or counted",
+    )
     stats = streamer.stats()
     streamer.stop()
     streamer.stop()  # twice is fine
     reader.stop()
     streamer.close()
-    assert (
-        stats.state is OutputState.ON_AIR
-        and stats.frames_sent == sent
-        and stats.frames_dropped == 0
-    )
+    assert stats.state is OutputState.ON_AIR and stats.frames_sent + stats.frames_dropped == sent
     assert stats.bitrate_kbps > 0
-    # the reader joined a little after the start: it sees most of the 4 s, with sound
-    assert sent - 2 * FPS <= reader.stats.frames <= sent
-    assert reader.stats.audio_samples >= 2 * 48000
+    assert reader.stats.frames <= sent
 
 
 @pytest.mark.parametrize(
@@ -89,12 +65,10 @@ def test_a_wrong_or_missing_key_is_refused_and_said_so(server: MediaServer, kind
     output.start()
     reader.start()
     stop = threading.Event()
-    shown = threading.Thread(target=play_show, args=([output], 60.0, stop))
+    shown = threading.Thread(target=play_show, args=([output], 3600, stop))
     shown.start()
     try:  # refused, tried once more, refused again: it stops for good and says so
-        deadline = time.monotonic() + 40
-        while not output.stats().state.final and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: output.stats().state.final, what="the stream to stop for good")
     finally:
         stop.set()
         shown.join()
@@ -118,12 +92,10 @@ def test_a_server_that_is_not_there_is_connecting_never_on_air_and_the_key_stays
     output = BroadcastOutput(stream=url, width=W, height=H, fps=FPS, on_status=statuses.append)
     output.start()
     stop = threading.Event()
-    shown = threading.Thread(target=play_show, args=([output], 30.0, stop))
+    shown = threading.Thread(target=play_show, args=([output], 3600, stop))
     shown.start()
     try:
-        deadline = time.monotonic() + 30
-        while not output.stats().last_error and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: bool(output.stats().last_error), what="the stream to say why")
     finally:
         stop.set()
         shown.join()

@@ -164,7 +164,7 @@ def test_matte_refuses_a_picture_with_no_screen(tmp_path: Path, name: str, words
 
 
 def test_matte_refuses_a_huge_picture_from_its_header(tmp_path: Path) -> None:
-    from tests.test_imageio import huge_png
+    from tests.media_files import huge_png
 
     picture = huge_png(tmp_path / "poster.png", 12000, 6750)
     result = studio("matte", picture, "-o", tmp_path / "sticker.png")

@@ -11,16 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from tests.conditions import wait_until
+
 BOUND = 90.0
 """Seconds allowed for a busy machine to start Python and Qt, or to stop them."""
 
 
 def wait_for_line(path: Path, text: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + BOUND
-    while text not in path.read_text(errors="replace"):
+    def said() -> bool:
         assert process.poll() is None, path.read_text(errors="replace")
-        assert time.monotonic() < deadline, f"no {text!r} in {path.read_text()}"
-        time.sleep(0.1)
+        return text in path.read_text(errors="replace")
+
+    wait_until(
+        said, timeout=BOUND, what=repr(text), every=0.1, why=lambda: f"in {path.read_text()}"
+    )
 
 
 def interrupted(tmp_path: Path, *args: str, ready: str) -> tuple[int, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +12,7 @@ import pytest
 
 from kaizen_studio.core.clock import Clock, Pacer, first_tick, set_up_kept
 from kaizen_studio.core.fake_clock import FakeClock
-from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
+from kaizen_studio.core.media import AudioBlock, VideoFrame
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.overlays import LiveBadge
 from kaizen_studio.studio.pipeline import Programme
@@ -22,78 +21,11 @@ from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import (
     DemoPresenterSource,
     StillSource,
-    ThreadedSource,
     VideoFileSource,
 )
-from tests.conditions import BOUND, step, wait_until
+from tests.conditions import step, wait_until
+from tests.engine_parts import Clocked, Collector, Numbered
 from tests.media_files import number, numbered_clip
-
-
-class Numbered(ThreadedSource):
-    """Frames whose grey level is their number (mod 256), at ``fps`` (a camera in a
-    thread of its own, on the real clock)."""
-
-    name = "the numbered source"
-
-    def __init__(self, fps: float) -> None:
-        super().__init__()
-        self.fps = fps
-
-    def produce(self) -> Iterator[Image]:
-        pacer = Pacer(self.clock, self.fps)
-        count = 0
-        while not self.stopping:
-            pacer.wait()
-            yield np.full((24, 32, 3), count % 256, np.uint8)
-            count += 1
-
-
-class Clocked:
-    """A camera at ``fps`` on ``clock``: picture n (grey level n mod 256) from the time
-    n / fps, read at once (the programme on a :class:`FakeClock` ticks when the test
-    says, and this camera keeps to the same clock)."""
-
-    def __init__(self, clock: Clock, fps: float, size: tuple[int, int] = (32, 24)) -> None:
-        self.clock, self.fps, self.size = clock, fps, size
-        self.started = self.stopped = 0
-
-    def start(self) -> None:
-        self.started += 1
-
-    def read(self) -> VideoFrame:
-        n = int(self.clock.now() * self.fps + 1e-9)
-        picture = np.full((self.size[1], self.size[0], 3), n % 256, np.uint8)
-        return VideoFrame(picture, n / self.fps, n)
-
-    def stop(self) -> None:
-        self.stopped += 1
-
-    def close(self) -> None:
-        self.stop()
-
-
-class Collector:
-    """An output that keeps what it is sent; ``held`` (set by the test) holds up its
-    worker, as a slow encoder does; ``fail_after`` frames it fails."""
-
-    def __init__(self, held: threading.Event | None = None, fail_after: int | None = None):
-        self.frames: list[VideoFrame] = []
-        self.held, self.fail_after = held, fail_after
-        self.started = self.stopped = 0
-
-    def start(self) -> None:
-        self.started += 1
-
-    def send(self, frame: VideoFrame) -> None:
-        if self.fail_after is not None and len(self.frames) >= self.fail_after:
-            raise OSError("the disk is full")
-        if self.held is not None:
-            self.held.wait(timeout=BOUND)
-        self.frames.append(frame)
-
-    def stop(self) -> None:
-        self.stopped += 1
-
 
 TICK = 1 / 25
 
@@ -222,6 +154,25 @@ def test_a_camera_output_gets_the_unkeyed_frames_used_with_the_programme_ticks()
     assert numbers == sorted(numbers)  # the camera's own pictures, no badge drawn on them
 
 
+def test_a_take_and_its_clean_camera_hold_the_same_ticks_however_slow_one_is_to_finish() -> None:
+    programme, clock = on_a_fake_clock(fps=25)
+    programme.start()
+    step(clock, TICK, times=4)
+    held = threading.Event()  # the take's encoder is slow: it finishes long after the cut
+    take, clean = Collector(held=held), Collector()
+    links = programme.add_outputs((take, "programme"), (clean, "camera"))
+    step(clock, TICK, times=8)
+    leaving = threading.Thread(target=programme.remove_outputs, args=links)
+    leaving.start()  # waits for the take to finish
+    wait_until(lambda: not programme.links, what="both to leave the programme")
+    step(clock, TICK, times=5)  # the show goes on meanwhile
+    held.set()
+    leaving.join()
+    stop(programme, clock)
+    assert take.stopped == clean.stopped == 1
+    assert len(take.frames) == 8 and [f.pts for f in clean.frames] == [f.pts for f in take.frames]
+
+
 def test_stage_timings_are_reported() -> None:
     programme, clock = on_a_fake_clock(overlays=[LiveBadge(lambda: True)])
     programme.start()
@@ -318,8 +269,10 @@ def test_while_a_show_runs_what_was_set_up_before_it_is_kept_out_of_full_collect
         assert frozen >= len(set_up)
         with set_up_kept():  # a second show at the same time
             made: list[list[int]] = [[] for _ in range(100)]
-            assert gc.get_freeze_count() == frozen  # what a show makes is not frozen
-        assert gc.get_freeze_count() == frozen  # the first show still runs
+            # what a show makes is not frozen (frozen objects another thread lets go of
+            # leave the count: it may fall, never grow)
+            assert gc.get_freeze_count() <= frozen
+        assert len(set_up) <= gc.get_freeze_count() <= frozen  # the first show still runs
     assert gc.get_freeze_count() == 0 and made
     programme, clock = on_a_fake_clock()
     programme.start()

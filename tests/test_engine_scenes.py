@@ -8,7 +8,6 @@ import cv2
 import numpy as np
 
 from kaizen_studio.core.fake_clock import FakeClock
-from kaizen_studio.core.media import VideoFrame
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backdrop import Backdrop
 from kaizen_studio.studio.overlays import Logo, LowerThird, Ticker
@@ -19,6 +18,7 @@ from kaizen_studio.studio.show import Placement, read_show
 from kaizen_studio.studio.sources import StillSource
 from kaizen_studio.studio.synthetic import SceneSpec, render_scene
 from tests.conditions import step
+from tests.engine_parts import Collector
 
 SHOW = """\
 title = "Weather"
@@ -32,18 +32,6 @@ logo = "logo.png"
 live_badge = true
 clock = true
 """
-
-
-class Collector:
-    def __init__(self) -> None:
-        self.frames: list[VideoFrame] = []
-
-    def start(self) -> None: ...
-
-    def send(self, frame: VideoFrame) -> None:
-        self.frames.append(frame)
-
-    def stop(self) -> None: ...
 
 
 def test_a_scene_becomes_a_look(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from kaizen_studio.studio.imageio import (
     write_matte16,
     write_png,
 )
-from tests.media_files import read_back
+from tests.media_files import huge_png, read_back
 
 
 def saved(tmp_path: Path, name: str, image: np.ndarray) -> Path:
@@ -190,19 +190,6 @@ def test_a_phone_picture_is_turned_the_right_way_up(
     assert got.shape == expected.shape
     assert np.abs(got.astype(int) - expected).max() <= 12  # two JPEG decoders, one picture
     assert (got.shape[0] > got.shape[1]) == (orientation >= 5)
-
-
-def huge_png(path: Path, width: int, height: int) -> Path:
-    """A small PNG whose header says it is ``width`` x ``height`` (its pixels are not)."""
-    import struct
-    import zlib
-
-    data = bytearray(cv2.imencode(".png", np.zeros((4, 4, 3), np.uint8))[1].tobytes())
-    header = struct.pack(">II", width, height) + bytes(data[24:29])
-    data[16:29] = header
-    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + header))
-    path.write_bytes(bytes(data))
-    return path
 
 
 @pytest.mark.parametrize("size", [(12000, 6750), (60000, 60000)])

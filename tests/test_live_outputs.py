@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -17,18 +16,10 @@ from kaizen_studio.broadcast.encoder import Picture
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 from kaizen_studio.studio.output_link import QueuedOutput, SoundOutput
 from kaizen_studio.studio.pipeline import Programme
-from tests.test_engine_pipeline import Collector, Numbered
+from tests.conditions import BOUND, wait_until
+from tests.engine_parts import Collector, Numbered
 
 W, H, FPS = 320, 240, 25
-
-
-def wait_for(check: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.05)
-    return check()
 
 
 def test_an_encoder_is_fed_through_its_own_queue_only(tmp_path: Path) -> None:
@@ -40,8 +31,9 @@ def test_an_encoder_is_fed_through_its_own_queue_only(tmp_path: Path) -> None:
     assert link.direct and link.frames.maxsize == 1 and link.sound is output
     assert not preview.direct and preview.sound is None  # a plain output keeps its queue
     programme.start()
-    assert wait_for(lambda: output.recording_stats().frames_sent >= 25, 60)
-    link.send_audio(AudioBlock(np.zeros((1920, 2), np.float32), 48000, time.monotonic()))
+    wait_until(lambda: output.recording_stats().frames_sent >= 25, what="a second in the file")
+    # stamped on the show's clock, as all sound is (a stamp hours ahead is filled with silence)
+    link.send_audio(AudioBlock(np.zeros((1920, 2), np.float32), 48000, programme.clock.now()))
     programme.stop()
     stats = output.recording_stats()
     assert stats.state is OutputState.STOPPED and link.frames.empty()
@@ -81,11 +73,11 @@ def test_a_stalled_encoder_is_reported_and_its_queue_stays_bounded(tmp_path: Pat
     start, i, peak = time.monotonic(), 0, 0
     try:
         while output.recording_stats().state is not OutputState.STALLED:
-            assert time.monotonic() - start < 60, output.recording_stats()
+            assert time.monotonic() - start < BOUND, output.recording_stats()
             output.send(VideoFrame(np.full((H, W, 3), i % 256, np.uint8), start + i / FPS, i))
             peak = max(peak, output.recording_stats().queued_bytes)
             i += 1
-            time.sleep(1 / FPS)
+            time.sleep(1 / FPS)  # the show's pace, not a wait
         stats = output.recording_stats()
         assert "the encoder has taken nothing" in stats.message
         assert stats.frames_dropped > 0 and peak <= output.max_queue_bytes
@@ -95,8 +87,10 @@ def test_a_stalled_encoder_is_reported_and_its_queue_stays_bounded(tmp_path: Pat
     for _ in range(3 * FPS):  # the encoder is back: the take goes on
         output.send(VideoFrame(np.full((H, W, 3), i % 256, np.uint8), start + i / FPS, i))
         i += 1
-        time.sleep(1 / FPS)
-    assert wait_for(lambda: output.recording_stats().state is OutputState.ON_AIR, 30)
+        time.sleep(1 / FPS)  # the pace
+    wait_until(
+        lambda: output.recording_stats().state is OutputState.ON_AIR, what="the take to go on"
+    )
     output.stop()
     stats = output.recording_stats()
     assert stats.state is OutputState.STOPPED

@@ -12,17 +12,7 @@ import numpy as np
 
 from kaizen_studio.broadcast import MediaServer, StreamReader
 from kaizen_studio.broadcast.server import free_port
-
-SHOW = """\
-title = "Assembly"
-fps = 25
-size = "320x180"
-
-[[scene]]
-name = "Hall"
-background = "playground"
-live_badge = true
-"""
+from tests.media_files import LIVE_SHOW
 
 
 def live(show: Path, seconds: int, *options: str) -> subprocess.CompletedProcess[str]:
@@ -51,7 +41,7 @@ def live(show: Path, seconds: int, *options: str) -> subprocess.CompletedProcess
 
 def test_live_streams_to_the_school_server(tmp_path: Path) -> None:
     show = tmp_path / "show.toml"
-    show.write_text(SHOW, encoding="utf-8")
+    show.write_text(LIVE_SHOW, encoding="utf-8")
     with MediaServer(
         tmp_path / "server", key="tulip42", rtmp_port=free_port(), http_port=free_port()
     ) as server:
@@ -71,7 +61,7 @@ def test_live_records_and_streams_from_one_encoder(tmp_path: Path) -> None:
     import av
 
     show = tmp_path / "show.toml"
-    show.write_text(SHOW, encoding="utf-8")
+    show.write_text(LIVE_SHOW, encoding="utf-8")
     recording = tmp_path / "assembly.mp4"
     with MediaServer(
         tmp_path / "server", key="tulip42", rtmp_port=free_port(), http_port=free_port()

@@ -13,7 +13,8 @@ import pytest
 
 from kaizen_studio.broadcast.server import MediaServer, PortBusyError, free_port
 from kaizen_studio.studio.commands.serve import RestartPolicy
-from tests.serve_process import KEY, Serve, gone, publish, run_studio, wait_until
+from tests.conditions import wait_until
+from tests.serve_process import KEY, Serve, gone, publish, run_studio
 
 
 def test_a_second_serve_on_the_same_port_says_so_before_starting(tmp_path: Path) -> None:
@@ -79,7 +80,7 @@ def test_stopping_serve_stops_nginx(tmp_path: Path, number: signal.Signals, grou
         nginx = int((tmp_path / "studio-server" / "nginx.pid").read_text())
         assert not gone(nginx)
         assert serve.stop(number, group=group) == 0
-    assert wait_until(lambda: gone(nginx), seconds=10), "nginx outlived studio serve"
+    wait_until(lambda: gone(nginx), what="nginx to end with studio serve")
     assert serve.lines[-1] == "Media server stopped."
     assert "stopped by itself" not in serve.output()
     assert "Traceback" not in serve.output()
@@ -90,7 +91,7 @@ def test_nginx_dies_with_a_killed_serve(tmp_path: Path) -> None:
         serve.running()
         nginx = serve.nginx_pid()
         assert serve.stop(signal.SIGKILL) == -signal.SIGKILL
-    assert wait_until(lambda: gone(nginx), seconds=20), "nginx outlived a killed studio serve"
+    wait_until(lambda: gone(nginx), what="nginx to end with a killed studio serve")
 
 
 def test_serve_restarts_nginx_when_it_dies(tmp_path: Path) -> None:
@@ -102,7 +103,7 @@ def test_serve_restarts_nginx_when_it_dies(tmp_path: Path) -> None:
         line = serve.wait_line("stopped by itself", after=told)
         assert "(killed by SIGKILL); starting it again in 1 s" in line
         again = serve.wait_line("running again", after=told)
-        assert wait_until(lambda: gone(first), seconds=10)
+        wait_until(lambda: gone(first), what="the first nginx to end")
         second = serve.nginx_pid()
         assert second != first and f"nginx pid {second}" in again
         code, said = publish(serve.url())
@@ -134,7 +135,7 @@ def test_a_restart_names_a_port_taken_meanwhile_then_works_once_it_is_free(
         first = server.pid
         assert first is not None
         os.kill(first, signal.SIGKILL)
-        assert wait_until(lambda: not server.running, seconds=10)
+        wait_until(lambda: not server.running, what="the server to stop")
         assert server.exit_code == -signal.SIGKILL
         with socket.socket() as thief:
             thief.bind(("127.0.0.1", rtmp))
@@ -158,7 +159,7 @@ def test_serve_gives_up_in_words_when_nginx_will_not_start_again(tmp_path: Path)
         serve.process.send_signal(signal.SIGSTOP)
         try:
             os.kill(nginx, signal.SIGKILL)
-            assert wait_until(lambda: gone(nginx), seconds=10)
+            wait_until(lambda: gone(nginx), what="nginx to end")
             thief = socket.socket()
             thief.bind(("127.0.0.1", rtmp))
             thief.listen()

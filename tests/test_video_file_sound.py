@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import av
@@ -15,6 +14,7 @@ from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.media import AudioBlock
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.synthetic import SceneSpec, render_scene
+from tests.conditions import wait_until
 
 TONE_HZ = 3000.0
 """Well above the test sound's partials (its pitch 150-210 Hz, partials up to the 5th)."""
@@ -67,10 +67,7 @@ def show_sound_with(replaces: bool) -> np.ndarray:
     t = np.arange(48000 * 2) / 48000
     wave = (0.3 * np.sin(2 * np.pi * TONE_HZ * t)).astype(np.float32)[:, None]
     feed.push(AudioBlock(np.repeat(wave, 2, axis=1), 48000, start))
-    deadline = time.monotonic() + 30
-    while not [b for b in blocks if b.pts > start + 1.6]:
-        assert time.monotonic() < deadline, "the show's sound stopped"
-        time.sleep(0.05)
+    wait_until(lambda: any(b.pts > start + 1.6 for b in blocks), what="the show's sound to go on")
     if replaces:
         assert sound.status == (
             "no microphone, and no test sound over the video file's own sound "

@@ -2,9 +2,10 @@
 
 PyAV holds the GIL while it connects and has no write timeout, so the muxer runs in a
 child process fed through a bounded queue: ``send`` never waits and never raises.
-:class:`RtmpStreamer` hands it raw frames (the child encodes); :class:`PacketStreamer`
-hands it packets already encoded in the show's process (:class:`broadcast.BroadcastOutput`
-encodes once for the recording and the stream).
+:class:`PacketStreamer` hands it packets already encoded in the show's process
+(:class:`broadcast.BroadcastOutput` encodes once for the recording and the stream);
+:class:`broadcast.rtmp_streamer.RtmpStreamer` hands it raw frames (the child encodes).
+Here too: the stream address and key, checked, split and joined.
 
 The state is ON AIR only once the server has accepted the stream and taken its first
 picture (see :mod:`broadcast.stream_worker`). When the server vanishes the child keeps
@@ -42,7 +43,6 @@ from kaizen_studio.broadcast.stream_worker import (
     run_stream,
     safe_url,
 )
-from kaizen_studio.core.media import AudioBlock, VideoFrame
 
 log = logging.getLogger(__name__)
 StatusCallback = Callable[[OutputStats], None]
@@ -50,8 +50,9 @@ STARTUP_SECONDS = 5.0
 CONNECTING = "Connecting to the school's server..."
 
 
-class _StreamProcess:
-    """The child process, its bounded queue, the stall watchdog and the stats."""
+class StreamProcess:
+    """The child process, its bounded queue, the stall watchdog and the stats (the base of
+    both streamers)."""
 
     def __init__(
         self,
@@ -276,72 +277,7 @@ class _StreamProcess:
             )
 
 
-class RtmpStreamer(_StreamProcess):
-    """Streams frames and audio blocks to ``url`` (rtmp://...), encoding in the child
-    process; a VideoOutput. (:class:`broadcast.BroadcastOutput` encodes once when the
-    show is recorded as well.)
-
-    Parameters
-    ----------
-    url : str
-        The RTMP URL, with the stream key if the server needs one.
-    width, height, fps : int, int, float
-        The programme's size and rate; frames of another size are dropped and counted.
-    video_bitrate : int
-        Bits per second for the picture (x264 zerolatency, no B-frames, GOP of 1 s).
-    stall_seconds : float
-        The child is restarted if it makes no progress for this long.
-    max_delay : float
-        The longest wait between reconnect tries.
-    on_status : callable, optional
-        Called (from a monitor thread) with fresh stats whenever the state changes,
-        including each reconnect attempt.
-    """
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        width: int,
-        height: int,
-        fps: float,
-        sample_rate: int = 48000,
-        channels: int = 2,
-        video_bitrate: int = 2_500_000,
-        buffer_seconds: float = 2.0,
-        stall_seconds: float = 6.0,
-        max_delay: float = MAX_DELAY,
-        on_status: StatusCallback | None = None,
-    ) -> None:
-        check_url(url)
-        if width % 2 or height % 2 or width < 16 or height < 16:
-            raise ValueError(f"stream size must be even and at least 16x16, got {width}x{height}")
-        if channels not in (1, 2):
-            raise ValueError(f"stream sound must be mono or stereo, got {channels} channels")
-        if not 1 <= fps <= 120:
-            raise ValueError(f"stream frame rate must be 1 to 120, got {fps}")
-        super().__init__(
-            StreamSettings(
-                url, width, height, fps, sample_rate, channels, video_bitrate, max_delay
-            ),
-            buffer_seconds=buffer_seconds,
-            stall_seconds=stall_seconds,
-            on_status=on_status,
-        )
-
-    def send(self, frame: VideoFrame) -> None:
-        """Hand a programme frame over; never waits, never raises (drops are counted)."""
-        if frame.size != (self.settings.width, self.settings.height):
-            self._drop()
-            return
-        self._offer(("v", frame.image, frame.pts), True)
-
-    def send_audio(self, block: AudioBlock) -> None:
-        """Hand a block of sound over (same clock as the frames)."""
-        self._offer(("a", block.samples, block.pts), False)
-
-
-class PacketStreamer(_StreamProcess):
+class PacketStreamer(StreamProcess):
     """Streams packets encoded in the show's process (described by ``header``) to
     ``url``; the child only muxes them. After a packet could not be queued, pictures are
     held back until the next keyframe, so the server never gets a broken picture."""

@@ -164,14 +164,14 @@ class StudioControl(KeyControls):
                 self.source_problem = f"{error}; the demo presenter stands in"
         presenter = DemoPresenterSource(size=self.size, fps=self.show.fps, clock=self.clock)
         presenter.start()
-        while not presenter.ready:
-            self.starting = (
-                f"drawing the demo presenter ({presenter.drawn} of {presenter.loop_frames})"
-            )
+        # the show starts on the presenter's first picture; the rest of the loop (100
+        # pictures, 0.2 s each at 1280x720) is drawn while the show plays
+        self.starting = "drawing the demo presenter"
+        while not presenter.drawn:
             if presenter.stats().state == "failed":
                 presenter.close()
                 raise DeviceError(presenter.stats().message)
-            time.sleep(0.2)
+            time.sleep(0.05)
         return presenter
 
     def close(self) -> None:

@@ -88,17 +88,24 @@ class OnAir:
         """a pupil asked to be live (the stream's state says whether it is on air)"""
 
     def _join(
-        self, programme: Programme, *, record: Path | None = None, stream: str | None = None
-    ) -> BroadcastOutput:
+        self,
+        programme: Programme,
+        *,
+        record: Path | None = None,
+        stream: str | None = None,
+        camera: Recorder | None = None,
+    ) -> tuple[BroadcastOutput, OutputLink | None]:
         """The programme's output with ``record`` or ``stream`` added: joined to the one
-        running, or a new one."""
+        running, or a new one; and the link of the clean ``camera`` take, fed from the
+        same tick as a new output."""
         held = self._output
         if held is not None and held.busy:
             if record is not None and not held.output.start_recording(record):
                 raise StudioError(held.output.recording_stats().message)
             if stream is not None:
                 held.output.start_stream(stream)
-            return held.output
+            clean = programme.add_output(camera, feed="camera") if camera is not None else None
+            return held.output, clean
         if held is not None:  # what it had failed: start afresh
             programme.remove_output(held.link)
             self._output = None
@@ -106,8 +113,12 @@ class OnAir:
         output = BroadcastOutput(
             record=record, stream=stream, width=width, height=height, fps=self.fps
         )
-        self._output = _Running(output, programme.add_output(output))
-        return output
+        if camera is None:
+            self._output = _Running(output, programme.add_output(output))
+            return output, None
+        link, clean = programme.add_outputs((output, "programme"), (camera, "camera"))
+        self._output = _Running(output, link)
+        return output, clean
 
     def _leave(self, programme: Programme) -> None:
         """Remove the programme's output once it neither records nor streams."""
@@ -143,7 +154,7 @@ class OnAir:
 
         def work() -> str:
             programme = self._programme()
-            camera = None
+            clean: Recorder | None = None
             try:
                 if camera_too:
                     cw, ch = getattr(programme.source, "size", self.size)
@@ -153,14 +164,14 @@ class OnAir:
                         height=ch - ch % 2,
                         fps=self.fps,
                     )
-                    camera = (clean, programme.add_output(clean, feed="camera"))
-                output = self._join(programme, record=path)
+                output, link = self._join(programme, record=path, camera=clean)
             except Exception:  # the button goes back to RECORD; the job says why
                 self.recording = self.recording_camera = False
-                if camera is not None:
-                    programme.remove_output(camera[1])
+                if clean is not None:  # never linked (an output that fails is not)
+                    clean.stop()
                 raise
-            self._camera, self._recording_since = camera, None  # counted once on air
+            self._camera = (clean, link) if clean is not None and link is not None else None
+            self._recording_since = None  # counted once on air
             self.last_recording, self._taking = output, True
             return f"Recording to {path.name}"
 
@@ -178,14 +189,20 @@ class OnAir:
             if not taking or held is None:
                 return "Not recording"
             programme = self._programme()
-            if held.output.streaming:
+            # the take and its clean camera end on the same tick: both leave the
+            # programme at once, then each encodes what it holds into its file
+            clean = [camera[1]] if camera is not None else []
+            if held.output.streaming:  # the stream goes on; the take is cut now
+                programme.detach(*clean)
                 held.output.stop_recording()
-            else:  # stopping the output encodes everything it holds into the file
-                programme.remove_output(held.link)
+            else:
+                programme.detach(held.link, *clean)
+                programme.finish(held.link)
                 self._output = None
+            for link in clean:
+                programme.finish(link)
             outputs: list[BroadcastOutput] = [held.output]
             if camera is not None:
-                programme.remove_output(camera[1])
                 outputs.append(camera[0])
             stats = [o.recording_stats() for o in outputs]
             problems = [s.message for s in stats if s.state is OutputState.FAILED]
@@ -209,7 +226,7 @@ class OnAir:
 
         def work() -> str:
             try:
-                output = self._join(self._programme(), stream=url)
+                output, _ = self._join(self._programme(), stream=url)
             except Exception:  # the button goes back to GO LIVE; the job says why
                 self.live = False
                 raise

@@ -125,20 +125,50 @@ class Programme:
         """Feed ``output`` from now on (its own worker and bounded queue) with the
         programme, or with ``feed="camera"`` the camera frames it used (unkeyed, at the
         camera's size, stamped with the programme's ticks: the clean take)."""
-        if feed not in ("programme", "camera"):
-            raise ValueError(f"an output is fed the 'programme' or the 'camera', got {feed!r}")
-        link = OutputLink(output, mode, max(2, round(seconds * self.fps)), feed)
-        self.links.append(link)
-        if self._thread is not None:
-            self._start_link(link)
-        return link
+        return self.add_outputs((output, feed), mode=mode, seconds=seconds)[0]
+
+    def add_outputs(
+        self, *outputs: tuple[VideoOutput, Feed], mode: Mode = "buffered", seconds: float = 3.0
+    ) -> list[OutputLink]:
+        """Feed each ``(output, feed)`` from the same tick on: each is started first (an
+        encoder takes a moment to open), then all are linked at once, so a take and its
+        clean camera begin on the same picture. One that fails to start: none is fed."""
+        if any(feed not in ("programme", "camera") for _, feed in outputs):
+            raise ValueError(f"an output is fed the 'programme' or the 'camera': {outputs!r}")
+        capacity = max(2, round(seconds * self.fps))
+        links = [OutputLink(output, mode, capacity, feed) for output, feed in outputs]
+        started: list[OutputLink] = []
+        try:
+            for link in links if self._thread is not None else []:
+                self._start_link(link)
+                started.append(link)
+        except BaseException:
+            for link in started:
+                self.finish(link)
+            raise
+        self.links = [*self.links, *links]  # one assignment: the ticks see all or none
+        return links
 
     def remove_output(self, link: OutputLink) -> None:
         """Stop feeding ``link``'s output: it gets what it already holds, then stops (a
         recording ends while the show goes on). Waits for that output only."""
-        if link not in self.links:
+        self.remove_outputs(link)
+
+    def remove_outputs(self, *links: OutputLink) -> None:
+        """Stop feeding the ``links``' outputs from the same tick on (a take and its clean
+        camera end on the same picture), then let each finish what it holds."""
+        self.detach(*links)
+        for link in links:
+            self.finish(link)
+
+    def detach(self, *links: OutputLink) -> None:
+        """Stop feeding the ``links``' outputs from the same tick on, without waiting."""
+        if any(all(link is not held for held in self.links) for link in links):
             raise ValueError("that output is not on this programme")
-        self.links = [other for other in self.links if other is not link]
+        self.links = [held for held in self.links if all(held is not link for link in links)]
+
+    def finish(self, link: OutputLink) -> None:
+        """Let a detached ``link``'s output encode what it holds, and stop it (waits)."""
         if link.thread is not None:
             link.frames.put(None)
             link.thread.join(timeout=30.0)
@@ -424,11 +454,7 @@ class Programme:
             self.sound.stop()
         self._videos.stop()
         for link in self.links:
-            if link.thread is not None:
-                link.frames.put(None)
-                link.thread.join(timeout=30.0)
-                link.thread = None
-                link.output.stop()
+            self.finish(link)
         self.source.stop()
         self.layers.stop()
 

@@ -25,7 +25,6 @@ refused in one line with the file, the line and the problem, before anything sta
 
 from __future__ import annotations
 
-import reprlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,7 @@ from kaizen_studio.studio.guest_look import GuestLook
 from kaizen_studio.studio.imageio import read_colour
 from kaizen_studio.studio.overlays import is_feed_address
 from kaizen_studio.studio.sources.guest import check_guest
+from kaizen_studio.studio.show_nesting import MAX_NESTING, deep_line, deepest, shown
 
 TOP_KEYS = {"title", "fps", "size", "scene", "guest"}
 SCENE_KEYS = {
@@ -58,71 +58,12 @@ VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi", ".m4v"}
 
 MAX_SHOW_BYTES = 1_000_000
 """The largest show file read (a show of a hundred scenes is about 20 KB)."""
-MAX_NESTING = 4
-"""How deep a show's values go: the file, its list of scenes, a scene, a table or list in
-it (such as ``keyer = { ... }`` or a ticker's headlines). Deeper is a mistake."""
 MAX_CAPTION = 100
 """The longest lower-third name or role, in characters (a line across the screen)."""
 MAX_HEADLINES = 200
 MAX_HEADLINE = 200
 """A ticker given as a list in the show file: at most this many headlines, each at most
 this many characters."""
-
-_SHOWN = reprlib.Repr()
-_SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlist = 2, 40, 40, 4
-
-
-def shown(value: Any) -> str:
-    """``value`` as written in a message: short, whatever its size or nesting (true and
-    false as TOML spells them)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _SHOWN.repr(value)
-
-
-def _deep_line(text: str) -> int:
-    """The first line where brackets open deeper than a show's values go (1-based; 0 when
-    none is found): a list or table in a scene holds plain values only, at the top
-    ``scene = [{ ... = { ... } }]`` is the deepest. Quoted text and comments are skipped."""
-    allowed, depth, quote = MAX_NESTING - 1, 0, ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if depth == 0 and stripped.startswith("["):  # a [table] or [[scene]] heading
-            allowed = MAX_NESTING - 3 if stripped.startswith("[[") else MAX_NESTING - 2
-            continue
-        for char in line:
-            if quote:
-                quote = "" if char == quote else quote
-            elif char in "\"'":
-                quote = char
-            elif char == "#":
-                break
-            elif char in "[{":
-                depth += 1
-                if depth > allowed:
-                    return number
-            elif char in "]}":
-                depth = max(0, depth - 1)
-        quote = ""  # strings in a show file end on their line
-    return 0
-
-
-def _deepest(data: Any) -> int:
-    """How deep ``data``'s tables and lists go (the file itself is 1), without recursion."""
-    deepest = 0
-    todo: list[tuple[Any, int]] = [(data, 1)]
-    while todo:
-        value, depth = todo.pop()
-        deepest = max(deepest, depth)
-        if deepest > MAX_NESTING:
-            break
-        if isinstance(value, dict):
-            todo.extend(
-                (item, depth + 1) for item in value.values() if isinstance(item, dict | list)
-            )
-        elif isinstance(value, list):
-            todo.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
-    return deepest
 
 
 @dataclass(frozen=True)
@@ -176,7 +117,7 @@ class ShowFile:
             self.text = self.path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as error:
             raise InputError(f"{self.path}: is not a text file saved as UTF-8") from error
-        line = _deep_line(self.text)
+        line = deep_line(self.text)
         too_deep = InputError(
             f"{self.path}{f', line {line}' if line else ''}: lists or tables are nested too "
             "deep; a show has scenes, and in a scene tables { ... } or lists [ ... ] of plain "
@@ -188,7 +129,7 @@ class ShowFile:
             raise InputError(f"{self.path}: {error}") from error
         except RecursionError:  # Python's TOML reader nests by calling itself
             raise too_deep from None
-        if _deepest(self.data) > MAX_NESTING:
+        if deepest(self.data) > MAX_NESTING:
             raise too_deep
         self.lines = self.text.splitlines()
 

@@ -24,6 +24,7 @@ from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backgrounds import newsroom
+from kaizen_studio.studio.commands.live import FIRST_PICTURE_WAIT
 from kaizen_studio.studio.imageio import write_matte16, write_png
 from kaizen_studio.studio.overlays import ClockOverlay, LowerThird, Overlay, Ticker
 from kaizen_studio.studio.pipeline import Programme
@@ -119,6 +120,9 @@ def run(args: argparse.Namespace) -> int:
     programme.add_output(recorder, mode="buffered")
     programme.start()
     say(f"sound: {sound.status}")
+    waited = time.monotonic()  # --seconds counts from the first picture made, however busy
+    while programme.stats().frames == 0 and time.monotonic() - waited < FIRST_PICTURE_WAIT:
+        time.sleep(0.05)
     began = time.monotonic()
     while (elapsed := time.monotonic() - began) < args.seconds:
         time.sleep(min(1.0, args.seconds - elapsed))
