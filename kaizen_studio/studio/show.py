@@ -36,8 +36,8 @@ from kaizen_studio.studio.backgrounds import BUILT_IN
 from kaizen_studio.studio.guest_look import GuestLook
 from kaizen_studio.studio.imageio import read_colour
 from kaizen_studio.studio.overlays import is_feed_address
-from kaizen_studio.studio.sources.guest import check_guest
 from kaizen_studio.studio.show_nesting import MAX_NESTING, deep_line, deepest, shown
+from kaizen_studio.studio.sources.guest import check_guest
 
 TOP_KEYS = {"title", "fps", "size", "scene", "guest"}
 SCENE_KEYS = {
