@@ -15,7 +15,8 @@ import pytest
 
 from kaizen_studio.broadcast.server import free_port
 from tests.channel_site import Browser, running_channel
-from tests.serve_process import Serve, gone, serve_env, wait_until
+from tests.conditions import wait_until
+from tests.serve_process import Serve, gone, serve_env
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -76,7 +77,7 @@ def test_serve_restarts_the_channel_when_it_dies(tmp_path: Path) -> None:
         browser = Browser(f"http://127.0.0.1:{serve.http_port}")
         assert browser.get("/channel/accounts/sign-in/").status == 200
         assert serve.stop(signal.SIGKILL) == -signal.SIGKILL
-    assert wait_until(lambda: gone(second), seconds=30), "gunicorn outlived a killed serve"
+    wait_until(lambda: gone(second), timeout=30, what="gunicorn to end with a killed serve")
 
 
 def test_a_folder_too_long_for_a_socket_still_serves_the_channel(tmp_path: Path) -> None:
