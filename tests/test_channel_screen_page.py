@@ -14,6 +14,7 @@ import pytest
 
 from benchmarks.chromium import Chromium
 from tests.channel_screens import COLOURS, LONDON, ScreenChannel
+from tests.conditions import wait_until
 from tests.serve_process import publisher
 
 pytestmark = pytest.mark.timeout(400)
@@ -72,8 +73,10 @@ def test_the_hall_plays_lunch_at_noon_and_the_school_loop_at_one(
         teacher = screens.running.browser()
         signed = teacher.sign_in("ms_seen")
         assert signed.status == 302, signed
-        page = teacher.get("/channel/schedule/screens/")
-        assert "<td>hall-1</td><td>The hall</td>\n<td>Our work: Film" in page.text, page
+        row = "<td>hall-1</td><td>The hall</td>\n<td>Our work: Film"
+        listed = lambda: row in teacher.get("/channel/schedule/screens/").text  # noqa: E731
+        # the screen says what it plays at its next report (every 3 s), not at once
+        wait_until(listed, timeout=BOUND, every=0.5, what="the Screens page to list hall-1")
 
 
 def test_an_announcement_takes_over_every_screen_and_expires(

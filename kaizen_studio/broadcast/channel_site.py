@@ -17,7 +17,7 @@ from pathlib import Path
 
 CHANNEL = """\
         location /channel/ {{
-            proxy_pass http://{upstream};
+            proxy_pass "http://{upstream}";
             proxy_set_header Host $http_host;
             proxy_set_header X-Real-IP $remote_addr;
             proxy_set_header X-Forwarded-Proto $scheme;
@@ -57,8 +57,11 @@ class ChannelSite:
     max_body: str = "4g"
 
     def config(self) -> str:
-        if not re.fullmatch(r"127\.0\.0\.1:\d+|\[::1\]:\d+|unix:/[^;{}\s]+", self.upstream):
-            raise ValueError(f"the channel's app server must be on loopback, got {self.upstream!r}")
+        if not re.fullmatch(r'127\.0\.0\.1:\d+|\[::1\]:\d+|unix:/[^;{}"$\\\n\r]+', self.upstream):
+            raise ValueError(
+                "the channel's app server must be on loopback or a unix socket in a folder "
+                f"nginx can be told, got {self.upstream!r}"
+            )
         # nginx ends a socket's path with a colon: http://unix:/path/to/socket:
         upstream = f"{self.upstream}:" if self.upstream.startswith("unix:") else self.upstream
         return CHANNEL.format(
