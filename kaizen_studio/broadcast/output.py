@@ -123,6 +123,7 @@ class BroadcastOutput:
         )
         self._lock = threading.Lock()
         self._writing = False  # the recording file takes packets
+        self._joining: RecordingFile | None = None  # opened, waiting for its place in the queue
         self._streaming = False  # the streamer takes packets
         self._consumers = threading.Lock()  # held while a packet goes to the file and stream
         self._dropped = self._bytes = 0
@@ -196,8 +197,9 @@ class BroadcastOutput:
         in :meth:`recording_stats`, when the file cannot be made. Raises ValueError when
         not started or already recording."""
         encoder = self._running()
-        if self._writing:
-            raise ValueError(f"already recording to {self.file.path.name if self.file else '?'}")
+        if self._writing or self._joining is not None:
+            file = self._joining or self.file
+            raise ValueError(f"already recording to {file.path.name if file else '?'}")
         file = RecordingFile(path)
         why = file.folder_problem()
         if why:
@@ -212,7 +214,7 @@ class BroadcastOutput:
         (less the few the encoder still holds when it goes on for a stream); the stream,
         if any, goes on. Safe to call when not recording."""
         thread = self.encoding.thread
-        if not self._writing:
+        if not self._writing and self._joining is None:
             return
         if thread is None or thread is threading.current_thread():
             closed = self._close_recording()
@@ -277,7 +279,7 @@ class BroadcastOutput:
 
     @property
     def recording(self) -> bool:
-        return self._writing
+        return self._writing or self._joining is not None
 
     @property
     def streaming(self) -> bool:
@@ -299,8 +301,18 @@ class BroadcastOutput:
                 reason(error),
             )
             return False
-        with self._consumers:
-            self.file, self._writing, self._bytes = file, True, 0
+
+        def join_here() -> None:  # from the pictures handed over after the join, not before
+            with self._consumers:
+                self.file, self._writing, self._bytes = file, True, 0
+                self._joining = None
+
+        thread = self.encoding.thread
+        if thread is None or thread is threading.current_thread():
+            join_here()
+        else:  # the pictures already queued were handed over before the join: not in it
+            self._joining = file
+            self._queue.put(join_here)
         self._recording_since = time.monotonic()
         # on air once the first picture is in the file (see _deliver)
         self._set(OutputState.CONNECTING, f"starting the recording to {file.path.name}")
