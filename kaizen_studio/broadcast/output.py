@@ -308,9 +308,9 @@ class BroadcastOutput:
                 self._joining = None
 
         thread = self.encoding.thread
-        if thread is None or thread is threading.current_thread():
-            join_here()
-        else:  # the pictures already queued were handed over before the join: not in it
+        if thread is None or thread is threading.current_thread() or not self._streaming:
+            join_here()  # the take is the output's first: every picture queued is its own
+        else:  # joining a running stream: the pictures queued before the join are not in it
             self._joining = file
             self._queue.put(join_here)
         self._recording_since = time.monotonic()
