@@ -34,6 +34,30 @@ W, H, FPS = 1280, 720, 30
 TARGET = 4.0
 
 
+def play_stamped(
+    output: BroadcastOutput,
+    background: Image,
+    *,
+    fps: int,
+    sent_at: dict[int, float],
+    stop: threading.Event,
+) -> None:
+    """Send ``background`` sliding sideways to ``output`` at ``fps`` in real time, each
+    picture stamped with its number (:func:`benchmarks.latency.stamp`), with silence, until
+    ``stop``; note in ``sent_at`` when each number was sent."""
+    silence = np.zeros((48000 // fps, 2), np.float32)
+    start, i = time.monotonic(), 0
+    while not stop.is_set():
+        picture = np.roll(background, i * 4, axis=1)
+        stamp(picture, i % (1 << BITS))
+        pts = start + i / fps
+        sent_at[i % (1 << BITS)] = time.monotonic()
+        output.send(VideoFrame(picture, pts, i))
+        output.send_audio(AudioBlock(silence, 48000, pts))
+        i += 1
+        time.sleep(max(0.0, start + i / fps - time.monotonic()))
+
+
 def clean_stamp(picture: Image) -> int | None:
     """The frame number drawn in ``picture`` (scaled to 1280x720), or None when the code's
     cells are not clearly black or white (the off-air card, a half-drawn frame)."""
@@ -64,17 +88,7 @@ def measure(seconds: float) -> dict[str, Any]:
 
         def show() -> None:
             background = np.random.default_rng(0).integers(60, 190, (H, W, 3), np.uint8)
-            silence = np.zeros((1600, 2), np.float32)
-            start, i = time.monotonic(), 0
-            while not stop.is_set():
-                picture = np.roll(background, i * 4, axis=1)
-                stamp(picture, i % (1 << BITS))
-                pts = start + i / FPS
-                sent_at[i % (1 << BITS)] = time.monotonic()
-                output.send(VideoFrame(picture, pts, i))
-                output.send_audio(AudioBlock(silence, 48000, pts))
-                i += 1
-                time.sleep(max(0.0, start + i / FPS - time.monotonic()))
+            play_stamped(output, background, fps=FPS, sent_at=sent_at, stop=stop)
 
         feeder = threading.Thread(target=show, name="show")
         feeder.start()

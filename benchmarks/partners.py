@@ -34,14 +34,13 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from benchmarks.hls_latency import clean_stamp
-from benchmarks.latency import BITS, stamp
+from benchmarks.hls_latency import clean_stamp, play_stamped
 from kaizen_studio.broadcast import BroadcastOutput, MediaServer, StreamReader
 from kaizen_studio.broadcast.guests import GuestBook
 from kaizen_studio.broadcast.partners import Partner
 from kaizen_studio.broadcast.relays import fetch_stat, parse_status
 from kaizen_studio.broadcast.server import free_port
-from kaizen_studio.core.media import AudioBlock, VideoFrame
+from kaizen_studio.core.media import VideoFrame
 
 W, H, FPS = 1280, 720, 15
 KEY = "bench-school-key"
@@ -187,17 +186,7 @@ def measure(seconds: float) -> Measured:
             # machine's two cores are spent on seven players, not on encoding static
             blobs = np.random.default_rng(0).integers(60, 190, (9, 16, 3), np.uint8)
             background = cv2.resize(blobs, (W, H), interpolation=cv2.INTER_CUBIC)
-            silence = np.zeros((48000 // FPS, 2), np.float32)
-            start, i = time.monotonic(), 0
-            while not stop.is_set():
-                picture = np.roll(background, i * 4, axis=1)
-                stamp(picture, i % (1 << BITS))
-                pts = start + i / FPS
-                sent_at[i % (1 << BITS)] = time.monotonic()
-                output.send(VideoFrame(picture, pts, i))
-                output.send_audio(AudioBlock(silence, 48000, pts))
-                i += 1
-                time.sleep(max(0.0, start + i / FPS - time.monotonic()))
+            play_stamped(output, background, fps=FPS, sent_at=sent_at, stop=stop)
 
         feeder = threading.Thread(target=show, name="show")
         feeder.start()
