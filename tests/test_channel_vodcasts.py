@@ -121,7 +121,9 @@ def test_a_leaders_vodcast_is_hidden_until_a_teacher_approves_it(
     for path in (f"{at}/", f"{at}/embed/", f"{at}/film.mp4", f"{at}/captions.vtt"):
         assert stranger.get(path).status == 404, path
     assert leader.get(f"{at}/").status == 200  # staff see it before
-    empty = feedparser.parse(stranger.get("/channel/vodcasts/year-5-maths/feed.xml").body)
+    # the series the leader named is not public either until a teacher approves in it
+    assert stranger.get("/channel/vodcasts/year-5-maths/feed.xml").status == 404
+    empty = feedparser.parse(leader.get("/channel/vodcasts/year-5-maths/feed.xml").body)
     assert not empty.bozo and empty.entries == []
     item = channel.shell(
         f"from kaizen_studio.channel.vodcasts.models import Vodcast; "
@@ -292,6 +294,7 @@ def test_bad_uploads_are_refused_with_a_reason_and_leave_nothing(
         ({**good, "thumbnail": b"GIF89 nonsense"}, {}, "thumbnail is not a picture"),
         (good, {"credits": "Amir Khan (Year 5)"}, "first names only"),
         (good, {"credits": "Amir", "title": "Amir Khan adds fractions"}, "never a surname"),
+        (good, {"credits": "Amir", "series": "Amir Khan's maths"}, "the series has"),
     ]
     for files, fields, reason in cases:
         status, text = send(channel, token, files, **fields)

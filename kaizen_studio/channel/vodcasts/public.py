@@ -97,13 +97,18 @@ def media(request: HttpRequest, address: str, pk: int, name: str) -> HttpRespons
 
 
 def series_feed(request: HttpRequest, address: str) -> HttpResponse:
-    """The series' podcast RSS: its approved vodcasts only, to anyone with the address."""
+    """The series' podcast RSS: its approved vodcasts only, to anyone with the address.
+
+    A series with nothing approved in it is a 404 to anyone but staff: its name was typed
+    by whoever published first (maybe a digital leader) and no teacher has seen it yet."""
     series = find_series(address)
     public = (
         Vodcast.objects.select_related("item", "series")
         .filter(series=series, item__state=State.READY, item__approved=True)
         .order_by("-item__approved_at", "-pk")
     )
+    if not public.exists() and not has_right(request.user, Right.UPLOAD):
+        raise Http404("no such series")
     episodes = [(v, addresses(request, v)) for v in public]
     link = request.build_absolute_uri(reverse("vodcasts:feed", kwargs={"address": address}))
     body = feed.rss(series, episodes, feed_url=link)

@@ -140,6 +140,7 @@ def publish(request: HttpRequest) -> JsonResponse:
     try:
         names = checks.check_credits(fields["credits"])
         checks.check_text(fields["title"], names, what="title")
+        checks.check_text(fields["series"], names, what="series")
         checks.check_text(fields["description"], names, what="description")
         checks.check_film(Path(film.temporary_file_path()))
         captions = checks.check_captions(_small(sent["captions"], checks.MOST_CAPTION_BYTES))
