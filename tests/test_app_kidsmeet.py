@@ -79,6 +79,7 @@ def test_the_kidsmeet_runs_from_the_window(
     assert f"{picked.name} is on" in status_text(studio)
     lower = [o for o in studio.control.programme.kept_overlays if isinstance(o, LowerThird)]  # type: ignore[union-attr]
     assert [o.name for o in lower] == [picked.name]  # in place of the scene's (Zoë)
+    assert studio.control.captions()[0][0] == picked.name  # the window's caption panel too
     row = panel.talks.item(meet.current)
     assert row is not None and row.text().startswith("✓ ")
     assert panel.timer_label.text() in ("7:00", "6:59")
@@ -108,6 +109,7 @@ def test_the_kidsmeet_runs_from_the_window(
     qtbot.mouseClick(panel.end_button, Qt.MouseButton.LeftButton)
     after = [o for o in studio.control.programme.overlays if isinstance(o, LowerThird)]  # type: ignore[union-attr]
     assert [o.name for o in after] == ["Zoë"]  # the scene's own lower third is back
+    assert studio.control.captions()[0][0] == "Zoë"
     assert studio.control.programme.kept_overlays == []  # type: ignore[union-attr]
 
 

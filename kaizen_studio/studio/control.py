@@ -277,9 +277,12 @@ class StudioControl(KeyControls):
         self._replace_overlay(Ticker, Ticker(items) if items else None)
 
     def captions(self) -> tuple[tuple[str, str], list[str]]:
-        """The lower third's (name, role) and the ticker's headlines now on the programme."""
+        """The lower third's (name, role) and the ticker's headlines now on the programme
+        (a kept lower third, e.g. the kidsmeet's talk caption, stands in for the scene's:
+        the last one in drawing order is the one seen)."""
         caption, headlines = ("", ""), []
-        for overlay in self.programme.overlays if self.programme else []:
+        drawn = [*self.programme.overlays, *self.programme.kept_overlays] if self.programme else []
+        for overlay in drawn:
             if isinstance(overlay, LowerThird):
                 caption = (overlay.name, overlay.role)
             elif isinstance(overlay, Ticker):
