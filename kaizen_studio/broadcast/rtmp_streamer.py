@@ -5,7 +5,8 @@ benchmarks send one. The show's own outputs encode once for the recording and th
 
 from __future__ import annotations
 
-from kaizen_studio.broadcast.stream_worker import MAX_DELAY, StreamSettings
+from kaizen_studio.broadcast.rtmp_connection import StreamSettings
+from kaizen_studio.broadcast.stream_worker import MAX_DELAY
 from kaizen_studio.broadcast.streamer import StatusCallback, StreamProcess, check_url
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 

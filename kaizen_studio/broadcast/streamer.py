@@ -32,14 +32,14 @@ from collections.abc import Callable
 from typing import Any
 
 from kaizen_studio.broadcast.encoder import EncodedPacket, StreamHeader
+from kaizen_studio.broadcast.lifeline import block_interrupts
+from kaizen_studio.broadcast.rtmp_connection import StreamSettings
 from kaizen_studio.broadcast.stats import OutputState, OutputStats
 from kaizen_studio.broadcast.stream_worker import (
     COUNTERS,
     FIRST_DELAY,
     GROWTH,
     MAX_DELAY,
-    StreamSettings,
-    block_interrupts,
     run_stream,
     safe_url,
 )

@@ -24,7 +24,7 @@ from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backgrounds import newsroom
-from kaizen_studio.studio.commands.live import FIRST_PICTURE_WAIT
+from kaizen_studio.studio.commands.live.show import FIRST_PICTURE_WAIT
 from kaizen_studio.studio.imageio import write_matte16, write_png
 from kaizen_studio.studio.overlays import ClockOverlay, LowerThird, Overlay, Ticker
 from kaizen_studio.studio.pipeline import Programme
