@@ -134,10 +134,10 @@ def add_guest_options(parser: argparse.ArgumentParser) -> None:
 
 def default_show() -> Show:
     return Show(
-        "Kaizen Studio",
-        25,
-        (1280, 720),
-        (Scene("Newsroom", "newsroom", live_badge=True, clock=True),),
+        title="Kaizen Studio",
+        fps=25,
+        size=(1280, 720),
+        scenes=(Scene(name="Newsroom", background="newsroom", live_badge=True, clock=True),),
     )
 
 

@@ -24,6 +24,7 @@ from kaizen_studio.broadcast import (
 )
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import DeviceError, InputError
+from kaizen_studio.core.media import SourceState
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backdrop import VIDEO_SUFFIXES
 from kaizen_studio.studio.guest_look import GuestLook
@@ -90,7 +91,7 @@ def run_show(
                 f"live: drawing the demo presenter {presenter.drawn}/{presenter.loop_frames}",
                 file=sys.stderr,
             )
-            if presenter.stats().state == "failed":
+            if presenter.stats().state is SourceState.FAILED:
                 presenter.close()
                 raise DeviceError(presenter.stats().message)
             if finished.wait(1.0):
