@@ -28,6 +28,7 @@ import os
 import queue
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -323,9 +324,14 @@ class PacketStreamer(StreamProcess):
 
 
 def check_url(url: str) -> None:
-    """Raise ValueError unless ``url`` is an RTMP address."""
-    if not url.startswith(("rtmp://", "rtmps://")):
-        raise ValueError(f"the stream address must start with rtmp://, got {safe_url(url)!r}")
+    """Raise ValueError unless ``url`` is an RTMP address naming a server and a stream
+    (``rtmp://HOST[:PORT]/APP/NAME``; rtmps too)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("rtmp", "rtmps") or not parts.hostname or not parts.path.strip("/"):
+        raise ValueError(
+            "the stream address must start with rtmp:// and name the server and the stream, "
+            f"such as rtmp://HOST:1935/live/show; got {safe_url(url)!r}"
+        )
 
 
 def check_key(key: str) -> str:

@@ -36,8 +36,9 @@ def check_address(url: str) -> None:
         check_url(url)
     except ValueError:
         raise InputError(
-            "the stream address must start with rtmp://; ask your teacher for the "
-            "school's address (studio serve prints it)"
+            "the stream address must start with rtmp:// and name the server and the stream "
+            "(rtmp://HOST:PORT/live/NAME); ask your teacher for the school's address (studio "
+            "serve prints it)"
         ) from None
 
 

@@ -41,7 +41,10 @@ HEADLINES = [
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "demo", help="run the whole show on the demo presenter", description=__doc__
+        "demo",
+        help="run the whole show on the demo presenter",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--seconds", type=float, default=20.0, help="how long the show runs (20)")
     parser.add_argument("--output", default="out", help="folder for the results (out)")
