@@ -229,7 +229,7 @@ def test_a_crashed_take_is_recovered_and_an_earlier_take_never_written_over(
     assert record(take.path, 5).stats().message == "saved soap-2.mp4"
     assert take_path(out).path == tmp_path / "soap-3.mp4"
     assert take_path(out, overwrite=True) == TakePath(
-        out, ("soap.mp4 will be replaced when this take is saved",)
+        path=out, notes=("soap.mp4 will be replaced when this take is saved",)
     )
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == sorted(["soap.mp4", "soap-2.mp4", recovered.name])  # nothing hidden left

@@ -25,7 +25,7 @@ from kaizen_studio.broadcast.encoder import (
 FLV_TIME_BASE = Fraction(1, 1000)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StreamSettings:
     url: str
     width: int

@@ -57,7 +57,14 @@ class RtmpStreamer(StreamProcess):
             raise ValueError(f"stream frame rate must be 1 to 120, got {fps}")
         super().__init__(
             StreamSettings(
-                url, width, height, fps, sample_rate, channels, video_bitrate, max_delay
+                url=url,
+                width=width,
+                height=height,
+                fps=fps,
+                sample_rate=sample_rate,
+                channels=channels,
+                video_bitrate=video_bitrate,
+                max_delay=max_delay,
             ),
             buffer_seconds=buffer_seconds,
             stall_seconds=stall_seconds,

@@ -46,7 +46,7 @@ class Worker(Protocol):
     def __call__(self, kind: JobKind, work: Callable[[], str]) -> object: ...
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Running:
     """The programme's output (one encoder for the recording and the stream), its link."""
 
@@ -117,10 +117,10 @@ class OnAir:
             record=record, stream=stream, width=width, height=height, fps=self.fps
         )
         if camera is None:
-            self._output = _Running(output, programme.add_output(output))
+            self._output = _Running(output=output, link=programme.add_output(output))
             return output, None
         link, clean = programme.add_outputs((output, "programme"), (camera, "camera"))
-        self._output = _Running(output, link)
+        self._output = _Running(output=output, link=link)
         return output, clean
 
     def _leave(self, programme: Programme) -> None:
