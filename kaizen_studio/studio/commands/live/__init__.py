@@ -217,7 +217,15 @@ def run(args: argparse.Namespace) -> int:
     for path in (args.record, args.record_camera):
         if path:
             check_video_output_path(path)
-    for option in ("record", "record_camera"):  # no take written over, none lost to a crash
+    if args.guest_name and not args.guest:
+        raise InputError("--guest-name: give the guest's stream too, with --guest URL")
+    if args.breaks and not args.kidsmeet:
+        raise InputError("--breaks: the breaks are a kidsmeet's; give --kidsmeet ORDER too")
+    args.order = read_order(args.kidsmeet) if args.kidsmeet else None
+    args.playlist = FolderPlaylist(args.breaks) if args.breaks else None
+    stream = stream_address(args.stream, args.key_file) if args.stream else None
+    # every check passed: now the takes' names (no take written over, none lost to a crash)
+    for option in ("record", "record_camera"):
         if getattr(args, option):
             take = take_path(getattr(args, option), overwrite=args.overwrite)
             setattr(args, option, str(take.path))
@@ -225,11 +233,6 @@ def run(args: argparse.Namespace) -> int:
                 print(f"live: {note}", file=sys.stderr)
     if args.record and args.record_camera and Path(args.record) == Path(args.record_camera):
         raise InputError(f"--record-camera {args.record_camera}: give it a name of its own")
-    stream = stream_address(args.stream, args.key_file) if args.stream else None
-    args.order = read_order(args.kidsmeet) if args.kidsmeet else None
-    args.playlist = FolderPlaylist(args.breaks) if args.breaks else None
-    if args.breaks and not args.kidsmeet:
-        raise InputError("--breaks: the breaks are a kidsmeet's; give --kidsmeet ORDER too")
     finished = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:

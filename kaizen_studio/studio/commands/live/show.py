@@ -23,7 +23,7 @@ from kaizen_studio.broadcast import (
     SafeVirtualCamera,
 )
 from kaizen_studio.core.clock import Clock
-from kaizen_studio.core.errors import DeviceError, InputError
+from kaizen_studio.core.errors import DeviceError
 from kaizen_studio.core.media import SourceState
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backdrop import VIDEO_SUFFIXES
@@ -44,12 +44,11 @@ compiled) before --seconds starts counting anyway."""
 
 
 def guest_from(args: argparse.Namespace, show: Show, clock: Clock) -> GuestSource | None:
-    """The guest the command line (or else the show file) names; InputError if wrong."""
+    """The guest the command line (or else the show file) names; InputError if its
+    address is wrong."""
     if args.guest:
         name = args.guest_name or "our guest"
         return GuestSource(args.guest, name=name, size=show.size, clock=clock)
-    if args.guest_name:
-        raise InputError("--guest-name: give the guest's stream too, with --guest URL")
     if show.guest is not None:
         return GuestSource(show.guest[0], name=show.guest[1], size=show.size, clock=clock)
     return None
