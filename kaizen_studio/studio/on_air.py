@@ -27,7 +27,7 @@ from kaizen_studio.studio.files import check_output_path
 from kaizen_studio.studio.jobs import JobKind
 from kaizen_studio.studio.output_link import OutputLink
 from kaizen_studio.studio.pipeline import Programme
-from kaizen_studio.studio.sources.base import MeasuredSource
+from kaizen_studio.studio.sources.base import SizedSource
 
 
 def check_address(url: str) -> None:
@@ -161,7 +161,7 @@ class OnAir:
             try:
                 if camera_too:
                     source = programme.source
-                    cw, ch = source.size if isinstance(source, MeasuredSource) else self.size
+                    cw, ch = source.size if isinstance(source, SizedSource) else self.size
                     clean = Recorder(
                         path.with_name(f"{path.stem} camera.mp4"),
                         width=cw - cw % 2,

@@ -1,5 +1,6 @@
 """A source that produces frames in a worker thread and keeps only the newest; how a
-source says how it is doing (:class:`SourceStats`, :class:`MeasuredSource`)."""
+source says how it is doing (:class:`SourceStats`, :class:`MeasuredSource`) and how big
+its pictures are (:class:`SizedSource`)."""
 
 from __future__ import annotations
 
@@ -30,13 +31,19 @@ class SourceStats:
 
 @runtime_checkable
 class MeasuredSource(VideoSource, Protocol):
-    """A source that says how it is doing and how big its pictures are: a camera, a
-    video file, the demo presenter (a still or a filter need not)."""
+    """A source that says how it is doing: every :class:`ThreadedSource` (a camera, the
+    demo presenter), a video file (a still or a filter need not)."""
+
+    def stats(self) -> SourceStats: ...
+
+
+@runtime_checkable
+class SizedSource(VideoSource, Protocol):
+    """A source that knows its pictures' size before it sends one: a camera, a video file,
+    the demo presenter."""
 
     size: tuple[int, int]
     """(width, height) of its pictures"""
-
-    def stats(self) -> SourceStats: ...
 
 
 class ThreadedSource:
