@@ -107,9 +107,9 @@ def run(*, quick: bool = False) -> str:
         preview_fps = (window.shown_index - shown) / (time.perf_counter() - started)
         print(f"preview shows {preview_fps:.1f} new programme pictures a second", flush=True)
         measure("idle: the show running, nothing clicked (the peer)", lambda: None)
-        measure("auto key", window.auto_key, lambda: not window.jobs)
-        measure("eyedropper", lambda: window._picked(0.05, 0.1), lambda: not window.jobs)
-        measure("capture empty screen", window.capture_plate, lambda: not window.jobs)
+        measure("auto key", window.keying.auto_key, lambda: not window.jobs)
+        measure("eyedropper", lambda: window.keying.picked(0.05, 0.1), lambda: not window.jobs)
+        measure("capture empty screen", window.keying.capture_plate, lambda: not window.jobs)
 
         def switch_scenes() -> None:
             for index in (1, 2, 0):
@@ -121,8 +121,8 @@ def run(*, quick: bool = False) -> str:
             lambda: window.set_background("roller coaster"),
             lambda: not window.jobs,
         )
-        measure("matte view on", lambda: window.set_matte_view(True))
-        window.set_matte_view(False)
+        measure("matte view on", lambda: window.keying.set_matte_view(True))
+        window.keying.set_matte_view(False)
         measure("start recording", window.toggle_recording, lambda: control.recording)
         wait(app, settle)
         measure(

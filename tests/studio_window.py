@@ -19,13 +19,13 @@ from kaizen_studio.studio.show import Placement, Scene, Show
 
 SIZE = (480, 270)
 SHOW = Show(
-    "Test News",
-    25,
-    SIZE,
-    (
-        Scene("Newsroom", "newsroom", lower_third=("Zoë", "Year 5 reporter")),
-        Scene("Weather", "weather map", presenter=Placement(x=0.7, scale=0.9)),
-        Scene("Space", "outer space"),
+    title="Test News",
+    fps=25,
+    size=SIZE,
+    scenes=(
+        Scene(name="Newsroom", background="newsroom", lower_third=("Zoë", "Year 5 reporter")),
+        Scene(name="Weather", background="weather map", presenter=Placement(x=0.7, scale=0.9)),
+        Scene(name="Space", background="outer space"),
     ),
 )
 

@@ -22,7 +22,12 @@ from kaizen_studio.studio.app_settings import AppSettings
 from kaizen_studio.studio.control import StudioControl
 from kaizen_studio.studio.show import Scene, Show
 
-SHOW = Show("Assembly", 25, (320, 180), (Scene("Hall", "playground", live_badge=True),))
+SHOW = Show(
+    title="Assembly",
+    fps=25,
+    size=(320, 180),
+    scenes=(Scene(name="Hall", background="playground", live_badge=True),),
+)
 
 
 @pytest.fixture

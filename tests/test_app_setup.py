@@ -14,6 +14,7 @@ from PyQt6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kaizen_studio.studio.app.window import StudioWindow
+from kaizen_studio.studio.sound import Voice
 from tests.studio_window import open_studio, saved
 
 
@@ -88,7 +89,7 @@ def test_choosing_the_microphone_on_a_machine_without_one_keeps_the_test_sound(
 ) -> None:
     studio.microphone_action.setChecked(True)
     sound = studio.control.sound
-    assert sound.playing == "test sound" and sound.microphone_problem
+    assert sound.playing is Voice.TEST_SOUND and sound.microphone_problem
     assert "the microphone is not used" in studio.message.text()
     level = sound.blocks
     qtbot.waitUntil(lambda: sound.blocks > level + 5, timeout=60_000)  # the show still sounds

@@ -21,6 +21,7 @@ from kaizen_studio.core.errors import DeviceError
 from kaizen_studio.core.media import Image
 from kaizen_studio.keying import KeyProblem
 from kaizen_studio.studio.app.checklist_panel import show_checks
+from kaizen_studio.studio.app.video_view import Pointer, VideoView
 from kaizen_studio.studio.app.window import StudioWindow, status_text
 from kaizen_studio.studio.sources import DemoPresenterSource, ThreadedSource
 from tests.studio_window import SIZE, open_studio, programme, saved
@@ -42,6 +43,11 @@ class Unplugged(ThreadedSource):
 def studio(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioWindow]:
     """A new window for each test: no test depends on what another left."""
     yield from open_studio(qapp, tmp_path_factory.mktemp("studio"))
+
+
+def pointer(view: VideoView) -> Pointer:
+    """What a click on ``view`` does now (read afresh: a click or a key changes it)."""
+    return view.mode
 
 
 def test_the_show_starts_on_the_demo_presenter_and_keys_itself(
@@ -296,7 +302,7 @@ def test_an_unplugged_camera_is_reported_and_the_window_keeps_running(
 
 def test_the_eyedropper_keys_on_the_colour_clicked(studio: StudioWindow, qtbot: QtBot) -> None:
     qtbot.mouseClick(studio.key_panel.eyedropper, Qt.MouseButton.LeftButton)
-    assert studio.camera_view.mode == "eyedropper"
+    assert pointer(studio.camera_view) is Pointer.EYEDROPPER
     rect = studio.camera_view.picture_rect()
     corner = QPoint(round(rect.x() + rect.width() * 0.05), round(rect.y() + rect.height() * 0.1))
     before = studio.control.keyer.calibration
@@ -304,7 +310,9 @@ def test_the_eyedropper_keys_on_the_colour_clicked(studio: StudioWindow, qtbot: 
     qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=60_000)
     calibration = studio.control.keyer.calibration
     assert calibration is not None and calibration.screen_name == "green"
-    assert not studio.key_panel.eyedropper.isChecked() and studio.camera_view.mode == "none"
+    assert (
+        not studio.key_panel.eyedropper.isChecked() and pointer(studio.camera_view) is Pointer.NONE
+    )
 
 
 def test_capture_empty_screen_keys_from_the_plate(studio: StudioWindow, qtbot: QtBot) -> None:
@@ -366,7 +374,7 @@ def test_the_eyedropper_and_the_keep_in_box_work_from_the_keyboard(
     key.eyedropper.setChecked(False)
     key.keep_in.setChecked(False)  # as the earlier tests may have left it
     key.keep_in.setChecked(True)
-    assert view.mode == "box" and view.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    assert pointer(view) is Pointer.BOX and view.focusPolicy() == Qt.FocusPolicy.StrongFocus
     for _ in range(5):
         qtbot.keyClick(view, Qt.Key.Key_Left)
         qtbot.keyClick(view, Qt.Key.Key_Up)
@@ -390,4 +398,4 @@ def test_the_eyedropper_and_the_keep_in_box_work_from_the_keyboard(
     qtbot.waitUntil(lambda: studio.control.keyer.calibration is not before, timeout=60_000)
     key.eyedropper.setChecked(True)
     qtbot.keyClick(view, Qt.Key.Key_Escape)
-    assert not key.eyedropper.isChecked() and view.mode == "none"
+    assert not key.eyedropper.isChecked() and pointer(view) is Pointer.NONE

@@ -20,11 +20,11 @@ from kaizen_studio.broadcast.h264 import (
 )
 from kaizen_studio.core.media import VideoFrame
 
-X264 = Probe("libx264", "x264", "yuv420p", ProbeResult.WORKS)
+X264 = Probe(name="libx264", label="x264", pix_fmt="yuv420p", result=ProbeResult.WORKS)
 
 
 def _hardware(name: str, result: ProbeResult, reason: str = "") -> Probe:
-    return Probe(name, name.upper(), "nv12", result, reason)
+    return Probe(name=name, label=name.upper(), pix_fmt="nv12", result=result, reason=reason)
 
 
 def test_every_encoder_is_probed_and_x264_works_here() -> None:
@@ -77,7 +77,7 @@ def test_no_working_encoder_at_all_is_an_error_with_the_fix() -> None:
 def test_a_hardware_encoder_that_fails_at_the_shows_size_falls_back_to_x264() -> None:
     # The probe said it worked (as on a machine whose chip later refuses the show's size);
     # here h264_qsv cannot open at all, so the real fallback path runs.
-    choice = H264Choice(_hardware("h264_qsv", ProbeResult.WORKS), (X264,))
+    choice = H264Choice(encoder=_hardware("h264_qsv", ProbeResult.WORKS), probes=(X264,))
     encoder = ProgrammeEncoder(width=320, height=240, fps=25, h264=choice)
     assert encoder.h264.encoder.name == "libx264"
     packets = []

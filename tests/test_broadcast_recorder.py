@@ -15,6 +15,7 @@ import av
 import numpy as np
 import pytest
 
+from kaizen_studio.broadcast import OutputState
 from kaizen_studio.broadcast.encoder import ENCODER_NICENESS, give_way
 from kaizen_studio.broadcast.recorder import Recorder, TakePath, recover_folder, take_path
 from kaizen_studio.core.errors import InputError
@@ -50,7 +51,7 @@ def test_records_frames_and_sound_to_an_mp4_that_starts_at_once(tmp_path: Path) 
         recorder.send_audio(AudioBlock(np.stack([tone, tone], axis=1), 48000, pts))
     recorder.stop()
     recorder.stop()  # twice is fine
-    assert recorder.stats().state == "stopped" and recorder.stats().frames_sent == 50
+    assert recorder.stats().state is OutputState.STOPPED and recorder.stats().frames_sent == 50
     frames, sound = decoded(out)
     assert frames == 50 and abs(sound - 2.0) < 0.1
     head = out.read_bytes()[:4096]
@@ -123,7 +124,7 @@ def test_an_unwritable_folder_is_reported_and_the_show_goes_on(tmp_path: Path) -
     for i in range(20):
         recorder.send(VideoFrame(np.zeros((48, 64, 3), np.uint8), i / 25, i))  # never raises
     stats = recorder.stats()
-    assert stats.state == "failed" and "cannot record" in stats.message
+    assert stats.state is OutputState.FAILED and "cannot record" in stats.message
     recorder.stop()
     assert recorder.stats().frames_dropped == 20  # each counted
 
@@ -228,7 +229,7 @@ def test_a_crashed_take_is_recovered_and_an_earlier_take_never_written_over(
     assert record(take.path, 5).stats().message == "saved soap-2.mp4"
     assert take_path(out).path == tmp_path / "soap-3.mp4"
     assert take_path(out, overwrite=True) == TakePath(
-        out, ("soap.mp4 will be replaced when this take is saved",)
+        path=out, notes=("soap.mp4 will be replaced when this take is saved",)
     )
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == sorted(["soap.mp4", "soap-2.mp4", recovered.name])  # nothing hidden left

@@ -13,7 +13,13 @@ import av
 import numpy as np
 import pytest
 
-from kaizen_studio.broadcast import BroadcastOutput, MediaServer, Recorder, StreamReader
+from kaizen_studio.broadcast import (
+    BroadcastOutput,
+    MediaServer,
+    OutputState,
+    Recorder,
+    StreamReader,
+)
 from kaizen_studio.broadcast.server import free_port
 from kaizen_studio.broadcast.speaker import Pull, SoundBuffer, Speaker, open_sounddevice
 from kaizen_studio.core.media import AudioBlock, VideoFrame
@@ -162,7 +168,7 @@ def test_a_recording_has_sound_for_all_its_pictures_whatever_came_late_or_never(
         if i == 35:
             recorder.send_audio(_tone(pts - 0.03, 0.04))  # overlaps: the new part only
     recorder.stop()
-    assert recorder.stats().state == "stopped"
+    assert recorder.stats().state is OutputState.STOPPED
     with av.open(str(tmp_path / "take.mp4")) as take:
         sound = np.concatenate([f.to_ndarray()[0] for f in take.decode(audio=0)])
     assert 2 * 48000 <= len(sound) <= 2 * 48000 + 1024  # (AAC codes 1024 samples at a time)

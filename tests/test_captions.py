@@ -86,7 +86,10 @@ def test_every_caption_starts_within_half_a_second_of_its_words(
     script = tmp_path / "lesson.md"
     script.write_text(SCRIPT, encoding="utf-8")
     report = make_vodcast(
-        take, tmp_path / "lesson.mp4", cards=Cards("Hillside", "Year 5", "Fractions"), script=script
+        take,
+        tmp_path / "lesson.mp4",
+        cards=Cards(school="Hillside", class_name="Year 5", title="Fractions"),
+        script=script,
     )
     assert report.captions == tmp_path / "lesson.vtt" and report.cues == len(LINES)
     cues = read_webvtt(report.captions)
@@ -101,14 +104,26 @@ def test_a_take_of_another_script_makes_no_captions_and_no_vodcast(tmp_path: Pat
     script = tmp_path / "other.md"
     script.write_text("TOM: Our class went to the seaside and built a giant castle.\n")
     with pytest.raises(InputError, match="does not match the script"):
-        make_vodcast(take, tmp_path / "v.mp4", cards=Cards("H", "Y5", "T"), script=script)
+        make_vodcast(
+            take,
+            tmp_path / "v.mp4",
+            cards=Cards(school="H", class_name="Y5", title="T"),
+            script=script,
+        )
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["line.wav", "other.md", take.name])
 
 
 def test_webvtt_round_trips_and_cues_shift_into_the_vodcast(tmp_path: Path) -> None:
-    cues = [Cue(0.5, 2.0, "Hello"), Cue(2.0, 3.5, "Fractions"), Cue(9.0, 10.0, "cut")]
+    cues = [
+        Cue(start=0.5, end=2.0, text="Hello"),
+        Cue(start=2.0, end=3.5, text="Fractions"),
+        Cue(start=9.0, end=10.0, text="cut"),
+    ]
     moved = shifted(cues, by=3.0, start=1.0, end=8.0)
-    assert moved == [Cue(4.0, 5.0, "Hello"), Cue(5.0, 6.5, "Fractions")]
+    assert moved == [
+        Cue(start=4.0, end=5.0, text="Hello"),
+        Cue(start=5.0, end=6.5, text="Fractions"),
+    ]
     path = write_webvtt(moved, tmp_path / "c.vtt")
     assert path.read_text().startswith("WEBVTT\n")
     assert read_webvtt(path) == moved

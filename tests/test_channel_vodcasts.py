@@ -33,7 +33,10 @@ from tests.media_files import FPS, take
 
 pytestmark = pytest.mark.timeout(500)
 
-CUES = [Cue(3.2, 5.0, "A fraction is part of a whole."), Cue(5.2, 6.5, "Let us add two.")]
+CUES = [
+    Cue(start=3.2, end=5.0, text="A fraction is part of a whole."),
+    Cue(start=5.2, end=6.5, text="Let us add two."),
+]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +44,12 @@ def vodcast(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real vodcast (a 2 s take between cards) with its captions and thumbnail beside."""
     folder = tmp_path_factory.mktemp("vodcast")
     take(folder / "take.mp4", frames=2 * FPS)
-    cards = Cards("Hillside Primary", "Year 5", "Adding fractions", TEMPLATES["classic"])
+    cards = Cards(
+        school="Hillside Primary",
+        class_name="Year 5",
+        title="Adding fractions",
+        template=TEMPLATES["classic"],
+    )
     report = make_vodcast(folder / "take.mp4", folder / "fractions.mp4", cards=cards)
     write_webvtt(CUES, folder / "fractions.vtt")
     assert report.thumbnail == folder / "fractions-thumbnail.png"

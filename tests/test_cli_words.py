@@ -94,6 +94,34 @@ def test_a_window_option_without_app_is_pointed_to_studio_app(option: str) -> No
     refused(result, f"studio app {option} x.toml")
 
 
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("autocue", "--speed", "fast", "soap"), "argument --speed: invalid float value"),
+        (("live", "--guest-look", "sideways"), "invalid choice: 'sideways'"),
+        (("key",), "the following arguments are required: INPUT.mp4"),
+        (("--bogus",), "unrecognized arguments: --bogus"),
+    ],
+)
+def test_a_mistake_in_the_options_is_one_line_saying_where_the_help_is(
+    args: tuple[str, ...], words: str
+) -> None:
+    result = studio(*args)
+    assert result.returncode == 2 and result.stdout == "", result
+    command = "studio" if args[0].startswith("-") else f"studio {args[0]}"
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{command}: error: "), result.stderr
+    assert words in result.stderr and f"'{command} --help' lists the options" in result.stderr
+
+
+def test_watch_guests_and_publish_name_what_is_missing(tmp_path: Path) -> None:
+    refused(studio("watch", "rtmp://"), "name the server and the stream", "rtmp://HOST:1935/live/")
+    refused(studio("guests", "add", "--folder", tmp_path), "studio guests add NAME")
+    said = refused(studio("publish", tmp_path / "v.mp4", "--server", "http://127.0.0.1:9"))
+    assert "give --series and --title too" in said and "VODCAST" not in said
+    assert list(tmp_path.iterdir()) == []
+
+
 def all_parsers() -> dict[str, argparse.ArgumentParser]:
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

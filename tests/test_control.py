@@ -11,7 +11,9 @@ from kaizen_studio.studio.show_record import start_log
 from kaizen_studio.studio.sources import DemoPresenterSource
 from tests.conditions import wait_until
 
-SHOW = Show("Tiny", 25, (160, 90), (Scene("Hall", "playground"),))
+SHOW = Show(
+    title="Tiny", fps=25, size=(160, 90), scenes=(Scene(name="Hall", background="playground"),)
+)
 
 
 def test_a_camera_that_cannot_be_opened_leaves_the_demo_presenter_standing_in(

@@ -91,7 +91,7 @@ def test_a_full_disk_is_said_at_once_and_the_show_goes_on(
     assert watch.measure().state in (DiskState.LOW_DISK, DiskState.FULL)  # warned early
     programme.start()
     try:
-        wait_until(lambda: recording.recording_stats().state == "failed", timeout=90.0)
+        wait_until(lambda: recording.recording_stats().state is OutputState.FAILED, timeout=90.0)
         failed_at = programme.stats().frames
         stats = recording.recording_stats()
         assert re.match(r"the recording stopped: the disk is full at 0:\d\d;", stats.message)
@@ -129,7 +129,7 @@ def test_a_full_disk_stops_the_recording_and_the_stream_goes_on(
         programme.add_output(both)
         programme.start()
         try:
-            wait_until(lambda: both.recording_stats().state == "failed", timeout=150)
+            wait_until(lambda: both.recording_stats().state is OutputState.FAILED, timeout=150)
             assert "the disk is full at" in both.recording_stats().message
             sent = both.stream_stats().frames_sent
             wait_until(

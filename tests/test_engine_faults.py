@@ -133,7 +133,7 @@ def test_captions_and_tickers_are_bounded_where_they_enter() -> None:
         Ticker([f"headline {i}" for i in range(40_000)])
     with pytest.raises(InputError, match=r"headline 1 is 1900000 characters long"):
         Ticker(["x" * 1_900_000])
-    scene = Scene("News", "#202020", lower_third=("y" * 20_000, "role"))
+    scene = Scene(name="News", background="#202020", lower_third=("y" * 20_000, "role"))
     with pytest.raises(InputError, match=r"^scene 'News': the lower third's name is 20000"):
         look_for(scene, (64, 48))
     ticker = Ticker(["z" * HEADLINE_CHARS] * HEADLINES_MAX)  # the most it takes: drawn

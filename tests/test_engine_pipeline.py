@@ -17,7 +17,7 @@ from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.overlays import LiveBadge
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.placement import solid_background
-from kaizen_studio.studio.sound import ShowSound
+from kaizen_studio.studio.sound import ShowSound, Voice
 from kaizen_studio.studio.sources import (
     DemoPresenterSource,
     StillSource,
@@ -204,7 +204,7 @@ def test_the_show_sound_runs_with_the_show_and_ends_with_its_last_frame() -> Non
     programme.start()
     wait_until(lambda: len(listener.blocks) >= 5, what="the show's sound")
     programme.stop()
-    assert sound.playing == "nothing" and sound.deliver == programme.send_audio
+    assert sound.playing is Voice.NOTHING and sound.deliver == programme.send_audio
     last = listener.frames[-1].pts + 1 / 25
     end = listener.blocks[-1].pts + listener.blocks[-1].duration
     assert end <= last + 1 / 48000  # cut at the last frame (a starved voice may end before)

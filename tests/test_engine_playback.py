@@ -14,7 +14,7 @@ import pytest
 from kaizen_studio.broadcast.recorder import Recorder
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.fake_clock import FakeClock
-from kaizen_studio.core.media import AudioBlock, VideoFrame
+from kaizen_studio.core.media import AudioBlock, SourceState, VideoFrame
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backdrop import Backdrop
 from kaizen_studio.studio.pipeline import Programme
@@ -66,7 +66,7 @@ def test_a_video_file_source_hands_its_sound_in_time_with_its_pictures(tmp_path:
     source = VideoFileSource(clip, loop=False, clock=clock, on_sound=sound.append)
     assert source.has_sound
     frames = _read_each(source, clock, 10)
-    wait_until(lambda: source.stats().state == "ended", what="the end of the video")
+    wait_until(lambda: source.stats().state is SourceState.ENDED, what="the end of the video")
     source.close()
     assert [number(f.image) for f in frames] == list(range(10))
     picture_times = np.array([f.pts for f in frames]) - frames[0].pts

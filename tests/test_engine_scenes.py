@@ -44,7 +44,7 @@ def test_a_scene_becomes_a_look(tmp_path: Path) -> None:
     look = look_for(scene, (320, 180))
     kinds = [type(o).__name__ for o in look.overlays]
     assert kinds == ["LowerThird", "Ticker", "Logo", "LiveBadge", "ClockOverlay"]
-    assert look.placement == Placement(0.25, 0.7) and look.backdrop.still
+    assert look.placement == Placement(x=0.25, scale=0.7) and look.backdrop.still
     assert tuple(look.backdrop.at(0.0)[0, 0]) == (220, 140, 60)
     assert isinstance(look.overlays[2], Logo)
 

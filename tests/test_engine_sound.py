@@ -8,7 +8,7 @@ import pytest
 
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.media import AudioBlock
-from kaizen_studio.studio.sound import ShowSound, SoundFeed
+from kaizen_studio.studio.sound import ShowSound, SoundFeed, Voice
 from kaizen_studio.studio.sources.mixer import SILENCE_DB
 from tests.conditions import wait_until
 
@@ -29,11 +29,11 @@ def test_the_test_sound_plays_when_no_microphone_is_asked_for() -> None:
     sound.start()
     sound.start()  # twice is once
     wait_until(lambda: len(blocks) >= 15, what="0.3 s of the test sound")
-    assert sound.playing == "test sound"
+    assert sound.playing is Voice.TEST_SOUND
     assert sound.status == "the speech-like test sound (no microphone asked for)"
     sound.stop()
     sound.stop()
-    assert sound.playing == "nothing"
+    assert sound.status == "no sound (stopped)"  # the voice is Voice.NOTHING again
     assert np.allclose(np.diff([b.pts for b in blocks]), 0.02)  # stamped by samples counted
     assert all(b.samples.shape == (960, 2) and b.sample_rate == 48000 for b in blocks)
     assert max(float(np.abs(b.samples).max()) for b in blocks) > 0.05
@@ -59,7 +59,7 @@ def test_a_microphone_that_cannot_be_opened_gives_the_test_sound_and_says_why() 
     assert blocks and sound.status == "no sound (stopped)"
     assert "'Blue Yeti'" in sound.microphone_problem
     sound.use_microphone(None)  # while stopped: only remembered
-    assert sound.microphone is None and sound.playing == "nothing"
+    assert sound.microphone is None and sound.playing is Voice.NOTHING
 
 
 def _block(value: float, pts: float, seconds: float) -> AudioBlock:
@@ -139,7 +139,7 @@ def test_switching_to_a_missing_microphone_while_live_keeps_the_sound_going() ->
     sound.start()
     wait_until(lambda: bool(blocks), what="the test sound")
     sound.use_microphone("Blue Yeti")
-    assert sound.playing == "test sound" and "could not open 'Blue Yeti'" in sound.status
+    assert sound.playing is Voice.TEST_SOUND and "could not open 'Blue Yeti'" in sound.status
     before = len(blocks)
     wait_until(lambda: len(blocks) >= before + 5, what="the sound going on")
     sound.use_microphone(None)

@@ -11,7 +11,7 @@ import av
 import numpy as np
 import pytest
 
-from kaizen_studio.broadcast import Recorder
+from kaizen_studio.broadcast import OutputState, Recorder
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.fake_clock import FakeClock
 from kaizen_studio.core.media import AudioBlock, VideoFrame
@@ -107,7 +107,7 @@ def test_a_show_with_starved_workers_records_sound_for_all_its_pictures(
     programme.start()
     wait_until(lambda: bool(slow_once) and programme.stats().frames >= 40, what="40 frames")
     programme.close()
-    assert recorder.stats().state == "stopped"
+    assert recorder.stats().state is OutputState.STOPPED
     pictures, sound = _recorded(tmp_path / "show.mp4")
     assert pictures > 1.0
     assert round(pictures * 48000) <= sound <= round(pictures * 48000) + 1024

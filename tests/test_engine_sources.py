@@ -12,7 +12,7 @@ import pytest
 
 from kaizen_studio.core.errors import DeviceError, MissingFileError
 from kaizen_studio.core.fake_clock import FakeClock
-from kaizen_studio.core.media import Image
+from kaizen_studio.core.media import Image, SourceState
 from kaizen_studio.studio.cli import main
 from kaizen_studio.studio.sources import (
     CameraSource,
@@ -69,7 +69,7 @@ def test_video_file_without_loop_ends(tmp_path: Path) -> None:
     clip = tmp_path / "count.mp4"
     counting_clip(clip, frames=3)
     with VideoFileSource(clip, loop=False) as source:
-        wait_until(lambda: source.stats().state == "ended")
+        wait_until(lambda: source.stats().state is SourceState.ENDED)
         frame = source.read()
         assert frame is not None and number(frame.image) == 2
 
@@ -90,7 +90,7 @@ def test_demo_presenter_newest_frame_wins() -> None:
     assert first is not None and second is not None
     assert second.pts > first.pts and second.index > first.index
     assert stats.dropped >= 3  # frames replaced unread: the source never waited
-    assert source.stats().state == "stopped"
+    assert source.stats().state is SourceState.STOPPED
 
 
 class Failing(ThreadedSource):
@@ -104,7 +104,7 @@ class Failing(ThreadedSource):
 def test_a_failing_source_says_so_and_keeps_its_last_frame() -> None:
     source = Failing()
     source.start()
-    wait_until(lambda: source.stats().state == "failed")
+    wait_until(lambda: source.stats().state is SourceState.FAILED)
     assert "the cable came out" in source.stats().message
     assert source.read() is not None
     source.close()

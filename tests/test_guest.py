@@ -154,11 +154,11 @@ def test_full_screen_and_behind_put_the_guest_where_the_look_says(server: MediaS
 
 
 def test_beside_moves_an_unplaced_presenter_left() -> None:
-    scene = Scene("Link", "#000000", guest="beside")
+    scene = Scene(name="Link", background="#000000", guest="beside")
     assert look_for(scene, SIZE).placement == BESIDE_GUEST
-    assert look_for(Scene("Plain", "#000000"), SIZE, guest=GuestLook.BEHIND).guest is (
-        GuestLook.BEHIND
-    )
+    assert look_for(
+        Scene(name="Plain", background="#000000"), SIZE, guest=GuestLook.BEHIND
+    ).guest is (GuestLook.BEHIND)
 
 
 def test_the_guest_sound_is_made_the_show_s_rate_and_channels() -> None:
@@ -216,10 +216,13 @@ def test_the_studio_shows_a_show_file_s_guest_where_its_scenes_say(
 ) -> None:
     url, publish = guest_urls(server, "Studio")
     show = Show(
-        "Link-up",
-        25,
-        SIZE,
-        (Scene("Studio", "#000000"), Scene("Link", "#000000", guest="full")),
+        title="Link-up",
+        fps=25,
+        size=SIZE,
+        scenes=(
+            Scene(name="Studio", background="#000000"),
+            Scene(name="Link", background="#000000", guest="full"),
+        ),
         guest=(url, "Hawes Side"),
     )
     partner = Partner(publish, size=SIZE)

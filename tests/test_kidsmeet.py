@@ -132,7 +132,9 @@ def test_the_timer_is_green_then_amber_then_red_and_flashing(tmp_path: Path) -> 
 
 
 def test_the_pick_spins_and_lands_on_the_one_picked(tmp_path: Path) -> None:
-    spin = PickAnimation(["Amira", "Tom", "Priya"], 2, shown_at=10.0, under="Year 6, Kew Road")
+    spin = PickAnimation(
+        names=["Amira", "Tom", "Priya"], chosen=2, shown_at=10.0, under="Year 6, Kew Road"
+    )
     assert spin.position(10.0) == 0.0
     positions = [spin.position(10.0 + k * 0.25) for k in range(11)]
     assert len({round(p, 2) for p in positions}) > 5  # it moves

@@ -6,6 +6,7 @@ import dataclasses
 
 from kaizen_studio.broadcast import OutputState, OutputStats
 from kaizen_studio.broadcast.streamer import CONNECTING
+from kaizen_studio.core.media import SourceState
 from kaizen_studio.studio.disk_watch import DiskSpace, DiskState
 from kaizen_studio.studio.sources import SourceStats
 from kaizen_studio.studio.status_words import Status, clock_time, status_lines
@@ -13,7 +14,9 @@ from kaizen_studio.studio.step_down import ShowLevel
 
 CALM = Status(
     starting="",
-    source=SourceStats(100, 0, "running", "camera 0 is running"),
+    source=SourceStats(
+        frames=100, dropped=0, state=SourceState.RUNNING, message="camera 0 is running"
+    ),
     frames=100,
     fps=25.0,
     late=0,
@@ -43,7 +46,12 @@ def test_a_calm_show_needs_no_attention() -> None:
 
 
 def test_an_unplugged_camera_says_what_to_do() -> None:
-    failed = SourceStats(100, 0, "failed", "camera 0 stopped sending pictures: is it unplugged?")
+    failed = SourceStats(
+        frames=100,
+        dropped=0,
+        state=SourceState.FAILED,
+        message="camera 0 stopped sending pictures: is it unplugged?",
+    )
     text, attention = words(dataclasses.replace(CALM, source=failed))["Picture"]
     assert attention and "Plug the camera back in" in text
 

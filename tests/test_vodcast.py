@@ -16,7 +16,12 @@ from kaizen_studio.studio.loudness import TARGET_LUFS
 from kaizen_studio.studio.vodcast import CARD_SECONDS, make_vodcast, max_kbps
 from tests.media_files import FPS, take
 
-CARDS = Cards("Hillside Primary", "Year 5", "Adding fractions", TEMPLATES["classic"])
+CARDS = Cards(
+    school="Hillside Primary",
+    class_name="Year 5",
+    title="Adding fractions",
+    template=TEMPLATES["classic"],
+)
 
 
 @pytest.fixture(scope="module")

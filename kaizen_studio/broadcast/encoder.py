@@ -188,7 +188,7 @@ class ProgrammeEncoder:
                 error,
             )
             software = next(p for p in self.h264.probes if not p.hardware)
-            self.h264 = H264Choice(software, self.h264.probes)
+            self.h264 = H264Choice(encoder=software, probes=self.h264.probes)
             video = self._open_video(software, self.effort)
         log.info("%s", self.h264.summary())
         audio = av.CodecContext.create("aac", "w")

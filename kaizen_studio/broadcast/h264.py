@@ -34,7 +34,7 @@ ENV_CHOICE = "KAIZEN_H264_ENCODER"
 """The environment variable that names the encoder to use (or ``auto``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Hardware:
     """A hardware H.264 encoder FFmpeg may have: its name, what it is, the picture layout
     it takes."""
@@ -45,10 +45,10 @@ class Hardware:
 
 
 HARDWARE = (
-    Hardware("h264_qsv", "Intel Quick Sync", "nv12"),
-    Hardware("h264_nvenc", "NVIDIA NVENC", "yuv420p"),
-    Hardware("h264_amf", "AMD AMF", "yuv420p"),
-    Hardware("h264_v4l2m2m", "Raspberry Pi V4L2", "yuv420p"),
+    Hardware(name="h264_qsv", label="Intel Quick Sync", pix_fmt="nv12"),
+    Hardware(name="h264_nvenc", label="NVIDIA NVENC", pix_fmt="yuv420p"),
+    Hardware(name="h264_amf", label="AMD AMF", pix_fmt="yuv420p"),
+    Hardware(name="h264_v4l2m2m", label="Raspberry Pi V4L2", pix_fmt="yuv420p"),
 )
 """The hardware encoders tried, in order."""
 
@@ -62,7 +62,7 @@ class ProbeResult(enum.Enum):
     MADE_NO_PICTURES = "made no pictures"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Probe:
     """One encoder probed: its name, label, picture layout, what was found and why."""
 
@@ -87,7 +87,7 @@ class Probe:
         return f"{head}: {self.reason}" if self.reason else head
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class H264Choice:
     """The encoder to use, and every probe that led to it."""
 
@@ -115,7 +115,7 @@ def probe(name: str, label: str, pix_fmt: str, *, width: int = 320, height: int 
     """
 
     def found(result: ProbeResult, reason: str = "") -> Probe:
-        return Probe(name, label, pix_fmt, result, reason)
+        return Probe(name=name, label=label, pix_fmt=pix_fmt, result=result, reason=reason)
 
     try:
         av.codec.Codec(name, "w")
@@ -177,7 +177,7 @@ def choose_h264(
     if wanted and wanted != "auto":
         match = [p for p in probes if p.name == wanted]
         if match and match[0].works:
-            return H264Choice(match[0], probes, forced=True)
+            return H264Choice(encoder=match[0], probes=probes, forced=True)
         known = ", ".join(p.name for p in probes)
         why = match[0].describe() if match else f"not one of {known}"
         log.warning("%s=%s cannot be used (%s); choosing by itself", ENV_CHOICE, wanted, why)
@@ -185,7 +185,7 @@ def choose_h264(
         if found.works:
             if found.hardware:
                 log.info("H.264 on the hardware encoder %s", found.describe())
-            return H264Choice(found, probes)
+            return H264Choice(encoder=found, probes=probes)
     raise RuntimeError(
         "no H.264 encoder works, not even x264: reinstall PyAV (pip install --force-reinstall av)"
     )

@@ -63,7 +63,7 @@ class Recorder(BroadcastOutput):
         return self.file.partial
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TakePath:
     """Where a take will be recorded, and what was done to get there, in words."""
 
@@ -94,7 +94,7 @@ def take_path(path: str | os.PathLike[str], *, overwrite: bool = False) -> TakeP
         )
     elif overwrite and wanted.exists():
         notes.append(f"{wanted.name} will be replaced when this take is saved")
-    return TakePath(chosen, tuple(notes))
+    return TakePath(path=chosen, notes=tuple(notes))
 
 
 def recover_folder(folder: str | os.PathLike[str]) -> list[str]:

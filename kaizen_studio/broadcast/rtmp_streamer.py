@@ -5,7 +5,8 @@ benchmarks send one. The show's own outputs encode once for the recording and th
 
 from __future__ import annotations
 
-from kaizen_studio.broadcast.stream_worker import MAX_DELAY, StreamSettings
+from kaizen_studio.broadcast.rtmp_connection import StreamSettings
+from kaizen_studio.broadcast.stream_worker import MAX_DELAY
 from kaizen_studio.broadcast.streamer import StatusCallback, StreamProcess, check_url
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 
@@ -56,7 +57,14 @@ class RtmpStreamer(StreamProcess):
             raise ValueError(f"stream frame rate must be 1 to 120, got {fps}")
         super().__init__(
             StreamSettings(
-                url, width, height, fps, sample_rate, channels, video_bitrate, max_delay
+                url=url,
+                width=width,
+                height=height,
+                fps=fps,
+                sample_rate=sample_rate,
+                channels=channels,
+                video_bitrate=video_bitrate,
+                max_delay=max_delay,
             ),
             buffer_seconds=buffer_seconds,
             stall_seconds=stall_seconds,

@@ -7,12 +7,12 @@ school's stream key, checked by a small HTTP server the project runs on loopback
 an address that keeps giving wrong keys (:mod:`stream_key`); anyone may watch, over RTMP
 (the player app) or HLS (the classroom page). Ports are checked free before nginx starts;
 nginx dies with the thread that started it (Linux), and :meth:`MediaServer.restart`
-starts it again after a crash (``studio serve`` decides when).
+starts it again after a crash (``studio serve`` decides when). What nginx is told, and the
+checks on it, are :mod:`nginx_config`'s.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import re
@@ -29,6 +29,14 @@ from pathlib import Path
 from kaizen_studio.broadcast.channel_site import ChannelSite
 from kaizen_studio.broadcast.guests import GuestBook
 from kaizen_studio.broadcast.live_state import LiveState
+from kaizen_studio.broadcast.nginx_config import (
+    check_host,
+    check_installed,
+    check_port,
+    check_server_folder,
+    nginx_config,
+    reach_host,
+)
 from kaizen_studio.broadcast.nginx_log import ErrorLogRefusals
 from kaizen_studio.broadcast.partners import Partner, push_directives
 from kaizen_studio.broadcast.stream_key import (
@@ -38,146 +46,9 @@ from kaizen_studio.broadcast.stream_key import (
     Refusal,
     write_private,
 )
-from kaizen_studio.core.errors import DeviceError, MissingToolError
+from kaizen_studio.core.errors import DeviceError
 
 log = logging.getLogger(__name__)
-
-RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
-WEB_FOLDER = Path(__file__).with_name("web")
-INSTALL = "sudo apt install nginx libnginx-mod-rtmp"
-
-CONFIG = """\
-daemon off;
-master_process off;
-worker_processes 1;
-pid "{folder}/nginx.pid";
-error_log "{folder}/error.log" warn;
-load_module "{module}";
-events {{ worker_connections 256; }}
-rtmp {{
-    access_log off;
-    server {{
-        listen {listen}:{rtmp_port};
-        chunk_size 4096;
-        application live {{
-            live on;
-            record off;
-            wait_key on;
-            on_publish http://127.0.0.1:{check_port}/publish/{token};
-            on_publish_done http://127.0.0.1:{check_port}/done/{token};
-            notify_method post;
-            hls on;
-            hls_path "{folder}/hls";
-            hls_fragment 1s;
-            hls_playlist_length 4s;
-            hls_cleanup on;
-            push_reconnect 1s;
-{relays}
-        }}
-    }}
-}}
-http {{
-    access_log off;
-    client_body_temp_path "{folder}/tmp/body";
-    proxy_temp_path "{folder}/tmp/proxy";
-    fastcgi_temp_path "{folder}/tmp/fastcgi";
-    uwsgi_temp_path "{folder}/tmp/uwsgi";
-    scgi_temp_path "{folder}/tmp/scgi";
-    types {{
-        text/html html;
-        application/javascript js;
-        application/json json;
-        application/vnd.apple.mpegurl m3u8;
-        video/mp2t ts;
-        video/mp4 mp4;
-        image/jpeg jpg;
-        image/png png;
-        image/svg+xml svg;
-        text/css css;
-    }}
-    server {{
-        listen {listen}:{http_port};
-        location /hls/ {{
-            alias "{folder}/hls/";
-            add_header Cache-Control no-cache;
-            add_header Access-Control-Allow-Origin *;
-        }}
-        # partner relays' health (broadcast.relays): nginx's own statistics and the
-        # status studio serve writes from them, for programs on this machine only
-        location = /stat {{
-            rtmp_stat all;
-            allow 127.0.0.1;
-            allow ::1;
-            deny all;
-        }}
-        location = /control/drop/publisher {{
-            rtmp_control all;
-            allow 127.0.0.1;
-            allow ::1;
-            deny all;
-        }}
-        location = /status.json {{
-            alias "{folder}/status.json";
-            add_header Cache-Control no-cache;
-            allow 127.0.0.1;
-            allow ::1;
-            deny all;
-        }}
-        location = /school.json {{
-            alias "{folder}/school.json";
-            add_header Cache-Control no-cache;
-        }}
-{channel}
-        location / {{
-            root "{web}";
-            index index.html;
-        }}
-    }}
-}}
-"""
-
-
-NGINX_UNSAFE = set('"$;{}\\\n\r')
-"""Characters a path cannot hold in nginx's configuration, even quoted (``$`` starts a
-variable there)."""
-
-
-def check_server_folder(folder: Path) -> Path:
-    """``folder`` if nginx can be told it (spaces are fine: the configuration quotes every
-    path); raise ValueError naming the characters otherwise."""
-    bad = sorted(NGINX_UNSAFE & set(str(folder)))
-    if bad:
-        raise ValueError(
-            f"the server's folder {str(folder)!r} has characters nginx cannot read "
-            f"({' '.join(bad)}): choose a folder without them with --folder"
-        )
-    return folder
-
-
-def check_host(host: str) -> str:
-    """``host`` if it is an IP address to listen on (127.0.0.1, ::1, 0.0.0.0, ::, or one
-    of this machine's); raise ValueError in words otherwise (a name would be looked up)."""
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        raise ValueError(
-            f"the address to listen on must be an IP address such as 127.0.0.1, ::1 or "
-            f"0.0.0.0 (the whole school), got {host!r}"
-        ) from None
-    return host
-
-
-def url_host(host: str) -> str:
-    """``host`` as written in an address or nginx's ``listen``: IPv6 in brackets."""
-    return f"[{host}]" if ":" in host else host
-
-
-def reach_host(host: str) -> str:
-    """The address this machine reaches a server listening on ``host`` at: loopback for
-    all addresses (0.0.0.0 or ::), else ``host`` itself; IPv6 in brackets."""
-    if host == "0.0.0.0":
-        return "127.0.0.1"
-    return url_host("::1" if host == "::" else host)
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -191,12 +62,6 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
-def check_port(port: int, *, name: str) -> None:
-    """Raise ValueError naming ``name`` unless ``port`` is one an ordinary user may open."""
-    if not 1024 < port < 65536:
-        raise ValueError(f"{name} must be between 1025 and 65535, got {port}")
-
-
 def port_taken(host: str, port: int) -> bool:
     """True if another program listens on ``port`` at ``host`` (or on all addresses), so
     nginx could not open it. Connections still closing (TIME_WAIT) do not count."""
@@ -207,19 +72,6 @@ def port_taken(host: str, port: int) -> bool:
         except OSError:
             return True
     return False
-
-
-def check_installed() -> Path:
-    """Path of nginx; raise MissingToolError naming the install command if it or the
-    RTMP module is missing."""
-    nginx = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-    )
-    if nginx is None:
-        raise MissingToolError(f"nginx is not installed: {INSTALL}")
-    if not RTMP_MODULE.exists():
-        raise MissingToolError(f"nginx's RTMP module is missing ({RTMP_MODULE}): {INSTALL}")
-    return Path(nginx)
 
 
 class PortBusyError(DeviceError):
@@ -364,15 +216,13 @@ class MediaServer:
         # the configuration holds the key check's secret address: owner only
         write_private(
             self.folder / "nginx.conf",
-            CONFIG.format(
+            nginx_config(
                 folder=self.folder,
-                module=RTMP_MODULE,
-                listen=url_host(self.host),
+                host=self.host,
                 rtmp_port=self.rtmp_port,
                 http_port=self.http_port,
                 check_port=self._check.server_address[1],
                 token=token,
-                web=WEB_FOLDER.resolve(),
                 channel=self.channel.config() if self.channel is not None else "",
                 relays=push_directives(self.partners),
             ),

@@ -20,41 +20,26 @@ never loops on a stream that cannot go out. A stream that has been on air keeps 
 instead (a server restarting may refuse for a moment, or still hold the lost
 connection's name), saying so in words.
 
-The process dies with the show whatever kills the show: on Linux the kernel sends it
-SIGKILL when the thread that started it ends (``prctl(PR_SET_PDEATHSIG)``), and on any
-system it watches a pipe from the show and ends when that pipe closes. It ignores Ctrl+C
-(a terminal sends it to the whole group): the show stops it, sending what is queued.
+The process dies with the show whatever kills the show, and leaves Ctrl+C to it
+(:mod:`lifeline`); the connection itself is :mod:`rtmp_connection`'s.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
-import os
 import queue
-import signal
-import sys
-import threading
 import time
-from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import av
 import numpy as np
 
-from kaizen_studio.broadcast.encoder import (
-    EncodedPacket,
-    StreamHeader,
-    add_mux_streams,
-    give_way,
-    yuv420p,
-)
+from kaizen_studio.broadcast.encoder import EncodedPacket, give_way
+from kaizen_studio.broadcast.lifeline import die_with_parent, ignore_interrupts
+from kaizen_studio.broadcast.rtmp_connection import RtmpConnection, StreamSettings, abandon
 from kaizen_studio.broadcast.stats import OutputState
 
 COUNTERS = ("sent", "dropped", "late", "bytes", "reconnects", "heartbeat")
-FLV_TIME_BASE = Fraction(1, 1000)
 FIRST_DELAY = 2.0
 GROWTH = 1.5
 MAX_DELAY = 4.5
@@ -66,7 +51,6 @@ ended may still hold the name for a moment)."""
 TRIES_WHEN_REFUSED = 2
 """A stream the server refuses this many times in a row stops for good."""
 REFUSED = "The school's server said no: ask your teacher for the stream key."
-PR_SET_PDEATHSIG = 1
 
 
 def name_taken_words(url: str) -> str:
@@ -99,20 +83,6 @@ def scrub(text: str, url: str) -> str:
     return text
 
 
-@dataclass(frozen=True, slots=True)
-class StreamSettings:
-    url: str
-    width: int
-    height: int
-    fps: float
-    sample_rate: int
-    channels: int
-    video_bitrate: int
-    max_delay: float
-    header: StreamHeader | None = None
-    """Set when the show's process encodes: the child then only muxes packets."""
-
-
 def reconnect_delays(*, first: float = FIRST_DELAY, growth: float = GROWTH, cap: float) -> Any:
     """Yield the waits between reconnect attempts: 2 s, then x1.5 each time, up to ``cap``."""
     delay = first
@@ -121,146 +91,9 @@ def reconnect_delays(*, first: float = FIRST_DELAY, growth: float = GROWTH, cap:
         delay *= growth
 
 
-class _Connection:
-    """One RTMP connection: an FLV container with two encoders, or two plain streams for
-    packets encoded elsewhere (``settings.header``)."""
-
-    def __init__(self, settings: StreamSettings) -> None:
-        self.settings = settings
-        self.container = av.open(settings.url, "w", format="flv", timeout=4.0)
-        self.origin: float | None = None
-        self.last_video = -1
-        self.next_audio = 0
-        self.shift: Fraction | None = None  # packets: the stream starts at this keyframe
-        if settings.header is not None:
-            self.video, self.audio = add_mux_streams(self.container, settings.header)
-            return
-        gop = str(max(1, round(settings.fps)))
-        video = self.container.add_stream("libx264", rate=round(settings.fps))
-        video.width, video.height, video.pix_fmt = settings.width, settings.height, "yuv420p"
-        video.bit_rate = settings.video_bitrate
-        video.time_base = FLV_TIME_BASE
-        video.options = {
-            "preset": "veryfast",
-            "tune": "zerolatency",
-            "bf": "0",
-            "g": gop,
-            "keyint_min": gop,
-            "sc_threshold": "0",
-        }
-        audio = self.container.add_stream("aac", rate=settings.sample_rate)
-        audio.layout = "stereo" if settings.channels == 2 else "mono"
-        audio.bit_rate = 128_000
-        self.video, self.audio = video, audio
-
-    def take(self, packet: EncodedPacket) -> tuple[list[av.Packet], bool]:
-        """The packet for this connection (none before its first keyframe), and whether
-        it was a picture that got sent. Times restart at that keyframe."""
-        if self.shift is None:
-            if packet.kind != "v" or not packet.keyframe:
-                return [], False
-            self.shift = packet.dts * packet.time_base
-        shift = round(self.shift / packet.time_base)
-        if packet.dts < shift:
-            return [], False  # sound from before the keyframe
-        stream = self.video if packet.kind == "v" else self.audio
-        return [packet.to_av(stream, shift=shift)], packet.kind == "v"
-
-    def encode(self, kind: str, data: np.ndarray, pts: float) -> tuple[list[av.Packet], bool]:
-        """Packets for one item, and whether it was a video frame that got sent."""
-        if self.origin is None:
-            if kind != "v":
-                return [], False
-            self.origin = pts
-        if kind == "v":
-            stamp = round((pts - self.origin) * 1000)
-            if stamp <= self.last_video:
-                return [], False
-            self.last_video = stamp
-            frame = av.VideoFrame.from_ndarray(yuv420p(data), format="yuv420p")
-            frame.pts, frame.time_base = stamp, FLV_TIME_BASE
-            return self._silence_until(pts - 0.5) + list(self.video.encode(frame)), True
-        rate = self.settings.sample_rate
-        start = round((pts - self.origin) * rate)
-        if start < 0 or start + data.shape[0] <= self.next_audio:
-            return [], False
-        samples = np.ascontiguousarray(data[:, : self.settings.channels].T, dtype=np.float32)
-        block = av.AudioFrame.from_ndarray(samples, format="fltp", layout=self.audio.layout.name)
-        block.sample_rate = rate
-        block.pts, block.time_base = max(start, self.next_audio), Fraction(1, rate)
-        self.next_audio = block.pts + data.shape[0]
-        return list(self.audio.encode(block)), False
-
-    def _silence_until(self, pts: float) -> list[av.Packet]:
-        """Silence up to ``pts`` when no sound has come: a show without a microphone
-        still needs its declared sound track, or players and HLS wait for it."""
-        assert self.origin is not None
-        missing = round((pts - self.origin) * self.settings.sample_rate) - self.next_audio
-        if missing < self.settings.sample_rate // 10:
-            return []
-        silence = np.zeros((missing, self.settings.channels), np.float32)
-        packets, _ = self.encode(
-            "a", silence, self.origin + self.next_audio / self.settings.sample_rate
-        )
-        return packets
-
-    def close(self) -> None:
-        try:
-            if self.settings.header is None:
-                self.container.mux(self.video.encode(None))
-                self.container.mux(self.audio.encode(None))
-        finally:
-            self.container.close()
-
-
 Item = tuple[str, np.ndarray, float] | EncodedPacket
 Event = tuple[OutputState, str, str]
 """(state, words for the strip, technical reason for the log)"""
-
-
-def die_with_parent(lifeline: Any, parent: int) -> None:
-    """End this process when the show's process (``parent``) ends, whatever ends it.
-
-    On Linux the kernel kills this process when the thread that started it ends; on
-    every system a thread watches ``lifeline`` (the read end of a pipe whose other end
-    only the show holds) and ends the process when it closes. The socket closes with the
-    process, so the server frees the stream's name at once.
-    """
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
-    if os.getppid() != parent:  # the show ended before the line above
-        os._exit(1)
-
-    def watch() -> None:
-        try:
-            while True:
-                lifeline.recv_bytes()
-        except (EOFError, OSError):
-            os._exit(1)  # the show is gone: nobody will read what this process sends
-
-    threading.Thread(target=watch, name="lifeline", daemon=True).start()
-
-
-def ignore_interrupts() -> None:
-    """Ignore Ctrl+C here: a terminal sends it to the whole group, this process too, and
-    the show's process stops the stream itself (sending what is queued). The show starts
-    this process with SIGINT blocked (:func:`block_interrupts`), so one that came while it
-    was starting is dropped here, not raised as KeyboardInterrupt."""
-    if threading.current_thread() is not threading.main_thread():
-        return  # only the main thread may set handlers (a test calling run_stream)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # also drops one pending while blocked
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-
-
-def block_interrupts() -> None:
-    """Block SIGINT on the calling thread (the show's stream monitor), so the processes it
-    starts are born with it blocked until :func:`ignore_interrupts` ignores it. The show's
-    own Ctrl+C handler runs on its main thread, which this does not touch."""
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
 
 
 def run_stream(
@@ -288,7 +121,7 @@ def run_stream(
         event: Event = (state, words, why)
         events.put(event)
 
-    connection: _Connection | None = None
+    connection: RtmpConnection | None = None
     delays = reconnect_delays(cap=settings.max_delay)
     retry_at = 0.0
     attempt = 0
@@ -346,7 +179,7 @@ def run_stream(
         beat()
         if connection is None and time.monotonic() >= retry_at:
             try:
-                connection = _Connection(settings)
+                connection = RtmpConnection(settings)
                 live = False  # "live" only once the server has taken the first packet
             except (OSError, av.FFmpegError) as error:
                 when = retry_later(f"cannot reach it: {error}", refusal=None)
@@ -381,7 +214,7 @@ def run_stream(
                 say(OutputState.ON_AIR, "On air: the school's server took the stream.")
         except (OSError, av.FFmpegError) as error:
             add("dropped", is_video)
-            _abandon(connection)
+            abandon(connection)
             connection = None
             code = getattr(error, "errno", None)
             refusal = None
@@ -404,11 +237,3 @@ def run_stream(
                 scrub(f"closing: {error}", settings.url),
             )
     beat()
-
-
-def _abandon(connection: _Connection) -> None:
-    """Drop a broken connection without waiting on it (its socket is gone)."""
-    try:
-        connection.container.close()
-    except (OSError, av.FFmpegError):
-        return

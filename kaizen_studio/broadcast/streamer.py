@@ -28,18 +28,19 @@ import os
 import queue
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
 from kaizen_studio.broadcast.encoder import EncodedPacket, StreamHeader
+from kaizen_studio.broadcast.lifeline import block_interrupts
+from kaizen_studio.broadcast.rtmp_connection import StreamSettings
 from kaizen_studio.broadcast.stats import OutputState, OutputStats
 from kaizen_studio.broadcast.stream_worker import (
     COUNTERS,
     FIRST_DELAY,
     GROWTH,
     MAX_DELAY,
-    StreamSettings,
-    block_interrupts,
     run_stream,
     safe_url,
 )
@@ -295,15 +296,15 @@ class PacketStreamer(StreamProcess):
         check_url(url)
         super().__init__(
             StreamSettings(
-                url,
-                header.width,
-                header.height,
-                header.fps,
-                header.sample_rate,
-                header.channels,
-                header.video_bitrate,
-                max_delay,
-                header,
+                url=url,
+                width=header.width,
+                height=header.height,
+                fps=header.fps,
+                sample_rate=header.sample_rate,
+                channels=header.channels,
+                video_bitrate=header.video_bitrate,
+                max_delay=max_delay,
+                header=header,
             ),
             buffer_seconds=buffer_seconds,
             stall_seconds=stall_seconds,
@@ -323,9 +324,14 @@ class PacketStreamer(StreamProcess):
 
 
 def check_url(url: str) -> None:
-    """Raise ValueError unless ``url`` is an RTMP address."""
-    if not url.startswith(("rtmp://", "rtmps://")):
-        raise ValueError(f"the stream address must start with rtmp://, got {safe_url(url)!r}")
+    """Raise ValueError unless ``url`` is an RTMP address naming a server and a stream
+    (``rtmp://HOST[:PORT]/APP/NAME``; rtmps too)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("rtmp", "rtmps") or not parts.hostname or not parts.path.strip("/"):
+        raise ValueError(
+            "the stream address must start with rtmp:// and name the server and the stream, "
+            f"such as rtmp://HOST:1935/live/show; got {safe_url(url)!r}"
+        )
 
 
 def check_key(key: str) -> str:

@@ -7,6 +7,7 @@ Audio and video are synchronised by these timestamps, never by counting.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -60,6 +61,25 @@ class VideoSource(Protocol):
     def stop(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+class SourceState(enum.StrEnum):
+    """Where a source is. (A ``StrEnum``: its value is a plain word for logs.)"""
+
+    IDLE = "idle"
+    """not started"""
+    RUNNING = "running"
+    ENDED = "ended"
+    """a video file's last picture is due (not looping)"""
+    STOPPED = "stopped"
+    """stopped as asked"""
+    FAILED = "failed"
+    """stopped by a fault (the message says which)"""
+
+    @property
+    def gone(self) -> bool:
+        """No more pictures will come by themselves (ended or failed)."""
+        return self in (SourceState.ENDED, SourceState.FAILED)
 
 
 class VideoOutput(Protocol):

@@ -45,7 +45,7 @@ script, on a 150 words a minute espeak-ng reading outside the tests)."""
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Cue:
     """One caption: shown from ``start`` to ``end`` seconds."""
 
@@ -125,7 +125,7 @@ def _cues(lines: Sequence[str], timed: list[list[float | None]], last: float) ->
     cues = []
     for i, (at, text) in enumerate(pieces):
         following = pieces[i + 1][0] if i + 1 < len(pieces) else last + LINGER_SECONDS
-        cues.append(Cue(at, max(at + 0.3, following), text))
+        cues.append(Cue(start=at, end=max(at + 0.3, following), text=text))
     return cues
 
 
@@ -150,7 +150,9 @@ def shifted(cues: Sequence[Cue], *, by: float, start: float, end: float) -> list
     """``cues`` moved by ``by`` seconds, keeping those that start before ``end`` and cut to
     end by then (times before the shift); none starts before ``start``."""
     kept = [c for c in cues if c.start < end and c.end > start]
-    return [Cue(max(c.start, start) + by, min(c.end, end) + by, c.text) for c in kept]
+    return [
+        Cue(start=max(c.start, start) + by, end=min(c.end, end) + by, text=c.text) for c in kept
+    ]
 
 
 def write_webvtt(cues: Sequence[Cue], path: Path) -> Path:
@@ -171,7 +173,7 @@ def read_webvtt(path: Path) -> list[Cue]:
         rows = block.strip().split("\n")
         if len(rows) >= 3 and " --> " in rows[1]:
             a, b = rows[1].split(" --> ")
-            cues.append(Cue(_seconds(a), _seconds(b), "\n".join(rows[2:])))
+            cues.append(Cue(start=_seconds(a), end=_seconds(b), text="\n".join(rows[2:])))
     return cues
 
 

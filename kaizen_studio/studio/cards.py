@@ -31,7 +31,7 @@ TEMPLATES = {
 """The built-in card designs, by name."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Cards:
     """What the title and end cards say, and their design."""
 

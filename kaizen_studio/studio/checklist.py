@@ -15,7 +15,7 @@ DARK_SCREEN = 90
 """a screen whose brightest channel is below this (0..255) is too dark to key well"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Check:
     question: str
     ok: bool
@@ -25,18 +25,18 @@ class Check:
 def camera_check(using_demo: bool) -> Check:
     cameras = list_cameras()
     if cameras and not using_demo:
-        return Check("Camera found?", True, f"Yes: {cameras[0].name}")
+        return Check(question="Camera found?", ok=True, answer=f"Yes: {cameras[0].name}")
     if cameras:
         return Check(
-            "Camera found?",
-            False,
-            f"{cameras[0].name} is plugged in but the demo presenter is showing: choose the "
+            question="Camera found?",
+            ok=False,
+            answer=f"{cameras[0].name} is plugged in but the demo presenter is showing: choose the "
             "camera and start again",
         )
     return Check(
-        "Camera found?",
-        False,
-        "No camera: the demo presenter is standing in. Plug in a webcam and start again.",
+        question="Camera found?",
+        ok=False,
+        answer="No camera: the demo presenter is standing in. Plug in a webcam and start again.",
     )
 
 
@@ -62,21 +62,29 @@ def screen_check(calibration: Calibration | None, problem: str = "", cannot_key:
     (see :func:`studio.key_controls.key_check_words`), empty when there is none."""
     if calibration is None:
         return Check(
-            "Green screen found?",
-            False,
-            problem or "Not yet: point the camera at the green screen and press Auto key.",
+            question="Green screen found?",
+            ok=False,
+            answer=problem or "Not yet: point the camera at the green screen and press Auto key.",
         )
     tips = screen_tips(calibration) + ([cannot_key] if cannot_key else [])
     return Check(
-        "Green screen found?",
-        not tips,
-        f"Yes: {calibration.describe()}." + ("".join(f"\nTip: {t}" for t in tips)),
+        question="Green screen found?",
+        ok=not tips,
+        answer=f"Yes: {calibration.describe()}." + ("".join(f"\nTip: {t}" for t in tips)),
     )
 
 
 def sound_check(level_db: float, message: str) -> Check:
     if level_db <= SILENCE_DB + 1:
-        return Check("Microphone level?", False, f"Silent: {message}. Check the microphone.")
+        return Check(
+            question="Microphone level?",
+            ok=False,
+            answer=f"Silent: {message}. Check the microphone.",
+        )
     if level_db > -3:
-        return Check("Microphone level?", False, f"{level_db:.0f} dB: too loud, move it back.")
-    return Check("Microphone level?", True, f"{level_db:.0f} dB ({message})")
+        return Check(
+            question="Microphone level?",
+            ok=False,
+            answer=f"{level_db:.0f} dB: too loud, move it back.",
+        )
+    return Check(question="Microphone level?", ok=True, answer=f"{level_db:.0f} dB ({message})")

@@ -6,7 +6,8 @@ the parsed arguments and returns the exit status. Modules are found by name, so 
 command touches no other file.
 
 Errors the user can fix (:class:`core.errors.StudioError`) become one line on stderr and
-exit status 2, and so does running out of memory; Ctrl+C becomes "stopped" and status
+exit status 2, and so do a mistake in the options (:class:`OneLineParser`: no usage
+block, where the help is instead) and running out of memory; Ctrl+C becomes "stopped" and status
 130; nothing else is caught here, so a bug still shows its traceback. Help texts may come
 from docstrings: their reStructuredText markup is taken out before a user sees them.
 """
@@ -20,6 +21,7 @@ import re
 import shlex
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from kaizen_studio.core.errors import StudioError
 from kaizen_studio.core.memory import give_back_large_blocks
@@ -29,8 +31,16 @@ from kaizen_studio.studio.show_record import start_log
 Handler = Callable[[argparse.Namespace], int]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse's parser, saying a mistake in the options in one line, with where the help
+    is, and exit status 2 (its subcommands' parsers are of this class too)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}; '{self.prog} --help' lists the options\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="studio",
         description="Kaizen Studio: green-screen studio and live broadcast for schools.",
     )

@@ -21,7 +21,7 @@ from pathlib import Path
 from kaizen_studio.broadcast.recorder import recover_folder
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import DeviceError, InputError
-from kaizen_studio.core.media import Image, VideoFrame, VideoSource
+from kaizen_studio.core.media import Image, SourceState, VideoFrame, VideoSource
 from kaizen_studio.keying import (
     KeyCheck,
     KeyerSettings,
@@ -29,7 +29,7 @@ from kaizen_studio.keying import (
 from kaizen_studio.studio.backdrop import Backdrop
 from kaizen_studio.studio.checklist import screen_tips
 from kaizen_studio.studio.disk_watch import DiskSpace, DiskWatch
-from kaizen_studio.studio.jobs import Job
+from kaizen_studio.studio.jobs import Job, JobKind
 from kaizen_studio.studio.key_controls import KeyControls, key_check_words
 from kaizen_studio.studio.on_air import OnAir
 from kaizen_studio.studio.output_link import LatestPicture
@@ -41,6 +41,7 @@ from kaizen_studio.studio.show import Scene, Show
 from kaizen_studio.studio.show_record import ShowRecord, start_show
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources import CameraSource, DemoPresenterSource, list_cameras
+from kaizen_studio.studio.sources.base import MeasuredSource
 from kaizen_studio.studio.sources.guest import GuestSource
 from kaizen_studio.studio.status_words import Status
 from kaizen_studio.studio.step_down import ShowLevel
@@ -109,7 +110,7 @@ class StudioControl(KeyControls):
     # -- starting and stopping -------------------------------------------------------
     def start(self) -> Job:
         """Open the camera (or draw the demo presenter) and start the show, on the worker."""
-        return self._job("Starting the show", self._start)
+        return self._job(JobKind.START, self._start)
 
     def _start(self) -> str:
         source = self._open_source()
@@ -168,7 +169,7 @@ class StudioControl(KeyControls):
         # pictures, 0.2 s each at 1280x720) is drawn while the show plays
         self.starting = "drawing the demo presenter"
         while not presenter.drawn:
-            if presenter.stats().state == "failed":
+            if presenter.stats().state is SourceState.FAILED:
                 presenter.close()
                 raise DeviceError(presenter.stats().message)
             time.sleep(0.05)
@@ -194,13 +195,13 @@ class StudioControl(KeyControls):
     def running(self) -> bool:
         return self.programme is not None
 
-    def _job(self, what: str, work: Callable[[], str]) -> Job:
-        job = Job(what, self._worker.submit(work))
+    def _job(self, kind: JobKind, work: Callable[[], str]) -> Job:
+        job = Job(kind=kind, future=self._worker.submit(work))
         self.jobs.append(job)
         return job
 
-    def _output_job(self, what: str, work: Callable[[], str]) -> Job:
-        job = Job(what, self._outputs.submit(work))
+    def _output_job(self, kind: JobKind, work: Callable[[], str]) -> Job:
+        job = Job(kind=kind, future=self._outputs.submit(work))
         self.jobs.append(job)
         return job
 
@@ -236,7 +237,7 @@ class StudioControl(KeyControls):
             programme.show_look(look, transition=transition)
             return f"Scene {index + 1}: {scene.name}"
 
-        return self._job("Scene", work)
+        return self._job(JobKind.SCENE, work)
 
     def set_background(self, spec: str, *, transition: str = "cut") -> Job:
         """Put ``spec`` (a built-in name, a picture or video file, '#RRGGBB') behind the
@@ -256,7 +257,7 @@ class StudioControl(KeyControls):
             programme.show_look(look, transition=transition)
             return f"Background: {Path(spec).name}"
 
-        return self._job("Background", work)
+        return self._job(JobKind.BACKGROUND, work)
 
     def _replace_overlay(self, kind: type, overlay: Overlay | None) -> None:
         programme = self._need_programme()
@@ -323,12 +324,12 @@ class StudioControl(KeyControls):
         late = stats.late if stats else 0
         self._late_marks = [(t, n) for t, n in self._late_marks if now - t <= 5.0]
         self._late_marks.append((now, late))
-        source_stats = getattr(self.source, "stats", None)
+        source = self.source if isinstance(self.source, MeasuredSource) else None
         recording, recording_file, recording_seconds = self.on_air.recording_status()
         streaming, streaming_seconds = self.on_air.stream_status()
         return Status(
             starting=self.starting,
-            source=source_stats() if callable(source_stats) else None,
+            source=source.stats() if source is not None else None,
             frames=stats.frames if stats else 0,
             fps=self._fps,
             late=late,
@@ -362,7 +363,7 @@ class StudioControl(KeyControls):
             self.replace_source(self._open_source(fallback=False))
             return "The camera is back"
 
-        return self._job("Try the camera again", work)
+        return self._job(JobKind.RETRY_CAMERA, work)
 
     def use_camera(self, choice: str) -> Job:
         """Switch to camera ``choice`` (an index, a name, or 'demo') while the show goes on."""
@@ -381,4 +382,4 @@ class StudioControl(KeyControls):
                 raise
             return f"Showing {'the demo presenter' if choice == 'demo' else f'camera {choice}'}"
 
-        return self._job("Camera", work)
+        return self._job(JobKind.CAMERA, work)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from kaizen_studio.core.errors import StudioError
@@ -34,26 +34,13 @@ class JobKind(StrEnum):
     STOP_LIVE = "Stop the stream"
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class Job:
-    """Work started by a button: its kind, and when done, its outcome in words.
+    """Work started by a button: its :class:`JobKind` (the window decides by kind, never
+    by display text), and when done, its outcome in words."""
 
-    ``what`` is a :class:`JobKind` or its value (the words); anything else is refused, so
-    the window decides by kind, never by display text.
-    """
-
-    what: JobKind | str
+    kind: JobKind
     future: Future[str]
-    kind: JobKind = field(init=False)
-
-    def __post_init__(self) -> None:
-        try:
-            self.kind = JobKind(self.what)
-        except ValueError:
-            known = ", ".join(repr(k.value) for k in JobKind)
-            raise ValueError(
-                f"unknown job {self.what!r}: add it to JobKind in studio/jobs.py (known: {known})"
-            ) from None
 
     def outcome(self) -> tuple[bool, str] | None:
         """None while running; (True, message) or (False, the problem) when done."""

@@ -52,7 +52,7 @@ class KeyControls:
     def camera_picture(self) -> VideoFrame | None:
         raise NotImplementedError  # the control's
 
-    def _job(self, what: JobKind | str, work: Callable[[], str]) -> Job:
+    def _job(self, kind: JobKind, work: Callable[[], str]) -> Job:
         raise NotImplementedError  # the control's
 
     def matte_picture(self, keyer: Keyer) -> Image | None:
@@ -95,7 +95,7 @@ class KeyControls:
 
     def auto_key(self) -> Job:
         """Find and measure the screen on the current camera picture."""
-        return self._job("Auto key", lambda: self._use_picture(self._camera_image()))
+        return self._job(JobKind.AUTO_KEY, lambda: self._use_picture(self._camera_image()))
 
     def _use_picture(self, image: Image) -> str:
         return self._use(calibrate(image, plate=self.plate), image)
@@ -128,7 +128,7 @@ class KeyControls:
             calibration = calibrate(image, sample=(left, top, side, side), plate=self.plate)
             return self._use(calibration, image)
 
-        return self._job("Eyedropper", work)
+        return self._job(JobKind.EYEDROPPER, work)
 
     def capture_plate(self) -> Job:
         """Take the current camera picture as the empty screen (step out of the shot first)."""
@@ -140,7 +140,7 @@ class KeyControls:
             self._use(calibration, plate)
             return "Empty screen captured: " + self.key_message
 
-        return self._job("Capture empty screen", work)
+        return self._job(JobKind.PLATE, work)
 
     def set_keyer_setting(self, name: str, value: float) -> None:
         with self.keyer.lock:

@@ -27,7 +27,7 @@ SAMPLE_RATE = 48000
 """The sound's sample rate in a vodcast."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Loudness:
     """Integrated loudness (LUFS) and highest true peak (dBTP) of a piece of sound."""
 
@@ -130,7 +130,9 @@ def measure_loudness(path: str | Path) -> Loudness | None:
     integrated = float(last.get("lavfi.r128.I", "-inf"))
     if not math.isfinite(integrated) or integrated < -69:
         return None
-    return Loudness(integrated, _db(float(last.get("lavfi.r128.true_peak", "0"))))
+    return Loudness(
+        integrated=integrated, true_peak=_db(float(last.get("lavfi.r128.true_peak", "0")))
+    )
 
 
 def _drain(graph: av.filter.Graph) -> dict[str, str]:

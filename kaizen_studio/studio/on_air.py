@@ -24,8 +24,10 @@ from kaizen_studio.broadcast.streamer import CONNECTING, check_url
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import InputError, StudioError
 from kaizen_studio.studio.files import check_output_path
+from kaizen_studio.studio.jobs import JobKind
 from kaizen_studio.studio.output_link import OutputLink
 from kaizen_studio.studio.pipeline import Programme
+from kaizen_studio.studio.sources.base import SizedSource
 
 
 def check_address(url: str) -> None:
@@ -34,16 +36,17 @@ def check_address(url: str) -> None:
         check_url(url)
     except ValueError:
         raise InputError(
-            "the stream address must start with rtmp://; ask your teacher for the "
-            "school's address (studio serve prints it)"
+            "the stream address must start with rtmp:// and name the server and the stream "
+            "(rtmp://HOST:PORT/live/NAME); ask your teacher for the school's address (studio "
+            "serve prints it)"
         ) from None
 
 
 class Worker(Protocol):
-    def __call__(self, what: str, work: Callable[[], str]) -> object: ...
+    def __call__(self, kind: JobKind, work: Callable[[], str]) -> object: ...
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Running:
     """The programme's output (one encoder for the recording and the stream), its link."""
 
@@ -114,10 +117,10 @@ class OnAir:
             record=record, stream=stream, width=width, height=height, fps=self.fps
         )
         if camera is None:
-            self._output = _Running(output, programme.add_output(output))
+            self._output = _Running(output=output, link=programme.add_output(output))
             return output, None
         link, clean = programme.add_outputs((output, "programme"), (camera, "camera"))
-        self._output = _Running(output, link)
+        self._output = _Running(output=output, link=link)
         return output, clean
 
     def _leave(self, programme: Programme) -> None:
@@ -157,7 +160,8 @@ class OnAir:
             clean: Recorder | None = None
             try:
                 if camera_too:
-                    cw, ch = getattr(programme.source, "size", self.size)
+                    source = programme.source
+                    cw, ch = source.size if isinstance(source, SizedSource) else self.size
                     clean = Recorder(
                         path.with_name(f"{path.stem} camera.mp4"),
                         width=cw - cw % 2,
@@ -175,7 +179,7 @@ class OnAir:
             self.last_recording, self._taking = output, True
             return f"Recording to {path.name}"
 
-        self._run("Start recording", work)
+        self._run(JobKind.START_RECORDING, work)
         return path
 
     def stop_recording(self) -> None:
@@ -211,7 +215,7 @@ class OnAir:
             names = " and ".join(o.file.path.name for o in outputs if o.file is not None)
             return f"Saved {names} ({stats[0].frames_sent} pictures)"
 
-        self._run("Stop recording", work)
+        self._run(JobKind.STOP_RECORDING, work)
 
     # -- the stream ----------------------------------------------------------------------
     def go_live(self, url: str) -> None:
@@ -233,11 +237,11 @@ class OnAir:
             self.last_stream = output
             return "Connecting to the school's server..."
 
-        self._run("Go live", work)
+        self._run(JobKind.GO_LIVE, work)
 
     def stop_live(self) -> None:
         self.live = False
-        self._run("Stop the stream", self._end_stream)
+        self._run(JobKind.STOP_LIVE, self._end_stream)
 
     def _end_stream(self, why: str = "") -> str:
         """End the stream (on the worker); ``why`` it ended by itself, or how it went."""
@@ -285,6 +289,6 @@ class OnAir:
             self._live_since = self.clock.now()
         if self.live and stats.state.final and stats.state is not OutputState.STOPPED:
             self.live = False
-            self._run("Stop the stream", lambda: self._end_stream(stats.message))
+            self._run(JobKind.STOP_LIVE, lambda: self._end_stream(stats.message))
         since = self._live_since
         return stats, (self.clock.now() - since if since is not None else 0.0)

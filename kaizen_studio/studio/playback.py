@@ -27,7 +27,7 @@ import numpy as np
 
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import InputError, MissingFileError, StudioError
-from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
+from kaizen_studio.core.media import AudioBlock, Image, SourceState, VideoFrame
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +76,16 @@ class VideoPlayer:
         self._thread: threading.Thread | None = None
         self._latest: VideoFrame | None = None
         self.frames = self.dropped = self.sound_blocks = 0
-        self._state, self._message = "idle", "not started"
+        self._state, self._message = SourceState.IDLE, "not started"
         self._ended = False  # the worker queued the last picture (not looping)
 
     @property
-    def state(self) -> str:
-        """'idle', 'running', 'ended' (the last picture is due), 'stopped' or 'failed'."""
-        if self._ended and self._state == "running":
+    def state(self) -> SourceState:
+        """Where the player is: ENDED once the last picture is due."""
+        if self._ended and self._state is SourceState.RUNNING:
             with self._cond:
                 if not self._ready or self._ready[-1].pts <= self.clock.now():
-                    self._state = "ended"
+                    self._state = SourceState.ENDED
                     self._message = f"{self.path.name} has ended"
         return self._state
 
@@ -103,7 +103,7 @@ class VideoPlayer:
         with self._cond:
             self._ready.clear()
         self._ended = False
-        self._state, self._message = "running", f"playing {self.path.name}"
+        self._state, self._message = SourceState.RUNNING, f"playing {self.path.name}"
         self._thread = threading.Thread(
             target=self._run, name=f"video {self.path.name}", daemon=True
         )
@@ -130,8 +130,8 @@ class VideoPlayer:
         thread, self._thread = self._thread, None
         if thread is not None and thread is not threading.current_thread():
             thread.join(timeout=5.0)
-        if self.state == "running":
-            self._state, self._message = "stopped", f"{self.path.name} is stopped"
+        if self.state is SourceState.RUNNING:
+            self._state, self._message = SourceState.STOPPED, f"{self.path.name} is stopped"
 
     def close(self) -> None:
         self.stop()
@@ -148,7 +148,7 @@ class VideoPlayer:
                     start += length
                     pictures.rewind()
         except (StudioError, OSError, ValueError, av.FFmpegError) as error:
-            self._state, self._message = "failed", f"{self.path.name} stopped: {error}"
+            self._state, self._message = SourceState.FAILED, f"{self.path.name} stopped: {error}"
             log.warning("%s", self._message)
             return
         if not self._stop.is_set():

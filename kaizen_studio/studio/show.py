@@ -66,7 +66,7 @@ MAX_HEADLINE = 200
 this many characters."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Placement:
     """Where the presenter stands: ``x`` across the picture (0..1, their centre), ``scale``
     of their size (1: as the camera sees them)."""
@@ -91,7 +91,7 @@ class Scene:
     """where the guest goes (a :class:`GuestLook` value); None: as the command line says"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Show:
     title: str
     fps: int
@@ -175,7 +175,9 @@ class ShowFile:
                     "scene",
                 )
         scenes = tuple(self._scene(i, raw) for i, raw in enumerate(raw_scenes))
-        return Show(title, fps, size, scenes, self._guest(data.get("guest")))
+        return Show(
+            title=title, fps=fps, size=size, scenes=scenes, guest=self._guest(data.get("guest"))
+        )
 
     def _guest(self, value: Any) -> tuple[str, str] | None:
         if value is None:
@@ -251,7 +253,7 @@ class ShowFile:
                     "presenter",
                     index,
                 )
-            presenter = Placement(float(x), float(scale))
+            presenter = Placement(x=float(x), scale=float(scale))
         lower = None
         if "lower_third" in raw:
             table = self._typed(raw["lower_third"], dict, "lower_third", index)
@@ -362,15 +364,15 @@ def starter_show() -> Show:
     """The show the studio opens with until a teacher writes one: a newsroom, the weather
     with the presenter to one side, a beach, outer space and a roller coaster."""
     return Show(
-        "Kaizen Studio",
-        25,
-        (1280, 720),
-        (
-            Scene("Newsroom", "newsroom", live_badge=True, clock=True),
-            Scene("Weather", "weather map", presenter=Placement(x=0.72, scale=0.9)),
-            Scene("Beach", "beach"),
-            Scene("Outer space", "outer space"),
-            Scene("Roller coaster", "roller coaster"),
-            Scene("Playground", "playground"),
+        title="Kaizen Studio",
+        fps=25,
+        size=(1280, 720),
+        scenes=(
+            Scene(name="Newsroom", background="newsroom", live_badge=True, clock=True),
+            Scene(name="Weather", background="weather map", presenter=Placement(x=0.72, scale=0.9)),
+            Scene(name="Beach", background="beach"),
+            Scene(name="Outer space", background="outer space"),
+            Scene(name="Roller coaster", background="roller coaster"),
+            Scene(name="Playground", background="playground"),
         ),
     )

@@ -19,6 +19,7 @@ the sample rate, whatever the threads were doing.
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
 from collections import deque
@@ -116,6 +117,16 @@ class SoundFeed:
         return out
 
 
+class Voice(enum.StrEnum):
+    """What the show's voice is. (A ``StrEnum``: its value is a plain word for logs.)"""
+
+    NOTHING = "nothing"
+    """not started, or stopped"""
+    MICROPHONE = "microphone"
+    TEST_SOUND = "test sound"
+    """the speech-like test sound or tone: no microphone asked for, or it would not open"""
+
+
 class ShowSound:
     """The show's sound: a voice (microphone or test sound) mixed with video sound.
 
@@ -150,8 +161,8 @@ class ShowSound:
         self._voice: ToneSource | MicrophoneSource | None = None
         self._feeds: list[SoundFeed] = []
         self._lock = threading.Lock()
-        self.playing = "nothing"
-        """'microphone', 'test sound' or 'nothing' (not started)."""
+        self.playing = Voice.NOTHING
+        """the voice playing now"""
         self.microphone_problem = ""
         """Why the microphone asked for is not used ('' when it is, or none was asked for)."""
         self.level_db = SILENCE_DB
@@ -194,7 +205,7 @@ class ShowSound:
                 self.microphone_problem = str(error)
                 log.warning("sound: the test sound plays instead: %s", error)
             else:
-                self.playing = "microphone"
+                self.playing = Voice.MICROPHONE
                 return mic
         tone = ToneSource(
             self._mixed,
@@ -204,7 +215,7 @@ class ShowSound:
             speech=self.speech,
         )
         tone.start()
-        self.playing = "test sound"
+        self.playing = Voice.TEST_SOUND
         return tone
 
     def use_microphone(self, microphone: int | str | None) -> None:
@@ -218,7 +229,7 @@ class ShowSound:
         voice, self._voice = self._voice, None
         if voice is not None:
             voice.stop()
-        self.playing = "nothing"
+        self.playing = Voice.NOTHING
 
     def close(self) -> None:
         self.stop()
@@ -258,7 +269,7 @@ class ShowSound:
     def test_sound_silent(self) -> bool:
         """Whether the test sound plays silently (keeping the pace) because a video file is
         the camera and brings its own sound."""
-        return self.playing == "test sound" and any(f.replaces_test_sound for f in self.feeds)
+        return self.playing is Voice.TEST_SOUND and any(f.replaces_test_sound for f in self.feeds)
 
     def _mixed(self, block: AudioBlock) -> None:
         for piece in self._in_step(block):
@@ -314,12 +325,12 @@ class ShowSound:
     @property
     def status(self) -> str:
         """What is playing, in words (and why the microphone is not used)."""
-        if self.playing == "microphone":
+        if self.playing is Voice.MICROPHONE:
             name = "default" if self.microphone == "default" else repr(self.microphone)
             words = f"the microphone ({name})"
         elif self.test_sound_silent:
             words = "no microphone, and no test sound over the video file's own sound"
-        elif self.playing == "test sound":
+        elif self.playing is Voice.TEST_SOUND:
             kind = "speech-like test sound" if self.speech else "test tone"
             words = f"the {kind}" + (
                 f" (the microphone is not used: {self.microphone_problem})"

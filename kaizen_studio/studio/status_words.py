@@ -53,7 +53,7 @@ class Status:
     """its last step down or up in words"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Line:
     label: str
     words: str
@@ -68,114 +68,134 @@ def clock_time(seconds: float) -> str:
 
 def picture_line(status: Status) -> Line:
     if status.starting:
-        return Line("Picture", f"Getting ready: {status.starting}...")
+        return Line(label="Picture", words=f"Getting ready: {status.starting}...")
     source = status.source
-    if source is not None and source.state in ("failed", "ended"):
+    if source is not None and source.state.gone:
         return Line(
-            "Picture",
-            f"{source.message}. Plug the camera back in and press 'Try the camera again'.",
-            True,
+            label="Picture",
+            words=f"{source.message}. Plug the camera back in and press 'Try the camera again'.",
+            attention=True,
         )
     words = f"{status.fps:.0f} pictures a second"
     if status.stepped:
         words = f"{words}; {status.stepped}"
     if status.late_recently > 2:
         return Line(
-            "Picture",
-            f"{words}; the computer is too busy ({status.late_recently} pictures late in the "
+            label="Picture",
+            words=f"{words}; the computer is too busy ({status.late_recently} pictures late in the "
             "last few seconds): close other programs",
-            True,
+            attention=True,
         )
     if status.level > ShowLevel.FULL:  # amber: someone can give it room
-        return Line("Picture", f"{words}: close other programs to give it room", True)
-    return Line("Picture", words)
+        return Line(
+            label="Picture", words=f"{words}: close other programs to give it room", attention=True
+        )
+    return Line(label="Picture", words=words)
 
 
 def key_line(status: Status) -> Line:
     if "unkeyed" in status.programme_message:
         return Line(
-            "Key",
-            "No green screen found. Point the camera at the green screen and press Auto key.",
-            True,
+            label="Key",
+            words="No green screen found. Point the camera at the green screen and press Auto key.",
+            attention=True,
         )
     message = status.key_message or status.programme_message.removeprefix("on: ")
     tips = "".join(f" Tip: {tip}" for tip in status.key_tips)
-    return Line("Key", (message or "waiting for the first picture") + tips, bool(tips))
+    return Line(
+        label="Key", words=(message or "waiting for the first picture") + tips, attention=bool(tips)
+    )
 
 
 def recording_line(status: Status) -> Line:
     """The recording, by its state: "Recording" only once pictures reach the file."""
     stats = status.recording
     if stats is None:
-        return Line("Recording", "Not recording")
+        return Line(label="Recording", words="Not recording")
     state = stats.state
     if state is OutputState.ON_AIR:
         dropped = stats.frames_dropped
         return Line(
-            "Recording",
-            f"Recording {clock_time(status.recording_seconds)} to {status.recording_file}"
+            label="Recording",
+            words=f"Recording {clock_time(status.recording_seconds)} to {status.recording_file}"
             + (f" ({dropped} pictures dropped: the computer is too busy)" if dropped else ""),
-            bool(dropped),
+            attention=bool(dropped),
         )
     if state in (OutputState.IDLE, OutputState.CONNECTING):
-        return Line("Recording", f"Starting the recording to {status.recording_file}...")
+        return Line(
+            label="Recording", words=f"Starting the recording to {status.recording_file}..."
+        )
     if state is OutputState.STALLED:
-        return Line("Recording", f"Recording, but {stats.message}", True)
+        return Line(label="Recording", words=f"Recording, but {stats.message}", attention=True)
     if state is OutputState.FAILED:
-        return Line("Recording", f"Recording stopped: {stats.message}", True)
-    return Line("Recording", f"Last recording: {status.recording_file} ({stats.message})")
+        return Line(label="Recording", words=f"Recording stopped: {stats.message}", attention=True)
+    return Line(
+        label="Recording", words=f"Last recording: {status.recording_file} ({stats.message})"
+    )
 
 
 def stream_line(status: Status) -> Line:
     """The stream, by its state: "On air" only once the school's server took it."""
     stats = status.streaming
     if stats is None:
-        return Line("Live", "Not live")
+        return Line(label="Live", words="Not live")
     state = stats.state
     if state is OutputState.ON_AIR:
         return Line(
-            "Live",
-            f"On air {clock_time(status.streaming_seconds)}, {stats.bitrate_kbps:.0f} kb/s, "
+            label="Live",
+            words=f"On air {clock_time(status.streaming_seconds)}, {stats.bitrate_kbps:.0f} kb/s, "
             f"{stats.reconnects} reconnects, {stats.frames_dropped} pictures dropped",
         )
     if state in (OutputState.IDLE, OutputState.CONNECTING):
         waiting = stats.message not in ("", CONNECTING, "Not streaming yet.")
-        return Line("Live", "Connecting..." + (f" ({stats.message})" if waiting else ""), waiting)
+        return Line(
+            label="Live",
+            words="Connecting..." + (f" ({stats.message})" if waiting else ""),
+            attention=waiting,
+        )
     if state is OutputState.RECONNECTING:
-        return Line("Live", f"The stream is reconnecting... ({stats.message})", True)
+        return Line(
+            label="Live", words=f"The stream is reconnecting... ({stats.message})", attention=True
+        )
     if state in (OutputState.REFUSED, OutputState.NAME_TAKEN, OutputState.STALLED):
-        return Line("Live", stats.message, True)
+        return Line(label="Live", words=stats.message, attention=True)
     if state is OutputState.FAILED:
-        return Line("Live", f"The stream stopped: {stats.message}", True)
-    return Line("Live", f"Off air ({stats.message})")
+        return Line(label="Live", words=f"The stream stopped: {stats.message}", attention=True)
+    return Line(label="Live", words=f"Off air ({stats.message})")
 
 
 def sound_line(status: Status) -> Line:
     if status.sound_db <= SILENCE_DB + 1:
-        return Line("Sound", f"Silent. {status.sound_message}", True)
+        return Line(label="Sound", words=f"Silent. {status.sound_message}", attention=True)
     loud = " Too loud: move back from the microphone." if status.sound_db > -3 else ""
-    return Line("Sound", f"{status.sound_db:.0f} dB, {status.sound_message}.{loud}", bool(loud))
+    return Line(
+        label="Sound",
+        words=f"{status.sound_db:.0f} dB, {status.sound_message}.{loud}",
+        attention=bool(loud),
+    )
 
 
 def disk_line(status: Status) -> Line:
     space = status.disk
     if space is not None and space.state is DiskState.FULL:
         return Line(
-            "Disk", "The disk is full: nothing more can be recorded. Free some space.", True
+            label="Disk",
+            words="The disk is full: nothing more can be recorded. Free some space.",
+            attention=True,
         )
     if space is not None and space.state is DiskState.LOW_DISK and space.minutes_left is not None:
         return Line(
-            "Disk",
-            f"Little room left: about {max(space.minutes_left, 0):.0f} minutes of recording. "
+            label="Disk",
+            words=f"Little room left: about {max(space.minutes_left, 0):.0f} minutes of recording. "
             "Free some space or choose another recordings folder.",
-            True,
+            attention=True,
         )
     free = status.disk_free_bytes
     if free is None:
-        return Line("Disk", "The recordings folder cannot be reached", True)
+        return Line(label="Disk", words="The recordings folder cannot be reached", attention=True)
     hours = free / BYTES_PER_HOUR
     words = f"{free / 1e9:.1f} GB free, room for about {hours:.0f} hours of recording"
-    return Line("Disk", words, hours < 0.5)
+    return Line(label="Disk", words=words, attention=hours < 0.5)
 
 
 def status_lines(status: Status) -> list[Line]:

@@ -52,7 +52,7 @@ VIDEO_TIME_BASE = Fraction(1, 90000)
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class VodcastReport:
     """What was written and what it measured."""
 
@@ -153,7 +153,16 @@ def make_vodcast(
     seconds = (end - start) + 2 * CARD_SECONDS
     kbps = out.stat().st_size * 8 / 1000 / seconds
     log.info("vodcast %s: %.1f s, %s, %.0f kb/s", out, seconds, loudness, kbps)
-    return VodcastReport(out, thumbnail, seconds, frames, loudness, kbps, vtt, len(cues))
+    return VodcastReport(
+        output=out,
+        thumbnail=thumbnail,
+        seconds=seconds,
+        frames=frames,
+        loudness=loudness,
+        video_kbps=kbps,
+        captions=vtt,
+        cues=len(cues),
+    )
 
 
 def _duration(container: av.container.InputContainer) -> float:

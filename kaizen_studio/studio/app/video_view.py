@@ -7,6 +7,8 @@ is the eyedropper (a click) or draws the garbage-matte box (a drag); both are re
 
 from __future__ import annotations
 
+import enum
+
 import numpy as np
 from PyQt6.QtCore import QPointF, QRect, QRectF, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPen
@@ -26,9 +28,18 @@ def to_qimage(picture: np.ndarray) -> QImage:
     return image.copy()  # the QImage must not outlive the array's buffer
 
 
+class Pointer(enum.Enum):
+    """What a click (or the keyboard's cross) on a :class:`VideoView` does."""
+
+    NONE = "none"
+    EYEDROPPER = "eyedropper"
+    """picks the screen's colour at a point"""
+    BOX = "box"
+    """draws the keep-in box, corner by corner"""
+
+
 class VideoView(QWidget):
-    """Shows the newest picture; ``mode`` 'none', 'eyedropper' or 'box' sets what the mouse
-    does."""
+    """Shows the newest picture; ``mode`` (a :class:`Pointer`) sets what the mouse does."""
 
     point_picked = pyqtSignal(float, float)
     box_drawn = pyqtSignal(float, float, float, float)
@@ -37,7 +48,7 @@ class VideoView(QWidget):
     def __init__(self, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.caption = caption
-        self.mode = "none"
+        self.mode = Pointer.NONE
         self.box: tuple[float, float, float, float] | None = None
         self.inset: QImage | None = None
         """a small picture drawn at the bottom (the autocue's confidence copy)"""
@@ -61,20 +72,20 @@ class VideoView(QWidget):
         """The picture shown now (for tests and screenshots)."""
         return self._picture
 
-    def set_mode(self, mode: str) -> None:
-        """'eyedropper' or 'box' also take the keyboard: the arrow keys move a cross over
-        the picture (Shift: small steps), Enter picks the point (for a box: one corner,
-        then the other), Escape gives up."""
-        if mode not in ("none", "eyedropper", "box"):
-            raise ValueError(f"unknown view mode {mode!r}")
+    def set_mode(self, mode: Pointer) -> None:
+        """EYEDROPPER or BOX also take the keyboard: the arrow keys move a cross over the
+        picture (Shift: small steps), Enter picks the point (for a box: one corner, then
+        the other), Escape gives up."""
         self.mode = mode
-        self.cross = (0.5, 0.5) if mode != "none" else None
+        self.cross = (0.5, 0.5) if mode is not Pointer.NONE else None
         self._corner = None
-        cursor = Qt.CursorShape.CrossCursor if mode != "none" else Qt.CursorShape.ArrowCursor
+        cursor = (
+            Qt.CursorShape.CrossCursor if mode is not Pointer.NONE else Qt.CursorShape.ArrowCursor
+        )
         self.setCursor(cursor)
-        policy = Qt.FocusPolicy.StrongFocus if mode != "none" else Qt.FocusPolicy.NoFocus
+        policy = Qt.FocusPolicy.StrongFocus if mode is not Pointer.NONE else Qt.FocusPolicy.NoFocus
         self.setFocusPolicy(policy)
-        if mode != "none":
+        if mode is not Pointer.NONE:
             self.setFocus()
         self.update()
 
@@ -97,7 +108,7 @@ class VideoView(QWidget):
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._pick(x, y)
         elif key == Qt.Key.Key_Escape:
-            self.set_mode("none")
+            self.set_mode(Pointer.NONE)
             self.cancelled.emit()
         else:
             super().keyPressEvent(event)
@@ -105,7 +116,7 @@ class VideoView(QWidget):
         self.update()
 
     def _pick(self, x: float, y: float) -> None:
-        if self.mode == "eyedropper":
+        if self.mode is Pointer.EYEDROPPER:
             self.point_picked.emit(x, y)
         elif self._corner is None:
             self._corner = (x, y)
@@ -138,9 +149,9 @@ class VideoView(QWidget):
     def mousePressEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
         if event is None or event.button() != Qt.MouseButton.LeftButton:
             return
-        if self.mode == "eyedropper":
+        if self.mode is Pointer.EYEDROPPER:
             self.point_picked.emit(*self.to_picture(event.position()))
-        elif self.mode == "box":
+        elif self.mode is Pointer.BOX:
             self._drag = (event.position(), event.position())
 
     def mouseMoveEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802

@@ -25,9 +25,9 @@ from PyQt6.QtWidgets import QFileDialog
 
 from kaizen_studio.broadcast.streamer import check_key, split_key, with_key
 from kaizen_studio.studio.app.checklist_panel import ChecklistPanel
+from kaizen_studio.studio.app.key_actions import KeyActions
 from kaizen_studio.studio.app.kidsmeet_panel import KidsmeetPanel, add_kidsmeet_menu
 from kaizen_studio.studio.app.layout import StudioLayout
-from kaizen_studio.studio.app.matte_view import MatteView
 from kaizen_studio.studio.app.menus import MenuActions, StudioMenus
 from kaizen_studio.studio.app.on_air import ASK_KEY
 from kaizen_studio.studio.app.remembered import Remembered
@@ -58,7 +58,6 @@ class StudioWindow(StudioLayout):
         super().__init__(control.show, settings, control.keyer_settings)
         self.control = control
         self.messages: list[str] = []
-        self.matte = MatteView(lambda keyer: self.control.matte_picture(keyer))
         self.remembered = Remembered(settings, save, self.say, self)
         self.closing_show: threading.Thread | None = None
         self._live_after_key = False  # GO LIVE waits for the stream key being typed
@@ -100,26 +99,15 @@ class StudioWindow(StudioLayout):
         self.microphone_action = self.menus.microphone
 
     def _connect(self) -> None:
-        key = self.key_panel
-        key.auto_key.clicked.connect(lambda: self.guard("Auto key", self.auto_key))
-        key.eyedropper.toggled.connect(
-            lambda on: self.camera_view.set_mode("eyedropper" if on else "none")
+        self.keying = KeyActions(
+            panel=self.key_panel,
+            camera_view=self.camera_view,
+            control=lambda: self.control,
+            remembered=self.remembered,
+            guard=self.guard,
+            say=self.say,
         )
-        key.keep_in.toggled.connect(lambda on: self.camera_view.set_mode("box" if on else "none"))
-        self.camera_view.cancelled.connect(self._stop_picking)
-        key.plate.clicked.connect(lambda: self.guard("Empty screen", self.capture_plate))
-        key.matte_view.toggled.connect(lambda on: self.guard("Matte view", self.set_matte_view, on))
-        key.clear_box.clicked.connect(lambda: self.guard("Clear box", self.clear_box))
-        key.reset.clicked.connect(lambda: self.guard("Reset", self._reset_key))
-        key.setting_changed.connect(
-            lambda name, value: self.guard("Slider", self._set_setting, name, value)
-        )
-        self.camera_view.point_picked.connect(
-            lambda x, y: self.guard("Eyedropper", self._picked, x, y)
-        )
-        self.camera_view.box_drawn.connect(
-            lambda *box: self.guard("Keep-in box", self._boxed, *box)
-        )
+        """the green-screen tab's actions"""
         self._connect_scenes()
         self.gallery.chosen.connect(
             lambda spec: self.guard("Background", self.set_background, spec)
@@ -148,8 +136,7 @@ class StudioWindow(StudioLayout):
                 *scene_keys,  # text boxes keep their digits (they take the shortcut over)
                 ("Ctrl+R", "Record", self.toggle_recording),
                 ("Ctrl+L", "Go live", self.toggle_live),
-                ("Ctrl+K", "Auto key", self.auto_key),
-                ("Ctrl+M", "Matte view", self.key_panel.matte_view.toggle),
+                *self.keying.shortcuts(),
             ]
         )
 
@@ -182,43 +169,6 @@ class StudioWindow(StudioLayout):
         return self.control.jobs
 
     # -- actions ----------------------------------------------------------------------------
-    def auto_key(self) -> None:
-        self.say("Looking for the green screen...")
-        self.control.auto_key()
-
-    def capture_plate(self) -> None:
-        self.say("Capturing the empty screen: make sure nobody is in the picture...")
-        self.control.capture_plate()
-
-    def _stop_picking(self) -> None:
-        self.key_panel.eyedropper.setChecked(False)
-        self.key_panel.keep_in.setChecked(False)
-
-    def _picked(self, x: float, y: float) -> None:
-        self.key_panel.eyedropper.setChecked(False)
-        self.control.eyedropper(x, y)
-
-    def _boxed(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        self.key_panel.keep_in.setChecked(False)
-        self.control.set_garbage((x0, y0, x1, y1))
-        self.say("Keep-in box set: outside it is always background")
-
-    def clear_box(self) -> None:
-        self.camera_view.box = None
-        self.control.set_garbage(None)
-        self.camera_view.update()
-
-    def _set_setting(self, name: str, value: float) -> None:
-        self.control.set_keyer_setting(name, value)
-        self.remember(replace(self.settings, keyer=dict(self.control.keyer.settings.as_dict())))
-
-    def _reset_key(self) -> None:
-        self.control.reset_keyer()
-        self.remember(replace(self.settings, keyer={}))
-
-    def set_matte_view(self, on: bool) -> None:
-        self.matte.set(on)
-
     def use_camera(self, choice: str) -> None:
         self.control.use_camera(choice)
         self.say("Switching the camera...")
@@ -374,7 +324,13 @@ class StudioWindow(StudioLayout):
     # -- polling ------------------------------------------------------------------------------
     def _tick_frames(self) -> None:
         camera = self.control.camera_picture()
-        shown = self.matte.picture if self.matte.on else None if camera is None else camera.image
+        shown = (
+            self.keying.matte.picture
+            if self.keying.matte.on
+            else None
+            if camera is None
+            else camera.image
+        )
         programme = self.control.programme_picture()
         self.show_pictures(programme, shown, self.autocue.confidence_picture())
 
@@ -415,7 +371,7 @@ class StudioWindow(StudioLayout):
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802
         """Close the show properly: a recording is finished (its file made whole) first."""
-        self.matte.set(False)
+        self.keying.matte.set(False)
         self.frame_timer.stop()
         self.status_timer.stop()
         try:

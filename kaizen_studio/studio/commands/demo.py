@@ -24,7 +24,7 @@ from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backgrounds import newsroom
-from kaizen_studio.studio.commands.live import FIRST_PICTURE_WAIT
+from kaizen_studio.studio.commands.live.show import FIRST_PICTURE_WAIT
 from kaizen_studio.studio.imageio import write_matte16, write_png
 from kaizen_studio.studio.overlays import ClockOverlay, LowerThird, Overlay, Ticker
 from kaizen_studio.studio.pipeline import Programme
@@ -41,7 +41,10 @@ HEADLINES = [
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
-        "demo", help="run the whole show on the demo presenter", description=__doc__
+        "demo",
+        help="run the whole show on the demo presenter",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--seconds", type=float, default=20.0, help="how long the show runs (20)")
     parser.add_argument("--output", default="out", help="folder for the results (out)")

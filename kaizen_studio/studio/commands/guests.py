@@ -45,6 +45,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action != "list" and not args.name:
+        raise InputError(
+            f"studio guests {args.action} needs the partner school's name: "
+            f"studio guests {args.action} NAME"
+        )
     folder = args.folder.resolve()
     if not folder.is_dir():
         raise InputError(f"no server folder at {args.folder}: give the --folder studio serve uses")
@@ -59,8 +64,6 @@ def run(args: argparse.Namespace) -> int:
                 f"{hidden(guest.key)} (made {guest.made})"
             )
         return 0
-    if not args.name:
-        raise InputError(f"studio guests {args.action} needs the partner school's name")
     if args.action == "add":
         guest = book.add(args.name)
         print(

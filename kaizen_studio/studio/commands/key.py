@@ -16,11 +16,12 @@ HELP = f"""Key a take filmed in front of the green screen, for re-keying after f
 The new video (H.264 in MP4) has the same frame rate, timestamps and sound as the take
 (sound MP4 cannot hold is turned into AAC). The screen is measured on the first frame, or
 on --plate. The background is a picture, a video (looped, in time with the take), a colour
-(#RRGGBB, black, ...) or a built-in one ({NAMES}). One of another
-size is scaled, and one of another shape cropped to fill the picture (--fit exact refuses
-it instead). The new video's name ends in .mp4; a picture is keyed with studio matte. A
-progress bar shows on stderr; nothing is written if anything is wrong or the run is
-stopped."""
+(#RRGGBB, black, ...) or a built-in one:
+  {NAMES}.
+One of another size is scaled, and one of another shape cropped to fill the picture
+(--fit exact refuses it instead). The new video's name ends in .mp4; a picture is keyed
+with studio matte. A progress bar shows on stderr; nothing is written if anything is wrong
+or the run is stopped."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

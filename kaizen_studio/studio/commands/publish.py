@@ -100,8 +100,17 @@ def run(args: argparse.Namespace) -> int:
         path = save_token(server, token.strip())
         print(f"saved the token for {server} in {path} (only you can read it)", file=sys.stderr)
         return 0
-    if not args.vodcast or not args.series or not args.title:
-        raise InputError("give VODCAST.mp4, --series and --title (or --save-token)")
+    missing = [
+        name
+        for name, given in (
+            ("VODCAST.mp4", args.vodcast),
+            ("--series", args.series),
+            ("--title", args.title),
+        )
+        if not given
+    ]
+    if missing:
+        raise InputError(f"give {' and '.join(missing)} too (or --save-token, to keep a token)")
     film = Path(args.vodcast)
     captions = Path(args.captions or film.with_suffix(".vtt"))
     thumbnail = Path(args.thumbnail or film.with_name(f"{film.stem}-thumbnail.png"))

@@ -22,15 +22,14 @@ from pathlib import Path
 
 from kaizen_studio.broadcast.channel_site import ChannelSite
 from kaizen_studio.broadcast.guests import GuestBook
-from kaizen_studio.broadcast.partners import PARTNERS_FILE, SHOW, read_partners
-from kaizen_studio.broadcast.server import (
-    MediaServer,
-    PortBusyError,
+from kaizen_studio.broadcast.nginx_config import (
     check_host,
     check_port,
     check_server_folder,
     url_host,
 )
+from kaizen_studio.broadcast.partners import PARTNERS_FILE, SHOW, read_partners
+from kaizen_studio.broadcast.server import MediaServer, PortBusyError
 from kaizen_studio.broadcast.stream_key import (
     ENVIRONMENT,
     KEY_FILE_NAME,

@@ -89,7 +89,12 @@ def run(args: argparse.Namespace) -> int:
     if args.burn_captions and not args.script:
         print("studio vodcast: error: --burn-captions needs --script", file=sys.stderr)
         return 2
-    cards = Cards(args.school, args.class_name, args.title, TEMPLATES[args.template])
+    cards = Cards(
+        school=args.school,
+        class_name=args.class_name,
+        title=args.title,
+        template=TEMPLATES[args.template],
+    )
     bar = ProgressBar(f"Making {args.output}")
     try:
         report = make_vodcast(

@@ -8,6 +8,7 @@ import sys
 
 from kaizen_studio.broadcast.player import watch_headless
 from kaizen_studio.broadcast.speaker import Speaker
+from kaizen_studio.broadcast.streamer import check_url
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.studio.app_settings import config_dir
 from kaizen_studio.studio.screen_kiosk import run_screen
@@ -49,8 +50,10 @@ def run(args: argparse.Namespace) -> int:
         return run_screen(args.screen, profile=config_dir() / "screen-profile")
     if args.url is None:
         raise InputError("give the show's rtmp:// address, or --screen URL to be a channel screen")
-    if not args.url.startswith(("rtmp://", "rtmps://")):
-        raise InputError(f"cannot watch {args.url!r}: expected an rtmp:// address")
+    try:
+        check_url(args.url)
+    except ValueError as error:
+        raise InputError(str(error)) from None
     if args.headless:
         if not 0 < args.seconds <= 36000:
             raise InputError(f"--seconds must be between 0 and 36000, got {args.seconds}")

@@ -22,7 +22,7 @@ from typing import Protocol
 
 from kaizen_studio.core.clock import Clock
 from kaizen_studio.core.errors import InputError, MissingFileError, StudioError
-from kaizen_studio.core.media import AudioBlock, VideoFrame
+from kaizen_studio.core.media import AudioBlock, SourceState, VideoFrame
 from kaizen_studio.keying import cover_fit
 from kaizen_studio.studio.backdrop import VIDEO_SUFFIXES
 from kaizen_studio.studio.playback import VideoPlayer
@@ -109,8 +109,8 @@ class BreakVideos:
         failures = 0
         while not self._stop.is_set():
             player = self._player
-            if player is None or player.state in ("ended", "failed", "stopped"):
-                if player is not None and player.state == "failed":
+            if player is None or player.state.gone or player.state is SourceState.STOPPED:
+                if player is not None and player.state is SourceState.FAILED:
                     self.problems.append(player.message)
                 if not self._play_next():
                     failures += 1

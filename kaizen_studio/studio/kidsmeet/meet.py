@@ -92,8 +92,8 @@ class Kidsmeet:
         talk = self.order.talks[chosen]
         names = [self.order.talks[i].name for i in waiting]
         spin = PickAnimation(
-            names,
-            waiting.index(chosen),
+            names=names,
+            chosen=waiting.index(chosen),
             shown_at=self.clock.now(),
             under=f"Year {talk.year}, {talk.school}",
         )

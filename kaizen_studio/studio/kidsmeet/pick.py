@@ -33,7 +33,7 @@ def pick_presenter(waiting: Sequence[int], *, rng: random.Random) -> int:
     return rng.choice(list(waiting))
 
 
-@dataclass
+@dataclass(kw_only=True)
 class PickAnimation:
     """``names`` spinning from ``shown_at`` and landing on ``names[chosen]``; ``under``
     is the line shown under the name once landed (year, school)."""

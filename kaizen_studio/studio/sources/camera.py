@@ -19,7 +19,7 @@ WANTED = (1920, 1080, 30.0)
 MISSES_BEFORE_UNPLUGGED = 30
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CameraInfo:
     index: int
     name: str
@@ -34,7 +34,11 @@ def list_cameras(root: Path = Path("/sys/class/video4linux")) -> list[CameraInfo
     for entry in sorted(root.glob("video*"), key=lambda p: int(p.name[5:] or 0)):
         name_file = entry / "name"
         name = name_file.read_text(encoding="utf-8").strip() if name_file.is_file() else ""
-        cameras.append(CameraInfo(int(entry.name[5:]), name or entry.name, f"/dev/{entry.name}"))
+        cameras.append(
+            CameraInfo(
+                index=int(entry.name[5:]), name=name or entry.name, path=f"/dev/{entry.name}"
+            )
+        )
     return cameras
 
 

@@ -58,7 +58,9 @@ class VideoFileSource:
 
     def stats(self) -> SourceStats:
         player = self._player
-        return SourceStats(player.frames, player.dropped, player.state, player.message)
+        return SourceStats(
+            frames=player.frames, dropped=player.dropped, state=player.state, message=player.message
+        )
 
     def __enter__(self) -> VideoFileSource:
         self.start()
