@@ -17,7 +17,7 @@ from kaizen_studio.keying import veils as kv
 from kaizen_studio.keying.calibrate import Calibration
 from kaizen_studio.keying.lead import LEAD_REACH
 from kaizen_studio.keying.ramp import RampEnds
-from kaizen_studio.keying.spill import own_lean_floor
+from kaizen_studio.keying.spill import spill_maps
 from kaizen_studio.keying.workspace import FrameWork
 
 
@@ -107,10 +107,11 @@ def coarse_maps(
         behind=kt.screen_behind(st.strength_small, st.half_small, clear),
     )
     st.core_small = cv2.blur(solid, (3, 3))
-    st.floor_small = own_lean_floor(
+    spill = spill_maps(
         st.sample_small,
         st.static_small * st.gain_small[..., None],
         solid,
         primary=calibration.primary,
         labels=nearest,
     )
+    st.floor_small, st.added_small, st.spill_light = spill.floor, spill.added, spill.light

@@ -20,6 +20,7 @@ from kaizen_studio.keying.calibrate import MAX_DENOISE, Calibration
 from kaizen_studio.keying.plate import PlateKey, plate_key
 from kaizen_studio.keying.ramp import LEAD_SCALE
 from kaizen_studio.keying.shapes import Mattes
+from kaizen_studio.keying.spill import SpillLight
 from kaizen_studio.keying.upsample import Across
 
 GRID_HEIGHT = 720
@@ -73,6 +74,8 @@ class FrameWork:
         # set by Keyer._ramp_maps:
         self.offset_small = self.span_small = self.core_small = self.floor_small = self.half_small
         self.clear_small = self.half_small  # where the smoothed key says clear screen
+        self.added_small = self.half_small  # the screen's light on the subject (keying.spill)
+        self.spill_light = SpillLight()
         self.gain_code_small = self.half_small
         # the coarse grid samples the middle pixel of each block
         self.sample_rows = np.minimum(np.arange(ch) * scale + scale // 2, h - 1)
