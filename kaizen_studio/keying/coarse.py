@@ -18,7 +18,20 @@ from kaizen_studio.keying.calibrate import Calibration
 from kaizen_studio.keying.lead import LEAD_REACH
 from kaizen_studio.keying.ramp import RampEnds
 from kaizen_studio.keying.spill import spill_maps
-from kaizen_studio.keying.workspace import FrameWork
+from kaizen_studio.keying.workspace import FrameWork, HeldMaps
+
+STILL_NOISE = 2.0
+"""A block whose sampled colour moved by at most this many times the screen's measured
+noise (levels, in every channel) since its maps were last worked out has not moved."""
+HELD_MAPS = (
+    "offset_small",
+    "span_small",
+    "clear_small",
+    "core_small",
+    "floor_small",
+    "added_small",
+)
+"""The maps :func:`hold_still` keeps where the picture does not move."""
 
 
 def coarse_maps(
@@ -115,3 +128,31 @@ def coarse_maps(
         labels=nearest,
     )
     st.floor_small, st.added_small, st.spill_light = spill.floor, spill.added, spill.light
+
+
+def hold_still(st: FrameWork, *, noise: float) -> None:
+    """Keep the previous frame's maps (:data:`HELD_MAPS`) where the picture has not moved.
+
+    A block's maps depend on the blocks within :data:`keying.lead.LEAD_REACH`; where
+    none of them moved (their sampled colour within :data:`STILL_NOISE` times ``noise``
+    levels of the colour their maps were worked out on), the maps worked out on a new
+    frame differ only by the camera's noise, and a rule's decision flipping on noise
+    makes the matte flicker where nothing moves. There the held maps stay; elsewhere the
+    new ones are taken and held. ``noise`` is the screen's measured noise in levels.
+    """
+    held = st.held
+    if held is None:
+        st.held = HeldMaps(
+            sample=st.sample_small.copy(),
+            maps={name: getattr(st, name).copy() for name in HELD_MAPS},
+        )
+        return
+    moved_levels = np.float32(STILL_NOISE * max(noise, 1.0))
+    moved = (np.abs(st.sample_small - held.sample).max(axis=2) > moved_levels).astype(np.uint8)
+    size = 2 * LEAD_REACH + 1
+    still = cv2.dilate(moved, np.ones((size, size), np.uint8)) == 0
+    np.copyto(held.sample, st.sample_small, where=~still[..., None])
+    for name in HELD_MAPS:
+        fresh, kept = getattr(st, name), held.maps[name]
+        np.copyto(kept, fresh, where=~still)
+        setattr(st, name, kept.copy())

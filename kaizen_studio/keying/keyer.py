@@ -27,7 +27,7 @@ from kaizen_studio.keying import matte as km
 from kaizen_studio.keying import upsample as ku
 from kaizen_studio.keying.alpha_pass import alpha_pass
 from kaizen_studio.keying.calibrate import MAX_DENOISE, Calibration, Sample, Screen, calibrate
-from kaizen_studio.keying.coarse import coarse_maps
+from kaizen_studio.keying.coarse import coarse_maps, hold_still
 from kaizen_studio.keying.errors import NotCalibratedError
 from kaizen_studio.keying.frames import BGRImage, Matte, check_frame
 from kaizen_studio.keying.plate import with_plate
@@ -189,6 +189,7 @@ class Keyer:
         self.clip_black, self.clip_white = (float(v[0, 0]) for v in self._ends.ends(typical))
         if self._frame is not None:
             self._place_ends(self._frame)
+            self._frame.held = None  # new settings: every map worked out afresh
 
     def _typical_strength(self) -> int:
         cal = self._calibration
@@ -213,6 +214,7 @@ class Keyer:
         if st.unreliable_small is not None:  # no screen colour there: nothing is spill
             st.floor_small = np.maximum(st.floor_small, st.unreliable_small)
             st.added_small = cv2.multiply(st.added_small, 255 - st.unreliable_small, scale=1 / 255)
+        hold_still(st, noise=self._ends.spread)
 
     def _scaled(self, pixels: int, height: int) -> int:
         return round(pixels * height / REFERENCE_HEIGHT)
