@@ -52,62 +52,26 @@ def coarse_maps(
     reach = max(2, round(core_pixels / st.scale)) if core_pixels else 0  # next to an edge: mixed
     clear = kr.clear_screen(st.peak_small, st.strength_small, black=st.black_small)
     solid = kr.solid_core(clear, reach=reach)
-    lowest = kl.lowest_within(solid, st.half_small, reach=LEAD_REACH)
-    solid = kl.drop_mixes(
-        solid,
-        st.sample_small,
-        st.static_small,
-        st.gain_small,
-        st.half_small,
-        reach=LEAD_REACH,
-        lowest=lowest,
+    grid = kl.CoarseFrame(
+        colour=st.sample_small,
+        screen=st.static_small,
+        gain=st.gain_small,
+        half=st.half_small,
+        peak=st.peak_small,
+        strength=st.strength_small,
     )
+    lowest = kl.lowest_within(solid, st.half_small, reach=LEAD_REACH)
+    solid = kl.drop_mixes(solid, grid, reach=LEAD_REACH, lowest=lowest)
     nearest = kl.nearest_solid(solid)  # for the rules that look past the solid's reach
-    grey = kl.near_grey(st.sample_small, st.static_small, st.gain_small)
+    grey = kl.near_grey(grid)
     allowance = kl.grey_allowance(grey, st.strength_small)
     lead = kl.foreground_lead(
         st.half_small, solid, st.peak_small, labels=nearest, allowance=allowance
     )
-    pale = kv.pale_subject(
-        st.sample_small,
-        st.static_small,
-        st.gain_small,
-        st.half_small,
-        st.peak_small,
-        allowance,
-        grey=grey,
-    )
-    lead = kl.lead_along(
-        lead,
-        st.sample_small,
-        st.static_small,
-        st.gain_small,
-        st.half_small,
-        solid,
-        lowest=lowest,
-        keep=pale,
-    )
-    lead = kv.veil_lead(
-        lead,
-        st.sample_small,
-        st.static_small,
-        st.gain_small,
-        st.half_small,
-        solid,
-        st.strength_small,
-        peak_small=st.peak_small,
-        noise=st.black_small * st.strength_small,
-        labels=nearest,
-    )
-    lead = kv.dark_own_lead(
-        lead,
-        st.sample_small,
-        st.static_small,
-        st.gain_small,
-        st.half_small,
-        st.peak_small,
-        st.strength_small,
-    )
+    pale = kv.pale_subject(grid, allowance, grey=grey)
+    lead = kl.lead_along(lead, grid, solid, lowest=lowest, keep=pale)
+    lead = kv.veil_lead(lead, grid, solid, noise=st.black_small * st.strength_small, labels=nearest)
+    lead = kv.dark_own_lead(lead, grid)
     steep = None
     if calibration.soft_chroma and reach:
         steep = kr.hard_edges(clear, solid, st.half_small, lead, st.strength_small, reach=reach + 1)
