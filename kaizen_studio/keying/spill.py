@@ -100,7 +100,13 @@ def screen_share(colour: FloatImage, lit: FloatImage, *, primary: int) -> FloatM
     return share
 
 
-def spilled_grey(colour: FloatImage, lit: FloatImage, *, primary: int) -> npt.NDArray[np.bool_]:
+def spilled_grey(
+    colour: FloatImage,
+    lit: FloatImage,
+    *,
+    primary: int,
+    linear: tuple[FloatImage, FloatImage] | None = None,
+) -> npt.NDArray[np.bool_]:
     """Where ``colour`` is a grey (or black, or white) with the screen's light on it.
 
     Parameters
@@ -108,6 +114,7 @@ def spilled_grey(colour: FloatImage, lit: FloatImage, *, primary: int) -> npt.ND
     colour : float32 (h, w, 3), BGR levels 0..255, the camera's colour per coarse pixel
     lit : float32 (h, w, 3), the screen's colour as lit now, same grid
     primary : the screen's channel
+    linear : ``colour`` and ``lit`` in linear light (:func:`to_linear`), if worked out
 
     Returns
     -------
@@ -115,7 +122,7 @@ def spilled_grey(colour: FloatImage, lit: FloatImage, *, primary: int) -> npt.ND
     that explains its lean (0 <= k <= :data:`SPILL_MOST`) is neutral within
     :data:`GREY_SPREAD` (or :data:`GREY_LEVELS`)
     """
-    p, s = to_linear(colour), to_linear(lit)
+    p, s = (to_linear(colour), to_linear(lit)) if linear is None else linear
     share = lean(p, primary) / np.maximum(lean(s, primary), np.float32(1e-3))
     k = np.clip(share, 0.0, SPILL_MOST)[..., None]
     rest = p - k * s
@@ -199,13 +206,21 @@ def spill_light(
     return SpillLight(added=added, reflected=min((q1 - added) / y1, SPILL_MOST))
 
 
-def added_lean(colour: FloatImage, lit: FloatImage, *, light: SpillLight, primary: int) -> FloatMap:
+def added_lean(
+    colour: FloatImage,
+    lit: FloatImage,
+    *,
+    light: SpillLight,
+    primary: int,
+    linear: tuple[FloatImage, FloatImage] | None = None,
+) -> FloatMap:
     """The lean (levels, float32 (h, w), >= 0) that ``light`` of the screen (``lit``,
     levels) adds to ``colour`` (levels): the colour's lean less that of the colour with
-    the light taken off in linear light (never below black in any channel)."""
+    the light taken off in linear light (never below black in any channel). ``linear``:
+    ``colour`` and ``lit`` in linear light, if already worked out."""
     if light.added <= 0.0 and light.reflected <= 0.0:
         return np.zeros(colour.shape[:2], np.float32)
-    p, s = to_linear(colour), to_linear(lit)
+    p, s = (to_linear(colour), to_linear(lit)) if linear is None else linear
     rest = np.maximum(light.without(p, s), 0.0)
     added: FloatMap = np.maximum(
         lean(colour, primary) - lean(to_levels(rest), primary), np.float32(0.0)
@@ -238,9 +253,10 @@ def spill_maps(
     solid's (a thin green sleeve stays green); the added lean is the solid pixel's own,
     elsewhere its nearest solid pixel's (0 with no solid subject at all)
     """
-    grey = spilled_grey(colour, lit, primary=primary)
+    linear = (to_linear(colour), to_linear(lit))
+    grey = spilled_grey(colour, lit, primary=primary, linear=linear)
     light = spill_light(colour, lit, solid, primary=primary, grey=grey)
-    added = added_lean(colour, lit, light=light, primary=primary)
+    added = added_lean(colour, lit, light=light, primary=primary, linear=linear)
     own = lean(colour, primary) - added
     own[grey] = 0.0
     if labels is None:
