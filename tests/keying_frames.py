@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 
 from kaizen_studio.keying.frames import Matte
+from kaizen_studio.keying.lead import CoarseFrame
 
 GREEN = (60, 180, 50)  # B, G, R: a typical lit green cloth
 BLUE = (190, 80, 30)
@@ -66,3 +67,24 @@ def ramp(half: Matte, offset: Matte, span: Matte, *, out: Matte | None = None) -
     result = cv2.subtract(half, offset, dst=out)
     cv2.divide(result, span, dst=result, scale=255.0)
     return cv2.bitwise_not(result, dst=result)
+
+
+def coarse_frame(
+    colour: np.ndarray,
+    screen: np.ndarray,
+    gain: np.ndarray,
+    half: np.ndarray,
+    *,
+    peak: np.ndarray | None = None,
+    strength: np.ndarray | None = None,
+) -> CoarseFrame:
+    """The coarse samples the lead and veil rules read, from test arrays (the screen's
+    strength 0 everywhere unless given: the rules tested without it never read it)."""
+    return CoarseFrame(
+        colour=colour.astype(np.float32),
+        screen=screen.astype(np.float32),
+        gain=gain.astype(np.float32),
+        half=half,
+        peak=peak,
+        strength=np.zeros(half.shape, np.float32) if strength is None else strength,
+    )

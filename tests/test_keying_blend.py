@@ -14,10 +14,11 @@ KEY = (40, 200, 60)  # the screen's colour, BGR
 CH, CW = -(-H // SCALE), -(-W // SCALE)
 
 
-def light(gain: np.ndarray | int, floor: np.ndarray | int) -> Across:
-    """The coarse light and lean (CH x CW, or one value everywhere) across the frame."""
-    planes = np.empty((2, CH, CW * SCALE), np.uint8)
-    for plane, coarse in zip(planes, (gain, floor), strict=True):
+def light(gain: np.ndarray | int, floor: np.ndarray | int, added: np.ndarray | int = 0) -> Across:
+    """The coarse light, lean floor and added lean (CH x CW, or one value everywhere)
+    across the frame."""
+    planes = np.empty((3, CH, CW * SCALE), np.uint8)
+    for plane, coarse in zip(planes, (gain, floor, added), strict=True):
         across(np.broadcast_to(np.uint8(coarse), (CH, CW)).copy(), plane, scale=SCALE)
     return Across(planes, 0, CH - 1, SCALE)
 
@@ -28,6 +29,7 @@ def reference(
     alpha: np.ndarray,
     gain: np.ndarray,
     floor: np.ndarray,
+    added: np.ndarray,
     background: np.ndarray,
     *,
     primary: int,
@@ -45,16 +47,19 @@ def reference(
     lowest = np.where(was, subject[..., others].min(axis=-1), 0.0)
     subject[..., primary] = np.maximum(subject[..., primary], lowest)
     lean = subject[..., primary] - (subject[..., others[0]] + subject[..., others[1]]) / 2.0
-    glow = np.clip(lean - floor, 0, None) * spill
+    # the added lean (premultiplied) goes as light, at least that much; the rest as
+    # keep_brightness says
+    light = added * alpha.astype(float) / 255.0 * spill
+    glow = np.maximum(np.clip(lean - floor, 0, None) * spill, light) - light
+    key = np.array(KEY, float)  # the screen's light, its other channels evened (greys
+    key[others] = key[others].mean()  # stay grey), scaled so that its lean is one level
+    key = key / max(key[primary] - (key[others[0]] + key[others[1]]) / 2, LEAST_SCREEN_LEAN)
+    subject = subject - light[..., None] * key
     if keep_brightness:  # the lean goes, given back as grey
         subject[..., primary] -= glow
         subject = subject + (glow * LUMA[primary])[..., None]
-    else:  # the screen's light goes (its other channels evened: greys stay grey),
-        # scaled so that its lean is the spill
-        key = np.array(KEY, float)
-        key[others] = key[others].mean()
-        key_lean = key[primary] - (key[others[0]] + key[others[1]]) / 2
-        subject = subject - (glow / max(key_lean, LEAST_SCREEN_LEAN))[..., None] * key
+    else:  # the screen's light goes
+        subject = subject - glow[..., None] * key
     subject = np.clip(subject, 0.0, 255.0)
     composite = np.minimum(subject + (255 - a) * background / 255.0, 255.0)
     return subject, composite
@@ -72,6 +77,7 @@ def random_inputs(seed: int) -> dict[str, np.ndarray]:
         "alpha": rng.integers(0, 256, (H, W), dtype=np.uint8),
         "gain": rng.integers(90, 170, (CH, CW), dtype=np.uint8),  # coarse
         "floor": rng.integers(0, 40, (CH, CW), dtype=np.uint8),
+        "added": rng.integers(0, 20, (CH, CW), dtype=np.uint8),
         "background": image(),
     }
 
@@ -90,7 +96,7 @@ def test_blend_follows_its_formulas(primary: int, spill: float, keep_brightness:
         given["frame"][rows],
         given["screen"][rows],
         given["alpha"][rows],
-        light=light(given["gain"], given["floor"]),
+        light=light(given["gain"], given["floor"], given["added"]),
         top=top,
         background=given["background"][rows],
         primary=primary,
@@ -101,7 +107,7 @@ def test_blend_follows_its_formulas(primary: int, spill: float, keep_brightness:
         composite=composite,
     )
     assert out is composite
-    for name in ("gain", "floor"):  # as the pass sees them: interpolated, to the level
+    for name in ("gain", "floor", "added"):  # as the pass sees them: interpolated, to the level
         given[name] = np.floor(upsampled(given[name], (W, H), scale=SCALE) + 0.5)
     subject, expected = reference(
         **given, primary=primary, spill=spill, keep_brightness=keep_brightness
@@ -194,7 +200,7 @@ def test_from_a_half_colour_camera_the_lean_goes_and_the_luminance_stays() -> No
         ({"spill": 1.5}, "spill must be 0 to 1"),
         (
             {"light": Across(np.zeros((2, CH, CW * SCALE), np.float32), 0, CH - 1, SCALE)},
-            "need 2 uint8 planes",
+            "need 3 uint8 planes",
         ),
         ({"background": np.zeros((H, W, 3), np.uint16)}, "background must be uint8"),
         ({"background": np.zeros((H, 2 * W, 3), np.uint8)[:, ::2]}, "C-contiguous"),
@@ -213,7 +219,7 @@ def test_bad_buffers_are_named(change: dict[str, object], words: str) -> None:
         "composite": np.empty((H, W, 3), np.uint8),
     }
     given.update(change)
-    del given["gain"], given["floor"]
+    del given["gain"], given["floor"], given["added"]
     frame, screen, alpha = given.pop("frame"), given.pop("screen"), given.pop("alpha")
     with pytest.raises(ValueError, match=words):
         blend(frame, screen, alpha, **given)  # type: ignore[arg-type]

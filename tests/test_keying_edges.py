@@ -9,7 +9,7 @@ import numpy as np
 from kaizen_studio.keying import Keyer, KeyerSettings
 from kaizen_studio.keying.lead import LEAD_REACH, drop_mixes
 from kaizen_studio.keying.ramp import key_maps, ramp_maps
-from tests.keying_frames import GREEN, add_noise, ramp
+from tests.keying_frames import GREEN, add_noise, coarse_frame, ramp
 
 GREY = np.array((150.0, 150.0, 150.0), np.float32)
 
@@ -66,12 +66,16 @@ def test_a_lone_solid_block_of_screen_mixed_with_a_sleeve_is_a_mix() -> None:
     colour[5, 5] = (68.0, 113.0, 103.0)  # a blend of the screen and maroon: leads 10
     halves[5, 5] = round((10 + 255) / 2)
     gain = np.ones((h, w), np.float32)
-    assert drop_mixes(solid, colour, screen, gain, halves, reach=LEAD_REACH)[5, 5] == 0
+    assert (
+        drop_mixes(solid, coarse_frame(colour, screen, gain, halves), reach=LEAD_REACH)[5, 5] == 0
+    )
     # a dark green jumper's block alone (leads 20, a third of the screen's brightness)
     # is kept; so is the same blend with solid company
     colour[5, 5] = (40.0, 60.0, 35.0)
     halves[5, 5] = round((20 + 255) / 2)
-    assert drop_mixes(solid, colour, screen, gain, halves, reach=LEAD_REACH)[5, 5] == 255
+    assert (
+        drop_mixes(solid, coarse_frame(colour, screen, gain, halves), reach=LEAD_REACH)[5, 5] == 255
+    )
     colour[5, 5] = (68.0, 113.0, 103.0)
     halves[5, 5] = round((10 + 255) / 2)
     solid[4:7, 4:6] = 255
@@ -79,5 +83,5 @@ def test_a_lone_solid_block_of_screen_mixed_with_a_sleeve_is_a_mix() -> None:
     halves[4:7, 4] = halves[5, 5]
     colour[4, 5] = colour[6, 5] = colour[5, 5]
     halves[4, 5] = halves[6, 5] = halves[5, 5]
-    kept = drop_mixes(solid, colour, screen, gain, halves, reach=LEAD_REACH)
+    kept = drop_mixes(solid, coarse_frame(colour, screen, gain, halves), reach=LEAD_REACH)
     assert (kept[4:7, 4:6] == 255).all()

@@ -7,7 +7,7 @@ import numpy as np
 
 from kaizen_studio.keying import Keyer
 from kaizen_studio.keying.veils import least_alpha, veil_lead
-from tests.keying_frames import GREEN, JUMPER, SKIN, add_noise
+from tests.keying_frames import GREEN, JUMPER, SKIN, add_noise, coarse_frame
 
 SCARF = np.array((120.0, 90.0, 225.0), np.float32)  # pink chiffon
 SHARE = 0.45
@@ -134,10 +134,12 @@ def test_off_a_short_line_by_the_noise_is_still_on_it() -> None:
     solid[:, :6] = 255
     lead = np.full((h, w), float(leads[0, 0]), np.float32)  # the jumper's, leaning > 0
     strength = np.full((h, w), float(leads[0, 15]), np.float32)
-    args = (lead, colour, colour[:, 15:16].repeat(w, 1), np.ones((h, w), np.float32))
+    grid = coarse_frame(
+        colour, colour[:, 15:16].repeat(w, 1), np.ones((h, w)), halves, strength=strength
+    )
     noise = np.full((h, w), 6.0, np.float32)
-    before = veil_lead(*args, halves, solid, strength)
-    after = veil_lead(*args, halves, solid, strength, noise=noise)
+    before = veil_lead(lead, grid, solid)
+    after = veil_lead(lead, grid, solid, noise=noise)
     assert lead[0, 0] > 0 and before[0, 7] < lead[0, 7] - 50  # taken for a veil
     assert np.array_equal(after[:, 7], lead[:, 7])  # on the line: the jumper's lead
     assert np.array_equal(after[:, 12], before[:, 12]) and after[0, 12] < lead[0, 12] - 50

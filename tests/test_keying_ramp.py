@@ -14,6 +14,7 @@ from kaizen_studio.keying.lead import (
     lowest_within,
 )
 from kaizen_studio.keying.ramp import hard_edges, ramp_maps
+from tests.keying_frames import coarse_frame
 
 SCREEN = np.array((70.0, 170.0, 55.0), np.float32)
 MAROON = np.array((45.0, 35.0, 115.0), np.float32)
@@ -56,17 +57,21 @@ def test_a_mix_of_screen_and_subject_is_not_solid_but_a_collar_is() -> None:
     halves = np.round((leads + 255.0) / 2.0).astype(np.uint8)
     screen = np.broadcast_to(SCREEN, (h, w, 3)).astype(np.float32)
     solid = np.full((h, w), 255, np.uint8)
-    kept = drop_mixes(solid, colour, screen, np.ones((h, w), np.float32), halves, reach=LEAD_REACH)
+    kept = drop_mixes(
+        solid, coarse_frame(colour, screen, np.ones((h, w)), halves), reach=LEAD_REACH
+    )
     assert (kept[:, :10] == 255).all()
     assert (kept[:, 10 : 10 + LEAD_REACH] == 0).all()  # the maroon within reach: a mix
     assert (kept[:, 14:17] == 255).all()  # nothing more like the subject within reach
     assert (kept[:, 20:] == 255).all()  # off the maroon-to-screen line
     # the light now (gain) matters: the same colours under a screen half as bright
     dimmed = drop_mixes(
-        solid, colour, screen * 2, np.full((h, w), 0.5, np.float32), halves, reach=LEAD_REACH
+        solid, coarse_frame(colour, screen * 2, np.full((h, w), 0.5), halves), reach=LEAD_REACH
     )
     assert np.array_equal(dimmed, kept)
-    assert drop_mixes(solid, colour, screen, np.ones((h, w), np.float32), halves, reach=0) is solid
+    assert (
+        drop_mixes(solid, coarse_frame(colour, screen, np.ones((h, w)), halves), reach=0) is solid
+    )
 
 
 def test_a_steep_ramp_is_narrower_about_the_same_middle() -> None:
@@ -120,7 +125,7 @@ def test_a_screen_coloured_block_as_bright_as_the_screen_is_a_mix() -> None:
     halves = np.round((leads + 255.0) / 2.0).astype(np.uint8)
     screen = np.broadcast_to(SCREEN, (h, w, 3)).astype(np.float32)
     solid = np.full((h, w), 255, np.uint8)
-    kept = drop_mixes(solid, colour, screen, np.ones((h, w), np.float32), halves, reach=1)
+    kept = drop_mixes(solid, coarse_frame(colour, screen, np.ones((h, w)), halves), reach=1)
     assert (kept[:, :10] == 0).all()
     assert (kept[:, 11:19] == 255).all() and (kept[:, 21:] == 255).all()
 
@@ -135,7 +140,7 @@ def test_mixes_are_found_on_a_4k_frames_coarse_grid() -> None:
     halves = np.round((leads + 255.0) / 2.0).astype(np.uint8)
     screen = np.broadcast_to(SCREEN, (h, w, 3)).astype(np.float32)
     solid = np.full((h, w), 255, np.uint8)
-    kept = drop_mixes(solid, colour, screen, np.ones((h, w), np.float32), halves, reach=3)
+    kept = drop_mixes(solid, coarse_frame(colour, screen, np.ones((h, w)), halves), reach=3)
     assert (kept[203:, 10:13] == 0).all()
     assert (kept[:, 13:] == 255).all() and (kept[:, :10] == 255).all()
 
@@ -175,7 +180,7 @@ def test_a_mix_keys_against_the_most_subject_like_solid_colour_on_its_line() -> 
     screen = np.broadcast_to(SCREEN, (h, w, 3)).astype(np.float32)
     gain = np.ones((h, w), np.float32)
     before = foreground_lead(halves, solid)
-    mixes = (before, colour, screen, gain, halves, solid)
+    mixes = (before, coarse_frame(colour, screen, gain, halves), solid)
     after = lead_along(*mixes)
     maroon = float(leads[0, 0])
     assert maroon < -70 and before[4, 9] > maroon + 15  # the 85% mix's lead
@@ -184,7 +189,7 @@ def test_a_mix_keys_against_the_most_subject_like_solid_colour_on_its_line() -> 
     assert np.array_equal(after[:, 26:29], before[:, 26:29])  # the collar's edge
     assert np.allclose(after[:, 27], leads[0, 22], atol=2.0)  # keyed as the collar
     # under a screen half as bright (the gain) the same colours give the same leads
-    dimmed = lead_along(before, colour, screen * 2, gain * 0.5, halves, solid)
+    dimmed = lead_along(before, coarse_frame(colour, screen * 2, gain * 0.5, halves), solid)
     assert np.array_equal(dimmed, after)
     known = lowest_within(solid, halves, reach=LEAD_REACH)  # worked out once, shared
     assert np.array_equal(lead_along(*mixes, lowest=known), after)

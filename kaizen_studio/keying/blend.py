@@ -29,7 +29,10 @@ With ``a`` the matte, ``I`` the camera, ``S`` the screen map, ``g`` the screen's
   smeared over the subject's edge, a colour error with the brightness (sent at full
   resolution) right: only the lean comes off the screen's channel and is given back as
   grey weighted by that channel's share of luminance, so the pixel keeps its brightness
-  (``keep_brightness``);
+  (``keep_brightness``). Either way, the ``added`` lean (the screen's light found on
+  the subject, :mod:`keying.spill`, times ``a / 255``) comes off as light, at least
+  that much even where the lean is below the floor (a purple or a red lit by the screen
+  has a lean below 0 and its spill still comes off); only the rest goes the second way;
 - the composite: ``F + (255 - a) B / 255``.
 """
 
@@ -46,7 +49,7 @@ LUMA = (0.114, 0.587, 0.299)
 """BT.601 weights of blue, green and red in luminance (OpenCV's)."""
 GAIN_ONE = int(GAIN_CODE)
 """The gain map's code for the screen's calibrated light."""
-LIGHT_MAPS = ("gain", "floor")
+LIGHT_MAPS = ("gain", "floor", "added")
 """The planes of the :class:`keying.upsample.Across` a blend reads, in order."""
 LEAST_SCREEN_LEAN = 16.0
 """The screen's lean towards its own channel is taken as at least this many levels when
@@ -70,6 +73,7 @@ def _blend_run(
     primary: int,
     strength: float,
     spill_off: tuple[float, float, float],
+    light_off: tuple[float, float, float],
 ) -> None:
     """The pass over rows: ``frame``, ``screen``, ``background``, ``foreground`` and
     ``composite`` are flat, 3 bytes a pixel; ``alpha`` (rows, width); ``light`` the
@@ -82,11 +86,17 @@ def _blend_run(
         np.float32(spill_off[1]),
         np.float32(spill_off[2]),
     )
+    light_b, light_g, light_r = (
+        np.float32(light_off[0]),
+        np.float32(light_off[1]),
+        np.float32(light_off[2]),
+    )
     rows, width = alpha.shape
     for y in range(rows):
         r0, r1, weight = row_mix(first_row + y, scale, first, last)
         w = np.float32(weight)
         gain0, gain1, floor0, floor1 = light[0, r0], light[0, r1], light[1, r0], light[1, r1]
+        added0, added1 = light[2, r0], light[2, r1]
         start, stop = 3 * y * width, 3 * (y + 1) * width
         frame_row, screen_row, alpha_row = frame[start:stop], screen[start:stop], alpha[y]
         background_row, composite_row = background[start:stop], composite[start:stop]
@@ -119,10 +129,16 @@ def _blend_run(
             else:
                 r = max(r, min(b, g) if fr >= min(fb, fg) else zero)
                 lean = r - (b + g) * half
+            # the screen's light on the subject (premultiplied, as the colour is) comes
+            # off as light, even below the floor; the rest of the lean above the floor
+            # comes off as spill_off says
+            added = mix(added0[x], added1[x], w) * a * per_level * strength32
             spill = min(max(lean - mix(floor0[x], floor1[x], w), zero), top) * strength32
-            b = min(max(b - spill * off_b, zero), top)
-            g = min(max(g - spill * off_g, zero), top)
-            r = min(max(r - spill * off_r, zero), top)
+            spill = max(spill, added)
+            more = spill - added
+            b = min(max(b - added * light_b - more * off_b, zero), top)
+            g = min(max(g - added * light_g - more * off_g, zero), top)
+            r = min(max(r - added * light_r - more * off_r, zero), top)
             foreground_row[i] = np.uint8(b + half)
             foreground_row[i + 1] = np.uint8(g + half)
             foreground_row[i + 2] = np.uint8(r + half)
@@ -151,6 +167,7 @@ def _composite_run(
     primary: int,
     strength: float,
     spill_off: tuple[float, float, float],
+    light_off: tuple[float, float, float],
 ) -> None:
     """:func:`_blend_run` without the foreground: a fifth less to write (the same
     lines, so that each loop compiles to vector code on its own)."""
@@ -162,11 +179,17 @@ def _composite_run(
         np.float32(spill_off[1]),
         np.float32(spill_off[2]),
     )
+    light_b, light_g, light_r = (
+        np.float32(light_off[0]),
+        np.float32(light_off[1]),
+        np.float32(light_off[2]),
+    )
     rows, width = alpha.shape
     for y in range(rows):
         r0, r1, weight = row_mix(first_row + y, scale, first, last)
         w = np.float32(weight)
         gain0, gain1, floor0, floor1 = light[0, r0], light[0, r1], light[1, r0], light[1, r1]
+        added0, added1 = light[2, r0], light[2, r1]
         start, stop = 3 * y * width, 3 * (y + 1) * width
         frame_row, screen_row, alpha_row = frame[start:stop], screen[start:stop], alpha[y]
         background_row, composite_row = background[start:stop], composite[start:stop]
@@ -198,10 +221,16 @@ def _composite_run(
             else:
                 r = max(r, min(b, g) if fr >= min(fb, fg) else zero)
                 lean = r - (b + g) * half
+            # the screen's light on the subject (premultiplied, as the colour is) comes
+            # off as light, even below the floor; the rest of the lean above the floor
+            # comes off as spill_off says
+            added = mix(added0[x], added1[x], w) * a * per_level * strength32
             spill = min(max(lean - mix(floor0[x], floor1[x], w), zero), top) * strength32
-            b = min(max(b - spill * off_b, zero), top)
-            g = min(max(g - spill * off_g, zero), top)
-            r = min(max(r - spill * off_r, zero), top)
+            spill = max(spill, added)
+            more = spill - added
+            b = min(max(b - added * light_b - more * off_b, zero), top)
+            g = min(max(g - added * light_g - more * off_g, zero), top)
+            r = min(max(r - added * light_r - more * off_r, zero), top)
             seen = rest * per_level
             composite_row[i] = np.uint8(min(b + np.float32(background_row[i]) * seen, top) + half)
             composite_row[i + 1] = np.uint8(
@@ -285,14 +314,15 @@ def blend(
     light.check(maps=len(LIGHT_MAPS), rows=slice(top, top + shape[0]), width=shape[1])
     flat, planes = (frame.reshape(-1), screen.reshape(-1)), light.planes
     grid = (top, light.scale, light.first, light.last)
-    off, behind = (
+    offs = (
         spill_off(key_colour, primary, keep_brightness=keep_brightness),
-        background.reshape(-1),
+        spill_off(key_colour, primary, keep_brightness=False),
     )
+    behind = background.reshape(-1)
     if foreground is None:
         out = composite.reshape(-1)
-        _composite_run(*flat, alpha, planes, *grid, behind, out, primary, float(spill), off)
+        _composite_run(*flat, alpha, planes, *grid, behind, out, primary, float(spill), *offs)
     else:
         both = (foreground.reshape(-1), composite.reshape(-1))
-        _blend_run(*flat, alpha, planes, *grid, behind, *both, primary, float(spill), off)
+        _blend_run(*flat, alpha, planes, *grid, behind, *both, primary, float(spill), *offs)
     return composite

@@ -17,8 +17,21 @@ from kaizen_studio.keying import veils as kv
 from kaizen_studio.keying.calibrate import Calibration
 from kaizen_studio.keying.lead import LEAD_REACH
 from kaizen_studio.keying.ramp import RampEnds
-from kaizen_studio.keying.spill import own_lean_floor
-from kaizen_studio.keying.workspace import FrameWork
+from kaizen_studio.keying.spill import spill_maps
+from kaizen_studio.keying.workspace import FrameWork, HeldMaps
+
+STILL_NOISE = 2.0
+"""A block whose sampled colour moved by at most this many times the screen's measured
+noise (levels, in every channel) since its maps were last worked out has not moved."""
+HELD_MAPS = (
+    "offset_small",
+    "span_small",
+    "clear_small",
+    "core_small",
+    "floor_small",
+    "added_small",
+)
+"""The maps :func:`hold_still` keeps where the picture does not move."""
 
 
 def coarse_maps(
@@ -39,62 +52,26 @@ def coarse_maps(
     reach = max(2, round(core_pixels / st.scale)) if core_pixels else 0  # next to an edge: mixed
     clear = kr.clear_screen(st.peak_small, st.strength_small, black=st.black_small)
     solid = kr.solid_core(clear, reach=reach)
-    lowest = kl.lowest_within(solid, st.half_small, reach=LEAD_REACH)
-    solid = kl.drop_mixes(
-        solid,
-        st.sample_small,
-        st.static_small,
-        st.gain_small,
-        st.half_small,
-        reach=LEAD_REACH,
-        lowest=lowest,
+    grid = kl.CoarseFrame(
+        colour=st.sample_small,
+        screen=st.static_small,
+        gain=st.gain_small,
+        half=st.half_small,
+        peak=st.peak_small,
+        strength=st.strength_small,
     )
+    lowest = kl.lowest_within(solid, st.half_small, reach=LEAD_REACH)
+    solid = kl.drop_mixes(solid, grid, reach=LEAD_REACH, lowest=lowest)
     nearest = kl.nearest_solid(solid)  # for the rules that look past the solid's reach
-    grey = kl.near_grey(st.sample_small, st.static_small, st.gain_small)
+    grey = kl.near_grey(grid)
     allowance = kl.grey_allowance(grey, st.strength_small)
     lead = kl.foreground_lead(
         st.half_small, solid, st.peak_small, labels=nearest, allowance=allowance
     )
-    pale = kv.pale_subject(
-        st.sample_small,
-        st.static_small,
-        st.gain_small,
-        st.half_small,
-        st.peak_small,
-        allowance,
-        grey=grey,
-    )
-    lead = kl.lead_along(
-        lead,
-        st.sample_small,
-        st.static_small,
-        st.gain_small,
-        st.half_small,
-        solid,
-        lowest=lowest,
-        keep=pale,
-    )
-    lead = kv.veil_lead(
-        lead,
-        st.sample_small,
-        st.static_small,
-        st.gain_small,
-        st.half_small,
-        solid,
-        st.strength_small,
-        peak_small=st.peak_small,
-        noise=st.black_small * st.strength_small,
-        labels=nearest,
-    )
-    lead = kv.dark_own_lead(
-        lead,
-        st.sample_small,
-        st.static_small,
-        st.gain_small,
-        st.half_small,
-        st.peak_small,
-        st.strength_small,
-    )
+    pale = kv.pale_subject(grid, allowance, grey=grey)
+    lead = kl.lead_along(lead, grid, solid, lowest=lowest, keep=pale)
+    lead = kv.veil_lead(lead, grid, solid, noise=st.black_small * st.strength_small, labels=nearest)
+    lead = kv.dark_own_lead(lead, grid)
     steep = None
     if calibration.soft_chroma and reach:
         steep = kr.hard_edges(clear, solid, st.half_small, lead, st.strength_small, reach=reach + 1)
@@ -107,10 +84,39 @@ def coarse_maps(
         behind=kt.screen_behind(st.strength_small, st.half_small, clear),
     )
     st.core_small = cv2.blur(solid, (3, 3))
-    st.floor_small = own_lean_floor(
+    spill = spill_maps(
         st.sample_small,
         st.static_small * st.gain_small[..., None],
         solid,
         primary=calibration.primary,
         labels=nearest,
     )
+    st.floor_small, st.added_small, st.spill_light = spill.floor, spill.added, spill.light
+
+
+def hold_still(st: FrameWork, *, noise: float) -> None:
+    """Keep the previous frame's maps (:data:`HELD_MAPS`) where the picture has not moved.
+
+    A block's maps depend on the blocks within :data:`keying.lead.LEAD_REACH`; where
+    none of them moved (their sampled colour within :data:`STILL_NOISE` times ``noise``
+    levels of the colour their maps were worked out on), the maps worked out on a new
+    frame differ only by the camera's noise, and a rule's decision flipping on noise
+    makes the matte flicker where nothing moves. There the held maps stay; elsewhere the
+    new ones are taken and held. ``noise`` is the screen's measured noise in levels.
+    """
+    held = st.held
+    if held is None:
+        st.held = HeldMaps(
+            sample=st.sample_small.copy(),
+            maps={name: getattr(st, name).copy() for name in HELD_MAPS},
+        )
+        return
+    moved_levels = np.float32(STILL_NOISE * max(noise, 1.0))
+    moved = (np.abs(st.sample_small - held.sample).max(axis=2) > moved_levels).astype(np.uint8)
+    size = 2 * LEAD_REACH + 1
+    still = cv2.dilate(moved, np.ones((size, size), np.uint8)) == 0
+    np.copyto(held.sample, st.sample_small, where=~still[..., None])
+    for name in HELD_MAPS:
+        fresh, kept = getattr(st, name), held.maps[name]
+        np.copyto(kept, fresh, where=~still)
+        setattr(st, name, kept.copy())

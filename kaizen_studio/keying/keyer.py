@@ -27,13 +27,14 @@ from kaizen_studio.keying import matte as km
 from kaizen_studio.keying import upsample as ku
 from kaizen_studio.keying.alpha_pass import alpha_pass
 from kaizen_studio.keying.calibrate import MAX_DENOISE, Calibration, Sample, Screen, calibrate
-from kaizen_studio.keying.coarse import coarse_maps
+from kaizen_studio.keying.coarse import coarse_maps, hold_still
 from kaizen_studio.keying.errors import NotCalibratedError
 from kaizen_studio.keying.frames import BGRImage, Matte, check_frame
 from kaizen_studio.keying.plate import with_plate
 from kaizen_studio.keying.ramp import RampEnds
 from kaizen_studio.keying.settings import KeyerSettings
 from kaizen_studio.keying.shapes import Mattes
+from kaizen_studio.keying.stripes import sample_stripe
 from kaizen_studio.keying.workspace import FrameWork
 
 RAMP_MARGIN = 0.02
@@ -188,6 +189,7 @@ class Keyer:
         self.clip_black, self.clip_white = (float(v[0, 0]) for v in self._ends.ends(typical))
         if self._frame is not None:
             self._place_ends(self._frame)
+            self._frame.held = None  # new settings: every map worked out afresh
 
     def _typical_strength(self) -> int:
         cal = self._calibration
@@ -211,6 +213,8 @@ class Keyer:
         )
         if st.unreliable_small is not None:  # no screen colour there: nothing is spill
             st.floor_small = np.maximum(st.floor_small, st.unreliable_small)
+            st.added_small = cv2.multiply(st.added_small, 255 - st.unreliable_small, scale=1 / 255)
+        hold_still(st, noise=self._ends.spread)
 
     def _scaled(self, pixels: int, height: int) -> int:
         return round(pixels * height / REFERENCE_HEIGHT)
@@ -256,36 +260,13 @@ class Keyer:
         radius = min(s.denoise, MAX_DENOISE)
 
         def difference(rows: slice) -> None:
-            lo, hi = max(0, rows.start - st.halo_rows), min(h, rows.stop + st.halo_rows)
-            work = st.work[rows.start]
-            half, smoothed, peak = (b[: hi - lo] for b in work.halo)
-            km.colour_difference(frame[lo:hi], primary=primary, signed=True, out=half)
-            km.denoise(half, radius=radius, out=smoothed)
-            sampled = st.sample_rows[work.coarse] - lo
-            # the colour about the middle of each block, for the screen's light (the four
-            # middle pixels, as a bilinear shrink by exactly the grid's scale samples them); a
-            # last block cut short by the frame's bottom shrunk on its own, so that every
-            # way of cutting the frame into stripes gives the same samples
-            c0, c1 = work.coarse.start, work.coarse.stop
-            scale = st.scale
-            whole = min(c1, h // scale)
-            for a, b in ((c0, whole), (max(c0, whole), c1)):
-                if b > a:
-                    st.sample_small[a:b] = cv2.resize(
-                        frame[a * scale : min(h, b * scale)],
-                        (st.sample_small.shape[1], b - a),
-                        interpolation=cv2.INTER_LINEAR,
-                    )
-            st.half_small[work.coarse] = smoothed[sampled][:, st.sample_cols]
-            # the most screen-like pixel of each block: thin gaps of screen are not missed
-            cv2.dilate(smoothed, st.peak_kernel, dst=peak)
-            st.peak_small[work.coarse] = peak[sampled][:, st.sample_cols]
+            sample_stripe(frame, st, rows, primary=primary, radius=radius)
 
         def alpha(rows: slice) -> None:
             work = st.work[rows.start]
             for across, maps in (
                 (work.ramp, (st.offset_small, st.span_small, st.clear_small, st.core_small)),
-                (work.light, (st.gain_code_small, st.floor_small)),  # for the composite
+                (work.light, (st.gain_code_small, st.floor_small, st.added_small)),
             ):
                 for plane, coarse in zip(across.planes, maps, strict=True):
                     ku.across(coarse[work.c0 : work.c1], plane, scale=st.scale)

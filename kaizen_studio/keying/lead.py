@@ -8,6 +8,8 @@ on the coarse grid unless said otherwise.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +57,36 @@ clearly the subject when the whole block is (see :func:`grey_allowance`): a real
 puts a few levels of spill and noise on greys and whites, which then lean a little
 towards the screen colour (a mix of the screen and a grey that leans this little is at
 least 85% grey)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CoarseFrame:
+    """One frame's samples on the coarse grid (``h`` by ``w`` blocks), as the rules of
+    :mod:`keying.lead` and :mod:`keying.veils` read them.
+
+    colour : float32 (h, w, 3), BGR levels: the camera's colour about each block's middle
+    screen : float32 (h, w, 3), BGR levels: the calibrated screen behind each block
+    gain : float32 (h, w): the screen's light now, a share of its calibrated light
+    half : uint8 (h, w): the smoothed key at each block's middle, in the half-level
+        encoding (:func:`keying.frames.signed_levels` reads it)
+    peak : uint8 (h, w), the same encoding: the most screen-like key in each block and a
+        pixel round it; None where a rule is to do without it
+    strength : float32 (h, w): the screen's lead (levels) as lit now
+    """
+
+    colour: FloatImage
+    screen: FloatImage
+    gain: FloatMap
+    half: Matte
+    peak: Matte | None
+    strength: FloatMap
+
+    def lit(self) -> FloatImage:
+        """The screen as lit now: ``screen`` times ``gain``, float32 (h, w, 3)."""
+        out: FloatImage = self.screen * self.gain[..., None]
+        return out
+
+
 NEUTRAL_SHARE = 0.25
 """A block whose colour spreads over the channels (max less min) by at most this share of
 the screen's spread there is a grey or a white: a veil of a colour over the screen comes
@@ -91,10 +123,7 @@ def on_line(shown: FloatImage, towards: FloatImage) -> tuple[FloatMap, FloatMap,
 
 def drop_mixes(
     solid: Matte,
-    colour: FloatImage,
-    screen: FloatImage,
-    gain: FloatMap,
-    half_small: Matte,
+    grid: CoarseFrame,
     *,
     reach: int,
     most: float = MIX_MOST,
@@ -102,9 +131,9 @@ def drop_mixes(
     bright: tuple[float, float] = MIX_BRIGHT,
     lowest: npt.NDArray[np.float64] | None = None,
 ) -> Matte:
-    """``solid`` without the coarse pixels whose colour is a mix of the screen (``screen``
-    times ``gain``, its light now) and the most subject-like solid colour (the lowest
-    lead) within ``reach``: the middle of a motion-blurred arm is far from clear screen
+    """``solid`` (uint8, non-zero: solid) without the coarse pixels whose colour is a mix of
+    the screen (as lit now) and the most subject-like solid colour (the lowest lead)
+    within ``reach``: the middle of a motion-blurred arm is far from clear screen
     but not solid.
 
     A pixel is a mix when its colour lies within ``off_line`` (a share of the distance
@@ -116,7 +145,9 @@ def drop_mixes(
     the screen colour left with fewer than :data:`LONE_COMPANY` solid blocks about it
     once those mixes are gone, unless darker than :data:`LONE_BRIGHT` of the screen.
     ``lowest``: :func:`lowest_within` of ``solid`` at ``reach``, if already worked out.
+    Returns a new uint8 map (``solid`` itself when there is nothing to drop).
     """
+    colour, screen, gain, half_small = grid.colour, grid.screen, grid.gain, grid.half
     chosen = np.flatnonzero(solid)
     if reach <= 0 or chosen.size == 0:
         return solid
@@ -186,10 +217,7 @@ def foreground_lead(
 
 def lead_along(
     lead: FloatMap,
-    colour: FloatImage,
-    screen: FloatImage,
-    gain: FloatMap,
-    half_small: Matte,
+    grid: CoarseFrame,
     solid: Matte,
     *,
     reach: int = LEAD_REACH,
@@ -200,16 +228,18 @@ def lead_along(
 ) -> FloatMap:
     """``lead``, lowered to the lead of the most subject-like solid colour (the lowest
     lead) within ``reach`` where a coarse pixel's colour lies within ``off_line`` (a
-    share of its length) of the line from the screen (``screen`` times ``gain``) to that
-    colour, between it and less than ``most`` of the way: such a pixel is a mix of the
-    screen and that colour, keyed exactly by its lead. :func:`foreground_lead` takes the
+    share of its length) of the line from the screen (as lit now) to that colour,
+    between it and less than ``most`` of the way: such a pixel is a mix of the screen
+    and that colour, keyed exactly by its lead. :func:`foreground_lead` takes the
     largest lead nearby so that a white collar beside a maroon jumper stays solid; but in
     a wide motion blur the solid core holds mixes too (the blur's middle, far from clear
     screen), and their leads keyed the whole blur too opaque. A collar's edge lies off
     the maroon's line and keeps the largest lead; a block holding the subject's own
     colour lies at the end of the line, not short of it. ``lowest``: :func:`lowest_within`
     of the core before :func:`drop_mixes` (no mix holds the lowest lead near it).
-    ``keep``: blocks left as they are (see :func:`keying.veils.pale_subject`)."""
+    ``keep``: blocks left as they are (see :func:`keying.veils.pale_subject`). Returns a
+    new float32 map."""
+    colour, screen, gain, half_small = grid.colour, grid.screen, grid.gain, grid.half
     best = lowest_within(solid, half_small, reach=reach) if lowest is None else lowest
     low = (np.floor(best * (1.0 / INDEX_BASE)) * 2.0 - 255.0).astype(np.float32)
     # inside the solid core (solid all about) the core keys the block, whatever its lead
@@ -246,12 +276,10 @@ def clearly_subject(
     return clearly
 
 
-def near_grey(colour: FloatImage, screen: FloatImage, gain: FloatMap) -> Mask:
-    """The coarse pixels whose colour (BGR float) is a grey or a white: its channels
-    spread by at most :data:`NEUTRAL_SHARE` of the spread of the screen's (``screen``
-    times ``gain``, as lit now)."""
-    lit = screen * gain[..., None]
-    grey: Mask = channel_spread(colour) <= NEUTRAL_SHARE * channel_spread(lit)
+def near_grey(grid: CoarseFrame) -> Mask:
+    """The coarse pixels (bool (h, w)) whose colour is a grey or a white: its channels
+    spread by at most :data:`NEUTRAL_SHARE` of the spread of the screen's as lit now."""
+    grey: Mask = channel_spread(grid.colour) <= NEUTRAL_SHARE * channel_spread(grid.lit())
     return grey
 
 

@@ -23,6 +23,7 @@ from kaizen_studio.keying.lead import (
     NEUTRAL_SHARE,
     NO_LEAD,
     OWN_PEAK,
+    CoarseFrame,
     FloatImage,
     FloatMap,
     Mask,
@@ -78,17 +79,12 @@ def most_within(
 
 def veil_lead(
     lead: FloatMap,
-    colour: FloatImage,
-    screen: FloatImage,
-    gain: FloatMap,
-    half_small: Matte,
+    grid: CoarseFrame,
     solid: Matte,
-    strength: FloatMap,
     *,
     margin: float = VEIL_MARGIN,
     faint: float = VEIL_FAINT,
     off_line: float = VEIL_OFF_LINE,
-    peak_small: Matte | None = None,
     off_colour: float = VEIL_OFF_COLOUR,
     noise: FloatMap | None = None,
     labels: npt.NDArray[np.int32] | None = None,
@@ -108,7 +104,9 @@ def veil_lead(
     veil too whatever the solid's lead: a pink scarf beyond a maroon jumper mixes with
     the screen to a lead the maroon's could give, at a brightness it could not. There
     the subject's lead is taken as that of the least opaque explanation of the block's
-    colour: the lead that keys the block's middle at that alpha.
+    colour: the lead that keys the block's middle at that alpha. Given the grid's
+    ``peak`` (each block's most screen-like key; None: the evenness rule is off), see
+    above. Returns a new float32 map.
 
     Within :data:`LEAD_REACH` of a solid colour leaning towards the screen's (a green
     jumper, whose lead the block's would take), a block that is not solid is checked
@@ -117,14 +115,15 @@ def veil_lead(
     keyed opaque, where the scarf over the jumper itself is better explained as the
     jumper under a veil and stays as it was.
 
-    ``screen`` times ``gain`` is the screen as lit now, ``strength`` its lead; the
-    others as for :func:`drop_mixes`. Given ``noise``, the screen's noise in levels per
-    coarse pixel (the ramp's black end there), a colour lies off a line only if further
-    than :data:`NOISE_OFF` times that too: beside a green jumper over its own shadow the
-    line from the dim screen to the jumper is short, and the camera's noise put the
-    jumper's edge off it (a veil: keyed see-through). ``labels``: :func:`nearest_solid`
-    of ``solid``, if already worked out.
+    The grid's ``strength`` is the screen's lead now. Given ``noise``, the screen's noise
+    in levels per coarse pixel (the ramp's black end there), a colour lies off a line
+    only if further than :data:`NOISE_OFF` times that too: beside a green jumper over its
+    own shadow the line from the dim screen to the jumper is short, and the camera's
+    noise put the jumper's edge off it (a veil: keyed see-through). ``labels``:
+    :func:`nearest_solid` of ``solid``, if already worked out.
     """
+    colour, screen, gain, half_small = grid.colour, grid.screen, grid.gain, grid.half
+    strength, peak_small = grid.strength, grid.peak
     middle = signed_levels(half_small)
     size = 2 * LEAD_REACH + 1
     near = cv2.dilate(solid, np.ones((size, size), np.uint8)) > 0
@@ -183,12 +182,7 @@ screen's brightness is a dark green subject, not screen seen through a blur or a
 
 def dark_own_lead(
     lead: FloatMap,
-    colour: FloatImage,
-    screen: FloatImage,
-    gain: FloatMap,
-    half_small: Matte,
-    peak_small: Matte,
-    strength: FloatMap,
+    grid: CoarseFrame,
     *,
     dark: float = OWN_DARK,
     margin: float = VEIL_MARGIN,
@@ -196,8 +190,14 @@ def dark_own_lead(
     """``lead``, raised to a block's own where the whole block (its most screen-like
     pixel within :data:`OWN_PEAK` of its middle) leans towards the screen colour and is
     darker than ``dark`` of the screen there: a green jumper's strip too thin to be
-    solid keys against its own lead, not a solid colour's further off. ``strength`` is
-    the screen's lead now: blocks within ``margin`` of it are the screen."""
+    solid keys against its own lead, not a solid colour's further off. The grid's
+    ``strength`` is the screen's lead now: blocks within ``margin`` of it are the screen.
+    Needs the grid's ``peak``. Returns ``lead`` itself when nothing changes, else a new
+    float32 map."""
+    if grid.peak is None:
+        raise ValueError("dark_own_lead needs the grid's peak map")
+    colour, screen, gain, half_small = grid.colour, grid.screen, grid.gain, grid.half
+    peak_small, strength = grid.peak, grid.strength
     middle = signed_levels(half_small)
     peak = signed_levels(peak_small)
     candidates = (middle > lead) & (middle > 0) & (middle < strength - margin)
@@ -220,11 +220,7 @@ this share of any colour could give is the subject, solid: see :func:`pale_subje
 
 
 def pale_subject(
-    colour: FloatImage,
-    screen: FloatImage,
-    gain: FloatMap,
-    half_small: Matte,
-    peak_small: Matte,
+    grid: CoarseFrame,
     allowance: FloatMap,
     *,
     grey: Mask | None = None,
@@ -232,8 +228,8 @@ def pale_subject(
 ) -> Mask:
     """The coarse pixels that are a pale or bright subject, never a mix with the screen:
     clearly the subject's own colour all over the block (see
-    :func:`keying.lead.clearly_subject`, with its ``allowance``) and explained as
-    a mix of the screen (``screen`` times ``gain``, its light now) and any colour only
+    :func:`keying.lead.clearly_subject`, with its ``allowance`` and the grid's ``peak``)
+    and explained as a mix of the screen (as lit now) and any colour only
     with at least ``least`` of that colour (:func:`least_alpha`), or given ``grey``
     (see :func:`keying.lead.near_grey`), a grey: a mix of the screen and a grey keeps
     some of the screen's colour, and a grey mixed from the screen and its opposite is
@@ -243,7 +239,9 @@ def pale_subject(
     pale shirt lie on the line from the screen to the shirt's brightest part, and were
     keyed as mixes of the two: round see-through holes. A real mix of a dim screen and a
     pale colour lies there too, but it is a blur or an edge, whose block holds a
-    screen-like pixel somewhere (not clearly the subject)."""
+    screen-like pixel somewhere (not clearly the subject). Returns bool (h, w)."""
+    colour, screen, gain, half_small = grid.colour, grid.screen, grid.gain, grid.half
+    peak_small = grid.peak
     lead = signed_levels(half_small)
     own = clearly_subject(lead, peak_small, allowance=allowance) > NO_LEAD
     blocks = np.flatnonzero(own)

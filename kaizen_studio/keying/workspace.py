@@ -10,6 +10,7 @@ stripes never write to the same rows.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -20,6 +21,7 @@ from kaizen_studio.keying.calibrate import MAX_DENOISE, Calibration
 from kaizen_studio.keying.plate import PlateKey, plate_key
 from kaizen_studio.keying.ramp import LEAD_SCALE
 from kaizen_studio.keying.shapes import Mattes
+from kaizen_studio.keying.spill import SpillLight
 from kaizen_studio.keying.upsample import Across
 
 GRID_HEIGHT = 720
@@ -73,6 +75,9 @@ class FrameWork:
         # set by Keyer._ramp_maps:
         self.offset_small = self.span_small = self.core_small = self.floor_small = self.half_small
         self.clear_small = self.half_small  # where the smoothed key says clear screen
+        self.added_small = self.half_small  # the screen's light on the subject (keying.spill)
+        self.spill_light = SpillLight()
+        self.held: HeldMaps | None = None  # set by keying.coarse.hold_still
         self.gain_code_small = self.half_small
         # the coarse grid samples the middle pixel of each block
         self.sample_rows = np.minimum(np.arange(ch) * scale + scale // 2, h - 1)
@@ -107,6 +112,16 @@ class FrameWork:
         if not out.flags.c_contiguous:
             raise ValueError("out must be C-contiguous (np.empty makes one)")
         return out
+
+
+@dataclass(slots=True)
+class HeldMaps:
+    """Coarse maps kept from earlier frames where the picture has not moved
+    (:func:`keying.coarse.hold_still`): the colour they were worked out on, float32 BGR
+    (h, w, 3), and the maps by their :class:`FrameWork` names."""
+
+    sample: np.ndarray
+    maps: dict[str, np.ndarray]
 
 
 class StripeWork:
