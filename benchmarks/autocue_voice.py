@@ -155,9 +155,10 @@ def follow(
     script: Script, sound: np.ndarray, *, paced: bool
 ) -> tuple[list[tuple[float, float]], float]:
     """Run the listener and follower over ``sound``; return (time, position) each time the
-    position moved, and the process's CPU seconds. ``paced`` hands the sound over no faster
-    than a microphone would (times are then wall-clock seconds from the start); otherwise
-    as fast as it is decoded (times in seconds of sound)."""
+    position moved, and the process's CPU seconds (loading the recogniser too). ``paced``
+    hands the sound over no faster than a microphone would (times are then wall-clock
+    seconds from the listener's start, when the reader starts reading); otherwise as fast
+    as it is decoded (times in seconds of sound)."""
     layout = layout_script(script, width=1280, look=Look(text_size=64))
     follower = Follower(script_words(layout))
     first = follower.position()
@@ -196,6 +197,7 @@ def follow(
             on_pause=paused,
             openings=openings(follower.words),
         )
+        started = time.monotonic()  # the reader starts once the autocue listens, not before
         listener.start()
         listener.wait()
         cpu = time.process_time() - cpu
