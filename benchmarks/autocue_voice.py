@@ -29,6 +29,7 @@ reached within 0.7 s of being spoken on at least 95% of lines, under 40% of one 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import tempfile
@@ -320,6 +321,7 @@ def run(*, quick: bool = False, paced: bool = True, split: str = "report") -> st
         return f"## Autocue voice-following\n\n{line}\n"
     rows: list[str] = []
     measured: list[Measured] = []
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         for scene in SPLITS[split]:
             for speed in (150,) if quick else (120, 150, 180):
@@ -349,6 +351,11 @@ def run(*, quick: bool = False, paced: bool = True, split: str = "report") -> st
     for verdict in verdicts:
         print(verdict)
     how = "paced as a microphone" if paced else "as fast as decoded"
+    load = (
+        f"The machine's load (1-minute average) was {load_before:.1f} at the start and "
+        f"{os.getloadavg()[0]:.1f} at the end, on {os.cpu_count()} cores."
+    )
+    print(load)
     return (
         "## Autocue voice-following\n\n"
         f"The {split} split's scripts read by espeak-ng with a skipped line, an ad-lib, a\n"
@@ -362,7 +369,7 @@ def run(*, quick: bool = False, paced: bool = True, split: str = "report") -> st
         + "\n".join(rows)
         + "\n\n"
         + "\n".join(f"- **{v}**" for v in verdicts)
-        + "\n"
+        + f"\n\n{load}\n"
     )
 
 
