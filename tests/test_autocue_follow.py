@@ -135,6 +135,19 @@ def test_an_utterance_opening_a_later_sentence_after_a_pause_goes_there() -> Non
     assert lines[2] <= found.position() < lines[3]  # type: ignore[operator]
 
 
+def test_common_words_heard_in_an_ad_lib_do_not_jump_ahead() -> None:
+    script = parse_script(
+        "MIA: The cat sat on the mat.\nMIA: A dog ran in the park.\n"
+        "MIA: Birds sing in the trees.\nMIA: The sun is in the sky.\n"
+    )
+    found = Follower(script_words(layout_script(script, width=1280, look=Look(text_size=64))))
+    lines = first_lines(script, found)
+    assert not found.hear(["oh", "in", "the", "park"])  # three common words, far ahead
+    assert found.position() == lines[0]
+    assert found.hear(["ran", "in", "the", "park"])  # four in a row: the reader is there
+    assert found.position() >= lines[1]  # type: ignore[operator]
+
+
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng makes the speech")
 def test_the_scroll_holds_still_while_the_reader_is_silent(tmp_path: Path) -> None:
     read = reading(spoken_lines(SCRIPT)[:2], 150, tmp_path)

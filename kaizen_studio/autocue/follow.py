@@ -58,8 +58,10 @@ the words from where it began to the sentence's end, and some of them matched.""
 
 FAR_MATCH = 3
 """Words that must match in a row, with no gap, to move the place further than NEAR (a
-skipped line): common words ("the water") recur all through a script. Just after a pause
-fewer may do, at the opening of a sentence (:meth:`Follower._opening`)."""
+skipped line): common words ("the water") recur all through a script, so one of them must
+also be telling (:data:`TELLING_LETTERS`, found nowhere else in reach), or all the heard
+words looked at (:data:`TAIL`) must match. Just after a pause fewer may do, at the opening
+of a sentence (:meth:`Follower._opening`)."""
 
 
 MOST_ALONG = 0.5
@@ -149,6 +151,8 @@ class Follower:
             needed = 1 if end == self.place + 1 or (near and telling) else 2
             if matched < (needed if near else FAR_MATCH):
                 continue
+            if not near and matched < TAIL and not self._any_telling(end - matched, end):
+                continue  # "on the top": common words, found all through a script
             if (
                 best is None
                 or matched > best[0]
@@ -204,6 +208,9 @@ class Follower:
                 if matched >= 2 or self._telling(at, far=True):
                     return matched, at + matched
         return None
+
+    def _any_telling(self, start: int, end: int) -> bool:
+        return any(self._telling(i, far=True) for i in range(start, end))
 
     def _telling(self, index: int, *, far: bool = False) -> bool:
         """Whether the word at ``index`` tells where the reader is: a word of at least
