@@ -63,7 +63,6 @@ also be telling (:data:`TELLING_LETTERS`, found nowhere else in reach), or all t
 words looked at (:data:`TAIL`) must match. Just after a pause fewer may do, at the opening
 of a sentence (:meth:`Follower._opening`)."""
 
-
 MOST_ALONG = 0.5
 """The scroll moves along a line as its words are read, but at most this share of the way
 to the line below, so the line being read stays the one nearest the reading line."""
@@ -166,8 +165,6 @@ class Follower:
         if best is None or best[1] <= self.place:
             return False  # nothing ahead matches (an ad-lib), or only behind (a repeat)
         end = best[1]
-        if end <= self.place:
-            return False
         self.place = end
         self.held = end == len(self.words) or self.words[end].opens
         return True
@@ -180,7 +177,7 @@ class Follower:
         if opening is None:
             return end
         inside = min(end - opening, matched)
-        if inside >= NEW_SENTENCE or any(self._telling(i, far=True) for i in range(opening, end)):
+        if inside >= NEW_SENTENCE or self._any_telling(opening, end):
             return end
         return opening
 
@@ -210,6 +207,7 @@ class Follower:
         return None
 
     def _any_telling(self, start: int, end: int) -> bool:
+        """Whether any word from ``start`` to ``end`` is telling, looking far."""
         return any(self._telling(i, far=True) for i in range(start, end))
 
     def _telling(self, index: int, *, far: bool = False) -> bool:
