@@ -9,6 +9,11 @@ there: the next word alone, or two or more in order further ahead (a skipped lin
 an ad-lib). Words that match nothing (an ad-lib, a stumble) and words already passed (a
 repeated word) leave the place where it is; silence leaves it too, so the reading line
 holds still when the reader stops.
+
+The line being read stays at the reading line until it is finished: when the last word of
+a sentence is heard, the scroll moves on at the pause after it, or when words of the next
+sentence are heard, never while the reader may still be saying that last word (the
+recogniser often names a word before its last sound has ended).
 """
 
 from __future__ import annotations
@@ -53,8 +58,19 @@ the words from where it began to the sentence's end, and some of them matched.""
 
 FAR_MATCH = 3
 """Words that must match in a row, with no gap, to move the place further than NEAR (a
-skipped line): common words ("the water") recur all through a script. Just after a pause
-fewer may do, at the opening of a sentence (:meth:`Follower._opening`)."""
+skipped line): common words ("the water") recur all through a script, so one of them must
+also be telling (:data:`TELLING_LETTERS`, found nowhere else in reach), or all the heard
+words looked at (:data:`TAIL`) must match. Just after a pause fewer may do, at the opening
+of a sentence (:meth:`Follower._opening`)."""
+
+MOST_ALONG = 0.5
+"""The scroll moves along a line as its words are read, but at most this share of the way
+to the line below, so the line being read stays the one nearest the reading line."""
+
+NEW_SENTENCE = 2
+"""Heard words that run on into the next sentence move the place into it only when at
+least this many of them are that sentence's (or one is telling): a stray "the" at the end
+of a line is the recogniser's guess more often than the reader's next word."""
 
 
 def words_of(text: str) -> list[str]:
@@ -102,6 +118,7 @@ class Follower:
         self.place = 0
         self.anchor = 0  # the place when the utterance being heard began
         self.said = 0  # the words heard in that utterance so far
+        self.held = False  # a sentence was heard to its end: move on at the pause after it
 
     def position(self) -> float | None:
         """The line position (line index + fraction along it) of the next word to be read
@@ -109,10 +126,12 @@ class Follower:
         None for a script with nothing to read aloud."""
         if not self.words:
             return None
+        if self.held and self.place > 0:  # the last word of a sentence may still be sounding
+            return float(self.words[self.place - 1].line)
         if self.place >= len(self.words):
             return self.words[-1].line + 1.0
         word = self.words[self.place]
-        return word.line + word.along
+        return word.line + min(word.along, MOST_ALONG)
 
     def hear(self, heard: Sequence[str]) -> bool:
         """Move the place on if the newest of ``heard`` match the script ahead of it;
@@ -131,18 +150,36 @@ class Follower:
             needed = 1 if end == self.place + 1 or (near and telling) else 2
             if matched < (needed if near else FAR_MATCH):
                 continue
+            if not near and matched < TAIL and not self._any_telling(end - matched, end):
+                continue  # "on the top": common words, found all through a script
             if (
                 best is None
                 or matched > best[0]
                 or (matched == best[0] and abs(end - self.place) < abs(best[1] - self.place))
             ):
                 best = (matched, end)
-        if best is None and self.place == self.anchor:
+        if best is not None:
+            best = (best[0], self._clipped(best[1], best[0]))
+        elif self.place == self.anchor:
             best = self._opening(words_of(" ".join(heard)))
         if best is None or best[1] <= self.place:
             return False  # nothing ahead matches (an ad-lib), or only behind (a repeat)
-        self.place = best[1]
+        end = best[1]
+        self.place = end
+        self.held = end == len(self.words) or self.words[end].opens
         return True
+
+    def _clipped(self, end: int, matched: int) -> int:
+        """Where a match of ``matched`` words ending at ``end`` puts the place: if it runs
+        on into a later sentence by fewer than :data:`NEW_SENTENCE` words (none of them
+        telling), at that sentence's opening, where the scroll holds until the pause."""
+        opening = next((i for i in range(end - 1, self.place - 1, -1) if self.words[i].opens), None)
+        if opening is None:
+            return end
+        inside = min(end - opening, matched)
+        if inside >= NEW_SENTENCE or self._any_telling(opening, end):
+            return end
+        return opening
 
     def _opening(self, utterance: list[str]) -> tuple[int, int] | None:
         """The reader, just after a pause, began a later sentence than the one expected (a
@@ -169,6 +206,10 @@ class Follower:
                     return matched, at + matched
         return None
 
+    def _any_telling(self, start: int, end: int) -> bool:
+        """Whether any word from ``start`` to ``end`` is telling, looking far."""
+        return any(self._telling(i, far=True) for i in range(start, end))
+
     def _telling(self, index: int, *, far: bool = False) -> bool:
         """Whether the word at ``index`` tells where the reader is: a word of at least
         :data:`TELLING_LETTERS` letters found nowhere else near the place (with ``far``,
@@ -187,13 +228,16 @@ class Follower:
         utterance was as long as the rest of it, with some of the script's words in it
         (:data:`READ_SHARE`); move to the next line or sentence and return True. After an
         utterance with nothing heard, never: the reader has stopped."""
+        held, self.held = self.held, False
         moved = self._pause(self.said)
         self.anchor, self.said = self.place, 0
-        return moved
+        return moved or held
 
     def _pause(self, said: int) -> bool:
         if not self.words or not 0 < self.place < len(self.words) or said == 0:
             return False  # nothing said since the last pause: the reader has stopped
+        if self.words[self.place].opens:
+            return False  # the sentence was heard to its end: the place is the next one's
         if self.place > self.anchor:  # some of the utterance was the script's
             end = next(
                 (i for i in range(self.place + 1, len(self.words)) if self.words[i].opens),

@@ -3,11 +3,12 @@
 PocketSphinx (from PyPI, with its US English acoustic model and dictionary in the wheel: no
 network) decodes 16 kHz mono sound with a small language model made from the script itself
 (:func:`write_script_model`: its words and the pairs they come in), so it hears the script's
-words and little else, quickly. :class:`Listener` runs it in a worker thread on blocks of
-sound from any iterator (the microphone: :func:`microphone_blocks`; a file, in the tests and
-the benchmark) and hands each new partial hypothesis, with the time in the sound it was
-reached, to a callback. A pause in the speech ends an utterance and starts the next, so
-the hypothesis stays short.
+words and little else, quickly. Script words its dictionary lacks (names, new words) are
+given pronunciations spelled from words it knows first (:func:`add_pronunciations`).
+:class:`Listener` runs it in a worker thread on blocks of sound from any iterator (the
+microphone: :func:`microphone_blocks`; a file, in the tests and the benchmark) and hands
+each new partial hypothesis, with the time in the sound it was reached, to a callback. A
+pause in the speech ends an utterance and starts the next, so the hypothesis stays short.
 """
 
 from __future__ import annotations
@@ -19,10 +20,15 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kaizen_studio.autocue.spell import pronounce
 from kaizen_studio.core.errors import StudioError
+
+if TYPE_CHECKING:
+    from pocketsphinx import Decoder
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +91,24 @@ def write_script_model(
     return len(counts)
 
 
+def add_pronunciations(decoder: Decoder, words: Sequence[str]) -> dict[str, str]:
+    """Give ``decoder``'s dictionary the ``words`` it lacks, spelled from words it knows
+    (:func:`~kaizen_studio.autocue.spell.pronounce`); return them with their phones. A word
+    no spelling was found for stays unknown: the recogniser never hears it, and the
+    follower goes by the words around it."""
+    added: dict[str, str] = {}
+    for word in dict.fromkeys(words):
+        if decoder.lookup_word(word) is not None or not word.isalpha():
+            continue
+        phones = pronounce(word, decoder.lookup_word)
+        if phones is not None:
+            decoder.add_word(word, phones, False)
+            added[word] = phones
+    if added:
+        log.info("pronunciations spelled from known words: %s", added)
+    return added
+
+
 class Listener:
     """Decodes ``blocks`` (16 kHz mono int16) in a worker, calling ``on_heard`` with each
     new hypothesis and ``on_pause`` when the reader pauses; knows only ``words`` (the
@@ -102,18 +126,15 @@ class Listener:
     ) -> None:
         from pocketsphinx import Decoder  # large: loaded only when the voice is followed
 
-        probe = Decoder(loglevel="FATAL", lm=None)
+        decoder = Decoder(samprate=RATE, lm=None, loglevel="FATAL", fwdflat=False, bestpath=False)
+        self.spelled = add_pronunciations(decoder, words)
         model = folder / "script.lm"
         write_script_model(
-            words, model, known=lambda w: probe.lookup_word(w) is not None, openings=openings
+            words, model, known=lambda w: decoder.lookup_word(w) is not None, openings=openings
         )
-        self._decoder = Decoder(
-            samprate=RATE,
-            lm=str(model),
-            loglevel="FATAL",
-            fwdflat=False,
-            bestpath=False,
-        )
+        decoder.add_lm_file("script", str(model))
+        decoder.activate_search("script")
+        self._decoder = decoder
         self._blocks, self._on_heard, self._on_pause = blocks, on_heard, on_pause
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="autocue-listener", daemon=True)

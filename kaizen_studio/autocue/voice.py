@@ -135,5 +135,6 @@ class VoiceFollowing:
         self.follower.place = next(
             (i for i, w in enumerate(words) if w.line + w.along >= position), len(words)
         )
+        self.follower.anchor, self.follower.held = self.follower.place, False
         self.active = True
         self._shown = None
