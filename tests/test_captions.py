@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from kaizen_studio.core.errors import InputError
-from kaizen_studio.studio.captions import Cue, read_webvtt, shifted, write_webvtt
+from kaizen_studio.studio.captions import Cue, align, read_webvtt, shifted, take_sound, write_webvtt
 from kaizen_studio.studio.cards import Cards
 from kaizen_studio.studio.vodcast import CARD_SECONDS, make_vodcast
 
@@ -40,11 +40,13 @@ LINES = [
 ]
 
 
-def _speak(folder: Path, words_per_minute: int) -> tuple[Path, list[float]]:
-    """A take (a plain picture) of LINES spoken by espeak-ng with pauses between them;
+def _speak(
+    folder: Path, words_per_minute: int, lines: list[str] = LINES
+) -> tuple[Path, list[float]]:
+    """A take (a plain picture) of ``lines`` spoken by espeak-ng with pauses between them;
     returns it and the time each line's speech really starts."""
     pieces, starts, t, rate = [np.zeros(16000, np.int16)], [], 1.0, 16000
-    for line in LINES:
+    for line in lines:
         wav = folder / "line.wav"
         subprocess.run(
             ["espeak-ng", "-s", str(words_per_minute), "-w", str(wav), line], check=True, timeout=30
@@ -76,6 +78,22 @@ def _speak(folder: Path, words_per_minute: int) -> tuple[Path, list[float]]:
             container.mux(audio.encode(chunk))
         container.mux(audio.encode(None))
     return path, starts
+
+
+def test_names_and_new_words_are_aligned_too(tmp_path: Path) -> None:
+    """Words the recogniser's dictionary lacks (a pupil's name, minibeasts, woodlice) are
+    spelled from known words, not left out: left out, 'and' was aligned into
+    'minibeasts' and the second caption came 2 s early."""
+    lines = [
+        "Welcome to our lesson about minibeasts.",
+        "Ladybirds and woodlice live under stones.",
+        "Oluwaseun found centipedes in the garden.",
+    ]
+    take, starts = _speak(tmp_path, 130, lines)
+    cues = align(take_sound(take, start=0.0, end=60.0), lines)
+    assert [c.text for c in cues] == lines
+    for cue, start in zip(cues, starts, strict=True):
+        assert abs(cue.start - start) <= 0.5, (cue, start)
 
 
 @pytest.mark.parametrize("words_per_minute", [120, 180])

@@ -4,8 +4,10 @@ The take was read off the autocue, so what was said is known; only when is not. 
 script's spoken lines (speaker lines and plain text: not directions, headings or cues) are
 force-aligned to the take's sound by PocketSphinx (from PyPI, with its US English model in
 the wheel: no network), which finds where each word begins. Words its dictionary lacks
-(names, numbers written as digits) are left out of the alignment and take their times
-from their neighbours. Each line becomes one caption, split into pieces of at most
+are given pronunciations spelled from words it knows (the autocue's
+:func:`~kaizen_studio.autocue.listen.add_pronunciations`: names, new words); those no
+spelling is found for (numbers written as digits) are left out of the alignment and take
+their times from their neighbours. Each line becomes one caption, split into pieces of at most
 :data:`MAX_CHARS` characters, shown from its first word until the next caption (or a
 moment after its last word).
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from kaizen_studio.autocue.listen import add_pronunciations
 from kaizen_studio.autocue.script import BlockKind, Script
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.studio.files import atomic_output
@@ -87,6 +90,7 @@ def align(sound: np.ndarray, lines: Sequence[str]) -> list[Cue]:
         samprate=RATE, bestpath=False, beam=1e-100, wbeam=1e-80, pbeam=1e-100, loglevel="FATAL"
     )
     words = [[w for w in _WORD.findall(line.lower())] for line in lines]
+    add_pronunciations(decoder, [w for line in words for w in line])
     known = [w for line in words for w in line if decoder.lookup_word(w) is not None]
     if not known:
         raise InputError("the script has no words the recogniser knows: no captions")
