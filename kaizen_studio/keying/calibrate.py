@@ -16,6 +16,7 @@ import numpy.typing as npt
 from kaizen_studio.keying.errors import NoScreenFoundError
 from kaizen_studio.keying.frames import BGRImage, Matte, check_colour, check_frame
 from kaizen_studio.keying.matte import colour_difference, denoise
+from kaizen_studio.keying.plate import cloth
 from kaizen_studio.keying.screen import (
     CAMERA_GAMMA,
     CHANNEL_NAMES,
@@ -183,9 +184,11 @@ def calibrate(
             primary, mask = _find_backing(small, screen)
         else:
             primary, mask = _match_colour(small, check_colour(screen))
+        coloured = mask & (excess(small, primary) >= MIN_LEAD)
     except NoScreenFoundError:
         if plate is None:
             raise
+        coloured = np.zeros(small.shape[:2], bool)
         # no coloured screen in the picture of the empty one (a dark sheet, a wall): the
         # difference key alone keys it (keying.plate), against the whole plate
         primary = int(np.argmax(np.median(small.reshape(-1, 3), axis=0)))
@@ -199,8 +202,10 @@ def calibrate(
     b, g, r = (int(v) for v in np.median(small[mask], axis=0) + 0.5)
     key_colour = (b, g, r)
     screen_small = fill_screen(small, mask)
-    if plate is not None:  # the plate shows what is behind the subject: creases, glare
-        screen_small = cv2.blur(small, (3, 3))
+    if plate is not None:  # the plate shows what is behind the subject: creases, glare;
+        # where it shows no screen (a prop, a stand), the screen about it is filled in
+        shown = cloth(small, primary=primary, coloured=coloured)
+        screen_small = fill_screen(cv2.blur(small, (3, 3)), shown >= 0.5)
     lit = screen_small[..., primary][mask]
     p5, p50, p95 = np.percentile(lit, [5, 50, 95])
     unevenness = float(min(1.0, (p95 - p5) / max(p50, 1.0)))
