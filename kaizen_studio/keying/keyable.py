@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from kaizen_studio.keying.calibrate import MIN_LEAD, Calibration
+from kaizen_studio.keying.backing import MIN_LEAD
+from kaizen_studio.keying.calibrate import Calibration
 from kaizen_studio.keying.frames import BGRImage, Matte, check_frame
 from kaizen_studio.keying.keyer import Keyer
 from kaizen_studio.keying.plate import difference_alpha, plate_key
@@ -180,7 +181,8 @@ def check_keyable(
     half = (alpha > 25) & (alpha < 230)
     subject |= in_spread & half & ((ratio < low) | (ratio > high * 0.95))
     if plate is not None:  # and wherever the frame differs from the empty screen
-        difference = difference_alpha(frame, plate_key(plate, primary=primary, size=(w, h)))
+        small = difference_alpha(frame, plate_key(plate, primary=primary, size=(w, h)))
+        difference = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
         subject |= in_spread & (difference >= 0.5)
     subject = cv2.morphologyEx(subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     subject = solid_parts(subject)

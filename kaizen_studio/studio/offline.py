@@ -97,7 +97,7 @@ def check_screen_found(calibration: Calibration) -> None:
     problem = None
     if calibration.screen_name not in SCREEN_COLOURS:
         problem = "a screen is green or blue"
-    elif calibration.screen_share < MIN_SCREEN_SHARE:
+    elif max(calibration.screen_share, calibration.board_share) < MIN_SCREEN_SHARE:
         problem = f"it fills only {calibration.screen_share:.0%} of the picture"
     elif max(calibration.key_colour) < MIN_SCREEN_LEVEL:
         problem = "it is too dark to be a lit screen"
