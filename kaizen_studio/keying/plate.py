@@ -80,8 +80,13 @@ differ in colour as well."""
 CHROMA_WEIGHT = 2.0
 """How much a change of colour (Cr, Cb) counts against one of brightness (Y)."""
 SPREAD_TIMES = 6.0
+CLEAR_LEVEL = 25
+"""Alpha levels (0..255) up to which the chroma key takes a pixel for clear screen."""
+SURE_GAIN = 4.0
+"""A difference a quarter of the way to solid (already past the noise and the measured
+spread) is sure enough that something stands there: the chroma key's alpha is kept."""
 HUE_TIMES = 6.0
-HUE_FLOOR = 0.02
+HUE_FLOOR = 0.05
 HUE_SPAN = 0.02
 """A difference (levels) or, where the screen has colour, a hue (shares of the primary;
 at least the floor) off the plate's by this many robust deviations of the empty screen's
@@ -224,7 +229,7 @@ def difference_alpha(frame: BGRImage, key: PlateKey) -> FloatMap:
     dy, dcr, dcb = cv2.split(change)
     dy = np.where(dy < 0, dy * np.float32(SHADOW_WEIGHT), dy)
     distance = cv2.magnitude(dy, np.sqrt(CHROMA_WEIGHT * (dcr * dcr + dcb * dcb)))
-    box = max(3, round(small.shape[0] * BLUR_SHARE) | 1)
+    box = blur_box(small.shape[0])
     distance = cv2.blur(distance, (box, box))
     noise = float(np.hypot(key.noise, camera_noise(small)))
     low = NOISE_TIMES * max(noise, 1.0) + NOISE_FLOOR
@@ -270,7 +275,7 @@ def hue_alpha(frame: BGRImage, key: PlateKey) -> FloatMap:
         return np.zeros(inside.shape, np.float32)
     change -= np.median(change[inside], axis=0)  # the white balance's change since the plate
     distance = np.abs(change).max(axis=2)
-    box = max(3, round(small.shape[0] * BLUR_SHARE) | 1)
+    box = blur_box(small.shape[0])
     distance = cv2.blur(distance, (box, box))
     low = max(measured_spread(distance, inside, times=HUE_TIMES), HUE_FLOOR)
     alpha = np.clip((distance - low) / HUE_SPAN, 0.0, 1.0) * key.reliable_small
@@ -287,22 +292,51 @@ def with_plate(alpha: Matte, frame: BGRImage, key: PlateKey, *, out: Matte) -> M
     chroma key keeps hair and shadows right where the screen has colour, the difference
     key alone knows a glare or a dark sheet), and then neither may take away what the
     other is sure of: a pixel the difference key finds unlike the plate keeps the chroma
-    key's alpha up to twice the difference (a leg over the glare's dim border), and at
-    least the difference itself (a green shirt the chroma key takes for screen; the
-    difference key starts :data:`RELIABLE_EXTRA` higher where the screen has colour).
+    key's alpha up to :data:`SURE_GAIN` times the difference (a leg over the glare's dim
+    border, or over a part of the screen only partly trusted), and the
+    inside of what surely differs from the plate stays solid (a green shirt the chroma
+    key takes for screen: the difference, starting :data:`RELIABLE_EXTRA` higher where
+    the screen has colour, or the hue, :func:`hue_alpha`, shrunk by the box they are
+    averaged over, so that the chroma key still draws the edges).
     """
     if frame.shape[1::-1] != key.size or alpha.shape != frame.shape[:2]:
         raise ValueError(
             f"the plate was made ready for {key.size[0]}x{key.size[1]} frames, got "
             f"{frame.shape[1]}x{frame.shape[0]}"
         )
-    small = np.maximum(difference_alpha(frame, key), hue_alpha(frame, key))
-    small = np.clip(small * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    difference = cv2.resize(small, key.size, interpolation=cv2.INTER_LINEAR)
-    cv2.multiply(difference, key.screen, dst=difference, scale=1.0 / 255.0)
-    sure = cv2.min(alpha, cv2.add(difference, difference))
+    small = difference_alpha(frame, key)
+    box = blur_box(small.shape[0])
+    # what surely differs from the plate where the screen has colour: the inside of a
+    # hue unlike the plate's (blind to a shadow, which the difference is not)
+    kernel = np.ones((box, box), np.uint8)
+    firm_small = hue_alpha(frame, key)
+    # only inside a region the chroma key takes for clear screen all through: a mix of
+    # the screen with hair or a blurred hand differs from the plate too, and the chroma
+    # key's partial alpha there is right
+    seen = cv2.resize(alpha, small.shape[1::-1], interpolation=cv2.INTER_AREA)
+    clear = cv2.erode((seen <= CLEAR_LEVEL).astype(np.uint8), kernel)
+    firm_small *= clear
+    difference, firm = (
+        cv2.resize(_levels(m), key.size, interpolation=cv2.INTER_LINEAR)
+        for m in (small, firm_small)
+    )
+    for m in (difference, firm):
+        cv2.multiply(m, key.screen, dst=m, scale=1.0 / 255.0)
+    sure = cv2.min(alpha, cv2.multiply(difference, SURE_GAIN))
     weighted = cv2.multiply(difference, key.unreliable, scale=1.0 / 255.0)
     cv2.multiply(alpha, key.reliable, dst=out, scale=1.0 / 255.0)
     cv2.add(out, weighted, dst=out)
     cv2.max(out, sure, dst=out)
-    return cv2.max(out, difference, dst=out)
+    return cv2.max(out, firm, dst=out)
+
+
+def _levels(alpha: FloatMap) -> Matte:
+    """A 0..1 float map as uint8 levels."""
+    levels: Matte = np.clip(alpha * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return levels
+
+
+def blur_box(rows: int) -> int:
+    """The box (odd, >= 3) the difference is averaged over on a working grid ``rows``
+    tall (see :data:`BLUR_SHARE`)."""
+    return max(3, round(rows * BLUR_SHARE) | 1)
