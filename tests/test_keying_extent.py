@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kaizen_studio.keying import Keyer, NoScreenFoundError, calibrate
+from kaizen_studio.keying import Keyer, KeyProblem, NoScreenFoundError, calibrate, check_keyable
 from tests.keying_frames import GREEN, SKIN, add_noise, inner
 
 TOWEL = (56, 76, 44)  # B, G, R: a dark, dull green towel (lead 20 levels, at 25%)
@@ -66,6 +66,7 @@ def test_black_bars_round_a_pillarboxed_picture_are_cut_away() -> None:
     alpha = key(image)
     assert alpha[:, :53].max() == 0.0 and alpha[:, 374:].max() == 0.0
     assert alpha[:, 53:373][inner(body, 3)].min() > 0.95
+    assert check_keyable(image, calibration).problem is KeyProblem.NONE
 
 
 def test_beyond_a_small_board_in_a_room_is_cut_away_and_said() -> None:
@@ -91,6 +92,8 @@ def test_beyond_a_small_board_in_a_room_is_cut_away_and_said() -> None:
     # sees a dark edge of the screen: not this test's subject)
     assert alpha[solid].min() > 0.95  # below the board too
     assert alpha[110:290, 50:80].max() < 0.05  # the board itself
+    # the board seen beside the presenter, walled in by its rim, is not their clothes
+    assert check_keyable(image, calibration).problem is KeyProblem.NONE
 
 
 def test_a_screen_behind_the_presenter_cuts_nothing_away() -> None:

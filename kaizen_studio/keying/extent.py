@@ -31,10 +31,11 @@ BLACK = 8
 with a little room for the codec's ringing."""
 BLACK_SHARE = 0.995
 """...in this share of the bar's pixels (a subtitle or a logo may lie in it)."""
-MIN_BAR = 0.01
+MIN_BAR = 0.005
 """A bar is at least this share of the frame's width (or height) across."""
-BAR_EDGE = 1
-"""Pixels beyond a bar's last black row or column that still mix it in."""
+BAR_EDGE = 3
+"""Pixels beyond a bar's last black row or column that still mix it in (two), and one for
+the garbage matte's smoothed edge."""
 EDGE_GAP = 0.02
 """A screen that stops this share of the picture's side short of an edge does not reach
 it."""

@@ -115,7 +115,7 @@ def screen_words(calibration: Calibration) -> str:
     plate = ", measured on the empty-screen picture" if calibration.from_plate else ""
     return (
         f"the {calibration.screen_name} screen (about RGB {r},{g},{b}){plate}, "
-        f"{calibration.screen_share:.0%} of the picture"
+        f"{calibration.screen_share:.0%} of the picture{calibration.cut_away()}"
     )
 
 
