@@ -93,3 +93,32 @@ def test_the_plate_is_made_ready_for_the_frame_size() -> None:
     alpha = np.zeros(frame.shape[:2], np.uint8)
     with pytest.raises(ValueError, match="320x240"):
         with_plate(alpha[:100], frame[:100], ready, out=alpha[:100])
+
+
+@pytest.mark.parametrize(
+    "shirt",
+    [
+        (GREEN[0] * 0.9, GREEN[1] * 0.95, GREEN[2] * 0.6),  # its own dye, as bright
+        (GREEN[0] * 0.5, GREEN[1] * 0.8, GREEN[2] * 0.3),  # a deeper green
+    ],
+)
+def test_with_the_plate_a_shirt_in_the_screens_green_keys_solid(
+    shirt: tuple[float, float, float],
+) -> None:
+    """(A shirt exactly the screen's hue, only darker, is a shadow to any key: the plate
+    cannot tell it from one, and keyable.check_keyable says so.)"""
+    h, w = 240, 320
+    empty = np.ones((h, w, 1), np.float32) * np.array(GREEN, np.float32)
+    body = np.zeros((h, w), bool)
+    body[100:, 100:220] = True
+    frame = empty.copy()
+    frame[40:90, 135:185] = SKIN  # head
+    frame[body] = SKIN  # arms about the shirt
+    frame[100:, 115:205] = shirt
+    image, plate = add_noise(frame, 2.0, 21), add_noise(empty, 2.0, 22)
+    without = key(image, None)
+    assert without[110:230, 125:195].mean() < 0.5  # see-through without the plate
+    alpha = key(image, plate)
+    assert alpha[110:230, 125:195].min() > 0.95, alpha[110:230, 125:195].min()
+    assert alpha[10:30].max() < 0.05  # the empty screen above stays clear
+    assert alpha[120:, 10:80].max() < 0.05

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from kaizen_studio.keying.calibrate import MIN_LEAD, Calibration
+from kaizen_studio.keying.backing import MIN_LEAD
+from kaizen_studio.keying.calibrate import Calibration
 from kaizen_studio.keying.frames import BGRImage, Matte, check_frame
 from kaizen_studio.keying.keyer import Keyer
 from kaizen_studio.keying.plate import difference_alpha, plate_key
 from kaizen_studio.keying.screen import CHANNEL_NAMES, chromaticity
+from kaizen_studio.keying.shapes import Mattes
 
 HUE_TOLERANCE = 0.08
 """How far (shares of the primary) a colour's other channels may be from the screen's
@@ -47,6 +49,9 @@ APART = 0.05
 """Inside the silhouette, a colour of the screen's hue whose other channels differ this
 much (shares of the primary) from the screen's about it is a cloth of its own, not the
 screen seen through a gap (which keeps the screen's hue, only darker in a shadow)."""
+BEYOND_REACH = 0.03
+"""A keyed-out region this near (share of the picture's longer side) what the automatic
+garbage matte cuts away counts it as the picture's edge (a board's rim lies between)."""
 HELD = 0.9
 """With a plate, the share of such a part the difference key keys solid for it to hold."""
 
@@ -163,11 +168,16 @@ def check_keyable(
     # the picture's edges) at a brightness unlike the screen's about it, or half
     # see-through at a brightness unlike any the screen takes on
     clear = (alpha < 128).astype(np.uint8)
-    enclosed = inside_outline(clear)
-    filled = inside_silhouette(alpha)
+    # (what the automatic garbage matte cuts away, black bars or the room beside a
+    # board, is neither the screen nor the subject: its border counts as the picture's)
+    auto, _ = Mattes(garbage=calibration.keep).masks((w, h))
+    kept = np.ones((h, w), bool) if auto is None else auto >= 128
+    enclosed = inside_outline(clear, beyond=~kept)
+    rim = near_beyond(~kept, clear.shape)
+    filled = inside_silhouette(np.where(rim, np.uint8(0), alpha))
     # the screen's brightness and hue about such a region (calibration took the region
     # itself for a shadowed part of the screen, and mapped the screen there as its colour)
-    seen = (clear > 0) & ~enclosed & ~filled
+    seen = (clear > 0) & ~enclosed & ~filled & kept
     about = screen_about(lit[..., primary], seen)
     like_low, like_high = LIKE_SCREEN
     near = colour[..., primary] / np.maximum(about, 1.0)
@@ -180,8 +190,10 @@ def check_keyable(
     half = (alpha > 25) & (alpha < 230)
     subject |= in_spread & half & ((ratio < low) | (ratio > high * 0.95))
     if plate is not None:  # and wherever the frame differs from the empty screen
-        difference = difference_alpha(frame, plate_key(plate, primary=primary, size=(w, h)))
+        small = difference_alpha(frame, plate_key(plate, primary=primary, size=(w, h)))
+        difference = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
         subject |= in_spread & (difference >= 0.5)
+    subject &= kept
     subject = cv2.morphologyEx(subject.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     subject = solid_parts(subject)
     share = float(subject.mean())
@@ -214,7 +226,7 @@ def check_keyable(
     )
 
 
-def inside_outline(clear: Matte) -> np.ndarray:
+def inside_outline(clear: Matte, *, beyond: np.ndarray | None = None) -> np.ndarray:
     """The pixels of ``clear`` (uint8, 1 keyed out) in regions bordered mostly by the
     subject, the picture's edges counted as border too (see :data:`ENCLOSED`), bar the
     largest, the screen itself: a shirt keyed out reaches the bottom edge, but the arms
@@ -228,6 +240,8 @@ def inside_outline(clear: Matte) -> np.ndarray:
     subject_border = np.bincount(beside[ring], minlength=count)
     edges = np.concatenate((labels[0], labels[-1], labels[1:-1, 0], labels[1:-1, -1]))
     edge_border = np.bincount(edges, minlength=count)
+    if beyond is not None:  # cut away: its border is the picture's edge
+        edge_border += np.bincount(labels[near_beyond(beyond, clear.shape)], minlength=count)
     total = np.maximum(subject_border + edge_border, 1)
     enclosed = subject_border >= ENCLOSED * total
     enclosed[0] = False
@@ -236,6 +250,17 @@ def inside_outline(clear: Matte) -> np.ndarray:
     enclosed[int(areas.argmax())] = False  # the screen itself (walls may frame it)
     inside: np.ndarray = enclosed[labels]
     return inside
+
+
+def near_beyond(beyond: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The pixels within :data:`BEYOND_REACH` of what the automatic garbage matte cuts
+    away (``beyond``, bool), not cut away themselves: a board's rim."""
+    if not beyond.any():
+        return np.zeros(beyond.shape, bool)
+    reach = max(3, round(BEYOND_REACH * max(shape)))
+    near = cv2.dilate(beyond.astype(np.uint8), np.ones((reach, reach), np.uint8)) > 0
+    rim: np.ndarray = near & ~beyond
+    return rim
 
 
 def solid_parts(found: np.ndarray) -> np.ndarray:

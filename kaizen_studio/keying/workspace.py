@@ -83,6 +83,10 @@ class FrameWork:
         self.sample_rows = np.minimum(np.arange(ch) * scale + scale // 2, h - 1)
         self.sample_cols = np.minimum(np.arange(cw) * scale + scale // 2, w - 1)
         self.garbage, self.holdout = mattes.masks((w, h))
+        # and the automatic garbage matte: black bars, beyond a board (keying.extent)
+        auto, _ = Mattes(garbage=calibration.keep).masks((w, h))
+        if auto is not None:
+            self.garbage = auto if self.garbage is None else cv2.min(self.garbage, auto)
         # the picture of the empty screen, for the difference key (keying.plate), and
         # where the screen has no usable colour on the coarse grid (no spill taken off)
         self.plate: PlateKey | None = None

@@ -97,7 +97,7 @@ def check_screen_found(calibration: Calibration) -> None:
     problem = None
     if calibration.screen_name not in SCREEN_COLOURS:
         problem = "a screen is green or blue"
-    elif calibration.screen_share < MIN_SCREEN_SHARE:
+    elif max(calibration.screen_share, calibration.board_share) < MIN_SCREEN_SHARE:
         problem = f"it fills only {calibration.screen_share:.0%} of the picture"
     elif max(calibration.key_colour) < MIN_SCREEN_LEVEL:
         problem = "it is too dark to be a lit screen"
@@ -115,7 +115,7 @@ def screen_words(calibration: Calibration) -> str:
     plate = ", measured on the empty-screen picture" if calibration.from_plate else ""
     return (
         f"the {calibration.screen_name} screen (about RGB {r},{g},{b}){plate}, "
-        f"{calibration.screen_share:.0%} of the picture"
+        f"{calibration.screen_share:.0%} of the picture{calibration.cut_away()}"
     )
 
 
