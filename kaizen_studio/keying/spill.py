@@ -196,7 +196,7 @@ def spill_light(
     y0, y1 = float(np.median(y[dark])), float(np.median(y[bright]))
     q0 = float(np.quantile(share[dark], SHARE_QUANTILE))
     q1 = float(np.quantile(share[bright], SHARE_QUANTILE))
-    if y0 > LEAST_RANGE * y1:  # one brightness: taken as reflected
+    if y1 - y0 < 1e-6 or y0 > LEAST_RANGE * y1:  # one brightness: taken as reflected
         q = float(np.quantile(share, SHARE_QUANTILE))
         return SpillLight(reflected=min(q / max(float(np.median(y)), 1e-3), SPILL_MOST))
     slope = (q1 - q0) / (y1 - y0)
