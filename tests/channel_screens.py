@@ -16,7 +16,6 @@ import av
 import numpy as np
 
 from kaizen_studio.channel.schedule.clock import TEST_CLOCK, set_test_clock
-from kaizen_studio.channel.site.process import manage
 from tests.channel_site import RunningChannel, running_channel
 
 LONDON = ZoneInfo("Europe/London")
@@ -89,5 +88,5 @@ def screen_channel(folder: Path) -> Iterator[ScreenChannel]:
     set_test_clock(clock, datetime(2026, 12, 4, 11, 0, tzinfo=LONDON))  # a Friday
     films = flat_films(folder / "films")
     with running_channel(folder / "server", environment={TEST_CLOCK: str(clock)}) as running:
-        manage(running.channel, "channel_demo", str(films))
+        running.django.manage("channel_demo", str(films))
         yield ScreenChannel(running=running, clock=clock)

@@ -24,7 +24,8 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 
 from kaizen_studio.broadcast.channel_site import ChannelSite
 from kaizen_studio.broadcast.server import MediaServer, free_port
-from kaizen_studio.channel.site.process import AppServer, Channel, manage
+from kaizen_studio.channel.site.process import AppServer, Channel
+from tests.channel_django import ChannelDjango
 from tests.conditions import wait_until
 
 PASSWORD = "correct-horse-battery-7"
@@ -144,6 +145,7 @@ class RunningChannel:
     channel: Channel
     app: AppServer
     nginx: MediaServer
+    django: ChannelDjango
 
     @property
     def base(self) -> str:
@@ -157,11 +159,12 @@ class RunningChannel:
         return Browser(self.base)
 
     def account(self, name: str, role: str, password: str = PASSWORD) -> None:
-        manage(self.channel, "channel_add_user", name, "--role", role, stdin=password + "\n")
+        self.django.manage("channel_add_user", name, "--role", role, stdin=password + "\n")
 
     def shell(self, code: str) -> str:
-        """Run Python in a Django shell of this channel (for reading the database)."""
-        return manage(self.channel, "shell", "--no-imports", "-c", code).strip()
+        """Run Python in a Django shell of this channel (for reading the database); what
+        it printed."""
+        return self.django.shell(code).strip()
 
 
 @contextmanager
@@ -179,7 +182,11 @@ def running_channel(
         with MediaServer(
             folder, key="tulip42", rtmp_port=free_port(), http_port=free_port(), channel=site
         ) as nginx:
-            yield RunningChannel(channel=channel, app=app, nginx=nginx)
+            django = ChannelDjango(channel)
+            try:
+                yield RunningChannel(channel=channel, app=app, nginx=nginx, django=django)
+            finally:
+                django.close()
 
 
 def raw_post(

@@ -58,19 +58,20 @@ def server(tmp_path: Path) -> Iterator[MediaServer]:
         yield media
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def channel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningChannel]:
-    """The school channel (gunicorn + nginx, SQLite) on free loopback ports, shared by the
-    tests of one file (migrations take seconds); each test makes its own accounts."""
+    """The school channel (gunicorn + nginx, SQLite) on free loopback ports, shared by every
+    test that needs no channel of its own (migrations take seconds); each test makes its
+    own accounts, with names no other test uses, and looks only at what it made."""
     with running_channel(tmp_path_factory.mktemp("channel") / "server") as running:
         yield running
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def screens(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScreenChannel]:
     """The school channel with the demo timetable on six flat-coloured films and a clock
-    the test sets (starting Friday 4 December 2026, 11:00 in London), shared by the tests
-    of one file."""
+    each test sets first (it starts at Friday 4 December 2026, 11:00 in London), shared by
+    every test of the screens; each names its own accounts and screens."""
     with screen_channel(tmp_path_factory.mktemp("screens")) as running:
         yield running
 

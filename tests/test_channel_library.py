@@ -107,7 +107,7 @@ def test_a_pupils_film_is_converted_and_waits_for_a_teacher(
 
 
 def test_a_teachers_upload_is_approved_at_once(channel: RunningChannel, take_clip: Path) -> None:
-    teacher = signed_in(channel, "mr_oak", "teacher")
+    teacher = signed_in(channel, "mr_yew", "teacher")
     pk = item_id(teacher.upload(take_clip, title="Assembly", from_studio="on"))
     state = finished(teacher, pk)
     assert state["state"] == "ready" and state["approved"] is True

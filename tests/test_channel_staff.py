@@ -75,9 +75,9 @@ def test_a_post_without_the_csrf_token_is_refused(channel: RunningChannel) -> No
 
 
 def test_a_digital_leader_may_upload_but_not_approve_nor_manage(channel: RunningChannel) -> None:
-    channel.account("leader_amy", "digital_leader")
+    channel.account("leader_bea", "digital_leader")
     pupil = channel.browser()
-    pupil.sign_in("leader_amy")
+    pupil.sign_in("leader_bea")
     page = pupil.get("/channel/library/")
     assert page.status == 200 and "A teacher approves what you upload" in page.text
     assert ">Approve<" not in page.text

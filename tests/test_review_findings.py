@@ -17,7 +17,7 @@ from kaizen_studio.broadcast import MediaServer
 from kaizen_studio.studio.cli import main
 from tests.channel_site import PASSWORD, Browser, RunningChannel
 from tests.conditions import wait_until
-from tests.media_files import green_picture
+from tests.media_files import LIVE_SHOW, green_picture
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -94,8 +94,11 @@ def test_ctrl_c_in_a_terminal_stops_a_streaming_show_without_a_traceback(
     # a terminal's Ctrl+C reaches the whole foreground group: the streaming child too
     err = tmp_path / "stderr.txt"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KAIZEN_STREAM_KEY": server.key}
+    show = tmp_path / "show.toml"  # 320x180: the demo presenter's loop drawn in seconds
+    show.write_text(LIVE_SHOW)
     command = [sys.executable, "-m", "kaizen_studio", "live", "--camera", "demo"]
-    command += ["--record", str(tmp_path / "take.mp4"), "--stream", server.play_url]
+    command += ["--show", str(show), "--record", str(tmp_path / "take.mp4")]
+    command += ["--stream", server.play_url]
     with err.open("wb") as stderr:
         process = subprocess.Popen(
             command, stdout=stderr, stderr=stderr, env=env, start_new_session=True

@@ -251,6 +251,11 @@ class MediaServer:
         """The streams the key check let publish that have not ended (names, sorted)."""
         return self._live.streams()
 
+    def check_ports(self) -> None:
+        """Raise PortBusyError if a port is taken now (before slow work that would
+        otherwise come first, such as the channel's migrations)."""
+        self._check_ports()
+
     def _check_ports(self) -> None:
         for option, port in (("rtmp_port", self.rtmp_port), ("http_port", self.http_port)):
             if port_taken(self.host, port):

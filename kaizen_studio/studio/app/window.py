@@ -61,6 +61,7 @@ class StudioWindow(StudioLayout):
         self.remembered = Remembered(settings, save, self.say, self)
         self.closing_show: threading.Thread | None = None
         self._live_after_key = False  # GO LIVE waits for the stream key being typed
+        self._captions_of = ""  # the scene whose captions the caption panel shows
         self.checklist: ChecklistPanel | None = None
         """the first-run checklist while it is open (a tab beside the key panel)"""
         self.kidsmeet: KidsmeetPanel | None = None
@@ -335,6 +336,12 @@ class StudioWindow(StudioLayout):
         self.show_pictures(programme, shown, self.autocue.confidence_picture())
 
     def _tick_status(self) -> None:
+        # a scene's job ends when the switch is asked for; the programme takes the scene at
+        # its next frame, which may come after that on a busy machine
+        look = self.control.programme.look if self.control.programme is not None else None
+        if look is not None and look.name != self._captions_of:
+            self._captions_of = look.name
+            self._fill_captions()
         for job in self.control.finished_jobs():
             outcome = job.outcome()
             assert outcome is not None

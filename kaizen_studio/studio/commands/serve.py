@@ -240,6 +240,7 @@ def _serve(server: MediaServer, app: AppServer, key: ServerKey, args: argparse.N
     before = {number: signal.signal(number, lambda *_: done.set()) for number in stopping}
     started = False
     try:
+        server.check_ports()  # a taken port said at once, not after the migrations
         _say("Starting the school channel (database migrations first)...")
         app.start()
         server.start()
