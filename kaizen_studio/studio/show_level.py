@@ -53,6 +53,8 @@ class ShowLevels:
         self.policy = StepDownPolicy()
         self.last: Step | None = None
         """the last change, None while at full quality from the start"""
+        self.steps: list[Step] = []
+        """every change, oldest first (for the show's record and the benchmarks)"""
         self._looked: float | None = None
         self._late = 0
 
@@ -82,6 +84,7 @@ class ShowLevels:
         step = self.policy.decide(now, load)
         if step is not None:
             self.last = step
+            self.steps.append(step)
             up = step.reason is Reason.ROOM
             log.log(logging.INFO if up else logging.WARNING, "%s", step.words)
         effort = self.level.effort
