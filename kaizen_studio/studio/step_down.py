@@ -6,8 +6,11 @@ it is shown (tested on the fake clock): when an encoder's queue fills past
 a frame's time, or when ticks come late, the show goes one :class:`ShowLevel` down (a
 faster encoder setting, then a lower bitrate, then the keyer's cheaper path), waiting
 :data:`SETTLE_SECONDS` between steps so that each can take effect; once everything has
-had room for :data:`ROOM_SECONDS` it goes one level back up. Each decision is a
-:class:`Step` with its :class:`Reason`, said in words by :attr:`Step.words`.
+had room for :data:`ROOM_SECONDS` it goes one level back up. In the show's first
+:data:`WARM_UP_SECONDS` it does not step down for what passes with the start (the streaming
+child starting on the same core, x264's first pictures, the first pictures' memory), only
+for an encoder about to drop pictures. Each decision is a :class:`Step` with its
+:class:`Reason`, said in words by :attr:`Step.words`.
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ ROOM_BACKLOG = 0.05
 """At most this full, the encoder has room."""
 ROOM_KEY_SHARE = 0.5
 """At most this share of a frame's time, the key has room."""
+WARM_UP_SECONDS = 10.0
+"""The show's start, from its first look at the load: what is slow then passes (on one
+shared core the pipeline benchmark's first picture at 1080p came 10 s after the start and
+the key's mean over the first frames was 137 ms, its later mean 80 ms; its ladder stepped
+down three times in the first 5 s, the first at the first look)."""
+WARM_UP_BACKLOG = 0.8
+"""In the warm-up, an encoder's queue this full steps the show down all the same: never
+drop, degrade."""
 SETTLE_SECONDS = 2.0
 """Time a step is given to take effect before the next step down."""
 ROOM_SECONDS = 20.0
@@ -105,9 +116,14 @@ class Step:
 
 class StepDownPolicy:
     """Decides the show's level from its load over time (see the module); pure: the
-    time is given, never read."""
+    time is given, never read. ``warm_up_seconds``: how long from the first look the
+    show does not step down for a passing load (:data:`WARM_UP_SECONDS`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, warm_up_seconds: float = WARM_UP_SECONDS) -> None:
+        if warm_up_seconds < 0:
+            raise ValueError(f"warm_up_seconds must be 0 or more, got {warm_up_seconds}")
+        self.warm_up_seconds = warm_up_seconds
+        self._began: float | None = None
         self.level = ShowLevel.FULL
         self._changed_at: float | None = None
         self._room_since: float | None = None
@@ -116,7 +132,12 @@ class StepDownPolicy:
 
     def decide(self, now: float, load: Load) -> Step | None:
         """The step to take at ``now`` given ``load`` (None: stay)."""
+        if self._began is None:
+            self._began = now
         reason = behind(load)
+        warming = now - self._began < self.warm_up_seconds
+        if reason is not None and warming and load.backlog < WARM_UP_BACKLOG:
+            return None  # the start's load passes; a queue about to drop does not wait
         if reason is not None:
             self._room_since = None
             settled = self._changed_at is None or now - self._changed_at >= SETTLE_SECONDS
