@@ -36,6 +36,11 @@ EARLY_BLOCKS = 500
 pictures come through the output's own worker, the sound straight from the show): 10 s of
 20 ms blocks."""
 
+SILENT_SECONDS = 2.0
+"""A stream's sound filled with silence when none has come for this long behind its
+pictures. Half a second cut real sound on a starved machine (the show's sound thread late:
+benchmarks/sound_starved.py with the stream, 2 CPU hogs, found a block 1.0 s behind)."""
+
 RECORDING = {"preset": "superfast", "bf": "0", "x264-params": "mbtree=1:rc-lookahead=10"}
 """x264 options of a recording on its own: superfast with veryfast's rate control (the
 macroblock tree over 10 frames of look-ahead), which superfast leaves out. On the keyed
@@ -151,7 +156,7 @@ class ProgrammeEncoder:
     overlap is cut, and :meth:`flush` fills it to the end of the last picture, so a
     recording's sound is never shorter than its pictures nor shifted from them, whatever
     was late or dropped on the way. ``fill_silence`` adds silence when no sound has come
-    for half a second (a stream's declared sound track must not stall players).
+    for :data:`SILENT_SECONDS` (a stream's declared sound track must not stall players).
     :meth:`set_effort` asks it for less work (or full work again) from the next picture.
     Not thread-safe: one worker feeds it.
     """
@@ -317,7 +322,7 @@ class ProgrammeEncoder:
             frame = frame.reformat(format=self.video.pix_fmt)
         frame.pts, frame.time_base = pts, VIDEO_TIME_BASE
         self.frames += 1
-        silence = self._silence_until(item.pts - 0.5) if self.fill_silence else []
+        silence = self._silence_until(item.pts - SILENT_SECONDS) if self.fill_silence else []
         return silence + [EncodedPacket.of("v", p) for p in self.video.encode(frame)]
 
     def _sound(
