@@ -112,11 +112,12 @@ def test_a_step_up_taken_back_makes_the_next_wait_longer() -> None:
 
 
 def test_the_start_of_the_show_steps_nothing_down_unless_pictures_would_be_dropped() -> None:
-    """What is slow at the start passes (the streaming child starting on the same core,
-    x264's first pictures): no step down in the warm-up; a queue about to drop steps at
-    once all the same; behind still once warmed up: one step."""
+    """What is slow at the start passes (the key's first pictures, late ticks, x264's
+    first pictures queued): no step down in the warm-up; a queue filling up steps at once
+    all the same; behind still once warmed up: one step."""
     clock, policy = FakeClock(), StepDownPolicy()
-    slow_start = [Load(backlog=0.5, key_share=4.0, late_ticks=5), BEHIND]
+    queued = Load(backlog=WARM_UP_BACKLOG - 0.1, key_share=0.3)  # behind, later
+    slow_start = [Load(backlog=0.0, key_share=4.0, late_ticks=5), queued]
     steps: list[Step | None] = []
     while clock.now() < WARM_UP_SECONDS - 0.25:
         steps.append(policy.decide(clock.now(), slow_start[len(steps) % 2]))
@@ -132,6 +133,24 @@ def test_the_start_of_the_show_steps_nothing_down_unless_pictures_would_be_dropp
     full = Load(backlog=WARM_UP_BACKLOG, key_share=0.3)
     step = early.decide(1.0, full)
     assert step is not None and step.reason is Reason.ENCODER_BEHIND and step.at == 1.0
+
+
+def test_a_queue_that_keeps_filling_steps_again_without_waiting_for_the_last_step() -> None:
+    """At 1080p the queue holds a second: a step that does not stop it filling is
+    followed by the next one as soon as it has filled by as much again."""
+    policy, levels = warmed(), []
+    for look in range(5):  # a look every quarter second, the queue filling fast
+        step = policy.decide(look * 0.25, Load(backlog=0.2 + 0.1 * look, key_share=0.3))
+        levels.append(None if step is None else step.level)
+    assert levels == [
+        ShowLevel.FASTER_ENCODER,
+        None,
+        ShowLevel.LOWER_BITRATE,
+        None,
+        ShowLevel.CHEAPER_KEY,
+    ]
+    steady = warmed()  # a queue that stays as full waits for each step to settle
+    assert steady.decide(0.0, BEHIND) is not None and steady.decide(0.5, BEHIND) is None
 
 
 def test_every_effort_keeps_the_stream_headers() -> None:
