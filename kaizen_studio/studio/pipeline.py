@@ -2,8 +2,9 @@
 
 Each tick of the show's clock, the programme takes the newest frame of the source (the
 camera), puts it through the compositor's stages (:mod:`studio.stages`: key, place,
-overlays, transition; a stage that fails is taken out and the show goes on) and hands the
-programme frame to every output. Each output has its own worker thread and bounded queue:
+overlays, transition; a stage that fails is taken out and the show goes on) in the look
+on show (:mod:`studio.programme_look`), and hands the programme frame to every output
+(:mod:`studio.output_hub`). Each output has its own worker thread and bounded queue:
 "latest" keeps only the newest frame (previews, the virtual camera), "buffered" keeps a
 few seconds (encoders). A full queue drops and counts; the compositor never waits for an
 output. An output may take the camera frames the programme used instead
