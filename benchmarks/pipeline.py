@@ -58,6 +58,8 @@ from kaizen_studio.studio.sources.video_file import VideoFileSource
 
 SAMPLE_SECONDS = 1.0
 """How often the show is sampled while it runs."""
+COST_FRAMES = 60
+"""Pictures each piece is timed over for the cost a frame at full quality."""
 WARM_SECONDS = 60.0
 """The show's warm-up (at most a quarter of a shorter run): the encoder and the
 allocator settle; memory "after warm-up" is read here and its slope from here on."""
@@ -229,8 +231,8 @@ def measure(
         others = proc.core_busy_seconds(core) - busy_start - cpu - nginx_cpu
         waited = proc.waited_seconds() - waited_start
         took = server_took(server.stat_url) if stream else 0.0
-        sent = output.stream_stats()
         programme.close()
+        sent = output.stream_stats()  # with the recording's: the same pictures counted
         output.close()
         server.close()
         stats, rec = programme.stats(), output.recording_stats()
@@ -298,6 +300,9 @@ def run(
             text = io.StringIO()
             pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
             print(text.getvalue(), flush=True)
+        spent = costs(run_size, fps, frames=COST_FRAMES)  # what a core of its own would need
+        figures["full_ms"] = sum(spent.values())
+        figures["costs"] = ", ".join(f"{k} {v:.1f}" for k, v in spent.items()) + " ms a frame"
         rows.append((run_size, figures))
         print("  " + ", ".join(f"{k} {v}" for k, v in figures.items()), flush=True)
     return report(rows, fps=fps, seconds=seconds, stream=stream)

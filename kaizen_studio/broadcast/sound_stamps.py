@@ -23,26 +23,32 @@ ahead of its clock, and behind the sound encoded only by the milliseconds of an 
 
 
 class SoundStamps:
-    """Where the show's clock is, from the pictures handed over (the newest one's time plus
-    the time since it came), and the blocks of sound stamped far ahead of it (thread-safe
-    enough: one tuple swapped, one counter)."""
+    """Where the show's clock is, from the pictures handed over, and the blocks of sound
+    stamped far ahead of it (thread-safe enough: one number swapped, one counter).
+
+    The show's clock runs with the system's monotonic clock; each picture is handed over
+    a little after its tick (the time it took to make: a whole second on a starved
+    machine), so the clock is the monotonic time plus the largest ``pts - monotonic``
+    seen (the picture made fastest), never behind it by a slow picture's delay."""
 
     def __init__(self) -> None:
-        self._shown: tuple[float, float] | None = None
+        self._offset: float | None = None  # the show's clock less the monotonic clock
         self.misplaced = 0
         """blocks found stamped far ahead of the show's clock"""
 
     def shown(self, pts: float) -> None:
         """A picture stamped ``pts`` was handed over now."""
-        self._shown = (pts, time.monotonic())
+        offset = pts - time.monotonic()
+        if self._offset is None or offset > self._offset:
+            self._offset = offset
 
     def misplaced_block(self, block: AudioBlock) -> bool:
         """True, counted and logged (the first), when ``block`` is stamped more than
         :data:`SOUND_STAMP_SECONDS` ahead of the show's clock (never before a picture)."""
-        shown = self._shown
-        if shown is None:
+        offset = self._offset
+        if offset is None:
             return False
-        ahead = block.pts - (shown[0] + time.monotonic() - shown[1])
+        ahead = block.pts - (time.monotonic() + offset)
         if ahead <= SOUND_STAMP_SECONDS:
             return False
         self.misplaced += 1
