@@ -300,10 +300,11 @@ def run(
             text = io.StringIO()
             pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
             print(text.getvalue(), flush=True)
+        rows.append((run_size, figures))
+    for run_size, figures in rows:  # after every show: their memory is not the costs'
         spent = costs(run_size, fps, frames=COST_FRAMES)  # what a core of its own would need
         figures["full_ms"] = sum(spent.values())
         figures["costs"] = ", ".join(f"{k} {v:.1f}" for k, v in spent.items()) + " ms a frame"
-        rows.append((run_size, figures))
         print("  " + ", ".join(f"{k} {v}" for k, v in figures.items()), flush=True)
     return report(rows, fps=fps, seconds=seconds, stream=stream)
 
