@@ -29,7 +29,7 @@ from typing import Any
 import av
 import numpy as np
 
-from benchmarks.pipeline import presenter_clip
+from benchmarks.pipeline_clip import presenter_clip
 from kaizen_studio.broadcast.encoder import ProgrammeEncoder
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 from kaizen_studio.keying import Keyer

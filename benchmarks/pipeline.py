@@ -1,15 +1,24 @@
-"""The live pipeline under load: a file source through key, composite, overlays and H.264.
+"""The whole live show on one core: file source, key, overlays, sound, one encoder for a
+recording and a stream through the school's real nginx.
 
 A loop of the demo presenter is encoded to a file first, then played by VideoFileSource
 (decoding included), keyed into the newsroom with a lower third, ticker, badge and clock,
-with speech-like sound, into the Recorder, for ``--minutes`` (a short run by default; the
-issue's target run is 10 minutes). Prints dropped and late frames, CPU use, the sound's
-drift from the pictures at the end, and memory at the start and the end.
+with speech-like sound, into one :class:`broadcast.BroadcastOutput` that encodes once
+(libx264) for the recording and for a stream to nginx on loopback (a
+:class:`broadcast.server.MediaServer`, as ``studio serve`` starts it), for ``--minutes``.
+The benchmark pins itself to one core first (``os.sched_setaffinity`` on every thread:
+whatever it starts afterwards, the encoder's threads, the streaming child and nginx,
+inherits it). Each second it samples the show's memory, the encoder's queue, the key's
+time and the show's level; at the end it reads the recording back (frames, gaps, where
+the sound ends) and nginx's statistics (how much of the stream the server took), and
+prints which steps down the show took and when, how much of the core the show used and
+how much others took, and the machine's load at the start and the end.
 
 Run: ``python -m benchmarks.pipeline [--minutes M | --seconds S] [--size 1920x1080]
-[--fps 30] [--profile]``. With ``--size`` only that size runs (else 720p, then 1080p);
-``--profile`` runs the compositor's thread under cProfile and prints where its time goes.
-``--costs [--frames N]`` prints only the CPU each piece costs a frame (see :func:`costs`).
+[--fps 30] [--core N] [--no-stream] [--trace] [--profile]``. With ``--size`` only that
+size runs (else 720p, then 1080p); ``--trace`` prints every sample; ``--profile`` runs
+the compositor's thread under cProfile. ``--costs [--frames N]`` prints only the CPU each
+piece costs a frame (:mod:`benchmarks.pipeline_costs`).
 """
 
 from __future__ import annotations
@@ -17,152 +26,57 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import math
 import multiprocessing
+import os
 import pstats
 import tempfile
-import time
-from collections import deque
-from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from itertools import islice
+from dataclasses import dataclass
 from pathlib import Path
 
 import av
 import numpy as np
+from defusedxml import ElementTree
 
-from kaizen_studio.broadcast.encoder import ProgrammeEncoder
-from kaizen_studio.broadcast.recorder import Recorder
+from benchmarks import show_process as proc
+from benchmarks.pipeline_clip import presenter_clip
+from benchmarks.pipeline_costs import costs
+from benchmarks.pipeline_report import report
+from kaizen_studio.broadcast.output import BroadcastOutput
+from kaizen_studio.broadcast.relays import fetch_stat
+from kaizen_studio.broadcast.server import MediaServer, free_port
 from kaizen_studio.core.clock import Clock
-from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
+from kaizen_studio.core.errors import DeviceError
 from kaizen_studio.core.memory import give_back_large_blocks
 from kaizen_studio.keying import Keyer
-from kaizen_studio.studio import playback
 from kaizen_studio.studio.backgrounds import newsroom
 from kaizen_studio.studio.overlays import ClockOverlay, LiveBadge, LowerThird, Overlay, Ticker
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.sound import ShowSound
-from kaizen_studio.studio.sources.demo import DEMO_PRESENTER
 from kaizen_studio.studio.sources.video_file import VideoFileSource
-from kaizen_studio.studio.synthetic import render_scene
+
+SAMPLE_SECONDS = 1.0
+"""How often the show is sampled while it runs."""
+COST_FRAMES = 60
+"""Pictures each piece is timed over for the cost a frame at full quality."""
+WARM_SECONDS = 60.0
+"""The show's warm-up (at most a quarter of a shorter run): the encoder and the
+allocator settle; memory "after warm-up" is read here and its slope from here on."""
 
 
-def rss_mib() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024.0
-    return 0.0
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sample:
+    """The show at one moment, ``at`` seconds after it started."""
 
-
-def presenter_clip(path: Path, size: tuple[int, int], fps: int, seconds: float = 2.0) -> None:
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.width, stream.height, stream.pix_fmt = *size, "yuv420p"
-        stream.options = {"crf": "18", "preset": "veryfast"}
-        for i in range(round(seconds * fps)):
-            image = render_scene(DEMO_PRESENTER, t=i / fps, size=size).image
-            frame = av.VideoFrame.from_ndarray(image, format="bgr24")
-            frame.pts = i
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode(None))
-
-
-def costs(size: tuple[int, int], fps: int, frames: int = 30) -> dict[str, float]:
-    """CPU milliseconds per frame of each piece of the pipeline, as the engine runs it:
-    each piece on its own over ``frames`` frames (after a warm-up), timed by the whole
-    process's CPU clock, so its worker threads count (x264's and the decoder's threads
-    run on after a call returns, and would be billed to whatever ran next if the pieces
-    were interleaved).
-
-    - decode: the file source's decoding to BGR (:func:`studio.playback.picture`);
-    - key: the compositor's key stage (:class:`studio.stages.KeyStage`: fitting, the backdrop,
-      the keyer with its default threads);
-    - overlays: the compositor's copy of the keyed frame and the four overlays on it;
-    - encode: the recorder's encoder (:class:`ProgrammeEncoder`, H.264 + AAC with its
-      sound) with the recording's x264 options.
-    """
-    warm = 5
-    with tempfile.TemporaryDirectory() as folder:
-        clip = Path(folder) / "presenter.mp4"
-        presenter_clip(clip, size, fps, seconds=(frames + warm) / fps)
-        spent: dict[str, float] = {}
-
-        def timed(name: str, work: Callable[[], object]) -> None:
-            """Time ``work`` (what it makes is dropped at once, as the engine's frames
-            are: keeping them all would bill fresh memory's page faults to it)."""
-            began = time.process_time()
-            work()
-            spent[name] = (time.process_time() - began) * 1000.0 / frames
-
-        playing = decoded(clip)
-        consume(islice(playing, warm))
-        timed("decode", lambda: consume(islice(playing, frames)))
-        playing.close()
-        pictures = list(islice(decoded(clip), warm, warm + frames))
-        overlays: list[Overlay] = [
-            LowerThird("Zoë Ångström", "Year 5"),
-            Ticker(["Sports day on Friday", "Quiz winners"]),
-            LiveBadge(on_air=lambda: True),
-            ClockOverlay(),
-        ]
-        programme = Programme(
-            VideoFileSource(clip), fps=fps, keyer=Keyer(), background=newsroom(size)
-        )
-        stage = programme.compositor.stage("key")
-        assert stage is not None
-
-        def key(image: Image) -> Image:  # the key stage alone (its picture is borrowed)
-            return stage.apply(VideoFrame(image, 0.0, 0)).image
-
-        try:
-            for image in pictures[:warm]:
-                key(image)
-            timed("key", lambda: consume(key(image) for image in pictures))
-            keyed = [key(image).copy() for image in pictures]
-        finally:
-            programme.close()
-        for overlay in overlays:
-            overlay.draw(keyed[0].copy(), 0.0)  # text rendered once per size: not a frame's
-
-        def draw(index: int, image: Image) -> Image:
-            copy = image.copy()  # the compositor's one copy
-            for overlay in overlays:
-                overlay.draw(copy, 1.0 + index / fps)
-            return copy
-
-        timed("overlays", lambda: consume(draw(i, image) for i, image in enumerate(keyed)))
-        drawn = [draw(i, image) for i, image in enumerate(keyed)]
-        encoder = ProgrammeEncoder(width=size[0], height=size[1], fps=fps)
-        count = round(48000 / fps)
-        tone = 0.2 * np.sin(2 * np.pi * 440.0 * np.arange(count) / 48000)
-        block = np.repeat(tone.astype(np.float32)[:, None], 2, axis=1)
-
-        def encode(pictures: list[Image], first: int) -> None:
-            for i, image in enumerate(pictures, start=first):
-                encoder.encode(VideoFrame(image, i / fps, i))
-                encoder.encode(AudioBlock(block, 48000, i / fps))
-
-        encode(drawn[:warm], 0)  # x264 starts its threads and fills its look-ahead
-
-        def rest() -> None:
-            encode(drawn, warm)
-            encoder.flush()
-
-        timed("encode", rest)
-    return spent
-
-
-def decoded(clip: Path) -> Generator[Image, None, None]:
-    """The pictures of ``clip`` decoded as the file source decodes them."""
-    with av.open(str(clip)) as source:
-        stream = source.streams.video[0]
-        stream.thread_type = "AUTO"
-        for frame in source.decode(stream):
-            yield playback.picture(frame)
-
-
-def consume(items: Iterable[object]) -> None:
-    """Run through ``items``, keeping none of them."""
-    deque(items, maxlen=0)
+    at: float
+    rss: float
+    child_rss: float
+    backlog: float
+    key_ms: float
+    frame_ms: float
+    late: int
+    level: int
 
 
 def profiled(programme: Programme, profile: cProfile.Profile) -> None:
@@ -171,9 +85,65 @@ def profiled(programme: Programme, profile: cProfile.Profile) -> None:
     programme._run = lambda: profile.runcall(run)  # type: ignore[method-assign]
 
 
+def server_took(stat_url: str) -> float:
+    """Seconds of the show's stream nginx has taken (its publisher's last timestamp);
+    0.0 when nginx does not know the stream."""
+    try:
+        root = ElementTree.fromstring(fetch_stat(stat_url))
+    except (DeviceError, ElementTree.ParseError):
+        return 0.0
+    for stream in root.iter("stream"):
+        if stream.findtext("name") == "show":
+            for client in stream.iter("client"):
+                if client.find("publishing") is not None:
+                    return int(client.findtext("timestamp") or 0) / 1000.0
+    return 0.0
+
+
+def read_back(path: Path, fps: int) -> dict[str, float]:
+    """The recording's pictures, gaps (ticks missing between its first and last picture:
+    a late tick leaves a gap, not a shift), and the sound's end against the pictures'."""
+    times: list[float] = []
+    sound_end = 0.0
+    with av.open(str(path)) as container:
+        for packet in container.demux():
+            if packet.pts is None or packet.time_base is None:
+                continue
+            at = float(packet.pts * packet.time_base)
+            if packet.stream.type == "video":
+                times.append(at)
+            elif packet.stream.type == "audio":
+                sound_end = max(sound_end, at + float((packet.duration or 0) * packet.time_base))
+    times.sort()
+    video_end = times[-1] + 1.0 / fps if times else 0.0
+    gaps = round((times[-1] - times[0]) * fps) + 1 - len(times) if times else 0
+    return {
+        "recorded": len(times),
+        "gaps": gaps,
+        "drift_ms": (sound_end - video_end) * 1000.0,
+        "video_s": video_end - (times[0] if times else 0.0),
+    }
+
+
+def slope(samples: list[Sample], since: float) -> float:
+    """The show's memory's growth in MiB per minute from ``since`` on (least squares)."""
+    kept = [(s.at / 60.0, s.rss) for s in samples if s.at >= since]
+    if len(kept) < 2:
+        return 0.0
+    minutes, rss = np.array(kept).T
+    return float(np.polyfit(minutes, rss, 1)[0])
+
+
 def measure(
-    size: tuple[int, int], fps: int, seconds: float, *, profile: cProfile.Profile | None = None
-) -> dict[str, float]:
+    size: tuple[int, int],
+    fps: int,
+    seconds: float,
+    *,
+    core: int,
+    stream: bool = True,
+    trace: bool = False,
+    profile: cProfile.Profile | None = None,
+) -> dict[str, object]:
     give_back_large_blocks()  # as `studio` does first
     with tempfile.TemporaryDirectory() as folder:
         clip, out = Path(folder) / "presenter.mp4", Path(folder) / "show.mp4"
@@ -182,6 +152,12 @@ def measure(
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(1, mp_context=spawn) as drawing:
             drawing.submit(presenter_clip, clip, size, fps).result()
+        proc.pin(core)  # this process and all it starts from now on
+        server = MediaServer(
+            Path(folder) / "server", key="bench", rtmp_port=free_port(), http_port=free_port()
+        )
+        if stream:
+            server.start()
         clock = Clock()
         overlays: list[Overlay] = [
             LowerThird("Zoë Ångström", "Year 5"),
@@ -200,53 +176,101 @@ def measure(
         )
         if profile is not None:
             profiled(programme, profile)
-        recorder = Recorder(out, width=size[0], height=size[1], fps=fps)
-        programme.add_output(recorder)
-        rss_start = rss_mib()
+        output = BroadcastOutput(
+            record=out,
+            stream=server.publish_url if stream else None,
+            width=size[0],
+            height=size[1],
+            fps=fps,
+        )
+        programme.add_output(output)
+        me, nginx = os.getpid(), server.pid
+        load_start, rss_start = proc.load(), proc.rss_mib()
+        busy_start, waited_start = proc.core_busy_seconds(core), proc.waited_seconds()
+        family = [pid for pid in proc.descendants(me) if pid != nginx]
+        cpu_start = sum(proc.cpu_seconds(pid) for pid in [me, *family])
+        nginx_start = proc.cpu_seconds(nginx) if nginx else 0.0
+        began = clock.now()
         programme.start()
-        warm = min(60.0, seconds / 4)  # the encoder and the allocator settle in a minute
-        time.sleep(warm)
-        rss_warm, queued_warm = rss_mib(), recorder.stats().queued_bytes / 2**20
-        time.sleep(max(0.0, seconds - warm))
-        queued_end, level = recorder.stats().queued_bytes / 2**20, programme.levels.level
+        warm = min(WARM_SECONDS, seconds / 4)
+        samples: list[Sample] = []
+        family_seen: set[int] = set()
+        cpu_ended = 0.0  # CPU of children that ended during the run (a restarted one)
+        cpu_family: dict[int, float] = {}
+        while clock.now() - began < seconds:
+            at = clock.now() - began  # the next whole sample (none caught up in a burst)
+            clock.sleep_until(began + (math.floor(at / SAMPLE_SECONDS) + 1) * SAMPLE_SECONDS)
+            children = [pid for pid in proc.descendants(me) if pid != nginx]
+            for pid in family_seen - set(children):
+                cpu_ended += cpu_family.pop(pid, 0.0)
+            family_seen = set(children)
+            for pid in children:
+                cpu_family[pid] = proc.cpu_seconds(pid)
+            stats = programme.stats()
+            sample = Sample(
+                at=clock.now() - began,
+                rss=proc.rss_mib(),
+                child_rss=sum(proc.rss_mib(pid) for pid in children),
+                backlog=output.encoding.backlog,
+                key_ms=stats.key_ms,
+                frame_ms=stats.frame_ms,
+                late=stats.late,
+                level=int(stats.level),
+            )
+            samples.append(sample)
+            if trace or round(sample.at) % 60 == 0:
+                print(
+                    f"  {sample.at:6.1f} s: RSS {sample.rss:.0f} MiB (+{sample.child_rss:.0f} "
+                    f"child), queue {sample.backlog:.2f}, key {sample.key_ms:.1f} ms, frame "
+                    f"{sample.frame_ms:.1f} ms, late {sample.late}, level {sample.level}",
+                    flush=True,
+                )
+        wall = clock.now() - began
+        cpu = proc.cpu_seconds(me) + sum(cpu_family.values()) + cpu_ended - cpu_start
+        nginx_cpu = (proc.cpu_seconds(nginx) - nginx_start) if nginx else 0.0
+        others = proc.core_busy_seconds(core) - busy_start - cpu - nginx_cpu
+        waited = proc.waited_seconds() - waited_start
+        took = server_took(server.stat_url) if stream else 0.0
         programme.close()
-        stats = programme.stats()
-        rss_end = rss_mib()
-        rec = recorder.stats()
-        with av.open(str(out)) as container:  # a late tick leaves a gap, not a shift: the
-            # pictures end at their last timestamp, not at frames / fps
-            times = [float(f.pts * f.time_base) for f in container.decode(video=0)]
-            frames = len(times)
-            video_end = times[-1] + 1.0 / fps if times else 0.0
-            # ticks not made while the show ran: the gaps between the recorded frames
-            # (a start-up before the first tick is not one)
-            gaps = round((times[-1] - times[0]) * fps) + 1 - frames if times else 0
-        sound_end = 0.0
-        with av.open(str(out)) as container:  # where the sound ends, by its timestamps
-            for block in container.decode(audio=0):
-                sound_end = float(block.pts * block.time_base) + block.samples / 48000
+        sent = output.stream_stats()  # with the recording's: the same pictures counted
+        output.close()
+        server.close()
+        stats, rec = programme.stats(), output.recording_stats()
+        steps = [(step.at - began, step.words) for step in programme.levels.steps]
+        pacer = programme._pacer
+        first = (pacer.start or began) - began if pacer is not None else 0.0
+        figures = read_back(out, fps)
+    rss_warm = next((s.rss for s in samples if s.at >= warm), samples[-1].rss)
     return {
         "seconds": seconds,
         "ticks": seconds * fps,
         "frames": stats.frames,
         "late": stats.late,
-        "repeated": stats.repeated,
-        "recorder_dropped": rec.frames_dropped,
-        "decoded": frames,
-        "gaps": gaps,
-        "cpu": stats.cpu,
-        "key_ms": stats.key_ms,
-        "overlays_ms": stats.overlays_ms,
-        "fade_ms": stats.fade_ms,
-        "outputs_ms": stats.outputs_ms,
-        "frame_ms": stats.frame_ms,
-        "drift_ms": (sound_end - video_end) * 1000.0,
+        "dropped": rec.frames_dropped,
+        "stream_dropped": sent.frames_dropped - rec.frames_dropped,
+        "stream_sent": sent.frames_sent,
+        "reconnects": sent.reconnects,
+        "server_s": took,
+        **figures,
+        "cpu": cpu / wall,
+        "cpu_ms": cpu * 1000.0 / max(stats.frames, 1),
+        "nginx_cpu": nginx_cpu / wall,
+        "others": max(0.0, others) / wall,
+        "waited": waited / wall,
+        "key_ms": float(np.mean([s.key_ms for s in samples if s.at >= warm] or [0.0])),
         "rss_start": rss_start,
         "rss_warm": rss_warm,
-        "rss_end": rss_end,
-        "queued_warm_mib": queued_warm,
-        "queued_end_mib": queued_end,
-        "level_end": float(level),
+        "rss_end": samples[-1].rss,
+        "rss_max": max(s.rss for s in samples),
+        "child_rss": samples[-1].child_rss,
+        "slope": slope(samples, warm),
+        "level_end": stats.level,
+        "steps": steps,
+        "first_tick": first,
+        "load_start": load_start,
+        "load_end": proc.load(),
+        "core": core,
+        "stream": stream,
     }
 
 
@@ -257,6 +281,9 @@ def run(
     seconds: float | None = None,
     size: tuple[int, int] | None = None,
     fps: int = 30,
+    core: int = 0,
+    stream: bool = True,
+    trace: bool = False,
     profile: bool = False,
 ) -> str:
     """Measure, print and return the markdown section for RESULTS.md."""
@@ -265,61 +292,21 @@ def run(
     sizes = [size] if size else [(1280, 720)] if quick else [(1280, 720), (1920, 1080)]
     for run_size in sizes:
         profiler = cProfile.Profile() if profile else None
-        figures = measure(run_size, fps, seconds, profile=profiler)
+        print(f"{run_size[0]}x{run_size[1]}@{fps}, {seconds:.0f} s on core {core}", flush=True)
+        figures = measure(
+            run_size, fps, seconds, core=core, stream=stream, trace=trace, profile=profiler
+        )
         if profiler is not None:
             text = io.StringIO()
             pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(25)
             print(text.getvalue(), flush=True)
         rows.append((run_size, figures))
-        print(
-            f"{run_size[0]}x{run_size[1]}@{fps} for {seconds:.0f} s: "
-            + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()),
-            flush=True,
-        )
-    lines = [
-        "## Live pipeline",
-        "",
-        f"A file source (the demo presenter, decoded) keyed into the newsroom with four "
-        f"overlays and sound, recorded to H.264 + AAC, {seconds:.0f} s per size.",
-        "",
-        "| size | frames made / due | late ticks | ticks missed in the recording "
-        "| dropped by recorder | CPU (cores) | key ms "
-        "| sound vs pictures at end (ms) | RSS start / after warm-up / end (MiB) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for (w, h), f in rows:
-        lines.append(
-            f"| {w}x{h}@{fps} | {f['frames']:.0f} / {f['ticks']:.0f} | {f['late']:.0f} | "
-            f"{f['gaps']:.0f} | {f['recorder_dropped']:.0f} | {f['cpu']:.2f} | {f['key_ms']:.1f} | "
-            f"{f['drift_ms']:+.0f} | {f['rss_start']:.0f} / {f['rss_warm']:.0f} / "
-            f"{f['rss_end']:.0f} |"
-        )
-    lines += [
-        "",
-        "Targets (the issue's run is 10 minutes: `python -m benchmarks --only pipeline "
-        "--minutes 10`):",
-        "",
-    ]
-    for (w, h), f in rows:
-        dropped = f["recorder_dropped"] + (f["frames"] - f["decoded"])
-        missed = f["ticks"] - f["frames"]  # ticks not made, start-up included
-        if (w, h) == (1920, 1080):
-            ok = dropped == 0 and missed <= 0.01 * f["ticks"]
-            lines.append(
-                f"- {'PASS' if ok else 'FAIL'}: 1080p{fps}, no dropped frames ({dropped:.0f} "
-                f"dropped on the way, {missed:.0f} of {f['ticks']:.0f} ticks not made, "
-                f"{f['gaps']:.0f} of them after the first frame)"
-            )
-        if (w, h) == (1280, 720):
-            lines.append(
-                f"- {'PASS' if f['cpu'] < 1.0 else 'FAIL'}: 720p{fps} under half "
-                f"the machine ({f['cpu']:.2f} of 2 cores)"
-            )
-        lines.append(
-            f"- {'PASS' if abs(f['drift_ms']) < 1000 / fps else 'FAIL'}: {w}x{h} "
-            f"sound within a frame of the pictures ({f['drift_ms']:+.0f} ms)"
-        )
-    return "\n".join(lines) + "\n"
+    for run_size, figures in rows:  # after every show: their memory is not the costs'
+        spent = costs(run_size, fps, frames=COST_FRAMES)  # what a core of its own would need
+        figures["full_ms"] = sum(spent.values())
+        figures["costs"] = ", ".join(f"{k} {v:.1f}" for k, v in spent.items()) + " ms a frame"
+        print("  " + ", ".join(f"{k} {v}" for k, v in figures.items()), flush=True)
+    return report(rows, fps=fps, seconds=seconds, stream=stream)
 
 
 def main() -> None:
@@ -329,6 +316,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="720p only, 10 s")
     parser.add_argument("--size", help="only this size, WxH (default 1280x720 then 1920x1080)")
     parser.add_argument("--fps", type=int, default=30, help="frames per second (30)")
+    parser.add_argument("--core", type=int, default=0, help="the core to pin the show to (0)")
+    parser.add_argument("--no-stream", action="store_true", help="record only, no nginx")
+    parser.add_argument("--trace", action="store_true", help="print every second's sample")
     parser.add_argument(
         "--profile", action="store_true", help="profile the compositor's thread (cProfile)"
     )
@@ -365,6 +355,9 @@ def main() -> None:
             seconds=args.seconds,
             size=size,
             fps=args.fps,
+            core=args.core,
+            stream=not args.no_stream,
+            trace=args.trace,
             profile=args.profile,
         )
     )

@@ -178,3 +178,31 @@ def test_a_recording_has_sound_for_all_its_pictures_whatever_came_late_or_never(
 
     assert level(0.02, 0.78) > 0.15 and level(1.22, 1.38) > 0.15  # the tone where it was
     assert level(0.85, 1.15) < 0.01 and level(1.45, 1.98) < 0.01  # silence for the rest
+
+
+def test_sound_stamped_far_from_the_show_is_a_counted_fault_not_seconds_of_silence(
+    tmp_path: Path,
+) -> None:
+    """A block stamped a minute ahead of the pictures, and one a minute behind the sound
+    already encoded, are left out and counted; the tone around them stays in its place
+    and the sound is the pictures' two seconds (no minute of silence)."""
+    recorder = Recorder(tmp_path / "take.mp4", width=64, height=48, fps=25)
+    recorder.start()
+    picture = np.zeros((48, 64, 3), np.uint8)
+    for i in range(50):  # 10.0 to 12.0 s, the tone with each picture
+        pts = 10.0 + i / 25
+        recorder.send(VideoFrame(picture, pts, i))
+        recorder.send_audio(_tone(pts, 0.04))
+        if i == 20:
+            recorder.send_audio(_tone(pts + 60.0, 0.04))  # a minute ahead of the show
+        if i == 30:
+            recorder.send_audio(_tone(pts - 60.0, 0.04))  # a minute behind its sound
+    recorder.stop()
+    stats = recorder.stats()
+    assert stats.state == "stopped" and stats.sound_faults == 2
+    with av.open(str(tmp_path / "take.mp4")) as take:
+        sound = np.concatenate([f.to_ndarray()[0] for f in take.decode(audio=0)])
+    assert 2 * 48000 <= len(sound) <= 2 * 48000 + 1024
+    stretches = sound[480 : 480 * 198].reshape(-1, 480)  # 10 ms each, the ends left out
+    # the tone all along: no silence where the misplaced stamps were
+    assert np.sqrt(np.mean(np.square(stretches), axis=1)).min() > 0.15

@@ -24,9 +24,12 @@ from kaizen_studio.studio.step_down import (
     MOST_ROOM_SECONDS,
     ROOM_SECONDS,
     SETTLE_SECONDS,
+    WARM_UP_BACKLOG,
+    WARM_UP_SECONDS,
     Load,
     Reason,
     ShowLevel,
+    Step,
     StepDownPolicy,
 )
 from tests.keying_frames import SKIN, inner, person_frame
@@ -35,8 +38,13 @@ BEHIND = Load(backlog=0.5, key_share=0.3)
 ROOM = Load(backlog=0.0, key_share=0.3)
 
 
+def warmed() -> StepDownPolicy:
+    """A policy past the show's warm-up (tested on its own below)."""
+    return StepDownPolicy(warm_up_seconds=0.0)
+
+
 def test_the_show_steps_down_one_level_at_a_time_in_order() -> None:
-    clock, policy = FakeClock(), StepDownPolicy()
+    clock, policy = FakeClock(), warmed()
     levels = []
     for _ in range(40):  # ten seconds behind, looked at four times a second
         step = policy.decide(clock.now(), BEHIND)
@@ -61,14 +69,14 @@ def test_each_kind_of_falling_behind_is_named() -> None:
         Reason.LATE: Load(backlog=0.0, key_share=0.1, late_ticks=3),
     }
     for reason, load in cases.items():
-        step = StepDownPolicy().decide(0.0, load)
+        step = warmed().decide(0.0, load)
         assert step is not None and step.reason is reason
         assert step.words == f"{reason}: the show stepped down to a faster encoder setting"
-    assert StepDownPolicy().decide(0.0, Load(backlog=0.1, key_share=0.6, late_ticks=1)) is None
+    assert warmed().decide(0.0, Load(backlog=0.1, key_share=0.6, late_ticks=1)) is None
 
 
 def test_it_steps_back_up_only_after_room_for_a_while() -> None:
-    clock, policy = FakeClock(), StepDownPolicy()
+    clock, policy = FakeClock(), warmed()
     policy.decide(clock.now(), BEHIND)
     clock.advance(SETTLE_SECONDS)
     policy.decide(clock.now(), BEHIND)
@@ -90,7 +98,7 @@ def test_it_steps_back_up_only_after_room_for_a_while() -> None:
 
 def test_a_step_up_taken_back_makes_the_next_wait_longer() -> None:
     """A show that only fits one level down must not bounce every twenty seconds."""
-    clock, policy = FakeClock(), StepDownPolicy()
+    clock, policy = FakeClock(), warmed()
     ups = []
     for _ in range(round(600 / 0.5)):  # ten minutes: behind whenever at full quality
         load = BEHIND if policy.level is ShowLevel.FULL else ROOM
@@ -101,6 +109,48 @@ def test_a_step_up_taken_back_makes_the_next_wait_longer() -> None:
     waits = [b - a for a, b in itertools.pairwise(ups)]
     assert waits[0] >= 2 * ROOM_SECONDS and waits == sorted(waits)
     assert len(ups) <= 6 and max(waits) <= MOST_ROOM_SECONDS + 1.0
+
+
+def test_the_start_of_the_show_steps_nothing_down_unless_pictures_would_be_dropped() -> None:
+    """What is slow at the start passes (the key's first pictures, late ticks, x264's
+    first pictures queued): no step down in the warm-up; a queue filling up steps at once
+    all the same; behind still once warmed up: one step."""
+    clock, policy = FakeClock(), StepDownPolicy()
+    queued = Load(backlog=WARM_UP_BACKLOG - 0.1, key_share=0.3)  # behind, later
+    slow_start = [Load(backlog=0.0, key_share=4.0, late_ticks=5), queued]
+    steps: list[Step | None] = []
+    while clock.now() < WARM_UP_SECONDS - 0.25:
+        steps.append(policy.decide(clock.now(), slow_start[len(steps) % 2]))
+        clock.advance(0.25)
+    assert steps and not any(steps) and policy.level is ShowLevel.FULL
+    clock.advance(0.25)
+    step = policy.decide(clock.now(), BEHIND)  # still behind once warmed up: a real load
+    assert step is not None and step.level is ShowLevel.FASTER_ENCODER
+    assert step.reason is Reason.ENCODER_BEHIND and step.at == WARM_UP_SECONDS
+
+    early = StepDownPolicy()
+    assert early.decide(0.0, ROOM) is None
+    full = Load(backlog=WARM_UP_BACKLOG, key_share=0.3)
+    step = early.decide(1.0, full)
+    assert step is not None and step.reason is Reason.ENCODER_BEHIND and step.at == 1.0
+
+
+def test_a_queue_that_keeps_filling_steps_again_without_waiting_for_the_last_step() -> None:
+    """At 1080p the queue holds a second: a step that does not stop it filling is
+    followed by the next one as soon as it has filled by as much again."""
+    policy, levels = warmed(), []
+    for look in range(5):  # a look every quarter second, the queue filling fast
+        step = policy.decide(look * 0.25, Load(backlog=0.2 + 0.1 * look, key_share=0.3))
+        levels.append(None if step is None else step.level)
+    assert levels == [
+        ShowLevel.FASTER_ENCODER,
+        None,
+        ShowLevel.LOWER_BITRATE,
+        None,
+        ShowLevel.CHEAPER_KEY,
+    ]
+    steady = warmed()  # a queue that stays as full waits for each step to settle
+    assert steady.decide(0.0, BEHIND) is not None and steady.decide(0.5, BEHIND) is None
 
 
 def test_every_effort_keeps_the_stream_headers() -> None:
@@ -149,7 +199,7 @@ def test_a_starved_encoder_steps_the_show_down_before_a_picture_is_dropped(
     )
     clock = FakeClock()
     key = KeyStage(None, size=None, backdrop=lambda tick: None, placement=lambda: None)
-    levels = ShowLevels(clock=clock, fps=fps, key=key)
+    levels = ShowLevels(clock=clock, fps=fps, key=key, warm_up_seconds=0.0)
     output.start()
     sent, first_step = 0, None
     try:

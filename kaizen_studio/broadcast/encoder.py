@@ -25,6 +25,7 @@ import numpy as np
 
 from kaizen_studio.broadcast.effort import EncoderEffort, effort_bitrate, x264_options
 from kaizen_studio.broadcast.h264 import H264Choice, Probe, choose_h264
+from kaizen_studio.broadcast.sound_stamps import SOUND_STAMP_SECONDS
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,11 @@ EARLY_BLOCKS = 500
 """Blocks of sound held for the first picture when they reach the encoder before it (the
 pictures come through the output's own worker, the sound straight from the show): 10 s of
 20 ms blocks."""
+
+SILENT_SECONDS = 2.0
+"""A stream's sound filled with silence when none has come for this long behind its
+pictures. Half a second cut real sound on a starved machine (the show's sound thread late:
+benchmarks/sound_starved.py with the stream, 2 CPU hogs, found a block 1.0 s behind)."""
 
 RECORDING = {"preset": "superfast", "bf": "0", "x264-params": "mbtree=1:rc-lookahead=10"}
 """x264 options of a recording on its own: superfast with veryfast's rate control (the
@@ -150,7 +156,7 @@ class ProgrammeEncoder:
     overlap is cut, and :meth:`flush` fills it to the end of the last picture, so a
     recording's sound is never shorter than its pictures nor shifted from them, whatever
     was late or dropped on the way. ``fill_silence`` adds silence when no sound has come
-    for half a second (a stream's declared sound track must not stall players).
+    for :data:`SILENT_SECONDS` (a stream's declared sound track must not stall players).
     :meth:`set_effort` asks it for less work (or full work again) from the next picture.
     Not thread-safe: one worker feeds it.
     """
@@ -212,6 +218,7 @@ class ProgrammeEncoder:
         )
         self.origin: float | None = None
         self.frames = self.late = 0
+        self.misplaced = 0  # sound stamped far behind the track (broadcast.sound_stamps)
         self._last_video = -1
         self._next_audio = 0
         self._early: deque[AudioBlock] = deque(maxlen=EARLY_BLOCKS)
@@ -271,7 +278,7 @@ class ProgrammeEncoder:
             packets = self._picture(item)
             while self._early:
                 early = self._early.popleft()
-                packets += self._sound(early.samples, early.pts)
+                packets += self._sound(early.samples, early.pts, early=True)
             return packets
         if not isinstance(item, AudioBlock):
             return self._picture(item)
@@ -315,16 +322,24 @@ class ProgrammeEncoder:
             frame = frame.reformat(format=self.video.pix_fmt)
         frame.pts, frame.time_base = pts, VIDEO_TIME_BASE
         self.frames += 1
-        silence = self._silence_until(item.pts - 0.5) if self.fill_silence else []
+        silence = self._silence_until(item.pts - SILENT_SECONDS) if self.fill_silence else []
         return silence + [EncodedPacket.of("v", p) for p in self.video.encode(frame)]
 
-    def _sound(self, samples: np.ndarray, pts: float) -> list[EncodedPacket]:
+    def _sound(
+        self, samples: np.ndarray, pts: float, *, early: bool = False
+    ) -> list[EncodedPacket]:
         """Encode ``samples`` at their place on the show's clock: silence before them
-        for a gap, what overlaps the sound already encoded cut off."""
+        for a gap, what overlaps the sound already encoded cut off; far behind it (not
+        held from ``early``, before the first picture), a fault counted."""
         assert self.origin is not None
         start = round((pts - self.origin) * self.sample_rate)
         skip = max(0, self._next_audio - start)  # before the origin or already encoded
         if skip >= samples.shape[0]:
+            behind = (self._next_audio - start - samples.shape[0]) / self.sample_rate
+            if not early and behind > SOUND_STAMP_SECONDS:
+                self.misplaced += 1
+                if self.misplaced == 1:  # (then counted: the output's stats have the total)
+                    log.warning("sound stamped %.1f s behind the track: left out", behind)
             return []
         packets = self._silence_to(start)
         planar = np.ascontiguousarray(samples[skip:, : self.channels].T, dtype=np.float32)

@@ -42,6 +42,7 @@ from kaizen_studio.broadcast.encoder_queue import (
 )
 from kaizen_studio.broadcast.encoder_worker import EncoderWorker
 from kaizen_studio.broadcast.mp4 import RecordingFile, reason
+from kaizen_studio.broadcast.sound_stamps import SoundStamps
 from kaizen_studio.broadcast.stats import OutputState, OutputStats, both, with_encoder
 from kaizen_studio.broadcast.stream_worker import MAX_DELAY
 from kaizen_studio.broadcast.streamer import PacketStreamer, StatusCallback, check_url
@@ -127,6 +128,7 @@ class BroadcastOutput:
         self._streaming = False  # the streamer takes packets
         self._consumers = threading.Lock()  # held while a packet goes to the file and stream
         self._dropped = self._bytes = 0
+        self._stamps = SoundStamps()  # sound stamped far ahead of the show: a fault
         self._state, self._message, self._error = OutputState.IDLE, "not recording", ""
         self._recording_since = 0.0
 
@@ -160,14 +162,23 @@ class BroadcastOutput:
         """Hand a programme frame over, converted here once to the encoder's 4:2:0 (half
         the bytes of BGR wait in the queue); never waits, never raises (drops counted)."""
         image = frame.image
+        self._stamps.shown(frame.pts)
         fits = image.shape == (self.height, self.width, 3) and image.dtype == np.uint8
         if not (fits and self._taking() and self._queue.offer(Planes.of(frame))):
             self._dropped += 1
 
     def send_audio(self, block: AudioBlock) -> None:
-        """Hand a block of sound over (same clock as the frames; left out if no room)."""
-        if self._taking():
+        """Hand a block of sound over (same clock as the frames; left out if no room, or
+        if stamped far ahead of the show: :mod:`broadcast.sound_stamps`)."""
+        if self._taking() and not self._stamps.misplaced_block(block):
             self._queue.offer(block)
+
+    @property
+    def misplaced_sound(self) -> int:
+        """Blocks of sound left out for being stamped far from the show's clock (ahead of
+        it here, behind the sound already encoded in the encoder)."""
+        encoder = self.encoding.encoder
+        return self._stamps.misplaced + (encoder.misplaced if encoder is not None else 0)
 
     def _taking(self) -> bool:
         # while start() opens the encoder, the file and the streaming process, frames
@@ -339,6 +350,7 @@ class BroadcastOutput:
                 bitrate_kbps=self._bytes * 8 / 1000 / seconds,
                 last_error=self._error,
                 queued_bytes=self._queue.bytes,
+                sound_faults=self.misplaced_sound,
             )
 
     def stream_stats(self) -> OutputStats:

@@ -62,6 +62,8 @@ class OutputStats:
     """the technical reason of the last problem, for the log (never holds a stream key)"""
     queued_bytes: int = 0
     """what waits in the output's queue for the encoder (bounded)"""
+    sound_faults: int = 0
+    """blocks of sound left out for being stamped far from the show's clock"""
 
 
 def both(*, stream: OutputStats, recording: OutputStats) -> OutputStats:
@@ -71,6 +73,7 @@ def both(*, stream: OutputStats, recording: OutputStats) -> OutputStats:
         stream,
         message=f"{stream.message} Recording: {recording.message}.",
         last_error=stream.last_error or recording.last_error,
+        sound_faults=recording.sound_faults,
     )
 
 

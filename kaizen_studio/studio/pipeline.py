@@ -2,8 +2,9 @@
 
 Each tick of the show's clock, the programme takes the newest frame of the source (the
 camera), puts it through the compositor's stages (:mod:`studio.stages`: key, place,
-overlays, transition; a stage that fails is taken out and the show goes on) and hands the
-programme frame to every output. Each output has its own worker thread and bounded queue:
+overlays, transition; a stage that fails is taken out and the show goes on) in the look
+on show (:mod:`studio.programme_look`), and hands the programme frame to every output
+(:mod:`studio.output_hub`). Each output has its own worker thread and bounded queue:
 "latest" keeps only the newest frame (previews, the virtual camera), "buffered" keeps a
 few seconds (encoders). A full queue drops and counts; the compositor never waits for an
 output. An output may take the camera frames the programme used instead
@@ -25,14 +26,14 @@ from kaizen_studio.core.clock import Clock, Pacer, first_tick, set_up_kept
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame, VideoOutput, VideoSource
 from kaizen_studio.core.memory import give_back_large_blocks
 from kaizen_studio.keying import Keyer, warm_up
-from kaizen_studio.studio.guest_look import GuestLook
 from kaizen_studio.studio.layers import CoverSource, Layers
+from kaizen_studio.studio.output_hub import OutputHub
 from kaizen_studio.studio.output_link import Feed, Mode, OutputLink
 from kaizen_studio.studio.overlays import Overlay
+from kaizen_studio.studio.programme_look import ProgrammeLook
 from kaizen_studio.studio.programme_sound import HeldSound, VideoSounds
-from kaizen_studio.studio.programme_stats import ProgrammeStats, Rolling
+from kaizen_studio.studio.programme_stats import ProgrammeStats, TickCounts
 from kaizen_studio.studio.scenes import Look
-from kaizen_studio.studio.show import Placement
 from kaizen_studio.studio.show_level import ShowLevels
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources.guest import GuestSource
@@ -72,20 +73,32 @@ class Programme:
         if not 1 <= fps <= 60:
             raise ValueError(f"the show's frame rate must be 1 to 60, got {fps}")
         self.source, self.fps, self.keyer = source, fps, keyer
-        self.background, self.size = background, size
-        self.look: Look | None = None
-        self._pending: tuple[Look, str, float] | None = None
-        self._key = KeyStage(keyer, size=size, backdrop=self._backdrop, placement=self._placement)
+        self.size = size
+        self.clock = clock or Clock()
         self._overlays = OverlaysStage(on_fault=self._fault)
         self._overlays.overlays = list(overlays or [])
         self._transition = TransitionStage()
-        self.layers = Layers(self._guest_look, sound)
+        self._videos = VideoSounds(sound, self.clock)
+        self._look = ProgrammeLook(
+            background=background,
+            keyer=keyer,
+            overlays=self._overlays,
+            transition=self._transition,
+            videos=self._videos,
+        )
+        self._key = KeyStage(
+            keyer,
+            size=size,
+            backdrop=lambda tick: self._look.backdrop(tick, self.layers),
+            placement=self._look.placement,
+        )
+        self.layers = Layers(self._look.guest, sound)
         """the guest and the cover (the break's videos), between the presenter and the
         overlays"""
         self.compositor = Compositor(
             [
                 self._key,
-                PlaceStage(self._placement),
+                PlaceStage(self._look.placement),
                 *self.layers.stages,
                 self._overlays,
                 self._transition,
@@ -93,25 +106,21 @@ class Programme:
             window=round(fps),
         )
         """the stages each frame goes through, in order"""
-        self.clock = clock or Clock()
         self.levels = ShowLevels(clock=self.clock, fps=fps, key=self._key)
         """steps the show down before it drops a picture, and back up (see studio.step_down)"""
-        self.links: list[OutputLink] = []
+        self.outputs = OutputHub(fps)
+        """the outputs fed each tick (see studio.output_hub)"""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._frames = self._repeated = self._waiting = 0
-        self._timings = {stage: Rolling(round(fps)) for stage in ("outputs", "frame")}
-        self._failed_ticks = 0
+        self._counts = TickCounts(fps)
         self.sound = sound
         """The show's sound, delivered to this programme, started and stopped with it
         (None: sound is sent to :meth:`send_audio` from elsewhere, or there is none)."""
-        self._videos = VideoSounds(sound, self.clock)
         self._last_tick = 0.0
-        self._held = HeldSound(self._send_audio, self._audio_limit)
+        self._held = HeldSound(self.outputs.send_audio, self._audio_limit)
         self._started = False
         self._last_index = -1
         self._pacer: Pacer | None = None
-        self._cpu = (0.0, 0.0, 0.0)
         self.on_frame: Callable[[VideoFrame], None] | None = None
 
     def add_output(
@@ -133,21 +142,13 @@ class Programme:
         """Feed each ``(output, feed)`` from the same tick on: each is started first (an
         encoder takes a moment to open), then all are linked at once, so a take and its
         clean camera begin on the same picture. One that fails to start: none is fed."""
-        if any(feed not in ("programme", "camera") for _, feed in outputs):
-            raise ValueError(f"an output is fed the 'programme' or the 'camera': {outputs!r}")
-        capacity = max(2, round(seconds * self.fps))
-        links = [OutputLink(output, mode, capacity, feed) for output, feed in outputs]
-        started: list[OutputLink] = []
-        try:
-            for link in links if self._thread is not None else []:
-                self._start_link(link)
-                started.append(link)
-        except BaseException:
-            for link in started:
-                self.finish(link)
-            raise
-        self.links = [*self.links, *links]  # one assignment: the ticks see all or none
-        return links
+        running = self._thread is not None
+        return self.outputs.add(*outputs, mode=mode, seconds=seconds, running=running)
+
+    @property
+    def links(self) -> list[OutputLink]:
+        """The outputs fed now."""
+        return self.outputs.links
 
     def remove_output(self, link: OutputLink) -> None:
         """Stop feeding ``link``'s output: it gets what it already holds, then stops (a
@@ -163,25 +164,20 @@ class Programme:
 
     def detach(self, *links: OutputLink) -> None:
         """Stop feeding the ``links``' outputs from the same tick on, without waiting."""
-        if any(all(link is not held for held in self.links) for link in links):
-            raise ValueError("that output is not on this programme")
-        self.links = [held for held in self.links if all(held is not link for link in links)]
+        self.outputs.detach(*links)
 
     def finish(self, link: OutputLink) -> None:
         """Let a detached ``link``'s output encode what it holds, and stop it (waits)."""
-        if link.thread is not None:
-            link.frames.put(None)
-            link.thread.join(timeout=30.0)
-            link.thread = None
-            link.output.stop()
+        self.outputs.finish(link)
 
     def show_look(self, look: Look, *, transition: str = "cut", seconds: float = 0.5) -> None:
         """Switch to ``look`` (a scene) at the next frame, with a ``cut`` or a ``fade``."""
-        if transition not in ("cut", "fade"):
-            raise ValueError(f"transition must be 'cut' or 'fade', got {transition!r}")
-        if not 0.0 < seconds <= 5.0:
-            raise ValueError(f"a fade lasts 0 to 5 seconds, got {seconds}")
-        self._pending = (look, transition, seconds)
+        self._look.ask(look, transition=transition, seconds=seconds)
+
+    @property
+    def look(self) -> Look | None:
+        """The look on show (None: none yet)."""
+        return self._look.look
 
     @property
     def overlays(self) -> list[Overlay]:
@@ -207,20 +203,6 @@ class Programme:
     def _fault(self, words: str) -> None:
         self.compositor.fault(words)
 
-    def _take_pending(self, tick: float) -> bool:
-        pending, self._pending = self._pending, None
-        if pending is None:
-            return False
-        look, transition, seconds = pending
-        if transition == "fade":
-            self._transition.fade(tick, seconds)
-        self.look = look
-        self._videos.play(look.backdrop)
-        self.overlays = list(look.overlays)
-        if self.keyer is not None:
-            self.keyer.settings = look.keyer
-        return True
-
     def send_audio(self, block: AudioBlock) -> None:
         """Hand a block of the show's sound to every output that takes sound (it must not
         block: recorders and streamers queue it).
@@ -233,18 +215,7 @@ class Programme:
 
     def _audio_limit(self) -> float:
         behind = self.clock.now() - 1.0
-        return max(self._last_tick + 1.0 / self.fps, behind) if self._frames else behind
-
-    def _send_audio(self, block: AudioBlock) -> None:
-        for link in list(self.links):
-            link.send_audio(block)  # the link knows whether its output takes sound
-
-    def _start_link(self, link: OutputLink) -> None:
-        link.output.start()
-        link.thread = threading.Thread(
-            target=link.run, daemon=True, name=f"output {type(link.output).__name__}"
-        )
-        link.thread.start()
+        return max(self._last_tick + 1.0 / self.fps, behind) if self._counts.frames else behind
 
     @property
     def guest(self) -> GuestSource | None:
@@ -265,9 +236,6 @@ class Programme:
         """Cover the whole programme with ``cover`` (the break's videos), its sound mixed
         in, from the next frame on; None: the show as it was. The one before is closed."""
         self.layers.set_cover(cover, running=self._thread is not None)
-
-    def _guest_look(self) -> GuestLook:
-        return self.look.guest if self.look is not None else GuestLook.OFF
 
     def replace_source(self, source: VideoSource) -> None:
         """Show ``source`` from its next frame on (another camera, a video file) while the
@@ -291,10 +259,10 @@ class Programme:
         self.source.start()
         self.layers.start()
         for link in self.links:
-            self._start_link(link)
+            self.outputs.start(link)
         self._stop.clear()
         self._started = True
-        self._cpu = (time.monotonic(), time.process_time(), 0.0)
+        self._counts.begin()
         self._thread = threading.Thread(target=self._run, name="programme", daemon=True)
         self._thread.start()
         if self.sound is not None:  # (a sound used by an earlier programme comes here now)
@@ -306,7 +274,7 @@ class Programme:
         source's first frame and key it once, unshown. The keyer calibrates itself on it
         and sets up its buffers (90 ms at 1080p, once), which in the first tick would make
         it late and lose the two ticks after it. The frame's time (None: no frame)."""
-        self._take_pending(self.clock.now())
+        self._look.take(self.clock.now())
         deadline = self.clock.now() + 1.0
         while not self._stop.is_set() and self.clock.now() < deadline:
             frame = self.source.read()
@@ -344,41 +312,36 @@ class Programme:
             try:
                 self._one_tick(tick)
             except Exception as error:  # the show goes on to the next tick
-                self._failed_ticks += 1
-                if self._failed_ticks == 1:
+                self._counts.failed += 1
+                if self._counts.failed == 1:
                     log.error("a programme frame failed", exc_info=error)
                     self.compositor.fault(f"a frame could not be made: {describe_error(error)}")
 
     def _one_tick(self, tick: float) -> None:
         began = time.perf_counter()
-        changed = self._take_pending(tick)
+        changed = self._look.take(tick)
         frame = self.source.read()
+        counts = self._counts
         if frame is None:
-            self._waiting += 1
+            counts.waiting += 1
             return
         repeat = (
             frame.index == self._last_index
-            and self._frames > 0
+            and counts.frames > 0
             and not changed
             and (self.look is None or self.look.backdrop.still)
-            and self.layers.still(self._guest_look())
+            and self.layers.still(self._look.guest())
         )
-        self._repeated += repeat  # the camera is slower than the show: show it again
+        counts.repeated += repeat  # the camera is slower than the show: show it again
         self._last_index = frame.index
         programme = self.compositor.run(
-            VideoFrame(frame.image, tick, self._frames, {REPEAT: repeat})
+            VideoFrame(frame.image, tick, counts.frames, {REPEAT: repeat})
         )
         handed = time.perf_counter()
-        index = self._frames
-        self._frames += 1
+        index = counts.frames
+        counts.frames += 1
         self._last_tick = tick
-        camera: VideoFrame | None = None
-        for link in list(self.links):
-            if link.feed == "camera":
-                camera = camera or VideoFrame(frame.image, tick, index)
-                link.offer(camera)
-            else:
-                link.offer(programme)
+        self.outputs.offer(programme, frame.image, index)
         if self.on_frame is not None:
             self.on_frame(programme)
         self._held.release()  # the sound up to this frame's end may go now
@@ -388,55 +351,19 @@ class Programme:
             late=self._pacer.late if self._pacer else 0,
         )
         done = time.perf_counter()
-        self._timings["outputs"].add((done - handed) * 1000.0)
-        self._timings["frame"].add((done - began) * 1000.0)
-
-    def _backdrop(self, tick: float) -> Image | None:
-        if self.look is None:
-            return self.background
-        backdrop = self.look.backdrop.at(tick)
-        if self.look.guest is GuestLook.BEHIND:
-            return self.layers.behind(backdrop)
-        return backdrop
-
-    def _placement(self) -> Placement | None:
-        return self.look.placement if self.look is not None else None
+        counts.timings["outputs"].add((done - handed) * 1000.0)
+        counts.timings["frame"].add((done - began) * 1000.0)
 
     def stats(self) -> ProgrammeStats:
-        now, cpu_now = time.monotonic(), time.process_time()
-        began, cpu_began, _ = self._cpu
-        cpu = (cpu_now - cpu_began) / max(now - began, 1e-6) if began else 0.0
-        outputs = {
-            type(link.output).__name__ + (" (camera)" if link.feed == "camera" else ""): (
-                link.sent,
-                link.dropped,
-            )
-            for link in self.links
-        }
-        failed = [link.failed for link in self.links if link.failed]
-        timed = {
-            name: rolling.mean
-            for name, rolling in (*self.compositor.timings.items(), *self._timings.items())
-        }
-        faults = tuple(self.compositor.faults)
-        said = self._key.message if self._started else "not started"
-        return ProgrammeStats(
-            frames=self._frames,
+        return self._counts.stats(
+            self.compositor.timings,
             late=self._pacer.late if self._pacer else 0,
-            repeated=self._repeated,
-            waiting=self._waiting,
-            key_ms=timed["key"],
-            cpu=cpu,
-            outputs=outputs,
-            message="; ".join([said, *faults, *failed]),
+            said=self._key.message if self._started else "not started",
+            faults=tuple(self.compositor.faults),
+            outputs=self.outputs.counts(),
+            failed=self.outputs.failed,
             level=self.levels.level,
             stepped=self.levels.words,
-            faults=faults,
-            place_ms=timed["place"],
-            overlays_ms=timed["overlays"],
-            fade_ms=timed["transition"],
-            outputs_ms=timed["outputs"],
-            frame_ms=timed["frame"],
         )
 
     def stop(self) -> None:

@@ -1,7 +1,9 @@
-"""The programme's health as numbers, and the rolling means its stage timings use."""
+"""The programme's health as numbers: the ticks counted as they go, the rolling means its
+stage timings use, and the record the status strip shows."""
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass
 
@@ -65,3 +67,60 @@ class Rolling:
     def mean(self) -> float:
         values = list(self._values)
         return sum(values) / len(values) if values else 0.0
+
+
+class TickCounts:
+    """What the programme's ticks did, counted as they go: frames made, shown again (the
+    camera slower than the show), waited for (no picture yet), failed; the hand-over to
+    the outputs and the whole frame timed over the last second; the CPU since the start."""
+
+    def __init__(self, fps: float) -> None:
+        self.frames = self.repeated = self.waiting = self.failed = 0
+        self.timings = {stage: Rolling(round(fps)) for stage in ("outputs", "frame")}
+        self._began: tuple[float, float] | None = None  # monotonic, process time
+
+    def begin(self) -> None:
+        """The show starts now (its CPU use is counted from here)."""
+        self._began = (time.monotonic(), time.process_time())
+
+    @property
+    def cpu(self) -> float:
+        """Cores the show's process has used since :meth:`begin` (0.0 before)."""
+        if self._began is None:
+            return 0.0
+        began, cpu_began = self._began
+        return (time.process_time() - cpu_began) / max(time.monotonic() - began, 1e-6)
+
+    def stats(
+        self,
+        stages: dict[str, Rolling],
+        *,
+        late: int,
+        said: str,
+        faults: tuple[str, ...],
+        outputs: dict[str, tuple[int, int]],
+        failed: list[str],
+        level: ShowLevel,
+        stepped: str,
+    ) -> ProgrammeStats:
+        """The show's :class:`ProgrammeStats`: these counts with the compositor's
+        ``stages`` timings, ``said`` (the key's words) and the faults in the message."""
+        timed = {name: rolling.mean for name, rolling in (*stages.items(), *self.timings.items())}
+        return ProgrammeStats(
+            frames=self.frames,
+            late=late,
+            repeated=self.repeated,
+            waiting=self.waiting,
+            key_ms=timed["key"],
+            cpu=self.cpu,
+            outputs=outputs,
+            message="; ".join([said, *faults, *failed]),
+            level=level,
+            stepped=stepped,
+            faults=faults,
+            place_ms=timed["place"],
+            overlays_ms=timed["overlays"],
+            fade_ms=timed["transition"],
+            outputs_ms=timed["outputs"],
+            frame_ms=timed["frame"],
+        )

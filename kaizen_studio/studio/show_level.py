@@ -15,7 +15,14 @@ from typing import Protocol, runtime_checkable
 
 from kaizen_studio.broadcast.effort import EncoderEffort
 from kaizen_studio.core.clock import Clock
-from kaizen_studio.studio.step_down import Load, Reason, ShowLevel, Step, StepDownPolicy
+from kaizen_studio.studio.step_down import (
+    WARM_UP_SECONDS,
+    Load,
+    Reason,
+    ShowLevel,
+    Step,
+    StepDownPolicy,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +55,20 @@ class CheaperKey(Protocol):
 class ShowLevels:
     """Applies :class:`StepDownPolicy` to a running show (see the module)."""
 
-    def __init__(self, *, clock: Clock, fps: float, key: CheaperKey) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        fps: float,
+        key: CheaperKey,
+        warm_up_seconds: float = WARM_UP_SECONDS,
+    ) -> None:
         self.clock, self.frame_ms, self.key = clock, 1000.0 / fps, key
-        self.policy = StepDownPolicy()
+        self.policy = StepDownPolicy(warm_up_seconds=warm_up_seconds)
         self.last: Step | None = None
         """the last change, None while at full quality from the start"""
+        self.steps: list[Step] = []
+        """every change, oldest first (for the show's record and the benchmarks)"""
         self._looked: float | None = None
         self._late = 0
 
@@ -82,6 +98,7 @@ class ShowLevels:
         step = self.policy.decide(now, load)
         if step is not None:
             self.last = step
+            self.steps.append(step)
             up = step.reason is Reason.ROOM
             log.log(logging.INFO if up else logging.WARNING, "%s", step.words)
         effort = self.level.effort

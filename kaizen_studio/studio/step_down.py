@@ -5,9 +5,13 @@ it is shown (tested on the fake clock): when an encoder's queue fills past
 :data:`BEHIND_BACKLOG` (long before it is full and would drop), when the key takes most of
 a frame's time, or when ticks come late, the show goes one :class:`ShowLevel` down (a
 faster encoder setting, then a lower bitrate, then the keyer's cheaper path), waiting
-:data:`SETTLE_SECONDS` between steps so that each can take effect; once everything has
-had room for :data:`ROOM_SECONDS` it goes one level back up. Each decision is a
-:class:`Step` with its :class:`Reason`, said in words by :attr:`Step.words`.
+:data:`SETTLE_SECONDS` between steps so that each can take effect (unless the queue
+fills by :data:`BEHIND_BACKLOG` more meanwhile); once everything has
+had room for :data:`ROOM_SECONDS` it goes one level back up. In the show's first
+:data:`WARM_UP_SECONDS` it does not step down for what passes with the start (the streaming
+child starting on the same core, x264's first pictures, the first pictures' memory), only
+for an encoder whose queue fills. Each decision is a :class:`Step` with its
+:class:`Reason`, said in words by :attr:`Step.words`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from kaizen_studio.broadcast.effort import EncoderEffort
 
 BEHIND_BACKLOG = 0.2
 """An encoder whose queue is this full (of :attr:`broadcast.BroadcastOutput.backlog`, 1:
-pictures dropped) is behind: at 1080p, about a second of pictures waits."""
+pictures dropped) is behind: at 1080p (the queue holds about a second) 0.2 s of pictures
+wait. A queue that grows by as much again before the last step has settled steps down
+again at once: that step was not enough, and a second at 1080p leaves no time to wait."""
 BEHIND_KEY_SHARE = 0.8
 """A key taking this share of a frame's time leaves too little for the rest."""
 BEHIND_LATE_TICKS = 2
@@ -28,6 +34,16 @@ ROOM_BACKLOG = 0.05
 """At most this full, the encoder has room."""
 ROOM_KEY_SHARE = 0.5
 """At most this share of a frame's time, the key has room."""
+WARM_UP_SECONDS = 10.0
+"""The show's start, from its first look at the load: the key's first pictures and the
+late ticks of the start pass, and are not a reason to step down (on one shared core the
+pipeline benchmark's key at 1080p averaged 137 ms over its first frames, its ladder's first
+step at its first look). An encoder's queue filling is: its pictures would be dropped."""
+WARM_UP_BACKLOG = 0.5
+"""In the warm-up, an encoder's queue this full steps the show down (x264's first
+pictures make a little wait; a show that does not fit fills its queue within seconds:
+1080p at full quality costs 44 ms of CPU a frame on one core, ``benchmarks.pipeline
+--costs``, against 33 ms a frame at 30 fps)."""
 SETTLE_SECONDS = 2.0
 """Time a step is given to take effect before the next step down."""
 ROOM_SECONDS = 20.0
@@ -105,25 +121,39 @@ class Step:
 
 class StepDownPolicy:
     """Decides the show's level from its load over time (see the module); pure: the
-    time is given, never read."""
+    time is given, never read. ``warm_up_seconds``: how long from the first look the
+    show does not step down for a passing load (:data:`WARM_UP_SECONDS`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, warm_up_seconds: float = WARM_UP_SECONDS) -> None:
+        if warm_up_seconds < 0:
+            raise ValueError(f"warm_up_seconds must be 0 or more, got {warm_up_seconds}")
+        self.warm_up_seconds = warm_up_seconds
+        self._began: float | None = None
         self.level = ShowLevel.FULL
         self._changed_at: float | None = None
+        self._backlog_at_change = 0.0
         self._room_since: float | None = None
         self._room_needed = ROOM_SECONDS
         self._went_up_at: float | None = None
 
     def decide(self, now: float, load: Load) -> Step | None:
         """The step to take at ``now`` given ``load`` (None: stay)."""
-        reason = behind(load)
+        if self._began is None:
+            self._began = now
+        if now - self._began < self.warm_up_seconds:
+            # the start's key and late ticks pass; a queue filling up does not wait
+            reason = Reason.ENCODER_BEHIND if load.backlog >= WARM_UP_BACKLOG else None
+        else:
+            reason = behind(load)
         if reason is not None:
             self._room_since = None
             settled = self._changed_at is None or now - self._changed_at >= SETTLE_SECONDS
-            if self.level < ShowLevel.CHEAPER_KEY and settled:
+            worse = load.backlog >= self._backlog_at_change + BEHIND_BACKLOG  # not enough
+            if self.level < ShowLevel.CHEAPER_KEY and (settled or worse):
                 up = self._went_up_at
                 if up is not None and now - up < ROOM_SECONDS:  # that step up was too soon
                     self._room_needed = min(2 * self._room_needed, MOST_ROOM_SECONDS)
+                self._backlog_at_change = load.backlog
                 return self._go(ShowLevel(self.level + 1), reason, now)
             return None
         if load.backlog > ROOM_BACKLOG or load.key_share > ROOM_KEY_SHARE:
@@ -133,6 +163,7 @@ class StepDownPolicy:
             self._room_since = now
         if self.level > ShowLevel.FULL and now - self._room_since >= self._room_needed:
             self._room_since = self._went_up_at = now  # the next step up waits again
+            self._backlog_at_change = load.backlog
             return self._go(ShowLevel(self.level - 1), Reason.ROOM, now)
         return None
 
