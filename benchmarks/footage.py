@@ -52,6 +52,9 @@ class Still:
     screen: str
     """the backing's colour for FFmpeg's despill: green or blue"""
     plate: str | None = None
+    screen_coloured: bool = False
+    """the subject wears the screen's own colour (MANIFEST: still05's green clothes): the
+    only stills where holes are excused when ``studio matte`` said so before the show"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +74,7 @@ STILLS = (
     Still("still02", "green"),
     Still("still03", "blue", plate="still03p"),
     Still("still04", "green", plate="still04p"),
-    Still("still05", "green"),
+    Still("still05", "green", screen_coloured=True),
     Still("still06", "green"),
     Still("still07", "green"),
     Still("still08", "green"),
@@ -203,7 +206,7 @@ def _target_line(
     s = judged[keyer]
     ok = s.holes < LIMIT and s.leftover < LIMIT
     figures = f"holes {s.holes:.2f}%, leftover {s.leftover:.2f}% (target: each < {LIMIT}%)"
-    if answer.note and s.holes >= LIMIT:  # see-through, and the keyer said so before
+    if still.screen_coloured and answer.note and s.holes >= LIMIT:  # and said so before
         return (
             f"- SAID {still.name} ({keyer}): cannot key, and `studio matte` says so before "
             f"the show ({answer.note.removeprefix('says: ')}); {figures}"

@@ -318,6 +318,9 @@ STILLS: dict[str, Trimap] = {
             (SCREEN, ("rect", 270, 5, 375, 45)),
             (SUBJECT, ("rect", 310, 80, 345, 140)),
             (SUBJECT, ("rect", 285, 200, 400, 355)),
+            # the bare forearms (skin), well inside their outlines
+            (SUBJECT, ("rect", 214, 314, 226, 340)),
+            (SUBJECT, ("rect", 452, 292, 460, 336)),
         ],
     ),
     "still10": (
