@@ -29,13 +29,12 @@ from typing import Any
 import av
 import numpy as np
 
-from benchmarks.pipeline_clip import presenter_clip
+from benchmarks.pipeline_clip import four_overlays, presenter_clip
 from kaizen_studio.broadcast.encoder import ProgrammeEncoder
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio import playback
 from kaizen_studio.studio.backgrounds import newsroom
-from kaizen_studio.studio.overlays import ClockOverlay, LiveBadge, LowerThird, Overlay, Ticker
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.sources.video_file import VideoFileSource
 
@@ -89,12 +88,7 @@ def measure(size: tuple[int, int], fps: int, frames: int) -> tuple[Counter[str],
     with tempfile.TemporaryDirectory() as folder:
         clip = Path(folder) / "presenter.mp4"
         presenter_clip(clip, size, fps, seconds=(frames + warm) / fps)
-        overlays: list[Overlay] = [
-            LowerThird("Zoë Ångström", "Year 5"),
-            Ticker(["Sports day on Friday", "Quiz winners"]),
-            LiveBadge(on_air=lambda: True),
-            ClockOverlay(),
-        ]
+        overlays = four_overlays()
         programme = Programme(
             VideoFileSource(clip),
             fps=fps,

@@ -40,7 +40,7 @@ import numpy as np
 from defusedxml import ElementTree
 
 from benchmarks import show_process as proc
-from benchmarks.pipeline_clip import presenter_clip
+from benchmarks.pipeline_clip import four_overlays, presenter_clip
 from benchmarks.pipeline_costs import costs
 from benchmarks.pipeline_report import report
 from kaizen_studio.broadcast.output import BroadcastOutput
@@ -51,7 +51,6 @@ from kaizen_studio.core.errors import DeviceError
 from kaizen_studio.core.memory import give_back_large_blocks
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backgrounds import newsroom
-from kaizen_studio.studio.overlays import ClockOverlay, LiveBadge, LowerThird, Overlay, Ticker
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources.video_file import VideoFileSource
@@ -159,12 +158,7 @@ def measure(
         if stream:
             server.start()
         clock = Clock()
-        overlays: list[Overlay] = [
-            LowerThird("Zoë Ångström", "Year 5"),
-            Ticker(["Sports day on Friday", "Quiz winners"]),
-            LiveBadge(on_air=lambda: True),
-            ClockOverlay(),
-        ]
+        overlays = four_overlays()
         programme = Programme(
             VideoFileSource(clip, clock=clock),
             fps=fps,

@@ -1,4 +1,5 @@
-"""The demo presenter as an H.264 clip, the live pipeline benchmarks' camera."""
+"""The live pipeline benchmarks' show: the demo presenter as an H.264 clip (the camera)
+and the four overlays drawn over it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import av
 
+from kaizen_studio.studio.overlays import ClockOverlay, LiveBadge, LowerThird, Overlay, Ticker
 from kaizen_studio.studio.sources.demo import DEMO_PRESENTER
 from kaizen_studio.studio.synthetic import render_scene
 
@@ -23,3 +25,14 @@ def presenter_clip(path: Path, size: tuple[int, int], fps: int, seconds: float =
             frame.pts = i
             container.mux(stream.encode(frame))
         container.mux(stream.encode(None))
+
+
+def four_overlays() -> list[Overlay]:
+    """The show's four overlays: a lower third, a ticker, the LIVE badge (always on) and
+    the clock."""
+    return [
+        LowerThird("Zoë Ångström", "Year 5"),
+        Ticker(["Sports day on Friday", "Quiz winners"]),
+        LiveBadge(on_air=lambda: True),
+        ClockOverlay(),
+    ]

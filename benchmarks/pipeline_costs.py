@@ -16,13 +16,12 @@ from pathlib import Path
 import av
 import numpy as np
 
-from benchmarks.pipeline_clip import presenter_clip
+from benchmarks.pipeline_clip import four_overlays, presenter_clip
 from kaizen_studio.broadcast.encoder import ProgrammeEncoder
 from kaizen_studio.core.media import AudioBlock, Image, VideoFrame
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio import playback
 from kaizen_studio.studio.backgrounds import newsroom
-from kaizen_studio.studio.overlays import ClockOverlay, LiveBadge, LowerThird, Overlay, Ticker
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.sources.video_file import VideoFileSource
 
@@ -59,12 +58,7 @@ def costs(size: tuple[int, int], fps: int, frames: int = 30) -> dict[str, float]
         timed("decode", lambda: consume(islice(playing, frames)))
         playing.close()
         pictures = list(islice(decoded(clip), warm, warm + frames))
-        overlays: list[Overlay] = [
-            LowerThird("Zoë Ångström", "Year 5"),
-            Ticker(["Sports day on Friday", "Quiz winners"]),
-            LiveBadge(on_air=lambda: True),
-            ClockOverlay(),
-        ]
+        overlays = four_overlays()
         programme = Programme(
             VideoFileSource(clip), fps=fps, keyer=Keyer(), background=newsroom(size)
         )
