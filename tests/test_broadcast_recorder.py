@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from kaizen_studio.broadcast import OutputState
-from kaizen_studio.broadcast.encoder import ENCODER_NICENESS, give_way
+from kaizen_studio.broadcast.packets import ENCODER_NICENESS, give_way
 from kaizen_studio.broadcast.recorder import Recorder, TakePath, recover_folder, take_path
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.core.media import AudioBlock, VideoFrame

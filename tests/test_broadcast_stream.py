@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +20,7 @@ from kaizen_studio.broadcast import (
     StreamReader,
 )
 from kaizen_studio.broadcast.server import free_port
-from tests.conditions import wait_until
+from tests.conditions import BOUND, wait_until
 from tests.media_files import play_show, play_show_until
 
 W, H, FPS = 320, 240, 25
@@ -107,3 +112,53 @@ def test_a_server_that_is_not_there_is_connecting_never_on_air_and_the_key_stays
     assert "Connection refused" in stats.last_error
     assert all("daisy" not in s.message + s.last_error for s in [*statuses, stats])
     assert OutputState.ON_AIR not in [s.state for s in statuses]
+
+
+CHILD_LIBRARIES = """
+import json
+import sys
+from pathlib import Path
+
+import cv2  # noqa: F401  (the show's main module holds OpenCV, as the studio command's does)
+
+from kaizen_studio.broadcast.output import BroadcastOutput
+from tests.conditions import wait_until
+
+
+def main() -> None:
+    output = BroadcastOutput(stream=sys.argv[1], width=64, height=48, fps=25)
+    output.start()
+    try:
+        maps = Path(f"/proc/{output.streamer.pid}/maps")
+        wait_until(lambda: "libavcodec" in maps.read_text(), what="the child to load PyAV")
+        text = maps.read_text()
+    finally:
+        output.close()
+    print(json.dumps({"opencv": "cv2" in text, "llvm": "llvmlite" in text}))
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc (Linux)")
+def test_the_streaming_child_loads_neither_opencv_nor_the_shows_main_module(
+    server: MediaServer, tmp_path: Path
+) -> None:
+    """The child that only muxes packets holds PyAV, not what the show's process holds:
+    neither the main module (spawn runs it again in the child) nor the package's other
+    modules (OpenCV, 40 MiB)."""
+    script = tmp_path / "show.py"
+    script.write_text(CHILD_LIBRARIES)
+    root = str(Path(__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, str(script), server.publish_url],
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == {"opencv": False, "llvm": False}

@@ -19,8 +19,9 @@ from collections.abc import Callable
 import av
 
 from kaizen_studio.broadcast.effort import EncoderEffort
-from kaizen_studio.broadcast.encoder import EncodedPacket, Planes, ProgrammeEncoder
+from kaizen_studio.broadcast.encoder import Planes, ProgrammeEncoder
 from kaizen_studio.broadcast.encoder_queue import EncoderQueue
+from kaizen_studio.broadcast.packets import EncodedPacket
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 
 log = logging.getLogger(__name__)

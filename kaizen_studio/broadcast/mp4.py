@@ -28,7 +28,7 @@ from typing import IO
 
 import av
 
-from kaizen_studio.broadcast.encoder import EncodedPacket, StreamHeader, add_mux_streams
+from kaizen_studio.broadcast.packets import EncodedPacket, StreamHeader, add_mux_streams
 
 try:
     import fcntl

@@ -26,14 +26,11 @@ import av
 import numpy as np
 
 from kaizen_studio.broadcast.encoder import (
-    ENCODER_NICENESS,
     LOW_LATENCY,
     RECORDING,
-    EncodedPacket,
     Planes,
     ProgrammeEncoder,
     check_format,
-    give_way,
 )
 from kaizen_studio.broadcast.encoder_queue import (
     ENCODER_STALL_SECONDS,
@@ -42,6 +39,7 @@ from kaizen_studio.broadcast.encoder_queue import (
 )
 from kaizen_studio.broadcast.encoder_worker import EncoderWorker
 from kaizen_studio.broadcast.mp4 import RecordingFile, reason
+from kaizen_studio.broadcast.packets import ENCODER_NICENESS, EncodedPacket, give_way
 from kaizen_studio.broadcast.sound_stamps import SoundStamps
 from kaizen_studio.broadcast.stats import OutputState, OutputStats, both, with_encoder
 from kaizen_studio.broadcast.stream_worker import MAX_DELAY

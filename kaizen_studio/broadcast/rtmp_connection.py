@@ -15,12 +15,7 @@ from fractions import Fraction
 import av
 import numpy as np
 
-from kaizen_studio.broadcast.encoder import (
-    EncodedPacket,
-    StreamHeader,
-    add_mux_streams,
-    yuv420p,
-)
+from kaizen_studio.broadcast.packets import EncodedPacket, StreamHeader, add_mux_streams
 
 FLV_TIME_BASE = Fraction(1, 1000)
 
@@ -95,6 +90,10 @@ class RtmpConnection:
             if stamp <= self.last_video:
                 return [], False
             self.last_video = stamp
+            # imported here, not above: OpenCV takes 40 MiB that a child muxing packets
+            # (the show's stream) never needs; only a raw stream's child converts
+            from kaizen_studio.broadcast.encoder import yuv420p
+
             frame = av.VideoFrame.from_ndarray(yuv420p(data), format="yuv420p")
             frame.pts, frame.time_base = stamp, FLV_TIME_BASE
             return self._silence_until(pts - 0.5) + list(self.video.encode(frame)), True

@@ -34,8 +34,8 @@ from typing import Any
 import av
 import numpy as np
 
-from kaizen_studio.broadcast.encoder import EncodedPacket, give_way
 from kaizen_studio.broadcast.lifeline import die_with_parent, ignore_interrupts
+from kaizen_studio.broadcast.packets import EncodedPacket, give_way
 from kaizen_studio.broadcast.rtmp_connection import RtmpConnection, StreamSettings, abandon
 from kaizen_studio.broadcast.stats import OutputState
 
