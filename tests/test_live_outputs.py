@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 import av
@@ -13,6 +14,7 @@ import numpy as np
 
 from kaizen_studio.broadcast import BroadcastOutput, OutputState, ProgrammeEncoder
 from kaizen_studio.broadcast.encoder import Picture
+from kaizen_studio.broadcast.encoder_queue import MAX_QUEUE_BYTES
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 from kaizen_studio.studio.output_link import QueuedOutput, SoundOutput
 from kaizen_studio.studio.pipeline import Programme
@@ -97,3 +99,36 @@ def test_a_stalled_encoder_is_reported_and_its_queue_stays_bounded(tmp_path: Pat
     assert stats.state is OutputState.STOPPED
     with av.open(str(tmp_path / "take.mp4")) as take:
         assert sum(1 for _ in take.decode(video=0)) == stats.frames_sent > FPS
+
+
+def test_a_stalled_1080p_encoder_holds_at_most_its_queue_in_memory(tmp_path: Path) -> None:
+    """The issue's case: 4 s asked of the queue at 1920x1080, the encoder hung. The heap
+    grows by the queue's bound (48 MiB), not by every picture sent (750 MB of BGR in 4 s),
+    the fault is said in words, and the take goes on once the encoder is back."""
+    w, h = 1920, 1080
+    output = HungEncoder(
+        record=tmp_path / "take.mp4", width=w, height=h, fps=30, encoder_stall_seconds=1.0
+    )
+    assert output.max_queue_bytes == MAX_QUEUE_BYTES  # 4 s of 4:2:0 would be 373 MB
+    HungEncoder.release.clear()
+    picture = np.full((h, w, 3), 90, np.uint8)
+    output.start()
+    tracemalloc.start()
+    try:
+        start, i = time.monotonic(), 0
+        while i < 4 * 30 or output.recording_stats().state is not OutputState.STALLED:
+            assert i < BOUND * 30, output.recording_stats()
+            output.send(VideoFrame(picture, start + i / 30, i))
+            i += 1
+            time.sleep(1 / 60)  # the show's pace (faster than real time), not a wait
+        grown = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        HungEncoder.release.set()
+    stats = output.recording_stats()
+    assert "the encoder has taken nothing" in stats.message and stats.frames_dropped > 0
+    assert grown < output.max_queue_bytes + 4 * w * h * 3  # the queue and a few pictures
+    wait_until(lambda: output.recording_stats().state is OutputState.ON_AIR, what="the take")
+    output.stop()
+    with av.open(str(tmp_path / "take.mp4")) as take:
+        assert sum(1 for _ in take.decode(video=0)) == output.recording_stats().frames_sent > 0

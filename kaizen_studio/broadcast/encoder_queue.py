@@ -21,11 +21,12 @@ from kaizen_studio.core.media import AudioBlock
 
 log = logging.getLogger(__name__)
 
-MAX_QUEUE_BYTES = 96 * 2**20
-"""The most an encoder's queue holds, whatever else asks: 32 pictures in 4:2:0 at
-1920x1080 (a second at 30 fps; it held 25 BGR pictures in 160 MiB before), 72 at
-1280x720. Only a slow or stalled encoder fills it, and the show steps down long before
-(:mod:`studio.step_down`); then pictures are dropped, not memory taken."""
+MAX_QUEUE_BYTES = 48 * 2**20
+"""The most an encoder's queue holds, whatever else asks: 16 pictures in 4:2:0 at
+1920x1080 (half a second at 30 fps), 36 at 1280x720. Only a slow or stalled encoder fills
+it, and the show steps down long before (:mod:`studio.step_down`, which reads how full it
+is); then pictures are dropped, not memory taken. At 96 MiB a 1080p show that fell behind
+held 455 MiB (benchmarks.pipeline, 60 s), over the 400 MiB of issue 21."""
 ENCODER_STALL_SECONDS = 2.0
 """An encoder that has taken nothing for this long while items wait has stalled."""
 
