@@ -12,7 +12,8 @@ own queue, and a packet that does not fit in it is dropped and counted.
 The encoder's queue (:mod:`broadcast.encoder_queue`, bounded in bytes) is the only one
 between the show and the encoder; the worker, :attr:`BroadcastOutput.encoding`
 (:mod:`broadcast.encoder_worker`), encodes it at the effort the show asks
-(:mod:`broadcast.effort`).
+(:mod:`broadcast.effort`). Where its packets go, and a take or a stream joining or
+leaving while it runs, is :attr:`BroadcastOutput.takes` (:mod:`broadcast.takes`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import os
 import threading
 import time
 
-import av
 import numpy as np
 
 from kaizen_studio.broadcast.encoder import (
@@ -38,12 +38,13 @@ from kaizen_studio.broadcast.encoder_queue import (
     queue_bytes,
 )
 from kaizen_studio.broadcast.encoder_worker import EncoderWorker
-from kaizen_studio.broadcast.mp4 import RecordingFile, reason
+from kaizen_studio.broadcast.mp4 import RecordingFile
 from kaizen_studio.broadcast.packets import ENCODER_NICENESS, EncodedPacket, give_way
 from kaizen_studio.broadcast.sound_stamps import SoundStamps
 from kaizen_studio.broadcast.stats import OutputState, OutputStats, both, with_encoder
 from kaizen_studio.broadcast.stream_worker import MAX_DELAY
 from kaizen_studio.broadcast.streamer import PacketStreamer, StatusCallback, check_url
+from kaizen_studio.broadcast.takes import Takes
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 
 log = logging.getLogger(__name__)
@@ -98,10 +99,15 @@ class BroadcastOutput:
         self.width, self.height, self.fps = width, height, fps
         self.sample_rate, self.channels = sample_rate, channels
         self.video_bitrate = video_bitrate or (2_500_000 if stream else None)
-        self.stream_url = stream
-        self.stall_seconds, self.max_delay, self.on_status = stall_seconds, max_delay, on_status
-        self.file = RecordingFile(record) if record is not None else None
-        self.streamer: PacketStreamer | None = None
+        self.takes = Takes(
+            file=RecordingFile(record) if record is not None else None,
+            stream_url=stream,
+            say=self._set,
+            stall_seconds=stall_seconds,
+            max_delay=max_delay,
+            on_status=on_status,
+        )
+        """Where the packets go: the recording and the stream (:mod:`broadcast.takes`)."""
         self.max_queue_bytes = queue_bytes(
             width=width,
             height=height,
@@ -117,18 +123,13 @@ class BroadcastOutput:
             self._queue,
             open_encoder=self._open,
             deliver=self._deliver,
-            wanted=lambda: self._writing or self._streaming,
+            wanted=lambda: self.takes.writing or self.takes.streaming,
             finished=self.stop_recording,
         )
         self._lock = threading.Lock()
-        self._writing = False  # the recording file takes packets
-        self._joining: RecordingFile | None = None  # opened, waiting for its place in the queue
-        self._streaming = False  # the streamer takes packets
-        self._consumers = threading.Lock()  # held while a packet goes to the file and stream
-        self._dropped = self._bytes = 0
+        self._dropped = 0
         self._stamps = SoundStamps()  # sound stamped far ahead of the show: a fault
         self._state, self._message, self._error = OutputState.IDLE, "not recording", ""
-        self._recording_since = 0.0
 
     # -- the show's side: never waits, never raises --------------------------------
     def start(self) -> None:
@@ -150,7 +151,7 @@ class BroadcastOutput:
         encoder = self.encoding.start()
         try:
             if recording and self.file is not None:
-                self._take(self.file, encoder)
+                self.takes.take(self.file, encoder, self._queue, self.encoding)
             if self.stream_url is not None:
                 self.start_stream(self.stream_url)
         finally:
@@ -182,7 +183,9 @@ class BroadcastOutput:
         # while start() opens the encoder, the file and the streaming process, frames
         # wait in the queue (bounded) for the worker: none is lost to a slow start
         starting = not self.encoding.ready.is_set()
-        return self.encoding.thread is not None and (self._writing or self._streaming or starting)
+        return self.encoding.thread is not None and (
+            self.takes.writing or self.takes.streaming or starting
+        )
 
     def stop(self) -> None:
         """Encode what is queued, finish the recording (trailer once, final MP4) and the
@@ -190,154 +193,76 @@ class BroadcastOutput:
         if self.encoding.thread is None:
             return
         self.encoding.stop()
-        self._streaming = False
-        if self.streamer is not None:
-            self.streamer.stop()
+        self.takes.end()
 
     def close(self) -> None:  # the stream's child process too
         self.stop()
-        if self.streamer is not None:
-            self.streamer.close()
+        self.takes.close()
 
-    # -- a recording or a stream joining or leaving while it runs -----------------
+    # -- a recording or a stream joining or leaving while it runs (broadcast.takes) ----
     def start_recording(self, path: str | os.PathLike[str]) -> bool:
         """Record to ``path`` as well, from the encoder's next keyframe (within a
         second), while the stream goes on: one encoder for both. False, with the reason
         in :meth:`recording_stats`, when the file cannot be made. Raises ValueError when
         not started or already recording."""
-        encoder = self._running()
-        if self._writing or self._joining is not None:
-            file = self._joining or self.file
-            raise ValueError(f"already recording to {file.path.name if file else '?'}")
-        file = RecordingFile(path)
-        why = file.folder_problem()
-        if why:
-            self._set(
-                OutputState.FAILED, f"cannot record to the folder {file.path.parent}: {why}", why
-            )
-            return False
-        return self._take(file, encoder)
+        return self.takes.start_recording(path, self._running(), self._queue, self.encoding)
 
     def stop_recording(self) -> None:
         """Finish the recording (trailer, final MP4) with the pictures handed over so far
         (less the few the encoder still holds when it goes on for a stream); the stream,
         if any, goes on. Safe to call when not recording."""
-        thread = self.encoding.thread
-        if not self._writing and self._joining is None:
-            return
-        if thread is None or thread is threading.current_thread():
-            closed = self._close_recording()
-        else:  # the worker closes the file when it gets there; the stream goes on
-            done, cut = threading.Event(), list[RecordingFile | None]()
-
-            def close_here() -> None:
-                cut.append(self._close_recording())
-                done.set()
-
-            self._queue.put(close_here)
-            done.wait()
-            closed = cut[0]
-        if closed is not None:  # rewritten here, not on the worker: it takes a while
-            message = closed.finish()  # "saved ..." only when the file exists and plays
-            self._set(OutputState.STOPPED if closed.saved else OutputState.FAILED, message)
-
-    def _close_recording(self) -> RecordingFile | None:
-        """Take the file off the packets and write its trailer; the file to finish, or
-        None when not recording or that failed."""
-        with self._consumers:
-            file, writing = self.file, self._writing
-            self._writing = False
-        if not writing or file is None:
-            return None
-        try:
-            file.close()
-        except (OSError, av.FFmpegError) as error:
-            self._failed_writing(error)
-            return None
-        return file
+        self.takes.stop_recording(self._queue, self.encoding)
 
     def start_stream(self, url: str) -> None:
         """Stream to ``url`` as well, from the encoder's next keyframe; the recording
         goes on. Raises ValueError when not started, already streaming, or ``url`` is
         not an RTMP address."""
         check_url(url)
-        encoder = self._running()
-        if self._streaming:
-            raise ValueError(f"already streaming to {self.stream_url}")
-        encoder.fill_silence = True  # players wait for a sound track that never comes
-        streamer = PacketStreamer(
-            url,
-            encoder.header,
-            stall_seconds=self.stall_seconds,
-            max_delay=self.max_delay,
-            on_status=self.on_status,
-        )
-        streamer.start()
-        old, self.streamer, self.stream_url = self.streamer, streamer, url
-        with self._consumers:
-            self._streaming = True
-        if old is not None:
-            old.close()
+        self.takes.start_stream(url, self._running())
 
     def stop_stream(self) -> None:
         """End the stream; the recording, if any, goes on. Safe to call when not live."""
-        with self._consumers:
-            streaming, self._streaming = self._streaming, False
-        if streaming and self.streamer is not None:
-            self.streamer.stop()
+        self.takes.stop_stream()
 
     @property
     def recording(self) -> bool:
-        return self._writing or self._joining is not None
+        return self.takes.writing or self.takes.joining is not None
 
     @property
     def streaming(self) -> bool:
-        return self._streaming
+        return self.takes.streaming
+
+    @property
+    def file(self) -> RecordingFile | None:
+        """The recording being made (or the last one made)."""
+        return self.takes.file
+
+    @property
+    def streamer(self) -> PacketStreamer | None:
+        """The stream's child process and its queue, once streaming."""
+        return self.takes.streamer
+
+    @property
+    def stream_url(self) -> str | None:
+        """Where the stream goes (the last address streamed to)."""
+        return self.takes.stream_url
 
     def _running(self) -> ProgrammeEncoder:
         if self.encoding.thread is None or self.encoding.encoder is None:
             raise ValueError("the output is not running: start() it first")
         return self.encoding.encoder
 
-    def _take(self, file: RecordingFile, encoder: ProgrammeEncoder) -> bool:
-        """Open ``file`` and hand it the packets from now on."""
-        try:
-            file.open(encoder.header)
-        except (OSError, av.FFmpegError) as error:
-            self._set(
-                OutputState.FAILED,
-                f"cannot record to {file.path.parent}: {reason(error)}",
-                reason(error),
-            )
-            return False
-
-        def join_here() -> None:  # from the pictures handed over after the join, not before
-            with self._consumers:
-                self.file, self._writing, self._bytes = file, True, 0
-                self._joining = None
-
-        thread = self.encoding.thread
-        if thread is None or thread is threading.current_thread() or not self._streaming:
-            join_here()  # the take is the output's first: every picture queued is its own
-        else:  # joining a running stream: the pictures queued before the join are not in it
-            self._joining = file
-            self._queue.put(join_here)
-        self._recording_since = time.monotonic()
-        # on air once the first picture is in the file (see _deliver)
-        self._set(OutputState.CONNECTING, f"starting the recording to {file.path.name}")
-        return True
-
     # -- health -------------------------------------------------------------------
     def recording_stats(self) -> OutputStats:
         """The encoder and the recording: frames encoded, dropped before encoding, late,
         the recording's bitrate and state (ON_AIR once pictures reach the file; STALLED
         while the encoder takes nothing)."""
-        since = self._recording_since
+        since = self.takes.recording_since
         seconds = max(time.monotonic() - since, 1e-6) if since else 1.0
         encoder = self.encoding.encoder
         with self._lock:
             state, message = self._state, self._message
-            if self._queue.stalled and self._writing:
+            if self._queue.stalled and self.takes.writing:
                 state, message = OutputState.STALLED, self._queue.stalled
             return OutputStats(
                 state=state,
@@ -345,7 +270,7 @@ class BroadcastOutput:
                 frames_sent=self.file.pictures if self.file is not None else 0,
                 frames_dropped=self._dropped + self.encoding.dropped,
                 frames_late=encoder.late if encoder else 0,
-                bitrate_kbps=self._bytes * 8 / 1000 / seconds,
+                bitrate_kbps=self.takes.bytes * 8 / 1000 / seconds,
                 last_error=self._error,
                 queued_bytes=self._queue.bytes,
                 sound_faults=self.misplaced_sound,
@@ -354,13 +279,14 @@ class BroadcastOutput:
     def stream_stats(self) -> OutputStats:
         """The stream: frames that reached the server, dropped (here or on the way),
         bitrate, reconnects, state (ON_AIR only once the server took the stream)."""
-        if self.streamer is None:
+        streamer = self.streamer
+        if streamer is None:
             return IDLE
         return with_encoder(
-            self.streamer.stats(),
+            streamer.stats(),
             dropped=self._dropped + self.encoding.dropped,
             queued_bytes=self._queue.bytes,
-            stalled=self._queue.stalled if self._streaming else "",
+            stalled=self._queue.stalled if self.takes.streaming else "",
         )
 
     def stats(self) -> OutputStats:
@@ -396,26 +322,4 @@ class BroadcastOutput:
         )
 
     def _deliver(self, packets: list[EncodedPacket]) -> None:
-        for packet in packets:
-            with self._consumers:
-                if self._writing and self.file is not None:
-                    try:
-                        self.file.write(packet)
-                        self._bytes += len(packet.data)
-                        if self.file.pictures and self._state is OutputState.CONNECTING:
-                            self._set(OutputState.ON_AIR, f"recording to {self.file.path.name}")
-                    except (OSError, av.FFmpegError) as error:
-                        self._failed_writing(error)
-                if self._streaming and self.streamer is not None:
-                    self.streamer.send_packet(packet)
-
-    def _failed_writing(self, error: BaseException) -> None:
-        assert self.file is not None
-        self._writing = False
-        self.file.abandon()
-        self._set(
-            OutputState.FAILED,
-            f"the recording stopped: {reason(error)}; what was recorded is "
-            f"kept in {self.file.partial.name}",
-            reason(error),
-        )
+        self.takes.deliver(packets, self._state)
