@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
+import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kaizen_studio.broadcast import (
@@ -19,7 +22,9 @@ from kaizen_studio.broadcast import (
     RtmpStreamer,
     StreamReader,
 )
+from kaizen_studio.broadcast.encoder_queue import MAX_QUEUE_BYTES
 from kaizen_studio.broadcast.server import free_port
+from kaizen_studio.core.media import VideoFrame
 from tests.conditions import BOUND, wait_until
 from tests.media_files import play_show, play_show_until
 
@@ -162,3 +167,29 @@ def test_the_streaming_child_loads_neither_opencv_nor_the_shows_main_module(
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == {"opencv": False, "llvm": False}
+
+
+def test_a_stopped_streaming_child_holds_at_most_its_queue_in_bytes() -> None:
+    """A child that takes nothing (stopped on purpose, SIGSTOP) while 1080p pictures come:
+    the show holds its queue's bound in bytes (48 MiB), not its count of pictures (60 a
+    second, 373 MB), and counts the rest dropped."""
+    w, h = 1920, 1080
+    url = f"rtmp://127.0.0.1:{free_port()}/live/show"  # nothing listens: it never gets there
+    streamer = RtmpStreamer(url, width=w, height=h, fps=30, stall_seconds=BOUND)
+    streamer.start()
+    child = streamer.pid
+    assert child is not None
+    os.kill(child, signal.SIGSTOP)
+    tracemalloc.start()
+    try:
+        for i in range(30):
+            streamer.send(VideoFrame(np.full((h, w, 3), i, np.uint8), i / 30, i))
+            assert streamer.queued_bytes <= streamer.max_queue_bytes
+        grown = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        os.kill(child, signal.SIGCONT)
+        streamer.close()
+    assert streamer.max_queue_bytes <= MAX_QUEUE_BYTES
+    assert streamer.stats().frames_dropped > 0
+    assert grown < streamer.max_queue_bytes + 4 * w * h * 3  # the queue and a few pictures

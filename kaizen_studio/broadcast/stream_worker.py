@@ -39,7 +39,10 @@ from kaizen_studio.broadcast.packets import EncodedPacket, give_way
 from kaizen_studio.broadcast.rtmp_connection import RtmpConnection, StreamSettings, abandon
 from kaizen_studio.broadcast.stats import OutputState
 
-COUNTERS = ("sent", "dropped", "late", "bytes", "reconnects", "heartbeat")
+COUNTERS = ("sent", "dropped", "late", "bytes", "reconnects", "heartbeat", "taken_bytes")
+"""Shared doubles, each written by one side: all by the child but ``heartbeat``'s first
+value; ``taken_bytes`` (the bytes of the items it took off its queue) bounds the queue
+in bytes on the show's side."""
 FIRST_DELAY = 2.0
 GROWTH = 1.5
 MAX_DELAY = 4.5
@@ -93,6 +96,13 @@ def reconnect_delays(*, first: float = FIRST_DELAY, growth: float = GROWTH, cap:
 
 Item = tuple[str, np.ndarray, float] | EncodedPacket
 Event = tuple[OutputState, str, str]
+
+
+def item_bytes(item: Item) -> int:
+    """The bytes of a queued item: a raw picture's or sound's array, a packet's data."""
+    return len(item.data) if isinstance(item, EncodedPacket) else item[1].nbytes
+
+
 """(state, words for the strip, technical reason for the log)"""
 
 
@@ -191,6 +201,7 @@ def run_stream(
             continue
         if item is None:
             break
+        add("taken_bytes", item_bytes(item))
         is_video = item.kind == "v" if isinstance(item, EncodedPacket) else item[0] == "v"
         if connection is None:
             add("dropped", is_video)

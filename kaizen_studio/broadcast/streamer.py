@@ -34,6 +34,7 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
+from kaizen_studio.broadcast.encoder_queue import MAX_QUEUE_BYTES
 from kaizen_studio.broadcast.lifeline import block_interrupts
 from kaizen_studio.broadcast.packets import EncodedPacket, StreamHeader
 from kaizen_studio.broadcast.rtmp_connection import StreamSettings
@@ -43,6 +44,8 @@ from kaizen_studio.broadcast.stream_worker import (
     FIRST_DELAY,
     GROWTH,
     MAX_DELAY,
+    Item,
+    item_bytes,
     run_stream,
     safe_url,
 )
@@ -96,6 +99,15 @@ class StreamProcess:
         if settings.header is not None:
             per_second = settings.fps + settings.sample_rate / 1024
         self._queue_size = max(4, round(buffer_seconds * per_second))
+        picture = settings.width * settings.height * 3 if settings.header is None else 0
+        sound = settings.sample_rate * settings.channels * 4
+        self.max_queue_bytes = min(
+            MAX_QUEUE_BYTES,
+            max(2 * picture, round(buffer_seconds * (picture * settings.fps + sound))),
+        )
+        """The most the child's queue holds, in bytes (raw pictures are 6 MB at 1080p: a
+        stalled child would otherwise hold its whole count of them, 746 MB in 2 s)."""
+        self._offered_bytes = 0.0  # bytes queued so far; the child counts those it took
         self._queue: mp.Queue[object] = self._ctx.Queue(self._queue_size)
         self._events: mp.Queue[tuple[OutputState, str, str]] = self._ctx.Queue()
         # no locks on the counters: a child killed while holding one would leave the show
@@ -146,20 +158,32 @@ class StreamProcess:
         start_without_main(self._process)
         watched.close()  # only the child holds the read end now
 
-    def _offer(self, item: object, is_video: bool) -> bool:
+    def _offer(self, item: Item, is_video: bool) -> bool:
         """Queue ``item`` for the child without waiting; False (and a video drop
-        counted) when it could not be queued."""
+        counted) when it could not be queued: no child, or the queue full (in items or
+        in bytes: :attr:`max_queue_bytes`)."""
         if self._process is None or self._stopping.is_set() or self._state.final:
             if is_video:
                 self._drop()
             return False
-        try:
-            self._queue.put_nowait(item)
-        except queue.Full:
-            if is_video:
-                self._drop()
-            return False
-        return True
+        size = item_bytes(item)
+        with self._lock:
+            queued = self._offered_bytes - self._counters["taken_bytes"].value
+            fits = queued + size <= self.max_queue_bytes
+            if fits:
+                try:
+                    self._queue.put_nowait(item)
+                    self._offered_bytes += size
+                except queue.Full:
+                    fits = False
+        if not fits and is_video:
+            self._drop()
+        return fits
+
+    @property
+    def queued_bytes(self) -> int:
+        """Bytes handed to the child's queue that it has not taken yet."""
+        return round(self._offered_bytes - self._counters["taken_bytes"].value)
 
     def _drop(self) -> None:
         with self._lock:
@@ -248,7 +272,9 @@ class StreamProcess:
         lock or half-way through a message."""
         for old in (self._queue, self._events):
             old.cancel_join_thread()  # never wait at exit for a pipe nobody reads
-        self._queue = self._ctx.Queue(self._queue_size)
+        with self._lock:
+            self._queue = self._ctx.Queue(self._queue_size)
+            self._offered_bytes = self._counters["taken_bytes"].value  # none queued
         self._events = self._ctx.Queue()
 
     def _read_events(self) -> None:
