@@ -71,6 +71,7 @@ class Sample:
     at: float
     rss: float
     child_rss: float
+    stream_rss: float
     backlog: float
     key_ms: float
     frame_ms: float
@@ -201,10 +202,12 @@ def measure(
             for pid in children:
                 cpu_family[pid] = proc.cpu_seconds(pid)
             stats = programme.stats()
+            streamer = output.streamer
             sample = Sample(
                 at=clock.now() - began,
                 rss=proc.rss_mib(),
                 child_rss=sum(proc.rss_mib(pid) for pid in children),
+                stream_rss=proc.rss_mib(streamer.pid) if streamer and streamer.pid else 0.0,
                 backlog=output.encoding.backlog,
                 key_ms=stats.key_ms,
                 frame_ms=stats.frame_ms,
@@ -215,11 +218,13 @@ def measure(
             if trace or round(sample.at) % 60 == 0:
                 print(
                     f"  {sample.at:6.1f} s: RSS {sample.rss:.0f} MiB (+{sample.child_rss:.0f} "
-                    f"child), queue {sample.backlog:.2f}, key {sample.key_ms:.1f} ms, frame "
+                    f"children, the stream's {sample.stream_rss:.0f}), queue "
+                    f"{sample.backlog:.2f}, key {sample.key_ms:.1f} ms, frame "
                     f"{sample.frame_ms:.1f} ms, late {sample.late}, level {sample.level}",
                     flush=True,
                 )
         wall = clock.now() - began
+        anon, files = proc.rss_mib(part="RssAnon"), proc.rss_mib(part="RssFile")
         cpu = proc.cpu_seconds(me) + sum(cpu_family.values()) + cpu_ended - cpu_start
         nginx_cpu = (proc.cpu_seconds(nginx) - nginx_start) if nginx else 0.0
         others = proc.core_busy_seconds(core) - busy_start - cpu - nginx_cpu
@@ -257,6 +262,9 @@ def measure(
         "rss_end": samples[-1].rss,
         "rss_max": max(s.rss for s in samples),
         "child_rss": samples[-1].child_rss,
+        "stream_rss": samples[-1].stream_rss,
+        "rss_anon_end": anon,
+        "rss_file_end": files,
         "slope": slope(samples, warm),
         "level_end": stats.level,
         "steps": steps,

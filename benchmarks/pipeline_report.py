@@ -34,7 +34,8 @@ def report(
         "| size | frames made / due | late ticks | dropped | gaps | stream at nginx / "
         "recorded (s) | CPU: show / nginx / others on the core | waited | CPU ms a frame "
         "| key ms | sound vs pictures (ms) | RSS start / warm-up / end (MiB), slope "
-        "(+ the streaming child's at the end) "
+        "(+ the children's at the end: the streaming child and multiprocessing's "
+        "resource tracker) "
         "| steps | load start → end |",
         "|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---|---:|---|",
     ]
@@ -49,7 +50,8 @@ def report(
             f"{n['nginx_cpu']:.2f} / {n['others']:.2f} | {n['waited']:.2f} | "
             f"{n['cpu_ms']:.1f} | {n['key_ms']:.1f} | {n['drift_ms']:+.0f} | "
             f"{n['rss_start']:.0f} / {n['rss_warm']:.0f} / {n['rss_end']:.0f}, "
-            f"{n['slope']:+.2f}/min (+{n['child_rss']:.0f}) | "
+            f"{n['slope']:+.2f}/min (+{n['child_rss']:.0f}, the stream's "
+            f"{n['stream_rss']:.0f}) | "
             f"{len(steps)} (level {n['level_end']:.0f} at the end) "
             f"| {f['load_start']} → {f['load_end']} |"
         )
@@ -113,7 +115,10 @@ def verdicts(size: tuple[int, int], fps: int, f: Figures) -> list[str]:
         lines.append(
             f"- {'PASS' if memory else 'FAIL'}: {name} memory under {MEMORY_MIB:.0f} MiB "
             f"after warm-up and flat ({n['rss_warm']:.0f} MiB after warm-up, "
-            f"{n['slope']:+.2f} MiB a minute after it; within ±{FLAT_MIB_PER_MINUTE:.0f})"
+            f"{n['slope']:+.2f} MiB a minute after it; within ±{FLAT_MIB_PER_MINUTE:.0f}); "
+            f"at the end {n['rss_anon_end']:.0f} MiB its own (heap, pictures, encoder) and "
+            f"{n['rss_file_end']:.0f} mapped from files (libraries' code); the streaming "
+            f"child {n['stream_rss']:.0f} MiB"
         )
     lines.append(
         f"- The machine during the {name} run: core {n['core']:.0f} shared, other programs "

@@ -46,14 +46,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def rss_mib(pid: int | None = None) -> float:
-    """Resident memory of process ``pid`` (None: this one) in MiB; 0.0 when it has ended."""
+def rss_mib(pid: int | None = None, *, part: str = "VmRSS") -> float:
+    """Resident memory of process ``pid`` (None: this one) in MiB; 0.0 when it has ended.
+    ``part``: all of it (``VmRSS``), or the process's own anonymous memory (``RssAnon``:
+    heap, arrays, encoders' buffers) or files mapped (``RssFile``: the libraries' code)."""
     try:
         status = Path(f"/proc/{pid or 'self'}/status").read_text()
     except (FileNotFoundError, ProcessLookupError):
         return 0.0
     for line in status.splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{part}:"):
             return int(line.split()[1]) / 1024.0
     return 0.0
 
