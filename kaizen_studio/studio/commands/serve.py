@@ -41,6 +41,7 @@ from kaizen_studio.broadcast.stream_key import (
     server_key,
     shown_stream,
 )
+from kaizen_studio.channel.site.environment import colours
 from kaizen_studio.channel.site.process import AppServer, Channel
 from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.studio.channel_admin import add_admin
@@ -149,6 +150,13 @@ def run(args: argparse.Namespace) -> int:
         check_server_folder(args.folder.resolve())
     except ValueError as error:
         raise InputError(str(error)) from error
+    try:
+        colours(args.colours)
+    except ValueError:
+        raise InputError(
+            f"--colours {args.colours!r}: give the school's two colours as #RRGGBB,#RRGGBB, "
+            "such as #1d3557,#f4a261"
+        ) from None
     folder = _check_folder(args.folder)
     channel = Channel(folder=folder, school=args.school, colours=args.colours)
     if args.add_admin is not None:
