@@ -88,3 +88,32 @@ def test_live_refuses_one_existing_file_for_both_recordings_by_the_name_given(
     assert "take-camera.mp4" in line
     assert take.read_bytes() == b"an earlier take"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["take.mp4"]
+
+
+def test_watch_refuses_seconds_without_headless_instead_of_ignoring_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["watch", "rtmp://127.0.0.1:1935/live/show", "--seconds", "2"]) == 2
+    assert "--seconds goes with --headless" in error_line(capsys)
+
+
+@pytest.mark.parametrize("port", ["-5", "0", "70000"])
+def test_guests_refuses_a_port_no_server_could_have(
+    tmp_path: Path, port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "server"
+    folder.mkdir()
+    assert main(["guests", "add", "Hawes", "--folder", str(folder), "--rtmp-port", port]) == 2
+    assert f"--rtmp-port must be between 1025 and 65535, got {port}" in error_line(capsys)
+    assert list(folder.iterdir()) == []  # no key made
+
+
+def test_guests_names_a_school_with_accents_by_its_letters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "server"
+    folder.mkdir()
+    assert main(["guests", "add", "École Ünïty ✓", "--folder", str(folder)]) == 0
+    assert "live/guest-ecole-unity " in capsys.readouterr().out
+    assert main(["guests", "add", "日本", "--folder", str(folder)]) == 2
+    assert "no letters or digits a stream can be named with (a-z, 0-9)" in error_line(capsys)
