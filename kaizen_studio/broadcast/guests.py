@@ -14,6 +14,7 @@ import datetime
 import json
 import logging
 import re
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,11 +33,14 @@ GUESTS_FILE = "guests.json"
 
 def guest_stream(name: str) -> str:
     """The stream a guest called ``name`` publishes to: ``guest-`` and the name in small
-    letters, digits and dashes; InputError if nothing of the name is left."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:40]
+    letters, digits and dashes, accents taken off (``Ünïty`` is ``unity``); InputError if
+    nothing of the name is left."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", plain.casefold()).strip("-")[:40]
     if not slug:
         raise InputError(
-            f"the guest name {name!r} has no letters or digits: give the school's name"
+            f"the guest name {name!r} has no letters or digits a stream can be named with "
+            "(a-z, 0-9): give the school's name in Latin letters"
         )
     return GUEST_PREFIX + slug
 

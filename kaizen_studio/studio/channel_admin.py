@@ -17,6 +17,11 @@ from kaizen_studio.core.errors import InputError
 def add_admin(channel: Channel, name: str) -> int:
     """Make administrator ``name`` on ``channel``; InputError (exit 2) in one line when the
     passwords differ, the password is too weak or the name is taken."""
+    if not name.strip():
+        raise InputError(
+            "--add-admin needs the account's name (letters, digits and @ . + - _), such as "
+            "studio serve --add-admin head"
+        )
     if sys.stdin.isatty():
         password = getpass.getpass(f"Password for {name}: ")
         if getpass.getpass("The same password again: ") != password:

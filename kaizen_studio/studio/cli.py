@@ -39,6 +39,20 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}; '{self.prog} --help' lists the options\n")
 
 
+class CommandParser(OneLineParser):
+    """The parser of one command (``studio app``...): an option it does not know is its own
+    mistake, said against ``studio app`` and its help, where argparse would hand the word
+    back for ``studio`` to refuse (naming ``studio --help``, which does not list it)."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extra = super().parse_known_args(args, namespace)
+        if extra:
+            self.error(f"unrecognized arguments: {' '.join(extra)}")
+        return parsed, extra
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="studio",
@@ -48,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(
         dest="command",
         metavar="COMMAND",
+        parser_class=CommandParser,
         help="what to do (none: open the studio window); studio COMMAND --help says more",
     )
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):

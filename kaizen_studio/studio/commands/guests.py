@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from kaizen_studio.broadcast.guests import GuestBook
+from kaizen_studio.broadcast.nginx_config import check_port
 from kaizen_studio.broadcast.stream_key import hidden
 from kaizen_studio.core.errors import InputError
 
@@ -50,6 +51,10 @@ def run(args: argparse.Namespace) -> int:
             f"studio guests {args.action} needs the partner school's name: "
             f"studio guests {args.action} NAME"
         )
+    try:
+        check_port(args.rtmp_port, name="--rtmp-port")
+    except ValueError as error:
+        raise InputError(str(error)) from None
     folder = args.folder.resolve()
     if not folder.is_dir():
         raise InputError(f"no server folder at {args.folder}: give the --folder studio serve uses")

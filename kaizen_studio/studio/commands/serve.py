@@ -11,12 +11,14 @@ Ctrl+C, SIGTERM or SIGHUP. What it says on the screen also goes to FOLDER/serve.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import logging
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +43,7 @@ from kaizen_studio.broadcast.stream_key import (
     server_key,
     shown_stream,
 )
+from kaizen_studio.channel.site.environment import colours
 from kaizen_studio.channel.site.process import AppServer, Channel
 from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.studio.channel_admin import add_admin
@@ -149,6 +152,13 @@ def run(args: argparse.Namespace) -> int:
         check_server_folder(args.folder.resolve())
     except ValueError as error:
         raise InputError(str(error)) from error
+    try:
+        colours(args.colours)
+    except ValueError:
+        raise InputError(
+            f"--colours {args.colours!r}: give the school's two colours as #RRGGBB,#RRGGBB, "
+            "such as #1d3557,#f4a261"
+        ) from None
     folder = _check_folder(args.folder)
     channel = Channel(folder=folder, school=args.school, colours=args.colours)
     if args.add_admin is not None:
@@ -159,8 +169,13 @@ def run(args: argparse.Namespace) -> int:
     given = args.key_file is not None or bool(environment.get(ENVIRONMENT))
     key = server_key(folder, key_file=args.key_file, environment=environment) if given else None
     _make_folder(folder, args.folder)
-    if key is None:
-        key = server_key(folder, key_file=None, environment=environment)
+    with _hold_folder(folder, args.folder):
+        if key is None:
+            key = server_key(folder, key_file=None, environment=environment)
+        return _run_server(folder, key, channel, args)
+
+
+def _run_server(folder: Path, key: ServerKey, channel: Channel, args: argparse.Namespace) -> int:
     partners = read_partners(folder)  # refused (exit 2) before anything starts if unsafe
     GuestBook(folder).guests()
     if args.demo:
@@ -190,6 +205,33 @@ def run(args: argparse.Namespace) -> int:
     finally:
         package.removeHandler(handler)
         handler.close()
+
+
+LOCK_FILE = "serve.lock"
+"""Held (flock) by the one ``studio serve`` using the folder, with its pid inside."""
+
+
+@contextlib.contextmanager
+def _hold_folder(where: Path, folder: Path) -> Iterator[None]:
+    """Hold ``where``'s lock while the block runs; InputError in one line, before anything
+    is made, when another ``studio serve`` holds it (a second server on one folder would
+    take over the first one's channel socket and leave its staff pages broken). The
+    system lets go of the lock when the process ends, however it ends."""
+    with open(where / LOCK_FILE, "a+", encoding="ascii") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            pid = lock.read().strip()
+            raise InputError(
+                f"another studio serve{f' (pid {pid})' if pid.isdigit() else ''} is using "
+                f"the folder {folder}: stop it first, or give this one another --folder"
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        yield
 
 
 def _check_folder(folder: Path) -> Path:

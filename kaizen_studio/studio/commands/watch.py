@@ -38,12 +38,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="no window: decode (playing the sound) and print a JSON report",
     )
     parser.add_argument(
-        "--seconds", type=float, default=10.0, help="how long to decode with --headless"
+        "--seconds", type=float, help="how long to decode with --headless (default 10)"
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.seconds is not None and not args.headless:
+        raise InputError("--seconds goes with --headless; the window plays until Escape or Ctrl+C")
     if args.screen is not None:
         if args.url is not None:
             raise InputError("give either an rtmp:// address or --screen URL, not both")
@@ -55,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise InputError(str(error)) from None
     if args.headless:
+        args.seconds = 10.0 if args.seconds is None else args.seconds
         if not 0 < args.seconds <= 36000:
             raise InputError(f"--seconds must be between 0 and 36000, got {args.seconds}")
         speaker = Speaker(on_problem=lambda message: print(f"watch: {message}", file=sys.stderr))

@@ -217,6 +217,12 @@ def run(args: argparse.Namespace) -> int:
     for path in (args.record, args.record_camera):
         if path:
             check_video_output_path(path)
+    both = (args.record, args.record_camera)
+    if all(both) and Path(args.record).resolve() == Path(args.record_camera).resolve():
+        raise InputError(
+            f"--record and --record-camera are both {args.record_camera}: give the clean "
+            f"camera a name of its own, such as {Path(args.record_camera).stem}-camera.mp4"
+        )
     if args.guest_name and not args.guest:
         raise InputError("--guest-name: give the guest's stream too, with --guest URL")
     if args.breaks and not args.kidsmeet:
@@ -232,7 +238,10 @@ def run(args: argparse.Namespace) -> int:
             for note in take.notes:
                 print(f"live: {note}", file=sys.stderr)
     if args.record and args.record_camera and Path(args.record) == Path(args.record_camera):
-        raise InputError(f"--record-camera {args.record_camera}: give it a name of its own")
+        raise InputError(
+            f"--record-camera {args.record_camera}: the programme is recorded to that file "
+            "(its own name was taken); give --record-camera another name"
+        )
     finished = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:

@@ -29,6 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         name, role = str(options["name"]), Role(options["role"])
         password = sys.stdin.readline().rstrip("\r\n")
+        if not name.strip():
+            raise CommandError("an account needs a name: letters, digits and @ . + - _")
         if User.objects.filter(username=name).exists():
             raise CommandError(f"there is already an account called {name!r}: choose another")
         user = User(username=name, role=role)
