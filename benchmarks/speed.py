@@ -4,7 +4,12 @@ For 1280x720, 1920x1080 and 3840x2160, with one thread and with the default thre
 ms per frame and fps for calibration, matte, the one pass that takes the screen and the
 spill away and composites, and the whole loop; FFmpeg's
 ``chromakey`` + ``despill`` + ``overlay`` on the same frames when ``ffmpeg`` is on the
-PATH; and the floor, a plain blend of the same frames with a known alpha. Memory: peak RSS
+PATH; and the floor, a plain blend of the same frames with a known alpha. At 720p and
+1080p on one thread, the whole loop also as the show runs it (:mod:`benchmarks.speed_show`:
+the presenter decoded from H.264 as ``benchmarks.pipeline --costs`` keys it, and a real
+clip of the footage with FFmpeg on the same pictures). Every row gives wall-clock and CPU
+milliseconds; the targets against the floor compare CPU time, which a busy machine's
+other work does not inflate as much. Memory: peak RSS
 of the loop and the bytes allocated per frame once warm (tracemalloc sees numpy's).
 
 Run: ``python -m benchmarks.speed [--quick]``. Figures depend on the machine and on what
@@ -20,17 +25,19 @@ import shutil
 import subprocess
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from benchmarks import speed_show
+from benchmarks.speed_memory import memory
 from kaizen_studio.keying import Keyer, calibrate
 from kaizen_studio.keying import blend as kb
 from kaizen_studio.keying.frames import BGRImage
+from kaizen_studio.studio.backgrounds import newsroom
 from kaizen_studio.studio.sources.demo import DEMO_PRESENTER
 from kaizen_studio.studio.synthetic import render_scene
 
@@ -42,6 +49,10 @@ TARGETS = (
 )
 """(size, threads (0: default), fps the whole loop must reach)."""
 FFMPEG_FACTOR = 5.0
+FLOOR_FACTOR = 1.5
+"""The whole loop at 1080p on one thread costs at most this many times the floor (CPU)."""
+SHOW_SIZES = ("720p", "1080p")
+"""Sizes the whole loop is also timed at as the show runs it (one thread)."""
 
 
 def studio_frames(size: tuple[int, int], count: int = 4) -> tuple[list[BGRImage], BGRImage]:
@@ -57,16 +68,19 @@ def studio_frames(size: tuple[int, int], count: int = 4) -> tuple[list[BGRImage]
     return frames, background
 
 
-def timed(work: Callable[[], object], *, seconds: float, least: int = 5) -> float:
-    """Median milliseconds per call of ``work`` over about ``seconds`` (after a warm-up)."""
+def timed(work: Callable[[], object], *, seconds: float, least: int = 5) -> tuple[float, float]:
+    """Median (wall-clock, CPU) milliseconds per call of ``work`` over about ``seconds``
+    (after a warm-up); CPU time is the whole process's, its threads included."""
     work()
-    times: list[float] = []
+    walls: list[float] = []
+    cpus: list[float] = []
     deadline = time.perf_counter() + seconds
-    while len(times) < least or time.perf_counter() < deadline:
-        start = time.perf_counter()
+    while len(walls) < least or time.perf_counter() < deadline:
+        start, began = time.perf_counter(), time.process_time()
         work()
-        times.append((time.perf_counter() - start) * 1000.0)
-    return float(np.median(times))
+        walls.append((time.perf_counter() - start) * 1000.0)
+        cpus.append((time.process_time() - began) * 1000.0)
+    return float(np.median(walls)), float(np.median(cpus))
 
 
 @dataclass
@@ -75,6 +89,7 @@ class Row:
     threads: str
     stage: str
     ms: float
+    cpu: float | None = None
 
     @property
     def fps(self) -> float:
@@ -119,21 +134,21 @@ def keyer_rows(
         keyer._each_stripe(st, blend_rows)
 
     rows = [
-        Row(name, label, "calibration", timed(lambda: calibrate(frame()), seconds=seconds / 4)),
-        Row(name, label, "matte", timed(lambda: keyer.matte(frame()), seconds=seconds / 4)),
+        Row(name, label, "calibration", *timed(lambda: calibrate(frame()), seconds=seconds / 4)),
+        Row(name, label, "matte", *timed(lambda: keyer.matte(frame()), seconds=seconds / 4)),
         Row(
             name,
             label,
             "  of which the coarse grid (one thread at any count)",
-            timed(lambda: keyer._ramp_maps(st), seconds=seconds / 8),
+            *timed(lambda: keyer._ramp_maps(st), seconds=seconds / 8),
         ),
         Row(
             name,
             label,
             "screen, spill and composite (one pass)",
-            timed(lambda: blend_all(frame()), seconds=seconds / 4),
+            *timed(lambda: blend_all(frame()), seconds=seconds / 4),
         ),
-        Row(name, label, "whole loop", timed(lambda: keyer.process(frame()), seconds=seconds)),
+        Row(name, label, "whole loop", *timed(lambda: keyer.process(frame()), seconds=seconds)),
     ]
     del result
     keyer.close()
@@ -156,7 +171,7 @@ def floor_row(
         cv2.multiply(background, inverse, dst=b, scale=1 / 255)
         cv2.add(a, b, dst=a)
 
-    return Row(name, label, "floor: plain blend", timed(blend, seconds=seconds / 2))
+    return Row(name, label, "floor: plain blend", *timed(blend, seconds=seconds / 2))
 
 
 def ffmpeg_row(
@@ -210,55 +225,52 @@ def ffmpeg_row(
             "null",
             "-",
         ]
-        start = time.perf_counter()
+        start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if done.returncode != 0:
         raise RuntimeError(f"ffmpeg failed: {done.stderr.strip().splitlines()[-1]}")
     count = loops * len(frames)
     label = "1" if threads == 1 else f"default ({os.cpu_count()})"
-    return Row(name, label, "FFmpeg chromakey+despill+overlay", wall * 1000.0 / count)
+    return Row(
+        name, label, "FFmpeg chromakey+despill+overlay", wall * 1000.0 / count, cpu * 1000.0 / count
+    )
 
 
-def _rss_mib(field: str) -> float:
-    """VmRSS or VmHWM of this process in MiB (Linux), from /proc/self/status."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024.0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+def show_rows(name: str, size: tuple[int, int], seconds: float) -> list[Row]:
+    """The whole loop on one thread as the show runs it (:mod:`benchmarks.speed_show`):
+    on the presenter decoded from H.264, and on the footage's clip with FFmpeg on the
+    same pictures (said and left out without the footage)."""
+    background = newsroom(size)
+    sources = [("H.264 presenter", speed_show.presenter_pictures(size))]
+    footage = speed_show.footage_pictures(size)
+    if footage is None:
+        print("footage not found: the show's loop not timed on it", flush=True)
+    else:
+        sources.append((f"footage {speed_show.FOOTAGE_CLIP}", footage))
+    rows = [show_row(name, what, frames, background, seconds) for what, frames in sources]
+    if footage is not None:
+        ff = ffmpeg_row(name, footage, background, 1, calibrate(footage[0]).key_colour)
+        if ff is not None:
+            rows.append(replace(ff, stage=f"{ff.stage}, footage {speed_show.FOOTAGE_CLIP}"))
+    return rows
 
 
-def _reset_peak() -> bool:
-    """Start a new peak-RSS measurement (Linux 4.0+); False where that is not possible."""
+def show_row(
+    name: str, what: str, frames: list[BGRImage], background: BGRImage, seconds: float
+) -> Row:
+    """One source's row of :func:`show_rows`."""
+    keyer = speed_show.show_keyer(frames, background)
+    counter = [0]
     try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
-def memory(
-    frames: list[BGRImage], background: BGRImage, count: int = 120
-) -> tuple[float, float, float]:
-    """(peak RSS of the keying loop in MiB, net memory growth in bytes per frame once warm,
-    largest short-lived allocation during a frame in KiB), for the default keyer."""
-    keyer = Keyer()
-    keyer.calibrate(frames[0])
-    keyer.set_background(background)
-    _reset_peak()
-    for i in range(30):
-        keyer.process(frames[i % len(frames)])
-    tracemalloc.start()
-    start = tracemalloc.get_traced_memory()[0]
-    for i in range(count):  # the first frames traced leave a fixed overhead behind
-        keyer.process(frames[i % len(frames)])
-    before = tracemalloc.get_traced_memory()[0]
-    for i in range(count):
-        keyer.process(frames[i % len(frames)])
-    after, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    keyer.close()
-    return _rss_mib("VmHWM"), (after - before) / count, (peak - start) / 1024.0
+        spent = timed(
+            lambda: speed_show.show_key(keyer, frames, background, counter), seconds=seconds
+        )
+    finally:
+        keyer.close()
+    return Row(name, "1", f"whole loop as the show keys: {what}", *spent)
 
 
 def run(*, quick: bool = False) -> str:
@@ -275,10 +287,12 @@ def run(*, quick: bool = False) -> str:
             ff = ffmpeg_row(name, frames, background, threads, key)
             if ff is not None:
                 rows.append(ff)
-            for row in rows[-7:]:
+            if threads == 1 and name in SHOW_SIZES:
+                rows += show_rows(name, size, seconds)
+            for row in rows[-10:]:
                 print(
                     f"{row.size:6s} threads {row.threads:12s} {row.stage:34s} "
-                    f"{row.ms:8.2f} ms {row.fps:8.1f} fps",
+                    f"{row.ms:8.2f} ms {row.fps:8.1f} fps, CPU {row.cpu or 0.0:8.2f} ms",
                     flush=True,
                 )
     measured = "720p" if quick else "1080p"
@@ -301,10 +315,15 @@ def report(
         "(the demo presenter talking and waving on a creased, unevenly lit green cloth, "
         "with a shadow, spill, hair and camera noise).",
         "",
-        "| size | threads | stage | ms | fps |",
-        "|---|---|---|---:|---:|",
+        "| size | threads | stage | ms | fps | CPU ms |",
+        "|---|---|---|---:|---:|---:|",
     ]
-    lines += [f"| {r.size} | {r.threads} | {r.stage} | {r.ms:.2f} | {r.fps:.0f} |" for r in rows]
+    lines += [
+        f"| {r.size} | {r.threads} | {r.stage} | {r.ms:.2f} | {r.fps:.0f} | "
+        + ("" if r.cpu is None else f"{r.cpu:.2f}")
+        + " |"
+        for r in rows
+    ]
     lines += [
         "",
         f"Memory ({measured}, default threads): peak RSS during the keying loop {peak:.0f} MiB "
@@ -334,6 +353,7 @@ def report(
                 f"- {verdict}: {key[0]}, threads {key[1]}: {factor:.1f}x FFmpeg's "
                 f"speed (target {FFMPEG_FACTOR:.0f}x)"
             )
+    lines += floor_lines(rows)
     lines.append(
         f"- {'PASS' if growth < 1024 else 'FAIL'}: no allocation growth per frame "
         f"({growth:.0f} bytes/frame)"
@@ -341,6 +361,28 @@ def report(
     if quick:
         lines.append("- (quick run: 720p only)")
     return "\n".join(lines) + "\n"
+
+
+def floor_lines(rows: list[Row]) -> list[str]:
+    """The whole loop on one thread against the floor of the same run, in CPU time: the
+    1080p loop is the target (:data:`FLOOR_FACTOR`); the others are shown beside it."""
+    floor = {r.size: r for r in rows if r.threads == "1" and r.stage.startswith("floor")}
+    lines = []
+    for r in rows:
+        base = floor.get(r.size)
+        if r.threads != "1" or not r.stage.startswith("whole loop") or base is None:
+            continue
+        if r.cpu is None or not base.cpu:
+            continue
+        factor = r.cpu / base.cpu
+        target = r.size == "1080p" and r.stage == "whole loop"
+        verdict = ("PASS" if factor <= FLOOR_FACTOR else "FAIL") if target else "shown"
+        lines.append(
+            f"- {verdict}: {r.size} {r.stage}, one thread: {r.cpu:.2f} ms of CPU, "
+            f"{factor:.2f}x the plain-blend floor's {base.cpu:.2f}"
+            + (f" (target at most {FLOOR_FACTOR}x)" if target else "")
+        )
+    return lines
 
 
 def main() -> None:

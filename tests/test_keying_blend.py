@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kaizen_studio.keying.blend import LEAST_SCREEN_LEAN, LUMA, blend
+from kaizen_studio.keying.blend import LEAST_SCREEN_LEAN, LUMA, RUN, blend, clear_ends
 from kaizen_studio.keying.upsample import Across, across, upsampled
 
 H, W = 37, 53  # not a multiple of anything the kernel might like
@@ -117,6 +117,55 @@ def test_blend_follows_its_formulas(primary: int, spill: float, keep_brightness:
     assert np.abs(foreground - subject).max() <= 2
     assert np.abs(composite - expected).max() <= 3
     assert np.abs(composite - expected).mean() < 0.6
+
+
+@pytest.mark.parametrize("width", [1, RUN - 1, RUN, 3 * RUN + 5])
+def test_clear_ends_finds_where_a_row_stops_being_clear_screen(width: int) -> None:
+    rng = np.random.default_rng(width)
+    for lo, hi in {(0, width), (0, 0), (1, width - 1), (RUN, width), (width // 2, width // 2 + 1)}:
+        lo, hi = min(lo, width), max(min(hi, width), min(lo, width))
+        row = np.zeros(width, np.uint8)
+        row[lo:hi] = rng.integers(0, 256, hi - lo, dtype=np.uint8)
+        if hi > lo:  # the ends of the subject are not clear
+            row[lo], row[hi - 1] = 7, 9
+        found = clear_ends(row)
+        assert found == ((lo, hi) if hi > lo else (found[0], found[0]))
+
+
+@pytest.mark.parametrize("foreground_too", [True, False])
+def test_clear_screen_at_the_ends_of_rows_is_the_background_as_it_is(
+    foreground_too: bool,
+) -> None:
+    given = random_inputs(5)
+    for y, clear in enumerate(range(0, 3 * H, 3)):  # up to whole rows of clear screen
+        given["alpha"][y, : min(clear, W)] = 0
+        given["alpha"][y, max(0, W - clear // 2) :] = 0
+    foreground = np.full((H, W, 3), 77, np.uint8)  # what a buffer held before
+    composite = np.full((H, W, 3), 77, np.uint8)
+    blend(
+        given["frame"],
+        given["screen"],
+        given["alpha"],
+        light=light(given["gain"], given["floor"], given["added"]),
+        top=0,
+        background=given["background"],
+        primary=1,
+        spill=1.0,
+        key_colour=KEY,
+        keep_brightness=False,
+        foreground=foreground if foreground_too else None,
+        composite=composite,
+    )
+    clear = given["alpha"] == 0
+    assert np.array_equal(composite[clear], given["background"][clear])
+    if foreground_too:
+        assert not foreground[clear].any()
+    for name in ("gain", "floor", "added"):
+        given[name] = np.floor(upsampled(given[name], (W, H), scale=SCALE) + 0.5)
+    subject, expected = reference(**given, primary=1, spill=1.0, keep_brightness=False)
+    assert np.abs(composite - expected).max() <= 3
+    if foreground_too:
+        assert np.abs(foreground - subject).max() <= 2
 
 
 def test_clear_screen_shows_the_background_and_solid_subject_itself() -> None:

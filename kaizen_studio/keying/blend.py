@@ -51,10 +51,40 @@ GAIN_ONE = int(GAIN_CODE)
 """The gain map's code for the screen's calibrated light."""
 LIGHT_MAPS = ("gain", "floor", "added")
 """The planes of the :class:`keying.upsample.Across` a blend reads, in order."""
+RUN = 32
+"""Bytes of a matte's row :func:`clear_ends` looks at together."""
 LEAST_SCREEN_LEAN = 16.0
 """The screen's lean towards its own channel is taken as at least this many levels when
 the spill is scaled to the screen's colour: a dark corner of the map must not turn a
 little spill into a lot of light taken off."""
+
+
+@compiled
+def clear_ends(alpha_row: np.ndarray) -> tuple[int, int]:
+    """The columns ``lo, hi`` of a matte's row outside which it is all 0 (``lo == hi``
+    when all of it is), looked at :data:`RUN` bytes at once (one vector instruction)
+    before the last run is looked at byte by byte."""
+    width = alpha_row.shape[0]
+    lo, hi = 0, width
+    while lo + RUN <= hi:
+        seen = np.uint8(0)
+        for j in range(RUN):
+            seen |= alpha_row[lo + j]
+        if seen:
+            break
+        lo += RUN
+    while lo < hi and alpha_row[lo] == 0:
+        lo += 1
+    while hi - RUN >= lo:
+        seen = np.uint8(0)
+        for j in range(RUN):
+            seen |= alpha_row[hi - RUN + j]
+        if seen:
+            break
+        hi -= RUN
+    while hi > lo and alpha_row[hi - 1] == 0:
+        hi -= 1
+    return lo, hi
 
 
 @compiled
@@ -101,7 +131,18 @@ def _blend_run(
         frame_row, screen_row, alpha_row = frame[start:stop], screen[start:stop], alpha[y]
         background_row, composite_row = background[start:stop], composite[start:stop]
         foreground_row = foreground[start:stop]
-        for x in range(width):
+        # clear screen at either end of the row: left as :func:`blend` laid it, the
+        # background as it is (the arithmetic below gives exactly that where alpha is 0)
+        lo, hi = clear_ends(alpha_row)
+        n = hi - lo
+        frame_row, screen_row = frame_row[3 * lo : 3 * hi], screen_row[3 * lo : 3 * hi]
+        alpha_row = alpha_row[lo:hi]
+        background_row = background_row[3 * lo : 3 * hi]
+        composite_row = composite_row[3 * lo : 3 * hi]
+        foreground_row = foreground_row[3 * lo : 3 * hi]
+        gain0, gain1, floor0, floor1 = gain0[lo:hi], gain1[lo:hi], floor0[lo:hi], floor1[lo:hi]
+        added0, added1 = added0[lo:hi], added1[lo:hi]
+        for x in range(n):
             a = np.float32(alpha_row[x])
             rest = top - a
             share = min(rest * mix(gain0[x], gain1[x], w) * per_gain, top) * per_level
@@ -193,7 +234,17 @@ def _composite_run(
         start, stop = 3 * y * width, 3 * (y + 1) * width
         frame_row, screen_row, alpha_row = frame[start:stop], screen[start:stop], alpha[y]
         background_row, composite_row = background[start:stop], composite[start:stop]
-        for x in range(width):
+        # clear screen at either end of the row: left as :func:`blend` laid it, the
+        # background as it is (the arithmetic below gives exactly that where alpha is 0)
+        lo, hi = clear_ends(alpha_row)
+        n = hi - lo
+        frame_row, screen_row = frame_row[3 * lo : 3 * hi], screen_row[3 * lo : 3 * hi]
+        alpha_row = alpha_row[lo:hi]
+        background_row = background_row[3 * lo : 3 * hi]
+        composite_row = composite_row[3 * lo : 3 * hi]
+        gain0, gain1, floor0, floor1 = gain0[lo:hi], gain1[lo:hi], floor0[lo:hi], floor1[lo:hi]
+        added0, added1 = added0[lo:hi], added1[lo:hi]
+        for x in range(n):
             a = np.float32(alpha_row[x])
             rest = top - a
             share = min(rest * mix(gain0[x], gain1[x], w) * per_gain, top) * per_level
@@ -319,6 +370,11 @@ def blend(
         spill_off(key_colour, primary, keep_brightness=False),
     )
     behind = background.reshape(-1)
+    # the clear screen the passes skip (see :func:`clear_ends`): a copy of the background
+    # and a subject of nothing, laid whole, costs less than the arithmetic there
+    np.copyto(composite, background)
+    if foreground is not None:
+        foreground.fill(0)
     if foreground is None:
         out = composite.reshape(-1)
         _composite_run(*flat, alpha, planes, *grid, behind, out, primary, float(spill), *offs)

@@ -15,6 +15,7 @@ from kaizen_studio.keying import ramp as kr
 from kaizen_studio.keying import tracking as kt
 from kaizen_studio.keying import veils as kv
 from kaizen_studio.keying.calibrate import Calibration
+from kaizen_studio.keying.frames import channel_max
 from kaizen_studio.keying.lead import LEAD_REACH
 from kaizen_studio.keying.ramp import RampEnds
 from kaizen_studio.keying.spill import spill_maps
@@ -112,7 +113,7 @@ def hold_still(st: FrameWork, *, noise: float) -> None:
         )
         return
     moved_levels = np.float32(STILL_NOISE * max(noise, 1.0))
-    moved = (np.abs(st.sample_small - held.sample).max(axis=2) > moved_levels).astype(np.uint8)
+    moved = (channel_max(np.abs(st.sample_small - held.sample)) > moved_levels).astype(np.uint8)
     size = 2 * LEAD_REACH + 1
     still = cv2.dilate(moved, np.ones((size, size), np.uint8)) == 0
     np.copyto(held.sample, st.sample_small, where=~still[..., None])

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from kaizen_studio.keying.frames import Matte
+from kaizen_studio.keying.frames import Matte, channel_max, channel_min
 from kaizen_studio.keying.lead import FloatImage, FloatMap, largest_nearby, nearest_solid
 from kaizen_studio.keying.screen import CAMERA_GAMMA, others
 
@@ -92,10 +92,17 @@ def to_levels(light: FloatImage) -> FloatImage:
     return out
 
 
-def screen_share(colour: FloatImage, lit: FloatImage, *, primary: int) -> FloatMap:
+def screen_share(
+    colour: FloatImage,
+    lit: FloatImage,
+    *,
+    primary: int,
+    linear: tuple[FloatImage, FloatImage] | None = None,
+) -> FloatMap:
     """Per pixel, the share of the screen's light (``lit``, levels) that would explain
-    ``colour``'s lean (levels) in linear light, float32 (any sign)."""
-    p, s = to_linear(colour), to_linear(lit)
+    ``colour``'s lean (levels) in linear light, float32 (any sign); ``linear``: the two
+    in linear light (:func:`to_linear`), if already worked out."""
+    p, s = (to_linear(colour), to_linear(lit)) if linear is None else linear
     share: FloatMap = (lean(p, primary) / np.maximum(lean(s, primary), 1e-3)).astype(np.float32)
     return share
 
@@ -126,7 +133,7 @@ def spilled_grey(
     share = lean(p, primary) / np.maximum(lean(s, primary), np.float32(1e-3))
     k = np.clip(share, 0.0, SPILL_MOST)[..., None]
     rest = p - k * s
-    high, low = rest.max(axis=2), rest.min(axis=2)
+    high, low = channel_max(rest), channel_min(rest)
     inverse = np.float32(1 / CAMERA_GAMMA)
     levels = LEVELS * (
         np.power(np.maximum(high, 0.0), inverse) - np.power(np.maximum(low, 0.0), inverse)
@@ -157,7 +164,13 @@ class SpillLight:
 
 
 def spill_light(
-    colour: FloatImage, lit: FloatImage, solid: Matte, *, primary: int, grey: npt.NDArray[np.bool_]
+    colour: FloatImage,
+    lit: FloatImage,
+    solid: Matte,
+    *,
+    primary: int,
+    grey: npt.NDArray[np.bool_],
+    linear: tuple[FloatImage, FloatImage] | None = None,
 ) -> SpillLight:
     """The screen's light on the subject, read off its greys.
 
@@ -176,6 +189,7 @@ def spill_light(
     solid : uint8 (h, w), the solid subject (non-zero)
     primary : the screen's channel
     grey : bool (h, w), :func:`spilled_grey` of ``colour``
+    linear : ``colour`` and ``lit`` in linear light (:func:`to_linear`), if worked out
 
     Returns
     -------
@@ -185,8 +199,11 @@ def spill_light(
     greys = grey & (solid > 0)
     if int(greys.sum()) < LEAST_GREYS:
         return SpillLight()
-    p = to_linear(colour[greys])
-    share = np.clip(screen_share(colour[greys], lit[greys], primary=primary), 0.0, SPILL_MOST)
+    p, s = (to_linear(colour), to_linear(lit)) if linear is None else linear
+    p, s = p[greys], s[greys]
+    share = np.clip(
+        screen_share(colour[greys], lit[greys], primary=primary, linear=(p, s)), 0.0, SPILL_MOST
+    )
     a, b = others(primary)
     y = 0.5 * (p[:, a] + p[:, b])
     middle = float(np.median(y))
@@ -255,7 +272,7 @@ def spill_maps(
     """
     linear = (to_linear(colour), to_linear(lit))
     grey = spilled_grey(colour, lit, primary=primary, linear=linear)
-    light = spill_light(colour, lit, solid, primary=primary, grey=grey)
+    light = spill_light(colour, lit, solid, primary=primary, grey=grey, linear=linear)
     added = added_lean(colour, lit, light=light, primary=primary, linear=linear)
     own = lean(colour, primary) - added
     own[grey] = 0.0

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from kaizen_studio.keying.frames import Matte, signed_levels
+from kaizen_studio.keying.frames import Matte, channel_max, signed_levels
 from kaizen_studio.keying.lead import (
     LEAD_REACH,
     LUMA_WEIGHTS,
@@ -55,7 +55,7 @@ def least_alpha(colour: FloatImage, screen: FloatImage) -> FloatMap:
     from the screen's moved at most as far as it could."""
     up = (colour - screen) / np.maximum(255.0 - screen, 1.0)
     down = (screen - colour) / np.maximum(screen, 1.0)
-    least: FloatMap = np.clip(np.maximum(up, down).max(axis=-1), 0.0, 1.0).astype(np.float32)
+    least: FloatMap = np.clip(channel_max(np.maximum(up, down)), 0.0, 1.0).astype(np.float32)
     return least
 
 
