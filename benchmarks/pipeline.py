@@ -25,12 +25,16 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
+import itertools
 import math
 import multiprocessing
 import os
 import pstats
 import tempfile
+import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +58,7 @@ from kaizen_studio.studio.backgrounds import newsroom
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources.video_file import VideoFileSource
+from kaizen_studio.studio.step_down import ShowLevel, Step
 
 SAMPLE_SECONDS = 1.0
 """How often the show is sampled while it runs."""
@@ -99,9 +104,13 @@ def server_took(stat_url: str) -> float:
     return 0.0
 
 
-def read_back(path: Path, fps: int) -> dict[str, float]:
+def read_back(
+    path: Path, fps: int, halved: tuple[tuple[float, float], ...] = ()
+) -> dict[str, float]:
     """The recording's pictures, gaps (ticks missing between its first and last picture:
-    a late tick leaves a gap, not a shift), and the sound's end against the pictures'."""
+    a late tick leaves a gap, not a shift; while the show made half as many pictures a
+    second, in the spans ``halved`` (seconds of the recording), a picture two ticks
+    after the one before is none), and the sound's end against the pictures'."""
     times: list[float] = []
     sound_end = 0.0
     with av.open(str(path)) as container:
@@ -115,13 +124,42 @@ def read_back(path: Path, fps: int) -> dict[str, float]:
                 sound_end = max(sound_end, at + float((packet.duration or 0) * packet.time_base))
     times.sort()
     video_end = times[-1] + 1.0 / fps if times else 0.0
-    gaps = round((times[-1] - times[0]) * fps) + 1 - len(times) if times else 0
+    gaps = 0
+    for a, b in itertools.pairwise(times):
+        slow = any(start - 2 / fps <= a - times[0] <= end + 2 / fps for start, end in halved)
+        gaps += max(0, round((b - a) * fps) - (2 if slow else 1))
     return {
         "recorded": len(times),
         "gaps": gaps,
         "drift_ms": (sound_end - video_end) * 1000.0,
         "video_s": video_end - (times[0] if times else 0.0),
     }
+
+
+def half_rate_spans(steps: list[Step], origin: float, length: float) -> list[tuple[float, float]]:
+    """The spans (seconds from ``origin``, the first picture) the show spent making half as
+    many pictures a second, from its ``steps``; the last runs to ``length``."""
+    spans, since = [], None
+    for step in steps:
+        if step.level.rate_divisor > 1 and since is None:
+            since = step.at - origin
+        elif step.level.rate_divisor == 1 and since is not None:
+            spans.append((since, step.at - origin))
+            since = None
+    return spans + ([(since, length)] if since is not None else [])
+
+
+def collections_timed(pauses: list[float]) -> Callable[[str, dict[str, int]], None]:
+    """A :data:`gc.callbacks` entry that adds each collection's length (ms) to ``pauses``."""
+    began = [0.0]
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            began[0] = time.perf_counter()
+        else:
+            pauses.append((time.perf_counter() - began[0]) * 1000.0)
+
+    return timed
 
 
 def slope(samples: list[Sample], since: float) -> float:
@@ -184,6 +222,9 @@ def measure(
         family = [pid for pid in proc.descendants(me) if pid != nginx]
         cpu_start = sum(proc.cpu_seconds(pid) for pid in [me, *family])
         nginx_start = proc.cpu_seconds(nginx) if nginx else 0.0
+        pauses: list[float] = []  # the garbage collector's, ms (the GIL held meanwhile)
+        collected = collections_timed(pauses)
+        gc.callbacks.append(collected)
         began = clock.now()
         programme.start()
         warm = min(WARM_SECONDS, seconds / 4)
@@ -233,7 +274,9 @@ def measure(
         steps = [(step.at - began, step.words) for step in programme.levels.steps]
         pacer = programme._pacer
         first = (pacer.start or began) - began if pacer is not None else 0.0
-        figures = read_back(out, fps)
+        halved = half_rate_spans(programme.levels.steps, began + first, wall)
+        figures = read_back(out, fps, tuple(halved))
+        gc.callbacks.remove(collected)
     rss_warm = next((s.rss for s in samples if s.at >= warm), samples[-1].rss)
     return {
         "seconds": seconds,
@@ -259,6 +302,9 @@ def measure(
         "child_rss": samples[-1].child_rss,
         "slope": slope(samples, warm),
         "level_end": stats.level,
+        "half_rate_s": sum(end - start for start, end in halved),
+        "gc_longest_ms": max(pauses, default=0.0),
+        "gc_over_10ms": sum(p > 10.0 for p in pauses),
         "steps": steps,
         "first_tick": first,
         "load_start": load_start,
@@ -326,17 +372,27 @@ def main() -> None:
         help="frames each piece is timed over with --costs (30; x264's start-up and "
         "flush weigh less with more)",
     )
+    parser.add_argument(
+        "--level",
+        type=int,
+        default=0,
+        choices=[int(level) for level in ShowLevel],
+        help="with --costs: the show's level (0 full quality, "
+        + ", ".join(f"{int(v)} {v.words}" for v in list(ShowLevel)[1:])
+        + ")",
+    )
     args = parser.parse_args()
     size = None
     if args.size:
         width, height = (int(v) for v in args.size.lower().split("x"))
         size = (width, height)
     if args.costs:
+        level = ShowLevel(args.level)
         for each in [size] if size else [(1280, 720), (1920, 1080)]:
-            spent = costs(each, args.fps, frames=args.frames)
+            spent = costs(each, args.fps, frames=args.frames, level=level)
             total = sum(spent.values())
             print(
-                f"{each[0]}x{each[1]}: CPU ms per frame: "
+                f"{each[0]}x{each[1]} at {level.words}: CPU ms per frame: "
                 + ", ".join(f"{k} {v:.1f}" for k, v in spent.items())
                 + f"; total {total:.1f} (2 cores: at most {2000 / total:.0f} fps)",
                 flush=True,
