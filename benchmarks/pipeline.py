@@ -33,8 +33,6 @@ import multiprocessing
 import os
 import pstats
 import tempfile
-import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +42,7 @@ import numpy as np
 from defusedxml import ElementTree
 
 from benchmarks import show_process as proc
+from benchmarks.pipeline_causes import collections_timed, half_rate_spans, late_by_cause
 from benchmarks.pipeline_clip import four_overlays, presenter_clip
 from benchmarks.pipeline_costs import costs
 from benchmarks.pipeline_report import report
@@ -58,7 +57,7 @@ from kaizen_studio.studio.backgrounds import newsroom
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources.video_file import VideoFileSource
-from kaizen_studio.studio.step_down import ShowLevel, Step
+from kaizen_studio.studio.step_down import ShowLevel
 
 SAMPLE_SECONDS = 1.0
 """How often the show is sampled while it runs."""
@@ -136,32 +135,6 @@ def read_back(
     }
 
 
-def half_rate_spans(steps: list[Step], origin: float, length: float) -> list[tuple[float, float]]:
-    """The spans (seconds from ``origin``, the first picture) the show spent making half as
-    many pictures a second, from its ``steps``; the last runs to ``length``."""
-    spans, since = [], None
-    for step in steps:
-        if step.level.rate_divisor > 1 and since is None:
-            since = step.at - origin
-        elif step.level.rate_divisor == 1 and since is not None:
-            spans.append((since, step.at - origin))
-            since = None
-    return spans + ([(since, length)] if since is not None else [])
-
-
-def collections_timed(pauses: list[float]) -> Callable[[str, dict[str, int]], None]:
-    """A :data:`gc.callbacks` entry that adds each collection's length (ms) to ``pauses``."""
-    began = [0.0]
-
-    def timed(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            began[0] = time.perf_counter()
-        else:
-            pauses.append((time.perf_counter() - began[0]) * 1000.0)
-
-    return timed
-
-
 def slope(samples: list[Sample], since: float) -> float:
     """The show's memory's growth in MiB per minute from ``since`` on (least squares)."""
     kept = [(s.at / 60.0, s.rss) for s in samples if s.at >= since]
@@ -222,8 +195,8 @@ def measure(
         family = [pid for pid in proc.descendants(me) if pid != nginx]
         cpu_start = sum(proc.cpu_seconds(pid) for pid in [me, *family])
         nginx_start = proc.cpu_seconds(nginx) if nginx else 0.0
-        pauses: list[float] = []  # the garbage collector's, ms (the GIL held meanwhile)
-        collected = collections_timed(pauses)
+        pauses: list[tuple[float, float]] = []  # the garbage collector's (the GIL held)
+        collected = collections_timed(pauses, clock.now)
         gc.callbacks.append(collected)
         began = clock.now()
         programme.start()
@@ -277,6 +250,8 @@ def measure(
         halved = half_rate_spans(programme.levels.steps, began + first, wall)
         figures = read_back(out, fps, tuple(halved))
         gc.callbacks.remove(collected)
+        # from the first tick on (the show's start collects what the set-up left, once)
+        pauses = [(at - began, ms) for at, ms in pauses if at - began >= first]
     rss_warm = next((s.rss for s in samples if s.at >= warm), samples[-1].rss)
     return {
         "seconds": seconds,
@@ -303,8 +278,13 @@ def measure(
         "slope": slope(samples, warm),
         "level_end": stats.level,
         "half_rate_s": sum(end - start for start, end in halved),
-        "gc_longest_ms": max(pauses, default=0.0),
-        "gc_over_10ms": sum(p > 10.0 for p in pauses),
+        "gc_longest_ms": max((ms for _, ms in pauses), default=0.0),
+        "gc_over_10ms": sum(ms > 10.0 for _, ms in pauses),
+        **late_by_cause(
+            [(x.at, x.late) for x in samples],
+            [at for at, _ in steps],
+            pauses,
+        ),
         "steps": steps,
         "first_tick": first,
         "load_start": load_start,
