@@ -59,7 +59,7 @@ class ShowLevel(enum.IntEnum):
     """How much work the show does, most first; each level keeps the steps above it.
 
     CPU a frame at 1080p on one core (``benchmarks.pipeline --costs --level N``, decode
-    + key + overlays + encode): 50 ms at FULL, 37 at CHEAPER_KEY, about 27 at
+    + key + overlays + encode): 50 ms at FULL, 37 at CHEAPER_KEY, 28 at
     CHEAPEST_KEY, and HALF_RATE makes every other picture only (the source is still
     decoded at its own rate): the lowest step that fits one core at 30 fps."""
 
