@@ -288,3 +288,27 @@ def test_at_the_lowest_step_every_other_tick_makes_a_picture_until_there_is_room
     programme.stop()
     assert programme.stats().frames - before >= fps - 1  # a picture every tick again
     assert [f.index for f in collector.frames] == list(range(len(collector.frames)))
+
+
+def test_a_recording_made_at_half_rate_plays_with_every_picture_two_ticks_apart(
+    tmp_path: Path,
+) -> None:
+    """The last resort's recording is a valid file: fewer pictures, no gap in time."""
+    fps, w, h = 25, 32, 24
+    clock = FakeClock(1.0)
+    programme = Programme(Clocked(clock, 50, size=(w, h)), fps=fps, clock=clock)
+    output = BroadcastOutput(record=tmp_path / "take.mp4", width=w, height=h, fps=fps)
+    programme.add_output(output)
+    programme.levels.policy.level = ShowLevel.HALF_RATE  # as if stepped down to the last
+    programme.start()
+    step(clock, 1 / fps, times=2 * fps)
+    clock.release()
+    programme.stop()
+    output.close()
+    made = programme.stats().frames
+    assert output.recording_stats().frames_dropped == 0
+    with av.open(str(tmp_path / "take.mp4")) as take:
+        stream = take.streams.video[0]
+        times = [float(f.pts * stream.time_base) for f in take.decode(stream)]
+    assert len(times) == made and fps - 1 <= made <= fps + 2, (len(times), made)
+    assert np.allclose(np.diff(times), 2 / fps, atol=1e-3), np.diff(times)
