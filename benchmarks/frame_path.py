@@ -11,7 +11,8 @@ clock. Prints, per frame, each copy or conversion by the line that makes it. Not
 the copies FFmpeg and x264 make inside (FFmpeg copies a picture it does not own into its
 own frame; x264 copies it into its look-ahead).
 
-Run: ``python -m benchmarks.frame_path [--size 1920x1080] [--frames 30]``.
+Run: ``python -m benchmarks.frame_path [--size 1920x1080] [--frames 30] [--level N]``
+(``--level``: the show stepped down, :class:`studio.step_down.ShowLevel`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from kaizen_studio.studio import playback
 from kaizen_studio.studio.backgrounds import newsroom
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.sources.video_file import VideoFileSource
+from kaizen_studio.studio.stages import KeyStage
+from kaizen_studio.studio.step_down import ShowLevel
 
 WATCHED = {
     "copy": "copy",
@@ -82,8 +85,11 @@ def counted_calls(work: Callable[[], None]) -> Counter[str]:
     return calls
 
 
-def measure(size: tuple[int, int], fps: int, frames: int) -> tuple[Counter[str], dict[str, float]]:
-    """(the copies and conversions over ``frames`` pictures, CPU ms a frame by piece)."""
+def measure(
+    size: tuple[int, int], fps: int, frames: int, *, level: ShowLevel = ShowLevel.FULL
+) -> tuple[Counter[str], dict[str, float]]:
+    """(the copies and conversions over ``frames`` pictures, CPU ms a frame by piece) at
+    the show's ``level`` (its key's size and its encoder's effort)."""
     warm = 5
     with tempfile.TemporaryDirectory() as folder:
         clip = Path(folder) / "presenter.mp4"
@@ -96,7 +102,11 @@ def measure(size: tuple[int, int], fps: int, frames: int) -> tuple[Counter[str],
             background=newsroom(size),
             overlays=overlays,
         )
+        key = programme.compositor.stage("key")
+        assert isinstance(key, KeyStage)
+        key.divisor = level.key_divisor
         encoder = ProgrammeEncoder(width=size[0], height=size[1], fps=fps)
+        encoder.set_effort(level.effort)
         sound = np.zeros((round(48000 / fps), 2), np.float32)
         spent = dict.fromkeys(("decode", "compositor", "encode"), 0.0)
         with av.open(str(clip)) as source:
@@ -128,7 +138,14 @@ def measure(size: tuple[int, int], fps: int, frames: int) -> tuple[Counter[str],
     return calls, {k: 1000.0 * v / frames for k, v in spent.items()}
 
 
-def report(size: tuple[int, int], frames: int, calls: Counter[str], spent: dict[str, float]) -> str:
+def report(
+    size: tuple[int, int],
+    frames: int,
+    calls: Counter[str],
+    spent: dict[str, float],
+    *,
+    level: ShowLevel = ShowLevel.FULL,
+) -> str:
     w, h = size
     kinds = Counter[str]()
     for what, n in calls.items():
@@ -137,7 +154,8 @@ def report(size: tuple[int, int], frames: int, calls: Counter[str], spent: dict[
         "## Copies and conversions on the frame's path",
         "",
         f"{w}x{h}, {frames} pictures of the demo presenter keyed into the newsroom with four "
-        "overlays, decoded from a file and encoded by the recorder's encoder, one thread. "
+        f"overlays at {level.words} (the show's level), decoded from a file and encoded by "
+        "the recorder's encoder, one thread. "
         "Each whole-picture copy or colour conversion made by the path's own lines, per "
         "picture (`python -m benchmarks.frame_path`):",
         "",
@@ -154,11 +172,17 @@ def report(size: tuple[int, int], frames: int, calls: Counter[str], spent: dict[
     return "\n".join(lines) + "\n"
 
 
-def run(*, quick: bool = False, size: tuple[int, int] = (1920, 1080), frames: int = 30) -> str:
+def run(
+    *,
+    quick: bool = False,
+    size: tuple[int, int] = (1920, 1080),
+    frames: int = 30,
+    level: ShowLevel = ShowLevel.FULL,
+) -> str:
     """Measure, print and return the markdown section for RESULTS.md."""
     frames = 10 if quick else frames
-    calls, spent = measure(size, 30, frames)
-    section = report(size, frames, calls, spent)
+    calls, spent = measure(size, 30, frames, level=level)
+    section = report(size, frames, calls, spent, level=level)
     print(section, flush=True)
     return section
 
@@ -167,9 +191,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="1920x1080", help="WxH (1920x1080)")
     parser.add_argument("--frames", type=int, default=30, help="pictures counted (30)")
+    parser.add_argument(
+        "--level",
+        type=int,
+        default=0,
+        choices=[int(level) for level in ShowLevel],
+        help="the show's level (0 full quality; see studio.step_down.ShowLevel)",
+    )
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.lower().split("x"))
-    run(size=(width, height), frames=args.frames)
+    run(size=(width, height), frames=args.frames, level=ShowLevel(args.level))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
+import itertools
 import math
 import multiprocessing
 import os
@@ -40,6 +42,7 @@ import numpy as np
 from defusedxml import ElementTree
 
 from benchmarks import show_process as proc
+from benchmarks.pipeline_causes import collections_timed, half_rate_spans, late_by_cause
 from benchmarks.pipeline_clip import four_overlays, presenter_clip
 from benchmarks.pipeline_costs import costs
 from benchmarks.pipeline_report import report
@@ -54,6 +57,7 @@ from kaizen_studio.studio.backgrounds import newsroom
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.sound import ShowSound
 from kaizen_studio.studio.sources.video_file import VideoFileSource
+from kaizen_studio.studio.step_down import ShowLevel
 
 SAMPLE_SECONDS = 1.0
 """How often the show is sampled while it runs."""
@@ -100,9 +104,13 @@ def server_took(stat_url: str) -> float:
     return 0.0
 
 
-def read_back(path: Path, fps: int) -> dict[str, float]:
+def read_back(
+    path: Path, fps: int, halved: tuple[tuple[float, float], ...] = ()
+) -> dict[str, float]:
     """The recording's pictures, gaps (ticks missing between its first and last picture:
-    a late tick leaves a gap, not a shift), and the sound's end against the pictures'."""
+    a late tick leaves a gap, not a shift; while the show made half as many pictures a
+    second, in the spans ``halved`` (seconds of the recording), a picture two ticks
+    after the one before is none), and the sound's end against the pictures'."""
     times: list[float] = []
     sound_end = 0.0
     with av.open(str(path)) as container:
@@ -116,7 +124,10 @@ def read_back(path: Path, fps: int) -> dict[str, float]:
                 sound_end = max(sound_end, at + float((packet.duration or 0) * packet.time_base))
     times.sort()
     video_end = times[-1] + 1.0 / fps if times else 0.0
-    gaps = round((times[-1] - times[0]) * fps) + 1 - len(times) if times else 0
+    gaps = 0
+    for a, b in itertools.pairwise(times):
+        slow = any(start - 2 / fps <= a - times[0] <= end + 2 / fps for start, end in halved)
+        gaps += max(0, round((b - a) * fps) - (2 if slow else 1))
     return {
         "recorded": len(times),
         "gaps": gaps,
@@ -185,6 +196,9 @@ def measure(
         family = [pid for pid in proc.descendants(me) if pid != nginx]
         cpu_start = sum(proc.cpu_seconds(pid) for pid in [me, *family])
         nginx_start = proc.cpu_seconds(nginx) if nginx else 0.0
+        pauses: list[tuple[float, float]] = []  # the garbage collector's (the GIL held)
+        collected = collections_timed(pauses, clock.now)
+        gc.callbacks.append(collected)
         began = clock.now()
         programme.start()
         warm = min(WARM_SECONDS, seconds / 4)
@@ -238,7 +252,11 @@ def measure(
         steps = [(step.at - began, step.words) for step in programme.levels.steps]
         pacer = programme._pacer
         first = (pacer.start or began) - began if pacer is not None else 0.0
-        figures = read_back(out, fps)
+        halved = half_rate_spans(programme.levels.steps, began + first, wall)
+        figures = read_back(out, fps, tuple(halved))
+        gc.callbacks.remove(collected)
+        # from the first tick on (the show's start collects what the set-up left, once)
+        pauses = [(at - began, ms) for at, ms in pauses if at - began >= first]
     rss_warm = next((s.rss for s in samples if s.at >= warm), samples[-1].rss)
     return {
         "seconds": seconds,
@@ -267,6 +285,14 @@ def measure(
         "rss_file_end": files,
         "slope": slope(samples, warm),
         "level_end": stats.level,
+        "half_rate_s": sum(end - start for start, end in halved),
+        "gc_longest_ms": max((ms for _, ms in pauses), default=0.0),
+        "gc_over_10ms": sum(ms > 10.0 for _, ms in pauses),
+        **late_by_cause(
+            [(x.at, x.late) for x in samples],
+            [at for at, _ in steps],
+            pauses,
+        ),
         "steps": steps,
         "first_tick": first,
         "load_start": load_start,
@@ -334,17 +360,27 @@ def main() -> None:
         help="frames each piece is timed over with --costs (30; x264's start-up and "
         "flush weigh less with more)",
     )
+    parser.add_argument(
+        "--level",
+        type=int,
+        default=0,
+        choices=[int(level) for level in ShowLevel],
+        help="with --costs: the show's level (0 full quality, "
+        + ", ".join(f"{int(v)} {v.words}" for v in list(ShowLevel)[1:])
+        + ")",
+    )
     args = parser.parse_args()
     size = None
     if args.size:
         width, height = (int(v) for v in args.size.lower().split("x"))
         size = (width, height)
     if args.costs:
+        level = ShowLevel(args.level)
         for each in [size] if size else [(1280, 720), (1920, 1080)]:
-            spent = costs(each, args.fps, frames=args.frames)
+            spent = costs(each, args.fps, frames=args.frames, level=level)
             total = sum(spent.values())
             print(
-                f"{each[0]}x{each[1]}: CPU ms per frame: "
+                f"{each[0]}x{each[1]} at {level.words}: CPU ms per frame: "
                 + ", ".join(f"{k} {v:.1f}" for k, v in spent.items())
                 + f"; total {total:.1f} (2 cores: at most {2000 / total:.0f} fps)",
                 flush=True,

@@ -24,10 +24,16 @@ from kaizen_studio.studio import playback
 from kaizen_studio.studio.backgrounds import newsroom
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.sources.video_file import VideoFileSource
+from kaizen_studio.studio.stages import KeyStage
+from kaizen_studio.studio.step_down import ShowLevel
 
 
-def costs(size: tuple[int, int], fps: int, frames: int = 30) -> dict[str, float]:
-    """CPU milliseconds per frame of each piece of the pipeline, as the engine runs it:
+def costs(
+    size: tuple[int, int], fps: int, frames: int = 30, *, level: ShowLevel = ShowLevel.FULL
+) -> dict[str, float]:
+    """CPU milliseconds per frame of each piece of the pipeline at the show's ``level``
+    (:class:`studio.step_down.ShowLevel`: its key path and its encoder effort), as the
+    engine runs it:
     each piece on its own over ``frames`` frames (after a warm-up), timed by the whole
     process's CPU clock, so its worker threads count (x264's and the decoder's threads
     run on after a call returns, and would be billed to whatever ran next if the pieces
@@ -63,7 +69,8 @@ def costs(size: tuple[int, int], fps: int, frames: int = 30) -> dict[str, float]
             VideoFileSource(clip), fps=fps, keyer=Keyer(), background=newsroom(size)
         )
         stage = programme.compositor.stage("key")
-        assert stage is not None
+        assert isinstance(stage, KeyStage)
+        stage.divisor = level.key_divisor
 
         def key(image: Image) -> Image:  # the key stage alone (its picture is borrowed)
             return stage.apply(VideoFrame(image, 0.0, 0)).image
@@ -87,6 +94,7 @@ def costs(size: tuple[int, int], fps: int, frames: int = 30) -> dict[str, float]
         timed("overlays", lambda: consume(draw(i, image) for i, image in enumerate(keyed)))
         drawn = [draw(i, image) for i, image in enumerate(keyed)]
         encoder = ProgrammeEncoder(width=size[0], height=size[1], fps=fps)
+        encoder.set_effort(level.effort)
         count = round(48000 / fps)
         tone = 0.2 * np.sin(2 * np.pi * 440.0 * np.arange(count) / 48000)
         block = np.repeat(tone.astype(np.float32)[:, None], 2, axis=1)

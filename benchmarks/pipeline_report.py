@@ -81,6 +81,14 @@ def verdicts(size: tuple[int, int], fps: int, f: Figures) -> list[str]:
         if steps
         else "; it never stepped down"
     )
+    if n["half_rate_s"]:
+        stepped += f"; {n['half_rate_s']:.0f} s at half as many pictures a second"
+    stepped += (
+        f"; the garbage collector's longest pause {n['gc_longest_ms']:.0f} ms, "
+        f"{n['gc_over_10ms']:.0f} over 10 ms; late ticks in the second of a step or the "
+        f"one after {n['late_at_steps']:.0f}, of a collection over 10 ms "
+        f"{n['late_at_gc']:.0f}, of neither {n['late_other']:.0f}"
+    )
     ok = lost == 0 and n["gaps"] == 0
     lines = [
         f"- {'PASS' if ok else 'FAIL'}: {name}, 0 frames dropped and 0 gaps ({lost:.0f} "

@@ -1,6 +1,7 @@
 """Never drop, degrade: the show steps down (a faster encoder setting, a lower bitrate, the
-keyer's cheaper path) before a picture is lost, says so in words, and steps back up when
-there is room; the decision on the fake clock, the steps on a real encoder and keyer."""
+key at half then a quarter of the size, half as many pictures a second) before a picture is
+lost, says so in words, and steps back up when there is room; the decision on the fake
+clock, the steps on a real encoder, keyer and programme."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from kaizen_studio.broadcast.encoder import LOW_LATENCY, RECORDING, Picture
 from kaizen_studio.core.fake_clock import FakeClock
 from kaizen_studio.core.media import AudioBlock, VideoFrame
 from kaizen_studio.keying import Keyer
+from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.show_level import ShowLevels
 from kaizen_studio.studio.stages import KeyStage
 from kaizen_studio.studio.step_down import (
@@ -32,6 +34,8 @@ from kaizen_studio.studio.step_down import (
     Step,
     StepDownPolicy,
 )
+from tests.conditions import step
+from tests.engine_parts import Clocked, Collector
 from tests.keying_frames import SKIN, inner, person_frame
 
 BEHIND = Load(backlog=0.5, key_share=0.3)
@@ -55,11 +59,17 @@ def test_the_show_steps_down_one_level_at_a_time_in_order() -> None:
         ShowLevel.FASTER_ENCODER,
         ShowLevel.LOWER_BITRATE,
         ShowLevel.CHEAPER_KEY,
+        ShowLevel.CHEAPEST_KEY,
+        ShowLevel.HALF_RATE,
     ]
     times = [at for _, at in levels]
     assert all(b - a >= SETTLE_SECONDS for a, b in itertools.pairwise(times))
     assert ShowLevel.LOWER_BITRATE.effort is EncoderEffort.LEANER
-    assert ShowLevel.CHEAPER_KEY.cheaper_key and not ShowLevel.LOWER_BITRATE.cheaper_key
+    assert ShowLevel.HALF_RATE.effort is EncoderEffort.LEANER
+    assert [level.key_divisor for level in ShowLevel] == [1, 1, 1, 2, 4, 4]
+    assert [level.rate_divisor for level in ShowLevel] == [1, 1, 1, 1, 1, 2]
+    assert policy.decide(clock.now() + 60, BEHIND) is None  # nothing below the last step
+    assert len({level.words for level in ShowLevel}) == len(ShowLevel)
 
 
 def test_each_kind_of_falling_behind_is_named() -> None:
@@ -218,7 +228,7 @@ def test_a_starved_encoder_steps_the_show_down_before_a_picture_is_dropped(
     step, stats = first_step
     assert step.reason is Reason.ENCODER_BEHIND and step.level is ShowLevel.FASTER_ENCODER
     assert stats.frames_dropped == 0 and stats.queued_bytes < output.max_queue_bytes
-    assert output.encoding.effort is EncoderEffort.LEANER and key.cheaper
+    assert output.encoding.effort is EncoderEffort.LEANER and key.divisor == 2
     assert "stepped down to a lower bitrate and a simpler key" in levels.words
     output.stop()
     stats = output.recording_stats()
@@ -228,19 +238,77 @@ def test_a_starved_encoder_steps_the_show_down_before_a_picture_is_dropped(
         assert sum(1 for _ in take.decode(video=0)) == sent
 
 
-def test_the_cheaper_key_keys_at_half_size_over_the_same_backdrop() -> None:
+def test_the_cheaper_keys_key_at_half_and_a_quarter_size_over_the_same_backdrop() -> None:
     frame, subject = person_frame(240, 320)
     backdrop = np.full((240, 320, 3), (200, 40, 40), np.uint8)
     with Keyer(threads=1) as keyer:
         key = KeyStage(keyer, size=None, backdrop=lambda tick: backdrop, placement=lambda: None)
         full = key.apply(VideoFrame(frame, 0.0, 0)).image.copy()
-        key.cheaper = True
-        cheap = key.apply(VideoFrame(frame, 0.04, 1)).image
+        cheap = {}
+        for divisor in (2, 4):
+            key.divisor = divisor
+            cheap[divisor] = key.apply(VideoFrame(frame, 0.04 * divisor, divisor)).image.copy()
         key.close()
-    assert cheap.shape == full.shape
-    # the same picture, softer at the edges: the backdrop and the subject where they were
-    away = inner(subject, 4)
-    clear = inner(~subject, 4)
-    assert np.abs(cheap[away].astype(int) - np.array(SKIN)).max() <= 8  # camera noise
-    assert np.abs(cheap[away].astype(int) - full[away].astype(int)).mean() < 2
-    assert np.abs(cheap[clear].astype(int) - backdrop[clear].astype(int)).max() <= 2
+    for divisor, picture in cheap.items():
+        assert picture.shape == full.shape
+        # the same picture, softer at the edges: the backdrop and the subject where they
+        # were (a quarter-size key blurs further in)
+        away = inner(subject, 4 * divisor)
+        clear = inner(~subject, 4 * divisor)
+        assert np.abs(picture[away].astype(int) - np.array(SKIN)).max() <= 8, divisor
+        assert np.abs(picture[away].astype(int) - full[away].astype(int)).mean() < 2
+        assert np.abs(picture[clear].astype(int) - backdrop[clear].astype(int)).max() <= 2
+
+
+def test_at_the_lowest_step_every_other_tick_makes_a_picture_until_there_is_room() -> None:
+    """Half as many pictures a second: each stamped two ticks after the one before (no
+    gap, the picture before stands), said in words; with room again the show steps back
+    up to every tick."""
+    fps = 25
+    clock = FakeClock(1.0)
+    programme = Programme(Clocked(clock, 50), fps=fps, clock=clock)
+    collector = Collector()
+    programme.add_output(collector, mode="buffered")
+    programme.levels.policy.level = ShowLevel.HALF_RATE  # as if stepped down to the last
+    programme.start()
+    step(clock, 1 / fps, times=fps)  # a second: 13 pictures of 25 ticks
+    halved = programme.stats().frames
+    assert 12 <= halved <= 14, halved
+    gaps = np.diff([f.pts for f in collector.frames[1:halved]])
+    assert np.allclose(gaps, 2 / fps), gaps
+    ticks = round((ROOM_SECONDS + 1) * fps)  # room all along: back up one level
+    step(clock, 1 / fps, times=ticks)
+    assert programme.levels.level is ShowLevel.CHEAPEST_KEY
+    assert programme.levels.words == (
+        "the computer has room again: back up to a lower bitrate and the simplest key"
+    )
+    before = programme.stats().frames
+    step(clock, 1 / fps, times=fps)
+    clock.release()
+    programme.stop()
+    assert programme.stats().frames - before >= fps - 1  # a picture every tick again
+    assert [f.index for f in collector.frames] == list(range(len(collector.frames)))
+
+
+def test_a_recording_made_at_half_rate_plays_with_every_picture_two_ticks_apart(
+    tmp_path: Path,
+) -> None:
+    """The last resort's recording is a valid file: fewer pictures, no gap in time."""
+    fps, w, h = 25, 32, 24
+    clock = FakeClock(1.0)
+    programme = Programme(Clocked(clock, 50, size=(w, h)), fps=fps, clock=clock)
+    output = BroadcastOutput(record=tmp_path / "take.mp4", width=w, height=h, fps=fps)
+    programme.add_output(output)
+    programme.levels.policy.level = ShowLevel.HALF_RATE  # as if stepped down to the last
+    programme.start()
+    step(clock, 1 / fps, times=2 * fps)
+    clock.release()
+    programme.stop()
+    output.close()
+    made = programme.stats().frames
+    assert output.recording_stats().frames_dropped == 0
+    with av.open(str(tmp_path / "take.mp4")) as take:
+        stream = take.streams.video[0]
+        times = [float(f.pts * stream.time_base) for f in take.decode(stream)]
+    assert len(times) == made and fps - 1 <= made <= fps + 2, (len(times), made)
+    assert np.allclose(np.diff(times), 2 / fps, atol=1e-3), np.diff(times)

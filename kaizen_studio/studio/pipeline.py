@@ -319,6 +319,8 @@ class Programme:
 
     def _one_tick(self, tick: float) -> None:
         began = time.perf_counter()
+        if self._skipped(tick):
+            return
         changed = self._look.take(tick)
         frame = self.source.read()
         counts = self._counts
@@ -345,14 +347,30 @@ class Programme:
         if self.on_frame is not None:
             self.on_frame(programme)
         self._held.release()  # the sound up to this frame's end may go now
+        self._look_at_load()
+        done = time.perf_counter()
+        counts.timings["outputs"].add((done - handed) * 1000.0)
+        counts.timings["frame"].add((done - began) * 1000.0)
+
+    def _skipped(self, tick: float) -> bool:
+        """At a lower frame rate (the show's lowest step, :attr:`ShowLevel.rate_divisor`),
+        whether ``tick`` makes no picture: the one before stands until the next (its
+        time stamp says so; the recording has no gap, only fewer pictures). The load is
+        still looked at, so the show steps back up when there is room."""
+        divisor = self.levels.level.rate_divisor
+        if divisor == 1 or not self._counts.frames:
+            return False
+        if tick - self._last_tick >= (divisor - 0.5) / self.fps:
+            return False
+        self._look_at_load()
+        return True
+
+    def _look_at_load(self) -> None:
         self.levels.look(
             (link.output for link in self.links),
             key_ms=self.compositor.timings["key"].mean,
             late=self._pacer.late if self._pacer else 0,
         )
-        done = time.perf_counter()
-        counts.timings["outputs"].add((done - handed) * 1000.0)
-        counts.timings["frame"].add((done - began) * 1000.0)
 
     def stats(self) -> ProgrammeStats:
         return self._counts.stats(

@@ -3,7 +3,8 @@
 :class:`ShowLevels` looks at the programme's load a few times a second (the fullest
 encoder queue, the key's time, late ticks), asks :class:`studio.step_down.StepDownPolicy`
 what to do, and does it: every output that encodes (a :class:`SteppedOutput`) is given
-the level's encoder effort, the key stage its cheaper path. Each change is logged and
+the level's encoder effort, the key stage its size (:attr:`ShowLevel.key_divisor`); the
+programme reads :attr:`ShowLevels.level` for its frame rate. Each change is logged and
 kept in words (:attr:`ShowLevels.words`) for the status strip.
 """
 
@@ -47,9 +48,9 @@ class SteppedOutput(Protocol):
 
 
 class CheaperKey(Protocol):
-    """A key stage with a cheaper path (:class:`studio.stages.KeyStage`)."""
+    """A key stage with cheaper paths (:class:`studio.stages.KeyStage`)."""
 
-    cheaper: bool
+    divisor: int
 
 
 class ShowLevels:
@@ -104,5 +105,5 @@ class ShowLevels:
         effort = self.level.effort
         for output in stepped:
             output.encoding.effort = effort
-        self.key.cheaper = self.level.cheaper_key
+        self.key.divisor = self.level.key_divisor
         return step

@@ -77,12 +77,13 @@ class KeyStage:
     (``backdrop(tick)``; None: shown as it is). The picture it gives is borrowed: the
     keyer's buffer or the camera's, valid until its next call. The keyer calibrates itself
     on the first picture; with no screen found the camera is shown as it is and
-    :attr:`message` says why (the show never stops for it). While :attr:`cheaper` is set
-    (the show stepped down, :mod:`studio.step_down`) the picture is keyed at half its
-    size and scaled back up: a quarter of the work, a softer picture."""
+    :attr:`message` says why (the show never stops for it). While :attr:`divisor` is
+    more than 1 (the show stepped down, :mod:`studio.step_down`) the picture is keyed at
+    1/divisor of its width and height and scaled back up: less work, a softer picture."""
 
     name = "key"
-    cheaper = False
+    divisor = 1
+    """the picture is keyed at 1/divisor of its width and height (1: at its own size)"""
 
     def __init__(
         self,
@@ -96,7 +97,7 @@ class KeyStage:
         self._backdrop, self._placement = backdrop, placement
         self._last: VideoFrame | None = None
         self.message = "on"
-        self._half: HalfKey | None = None
+        self._small: SmallKey | None = None
 
     def apply(self, frame: VideoFrame) -> VideoFrame:
         if frame.meta.get(REPEAT) and self._last is not None:
@@ -132,9 +133,9 @@ class KeyStage:
             self.message = "on: " + (calibration.describe() if calibration else "")
         if _is_centred(self._placement()):  # composited into the outputs' own picture
             self._owned = True
-            if self.cheaper:
-                self._half = self._half or HalfKey(keyer)
-                return self._half.key(image, background)
+            if self.divisor > 1:
+                self._small = self._small or SmallKey(keyer)
+                return self._small.key(image, background, divisor=self.divisor)
             out = np.empty_like(image)
             return keyer.process(image, background, foreground=False, out=out).composite
         result = keyer.process(image, background)
@@ -150,33 +151,45 @@ class KeyStage:
 
     def close(self) -> None:
         """Stop the cheaper path's keyer, if it ever ran (the main keyer is the caller's)."""
-        if self._half is not None:
-            self._half.close()
+        if self._small is not None:
+            self._small.close()
 
 
-class HalfKey:
-    """The key's cheaper path: a second keyer, calibrated as ``keyer``, keys the picture
-    at half its size over the backdrop at half its size; the composite is scaled back up
-    into a new picture (the outputs keep it)."""
+class SmallKey:
+    """The key's cheaper paths: a second keyer, calibrated as ``keyer``, keys the picture
+    made smaller over the backdrop at that size; the composite is scaled back up into a
+    new picture (the outputs keep it). CPU at 1080p on one thread: the full key 22 ms,
+    at half size 10.4 (+0.8 down, 2.8 up), at a quarter 4.2 (+1.1 down, 2.2 up): the
+    keyer's coarse grid costs the same at any size."""
 
     def __init__(self, keyer: Keyer) -> None:
         self.keyer = Keyer(keyer.settings, mattes=keyer.mattes, threads=keyer.threads)
         self.main = keyer
-        self._backdrop: tuple[Image, Image] | None = None  # (the backdrop, at half size)
+        self._backdrop: tuple[Image, Image] | None = None  # (the backdrop, made smaller)
 
-    def key(self, image: Image, background: Image) -> Image:
+    def key(self, image: Image, background: Image, *, divisor: int) -> Image:
+        """``image`` keyed over ``background`` at 1/``divisor`` (2 or 4) of its size."""
+        if divisor not in (2, 4):
+            raise ValueError(f"the key is made smaller by 2 or 4, got {divisor}")
         h, w = image.shape[:2]
-        half = (max(16, w // 2), max(16, h // 2))
+        small = image
+        for _ in range(divisor // 2):  # halving by INTER_AREA is OpenCV's fast path
+            height, width = small.shape[:2]
+            small = cv2.resize(
+                small, (max(8, width // 2), max(8, height // 2)), interpolation=cv2.INTER_AREA
+            )
+        size = small.shape[1::-1]
         calibration = self.main.calibration
         if calibration is not None and self.keyer.calibration is not calibration:
             self.keyer.calibration = calibration
         if self.keyer.settings is not self.main.settings:
             self.keyer.settings = self.main.settings
-        if self._backdrop is None or self._backdrop[0] is not background:
-            self._backdrop = (background, cover_fit(background, half))
-        small = cv2.resize(image, half, interpolation=cv2.INTER_AREA)
-        keyed = self.keyer.process(small, self._backdrop[1], foreground=False).composite
-        return cv2.resize(keyed, (w, h), interpolation=cv2.INTER_LINEAR)
+        fitted = self._backdrop
+        if fitted is None or fitted[0] is not background or fitted[1].shape[1::-1] != size:
+            self._backdrop = fitted = (background, cover_fit(background, size))
+        keyed = self.keyer.process(small, fitted[1], foreground=False).composite
+        picture: Image = cv2.resize(keyed, (w, h), interpolation=cv2.INTER_LINEAR)
+        return picture
 
     def close(self) -> None:
         self.keyer.close()

@@ -4,7 +4,8 @@
 it is shown (tested on the fake clock): when an encoder's queue fills past
 :data:`BEHIND_BACKLOG` (long before it is full and would drop), when the key takes most of
 a frame's time, or when ticks come late, the show goes one :class:`ShowLevel` down (a
-faster encoder setting, then a lower bitrate, then the keyer's cheaper path), waiting
+faster encoder setting, then a lower bitrate, then the key at half size, then at a
+quarter, and last of all half as many pictures a second), waiting
 :data:`SETTLE_SECONDS` between steps so that each can take effect (unless the queue
 fills by :data:`BEHIND_BACKLOG` more meanwhile); once everything has
 had room for :data:`ROOM_SECONDS` it goes one level back up. In the show's first
@@ -55,12 +56,19 @@ levels every twenty seconds."""
 
 
 class ShowLevel(enum.IntEnum):
-    """How much work the show does, most first; each level keeps the steps above it."""
+    """How much work the show does, most first; each level keeps the steps above it.
+
+    CPU a frame at 1080p on one core (``benchmarks.pipeline --costs --level N``, decode
+    + key + overlays + encode): 50 ms at FULL, 37 at CHEAPER_KEY, 28 at
+    CHEAPEST_KEY, and HALF_RATE makes every other picture only (the source is still
+    decoded at its own rate): the lowest step that fits one core at 30 fps."""
 
     FULL = 0
     FASTER_ENCODER = 1
     LOWER_BITRATE = 2
     CHEAPER_KEY = 3
+    CHEAPEST_KEY = 4
+    HALF_RATE = 5
 
     @property
     def effort(self) -> EncoderEffort:
@@ -68,9 +76,14 @@ class ShowLevel(enum.IntEnum):
         return EncoderEffort(min(self, EncoderEffort.LEANER))
 
     @property
-    def cheaper_key(self) -> bool:
-        """The keyer takes its cheaper path."""
-        return self >= ShowLevel.CHEAPER_KEY
+    def key_divisor(self) -> int:
+        """The key works on the picture at 1/this of its width and height (1: all of it)."""
+        return 1 if self < ShowLevel.CHEAPER_KEY else 2 if self < ShowLevel.CHEAPEST_KEY else 4
+
+    @property
+    def rate_divisor(self) -> int:
+        """The show makes one picture every this many ticks (1: every tick)."""
+        return 2 if self >= ShowLevel.HALF_RATE else 1
 
     @property
     def words(self) -> str:
@@ -79,7 +92,13 @@ class ShowLevel(enum.IntEnum):
             ShowLevel.FASTER_ENCODER: "a faster encoder setting",
             ShowLevel.LOWER_BITRATE: "a faster encoder setting and a lower bitrate",
             ShowLevel.CHEAPER_KEY: "a lower bitrate and a simpler key",
+            ShowLevel.CHEAPEST_KEY: "a lower bitrate and the simplest key",
+            ShowLevel.HALF_RATE: "the simplest key and half as many pictures a second",
         }[self]
+
+
+LOWEST = max(ShowLevel)
+"""The last step down."""
 
 
 class Reason(enum.StrEnum):
@@ -149,7 +168,7 @@ class StepDownPolicy:
             self._room_since = None
             settled = self._changed_at is None or now - self._changed_at >= SETTLE_SECONDS
             worse = load.backlog >= self._backlog_at_change + BEHIND_BACKLOG  # not enough
-            if self.level < ShowLevel.CHEAPER_KEY and (settled or worse):
+            if self.level < LOWEST and (settled or worse):
                 up = self._went_up_at
                 if up is not None and now - up < ROOM_SECONDS:  # that step up was too soon
                     self._room_needed = min(2 * self._room_needed, MOST_ROOM_SECONDS)
