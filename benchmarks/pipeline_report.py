@@ -82,14 +82,18 @@ def verdicts(size: tuple[int, int], fps: int, f: Figures) -> list[str]:
         else "; it never stepped down"
     )
     if n["half_rate_s"]:
-        stepped += f"; {n['half_rate_s']:.0f} s at half as many pictures a second"
+        # degrading to half the pictures is better than dropping, but it is not @fps
+        stepped += (
+            f"; {n['half_rate_s']:.0f} s at half as many pictures a second "
+            f"({fps // 2} a second, not {fps}: counted as a failure of this target)"
+        )
     stepped += (
         f"; the garbage collector's longest pause {n['gc_longest_ms']:.0f} ms, "
         f"{n['gc_over_10ms']:.0f} over 10 ms; late ticks in the second of a step or the "
         f"one after {n['late_at_steps']:.0f}, of a collection over 10 ms "
         f"{n['late_at_gc']:.0f}, of neither {n['late_other']:.0f}"
     )
-    ok = lost == 0 and n["gaps"] == 0
+    ok = lost == 0 and n["gaps"] == 0 and n["half_rate_s"] == 0
     lines = [
         f"- {'PASS' if ok else 'FAIL'}: {name}, 0 frames dropped and 0 gaps ({lost:.0f} "
         f"dropped: {n['dropped']:.0f} before the encoder, {n['stream_dropped']:.0f} on the "
