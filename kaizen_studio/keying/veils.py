@@ -66,7 +66,9 @@ EDGE_OFF_LINE = 0.15
 edge may lie: as far as :data:`keying.lead.MIX_OFF_LINE` lets a mix lie."""
 
 
-def own_or_its_edge(grid: CoarseFrame, solid: Matte, *, off_line: float = EDGE_OFF_LINE) -> Mask:
+def own_or_its_edge(
+    grid: CoarseFrame, solid: Matte, *, off_line: float = EDGE_OFF_LINE, pale: Mask | None = None
+) -> Mask:
     """The coarse pixels (bool (h, w)) that are a part of the subject solid nowhere but
     its own colour all over (even the most screen-like pixel, the grid's ``peak``,
     leads by at most :data:`OWN_EDGE`) or about its middle (leaning away from the screen
@@ -74,12 +76,18 @@ def own_or_its_edge(grid: CoarseFrame, solid: Matte, *, off_line: float = EDGE_O
     hold some of its edge), and the blocks beside one whose middle leads as
     little and lies within ``off_line`` (a share of its length) of the line from the
     screen (as lit now) to its colour, short of it: its edge, a mix of it and the
-    screen. Needs the grid's ``peak``."""
+    screen. Given ``pale`` (:func:`pale_subject`), a block leaning away as little beside
+    a pale one is the subject too, on the line or not: the thin rim of a thing on a pale
+    or grey subject (a roll of tape's cardboard core), which keyed as a veil lent its
+    veil's lead to the grey beside it (keyed 0.6). Needs the grid's ``peak``."""
     if grid.peak is None:
         raise ValueError("own_or_its_edge needs the grid's peak map")
     middle = signed_levels(grid.half)
     own: Mask = (solid == 0) & ((signed_levels(grid.peak) <= OWN_EDGE) | (middle <= OWN_STRONG))
     out: Mask = own.copy()
+    if pale is not None and pale.any():
+        by_pale = cv2.dilate(pale.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        out |= by_pale & (solid == 0) & (middle <= OWN_EDGE)
     if not own.any():
         return out
     beside = (cv2.dilate(own.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~own
@@ -136,6 +144,7 @@ def veil_lead(
     off_colour: float = VEIL_OFF_COLOUR,
     noise: FloatMap | None = None,
     labels: npt.NDArray[np.int32] | None = None,
+    pale: Mask | None = None,
 ) -> FloatMap:
     """``lead``, lowered where a block further than :data:`LEAD_REACH` from the solid
     subject is a veil or a blur of a colour that is solid nowhere near (a chiffon
@@ -181,7 +190,7 @@ def veil_lead(
     beside = near & (lead > 0) & (solid == 0)
     maybe = (~near | beside) & (middle < strength - margin)  # within the margin: the screen
     if peak_small is not None:  # the subject's own colour, solid nowhere, or its edge
-        maybe &= ~own_or_its_edge(grid, solid)
+        maybe &= ~own_or_its_edge(grid, solid, pale=pale)
     blocks = np.flatnonzero(maybe)
     lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
     shown = colour.reshape(-1, 3)[blocks]
