@@ -75,3 +75,17 @@ def test_a_shirt_near_the_screens_green_open_to_the_screen_is_named() -> None:
     result = check(add_noise(frame, 2.0, 13))
     assert result.problem is KeyProblem.SUBJECT_IN_SCREEN_COLOUR
     assert KeyRemedy.CLEAN_PLATE in result.remedies
+
+
+def test_a_grey_wall_keyed_out_inside_the_outline_raises_nothing() -> None:
+    """A grey wall beside the cloth, which the clean plate keys out, lies within the
+    subject's silhouette (between a tripod's legs) and is far from the screen's hue: it
+    was named as "the screen's own green" (1% of a webcam picture, with its plate)."""
+    frame, _ = presenter(JEANS)
+    alpha = np.zeros(frame.shape[:2], np.uint8)
+    alpha[40:90, 135:185] = 255
+    alpha[90:, 100:220] = 255
+    alpha[150:200, 150:172] = 0  # keyed out between the legs
+    frame[150:200, 150:172] = (150, 150, 150)  # a grey wall
+    result = check_keyable(frame, calibrate(frame), alpha=alpha)
+    assert result.problem is KeyProblem.NONE, result.describe()

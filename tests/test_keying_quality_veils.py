@@ -143,3 +143,26 @@ def test_off_a_short_line_by_the_noise_is_still_on_it() -> None:
     assert lead[0, 0] > 0 and before[0, 7] < lead[0, 7] - 50  # taken for a veil
     assert np.array_equal(after[:, 7], lead[:, 7])  # on the line: the jumper's lead
     assert np.array_equal(after[:, 12], before[:, 12]) and after[0, 12] < lead[0, 12] - 50
+
+
+def test_a_thin_bare_arm_on_a_dim_screen_keys_solid_and_keeps_its_colour() -> None:
+    """A bare forearm too thin to be solid beside a white shirt, where the screen has
+    fallen off to a third of its light: a small share of a bright, saturated colour
+    explains skin over so dim a screen (least alpha 0.4), and the arm was keyed as such a
+    veil, 0.4 see-through, its edges unmixed pink. (The price: a veil so dense and
+    saturated that its mix with the dim screen leans away from the screen colour by 20
+    levels keys opaque; the veils above keep their share.)"""
+    h, w = 240, 320
+    dim = np.array(GREEN, np.float32) * np.linspace(1.0, 0.35, w)[None, :, None]
+    frame = np.ones((h, w, 1), np.float32) * dim
+    frame[40:, 100:200] = (225, 235, 240)  # the white shirt
+    frame[120:, 216:232] = (30, 66, 96)  # the forearm, 16 pixels wide, in shade
+    image = add_noise(frame, 2.0)
+    with Keyer(threads=1) as keyer:
+        keyer.calibrate(image)
+        alpha = keyer.matte(image).astype(float) / 255
+        keyed = keyer.process(image, np.zeros_like(image)).composite.astype(float)
+    assert alpha[130:230, 220:228].min() > 0.95, alpha[130:230, 220:228].min()
+    arm = keyed[130:230, 218:230].reshape(-1, 3).mean(axis=0)
+    assert np.abs(arm - (30, 66, 96)).max() < 12, arm  # not pink: red leads green as before
+    assert alpha[10:30, 250:310].max() == 0.0

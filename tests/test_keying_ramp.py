@@ -42,6 +42,23 @@ def test_far_from_the_subject_the_lead_is_the_nearest_solid_ones() -> None:
     assert np.allclose(lead[:3, far:], -80.0, atol=1.0)
 
 
+def test_a_small_part_clearly_the_subject_beside_a_solid_one_keeps_its_own_lead() -> None:
+    """A key's dark grey metal (leaning -5) beside a solid red (leaning -120) was keyed
+    against the red's lead, a quarter see-through; near the solid red the plain screen
+    still takes the red's."""
+    h, w = 20, 40
+    halves = np.full((h, w), half(100.0), np.uint8)
+    solid = np.zeros((h, w), np.uint8)
+    solid[:, :10] = 255
+    halves[:, :10] = half(-120.0)
+    halves[8:12, 11:15] = half(-5.0)
+    grey = np.zeros((h, w), np.float32)
+    grey[8:12, 11:15] = 15.0  # a grey's allowance (see grey_allowance)
+    lead = foreground_lead(halves, solid, halves, allowance=grey)  # peak: the middle
+    assert np.allclose(lead[9:11, 12:14], -5.0, atol=1.0)
+    assert np.allclose(lead[:4, 11:13], -120.0, atol=1.0)
+
+
 def test_nothing_solid_leaves_the_plain_key() -> None:
     halves = np.full((10, 10), half(30.0), np.uint8)
     assert not foreground_lead(halves, np.zeros((10, 10), np.uint8)).any()

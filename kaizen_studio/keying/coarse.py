@@ -71,7 +71,8 @@ def coarse_maps(
     )
     pale = kv.pale_subject(grid, allowance, grey=grey)
     lead = kl.lead_along(lead, grid, solid, lowest=lowest, keep=pale)
-    lead = kv.veil_lead(lead, grid, solid, noise=st.black_small * st.strength_small, labels=nearest)
+    noise = st.black_small * st.strength_small
+    lead = kv.veil_lead(lead, grid, solid, noise=noise, labels=nearest, pale=pale)
     lead = kv.dark_own_lead(lead, grid)
     steep = None
     if calibration.soft_chroma and reach:

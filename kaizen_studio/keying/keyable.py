@@ -186,7 +186,11 @@ def check_keyable(
     own = chromaticity(colour, primary)
     screen_own = np.dstack([screen_about(own[..., c], seen) for c in range(2)])
     apart = np.abs(own - screen_own).max(axis=2) >= APART
-    subject |= filled & apart  # keyed out: within what the key takes for screen
+    # and of the screen's colour at all (its channel leading as a backing's does): a grey
+    # wall or floor the clean plate keys out beside the subject is apart in hue too
+    others = [c for c in range(3) if c != primary]
+    leads = colour[..., primary] - np.maximum(colour[..., others[0]], colour[..., others[1]])
+    subject |= filled & apart & (leads >= MIN_LEAD)  # keyed out: taken for screen
     half = (alpha > 25) & (alpha < 230)
     subject |= in_spread & half & ((ratio < low) | (ratio > high * 0.95))
     if plate is not None:  # and wherever the frame differs from the empty screen

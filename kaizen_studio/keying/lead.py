@@ -208,11 +208,15 @@ def foreground_lead(
     solid core) keeps its own lead (see :func:`clearly_subject`; ``peak_small``, the most
     screen-like half difference in each block, tells a whole block of subject from the
     edge of a blur). Softened over a coarse pixel; 0 (the plain key) when nothing is
-    solid. ``allowance``: see :func:`clearly_subject`.
+    solid. ``allowance``: see :func:`clearly_subject`; a grey block (allowance above 0)
+    clearly the subject keeps at least its own lead within the reach too.
     """
     lead = signed_levels(half_small)
     own = clearly_subject(lead, peak_small, allowance=allowance)
-    return largest_nearby(lead, solid, far=True, own=own, labels=labels)
+    near_own = None
+    if allowance is not None:  # a grey (see grey_allowance) keeps its own lead even here
+        near_own = np.where(allowance > 0, own, np.float32(NO_LEAD)).astype(np.float32)
+    return largest_nearby(lead, solid, far=True, own=own, labels=labels, near_own=near_own)
 
 
 def lead_along(
@@ -319,16 +323,24 @@ def largest_nearby(
     far: bool = False,
     own: FloatMap | None = None,
     labels: npt.NDArray[np.int32] | None = None,
+    near_own: FloatMap | None = None,
 ) -> FloatMap:
     """The largest of ``values`` on ``solid`` coarse pixels within :data:`LEAD_REACH`,
     softened over a coarse pixel. Where no solid pixel is that near: 0, or with ``far``
     the value of the nearest solid pixel (0 if there is none at all), or the largest of
-    ``own`` (NO_LEAD where none) within a coarse pixel if that is larger."""
+    ``own`` (NO_LEAD where none) within a coarse pixel if that is larger. The largest of
+    ``near_own`` (NO_LEAD where none) within a coarse pixel is taken everywhere when it is
+    larger: a small grey or dark part clearly the subject (a key's metal, a buckle)
+    beside a solid red was keyed against the red's lead, a quarter see-through. (Taking
+    every colour's own lead so would key the middle of a motion blur, whose blocks look
+    whole, too opaque.)"""
     is_solid = solid > 0
     masked = np.where(is_solid, values, NO_LEAD).astype(np.float32)
     size = 2 * LEAD_REACH + 1
     nearest = cv2.dilate(masked, np.ones((size, size), np.uint8))
     missing = nearest <= NO_LEAD
+    if near_own is not None:  # a grey block clearly the subject: at least its own lead
+        cv2.max(nearest, cv2.dilate(near_own, np.ones((3, 3), np.uint8)), dst=nearest)
     if not (far and is_solid.any() and missing.any()):
         local: FloatMap = cv2.blur(np.where(missing, 0.0, nearest).astype(np.float32), (3, 3))
         return local

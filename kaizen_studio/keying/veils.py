@@ -18,18 +18,22 @@ import numpy.typing as npt
 
 from kaizen_studio.keying.frames import Matte, channel_max, signed_levels
 from kaizen_studio.keying.lead import (
+    INDEX_BASE,
     LEAD_REACH,
     LUMA_WEIGHTS,
     NEUTRAL_SHARE,
     NO_LEAD,
     OWN_PEAK,
+    OWN_STRONG,
     CoarseFrame,
     FloatImage,
     FloatMap,
     Mask,
     channel_spread,
     clearly_subject,
+    lowest_within,
     nearest_solid,
+    on_line,
 )
 
 VEIL_MARGIN = 10.0
@@ -47,6 +51,58 @@ NOISE_OFF = 3.0
 VEIL_EVEN = 10.0
 """Levels within which an even block's most screen-like pixel lies of its middle: a veil
 spreads evenly over a block, the edge of a hand or a blur does not."""
+OWN_EDGE = 0.0
+"""A block not solid whose most screen-like pixel leans away from the screen colour by
+at least this (levels), so its own colour all over, or a block leaning away as much
+beside one, on the line from the screen to it, is never a veil (see
+:func:`own_or_its_edge`). A veil thin enough to key see-through keeps the screen's
+colour somewhere in a block; a thin bare arm or strap, solid nowhere, is its own colour
+all over, and its edge a mix of that colour and the screen. On a dim or fallen-off
+screen any colour brighter than the screen is explained by a small share of a bright,
+saturated colour (:func:`least_alpha` of skin over a screen at a third of its light is
+0.4): such arms keyed 0.4-0.9, and their edges, unmixed against that colour, pink."""
+EDGE_OFF_LINE = 0.15
+"""How far off the line from the screen to such a colour (a share of its length) its
+edge may lie: as far as :data:`keying.lead.MIX_OFF_LINE` lets a mix lie."""
+
+
+def own_or_its_edge(
+    grid: CoarseFrame, solid: Matte, *, off_line: float = EDGE_OFF_LINE, pale: Mask | None = None
+) -> Mask:
+    """The coarse pixels (bool (h, w)) that are a part of the subject solid nowhere but
+    its own colour all over (even the most screen-like pixel, the grid's ``peak``,
+    leads by at most :data:`OWN_EDGE`) or about its middle (leaning away from the screen
+    colour by :data:`keying.lead.OWN_STRONG` levels or more: a thin arm's blocks all
+    hold some of its edge), and the blocks beside one whose middle leads as
+    little and lies within ``off_line`` (a share of its length) of the line from the
+    screen (as lit now) to its colour, short of it: its edge, a mix of it and the
+    screen. Given ``pale`` (:func:`pale_subject`), a block leaning away as little beside
+    a pale one is the subject too, on the line or not: the thin rim of a thing on a pale
+    or grey subject (a roll of tape's cardboard core), which keyed as a veil lent its
+    veil's lead to the grey beside it (keyed 0.6). Needs the grid's ``peak``."""
+    if grid.peak is None:
+        raise ValueError("own_or_its_edge needs the grid's peak map")
+    middle = signed_levels(grid.half)
+    own: Mask = (solid == 0) & ((signed_levels(grid.peak) <= OWN_EDGE) | (middle <= OWN_STRONG))
+    out: Mask = own.copy()
+    if pale is not None and pale.any():
+        by_pale = cv2.dilate(pale.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        out |= by_pale & (solid == 0) & (middle <= OWN_EDGE)
+    if not own.any():
+        return out
+    beside = (cv2.dilate(own.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~own
+    beside &= middle <= OWN_EDGE
+    if not beside.any():
+        return out
+    blocks = np.flatnonzero(beside)
+    best = lowest_within(own.astype(np.uint8), grid.half, reach=1).ravel()[blocks]
+    picked = best.astype(np.int64) & (INDEX_BASE - 1)
+    colours = grid.colour.reshape(-1, 3)
+    lit = grid.lit().reshape(-1, 3)[blocks]
+    along, off2, length2 = on_line(colours[blocks] - lit, colours[picked] - lit)
+    edge = (along > 0) & (along < length2) & (off2 < off_line**2 * length2)
+    out.ravel()[blocks[edge]] = True
+    return out
 
 
 def least_alpha(colour: FloatImage, screen: FloatImage) -> FloatMap:
@@ -88,6 +144,7 @@ def veil_lead(
     off_colour: float = VEIL_OFF_COLOUR,
     noise: FloatMap | None = None,
     labels: npt.NDArray[np.int32] | None = None,
+    pale: Mask | None = None,
 ) -> FloatMap:
     """``lead``, lowered where a block further than :data:`LEAD_REACH` from the solid
     subject is a veil or a blur of a colour that is solid nowhere near (a chiffon
@@ -132,6 +189,8 @@ def veil_lead(
     # subject over the screen explains its colour than over that solid colour
     beside = near & (lead > 0) & (solid == 0)
     maybe = (~near | beside) & (middle < strength - margin)  # within the margin: the screen
+    if peak_small is not None:  # the subject's own colour, solid nowhere, or its edge
+        maybe &= ~own_or_its_edge(grid, solid, pale=pale)
     blocks = np.flatnonzero(maybe)
     lit = screen.reshape(-1, 3)[blocks] * gain.ravel()[blocks, None]
     shown = colour.reshape(-1, 3)[blocks]
