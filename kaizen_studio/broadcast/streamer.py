@@ -32,7 +32,7 @@ import time
 import types
 import urllib.parse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kaizen_studio.broadcast.encoder_queue import MAX_QUEUE_BYTES
 from kaizen_studio.broadcast.lifeline import block_interrupts
@@ -44,11 +44,13 @@ from kaizen_studio.broadcast.stream_worker import (
     FIRST_DELAY,
     GROWTH,
     MAX_DELAY,
-    Item,
     item_bytes,
     run_stream,
     safe_url,
 )
+
+if TYPE_CHECKING:
+    from kaizen_studio.broadcast.stream_worker import Item
 
 log = logging.getLogger(__name__)
 StatusCallback = Callable[[OutputStats], None]
