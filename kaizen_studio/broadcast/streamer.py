@@ -68,7 +68,7 @@ def start_without_main(process: mp.process.BaseProcess) -> None:
     keyer, 136 MiB; the pipeline benchmark as much) before it runs its target, which
     here needs PyAV only. The child is told of no main module: ``sys.modules['__main__']``
     is an empty module while ``start`` takes the child's start-up data (on this thread),
-    and is put back at once. The child then holds 45 MiB instead of 84 to 150.
+    and is put back at once. At 1080p the child held 139 MiB, now 37 (benchmarks.pipeline).
     """
     with _MAIN_SWAP:
         main = sys.modules["__main__"]
