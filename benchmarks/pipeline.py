@@ -264,7 +264,7 @@ def measure(
         "frames": stats.frames,
         "late": stats.late,
         "dropped": rec.frames_dropped,
-        "stream_dropped": sent.frames_dropped - rec.frames_dropped,
+        "stream_dropped": sent.frames_dropped - rec.frames_dropped if stream else 0,
         "stream_sent": sent.frames_sent,
         "reconnects": sent.reconnects,
         "server_s": took,

@@ -129,8 +129,8 @@ def verdicts(size: tuple[int, int], fps: int, f: Figures) -> list[str]:
             f"after warm-up and flat ({n['rss_warm']:.0f} MiB after warm-up, "
             f"{n['slope']:+.2f} MiB a minute after it; within ±{FLAT_MIB_PER_MINUTE:.0f}); "
             f"at the end {n['rss_anon_end']:.0f} MiB its own (heap, pictures, encoder) and "
-            f"{n['rss_file_end']:.0f} mapped from files (libraries' code); the streaming "
-            f"child {n['stream_rss']:.0f} MiB"
+            f"{n['rss_file_end']:.0f} mapped from files (libraries' code)"
+            + (f"; the streaming child {n['stream_rss']:.0f} MiB" if f["stream"] else "")
         )
     lines.append(
         f"- The machine during the {name} run: core {n['core']:.0f} shared, other programs "

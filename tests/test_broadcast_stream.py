@@ -122,24 +122,35 @@ def test_a_server_that_is_not_there_is_connecting_never_on_air_and_the_key_stays
 CHILD_LIBRARIES = """
 import json
 import sys
+import time
 from pathlib import Path
 
 import cv2  # noqa: F401  (the show's main module holds OpenCV, as the studio command's does)
+import numpy as np
 
 from kaizen_studio.broadcast.output import BroadcastOutput
+from kaizen_studio.broadcast.stats import OutputState
+from kaizen_studio.core.media import VideoFrame
 from tests.conditions import wait_until
 
 
 def main() -> None:
     output = BroadcastOutput(stream=sys.argv[1], width=64, height=48, fps=25)
     output.start()
+    sent = []
+
+    def on_air() -> bool:  # the child has taken packets to the server: it is all loaded
+        output.send(VideoFrame(np.zeros((48, 64, 3), np.uint8), time.monotonic(), len(sent)))
+        sent.append(1)
+        return output.stream_stats().state is OutputState.ON_AIR
+
     try:
-        maps = Path(f"/proc/{output.streamer.pid}/maps")
-        wait_until(lambda: "libavcodec" in maps.read_text(), what="the child to load PyAV")
-        text = maps.read_text()
+        wait_until(on_air, what="the stream on air", every=0.04)
+        text = Path(f"/proc/{output.streamer.pid}/maps").read_text()
     finally:
         output.close()
-    print(json.dumps({"opencv": "cv2" in text, "llvm": "llvmlite" in text}))
+    libraries = {"opencv": "cv2", "llvm": "llvmlite", "numpy": "numpy"}
+    print(json.dumps({name: part in text for name, part in libraries.items()}))
 
 
 if __name__ == "__main__":
@@ -148,12 +159,12 @@ if __name__ == "__main__":
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc (Linux)")
-def test_the_streaming_child_loads_neither_opencv_nor_the_shows_main_module(
+def test_the_streaming_child_loads_pyav_only_not_the_shows_main_module(
     server: MediaServer, tmp_path: Path
 ) -> None:
     """The child that only muxes packets holds PyAV, not what the show's process holds:
     neither the main module (spawn runs it again in the child) nor the package's other
-    modules (OpenCV, 40 MiB)."""
+    modules (OpenCV, 40 MiB) nor NumPy (only a raw stream's child encodes)."""
     script = tmp_path / "show.py"
     script.write_text(CHILD_LIBRARIES)
     root = str(Path(__file__).resolve().parents[1])
@@ -166,7 +177,8 @@ def test_the_streaming_child_loads_neither_opencv_nor_the_shows_main_module(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.splitlines()[-1]) == {"opencv": False, "llvm": False}
+    loaded = json.loads(done.stdout.splitlines()[-1])
+    assert loaded == {"opencv": False, "llvm": False, "numpy": False}
 
 
 def test_a_stopped_streaming_child_holds_at_most_its_queue_in_bytes() -> None:

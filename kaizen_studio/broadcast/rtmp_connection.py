@@ -2,9 +2,10 @@
 
 An FLV container to the server with two encoders (H.264 + AAC) for raw frames and sound,
 or two plain streams for packets the show's process encoded already (``header`` set):
-:class:`RtmpConnection` stamps each item from the connection's first picture, fills silence
-where no sound came (players and HLS wait for a declared sound track), and flushes on
-close. Run by :func:`stream_worker.run_stream`, which decides when to open and drop one.
+:class:`RtmpConnection` restarts the packets' times at the connection's first keyframe,
+and flushes its encoders on close (raw frames are encoded by :mod:`broadcast.rtmp_raw`).
+PyAV only: the child that muxes packets loads neither NumPy nor OpenCV. Run by
+:func:`stream_worker.run_stream`, which decides when to open and drop one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import av
-import numpy as np
 
 from kaizen_studio.broadcast.packets import EncodedPacket, StreamHeader, add_mux_streams
 
@@ -41,9 +41,6 @@ class RtmpConnection:
     def __init__(self, settings: StreamSettings) -> None:
         self.settings = settings
         self.container = av.open(settings.url, "w", format="flv", timeout=4.0)
-        self.origin: float | None = None
-        self.last_video = -1
-        self.next_audio = 0
         self.shift: Fraction | None = None  # packets: the stream starts at this keyframe
         if settings.header is not None:
             self.video, self.audio = add_mux_streams(self.container, settings.header)
@@ -78,48 +75,6 @@ class RtmpConnection:
             return [], False  # sound from before the keyframe
         stream = self.video if packet.kind == "v" else self.audio
         return [packet.to_av(stream, shift=shift)], packet.kind == "v"
-
-    def encode(self, kind: str, data: np.ndarray, pts: float) -> tuple[list[av.Packet], bool]:
-        """Packets for one item, and whether it was a video frame that got sent."""
-        if self.origin is None:
-            if kind != "v":
-                return [], False
-            self.origin = pts
-        if kind == "v":
-            stamp = round((pts - self.origin) * 1000)
-            if stamp <= self.last_video:
-                return [], False
-            self.last_video = stamp
-            # imported here, not above: OpenCV takes 40 MiB that a child muxing packets
-            # (the show's stream) never needs; only a raw stream's child converts
-            from kaizen_studio.broadcast.encoder import yuv420p
-
-            frame = av.VideoFrame.from_ndarray(yuv420p(data), format="yuv420p")
-            frame.pts, frame.time_base = stamp, FLV_TIME_BASE
-            return self._silence_until(pts - 0.5) + list(self.video.encode(frame)), True
-        rate = self.settings.sample_rate
-        start = round((pts - self.origin) * rate)
-        if start < 0 or start + data.shape[0] <= self.next_audio:
-            return [], False
-        samples = np.ascontiguousarray(data[:, : self.settings.channels].T, dtype=np.float32)
-        block = av.AudioFrame.from_ndarray(samples, format="fltp", layout=self.audio.layout.name)
-        block.sample_rate = rate
-        block.pts, block.time_base = max(start, self.next_audio), Fraction(1, rate)
-        self.next_audio = block.pts + data.shape[0]
-        return list(self.audio.encode(block)), False
-
-    def _silence_until(self, pts: float) -> list[av.Packet]:
-        """Silence up to ``pts`` when no sound has come: a show without a microphone
-        still needs its declared sound track, or players and HLS wait for it."""
-        assert self.origin is not None
-        missing = round((pts - self.origin) * self.settings.sample_rate) - self.next_audio
-        if missing < self.settings.sample_rate // 10:
-            return []
-        silence = np.zeros((missing, self.settings.channels), np.float32)
-        packets, _ = self.encode(
-            "a", silence, self.origin + self.next_audio / self.settings.sample_rate
-        )
-        return packets
 
     def close(self) -> None:
         try:

@@ -29,10 +29,9 @@ from __future__ import annotations
 import errno
 import queue
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import av
-import numpy as np
 
 from kaizen_studio.broadcast.lifeline import die_with_parent, ignore_interrupts
 from kaizen_studio.broadcast.packets import EncodedPacket, give_way
@@ -94,7 +93,12 @@ def reconnect_delays(*, first: float = FIRST_DELAY, growth: float = GROWTH, cap:
         delay *= growth
 
 
-Item = tuple[str, np.ndarray, float] | EncodedPacket
+if TYPE_CHECKING:  # NumPy is loaded only by a raw stream's child (broadcast.rtmp_raw)
+    import numpy as np
+
+    from kaizen_studio.broadcast.rtmp_raw import RawEncoding
+
+    Item = tuple[str, np.ndarray, float] | EncodedPacket
 Event = tuple[OutputState, str, str]
 
 
@@ -118,8 +122,11 @@ def run_stream(
     ignore_interrupts()
     if lifeline is not None and parent is not None:
         die_with_parent(lifeline, parent)
+    raw: RawEncoding | None = None  # the raw items' times, for each connection
     if settings.header is None:
         give_way()  # it encodes: the show's process comes first
+        # imported here: a child that only muxes packets never loads NumPy and OpenCV
+        from kaizen_studio.broadcast.rtmp_raw import RawEncoding
 
     def beat() -> None:
         counters["heartbeat"].value = time.monotonic()
@@ -190,6 +197,7 @@ def run_stream(
         if connection is None and time.monotonic() >= retry_at:
             try:
                 connection = RtmpConnection(settings)
+                raw = RawEncoding(settings) if settings.header is None else None
                 live = False  # "live" only once the server has taken the first packet
             except (OSError, av.FFmpegError) as error:
                 when = retry_later(f"cannot reach it: {error}", refusal=None)
@@ -211,7 +219,8 @@ def run_stream(
                 packets, sent = connection.take(item)
                 add("dropped", is_video and not packets)
             else:
-                packets, sent = connection.encode(*item)
+                assert raw is not None
+                packets, sent = raw.encode(connection, *item)
             for packet in packets:
                 connection.container.mux(packet)
                 add("bytes", packet.size)
