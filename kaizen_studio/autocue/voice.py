@@ -136,5 +136,6 @@ class VoiceFollowing:
             (i for i, w in enumerate(words) if w.line + w.along >= position), len(words)
         )
         self.follower.anchor, self.follower.held = self.follower.place, False
+        self.follower.used = []
         self.active = True
         self._shown = None
