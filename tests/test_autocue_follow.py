@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import urllib.request
 from pathlib import Path
@@ -16,7 +17,7 @@ from kaizen_studio.autocue.prompter import Prompter
 from kaizen_studio.autocue.remote import RemoteServer
 from kaizen_studio.autocue.render import Look, layout_script
 from kaizen_studio.autocue.script import parse_script
-from kaizen_studio.autocue.voice import VoiceFollowing
+from kaizen_studio.autocue.voice import GLIDE_SECONDS, VoiceFollowing, glided
 
 SCRIPT = parse_script(
     """# Minibeasts
@@ -218,6 +219,22 @@ def test_the_listener_follows_a_real_reading_with_a_skipped_line(tmp_path: Path)
     assert set(reached) >= {0, 1, 3}  # every line read was reached...
     for number in (1, 3):  # ...and before its reader got far into it (seconds of sound)
         assert reached[number] <= read.starts[number] + 1.5, (number, reached, read.starts)
+
+
+def test_a_far_move_of_the_scroll_takes_hardly_longer_than_a_move_of_one_line() -> None:
+    def frames_to_reach(goal: float) -> int:
+        shown, frames = 0.0, 0
+        while shown < goal - 0.25:
+            later = glided(shown, goal, 1 / 60, glide_seconds=GLIDE_SECONDS)
+            assert shown < later <= goal  # no jump backwards, no overshoot
+            shown, frames = later, frames + 1
+        return frames
+
+    one = frames_to_reach(1.0)
+    assert one > 1  # a glide, not a jump
+    longer = math.ceil(GLIDE_SECONDS * 60)  # frames: the glide's own time, however far
+    for far in (2.0, 4.0, 10.0):  # the reader skipped lines: the scroll is soon there
+        assert frames_to_reach(far) <= one + longer
 
 
 def test_the_remote_takes_the_scroll_back_from_the_voice_at_once() -> None:
