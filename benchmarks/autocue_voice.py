@@ -358,7 +358,7 @@ def run(
             if not v.in_time():
                 late[m.kinds[n] or "plain"] = late.get(m.kinds[n] or "plain", 0) + 1
     verdicts = [
-        f"{'PASS' if on_time_share >= SHARE_TARGET else 'FAIL'}: {on_time_share:.0%} of "
+        f"{'PASS' if on_time_share >= SHARE_TARGET else 'FAIL'}: {on_time_share:.1%} of "
         f"{total} lines reached in time (target 95%)"
         + (
             "; missed: " + ", ".join(f"{n} {kind}" for kind, n in sorted(late.items()))
