@@ -24,6 +24,8 @@ scroll was there first, in the pause before it).
 ``python -m benchmarks.autocue_voice`` prints the figures per line and PASS/FAIL against
 the issue's targets on the report split (``--split tuning`` for the other): each line
 reached within 0.7 s of being spoken on at least 95% of lines, under 40% of one core.
+``--trace SCENE`` reads one scene and prints each hypothesis and pause with where it put
+the follower: the way to see why a line was late or early.
 """
 
 from __future__ import annotations
@@ -153,13 +155,14 @@ def first_lines(script: Script, follower: Follower) -> list[int]:
 
 
 def follow(
-    script: Script, sound: np.ndarray, *, paced: bool
+    script: Script, sound: np.ndarray, *, paced: bool, trace: bool = False
 ) -> tuple[list[tuple[float, float]], float]:
     """Run the listener and follower over ``sound``; return (time, position) each time the
     position moved, and the process's CPU seconds (loading the recogniser too). ``paced``
     hands the sound over no faster than a microphone would (times are then wall-clock
     seconds from the listener's start, when the reader starts reading); otherwise as fast
-    as it is decoded (times in seconds of sound)."""
+    as it is decoded (times in seconds of sound). ``trace`` prints each hypothesis and
+    pause with where it put the follower (the place: the index of the next word)."""
     layout = layout_script(script, width=1280, look=Look(text_size=64))
     follower = Follower(script_words(layout))
     first = follower.position()
@@ -181,12 +184,18 @@ def follow(
             timeline.append((now(at), position))
 
     def heard(words: list[str], at: float) -> None:
+        before = follower.place
         if follower.hear(words):
             moved(at)
+        if trace:
+            print(f"{now(at):6.2f} heard {' '.join(words)!r}: place {before} -> {follower.place}")
 
     def paused(at: float) -> None:
+        before = follower.place
         if follower.pause():
             moved(at)
+        if trace:
+            print(f"{now(at):6.2f} pause: place {before} -> {follower.place}")
 
     with tempfile.TemporaryDirectory() as folder:
         cpu = time.process_time()
@@ -287,8 +296,11 @@ class Measured:
         )
 
 
-def measure(scene: Scene, speed: int, folder: Path, *, paced: bool) -> Measured:
-    """Read ``scene`` at ``speed`` and follow it."""
+def measure(
+    scene: Scene, speed: int, folder: Path, *, paced: bool, trace: bool = False
+) -> Measured:
+    """Read ``scene`` at ``speed`` and follow it (``trace``: printing what it heard, and
+    where each line's speech starts and ends)."""
     script = parse_script(scene.text)
     layout = layout_script(script, width=1280, look=Look(text_size=64))
     lines = first_lines(script, Follower(script_words(layout)))
@@ -302,7 +314,10 @@ def measure(scene: Scene, speed: int, folder: Path, *, paced: bool) -> Measured:
         stumble=scene.stumble,
         repeat=scene.repeat,
     )
-    timeline, cpu = follow(script, read.sound, paced=paced)
+    if trace:
+        for n in sorted(read.starts):
+            print(f"line {n} (laid out at {lines[n]}): {read.starts[n]:.2f}-{read.ends[n]:.2f} s")
+    timeline, cpu = follow(script, read.sound, paced=paced, trace=trace)
     seconds = read.sound.size / RATE
     found = lags(
         shown(timeline, max(seconds, timeline[-1][0]) + 2.0), lines, read.starts, read.ends
@@ -312,9 +327,12 @@ def measure(scene: Scene, speed: int, folder: Path, *, paced: bool) -> Measured:
     )
 
 
-def run(*, quick: bool = False, paced: bool = True, split: str = "report") -> str:
+def run(
+    *, quick: bool = False, paced: bool = True, split: str = "report", trace: str | None = None
+) -> str:
     """Measure the ``split``'s scripts at 120, 150 and 180 words a minute (150 only when
-    ``quick``); print and return the markdown section."""
+    ``quick``); print and return the markdown section. ``trace`` names one scene: only it
+    is read, and the follower's trace printed."""
     if shutil.which("espeak-ng") is None:
         line = "espeak-ng is not installed (Debian package espeak-ng): not measured"
         print(line)
@@ -324,8 +342,10 @@ def run(*, quick: bool = False, paced: bool = True, split: str = "report") -> st
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         for scene in SPLITS[split]:
+            if trace is not None and scene.name != trace:
+                continue
             for speed in (150,) if quick else (120, 150, 180):
-                one = measure(scene, speed, Path(folder), paced=paced)
+                one = measure(scene, speed, Path(folder), paced=paced, trace=trace is not None)
                 print(one.row(), flush=True)
                 rows.append(f"- {one.row()}")
                 measured.append(one)
@@ -338,7 +358,7 @@ def run(*, quick: bool = False, paced: bool = True, split: str = "report") -> st
             if not v.in_time():
                 late[m.kinds[n] or "plain"] = late.get(m.kinds[n] or "plain", 0) + 1
     verdicts = [
-        f"{'PASS' if on_time_share >= SHARE_TARGET else 'FAIL'}: {on_time_share:.0%} of "
+        f"{'PASS' if on_time_share >= SHARE_TARGET else 'FAIL'}: {on_time_share:.1%} of "
         f"{total} lines reached in time (target 95%)"
         + (
             "; missed: " + ", ".join(f"{n} {kind}" for kind, n in sorted(late.items()))
@@ -378,8 +398,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="150 words a minute only")
     parser.add_argument("--unpaced", action="store_true", help="decode as fast as it can")
     parser.add_argument("--split", choices=sorted(SPLITS), default="report")
+    parser.add_argument(
+        "--trace", metavar="SCENE", help="read only this scene, printing the follower's trace"
+    )
     args = parser.parse_args(argv)
-    run(quick=args.quick, paced=not args.unpaced, split=args.split)
+    if args.trace is not None and args.trace not in {s.name for s in SPLITS[args.split]}:
+        names = ", ".join(s.name for s in SPLITS[args.split])
+        parser.error(f"--trace: no scene {args.trace!r} in the {args.split} split ({names})")
+    run(quick=args.quick, paced=not args.unpaced, split=args.split, trace=args.trace)
     return 0
 
 

@@ -1,7 +1,11 @@
 """The scripts voice-following is measured on, in two splits, and how each is misread.
 
-The follower's constants are tuned on the TUNING split only; the figures reported (and
-written to RESULTS.md) come from the REPORT split, scripts the constants never saw. Each
+The follower's and the listener's constants are tuned on the TUNING split only; the figures
+reported (and written to RESULTS.md) come from the REPORT split, scripts the constants never
+saw. The TUNING split's last three scenes were the first report split: once a rule was
+written after seeing their figures they were no longer held out, so they joined the tuning
+split, and the REPORT split was written afresh (2026-12-08, with names and words the
+recogniser's dictionary lacks) and run once, after the constants were frozen. Each
 reading leaves one line out (skipped), says an ad-lib before another, stumbles at the
 start of a third (its first words, a break, then the whole line) and says one word of a
 fourth twice.
@@ -91,9 +95,6 @@ MIA: Goodbye, and keep asking questions!
         stumble=4,
         repeat=7,
     ),
-)
-
-REPORT = (
     Scene(
         name="fractions",
         text="""# Fractions
@@ -156,6 +157,72 @@ JOY: Thank you for watching our healthy eating guide.
         ad_lib="oh no I forgot what comes next",
         stumble=5,
         repeat=6,
+    ),
+)
+
+REPORT = (
+    Scene(
+        name="ancient Egypt",
+        text="""# Ancient Egypt
+
+NIA: Hello, today we are travelling back in time to ancient Egypt.
+OLU: The Egyptians lived beside the river Nile more than three thousand years ago.
+NIA: Every summer the Nile flooded and left rich mud for growing crops.
+OLU: They wrote with pictures called hieroglyphs on paper made from papyrus.
+NIA: The kings and queens of Egypt were called pharaohs.
+OLU: Tutankhamun became pharaoh when he was only nine years old.
+NIA: In nineteen twenty two, Howard Carter found his tomb full of gold.
+OLU: The pyramids at Giza were built as tombs for the pharaohs.
+NIA: Bodies were wrapped in linen to make mummies, a process called mummification.
+OLU: Thanks for joining us on our journey to ancient Egypt.
+""",
+        skip=6,
+        ad_lib_before=3,
+        ad_lib="sorry I have got a tickle in my throat",
+        stumble=8,
+        repeat=1,
+    ),
+    Scene(
+        name="how plants grow",
+        text="""# How plants grow
+
+ELLA: Plants make their own food using sunlight, water and air.
+FINN: This clever trick is called photosynthesis.
+ELLA: The green colour in leaves comes from chlorophyll, which catches the light.
+FINN: Tiny holes under the leaves, called stomata, let the air in.
+ELLA: The roots drink water from the soil and hold the plant steady.
+FINN: Water travels up the stem to every leaf.
+ELLA: Flowers are bright and smell sweet to attract bees and butterflies.
+FINN: Seeds can be carried away by the wind, by water or by animals.
+ELLA: In our class experiment, the cress on the windowsill grew fastest.
+FINN: Why not grow a bean in a jar and watch what happens?
+""",
+        skip=4,
+        ad_lib_before=7,
+        ad_lib="hmm what was I going to say",
+        stumble=2,
+        repeat=5,
+    ),
+    Scene(
+        name="Romans in Britain",
+        text="""# The Romans in Britain
+
+OSCAR: The Romans came to Britain nearly two thousand years ago.
+PRIYA: Their soldiers marched along long straight roads.
+OSCAR: A Roman soldier carried a heavy shield, a sword and his food.
+PRIYA: Boudicca, queen of the Iceni tribe, fought bravely against them.
+OSCAR: Her army burned the Roman town of Colchester.
+PRIYA: Emperor Hadrian built a wall across the north of England.
+OSCAR: Rich Romans had central heating under their floors, called a hypocaust.
+PRIYA: They also built public baths where people met their friends.
+OSCAR: Many of our words, like aqueduct and century, come from Latin.
+PRIYA: Goodbye, or as the Romans said, vale!
+""",
+        skip=2,
+        ad_lib_before=5,
+        ad_lib="wait I think I missed a bit there",
+        stumble=7,
+        repeat=8,
     ),
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import urllib.request
 from pathlib import Path
@@ -16,7 +17,7 @@ from kaizen_studio.autocue.prompter import Prompter
 from kaizen_studio.autocue.remote import RemoteServer
 from kaizen_studio.autocue.render import Look, layout_script
 from kaizen_studio.autocue.script import parse_script
-from kaizen_studio.autocue.voice import VoiceFollowing
+from kaizen_studio.autocue.voice import GLIDE_SECONDS, VoiceFollowing, glided
 
 SCRIPT = parse_script(
     """# Minibeasts
@@ -148,6 +149,24 @@ def test_common_words_heard_in_an_ad_lib_do_not_jump_ahead() -> None:
     assert found.position() >= lines[1]  # type: ignore[operator]
 
 
+def test_words_that_moved_the_place_are_not_read_again_as_the_next_line() -> None:
+    script = parse_script(
+        "LEO: The number on the bottom tells you how many parts there are.\n"
+        "LEO: The number on the top tells you how many parts you have.\n"
+    )
+    found = Follower(script_words(layout_script(script, width=1280, look=Look(text_size=64))))
+    lines = first_lines(script, found)
+    heard = ["the", "number", "on", "the"]
+    for end in range(1, len(heard) + 1):
+        found.hear(heard[:end])
+    # the recogniser's passing guess at "bottom": with the words already heard it is the
+    # next line's opening, but those words were this line's, so the reader stays here
+    assert not found.hear([*heard, "top"])
+    assert found.position() < lines[1] - 0.25  # type: ignore[operator]
+    assert found.hear([*heard, "bottom"])
+    assert found.position() < lines[1] - 0.25  # type: ignore[operator]
+
+
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng makes the speech")
 def test_the_scroll_holds_still_while_the_reader_is_silent(tmp_path: Path) -> None:
     read = reading(spoken_lines(SCRIPT)[:2], 150, tmp_path)
@@ -200,6 +219,22 @@ def test_the_listener_follows_a_real_reading_with_a_skipped_line(tmp_path: Path)
     assert set(reached) >= {0, 1, 3}  # every line read was reached...
     for number in (1, 3):  # ...and before its reader got far into it (seconds of sound)
         assert reached[number] <= read.starts[number] + 1.5, (number, reached, read.starts)
+
+
+def test_a_far_move_of_the_scroll_takes_hardly_longer_than_a_move_of_one_line() -> None:
+    def frames_to_reach(goal: float) -> int:
+        shown, frames = 0.0, 0
+        while shown < goal - 0.25:
+            later = glided(shown, goal, 1 / 60, glide_seconds=GLIDE_SECONDS)
+            assert shown < later <= goal  # no jump backwards, no overshoot
+            shown, frames = later, frames + 1
+        return frames
+
+    one = frames_to_reach(1.0)
+    assert one > 1  # a glide, not a jump
+    longer = math.ceil(GLIDE_SECONDS * 60)  # frames: the glide's own time, however far
+    for far in (2.0, 4.0, 10.0):  # the reader skipped lines: the scroll is soon there
+        assert frames_to_reach(far) <= one + longer
 
 
 def test_the_remote_takes_the_scroll_back_from_the_voice_at_once() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -109,6 +110,32 @@ def test_a_cancelled_vodcast_leaves_nothing_behind(quiet_take: Path, tmp_path: P
     with pytest.raises(KeyboardInterrupt):
         make_vodcast(quiet_take, tmp_path / "lesson.mp4", cards=CARDS, progress=cancel)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_closing_the_terminal_stops_the_command_and_leaves_nothing_behind(
+    quiet_take: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "made"
+    out.mkdir()
+    command = [sys.executable, "-m", "kaizen_studio", "vodcast", str(quiet_take)]
+    named = ["--title", "Leaves", "--class", "Year 2", "--school", "Hillside"]
+    child = subprocess.Popen(
+        [*command, "-o", str(out / "v.mp4"), *named], stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stderr is not None
+        said = ""
+        while "Making" not in said:  # the work has begun: the half-written file exists
+            letter = child.stderr.read(1)
+            assert letter, said
+            said += letter
+        child.send_signal(signal.SIGTERM)  # what a closing terminal or a shutdown sends
+        said += child.stderr.read()
+        assert child.wait(timeout=60) != 0
+    finally:
+        child.kill()
+    assert "stopped" in said and "Traceback" not in said
+    assert list(out.iterdir()) == []
 
 
 def test_a_silent_take_makes_a_vodcast_with_a_silent_track(tmp_path: Path) -> None:

@@ -60,8 +60,10 @@ FAR_MATCH = 3
 """Words that must match in a row, with no gap, to move the place further than NEAR (a
 skipped line): common words ("the water") recur all through a script, so one of them must
 also be telling (:data:`TELLING_LETTERS`, found nowhere else in reach), or all the heard
-words looked at (:data:`TAIL`) must match. Just after a pause fewer may do, at the opening
-of a sentence (:meth:`Follower._opening`)."""
+words looked at (:data:`TAIL`) must match. They must have been heard since the place last
+moved: words that moved it belong to the line being read, not to a later line that shares
+them ("the number on the" bottom, read while the recogniser guessed "top"). Just after a
+pause fewer may do, at the opening of a sentence (:meth:`Follower._opening`)."""
 
 MOST_ALONG = 0.5
 """The scroll moves along a line as its words are read, but at most this share of the way
@@ -118,6 +120,7 @@ class Follower:
         self.place = 0
         self.anchor = 0  # the place when the utterance being heard began
         self.said = 0  # the words heard in that utterance so far
+        self.used: list[str] = []  # the words heard when the place last moved
         self.held = False  # a sentence was heard to its end: move on at the pause after it
 
     def position(self) -> float | None:
@@ -140,6 +143,7 @@ class Follower:
         self.said = len(heard)
         if not tail or not self.words:
             return False
+        fresh = len(heard) - _common_start(heard, self.used)  # heard since the place moved
         best: tuple[int, int] | None = None  # (words matched, index after the last one)
         low = max(0, self.place - LOOK_BEHIND)
         high = min(len(self.words), self.place + LOOK_AHEAD)
@@ -150,6 +154,8 @@ class Follower:
             needed = 1 if end == self.place + 1 or (near and telling) else 2
             if matched < (needed if near else FAR_MATCH):
                 continue
+            if not near and min(matched, fresh) < FAR_MATCH:
+                continue  # words that already moved the place, read again as a later line's
             if not near and matched < TAIL and not self._any_telling(end - matched, end):
                 continue  # "on the top": common words, found all through a script
             if (
@@ -165,7 +171,7 @@ class Follower:
         if best is None or best[1] <= self.place:
             return False  # nothing ahead matches (an ad-lib), or only behind (a repeat)
         end = best[1]
-        self.place = end
+        self.place, self.used = end, list(heard)
         self.held = end == len(self.words) or self.words[end].opens
         return True
 
@@ -230,7 +236,7 @@ class Follower:
         utterance with nothing heard, never: the reader has stopped."""
         held, self.held = self.held, False
         moved = self._pause(self.said)
-        self.anchor, self.said = self.place, 0
+        self.anchor, self.said, self.used = self.place, 0, []
         return moved or held
 
     def _pause(self, said: int) -> bool:
@@ -279,6 +285,14 @@ class Follower:
             else:
                 break
         return matched
+
+
+def _common_start(a: Sequence[str], b: Sequence[str]) -> int:
+    """How many words ``a`` and ``b`` begin with in common."""
+    same = 0
+    while same < min(len(a), len(b)) and a[same] == b[same]:
+        same += 1
+    return same
 
 
 def openings(words: Sequence[ScriptWord]) -> list[int]:

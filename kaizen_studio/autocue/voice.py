@@ -35,9 +35,12 @@ GLIDE_SECONDS = 0.08
 
 
 def glided(shown: float, goal: float, seconds: float, *, glide_seconds: float) -> float:
-    """Where a scroll at ``shown`` is ``seconds`` later, closing on ``goal`` with the time
-    constant ``glide_seconds`` (no jumps, and no overshoot)."""
-    step = 1 - math.exp(-max(0.0, seconds) / glide_seconds)
+    """Where a scroll at ``shown`` is ``seconds`` later, closing on ``goal`` (line
+    positions) with the time constant ``glide_seconds`` (no jumps, and no overshoot). A
+    move of more than one line closes that many times faster, so a far move (the reader
+    skipped a line) takes at most ``glide_seconds`` longer than a move of one line."""
+    constant = glide_seconds / max(1.0, abs(goal - shown))
+    step = 1 - math.exp(-max(0.0, seconds) / constant)
     return shown + (goal - shown) * step
 
 
@@ -136,5 +139,6 @@ class VoiceFollowing:
             (i for i, w in enumerate(words) if w.line + w.along >= position), len(words)
         )
         self.follower.anchor, self.follower.held = self.follower.place, False
+        self.follower.used = []
         self.active = True
         self._shown = None

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
 
 from kaizen_studio.studio.cards import TEMPLATES, Cards
 from kaizen_studio.studio.commands.key import ProgressBar
@@ -21,7 +24,28 @@ Then make it:
   studio vodcast take.mp4 -o fractions.mp4 --title "Adding fractions" \\
       --class "Year 5" --school "Hillside Primary" --start 4 --end 150
 
-Ctrl+C stops it and leaves nothing half-written."""
+Ctrl+C stops it and leaves nothing half-written (so does closing the terminal)."""
+
+STOPS = (signal.SIGTERM, signal.SIGHUP)
+"""Signals that stop the work as Ctrl+C does: the terminal closed, the computer shutting
+down. Without this they would end the process at once and leave a hidden half-written
+file beside the vodcast."""
+
+
+@contextlib.contextmanager
+def stopped_like_ctrl_c() -> Iterator[None]:
+    """While inside, :data:`STOPS` raise ``KeyboardInterrupt`` as Ctrl+C does, so the
+    half-written file is removed on the way out; the previous handlers come back after."""
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = {number: signal.signal(number, stop) for number in STOPS}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -97,17 +121,18 @@ def run(args: argparse.Namespace) -> int:
     )
     bar = ProgressBar(f"Making {args.output}")
     try:
-        report = make_vodcast(
-            args.take,
-            args.output,
-            cards=cards,
-            start=args.start,
-            end=args.end,
-            thumbnail_at=args.thumbnail_at,
-            script=args.script,
-            burn_captions=args.burn_captions,
-            progress=bar,
-        )
+        with stopped_like_ctrl_c():
+            report = make_vodcast(
+                args.take,
+                args.output,
+                cards=cards,
+                start=args.start,
+                end=args.end,
+                thumbnail_at=args.thumbnail_at,
+                script=args.script,
+                burn_captions=args.burn_captions,
+                progress=bar,
+            )
     finally:
         bar.finish()
     level = report.loudness
