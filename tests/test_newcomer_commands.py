@@ -117,3 +117,26 @@ def test_guests_names_a_school_with_accents_by_its_letters(
     assert "live/guest-ecole-unity " in capsys.readouterr().out
     assert main(["guests", "add", "日本", "--folder", str(folder)]) == 2
     assert "no letters or digits a stream can be named with (a-z, 0-9)" in error_line(capsys)
+
+
+@pytest.mark.timeout(120)  # before the check, the window opened and waited to be closed
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        (["--show", "missing.toml"], "missing.toml: no such show file"),
+        (["--show", "broken.toml"], "broken.toml: "),
+        (["--camera", "missing.mp4"], "--camera missing.mp4: no such video file"),
+        (["--camera", "still.png"], "--camera still.png: is a picture, not a video"),
+    ],
+)
+def test_app_refuses_what_was_typed_wrong_before_the_window_opens(
+    tmp_path: Path,
+    words: list[str],
+    said: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.toml").write_text("title = [\n", encoding="utf-8")
+    assert main(["app", *words]) == 2
+    assert said in error_line(capsys)
