@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kaizen_studio.studio.cli import main
+from kaizen_studio.studio.files import hold_folder
 
 
 def error_line(capsys: pytest.CaptureFixture[str]) -> str:
@@ -140,3 +141,20 @@ def test_app_refuses_what_was_typed_wrong_before_the_window_opens(
     (tmp_path / "broken.toml").write_text("title = [\n", encoding="utf-8")
     assert main(["app", *words]) == 2
     assert said in error_line(capsys)
+
+
+def test_demo_refuses_an_output_folder_another_demo_is_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two demos on one folder: the second used to run its whole show unable to record,
+    then fail (exit 1) checking the first one's recording. It is refused first now."""
+    out = tmp_path / "out"
+    out.mkdir()
+    taken = "held by {pid}"
+    with hold_folder(out, lock=".demo.lock", taken=taken):  # as a running demo holds it
+        code = main(["demo", "--output", str(out), "--seconds", "1", "--size", "320x180"])
+    assert code == 2
+    line = error_line(capsys)
+    assert line.startswith(f"studio: error: --output {out}: another studio demo (pid ")
+    assert "give another --output" in line
+    assert sorted(p.name for p in out.iterdir()) == [".demo.lock"]
