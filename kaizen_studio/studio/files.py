@@ -102,11 +102,13 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def hold_folder(folder: Path, *, lock: str, taken: str) -> Iterator[None]:
+def hold_folder(folder: Path, *, lock: str, taken: str, remove: bool = False) -> Iterator[None]:
     """Hold an exclusive lock on ``folder/lock`` (with this process's id written in it)
     while the block runs. When another process holds it, raise InputError with ``taken``,
     in which ``{pid}`` becomes " (pid N)" of the holder. The system lets go of the lock
-    when the process ends, however it ends; the file is never inherited by children."""
+    when the process ends, however it ends; the file is never inherited by children.
+    With ``remove``, the lock's file is deleted (still held) when the block ends, for a
+    folder of results that should hold nothing else."""
     with open(folder / lock, "a+", encoding="ascii") as file:
         try:
             fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -119,4 +121,8 @@ def hold_folder(folder: Path, *, lock: str, taken: str) -> Iterator[None]:
         file.truncate()
         file.write(f"{os.getpid()}\n")
         file.flush()
-        yield
+        try:
+            yield
+        finally:
+            if remove:
+                (folder / lock).unlink(missing_ok=True)

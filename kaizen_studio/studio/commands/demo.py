@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         f"--output {args.output}: another studio demo{{pid}} is writing there now; wait "
         "for it to finish, or give another --output"
     )
-    with hold_folder(out, lock=".demo.lock", taken=taken):
+    with hold_folder(out, lock=".demo.lock", taken=taken, remove=True):
         return _run_show(args, size, out)
 
 
