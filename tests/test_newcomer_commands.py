@@ -10,6 +10,8 @@ import pytest
 
 from kaizen_studio.studio.cli import main
 from kaizen_studio.studio.files import hold_folder
+from tests import media_files
+from tests.media_files import green_picture
 
 
 def error_line(capsys: pytest.CaptureFixture[str]) -> str:
@@ -158,3 +160,20 @@ def test_demo_refuses_an_output_folder_another_demo_is_writing(
     assert line.startswith(f"studio: error: --output {out}: another studio demo (pid ")
     assert "give another --output" in line
     assert sorted(p.name for p in out.iterdir()) == [".demo.lock"]
+
+
+@pytest.mark.parametrize("command", ["key", "matte"])
+def test_a_video_given_as_the_plate_is_named_as_a_video(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: 'plate.mp4: is not a picture, or it is damaged; save it again as PNG or JPEG'."""
+    take, still, plate = tmp_path / "take.mp4", tmp_path / "still.png", tmp_path / "plate.mp4"
+    media_files.take(take, frames=5)
+    green_picture(still)
+    media_files.take(plate, frames=5)
+    given = take if command == "key" else still
+    out = tmp_path / ("out.mp4" if command == "key" else "out.png")
+    words = [command, str(given), "--background", "beach", "-o", str(out), "--plate", str(plate)]
+    assert main(words) == 2
+    assert f"--plate {plate}: is a video; give a photo (PNG or JPEG)" in error_line(capsys)
+    assert not out.exists()
