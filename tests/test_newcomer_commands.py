@@ -177,3 +177,17 @@ def test_a_video_given_as_the_plate_is_named_as_a_video(
     assert main(words) == 2
     assert f"--plate {plate}: is a video; give a photo (PNG or JPEG)" in error_line(capsys)
     assert not out.exists()
+
+
+def test_a_mistyped_built_in_background_lists_the_built_in_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: 'space: no such file; check the name and the folder' (the built-in one is
+    'outer space')."""
+    still, out = tmp_path / "still.png", tmp_path / "out.png"
+    green_picture(still)
+    assert main(["matte", str(still), "--background", "space", "-o", str(out)]) == 2
+    line = error_line(capsys)
+    assert "'space': no such file, colour or built-in background" in line
+    assert "outer space" in line and "newsroom" in line
+    assert not out.exists()
