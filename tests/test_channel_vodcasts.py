@@ -364,3 +364,38 @@ def test_the_page_and_the_embed_play_with_captions_in_chromium(
                 cv2.imwrite(str(tmp_path / "blog.png"), browser.screenshot(exact=True)[0])
             finally:
                 other_site.shutdown()
+
+
+def test_a_pupils_surname_alone_is_refused_wherever_it_is_sent(
+    channel: RunningChannel, vodcast: Path
+) -> None:
+    """A surname on its own passes the first-name checks; the channel knows its pupils'
+    surnames (their accounts) and refuses them in every text that reaches a public page."""
+    channel.shell(
+        "from kaizen_studio.channel.accounts.models import User\n"
+        "User.objects.create_user('ngozi', role='digital_leader', first_name='Ngozi',"
+        " last_name='Okafor')"
+    )
+    teacher = signed_in(channel, "mr_birch", "teacher")
+    token = upload_token(teacher)
+    good = {
+        "film": vodcast.read_bytes(),
+        "captions": vodcast.with_suffix(".vtt").read_bytes(),
+        "thumbnail": vodcast.with_name("fractions-thumbnail.png").read_bytes(),
+    }
+    count = "from kaizen_studio.channel.library.models import Item; print(Item.objects.count())"
+    before = channel.shell(count)
+    spoken = good["captions"] + b"\n00:00:01.500 --> 00:00:01.900\nI'm Ngozi OKAFOR\n"
+    cases = [
+        (good, {"credits": "Okafor (Year 5)"}, "the credits has 'Okafor'"),
+        (good, {"title": "Fractions by the okafor twins"}, "the title has"),
+        (good, {"description": "Filmed at Okafor's house"}, "the description has"),
+        ({**good, "captions": spoken}, {}, "the captions has"),
+    ]
+    for files, fields, reason in cases:
+        status, text = send(channel, token, files, **fields)
+        assert status == 400 and reason in text and "a pupil's surname" in text, (status, text)
+    assert channel.shell(count) == before
+    # a word that only contains it, and a teacher's surname, are no surnames of pupils
+    status, text = send(channel, token, good, title="Okaforia and Mrs Ash")
+    assert status == 200, text

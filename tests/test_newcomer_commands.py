@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from kaizen_studio.studio.cli import main
+from kaizen_studio.studio.files import hold_folder
+from tests import media_files
+from tests.media_files import green_picture
 
 
 def error_line(capsys: pytest.CaptureFixture[str]) -> str:
@@ -117,3 +120,74 @@ def test_guests_names_a_school_with_accents_by_its_letters(
     assert "live/guest-ecole-unity " in capsys.readouterr().out
     assert main(["guests", "add", "日本", "--folder", str(folder)]) == 2
     assert "no letters or digits a stream can be named with (a-z, 0-9)" in error_line(capsys)
+
+
+@pytest.mark.timeout(120)  # before the check, the window opened and waited to be closed
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        (["--show", "missing.toml"], "missing.toml: no such show file"),
+        (["--show", "broken.toml"], "broken.toml: "),
+        (["--camera", "missing.mp4"], "--camera missing.mp4: no such video file"),
+        (["--camera", "still.png"], "--camera still.png: is a picture, not a video"),
+    ],
+)
+def test_app_refuses_what_was_typed_wrong_before_the_window_opens(
+    tmp_path: Path,
+    words: list[str],
+    said: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken.toml").write_text("title = [\n", encoding="utf-8")
+    assert main(["app", *words]) == 2
+    assert said in error_line(capsys)
+
+
+def test_demo_refuses_an_output_folder_another_demo_is_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two demos on one folder: the second used to run its whole show unable to record,
+    then fail (exit 1) checking the first one's recording. It is refused first now."""
+    out = tmp_path / "out"
+    out.mkdir()
+    taken = "held by {pid}"
+    with hold_folder(out, lock=".demo.lock", taken=taken):  # as a running demo holds it
+        code = main(["demo", "--output", str(out), "--seconds", "1", "--size", "320x180"])
+    assert code == 2
+    line = error_line(capsys)
+    assert line.startswith(f"studio: error: --output {out}: another studio demo (pid ")
+    assert "give another --output" in line
+    assert sorted(p.name for p in out.iterdir()) == [".demo.lock"]
+
+
+@pytest.mark.parametrize("command", ["key", "matte"])
+def test_a_video_given_as_the_plate_is_named_as_a_video(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: 'plate.mp4: is not a picture, or it is damaged; save it again as PNG or JPEG'."""
+    take, still, plate = tmp_path / "take.mp4", tmp_path / "still.png", tmp_path / "plate.mp4"
+    media_files.take(take, frames=5)
+    green_picture(still)
+    media_files.take(plate, frames=5)
+    given = take if command == "key" else still
+    out = tmp_path / ("out.mp4" if command == "key" else "out.png")
+    words = [command, str(given), "--background", "beach", "-o", str(out), "--plate", str(plate)]
+    assert main(words) == 2
+    assert f"--plate {plate}: is a video; give a photo (PNG or JPEG)" in error_line(capsys)
+    assert not out.exists()
+
+
+def test_a_mistyped_built_in_background_lists_the_built_in_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was: 'space: no such file; check the name and the folder' (the built-in one is
+    'outer space')."""
+    still, out = tmp_path / "still.png", tmp_path / "out.png"
+    green_picture(still)
+    assert main(["matte", str(still), "--background", "space", "-o", str(out)]) == 2
+    line = error_line(capsys)
+    assert "'space': no such file, colour or built-in background" in line
+    assert "outer space" in line and "newsroom" in line
+    assert not out.exists()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from kaizen_studio.core.errors import InputError
+from kaizen_studio.core.errors import InputError, MissingFileError
 from kaizen_studio.core.media import AudioBlock
 from kaizen_studio.keying import cover_fit
 from kaizen_studio.keying.frames import BGRImage
@@ -61,6 +61,11 @@ class Backdrop:
             self._still[...] = read_colour(spec)
         elif Path(spec).suffix.lower() in VIDEO_SUFFIXES:
             self._video = _LoopingVideo(Path(spec), size, fit=fit)
+        elif not Path(spec).suffix and not Path(spec).exists():  # a built-in's name mistyped
+            raise MissingFileError(
+                f"{spec!r}: no such file, colour or built-in background; the "
+                f"built-in ones are {', '.join(BUILT_IN)}"
+            )
         else:
             self._still = fit_background(read_image(spec, strict=False), size, fit=fit, name=spec)
 

@@ -1,8 +1,10 @@
-"""Writing output files so that a failure never leaves a half-written file behind."""
+"""Writing output files so that a failure never leaves a half-written file behind, and
+one program at a time in a folder that must not be shared (:func:`hold_folder`)."""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -97,3 +99,30 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+@contextlib.contextmanager
+def hold_folder(folder: Path, *, lock: str, taken: str, remove: bool = False) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder/lock`` (with this process's id written in it)
+    while the block runs. When another process holds it, raise InputError with ``taken``,
+    in which ``{pid}`` becomes " (pid N)" of the holder. The system lets go of the lock
+    when the process ends, however it ends; the file is never inherited by children.
+    With ``remove``, the lock's file is deleted (still held) when the block ends, for a
+    folder of results that should hold nothing else."""
+    with open(folder / lock, "a+", encoding="ascii") as file:
+        try:
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            file.seek(0)
+            pid = file.read().strip()
+            shown = f" (pid {pid})" if pid.isdigit() else ""
+            raise InputError(taken.format(pid=shown)) from None
+        file.seek(0)
+        file.truncate()
+        file.write(f"{os.getpid()}\n")
+        file.flush()
+        try:
+            yield
+        finally:
+            if remove:
+                (folder / lock).unlink(missing_ok=True)

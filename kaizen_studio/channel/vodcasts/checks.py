@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import av
@@ -59,6 +60,20 @@ def check_text(text: str, names: list[str], *, what: str) -> None:
             raise PublishError(
                 f"the {what} has {found.group(0)!r}: use pupils' first names only, never a surname"
             )
+
+
+def check_surnames(texts: dict[str, str], surnames: Iterable[str]) -> None:
+    """Refuse when any of ``texts`` (what it is -> its text: credits, title, captions...)
+    holds a pupil's surname from the channel's accounts as a word, in any case: a surname
+    alone (``Okafor``, ``by the okafor twins``) passes the first-name checks above."""
+    for surname in sorted({s.strip() for s in surnames if len(s.strip()) >= 2}):
+        word = re.compile(rf"(?<!\w){re.escape(surname)}(?!\w)", re.IGNORECASE)
+        for what, text in texts.items():
+            if word.search(text):
+                raise PublishError(
+                    f"the {what} has {surname!r}, a pupil's surname: use pupils' first "
+                    "names only, never a surname"
+                )
 
 
 def check_film(path: Path) -> None:

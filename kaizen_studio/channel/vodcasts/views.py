@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 
 from kaizen_studio.channel.accounts.audit import audit
 from kaizen_studio.channel.accounts.models import User
-from kaizen_studio.channel.accounts.rights import Right
+from kaizen_studio.channel.accounts.rights import Right, Role
 from kaizen_studio.channel.accounts.roles import has_right, requires
 from kaizen_studio.channel.library import files, worker
 from kaizen_studio.channel.library.models import Item, Kind
@@ -144,6 +144,9 @@ def publish(request: HttpRequest) -> JsonResponse:
         checks.check_text(fields["description"], names, what="description")
         checks.check_film(Path(film.temporary_file_path()))
         captions = checks.check_captions(_small(sent["captions"], checks.MOST_CAPTION_BYTES))
+        texts = {**fields, "class": fields["class_name"], "captions": captions}
+        del texts["class_name"]
+        checks.check_surnames(texts, _pupils_surnames())
         cover, poster = checks.cover_jpegs(_small(sent["thumbnail"], checks.MOST_COVER_BYTES))
     except PublishError as refusal:
         return _refuse(str(refusal))
@@ -151,6 +154,13 @@ def publish(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"id": vodcast.pk, "item": vodcast.item_id, "approved": vodcast.item.approved}
     )
+
+
+def _pupils_surnames() -> list[str]:
+    """The surnames the channel's digital leaders' accounts hold (the names no public page
+    or feed may show)."""
+    pupils = User.objects.filter(role=Role.DIGITAL_LEADER).exclude(last_name="")
+    return list(pupils.values_list("last_name", flat=True))
 
 
 def _small(upload: UploadedFile, most: int) -> bytes:

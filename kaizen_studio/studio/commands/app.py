@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from kaizen_studio.core.errors import MissingFileError
+from kaizen_studio.studio.backdrop import VIDEO_SUFFIXES
+from kaizen_studio.studio.commands.live import check_camera
+from kaizen_studio.studio.show import read_show
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,6 +26,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    camera, show = getattr(args, "camera", None), getattr(args, "show", None)
+    # what was typed is checked here, in one line, before the window opens (a show
+    # remembered from last time that has gone is said in the window instead)
+    if show is not None:
+        read_show(show)
+    if camera is not None:
+        check_camera(camera)
+        if Path(camera).suffix.lower() in VIDEO_SUFFIXES and not Path(camera).is_file():
+            raise MissingFileError(f"--camera {camera}: no such video file; check the name")
     from kaizen_studio.studio.app.main import run_app
 
-    return run_app(camera=getattr(args, "camera", None), show_file=getattr(args, "show", None))
+    return run_app(camera=camera, show_file=show)

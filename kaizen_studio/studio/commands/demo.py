@@ -25,6 +25,7 @@ from kaizen_studio.core.errors import InputError
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.backgrounds import newsroom
 from kaizen_studio.studio.commands.live.show import FIRST_PICTURE_WAIT
+from kaizen_studio.studio.files import hold_folder
 from kaizen_studio.studio.imageio import write_matte16, write_png
 from kaizen_studio.studio.overlays import ClockOverlay, LowerThird, Overlay, Ticker
 from kaizen_studio.studio.pipeline import Programme
@@ -96,6 +97,15 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.seconds <= 600:
         raise InputError(f"--seconds {args.seconds}: choose 1 to 600 seconds")
     out = output_folder(args.output)
+    taken = (
+        f"--output {args.output}: another studio demo{{pid}} is writing there now; wait "
+        "for it to finish, or give another --output"
+    )
+    with hold_folder(out, lock=".demo.lock", taken=taken, remove=True):
+        return _run_show(args, size, out)
+
+
+def _run_show(args: argparse.Namespace, size: tuple[int, int], out: Path) -> int:
     clock = Clock()
     presenter = DemoPresenterSource(size=size, fps=args.fps, loop_seconds=2.0, clock=clock)
     presenter.start()

@@ -7,6 +7,7 @@ import sys
 import time
 
 from kaizen_studio.studio.backgrounds import BUILT_IN
+from kaizen_studio.studio.commands.matte import check_plate
 from kaizen_studio.studio.offline import add_keying_options, key_take
 
 NAMES = ", ".join(sorted(BUILT_IN))
@@ -80,6 +81,8 @@ class ProgressBar:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.plate:
+        check_plate(args.plate)
     bar = ProgressBar(f"Keying {args.input}")
     try:
         report = key_take(

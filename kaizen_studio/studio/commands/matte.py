@@ -11,7 +11,7 @@ import numpy as np
 
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.keying import KeyProblem, calibrate, check_keyable
-from kaizen_studio.studio.backdrop import Backdrop
+from kaizen_studio.studio.backdrop import VIDEO_SUFFIXES, Backdrop
 from kaizen_studio.studio.files import check_output_path
 from kaizen_studio.studio.imageio import read_image, write_matte16, write_png
 from kaizen_studio.studio.offline import add_keying_options, key_still, parse_screen
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             + ", ".join(PICTURE_TYPES)
         )
     image = read_image(source)
-    plate = read_image(args.plate) if args.plate else None
+    plate = read_image(check_plate(args.plate)) if args.plate else None
     h, w = image.shape[:2]
     background = None
     if args.background:  # the same kinds as studio key: built-in, colour, picture, video
@@ -131,3 +131,14 @@ def _write_picture(path: Path, image: np.ndarray) -> None:
         raise InputError(f"{path}: cannot write a picture of this kind; use .png or .jpg")
     with atomic_output(path) as temporary:
         temporary.write_bytes(encoded.tobytes())
+
+
+def check_plate(plate: str) -> str:
+    """``plate`` (the --plate given), refused in one line when it names a video: the empty
+    screen's picture is a photo, and a video read as one was called "damaged"."""
+    if Path(plate).suffix.lower() in VIDEO_SUFFIXES:
+        raise InputError(
+            f"--plate {plate}: is a video; give a photo (PNG or JPEG) of the empty screen "
+            "taken with the same camera"
+        )
+    return plate

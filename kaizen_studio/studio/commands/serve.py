@@ -11,14 +11,12 @@ Ctrl+C, SIGTERM or SIGHUP. What it says on the screen also goes to FOLDER/serve.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
 import logging
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,6 +46,7 @@ from kaizen_studio.channel.site.process import AppServer, Channel
 from kaizen_studio.core.errors import DeviceError, InputError
 from kaizen_studio.studio.channel_admin import add_admin
 from kaizen_studio.studio.channel_demo import fill_demo
+from kaizen_studio.studio.files import hold_folder
 from kaizen_studio.studio.relay_status import RelayWatch
 
 log = logging.getLogger(__name__)
@@ -169,7 +168,11 @@ def run(args: argparse.Namespace) -> int:
     given = args.key_file is not None or bool(environment.get(ENVIRONMENT))
     key = server_key(folder, key_file=args.key_file, environment=environment) if given else None
     _make_folder(folder, args.folder)
-    with _hold_folder(folder, args.folder):
+    taken = (
+        "another studio serve{pid} is using the folder "
+        f"{args.folder}: stop it first, or give this one another --folder"
+    )
+    with hold_folder(folder, lock=LOCK_FILE, taken=taken):
         if key is None:
             key = server_key(folder, key_file=None, environment=environment)
         return _run_server(folder, key, channel, args)
@@ -208,30 +211,8 @@ def _run_server(folder: Path, key: ServerKey, channel: Channel, args: argparse.N
 
 
 LOCK_FILE = "serve.lock"
-"""Held (flock) by the one ``studio serve`` using the folder, with its pid inside."""
-
-
-@contextlib.contextmanager
-def _hold_folder(where: Path, folder: Path) -> Iterator[None]:
-    """Hold ``where``'s lock while the block runs; InputError in one line, before anything
-    is made, when another ``studio serve`` holds it (a second server on one folder would
-    take over the first one's channel socket and leave its staff pages broken). The
-    system lets go of the lock when the process ends, however it ends."""
-    with open(where / LOCK_FILE, "a+", encoding="ascii") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.seek(0)
-            pid = lock.read().strip()
-            raise InputError(
-                f"another studio serve{f' (pid {pid})' if pid.isdigit() else ''} is using "
-                f"the folder {folder}: stop it first, or give this one another --folder"
-            ) from None
-        lock.seek(0)
-        lock.truncate()
-        lock.write(f"{os.getpid()}\n")
-        lock.flush()
-        yield
+"""Held by the one ``studio serve`` using the folder (a second server there would take
+over the first one's channel socket and leave its staff pages broken)."""
 
 
 def _check_folder(folder: Path) -> Path:
