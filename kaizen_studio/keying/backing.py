@@ -260,3 +260,74 @@ def match_colour(small: FloatImage, key: tuple[int, int, int]) -> tuple[int, Mas
             "click on the screen itself"
         )
     return primary, _cluster(small, primary, near)
+
+
+THROUGH_PASS = 0.3
+"""Light through a dyed cloth (a window behind it) keeps out the channel the dye takes
+out: in linear light that channel stays under this share of the primary (as
+:data:`keying.plate.CLOTH_PASS`), though the cloth's colour leads no more (a green cloth
+with the sky behind it turns cyan)."""
+THROUGH_EDGE = 0.5
+"""Where the hue changes faster than this share of the screen's hue tolerance from one
+working pixel to the next, a thing's edge runs: a glare through the cloth fades."""
+THROUGH_SHARE = 0.01
+"""A glare through the cloth smaller than this share of the picture is left alone."""
+THROUGH_LIGHT_EDGE = 0.08
+"""...nor where the primary's light (log, linear) changes faster than this from one
+working pixel to the next: a cyan jumper in front of a cyan glare has an edge of light."""
+THROUGH_CLOSE = 7
+"""Working pixels over which the glare's parts are closed up (see :func:`through_cloth`)."""
+THROUGH_BRIGHTER = 1.2
+"""A glare adds light: over a glare through the cloth the primary is at least this many
+times the screen's typical one (a teal jumper in front of the screen is no brighter)."""
+
+
+def through_cloth(small: FloatImage, primary: int, mask: Mask) -> Mask:
+    """Where the screen shows without its colour, lit through from behind (a window's
+    glare turning a green cloth cyan): pixels outside ``mask`` (the screen's coloured
+    pixels) keeping the dye's weakest channel out (:data:`THROUGH_PASS`), in connected
+    parts with no edge inside (:data:`THROUGH_EDGE`) that fade into the screen (their
+    hue steps little across their border with it, :func:`_fading`) and are large
+    (:data:`THROUGH_SHARE`). A cyan jumper in front of the screen has an edge all round.
+    Empty when the screen's dye lets its weakest channel through (nothing to tell by)."""
+    none = np.zeros(mask.shape, bool)
+    if not mask.any():
+        return none
+    linear = np.power(np.maximum(small, 0.0) / 255.0, CAMERA_GAMMA)
+    weakest = int(np.argmin(np.median(linear[mask], axis=0)))
+    if weakest == primary:
+        return none
+    passed = (linear[..., weakest] <= THROUGH_PASS * linear[..., primary]) & ~mask
+    chroma = chromaticity(small, primary)
+    tolerance = float(_near_bulk(chroma, mask)[1].max())
+    soft = cv2.GaussianBlur(chroma, (0, 0), 1.0)
+    light = np.log(np.maximum(cv2.GaussianBlur(linear[..., primary], (0, 0), 1.0), 1e-4))
+    smooth = passed & (_slope(soft) <= THROUGH_EDGE * tolerance)
+    smooth &= _slope(light[..., None]) <= THROUGH_LIGHT_EDGE
+    faded = _fading(smooth, mask, chroma, step=GLARE_STEP * tolerance)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(faded.astype(np.uint8), 8)
+    typical = float(np.median(linear[..., primary][mask]))
+    keep = np.zeros(count, bool)
+    for label in range(1, count):
+        part = labels == label
+        keep[label] = (
+            stats[label, cv2.CC_STAT_AREA] >= THROUGH_SHARE * mask.size
+            and float(np.median(linear[..., primary][part])) >= THROUGH_BRIGHTER * typical
+        )
+    # the weave's speckle of light cut it up: closed over it, as far as the dye holds
+    closing = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (THROUGH_CLOSE, THROUGH_CLOSE))
+    closed = cv2.morphologyEx(keep[labels].astype(np.uint8), cv2.MORPH_CLOSE, closing)
+    found: Mask = closed.astype(bool) & passed
+    return found
+
+
+def _slope(image: FloatImage) -> npt.NDArray[np.float32]:
+    """The largest change of any channel of ``image`` (h, w, c) to a 4-neighbour."""
+    slope = np.zeros(image.shape[:2], np.float32)
+    for axis in (0, 1):
+        step = np.abs(np.diff(image, axis=axis)).max(axis=2)
+        for pad in ((0, 1), (1, 0)):
+            widths = [(0, 0), (0, 0)]
+            widths[axis] = pad
+            np.maximum(slope, np.pad(step, widths), out=slope)
+    return slope
