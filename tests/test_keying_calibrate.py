@@ -123,3 +123,16 @@ def test_a_glare_through_the_cloth_keys_out_and_a_teal_jumper_stays() -> None:
 def test_a_plain_cloth_needs_no_plate_of_its_own() -> None:
     frame, _ = person_frame()
     assert calibrate(frame).plate is None
+
+
+def test_a_deep_green_jumper_is_not_taken_for_a_dull_towel_behind_it() -> None:
+    h, w = 240, 320
+    rng = np.random.default_rng(2)
+    _y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    towel = np.array([60.0, 74.0, 46.0]) * (0.85 + 0.3 * (x / w))[..., None]
+    frame = towel + rng.normal(0, 2.0, (h, w, 3))
+    frame[150:, 110:210] = (52, 80, 16)  # a bottle-green jumper: it leads by more
+    cv2.ellipse(frame, (160, 110), (28, 36), 0, 0, 360, (120, 150, 200), -1)
+    cal = calibrate(np.clip(frame, 0, 255).astype(np.uint8))
+    assert cal.screen_share > 0.6  # the towel, not the jumper
+    assert abs(cal.key_colour[2] - 46) < 12  # the towel's red, not the jumper's

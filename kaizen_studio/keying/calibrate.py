@@ -19,6 +19,7 @@ from kaizen_studio.keying.backing import (
     match_colour,
     through_cloth,
     without_mixes,
+    without_things,
 )
 from kaizen_studio.keying.errors import NoScreenFoundError
 from kaizen_studio.keying.extent import board_outline, keep_within, outline_share
@@ -209,7 +210,8 @@ def calibrate(
         board = outline_share(regions)
     through = np.zeros(mask.shape, bool)
     if plate is None:  # the map and the noise from the screen only, not the subject's blur
-        mask = without_mixes(small, primary, mask)
+        # nor the things of nearly its colour in front of it
+        mask = without_things(small, primary, without_mixes(small, primary, mask))
         through = through_cloth(small, primary, mask)
     b, g, r = (int(v) for v in np.median(small[mask], axis=0) + 0.5)
     key_colour = (b, g, r)
