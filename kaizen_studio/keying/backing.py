@@ -303,6 +303,9 @@ THROUGH_LIGHT_EDGE = 0.08
 working pixel to the next: a cyan jumper in front of a cyan glare has an edge of light."""
 THROUGH_CLOSE = 7
 """Working pixels over which the glare's parts are closed up (see :func:`through_cloth`)."""
+THROUGH_GROW = 4
+"""Working pixels the glare is grown by into its surroundings that keep the dye's weakest
+channel out (see :func:`through_cloth`)."""
 THROUGH_BRIGHTER = 1.2
 """A glare adds light: over a glare through the cloth the primary is at least this many
 times the screen's typical one (a teal jumper in front of the screen is no brighter)."""
@@ -343,7 +346,12 @@ def through_cloth(small: FloatImage, primary: int, mask: Mask) -> Mask:
     # the weave's speckle of light cut it up: closed over it, as far as the dye holds
     closing = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (THROUGH_CLOSE, THROUGH_CLOSE))
     closed = cv2.morphologyEx(keep[labels].astype(np.uint8), cv2.MORPH_CLOSE, closing)
-    found: Mask = closed.astype(bool) & passed
+    found = closed.astype(bool) & passed
+    # and out to the subject's edge, as far as the dye holds, over the edges of light
+    # that cut it off there (a crease's shadow, the subject's own shade on the cloth)
+    kernel = np.ones((3, 3), np.uint8)
+    for _ in range(THROUGH_GROW):
+        found = (cv2.dilate(found.astype(np.uint8), kernel) > 0) & passed
     return found
 
 
