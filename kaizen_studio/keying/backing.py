@@ -297,7 +297,10 @@ THROUGH_EDGE = 0.5
 """Where the hue changes faster than this share of the screen's hue tolerance from one
 working pixel to the next, a thing's edge runs: a glare through the cloth fades."""
 THROUGH_SHARE = 0.01
-"""A glare through the cloth smaller than this share of the picture is left alone."""
+THROUGH_TOTAL = 0.05
+"""A part of a glare through the cloth smaller than this share of the picture is left
+alone, and so is the whole of it under the second share (the dark creases of a muslin
+lit unevenly are no window)."""
 THROUGH_LIGHT_EDGE = 0.08
 """...nor where the primary's light (log, linear) changes faster than this from one
 working pixel to the next: a cyan jumper in front of a cyan glare has an edge of light."""
@@ -347,6 +350,8 @@ def through_cloth(small: FloatImage, primary: int, mask: Mask) -> Mask:
     closing = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (THROUGH_CLOSE, THROUGH_CLOSE))
     closed = cv2.morphologyEx(keep[labels].astype(np.uint8), cv2.MORPH_CLOSE, closing)
     found = closed.astype(bool) & passed
+    if found.mean() < THROUGH_TOTAL:
+        return none
     # and out to the subject's edge, as far as the dye holds, over the edges of light
     # that cut it off there (a crease's shadow, the subject's own shade on the cloth)
     kernel = np.ones((3, 3), np.uint8)
