@@ -85,3 +85,54 @@ def test_colour_at_half_resolution_is_noticed() -> None:
         ycc[..., c] = cv2.resize(half, (128, 96), interpolation=cv2.INTER_LINEAR)
     assert chroma_is_soft(cv2.cvtColor(ycc, cv2.COLOR_YCrCb2BGR))
     assert not chroma_is_soft(frame[:3, :3])
+
+
+def _cloth_with_window(*, jumper: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A green cloth (red nearly 0) with a window's glare through it fading to cyan
+    (about BGR 140, 141, 36) at the top middle, a presenter with a skin-coloured head
+    and a teal jumper (a sharp edge, no brighter than the cloth); masks of the glare's
+    middle and of the jumper's inside."""
+    h, w = 360, 640
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    rng = np.random.default_rng(5)
+    fade = np.exp(-((x - 200) ** 2 + (y - 90) ** 2) / (2 * 70.0**2))[..., None]
+    cloth = np.array([60.0, 104.0, 1.0]) * (1 - fade) + np.array([140.0, 141.0, 36.0]) * fade
+    frame = cloth + rng.normal(0, 2.0, (h, w, 3))
+    if jumper:
+        frame[250:, 380:560] = (118, 112, 18)  # teal: cyan like the glare, but dimmer
+        cv2.ellipse(frame, (470, 190), (45, 60), 0, 0, 360, (120, 150, 200), -1)
+    frame = np.clip(frame, 0, 255).astype(np.uint8)
+    glare = np.zeros((h, w), bool)
+    glare[70:110, 170:230] = True
+    inside = np.zeros((h, w), bool)
+    inside[270:, 400:540] = True
+    return frame, glare, inside
+
+
+def test_a_glare_through_the_cloth_keys_out_and_a_teal_jumper_stays() -> None:
+    frame, glare, inside = _cloth_with_window(jumper=True)
+    with Keyer(threads=1) as keyer:
+        cal = keyer.calibrate(frame)
+        alpha = keyer.matte(frame).astype(np.float32) / 255
+    assert cal.screen_name == "green"
+    assert cal.plate is not None  # the frame keys its own glare, against itself
+    assert alpha[glare].mean() < 0.1
+    assert alpha[inside].mean() > 0.95
+
+
+def test_a_plain_cloth_needs_no_plate_of_its_own() -> None:
+    frame, _ = person_frame()
+    assert calibrate(frame).plate is None
+
+
+def test_a_deep_green_jumper_is_not_taken_for_a_dull_towel_behind_it() -> None:
+    h, w = 240, 320
+    rng = np.random.default_rng(2)
+    _y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    towel = np.array([60.0, 74.0, 46.0]) * (0.85 + 0.3 * (x / w))[..., None]
+    frame = towel + rng.normal(0, 2.0, (h, w, 3))
+    frame[150:, 110:210] = (52, 80, 16)  # a bottle-green jumper: it leads by more
+    cv2.ellipse(frame, (160, 110), (28, 36), 0, 0, 360, (120, 150, 200), -1)
+    cal = calibrate(np.clip(frame, 0, 255).astype(np.uint8))
+    assert cal.screen_share > 0.6  # the towel, not the jumper
+    assert abs(cal.key_colour[2] - 46) < 12  # the towel's red, not the jumper's

@@ -31,11 +31,15 @@ def test_the_maps_hold_through_noise_and_follow_a_move() -> None:
         keyer.process(moved, moved)
         after = maps(keyer)
         assert (after["offset_small"][:, :3] != first["offset_small"][:, :3]).any()
-        # and the matte is the one the moved picture keys to without any history
+        # and where it moved, the matte is the one the moved picture keys to without any
+        # history (elsewhere the matte holds too, keyer.tracking.hold_alpha: it differs
+        # from a fresh one by the noise of the frame it was held from)
         with Keyer(threads=1) as fresh:
             fresh.calibrate(frame)
             alone = fresh.matte(moved).copy()
-        assert np.abs(keyer.matte(moved).astype(int) - alone).max() <= 1
+        change = np.abs(keyer.matte(moved).astype(int) - alone)
+        assert change[:, :60].max() <= 1
+        assert change.mean() < 1
 
 
 def test_new_settings_work_every_map_out_afresh() -> None:

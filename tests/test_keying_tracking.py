@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from kaizen_studio.keying import Keyer
 from kaizen_studio.keying.tracking import screen_behind
 from kaizen_studio.studio.synthetic import SceneSpec, render_scene
-from tests.keying_frames import inner, person_frame
+from tests.keying_frames import GREEN, SKIN, add_noise, inner, person_frame
 
 SIZE = (640, 360)
 
@@ -58,3 +60,44 @@ def test_the_screen_behind_an_edge_is_as_strong_as_seen_beside_it() -> None:
     # clear screen keeps its map, a shadow beside the subject too
     assert np.array_equal(behind[:, :8], strength[:, :8])
     assert screen_behind(strength, halves, clear, reach=0) is strength
+
+
+def _soft_person(shift: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A screen with a soft-edged person-like block ``shift`` pixels right, fresh camera
+    noise from ``seed``; and how far it covers each pixel (0..1)."""
+    h, w = 240, 320
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    cover = np.clip((w * 0.18 - np.abs(xx - w / 2 - shift)) / 6.0, 0, 1)
+    cover *= np.clip((yy - h * 0.25) / 6.0, 0, 1)
+    clean = np.array(GREEN, np.float32) * (1 - cover[..., None])
+    clean += np.array(SKIN, np.float32) * cover[..., None]
+    return add_noise(clean, 3.0, seed), cover
+
+
+def test_the_matte_holds_still_where_the_picture_does_not_move() -> None:
+    frames = [_soft_person(0, seed)[0] for seed in range(6)]
+    with Keyer(threads=1) as keyer:
+        keyer.calibrate(frames[0])
+        held = [keyer.matte(f).astype(np.int16) for f in frames]
+    fresh = []
+    for f in frames:  # a keyer per frame remembers nothing: the noise's own flicker
+        with Keyer(threads=1) as keyer:
+            keyer.calibrate(frames[0])
+            fresh.append(keyer.matte(f).astype(np.int16))
+    change = np.mean([np.abs(b - a).mean() for a, b in itertools.pairwise(held)])
+    noise = np.mean([np.abs(b - a).mean() for a, b in itertools.pairwise(fresh)])
+    assert noise > 0
+    assert change < 0.5 * noise
+
+
+def test_the_held_matte_follows_a_move() -> None:
+    still, _ = _soft_person(0, 1)
+    moved, cover = _soft_person(30, 2)
+    with Keyer(threads=1) as keyer:
+        keyer.calibrate(still)
+        keyer.matte(still)
+        alpha = keyer.matte(moved) / 255.0
+    _, before = _soft_person(0, 1)
+    gone = (before >= 1) & (cover == 0)  # where she was, clear of where she is now
+    assert alpha[inner(cover >= 1, 2)].min() > 0.95  # where she is now
+    assert alpha[inner(gone, 3)].max() < 0.05  # and not where she was

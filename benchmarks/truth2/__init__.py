@@ -3,7 +3,8 @@
 through a camera's processing; alpha SAD of our keyer against FFmpeg tuned per scene on
 the truth (:func:`benchmarks.baselines.tuned_ffmpeg`).
 
-Scenes 0-9 are the tuning split, 10-19 the report split: tune constants on the first,
+Scenes 0-9 and 20-25 (:data:`scenes.EXTRA_TUNING`) are the tuning split, 10-19 the
+report split: tune constants on the first,
 report the second (the runner's section shows only the report split). Pictures (camera
 frame | true alpha | ours | FFmpeg) go to benchmarks/out/truth2/.
 
@@ -25,6 +26,7 @@ from benchmarks import baselines, colour, metrics
 from benchmarks.footage import footage_folder
 from benchmarks.truth2.camera import from_picture, mix, shoot
 from benchmarks.truth2.scenes import (
+    EXTRA_TUNING,
     SCREEN_KIND,
     SIZE,
     Truth,
@@ -34,7 +36,7 @@ from benchmarks.truth2.scenes import (
 )
 from kaizen_studio.keying import NoScreenFoundError
 
-TUNE = range(0, 10)
+TUNE = (*range(0, 10), *EXTRA_TUNING)
 REPORT = range(10, 20)
 SAD_RATIO = 0.5
 """The issue's target: mean alpha SAD at most half of tuned FFmpeg's on the report split."""
@@ -154,7 +156,7 @@ def run(*, quick: bool = False, split: str = "report") -> str:
         else "rendered cloths only (footage not found)"
     )
     return (
-        f"## Second truth set ({split} split: scenes {scenes[0]}-{scenes[-1]})\n\n"
+        f"## Second truth set ({split} split: scenes {', '.join(map(str, scenes))})\n\n"
         "Procedural presenters (no code shared with `studio.synthetic`): alpha from 4x "
         "supersampled coverage, hair strands, glasses, checked / off-white / teal / olive / "
         "khaki / bottle-green clothes, grey card, translucent olive veil; the screen's "

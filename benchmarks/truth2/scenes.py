@@ -301,12 +301,29 @@ class Recipe:
     """share of the screen's (blurred) light added to the subject near its edges"""
 
 
+EXTRA_TUNING = {
+    20: ("bottle-green jumper", "dark green towel"),
+    21: ("bottle-green jumper", "teal board"),
+    22: ("khaki shirt", "still04p"),
+    23: ("olive jacket", "dark green towel"),
+    24: ("bottle-green jumper", "green cloth"),
+    25: ("khaki shirt", "teal board"),
+}
+"""Tuning scenes added for kinds the first ten lack (clothes, screen): a dark green
+jumper on a dark green towel or a teal board; numbered past the report split."""
+
+
 def scene_recipe(index: int) -> Recipe:
-    """What scene ``index`` shows, chosen from lists by its number and seed."""
+    """What scene ``index`` shows, chosen from lists by its number and seed (or, for the
+    added tuning scenes, :data:`EXTRA_TUNING`)."""
     rng = np.random.default_rng(1000 + index)
+    clothes = list(CLOTHES)[index % len(CLOTHES)]
+    screen = SCREENS[(index * 5 + index // 6) % len(SCREENS)]
+    if index in EXTRA_TUNING:
+        clothes, screen = EXTRA_TUNING[index]
     return Recipe(
-        clothes=list(CLOTHES)[index % len(CLOTHES)],
-        screen=SCREENS[(index * 5 + index // 6) % len(SCREENS)],
+        clothes=clothes,
+        screen=screen,
         glasses=index % 3 == 0,
         veil=index % 4 == 1,
         patch=index % 4 == 2,

@@ -37,6 +37,14 @@ WEAK_LEAD = 4.0
 """A dull screen's colour, averaged over this many working pixels (sigma), leads the
 others by at least this many times the camera's noise in a pixel's lead, and at least
 this many levels: surely colour, not noise, though too little for :data:`MIN_LEAD`."""
+WEAK_PREFERRED = 0.3
+WEAK_TIMES = 3.0
+WEAK_OTHER_HUE = 0.15
+"""A saturated area under this share of the picture is no screen when a dull one of a
+green or blue covers this many times as much and differs in hue (shares of the primary,
+medians) by more than this: a bottle-green jumper in front of a dark green towel leads
+by more than the towel does, and the towel is the screen; the brightest part of a towel
+has the towel's hue."""
 MIX_HUE = 0.015
 """How far (in shares of the primary) a pixel's hue may be off the screen's around it
 and still be screen when the subject is next to it (see :func:`_without_mixes`), at the
@@ -81,10 +89,12 @@ def find_backing(small: FloatImage, screen: str) -> tuple[int, Mask]:
     primary = max(shares, key=lambda c: shares[c])
     floor = MIN_LEAD * 0.5
     screens = [c for c in allowed if c != 2]
-    if max(shares[c] for c in screens) < MIN_SCREEN_SHARE:
-        # no saturated green or blue screen; a dull one (a dark towel, a teal board)
-        # leads by less, but surely, well above the camera's noise, over a large part
-        # of the picture (larger than any saturated red area: else that is the picture)
+    if max(shares[c] for c in screens) < WEAK_PREFERRED:
+        # no saturated green or blue screen, or only a small one; a dull one (a dark
+        # towel, a teal board) leads by less, but surely, well above the camera's noise,
+        # over a large part of the picture (larger than any saturated red area: else
+        # that is the picture), and is the screen when it is much larger than the
+        # saturated area (that is then a jumper of a deeper green in front of it)
         smooth = cv2.GaussianBlur(small, (0, 0), WEAK_SIGMA)
         ordered = np.sort(smooth, axis=2)
         weak_floor = max(WEAK_LEAD, WEAK_SNR * _lead_noise(small))
@@ -92,7 +102,12 @@ def find_backing(small: FloatImage, screen: str) -> tuple[int, Mask]:
         weak_strongest = smooth.argmax(axis=2)
         weak = {c: float(np.mean(weak_saturated & (weak_strongest == c))) for c in screens}
         best = max(weak, key=lambda c: weak[c])
-        if weak[best] >= max(MIN_SCREEN_SHARE, shares.get(2, 0.0)):
+        saturated_best = max(shares[c] for c in screens)
+        larger = saturated_best < MIN_SCREEN_SHARE or (
+            weak[best] >= WEAK_TIMES * saturated_best
+            and _other_hue(small, best, saturated & (strongest == best), weak_saturated)
+        )
+        if larger and weak[best] >= max(MIN_SCREEN_SHARE, shares.get(2, 0.0)):
             primary, shares, floor = best, weak, weak_floor
             saturated, strongest = weak_saturated, weak_strongest
     wanted = "green or blue" if screen == "auto" else screen
@@ -110,6 +125,17 @@ def find_backing(small: FloatImage, screen: str) -> tuple[int, Mask]:
             "are too patchy to be a screen; pick its colour with the eyedropper"
         )
     return primary, mask
+
+
+def _other_hue(small: FloatImage, primary: int, saturated: Mask, weak: Mask) -> bool:
+    """Whether the ``saturated`` pixels' hue differs from the rest of the ``weak`` ones'
+    by more than :data:`WEAK_OTHER_HUE` (see :func:`find_backing`)."""
+    rest = weak & ~saturated
+    if not saturated.any() or not rest.any():
+        return False
+    chroma = chromaticity(small, primary)
+    apart = np.median(chroma[saturated], axis=0) - np.median(chroma[rest], axis=0)
+    return bool(np.abs(apart).max() > WEAK_OTHER_HUE)
 
 
 def _lead_noise(small: FloatImage) -> float:
@@ -260,3 +286,134 @@ def match_colour(small: FloatImage, key: tuple[int, int, int]) -> tuple[int, Mas
             "click on the screen itself"
         )
     return primary, _cluster(small, primary, near)
+
+
+THROUGH_PASS = 0.3
+"""Light through a dyed cloth (a window behind it) keeps out the channel the dye takes
+out: in linear light that channel stays under this share of the primary (as
+:data:`keying.plate.CLOTH_PASS`), though the cloth's colour leads no more (a green cloth
+with the sky behind it turns cyan)."""
+THROUGH_EDGE = 0.5
+"""Where the hue changes faster than this share of the screen's hue tolerance from one
+working pixel to the next, a thing's edge runs: a glare through the cloth fades."""
+THROUGH_SHARE = 0.01
+THROUGH_TOTAL = 0.05
+"""A part of a glare through the cloth smaller than this share of the picture is left
+alone, and so is the whole of it under the second share (the dark creases of a muslin
+lit unevenly are no window)."""
+THROUGH_LIGHT_EDGE = 0.08
+"""...nor where the primary's light (log, linear) changes faster than this from one
+working pixel to the next: a cyan jumper in front of a cyan glare has an edge of light."""
+THROUGH_CLOSE = 7
+"""Working pixels over which the glare's parts are closed up (see :func:`through_cloth`)."""
+THROUGH_GROW = 4
+"""Working pixels the glare is grown by into its surroundings that keep the dye's weakest
+channel out (see :func:`through_cloth`)."""
+THROUGH_BRIGHTER = 1.2
+"""A glare adds light: over a glare through the cloth the primary is at least this many
+times the screen's typical one (a teal jumper in front of the screen is no brighter)."""
+
+
+def through_cloth(small: FloatImage, primary: int, mask: Mask) -> Mask:
+    """Where the screen shows without its colour, lit through from behind (a window's
+    glare turning a green cloth cyan): pixels outside ``mask`` (the screen's coloured
+    pixels) keeping the dye's weakest channel out (:data:`THROUGH_PASS`), in connected
+    parts with no edge inside (:data:`THROUGH_EDGE`) that fade into the screen (their
+    hue steps little across their border with it, :func:`_fading`) and are large
+    (:data:`THROUGH_SHARE`). A cyan jumper in front of the screen has an edge all round.
+    Empty when the screen's dye lets its weakest channel through (nothing to tell by)."""
+    none = np.zeros(mask.shape, bool)
+    if not mask.any():
+        return none
+    linear = np.power(np.maximum(small, 0.0) / 255.0, CAMERA_GAMMA)
+    weakest = int(np.argmin(np.median(linear[mask], axis=0)))
+    if weakest == primary:
+        return none
+    passed = (linear[..., weakest] <= THROUGH_PASS * linear[..., primary]) & ~mask
+    chroma = chromaticity(small, primary)
+    tolerance = float(_near_bulk(chroma, mask)[1].max())
+    soft = cv2.GaussianBlur(chroma, (0, 0), 1.0)
+    light = np.log(np.maximum(cv2.GaussianBlur(linear[..., primary], (0, 0), 1.0), 1e-4))
+    smooth = passed & (_slope(soft) <= THROUGH_EDGE * tolerance)
+    smooth &= _slope(light[..., None]) <= THROUGH_LIGHT_EDGE
+    faded = _fading(smooth, mask, chroma, step=GLARE_STEP * tolerance)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(faded.astype(np.uint8), 8)
+    typical = float(np.median(linear[..., primary][mask]))
+    keep = np.zeros(count, bool)
+    for label in range(1, count):
+        part = labels == label
+        keep[label] = (
+            stats[label, cv2.CC_STAT_AREA] >= THROUGH_SHARE * mask.size
+            and float(np.median(linear[..., primary][part])) >= THROUGH_BRIGHTER * typical
+        )
+    # the weave's speckle of light cut it up: closed over it, as far as the dye holds
+    closing = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (THROUGH_CLOSE, THROUGH_CLOSE))
+    closed = cv2.morphologyEx(keep[labels].astype(np.uint8), cv2.MORPH_CLOSE, closing)
+    found = closed.astype(bool) & passed
+    if found.mean() < THROUGH_TOTAL:
+        return none
+    # and out to the subject's edge, as far as the dye holds, over the edges of light
+    # that cut it off there (a crease's shadow, the subject's own shade on the cloth)
+    kernel = np.ones((3, 3), np.uint8)
+    for _ in range(THROUGH_GROW):
+        found = (cv2.dilate(found.astype(np.uint8), kernel) > 0) & passed
+    return found
+
+
+def _slope(image: FloatImage) -> npt.NDArray[np.float32]:
+    """The largest change of any channel of ``image`` (h, w, c) to a 4-neighbour."""
+    slope = np.zeros(image.shape[:2], np.float32)
+    for axis in (0, 1):
+        step = np.abs(np.diff(image, axis=axis)).max(axis=2)
+        for pad in ((0, 1), (1, 0)):
+            widths = [(0, 0), (0, 0)]
+            widths[axis] = pad
+            np.maximum(slope, np.pad(step, widths), out=slope)
+    return slope
+
+
+THING_EDGE = 0.05
+"""A hue (shares of the primary, lightly smoothed) changing by more than this from one
+working pixel to the next is an edge between two things (see :func:`without_things`)."""
+THING_SHARE = 0.01
+THING_TIMES = 3.0
+THING_RING = 6
+THING_RING_PIXELS = 50
+"""A part of the screen's pixels cut off from its bulk by hue edges, at least this share
+of the picture, whose hue lies more than this many robust deviations of the bulk's own
+off the bulk's around it (within this many working pixels; at least this many of them),
+is a thing in front of the screen."""
+
+
+def without_things(small: FloatImage, primary: int, mask: Mask) -> Mask:
+    """``mask`` without the things of nearly the screen's colour standing in front of it:
+    a bottle-green jumper in front of a dark green towel leads by as much as the towel
+    and passes its hue tolerance, which a glare on the towel widens; but the jumper has
+    an edge all round and one hue of its own, off the towel's (:data:`THING_TIMES`),
+    while the screen's shadows, glare and falloff fade into one another."""
+    chroma = chromaticity(small, primary)
+    soft = cv2.GaussianBlur(chroma, (0, 0), 1.0)
+    parts = (mask & (_slope(soft) <= THING_EDGE)).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(parts, connectivity=4)
+    if count <= 2:
+        return mask
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    bulk = labels == 1 + int(np.argmax(areas))
+    around = np.ones((2 * THING_RING + 1, 2 * THING_RING + 1), np.uint8)
+    things = np.zeros(count, bool)
+    for label in np.flatnonzero(areas >= THING_SHARE * mask.size) + 1:
+        part = labels == label
+        ring = (cv2.dilate(part.astype(np.uint8), around) > 0) & bulk
+        if ring.sum() < THING_RING_PIXELS:  # the bulk itself, or nothing around to judge by
+            continue
+        own = chroma[ring]
+        centre = np.median(own, axis=0)
+        spread = np.maximum(np.median(np.abs(own - centre), axis=0) * 1.4826, 0.01)
+        hue = np.median(chroma[part], axis=0)
+        things[label] = bool(np.any(np.abs(hue - centre) > THING_TIMES * spread))
+    if not things.any():
+        return mask
+    # with their edges: the pixels of the mask next to them that the edge cut off
+    found = cv2.dilate(things[labels].astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    kept: Mask = mask & ~found
+    return kept

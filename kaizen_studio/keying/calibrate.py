@@ -17,7 +17,9 @@ from kaizen_studio.keying.backing import (
     find_backing,
     largest_regions,
     match_colour,
+    through_cloth,
     without_mixes,
+    without_things,
 )
 from kaizen_studio.keying.errors import NoScreenFoundError
 from kaizen_studio.keying.extent import board_outline, keep_within, outline_share
@@ -42,6 +44,8 @@ SOFT_CHROMA_RATIO = 0.7
 """Colour sent at half resolution (4:2:0) and scaled back up changes about half as much
 between neighbouring pixels as between pixels two apart (0.8 to 1 for full-resolution
 colour, noise and all); below this ratio the camera's colour is taken as 4:2:0."""
+NOT_SCREEN_GREY = 128
+"""The level a frame's own plate is painted where it shows no screen (see :func:`_own_plate`)."""
 CHROMA_SAMPLE = 512
 """The middle of the frame, at most this many pixels each way, is enough to tell."""
 
@@ -69,7 +73,9 @@ class Calibration:
     frame_size : (width, height) of the frame calibrated on
     from_plate : the screen map came from a picture of the empty screen
     plate : that picture (BGR uint8, the frame's size), for the difference key where the
-        screen has no usable colour (see :mod:`keying.plate`); None without one
+        screen has no usable colour (see :mod:`keying.plate`); without one, where the
+        frame shows a glare through the cloth, the frame itself there (see
+        :func:`_own_plate`); else None
     soft_chroma : the camera sends colour at half resolution (4:2:0, as webcams and
         MJPEG do), so colour edges are smeared over a few pixels
     keep : the automatic garbage matte (see :mod:`keying.extent`): polygons, normalised,
@@ -202,8 +208,11 @@ def calibrate(
     board = 0.0
     if regions is not None and board_outline(regions) is not None:
         board = outline_share(regions)
+    through = np.zeros(mask.shape, bool)
     if plate is None:  # the map and the noise from the screen only, not the subject's blur
-        mask = without_mixes(small, primary, mask)
+        # nor the things of nearly its colour in front of it
+        mask = without_things(small, primary, without_mixes(small, primary, mask))
+        through = through_cloth(small, primary, mask)
     b, g, r = (int(v) for v in np.median(small[mask], axis=0) + 0.5)
     key_colour = (b, g, r)
     screen_small = fill_screen(small, mask)
@@ -232,10 +241,31 @@ def calibrate(
         frame_size=(frame.shape[1], frame.shape[0]),
         from_plate=plate is not None,
         soft_chroma=chroma_is_soft(frame),
-        plate=None if plate is None else np.ascontiguousarray(plate).copy(),
+        plate=_own_plate(frame, mask, through)
+        if plate is None
+        else np.ascontiguousarray(plate).copy(),
         keep=keep,
         board_share=board,
     )
+
+
+def _own_plate(frame: BGRImage, mask: Mask, through: Mask) -> BGRImage | None:
+    """The calibration frame as its own clean plate where it shows a glare through the
+    cloth (``through``, see :func:`keying.backing.through_cloth`), which has no colour to
+    key by: the difference key then keys it against what the screen looked like there,
+    and keys whoever steps in front of it later. The frame's screen (``mask``) stays as
+    it is, so that the plate knows which is the screen's colour; the rest (the subject,
+    whom the plate must not key out) is painted a neutral grey, which the plate takes for
+    no screen at all (see :func:`keying.plate.cloth`): the chroma key keys it. None when
+    there is no such glare."""
+    if not through.any():
+        return None
+    h, w = frame.shape[:2]
+    shown = (mask | through).astype(np.uint8) * 255
+    screen = cv2.resize(shown, (w, h), interpolation=cv2.INTER_LINEAR) >= 128
+    own = np.ascontiguousarray(frame).copy()
+    own[~screen] = NOT_SCREEN_GREY
+    return own
 
 
 def chroma_is_soft(frame: BGRImage) -> bool:

@@ -35,6 +35,7 @@ from kaizen_studio.keying.ramp import RampEnds
 from kaizen_studio.keying.settings import KeyerSettings
 from kaizen_studio.keying.shapes import Mattes
 from kaizen_studio.keying.stripes import sample_stripe
+from kaizen_studio.keying.tracking import AlphaHold, hold_alpha
 from kaizen_studio.keying.workspace import FrameWork
 
 RAMP_MARGIN = 0.02
@@ -97,6 +98,7 @@ class Keyer:
         self._frame: FrameWork | None = None
         self._background: BGRImage | None = None
         self._fitted: BGRImage | None = None
+        self._hold: AlphaHold | None = None  # the alpha where the picture is still
         self.clip_black = self.clip_white = 0.0
         self._derive()
 
@@ -190,6 +192,7 @@ class Keyer:
         if self._frame is not None:
             self._place_ends(self._frame)
             self._frame.held = None  # new settings: every map worked out afresh
+        self._hold = None
 
     def _typical_strength(self) -> int:
         cal = self._calibration
@@ -231,6 +234,7 @@ class Keyer:
             self._frame = FrameWork(self._calibration, self._mattes, w, h, self._threads)
             self._place_ends(self._frame)
             self._fitted = None
+            self._hold = AlphaHold(w, h)
         return self._frame
 
     def _each_stripe(self, st: FrameWork, work: Callable[[slice], None]) -> None:
@@ -282,10 +286,13 @@ class Keyer:
         whole = bool(s.shrink or s.despeckle or s.softness) or (
             st.garbage is not None or st.holdout is not None or st.plate is not None
         )
+        hold = self._hold or AlphaHold(st.size[0], st.size[1])
+        self._hold = hold
         if then is not None and not whole:
 
             def alpha_then(rows: slice) -> None:
                 alpha(rows)
+                hold_alpha(st.alpha, frame, hold, rows=rows)
                 then(rows)
 
             self._each_stripe(st, alpha_then)
@@ -303,8 +310,13 @@ class Keyer:
             cv2.min(st.alpha, st.garbage, dst=st.alpha)
         if st.holdout is not None:
             cv2.max(st.alpha, st.holdout, dst=st.alpha)
-        if then is not None:
-            self._each_stripe(st, then)
+
+        def held_then(rows: slice) -> None:
+            hold_alpha(st.alpha, frame, hold, rows=rows)
+            if then is not None:
+                then(rows)
+
+        self._each_stripe(st, held_then)
         return st.alpha
 
     def process(
