@@ -105,7 +105,7 @@ def find_backing(small: FloatImage, screen: str) -> tuple[int, Mask]:
         saturated_best = max(shares[c] for c in screens)
         larger = saturated_best < MIN_SCREEN_SHARE or (
             weak[best] >= WEAK_TIMES * saturated_best
-            and not _spans_width(saturated & (strongest == best))
+            and not _band_across(saturated & (strongest == best))
             and _other_hue(small, best, saturated & (strongest == best), weak_saturated)
         )
         if larger and weak[best] >= max(MIN_SCREEN_SHARE, shares.get(2, 0.0)):
@@ -128,11 +128,12 @@ def find_backing(small: FloatImage, screen: str) -> tuple[int, Mask]:
     return primary, mask
 
 
-def _spans_width(area: Mask) -> bool:
-    """Whether ``area`` reaches both the left and the right edge of the picture: a band
-    across it (the sea under a pale sky), not a jumper in front of a towel, which shows
-    the towel on either side of it (see :func:`find_backing`)."""
-    return bool(area[:, 0].any() and area[:, -1].any())
+def _band_across(area: Mask) -> bool:
+    """Whether ``area`` is a band across the picture: it reaches both the left and the
+    right edge but not the bottom one (the sea under a pale sky, with the sand below). A
+    jumper in front of a towel is worn: it goes on out of the bottom of the picture, even
+    when a close shot makes it as wide as the picture (see :func:`find_backing`)."""
+    return bool(area[:, 0].any() and area[:, -1].any() and not area[-1].any())
 
 
 def _other_hue(small: FloatImage, primary: int, saturated: Mask, weak: Mask) -> bool:
