@@ -30,7 +30,7 @@ from kaizen_studio.studio.layers import CoverSource, Layers
 from kaizen_studio.studio.output_hub import OutputHub
 from kaizen_studio.studio.output_link import Feed, Mode, OutputLink
 from kaizen_studio.studio.overlays import Overlay
-from kaizen_studio.studio.programme_look import ProgrammeLook
+from kaizen_studio.studio.programme_look import ProgrammeLook, Transition
 from kaizen_studio.studio.programme_sound import HeldSound, VideoSounds
 from kaizen_studio.studio.programme_stats import ProgrammeStats, TickCounts
 from kaizen_studio.studio.scenes import Look
@@ -170,8 +170,10 @@ class Programme:
         """Let a detached ``link``'s output encode what it holds, and stop it (waits)."""
         self.outputs.finish(link)
 
-    def show_look(self, look: Look, *, transition: str = "cut", seconds: float = 0.5) -> None:
-        """Switch to ``look`` (a scene) at the next frame, with a ``cut`` or a ``fade``."""
+    def show_look(
+        self, look: Look, *, transition: Transition = Transition.CUT, seconds: float = 0.5
+    ) -> None:
+        """Switch to ``look`` (a scene) at the next frame, with a cut or a fade."""
         self._look.ask(look, transition=transition, seconds=seconds)
 
     @property
