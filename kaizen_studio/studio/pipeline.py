@@ -321,7 +321,8 @@ class Programme:
 
     def _one_tick(self, tick: float) -> None:
         began = time.perf_counter()
-        if self._skipped(tick):
+        if self._counts.frames and self.levels.skips(tick, last=self._last_tick):
+            self._look_at_load()  # still looked at: the show steps back up when there is room
             return
         changed = self._look.take(tick)
         frame = self.source.read()
@@ -353,19 +354,6 @@ class Programme:
         done = time.perf_counter()
         counts.timings["outputs"].add((done - handed) * 1000.0)
         counts.timings["frame"].add((done - began) * 1000.0)
-
-    def _skipped(self, tick: float) -> bool:
-        """At a lower frame rate (the show's lowest step, :attr:`ShowLevel.rate_divisor`),
-        whether ``tick`` makes no picture: the one before stands until the next (its
-        time stamp says so; the recording has no gap, only fewer pictures). The load is
-        still looked at, so the show steps back up when there is room."""
-        divisor = self.levels.level.rate_divisor
-        if divisor == 1 or not self._counts.frames:
-            return False
-        if tick - self._last_tick >= (divisor - 0.5) / self.fps:
-            return False
-        self._look_at_load()
-        return True
 
     def _look_at_load(self) -> None:
         self.levels.look(
