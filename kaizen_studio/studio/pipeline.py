@@ -145,19 +145,10 @@ class Programme:
         running = self._thread is not None
         return self.outputs.add(*outputs, mode=mode, seconds=seconds, running=running)
 
-    @property
-    def links(self) -> list[OutputLink]:
-        """The outputs fed now."""
-        return self.outputs.links
-
-    def remove_output(self, link: OutputLink) -> None:
-        """Stop feeding ``link``'s output: it gets what it already holds, then stops (a
-        recording ends while the show goes on). Waits for that output only."""
-        self.remove_outputs(link)
-
     def remove_outputs(self, *links: OutputLink) -> None:
         """Stop feeding the ``links``' outputs from the same tick on (a take and its clean
-        camera end on the same picture), then let each finish what it holds."""
+        camera end on the same picture; the show goes on), then let each finish what it
+        holds. Waits for those outputs only."""
         self.detach(*links)
         for link in links:
             self.finish(link)
@@ -260,7 +251,7 @@ class Programme:
         self._videos.hear(self.source)
         self.source.start()
         self.layers.start()
-        for link in self.links:
+        for link in self.outputs.links:
             self.outputs.start(link)
         self._stop.clear()
         self._started = True
@@ -357,7 +348,7 @@ class Programme:
 
     def _look_at_load(self) -> None:
         self.levels.look(
-            (link.output for link in self.links),
+            (link.output for link in self.outputs.links),
             key_ms=self.compositor.timings["key"].mean,
             late=self._pacer.late if self._pacer else 0,
         )
@@ -388,7 +379,7 @@ class Programme:
         if self.sound is not None:
             self.sound.stop()
         self._videos.stop()
-        for link in self.links:
+        for link in self.outputs.links:
             self.finish(link)
         self.source.stop()
         self.layers.stop()
