@@ -12,6 +12,7 @@ import pytest
 from kaizen_studio.core.errors import InputError
 from kaizen_studio.studio.app_settings import AppSettings
 from kaizen_studio.studio.jobs import Job, JobKind
+from kaizen_studio.studio.programme_look import Transition
 
 
 def done(result: str = "", error: BaseException | None = None) -> Future[str]:
@@ -37,8 +38,8 @@ def test_a_problem_is_said_with_the_jobs_words() -> None:
 
 def test_a_setting_that_is_not_declared_cannot_be_remembered() -> None:
     settings = AppSettings()
-    changed = replace(settings, transition="fade")
-    assert changed.transition == "fade" and settings.transition == "cut"
+    changed = replace(settings, transition=Transition.FADE)
+    assert changed.transition is Transition.FADE and settings.transition is Transition.CUT
     unknown: dict[str, Any] = {"trasition": "fade"}  # a typo: refused, not kept
     with pytest.raises(TypeError, match="trasition"):
         replace(settings, **unknown)

@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 
 from kaizen_studio.studio.app_settings import AppSettings, config_dir, settings_from
+from kaizen_studio.studio.programme_look import Transition
 
 
 def test_settings_round_trip_through_the_config_folder(tmp_path: Path) -> None:
-    settings = AppSettings(show_file="/shows/news.toml", keyer={"spill": 0.5}, transition="fade")
+    settings = AppSettings(
+        show_file="/shows/news.toml", keyer={"spill": 0.5}, transition=Transition.FADE
+    )
     path = settings.save(tmp_path)
     assert path == tmp_path / "settings.json"
+    assert json.loads(path.read_text("utf-8"))["transition"] == "fade"
     again = AppSettings.load(tmp_path)
     assert again == settings and again.problems == []
 
@@ -36,6 +40,15 @@ def test_values_of_the_wrong_type_fall_back_one_by_one(tmp_path: Path) -> None:
     assert settings.camera == "auto" and settings.checklist_done is False
     assert settings.words_per_minute == 150.0 and settings.keyer == {"spill": 0.4}
     assert len(settings.problems) == 2 and "camera = 3 is not a str" in settings.problems[0]
+
+
+def test_an_unknown_transition_word_is_refused_naming_it_and_the_choices(tmp_path: Path) -> None:
+    data = {"transition": "wipe", "camera": "demo"}
+    (tmp_path / "settings.json").write_text(json.dumps(data), "utf-8")
+    settings = AppSettings.load(tmp_path)
+    assert settings.transition is Transition.CUT and settings.camera == "demo"
+    assert len(settings.problems) == 1
+    assert "a transition is one of cut, fade, not 'wipe'; using 'cut'" in settings.problems[0]
 
 
 def test_remembered_keyer_values_out_of_range_are_dropped() -> None:

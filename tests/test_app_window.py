@@ -23,6 +23,7 @@ from kaizen_studio.keying import KeyProblem
 from kaizen_studio.studio.app.checklist_panel import show_checks
 from kaizen_studio.studio.app.video_view import Pointer, VideoView
 from kaizen_studio.studio.app.window import StudioWindow, status_text
+from kaizen_studio.studio.programme_look import Transition
 from kaizen_studio.studio.sources import DemoPresenterSource, ThreadedSource
 from tests.studio_window import SIZE, open_studio, programme, saved
 
@@ -162,7 +163,7 @@ def test_number_keys_switch_scenes_with_the_chosen_transition(
     qtbot.waitUntil(
         lambda: programme_.look is not None and programme_.look.name == "Weather", timeout=60_000
     )
-    assert saved(studio).transition == "fade"
+    assert saved(studio).transition is Transition.FADE
     qtbot.mouseClick(studio.scenes.buttons[0], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: programme_.look is not None and programme_.look.name == "Newsroom", timeout=60_000

@@ -124,7 +124,7 @@ def test_an_output_removed_mid_show_gets_its_frames_and_stops_while_the_show_goe
     step(clock, TICK, times=8)
     link = programme.add_output(leaves)
     step(clock, TICK, times=8)
-    programme.remove_output(link)
+    programme.remove_outputs(link)
     assert leaves.started == 1 and leaves.stopped == 1
     held = len(leaves.frames)
     step(clock, TICK, times=8)
@@ -164,7 +164,7 @@ def test_a_take_and_its_clean_camera_hold_the_same_ticks_however_slow_one_is_to_
     step(clock, TICK, times=8)
     leaving = threading.Thread(target=programme.remove_outputs, args=links)
     leaving.start()  # waits for the take to finish
-    wait_until(lambda: not programme.links, what="both to leave the programme")
+    wait_until(lambda: not programme.outputs.links, what="both to leave the programme")
     step(clock, TICK, times=5)  # the show goes on meanwhile
     held.set()
     leaving.join()

@@ -13,6 +13,7 @@ from kaizen_studio.studio.backdrop import Backdrop
 from kaizen_studio.studio.overlays import Logo, LowerThird, Ticker
 from kaizen_studio.studio.pipeline import Programme
 from kaizen_studio.studio.placement import placed
+from kaizen_studio.studio.programme_look import Transition
 from kaizen_studio.studio.scenes import Look, look_for
 from kaizen_studio.studio.show import Placement, read_show
 from kaizen_studio.studio.sources import StillSource
@@ -74,7 +75,9 @@ def test_cut_and_fade_between_looks() -> None:
     programme.show_look(Look(red, [LowerThird("Ali")]))
     programme.start()
     step(clock, times=5)  # five ticks
-    programme.show_look(Look(blue, [Ticker(["Fade to blue"])]), transition="fade", seconds=0.4)
+    programme.show_look(
+        Look(blue, [Ticker(["Fade to blue"])]), transition=Transition.FADE, seconds=0.4
+    )
     step(clock, times=15)  # the 0.4 s fade (ten ticks) and after
     clock.release()
     programme.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kaizen_studio.broadcast.server import MediaServer, PortBusyError, free_port
-from kaizen_studio.studio.commands.serve import RestartPolicy
+from kaizen_studio.studio.server_restarts import RestartPolicy
 from tests.conditions import wait_until
 from tests.serve_process import KEY, Serve, gone, publish, run_studio
 

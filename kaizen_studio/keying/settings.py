@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Setting:
     """One adjustable setting: its key, what people see (``label``, ``help``), its default,
     its range, and whether it is one of the few shown first (``basic``)."""
@@ -44,100 +44,100 @@ class Setting:
 
 KEYER_SETTINGS: tuple[Setting, ...] = (
     Setting(
-        "background_cleanup",
-        "Hide green bits",
-        "Slide right if bits of the green screen still show behind you. Too far and your "
+        name="background_cleanup",
+        label="Hide green bits",
+        help="Slide right if bits of the green screen still show behind you. Too far and your "
         "hair starts to vanish.",
-        0.0,
-        0.0,
-        0.5,
-        0.01,
+        default=0.0,
+        minimum=0.0,
+        maximum=0.5,
+        step=0.01,
         basic=True,
     ),
     Setting(
-        "subject_solidity",
-        "Stop see-through",
-        "Slide right if the background shows through you or your clothes. Too far and your "
+        name="subject_solidity",
+        label="Stop see-through",
+        help="Slide right if the background shows through you or your clothes. Too far and your "
         "edge looks hard.",
-        0.0,
-        0.0,
-        0.5,
-        0.01,
+        default=0.0,
+        minimum=0.0,
+        maximum=0.5,
+        step=0.01,
         basic=True,
     ),
     Setting(
-        "core_distance",
-        "Solid core distance",
-        "Pixels further than this from any clear screen are always solid (stops green or "
+        name="core_distance",
+        label="Solid core distance",
+        help="Pixels further than this from any clear screen are always solid (stops green or "
         "dark clothes going see-through). Measured at 1080p; 0 turns it off.",
-        16,
-        0,
-        60,
-        1,
+        default=16,
+        minimum=0,
+        maximum=60,
+        step=1,
         integer=True,
     ),
     Setting(
-        "shrink",
-        "Shrink edge",
-        "Pull the edge of the presenter in (positive) to lose a green outline, or push "
+        name="shrink",
+        label="Shrink edge",
+        help="Pull the edge of the presenter in (positive) to lose a green outline, or push "
         "it out (negative). In pixels at 1080p.",
-        0,
-        -10,
-        10,
-        1,
+        default=0,
+        minimum=-10,
+        maximum=10,
+        step=1,
         integer=True,
     ),
     Setting(
-        "softness",
-        "Soft edge",
-        "Slide right to make your outline softer, less like a paper cut-out.",
-        0,
-        0,
-        10,
-        1,
+        name="softness",
+        label="Soft edge",
+        help="Slide right to make your outline softer, less like a paper cut-out.",
+        default=0,
+        minimum=0,
+        maximum=10,
+        step=1,
         integer=True,
         basic=True,
     ),
     Setting(
-        "despeckle",
-        "Remove specks",
-        "Remove see-through or solid specks smaller than this many pixels at 1080p.",
-        0,
-        0,
-        10,
-        1,
+        name="despeckle",
+        label="Remove specks",
+        help="Remove see-through or solid specks smaller than this many pixels at 1080p.",
+        default=0,
+        minimum=0,
+        maximum=10,
+        step=1,
         integer=True,
     ),
     Setting(
-        "denoise",
-        "Smooth camera noise",
-        "Average the key over a small patch to stop the edge from fizzing on a noisy "
+        name="denoise",
+        label="Smooth camera noise",
+        help="Average the key over a small patch to stop the edge from fizzing on a noisy "
         "camera. 0 is off.",
-        1,
-        0,
-        3,
-        1,
+        default=1,
+        minimum=0,
+        maximum=3,
+        step=1,
         integer=True,
     ),
     Setting(
-        "spill",
-        "Take off green glow",
-        "Takes off the green light the screen shines onto you. Green clothes keep their own "
+        name="spill",
+        label="Take off green glow",
+        help="Takes off the green light the screen shines onto you. Green clothes keep their own "
         "colour.",
-        1.0,
-        0.0,
-        1.0,
-        0.05,
+        default=1.0,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
         basic=True,
     ),
     Setting(
-        "light_wrap",
-        "Light wrap",
-        "Let a little of the new background's light wrap round the presenter's edge.",
-        0.0,
-        0.0,
-        1.0,
-        0.05,
+        name="light_wrap",
+        label="Light wrap",
+        help="Let a little of the new background's light wrap round the presenter's edge.",
+        default=0.0,
+        minimum=0.0,
+        maximum=1.0,
+        step=0.05,
     ),
 )
 

@@ -20,6 +20,7 @@ import platformdirs
 
 from kaizen_studio.broadcast.streamer import split_key
 from kaizen_studio.keying import KeyerSettings
+from kaizen_studio.studio.programme_look import Transition
 
 APP_NAME = "kaizen-studio"
 
@@ -63,7 +64,8 @@ class AppSettings:
     remote_host: str = "0.0.0.0"
     remote_port: int = 8765
     keyer: dict[str, float] = field(default_factory=dict)
-    transition: str = "cut"
+    transition: Transition = Transition.CUT
+    """kept in the file as its word ('cut' or 'fade')"""
     backgrounds_added: list[str] = field(default_factory=list)
     """pictures and videos dropped into the gallery from elsewhere"""
     prompter_mirror: bool = False
@@ -91,7 +93,12 @@ class AppSettings:
             if item.name == "problems" or item.name not in data:
                 continue
             value, default = data[item.name], getattr(settings, item.name)
-            if _same_kind(value, default):
+            if isinstance(default, Transition):
+                try:
+                    settings.transition = Transition.named(str(value))
+                except ValueError as error:
+                    settings.problems.append(f"{path}: {error}; using {default.value!r}")
+            elif _same_kind(value, default):
                 setattr(settings, item.name, float(value) if isinstance(default, float) else value)
             else:
                 settings.problems.append(
@@ -107,6 +114,7 @@ class AppSettings:
         path = (folder or config_dir()) / "settings.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {k: v for k, v in dataclasses.asdict(self).items() if k != "problems"}
+        data["transition"] = self.transition.value
         write_private(path, json.dumps(data, indent=2, ensure_ascii=False))
         return path
 

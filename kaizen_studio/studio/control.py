@@ -35,6 +35,7 @@ from kaizen_studio.studio.on_air import OnAir
 from kaizen_studio.studio.output_link import LatestPicture
 from kaizen_studio.studio.overlays import LowerThird, Overlay, Ticker
 from kaizen_studio.studio.pipeline import Programme
+from kaizen_studio.studio.programme_look import Transition
 from kaizen_studio.studio.scenes import Look, look_for
 from kaizen_studio.studio.shared_keyer import SharedKeyer
 from kaizen_studio.studio.show import Scene, Show
@@ -224,7 +225,7 @@ class StudioControl(KeyControls):
         return self.source.read() if self.source is not None else None
 
     # -- scenes, backgrounds and captions ---------------------------------------------------
-    def show_scene(self, index: int, *, transition: str = "cut") -> Job:
+    def show_scene(self, index: int, *, transition: Transition = Transition.CUT) -> Job:
         """Switch to scene ``index`` (its background is drawn on the worker)."""
         if not 0 <= index < len(self.show.scenes):
             raise InputError(f"the show has scenes 1 to {len(self.show.scenes)}, not {index + 1}")
@@ -239,7 +240,7 @@ class StudioControl(KeyControls):
 
         return self._job(JobKind.SCENE, work)
 
-    def set_background(self, spec: str, *, transition: str = "cut") -> Job:
+    def set_background(self, spec: str, *, transition: Transition = Transition.CUT) -> Job:
         """Put ``spec`` (a built-in name, a picture or video file, '#RRGGBB') behind the
         presenter, keeping the scene's captions."""
 

@@ -110,7 +110,7 @@ class OnAir:
             clean = programme.add_output(camera, feed="camera") if camera is not None else None
             return held.output, clean
         if held is not None:  # what it had failed: start afresh
-            programme.remove_output(held.link)
+            programme.remove_outputs(held.link)
             self._output = None
         width, height = self.size
         output = BroadcastOutput(
@@ -127,7 +127,7 @@ class OnAir:
         """Remove the programme's output once it neither records nor streams."""
         held = self._output
         if held is not None and not held.busy:
-            programme.remove_output(held.link)
+            programme.remove_outputs(held.link)
             self._output = None
 
     # -- recording ---------------------------------------------------------------------

@@ -30,7 +30,7 @@ from kaizen_studio.studio.layers import CoverSource, Layers
 from kaizen_studio.studio.output_hub import OutputHub
 from kaizen_studio.studio.output_link import Feed, Mode, OutputLink
 from kaizen_studio.studio.overlays import Overlay
-from kaizen_studio.studio.programme_look import ProgrammeLook
+from kaizen_studio.studio.programme_look import ProgrammeLook, Transition
 from kaizen_studio.studio.programme_sound import HeldSound, VideoSounds
 from kaizen_studio.studio.programme_stats import ProgrammeStats, TickCounts
 from kaizen_studio.studio.scenes import Look
@@ -145,19 +145,10 @@ class Programme:
         running = self._thread is not None
         return self.outputs.add(*outputs, mode=mode, seconds=seconds, running=running)
 
-    @property
-    def links(self) -> list[OutputLink]:
-        """The outputs fed now."""
-        return self.outputs.links
-
-    def remove_output(self, link: OutputLink) -> None:
-        """Stop feeding ``link``'s output: it gets what it already holds, then stops (a
-        recording ends while the show goes on). Waits for that output only."""
-        self.remove_outputs(link)
-
     def remove_outputs(self, *links: OutputLink) -> None:
         """Stop feeding the ``links``' outputs from the same tick on (a take and its clean
-        camera end on the same picture), then let each finish what it holds."""
+        camera end on the same picture; the show goes on), then let each finish what it
+        holds. Waits for those outputs only."""
         self.detach(*links)
         for link in links:
             self.finish(link)
@@ -170,8 +161,10 @@ class Programme:
         """Let a detached ``link``'s output encode what it holds, and stop it (waits)."""
         self.outputs.finish(link)
 
-    def show_look(self, look: Look, *, transition: str = "cut", seconds: float = 0.5) -> None:
-        """Switch to ``look`` (a scene) at the next frame, with a ``cut`` or a ``fade``."""
+    def show_look(
+        self, look: Look, *, transition: Transition = Transition.CUT, seconds: float = 0.5
+    ) -> None:
+        """Switch to ``look`` (a scene) at the next frame, with a cut or a fade."""
         self._look.ask(look, transition=transition, seconds=seconds)
 
     @property
@@ -258,7 +251,7 @@ class Programme:
         self._videos.hear(self.source)
         self.source.start()
         self.layers.start()
-        for link in self.links:
+        for link in self.outputs.links:
             self.outputs.start(link)
         self._stop.clear()
         self._started = True
@@ -319,7 +312,8 @@ class Programme:
 
     def _one_tick(self, tick: float) -> None:
         began = time.perf_counter()
-        if self._skipped(tick):
+        if self._counts.frames and self.levels.skips(tick, last=self._last_tick):
+            self._look_at_load()  # still looked at: the show steps back up when there is room
             return
         changed = self._look.take(tick)
         frame = self.source.read()
@@ -352,22 +346,9 @@ class Programme:
         counts.timings["outputs"].add((done - handed) * 1000.0)
         counts.timings["frame"].add((done - began) * 1000.0)
 
-    def _skipped(self, tick: float) -> bool:
-        """At a lower frame rate (the show's lowest step, :attr:`ShowLevel.rate_divisor`),
-        whether ``tick`` makes no picture: the one before stands until the next (its
-        time stamp says so; the recording has no gap, only fewer pictures). The load is
-        still looked at, so the show steps back up when there is room."""
-        divisor = self.levels.level.rate_divisor
-        if divisor == 1 or not self._counts.frames:
-            return False
-        if tick - self._last_tick >= (divisor - 0.5) / self.fps:
-            return False
-        self._look_at_load()
-        return True
-
     def _look_at_load(self) -> None:
         self.levels.look(
-            (link.output for link in self.links),
+            (link.output for link in self.outputs.links),
             key_ms=self.compositor.timings["key"].mean,
             late=self._pacer.late if self._pacer else 0,
         )
@@ -398,7 +379,7 @@ class Programme:
         if self.sound is not None:
             self.sound.stop()
         self._videos.stop()
-        for link in self.links:
+        for link in self.outputs.links:
             self.finish(link)
         self.source.stop()
         self.layers.stop()

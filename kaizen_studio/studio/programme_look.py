@@ -9,6 +9,8 @@ guest behind it when the look says so), where the presenter goes, where the gues
 
 from __future__ import annotations
 
+import enum
+
 from kaizen_studio.core.media import Image
 from kaizen_studio.keying import Keyer
 from kaizen_studio.studio.guest_look import GuestLook
@@ -18,8 +20,23 @@ from kaizen_studio.studio.scenes import Look
 from kaizen_studio.studio.show import Placement
 from kaizen_studio.studio.stages import OverlaysStage, TransitionStage
 
-TRANSITIONS = ("cut", "fade")
 MAX_FADE_SECONDS = 5.0
+
+
+class Transition(enum.Enum):
+    """How the programme changes to a new look: at once, or blended over some seconds."""
+
+    CUT = "cut"
+    FADE = "fade"
+
+    @classmethod
+    def named(cls, text: str) -> Transition:
+        """The transition called ``text``; ValueError naming the choices otherwise."""
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            choices = ", ".join(transition.value for transition in cls)
+            raise ValueError(f"a transition is one of {choices}, not {text!r}") from None
 
 
 class ProgrammeLook:
@@ -39,12 +56,10 @@ class ProgrammeLook:
         self._overlays, self._transition, self._videos = overlays, transition, videos
         self.look: Look | None = None
         """the look on show (None: none yet, the background)"""
-        self._pending: tuple[Look, str, float] | None = None
+        self._pending: tuple[Look, Transition, float] | None = None
 
-    def ask(self, look: Look, *, transition: str, seconds: float) -> None:
-        """Show ``look`` from the next tick, with a ``cut`` or a ``fade`` of ``seconds``."""
-        if transition not in TRANSITIONS:
-            raise ValueError(f"transition must be 'cut' or 'fade', got {transition!r}")
+    def ask(self, look: Look, *, transition: Transition, seconds: float) -> None:
+        """Show ``look`` from the next tick, with a cut or a fade of ``seconds``."""
         if not 0.0 < seconds <= MAX_FADE_SECONDS:
             raise ValueError(f"a fade lasts 0 to 5 seconds, got {seconds}")
         self._pending = (look, transition, seconds)
@@ -55,7 +70,7 @@ class ProgrammeLook:
         if pending is None:
             return False
         look, transition, seconds = pending
-        if transition == "fade":
+        if transition is Transition.FADE:
             self._transition.fade(tick, seconds)
         self.look = look
         self._videos.play(look.backdrop)

@@ -4,8 +4,9 @@
 encoder queue, the key's time, late ticks), asks :class:`studio.step_down.StepDownPolicy`
 what to do, and does it: every output that encodes (a :class:`SteppedOutput`) is given
 the level's encoder effort, the key stage its size (:attr:`ShowLevel.key_divisor`); the
-programme reads :attr:`ShowLevels.level` for its frame rate. Each change is logged and
-kept in words (:attr:`ShowLevels.words`) for the status strip.
+programme asks :meth:`ShowLevels.skips` whether a tick makes a picture at the level's
+frame rate. Each change is logged and kept in words (:attr:`ShowLevels.words`) for the
+status strip.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class ShowLevels:
         key: CheaperKey,
         warm_up_seconds: float = WARM_UP_SECONDS,
     ) -> None:
-        self.clock, self.frame_ms, self.key = clock, 1000.0 / fps, key
+        self.clock, self.fps, self.frame_ms, self.key = clock, fps, 1000.0 / fps, key
         self.policy = StepDownPolicy(warm_up_seconds=warm_up_seconds)
         self.last: Step | None = None
         """the last change, None while at full quality from the start"""
@@ -81,6 +82,14 @@ class ShowLevels:
     def words(self) -> str:
         """The level in words once the show has stepped ('' before)."""
         return "" if self.last is None else self.last.words
+
+    def skips(self, tick: float, *, last: float) -> bool:
+        """At a lower frame rate (the show's lowest step, :attr:`ShowLevel.rate_divisor`),
+        whether ``tick`` makes no picture, the last one made at ``last``: that one stands
+        until the next (its time stamp says so; the recording has no gap, only fewer
+        pictures)."""
+        divisor = self.level.rate_divisor
+        return divisor != 1 and tick - last < (divisor - 0.5) / self.fps
 
     def look(self, outputs: Iterable[object], *, key_ms: float, late: int) -> Step | None:
         """Look at the load (at most every :data:`LOOK_SECONDS`) and step if the policy

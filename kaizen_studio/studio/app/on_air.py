@@ -23,6 +23,7 @@ from PyQt6.QtWidgets import (
 )
 
 from kaizen_studio.broadcast import OutputState, OutputStats
+from kaizen_studio.broadcast.stream_worker import REFUSED
 from kaizen_studio.studio.sources.mixer import SILENCE_DB
 from kaizen_studio.studio.status_words import Line, clock_time
 
@@ -35,7 +36,6 @@ WAIT_STYLE = (
     "QPushButton { font-size: 20px; font-weight: bold; padding: 12px; background: #f0b429; }"
 )
 ASK_KEY = "Type the school's stream key (your teacher knows it; studio serve prints it)."
-REFUSED_KEY = "The school's server said no: ask your teacher for the stream key."
 
 
 class OnAirPanel(QWidget):
@@ -143,7 +143,7 @@ class OnAirPanel(QWidget):
             self._asked_after_refusal = False
         elif state is OutputState.REFUSED and not self._asked_after_refusal:
             self._asked_after_refusal = True
-            self.ask_for_key(REFUSED_KEY + " " + ASK_KEY)
+            self.ask_for_key(REFUSED + " " + ASK_KEY)
 
 
 class StatusStrip(QWidget):

@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from kaizen_studio.studio.programme_look import Transition
 from kaizen_studio.studio.show import Show
 
 
@@ -55,11 +56,11 @@ class ScenesPanel(QGroupBox):
         self.setLayout(row)
 
     @property
-    def transition(self) -> str:
-        return "fade" if self.fade.isChecked() else "cut"
+    def transition(self) -> Transition:
+        return Transition.FADE if self.fade.isChecked() else Transition.CUT
 
-    def set_transition(self, transition: str) -> None:
-        (self.fade if transition == "fade" else self.cut).setChecked(True)
+    def set_transition(self, transition: Transition) -> None:
+        (self.fade if transition is Transition.FADE else self.cut).setChecked(True)
 
     def mark(self, index: int) -> None:
         if 0 <= index < len(self.buttons):

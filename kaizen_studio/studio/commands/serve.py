@@ -4,8 +4,9 @@ and the school channel's staff site (gunicorn behind the same nginx, under /chan
 It says where it keeps its files; takes the stream key from a file, the environment or a
 key it makes once (never from the command line, where ``ps`` shows it to everyone); names
 a taken port before starting; starts nginx again when it stops by itself (a few times,
-waiting longer each time), and the channel's app server likewise; and stops both on
-Ctrl+C, SIGTERM or SIGHUP. What it says on the screen also goes to FOLDER/serve.log.
+waiting longer each time: :mod:`studio.server_restarts`), and the channel's app server
+likewise; and stops both on Ctrl+C, SIGTERM or SIGHUP. What it says on the screen also
+goes to FOLDER/serve.log.
 """
 
 from __future__ import annotations
@@ -15,9 +16,6 @@ import logging
 import os
 import signal
 import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaizen_studio.broadcast.channel_site import ChannelSite
@@ -48,36 +46,13 @@ from kaizen_studio.studio.channel_admin import add_admin
 from kaizen_studio.studio.channel_demo import fill_demo
 from kaizen_studio.studio.files import hold_folder
 from kaizen_studio.studio.relay_status import RelayWatch
+from kaizen_studio.studio.server_restarts import RestartPolicy, restart_app, restart_server
 
 log = logging.getLogger(__name__)
 
 SLOWED_QUIET = 10.0
 """Seconds between two lines about the same address being slowed (a guesser may knock
 many times a second)."""
-
-
-@dataclass
-class RestartPolicy:
-    """When to start nginx again after it stopped by itself: after 1 s, then twice as
-    long each time (up to ``longest`` s), at most ``most`` times in ``within`` seconds;
-    beyond that something is wrong that restarting will not mend."""
-
-    most: int = 5
-    within: float = 600.0
-    first: float = 1.0
-    longest: float = 30.0
-    clock: Callable[[], float] = time.monotonic
-    _restarts: list[float] = field(default_factory=list)
-
-    def next_delay(self) -> float | None:
-        """Seconds to wait before the next restart (counted now), or None to give up."""
-        now = self.clock()
-        self._restarts = [t for t in self._restarts if now - t < self.within]
-        if len(self._restarts) >= self.most:
-            return None
-        delay = min(self.longest, self.first * 2 ** len(self._restarts))
-        self._restarts.append(now)
-        return delay
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -305,9 +280,9 @@ def _watch(server: MediaServer, app: AppServer, done: threading.Event) -> int:
         for refusal in new:
             _tell(refusal, slowed_told, server.guard.clock())
         told += len(new)
-        if not server.running and not _restart(server, policy, done):
+        if not server.running and not restart_server(server, policy, done, _say):
             return 1
-        if not app.running and not _restart_app(app, app_policy, done):
+        if not app.running and not restart_app(app, app_policy, done, _say):
             return 1
     return 0
 
@@ -348,60 +323,3 @@ def _say_partners(server: MediaServer) -> None:
             "Guests may publish to live/guest-NAME with their keys: "
             + ", ".join(guest.name for guest in guests.values())
         )
-
-
-def _restart(server: MediaServer, policy: RestartPolicy, done: threading.Event) -> bool:
-    """Start nginx again after a wait; False when it has stopped too often to go on."""
-    code = server.exit_code  # None: the last try to start it again failed (and was said)
-    delay = policy.next_delay()
-    if delay is None:
-        _say(
-            f"The media server (nginx) would not keep running ({policy.most} restarts in "
-            f"{policy.within / 60:.0f} minutes): giving up; see {server.folder / 'error.log'}"
-        )
-        return False
-    if code is None:
-        _say(f"Trying to start the media server again in {delay:.0f} s")
-    else:
-        why = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
-        _say(
-            f"The media server (nginx) stopped by itself ({why}); "
-            f"starting it again in {delay:.0f} s"
-        )
-    if done.wait(delay):
-        return True
-    try:
-        server.restart()
-    except DeviceError as error:
-        _say(f"The media server could not start again: {error}")
-        return True
-    _say(
-        f"The media server is running again (nginx pid {server.pid}); "
-        "studios reconnect by themselves"
-    )
-    return True
-
-
-def _restart_app(app: AppServer, policy: RestartPolicy, done: threading.Event) -> bool:
-    """Start the channel's app server again after a wait; False when it has stopped too
-    often to go on."""
-    code = app.exit_code
-    delay = policy.next_delay()
-    if delay is None:
-        _say(
-            f"The school channel (gunicorn) would not keep running ({policy.most} restarts "
-            f"in {policy.within / 60:.0f} minutes): giving up; see "
-            f"{app.channel.folder / 'logs' / 'channel.log'}"
-        )
-        return False
-    why = "" if code is None else f" (exit status {code})"
-    _say(f"The school channel stopped by itself{why}; starting it again in {delay:.0f} s")
-    if done.wait(delay):
-        return True
-    try:
-        app.restart()
-    except DeviceError as error:
-        _say(f"The school channel could not start again: {error}")
-        return True
-    _say(f"The school channel is running again (gunicorn pid {app.pid})")
-    return True
