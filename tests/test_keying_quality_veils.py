@@ -166,3 +166,21 @@ def test_a_thin_bare_arm_on_a_dim_screen_keys_solid_and_keeps_its_colour() -> No
     arm = keyed[130:230, 218:230].reshape(-1, 3).mean(axis=0)
     assert np.abs(arm - (30, 66, 96)).max() < 12, arm  # not pink: red leads green as before
     assert alpha[10:30, 250:310].max() == 0.0
+
+
+def test_a_bottle_green_jumper_on_a_dull_green_towel_stays_solid() -> None:
+    """The jumper leads by more than the dull towel, so every lead-based rule called it
+    screen (keyed out whole); it is far more saturated than the towel, which a shadow of
+    the towel is not: a shirt of the towel's own colour, only darker, stays see-through."""
+    h, w = 240, 320
+    towel = np.array((56.0, 76.0, 44.0), np.float32)  # BGR, a dull dark green
+    frame = np.ones((h, w, 1), np.float32) * towel
+    frame[100:, 30:130] = (52.0, 80.0, 16.0)  # bottle green
+    frame[100:, 190:290] = 0.6 * towel  # the towel's colour in shadow
+    frame = add_noise(frame, 2.0)
+    with Keyer(threads=1) as keyer:
+        keyer.calibrate(frame)
+        alpha = keyer.matte(frame).astype(float) / 255
+    assert alpha[130:230, 50:110].min() == 1.0, alpha[130:230, 50:110].min()
+    assert alpha[130:230, 210:270].mean() < 0.5, alpha[130:230, 210:270].mean()
+    assert alpha[10:60, 10:310].max() == 0.0

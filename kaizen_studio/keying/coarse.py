@@ -85,6 +85,12 @@ def coarse_maps(
         steep=steep,
         behind=kt.screen_behind(st.strength_small, st.half_small, clear),
     )
+    # a subject more saturated than the screen (a bottle-green jumper on a dull towel),
+    # keyed as clear screen by its lead, is solid: opaque, and its lean is no spill
+    held = kv.saturated_subject(grid, clear)
+    if held.any():
+        solid = np.where(held, np.uint8(255), solid)
+        nearest = kl.nearest_solid(solid)
     st.core_small = cv2.blur(solid, (3, 3))
     spill = spill_maps(
         st.sample_small,

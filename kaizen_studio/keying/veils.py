@@ -1,13 +1,16 @@
 """The subject's lead where no solid subject vouches for it: veils, blurs and dark colours.
 
 :func:`keying.lead.foreground_lead` takes a pixel's own lead from the solid subject
-nearby. Two things fool it, and these rules, on the same coarse grid, put them right:
+nearby. Three things fool it, and these rules, on the same coarse grid, put them right:
 
 - a veil or blur of a colour solid nowhere near (a chiffon scarf's end over the screen
   beyond a green jumper, a waving hand) keys as the least opaque explanation of its
   colour (:func:`veil_lead`), not opaque against the nearest solid's lead;
 - a block that is all one dark colour leaning towards the screen's (a bottle-green
-  jumper's thin shoulder) keys against its own colour (:func:`dark_own_lead`).
+  jumper's thin shoulder) keys against its own colour (:func:`dark_own_lead`);
+- a subject more saturated than the screen behind it leads by more than a dull screen
+  (a bottle-green jumper on a dark green towel) and keys as clear screen: it is held
+  solid (:func:`saturated_subject`).
 """
 
 from __future__ import annotations
@@ -310,3 +313,71 @@ def pale_subject(
     if grey is not None:
         pale |= own & grey
     return pale
+
+
+HOLD_SATURATION = 1.4
+"""A whole block leaning towards the screen colour whose saturation (channel spread over
+the largest channel) is more than this many times the screen's behind it (as lit now) is
+a saturated subject, not screen: a shadow or a fold keeps the screen's saturation, a mix
+of the screen and a grey or a skin lowers it (see :func:`saturated_subject`)."""
+HOLD_BLOCKS = 40
+"""...when it is one of at least this many such blocks side by side (of the coarse grid's
+3600 or so), still there once opened by a block: a jumper is hundreds; a speckle of
+noise on a dark screen, or the small shadow under a paper aeroplane's tail on a blue
+board (more saturated than the lit board; 21 blocks), is not..."""
+HOLD_PLAIN = 1.25
+HOLD_EDGED = 0.75
+"""...and with an edge all round: at least ``HOLD_EDGED`` of the blocks just past its
+edge saturated at most ``HOLD_PLAIN`` times the screen there, or not leaning towards the
+screen colour at all: a soft shadow fades out through blocks between."""
+
+
+def saturated_subject(
+    grid: CoarseFrame,
+    clear: Mask,
+    *,
+    ratio: float = HOLD_SATURATION,
+    blocks: int = HOLD_BLOCKS,
+) -> Mask:
+    """The coarse pixels (bool (h, w)) of a solid subject of the screen's own colour
+    family but clearly more saturated than the screen behind it: a bottle-green jumper
+    before a dull dark green towel leads by more than the towel, so every lead-based
+    rule calls it screen. Whole blocks (the most screen-like pixel within
+    :data:`keying.lead.OWN_PEAK` of the middle) leaning towards the screen colour,
+    saturated more than ``ratio`` times the screen as lit now, in regions of at least
+    ``blocks`` blocks that survive an opening by one block with an edge all round (see
+    :data:`HOLD_EDGED`), and the blocks beside them whose middle is as saturated
+    (their edge); only among the ``clear`` ones
+    (:func:`keying.ramp.clear_screen`): a saturated subject the lead already keys
+    (an olive jacket on a teal board) is left to its ramp, whose edge is sharper. A
+    green shirt of the screen's own hue, only darker, has the screen's saturation (a
+    shadow, physically) and stays see-through. Needs the grid's ``peak``."""
+    if grid.peak is None:
+        raise ValueError("saturated_subject needs the grid's peak map")
+    colour, lit = grid.colour, grid.lit()
+    saturation = channel_spread(colour) / np.maximum(channel_max(colour), 1.0)
+    screen_saturation = channel_spread(lit) / np.maximum(channel_max(lit), 1.0)
+    middle = signed_levels(grid.half)
+    whole = signed_levels(grid.peak) - middle <= OWN_PEAK
+    edge = clear & (middle > 0) & (saturation > ratio * screen_saturation)
+    held = edge & whole
+    if not held.any():
+        return held
+    kernel = np.ones((3, 3), np.uint8)
+    opened = cv2.morphologyEx(held.astype(np.uint8), cv2.MORPH_OPEN, kernel)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+    # the ring of blocks just past its edge: the screen's own saturation, or another
+    # colour (the subject's skin); a soft shadow fades through half-saturated blocks
+    plain = (middle <= 0) | (saturation <= HOLD_PLAIN * screen_saturation)
+    out: Mask = np.zeros(held.shape, bool)
+    for label in range(1, count):
+        if stats[label, cv2.CC_STAT_AREA] < blocks:
+            continue
+        region = (labels == label).astype(np.uint8)
+        near = cv2.dilate(region, kernel) > 0
+        ring = (cv2.dilate(region, np.ones((5, 5), np.uint8)) > 0) & ~near & ~edge
+        if ring.any() and plain[ring].mean() >= HOLD_EDGED:
+            out |= near
+    # its edge: the blocks beside it whose middle is as saturated (a block half screen)
+    out &= (labels > 0) | edge
+    return out
