@@ -177,10 +177,10 @@ def test_a_bottle_green_jumper_on_a_dull_green_towel_stays_solid() -> None:
     frame = np.ones((h, w, 1), np.float32) * towel
     frame[100:, 30:130] = (52.0, 80.0, 16.0)  # bottle green
     frame[100:, 190:290] = 0.6 * towel  # the towel's colour in shadow
-    frame = add_noise(frame, 2.0)
+    image = add_noise(frame, 2.0)
     with Keyer(threads=1) as keyer:
-        keyer.calibrate(frame)
-        alpha = keyer.matte(frame).astype(float) / 255
+        keyer.calibrate(image)
+        alpha = keyer.matte(image).astype(float) / 255
     assert alpha[130:230, 50:110].min() == 1.0, alpha[130:230, 50:110].min()
     assert alpha[130:230, 210:270].mean() < 0.5, alpha[130:230, 210:270].mean()
     assert alpha[10:60, 10:310].max() == 0.0
