@@ -280,17 +280,26 @@ def send(
     return answer.status, answer.text
 
 
+ITEM_COUNT = "from kaizen_studio.channel.library.models import Item; print(Item.objects.count())"
+"""The channel's shell line that prints how many library items there are."""
+
+
+def vodcast_files(vodcast: Path) -> dict[str, bytes]:
+    """A made vodcast's upload: the film, its captions and its thumbnail."""
+    return {
+        "film": vodcast.read_bytes(),
+        "captions": vodcast.with_suffix(".vtt").read_bytes(),
+        "thumbnail": vodcast.with_name("fractions-thumbnail.png").read_bytes(),
+    }
+
+
 def test_bad_uploads_are_refused_with_a_reason_and_leave_nothing(
     channel: RunningChannel, vodcast: Path
 ) -> None:
     teacher = signed_in(channel, "mrs_ash", "teacher")
     token = upload_token(teacher)
-    good = {
-        "film": vodcast.read_bytes(),
-        "captions": vodcast.with_suffix(".vtt").read_bytes(),
-        "thumbnail": vodcast.with_name("fractions-thumbnail.png").read_bytes(),
-    }
-    count = "from kaizen_studio.channel.library.models import Item; print(Item.objects.count())"
+    good = vodcast_files(vodcast)
+    count = ITEM_COUNT
     before = channel.shell(count)
     media = channel.channel.media
     files_before = sorted(p.name for p in media.rglob("*") if p.is_file())
@@ -378,12 +387,8 @@ def test_a_pupils_surname_alone_is_refused_wherever_it_is_sent(
     )
     teacher = signed_in(channel, "mr_birch", "teacher")
     token = upload_token(teacher)
-    good = {
-        "film": vodcast.read_bytes(),
-        "captions": vodcast.with_suffix(".vtt").read_bytes(),
-        "thumbnail": vodcast.with_name("fractions-thumbnail.png").read_bytes(),
-    }
-    count = "from kaizen_studio.channel.library.models import Item; print(Item.objects.count())"
+    good = vodcast_files(vodcast)
+    count = ITEM_COUNT
     before = channel.shell(count)
     spoken = good["captions"] + b"\n00:00:01.500 --> 00:00:01.900\nI'm Ngozi OKAFOR\n"
     cases = [
